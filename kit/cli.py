@@ -1,0 +1,644 @@
+"""The `kit` command. Every feature has a plain command here; the terminal app comes later
+and is imported only when launched. Errors become exit codes in one place: main().
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from kit import __version__, credentials, paths
+from kit.errors import BadInput, KitError, NoVault, UsageError
+from kit.hygiene import harden_process
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@dataclass
+class Options:
+    vault: str | None = None
+    passphrase_file: Path | None = None
+    json: bool = False
+
+    @property
+    def vault_path(self) -> Path:
+        return paths.vault_dir(self.vault)
+
+
+def opts() -> Options:
+    obj = click.get_current_context().find_object(Options)
+    assert obj is not None
+    return obj
+
+
+def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    def remember(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+        ctx.ensure_object(Options).json = value  # type: ignore[arg-type]
+        return value
+
+    return click.option("--json", "as_json", is_flag=True, expose_value=False, callback=remember,
+                        is_eager=True, help="Print one JSON document on stdout.")(func)
+
+
+def say(text: str) -> None:
+    """A human message: stderr, so stdout stays clean for data."""
+    click.echo(text, err=True)
+
+
+def out(human: str, data: Any) -> None:
+    if opts().json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(human)
+
+
+def warn_problems(problems: Sequence[Any]) -> None:
+    for problem in problems:
+        say(f"Warning: {problem.message}. Run `kit vault verify` for details.")
+
+
+def read_private_text(text: str | None) -> str:
+    """Text from the argument, or stdin for '-' or no argument (safer: not in shell history)."""
+    if text is not None and text != "-":
+        return text
+    if sys.stdin is None:
+        raise UsageError("no text given: pass it on stdin (recommended) or as an argument")
+    if sys.stdin.isatty():
+        say("Type the entry, then press Ctrl-D on a new line (Ctrl-Z then Enter on Windows).")
+    try:
+        return sys.stdin.read()
+    except UnicodeDecodeError:
+        raise BadInput("the text on stdin is not valid UTF-8; nothing was saved") from None
+
+
+# --- the command tree ---
+
+
+@click.group(context_settings=CONTEXT, invoke_without_command=True)
+@click.option("--vault", "vault", metavar="DIR", help="Vault folder (default: $KIT_VAULT, "
+              "else $KIT_HOME/vault).")
+@click.option("--passphrase-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Read the passphrase from the first line of this file.")
+@click.version_option(__version__, prog_name="kit")
+@click.pass_context
+def cli(ctx: click.Context, vault: str | None, passphrase_file: Path | None) -> None:
+    """Frontline Kit: a private place for your safety and wellbeing records.
+
+    Everything you write is encrypted on this computer and nothing is sent anywhere.
+    Start with `kit init`.
+    """
+    options = ctx.ensure_object(Options)
+    options.vault, options.passphrase_file = vault, passphrase_file
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+        say("\nThe full-screen app is not part of this release yet; the commands above work now.")
+
+
+@cli.command()
+@click.option("--kdf-profile", type=click.Choice(["default", "minimum", "strong"]),
+              default=lambda: os.environ.get("KIT_KDF_PROFILE", "default"),
+              show_default="default, or $KIT_KDF_PROFILE",
+              help="How hard the passphrase is stretched. 'minimum' is for slow machines.")
+@json_option
+def init(kdf_profile: str) -> None:
+    """Create a new vault (never overwrites one)."""
+    from kit.vault import Vault
+    from kit.vault.store import is_vault
+
+    path = opts().vault_path
+    if is_vault(path):
+        raise KitError(f"a vault already exists at {path}; `kit init` never overwrites one")
+    passphrase = credentials.from_environment(credentials.ENV_PASSPHRASE)
+    if passphrase is None and opts().passphrase_file:
+        passphrase = credentials.read_passphrase_file(opts().passphrase_file)  # type: ignore[arg-type]
+    if passphrase is not None:
+        credentials.check_new_passphrase(passphrase)
+    else:
+        passphrase = credentials.new_passphrase(credentials.ENV_PASSPHRASE, "vault passphrase")
+    vault, recovery_text = Vault.create(path, passphrase, kdf_profile)
+    vault.close()
+    say(f"Created your vault in {path}.")
+    say("Below is your RECOVERY KEY. Write it on paper now and keep it somewhere safe.\n"
+        "It is shown only this once. If you lose both your passphrase and this key,\n"
+        "nobody (including us) can open your vault.\n")
+    out(f"    {recovery_text}\n", {"vault": str(path), "recovery_key": recovery_text,
+                                    "kdf_profile": kdf_profile})
+
+
+@cli.command()
+@click.option("--rotate", is_flag=True,
+              help="Also make a new data key and re-encrypt everything, backups included.")
+@click.option("--kdf-profile", type=click.Choice(["default", "minimum", "strong"]), default=None,
+              help="Change how hard the passphrase is stretched.")
+@json_option
+def passwd(rotate: bool, kdf_profile: str | None) -> None:
+    """Change the passphrase (and with --rotate, the data key)."""
+    from kit.unlock import passphrase_for
+    from kit.vault.backups import take
+
+    vault, current = passphrase_for(opts().vault_path, opts().passphrase_file)
+    with vault:
+        given_new = credentials.from_environment(credentials.ENV_NEW_PASSPHRASE)
+        if rotate and given_new is None and not credentials.terminal_available():
+            new = current  # rotation alone: keep the passphrase
+        else:
+            new = credentials.new_passphrase(credentials.ENV_NEW_PASSPHRASE)
+        with vault._locked():
+            take(vault)
+        if rotate:
+            recovery_text = vault.rotate(new, kdf_profile)
+            _show_new_recovery_key(recovery_text, "The data key was changed and everything "
+                                   "re-encrypted, backups included.")
+        else:
+            vault.change_passphrase(new, kdf_profile)
+            say("Passphrase changed. Your recovery key still works.")
+            out("", {"changed": True, "rotated": False})
+
+
+def _show_new_recovery_key(recovery_text: str, what: str) -> None:
+    say(what)
+    say("Your OLD recovery key no longer works. Here is the new one: write it down now,\n"
+        "it is shown only this once.\n")
+    out(f"    {recovery_text}\n", {"changed": True, "rotated": True,
+                                  "recovery_key": recovery_text})
+
+
+@cli.command()
+@click.option("--kdf-profile", type=click.Choice(["default", "minimum", "strong"]), default=None)
+@json_option
+def recover(kdf_profile: str | None) -> None:
+    """Open the vault with the recovery key and set a new passphrase.
+
+    The data key is then changed (everything re-encrypted) and a new recovery key is shown,
+    because the old one has been used.
+    """
+    from kit.unlock import recovery_unlock
+
+    vault = recovery_unlock(opts().vault_path)
+    with vault:
+        new = credentials.new_passphrase(credentials.ENV_NEW_PASSPHRASE)
+        recovery_text = vault.rotate(new, kdf_profile)
+        _show_new_recovery_key(recovery_text, "Your new passphrase is set.")
+
+
+# --- keyring ---
+
+
+@cli.group()
+def keyring() -> None:
+    """Let this computer's keyring open the vault (opt-in; off by default)."""
+
+
+DEVICE_WARNING = (
+    "With this on, anyone who can use your login on this computer can open your vault\n"
+    "without the passphrase. Turn it on only on a computer that is yours alone.\n"
+    "Backups, exports, sharing and passphrase changes still ask for the passphrase."
+)
+
+
+@keyring.command("status")
+@json_option
+def keyring_status() -> None:
+    """Say whether a secure keyring exists and whether it can open this vault."""
+    from kit.vault import device
+    from kit.vault import header as hdr
+    from kit.vault.store import HEADER_FILE, require_vault
+
+    path = opts().vault_path
+    require_vault(path)
+    header, _s, _t = hdr.decode((path / HEADER_FILE).read_bytes())
+    status = device.backend_status()
+    enabled = bool(header.slots_of("device"))
+    state = "ON: this computer's keyring can open the vault" if enabled else "off"
+    out(f"Keyring unlock: {state}\nKeyring: {status.reason} ({status.name})",
+        {"enabled": enabled, "backend": status.name, "secure_backend": status.available,
+         "detail": status.reason})
+
+
+@keyring.command("enable")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@json_option
+def keyring_enable(yes: bool) -> None:
+    """Store a device key in the system keyring so the vault opens without the passphrase."""
+    from kit.errors import KeyringUnavailable
+    from kit.unlock import passphrase_for
+    from kit.vault import device
+
+    status = device.backend_status()
+    if not status.available:
+        raise KeyringUnavailable(status.reason)
+    say(DEVICE_WARNING)
+    if not yes and not credentials.confirm("Turn on keyring unlock?"):
+        raise KitError("keyring unlock was not turned on")
+    vault, _passphrase = passphrase_for(opts().vault_path, opts().passphrase_file)
+    with vault:
+        key = os.urandom(32)
+        device.store_key(vault.vault_id, key)
+        try:
+            vault.add_device_slot(key)
+        except BaseException:
+            device.delete_key(vault.vault_id)
+            raise
+    say("Keyring unlock is ON for this computer. `kit keyring disable` turns it off.")
+    out("", {"enabled": True, "backend": status.name})
+
+
+@keyring.command("disable")
+@json_option
+def keyring_disable() -> None:
+    """Remove the device key, then change the data key so the old device key is useless."""
+    from kit.errors import KeyringUnavailable
+    from kit.unlock import passphrase_for
+    from kit.vault import device
+
+    vault, passphrase = passphrase_for(opts().vault_path, opts().passphrase_file)
+    with vault:
+        had_slot = "device" in vault.slot_types()
+        vault.remove_device_slot()
+        try:
+            device.delete_key(vault.vault_id)
+        except KeyringUnavailable as exc:
+            say(f"Note: {exc.message}; the keyring entry may remain, but it no longer opens "
+                "the vault.")
+        if had_slot:
+            recovery_text = vault.rotate(passphrase)
+            _show_new_recovery_key(recovery_text, "Keyring unlock is OFF, and the data key was "
+                                   "changed so the old device key opens nothing.")
+        else:
+            say("Keyring unlock was already off.")
+            out("", {"enabled": False, "rotated": False})
+
+
+# --- vault ---
+
+
+@cli.group()
+def vault() -> None:
+    """Back up, restore, check, describe or destroy the vault."""
+
+
+@vault.command("backup")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The age file to write (it must not exist yet).")
+@json_option
+def vault_backup(out_path: Path) -> None:
+    """Write the whole vault to one age file, encrypted with your passphrase.
+
+    The standard `age` tool can open it too (`age -d FILE`), so your records never depend on
+    this program alone.
+    """
+    from kit.unlock import passphrase_for
+    from kit.vault.export import write_backup
+
+    if out_path.exists():
+        raise KitError(f"{out_path} already exists; choose a new file name")
+    vault, passphrase = passphrase_for(opts().vault_path, opts().passphrase_file)
+    with vault:
+        say("Encrypting the backup (this takes a few seconds) ...")
+        size = write_backup(vault, out_path, passphrase)
+    say(f"Backup written to {out_path}. It opens with your current vault passphrase.")
+    out("", {"backup": str(out_path), "bytes": size})
+
+
+@vault.command("restore")
+@click.argument("backup_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--kdf-profile", type=click.Choice(["default", "minimum", "strong"]),
+              default=lambda: os.environ.get("KIT_KDF_PROFILE", "default"))
+@json_option
+def vault_restore(backup_file: Path, kdf_profile: str) -> None:
+    """Make a new vault from a backup file (made by `kit vault backup` or by `age -p`)."""
+    from kit.unlock import HOW_PASSPHRASE, given_passphrase
+    from kit.vault.export import read_backup, restore_into
+    from kit.vault.store import Vault, is_vault
+
+    target = opts().vault_path
+    if is_vault(target):
+        raise KitError(f"a vault already exists at {target}; restore into a new folder with "
+                       "--vault DIR, or move the existing one away first")
+    if not backup_file.exists():
+        raise BadInput(f"{backup_file} does not exist")
+    backup_passphrase = given_passphrase(opts().passphrase_file)
+    if backup_passphrase is None:
+        backup_passphrase = credentials.prompt_secret("Passphrase of the backup file: ",
+                                                      HOW_PASSPHRASE)
+    say("Decrypting the backup (this takes a few seconds) ...")
+    doc = read_backup(backup_file, backup_passphrase)
+    if credentials.from_environment(credentials.ENV_NEW_PASSPHRASE) is not None or (
+        credentials.terminal_available()
+        and not credentials.confirm("Use the backup's passphrase for the new vault?")
+    ):
+        new = credentials.new_passphrase(credentials.ENV_NEW_PASSPHRASE, "vault passphrase")
+    else:
+        new = credentials.check_new_passphrase(backup_passphrase)
+    restored, recovery_text = Vault.create(target, new, kdf_profile)
+    with restored:
+        count = restore_into(restored, doc)
+    say(f"Restored {count} records into a new vault at {target}.")
+    say("Its RECOVERY KEY is below; write it down now, it is shown only this once.\n")
+    out(f"    {recovery_text}\n", {"vault": str(target), "records": count,
+                                    "recovery_key": recovery_text})
+
+
+@vault.command("verify")
+@json_option
+def vault_verify() -> None:
+    """Check every record, stored file and the manifest; exit 4 if anything is wrong."""
+    from kit.unlock import unlock
+
+    with unlock(opts().vault_path, opts().passphrase_file) as v:
+        problems = v.verify()
+    if not problems:
+        out("The vault is healthy: every record and stored file checked out.",
+            {"ok": True, "problems": []})
+        return
+    lines = [f"- {p.message}" for p in problems]
+    say("The vault has problems (nothing was changed):\n" + "\n".join(lines))
+    say("Restore from the backups folder or from a `kit vault backup` file.")
+    if opts().json:
+        out("", {"ok": False, "problems": [p.__dict__ for p in problems]})
+    raise click.exceptions.Exit(4)
+
+
+@vault.command("info")
+@json_option
+def vault_info() -> None:
+    """Describe the vault: where it is, how it is protected, how much it holds."""
+    from kit.unlock import unlock
+    from kit.vault.backups import list_backups
+    from kit.vault.identity import public_identity
+
+    with unlock(opts().vault_path, opts().passphrase_file) as v:
+        snap = v.snapshot()
+        warn_problems(snap.problems)
+        ident = public_identity(snap.records)
+        params = v.kdf_params()
+        kinds: dict[str, int] = {}
+        for record in snap.records.values():
+            kinds[record.kind] = kinds.get(record.kind, 0) + 1
+        info = {
+            "path": str(v.path),
+            "vault_id": v.vault_id.hex(),
+            "format": 1,
+            "commit": snap.commit,
+            "records": kinds,
+            "slots": v.slot_types(),
+            "keyring_unlock": "device" in v.slot_types(),
+            "unlocked_by": v.unlocked_by,
+            "kdf": None if params is None else {
+                "algorithm": "argon2id", "memory_kib": params.memory_kib,
+                "iterations": params.iterations, "lanes": params.lanes,
+                "profile": params.profile_name()},
+            "backups": len(list_backups(v.path)),
+            "identity": {"age_recipient": ident.recipient, "fingerprint": ident.fingerprint},
+        }
+    kdf_text = "" if params is None else (
+        f"Argon2id, {params.memory_kib // 1024} MiB, {params.iterations} passes, "
+        f"{params.lanes} lanes ({params.profile_name()})")
+    human = "\n".join([
+        f"Vault:          {info['path']}",
+        "Format:         v1",
+        f"Journal:        {kinds.get('journal', 0)} entries",
+        f"Protection:     {kdf_text}",
+        f"Key slots:      {', '.join(info['slots'])}",
+        f"Keyring unlock: {'ON' if info['keyring_unlock'] else 'off'}",
+        f"Backups:        {info['backups']} local copies",
+        f"Identity:       {ident.recipient}",
+        f"Fingerprint:    {ident.fingerprint}",
+    ])
+    out(human, info)
+
+
+@vault.command("destroy")
+@click.option("--yes", is_flag=True, help="Do not ask; destroy at once.")
+@json_option
+def vault_destroy(yes: bool) -> None:
+    """Delete the vault, its backups and its keyring entry, for good."""
+    from kit.unlock import passphrase_for
+    from kit.vault import device
+
+    path = opts().vault_path
+    v, _passphrase = passphrase_for(path, opts().passphrase_file)
+    with v:
+        had_device = "device" in v.slot_types()
+        vault_id = v.vault_id
+    if not yes and not credentials.ask_word(
+            f"This deletes the vault at {path} and all its backups. It cannot be undone.",
+            "destroy"):
+        raise KitError("nothing was deleted")
+    if had_device:
+        try:
+            device.delete_key(vault_id)
+        except KitError as exc:
+            say(f"Note: {exc.message}")
+    shutil.rmtree(path)
+    say(f"The vault at {path} was destroyed.")
+    out("", {"destroyed": str(path)})
+
+
+# --- journal ---
+
+
+@cli.group()
+def journal() -> None:
+    """Your private reflective journal (encrypted)."""
+
+
+def _journal() -> Any:
+    from kit.records.journal import Journal
+    from kit.unlock import unlock
+
+    return Journal(unlock(opts().vault_path, opts().passphrase_file))
+
+
+def _entry_line(entry: Any) -> str:
+    tags = " " + " ".join(f"#{t}" for t in entry.tags) if entry.tags else ""
+    mood = f" [mood {entry.mood}]" if entry.mood is not None else ""
+    return f"{entry.short_id}  {entry.created:%Y-%m-%d %H:%M}  {entry.title}{tags}{mood}"
+
+
+def _entry_full(entry: Any) -> str:
+    head = [f"id:      {entry.id}", f"created: {entry.created:%Y-%m-%d %H:%M} UTC"]
+    if entry.updated != entry.created:
+        head.append(f"updated: {entry.updated:%Y-%m-%d %H:%M} UTC")
+    if entry.tags:
+        head.append("tags:    " + " ".join(f"#{t}" for t in entry.tags))
+    if entry.mood is not None:
+        head.append(f"mood:    {entry.mood}/10")
+    return "\n".join(head) + "\n\n" + entry.text.rstrip()
+
+
+MOOD = click.IntRange(0, 10)
+
+
+@journal.command("add")
+@click.argument("text", required=False)
+@click.option("--tag", "tags", multiple=True, help="A tag (repeat for more).")
+@click.option("--mood", type=MOOD, help="How you feel, 0 (worst) to 10 (best).")
+@json_option
+def journal_add(text: str | None, tags: tuple[str, ...], mood: int | None) -> None:
+    """Add an entry. Give TEXT, or '-' / nothing to read it from stdin (safer)."""
+    body = read_private_text(text)
+    j = _journal()
+    with j.vault:
+        entry = j.add(body, tags, mood)
+    out(entry.id, entry.to_json())
+
+
+@journal.command("list")
+@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
+@json_option
+def journal_list(limit: int | None) -> None:
+    """List entries, newest first."""
+    j = _journal()
+    with j.vault:
+        entries = j.entries()
+        warn_problems(j.problems)
+    shown = entries[:limit] if limit else entries
+    human = "\n".join(_entry_line(e) for e in shown) if shown else "No journal entries yet."
+    out(human, {"entries": [e.to_json() for e in shown], "total": len(entries)})
+
+
+@journal.command("search")
+@click.argument("query")
+@json_option
+def journal_search(query: str) -> None:
+    """Find entries containing every word of QUERY (#tag matches tags)."""
+    j = _journal()
+    with j.vault:
+        hits = j.search(query)
+        warn_problems(j.problems)
+    human = "\n".join(_entry_line(e) for e in hits) if hits else "No entries match."
+    out(human, {"query": query, "entries": [e.to_json() for e in hits]})
+
+
+@journal.command("show")
+@click.argument("entry_id")
+@json_option
+def journal_show(entry_id: str) -> None:
+    """Show one entry in full (the id's first characters are enough)."""
+    j = _journal()
+    with j.vault:
+        entry = j.get(entry_id)
+        warn_problems(j.problems)
+    out(_entry_full(entry), entry.to_json())
+
+
+@journal.command("edit")
+@click.argument("entry_id")
+@click.argument("text", required=False)
+@click.option("--tag", "tags", multiple=True, help="Replace the tags (repeat for more).")
+@click.option("--mood", type=MOOD, help="Set the mood, 0 to 10.")
+@click.option("--clear-mood", is_flag=True, help="Remove the mood.")
+@json_option
+def journal_edit(entry_id: str, text: str | None, tags: tuple[str, ...], mood: int | None,
+                 clear_mood: bool) -> None:
+    """Change an entry: new TEXT (or '-' for stdin), tags or mood.
+
+    With no TEXT and no other option, the new text is read from stdin.
+    """
+    only_meta = text is None and (tags or mood is not None or clear_mood)
+    body = None if only_meta else read_private_text(text)
+    j = _journal()
+    with j.vault:
+        entry = j.edit(entry_id, body, list(tags) if tags else None, mood, clear_mood)
+    say(f"Entry {entry.short_id} updated.")
+    out("", entry.to_json()) if opts().json else None
+
+
+@journal.command("delete")
+@click.argument("entry_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@json_option
+def journal_delete(entry_id: str, yes: bool) -> None:
+    """Delete an entry (asks first unless --yes)."""
+    j = _journal()
+    with j.vault:
+        entry = j.get(entry_id)
+        if not yes and not credentials.confirm(
+                f"Delete the entry {entry.short_id} ({entry.title[:40]!r})?"):
+            raise KitError("nothing was deleted")
+        j.delete(entry.id)
+    say(f"Entry {entry.short_id} deleted.")
+    if opts().json:
+        out("", {"deleted": entry.id})
+
+
+@journal.command("export")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), required=True)
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+@json_option
+def journal_export(fmt: str, out_path: Path, force: bool) -> None:
+    """Write the journal to a PLAINTEXT file (Markdown or JSON)."""
+    from kit.reports.journal_export import render
+
+    if out_path.exists() and not force:
+        raise KitError(f"{out_path} already exists; add --force to overwrite it")
+    j = _journal()
+    with j.vault:
+        entries = j.entries()
+        warn_problems(j.problems)
+    say("WARNING: the export is NOT encrypted. Anyone who can read the file can read your "
+        "journal. Keep it somewhere safe and delete it when you are done.")
+    data = render(list(reversed(entries)), fmt).encode("utf-8")
+    try:
+        fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise KitError(f"could not write {out_path}: {exc.strerror}") from exc
+    say(f"Exported {len(entries)} entries to {out_path}.")
+    if opts().json:
+        out("", {"out": str(out_path), "entries": len(entries), "format": fmt})
+
+
+# --- entry point: errors to exit codes, in one place ---
+
+
+def _report(code: str, message: str, exit_code: int, as_json: bool) -> None:
+    if as_json:
+        doc = {"error": {"code": code, "message": message, "exit": exit_code}}
+        click.echo(json.dumps(doc, ensure_ascii=False))
+    click.echo(f"kit: {message}", err=True)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    harden_process()
+    credentials.take_from_environment()
+    args = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in args
+    try:
+        result = cli.main(args=args, prog_name="kit", standalone_mode=False)
+        code = result if isinstance(result, int) else 0
+    except KitError as exc:
+        _report(exc.code, exc.message, exc.exit_code, as_json)
+        code = exc.exit_code
+    except click.UsageError as exc:
+        _report("usage", exc.format_message(), 2, as_json)
+        code = 2
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except (click.Abort, KeyboardInterrupt):
+        _report("cancelled", "cancelled; nothing more was saved", 1, as_json)
+        code = 1
+    except click.ClickException as exc:
+        _report("error", exc.format_message(), exc.exit_code, as_json)
+        code = exc.exit_code
+    except Exception as exc:  # a bug: still no traceback for the user, unless asked
+        if os.environ.get("KIT_DEBUG"):
+            raise
+        _report("internal", f"unexpected error ({type(exc).__name__}: {exc}). Nothing more was "
+                "saved. Please report this; set KIT_DEBUG=1 to see details.", 1, as_json)
+        code = 1
+    sys.exit(code)
+
+
+__all__ = ["NoVault", "cli", "main"]

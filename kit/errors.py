@@ -1,0 +1,101 @@
+"""Every failure the kit reports to a person, with its exit code.
+
+Each error carries a message written for the user (what happened and what to do next); the
+CLI maps the class to an exit code in exactly one place, here.
+"""
+
+from __future__ import annotations
+
+
+class KitError(Exception):
+    """Base of all errors the user may see. Never shown as a traceback."""
+
+    exit_code = 1
+    code = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(KitError):
+    exit_code = 2
+    code = "usage"
+
+
+class SecretMissing(KitError):
+    """A passphrase or key was needed but neither the environment nor a terminal gave one."""
+
+    exit_code = 2
+    code = "secret_missing"
+
+
+class NoVault(KitError):
+    code = "no_vault"
+
+
+class VaultExists(KitError):
+    code = "vault_exists"
+
+
+class NotFound(KitError):
+    code = "not_found"
+
+
+class WrongSecret(KitError):
+    """Wrong passphrase, recovery key or device key."""
+
+    exit_code = 3
+    code = "wrong_secret"
+
+
+class VaultDamaged(KitError):
+    """The vault's files are damaged or have been altered."""
+
+    exit_code = 4
+    code = "vault_damaged"
+
+
+class HeaderDamaged(VaultDamaged):
+    code = "header_damaged"
+
+
+class HeaderTampered(VaultDamaged):
+    code = "header_tampered"
+
+
+class RecordDamaged(VaultDamaged):
+    code = "record_damaged"
+
+    def __init__(self, message: str, record_id: str) -> None:
+        super().__init__(message)
+        self.record_id = record_id
+
+
+class RollbackDetected(VaultDamaged):
+    code = "rollback"
+
+
+class ManifestMismatch(VaultDamaged):
+    code = "manifest_mismatch"
+
+
+class UnsupportedFormat(KitError):
+    """A vault or file written by a newer, unknown format version."""
+
+    code = "unsupported_format"
+
+
+class VaultBusy(KitError):
+    exit_code = 5
+    code = "vault_busy"
+
+
+class KeyringUnavailable(KitError):
+    code = "keyring_unavailable"
+
+
+class BadInput(KitError):
+    """A file or value given to the kit is malformed (an import, a backup, an option)."""
+
+    code = "bad_input"

@@ -1,0 +1,1 @@
+"""Domain records kept in the vault, and the repositories the CLI and TUI both use."""

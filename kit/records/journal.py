@@ -1,0 +1,175 @@
+"""The reflective journal: the vault's first kind of record."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from kit.errors import BadInput, NotFound, UsageError
+from kit.vault import Problem, Record, Vault
+
+KIND = "journal"
+MAX_TAG_LENGTH = 40
+SHORT_ID = 8
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    id: str
+    created: datetime
+    updated: datetime
+    text: str
+    tags: tuple[str, ...] = ()
+    mood: int | None = None
+
+    @property
+    def short_id(self) -> str:
+        return self.id[:SHORT_ID]
+
+    @property
+    def title(self) -> str:
+        """The first line, for lists."""
+        first = self.text.strip().splitlines()[0] if self.text.strip() else "(empty)"
+        return first[:80]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "created": self.created.isoformat(),
+            "updated": self.updated.isoformat(),
+            "text": self.text,
+            "tags": list(self.tags),
+            "mood": self.mood,
+        }
+
+    def _data(self) -> dict[str, Any]:
+        data = self.to_json()
+        del data["id"]
+        return data
+
+
+def _from_record(record: Record) -> JournalEntry:
+    d = record.data
+    try:
+        return JournalEntry(
+            id=record.id,
+            created=datetime.fromisoformat(d["created"]),
+            updated=datetime.fromisoformat(d["updated"]),
+            text=str(d["text"]),
+            tags=tuple(str(t) for t in d.get("tags", [])),
+            mood=d.get("mood"),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BadInput(f"journal entry {record.id} has an unexpected shape") from exc
+
+
+def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Lower-case, trimmed, unique tags in the order given."""
+    out: list[str] = []
+    for raw in tags:
+        tag = raw.strip().lstrip("#").lower()
+        if not tag:
+            raise UsageError("a tag cannot be empty")
+        if len(tag) > MAX_TAG_LENGTH or any(ch.isspace() for ch in tag):
+            raise UsageError(f"tag {raw!r} must be one word of at most {MAX_TAG_LENGTH} characters")
+        if tag not in out:
+            out.append(tag)
+    return tuple(out)
+
+
+def check_mood(mood: int | None) -> int | None:
+    if mood is not None and not 0 <= mood <= 10:
+        raise UsageError(f"mood must be a whole number from 0 to 10, not {mood}")
+    return mood
+
+
+def check_text(text: str) -> str:
+    if not text.strip():
+        raise UsageError("the entry is empty; nothing was saved")
+    return text
+
+
+class Journal:
+    """Journal entries in one vault. Entries are decrypted once and kept in memory."""
+
+    def __init__(self, vault: Vault) -> None:
+        self.vault = vault
+        self._entries: dict[str, JournalEntry] | None = None
+        self._lowered: dict[str, str] = {}
+        self.problems: list[Problem] = []
+
+    def _load(self) -> dict[str, JournalEntry]:
+        if self._entries is None:
+            snap = self.vault.snapshot()
+            self.problems = snap.problems
+            self._entries = {}
+            for record in snap.records.values():
+                if record.kind == KIND:
+                    self._remember(_from_record(record))
+        return self._entries
+
+    def _remember(self, entry: JournalEntry) -> None:
+        assert self._entries is not None
+        self._entries[entry.id] = entry
+        self._lowered[entry.id] = (entry.text + "\n#" + " #".join(entry.tags)).casefold()
+
+    def add(self, text: str, tags: Sequence[str] = (), mood: int | None = None,
+            when: datetime | None = None) -> JournalEntry:
+        now = when or datetime.now(UTC)
+        entry = JournalEntry("", now, now, check_text(text), normalize_tags(tags), check_mood(mood))
+        record = self.vault.put(KIND, entry._data())
+        saved = replace(entry, id=record.id)
+        if self._entries is not None:
+            self._remember(saved)
+        return saved
+
+    def entries(self) -> list[JournalEntry]:
+        """All entries, newest first."""
+        return sorted(self._load().values(), key=lambda e: (e.created, e.id), reverse=True)
+
+    def get(self, id_or_prefix: str) -> JournalEntry:
+        prefix = id_or_prefix.strip().lower()
+        if len(prefix) < 4:
+            raise UsageError("give at least the first 4 characters of the entry's id")
+        entries = self._load()
+        matches = [e for key, e in entries.items() if key.startswith(prefix)]
+        if not matches:
+            raise NotFound(f"no journal entry with id {id_or_prefix!r}")
+        if len(matches) > 1:
+            ids = ", ".join(m.short_id for m in matches[:5])
+            raise UsageError(f"{id_or_prefix!r} matches several entries ({ids}); give more of it")
+        return matches[0]
+
+    def search(self, query: str) -> list[JournalEntry]:
+        """Entries containing every word of *query* (case-insensitive; #tag matches tags)."""
+        terms = query.casefold().split()
+        if not terms:
+            raise UsageError("give at least one word to search for")
+        entries = self._load()
+        hits = [entries[i] for i, text in self._lowered.items() if all(t in text for t in terms)]
+        return sorted(hits, key=lambda e: (e.created, e.id), reverse=True)
+
+    def edit(self, id_or_prefix: str, text: str | None = None,
+             tags: Sequence[str] | None = None, mood: int | None = None,
+             clear_mood: bool = False) -> JournalEntry:
+        entry = self.get(id_or_prefix)
+        changed = replace(
+            entry,
+            text=check_text(text) if text is not None else entry.text,
+            tags=normalize_tags(tags) if tags is not None else entry.tags,
+            mood=None if clear_mood else (check_mood(mood) if mood is not None else entry.mood),
+            updated=datetime.now(UTC),
+        )
+        self.vault.put(KIND, changed._data(), record_id=entry.id)
+        self._remember(changed)
+        return changed
+
+    def delete(self, id_or_prefix: str) -> JournalEntry:
+        entry = self.get(id_or_prefix)
+        self.vault.delete(entry.id)
+        assert self._entries is not None
+        del self._entries[entry.id]
+        del self._lowered[entry.id]
+        return entry

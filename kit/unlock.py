@@ -1,0 +1,119 @@
+"""Opening the vault from the command line: environment, passphrase file, keyring, prompt."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from kit import credentials
+from kit.errors import KeyringUnavailable, KitError, UsageError, WrongSecret
+from kit.vault import Credentials, Vault
+from kit.vault import header as hdr
+from kit.vault import recovery
+from kit.vault.store import HEADER_FILE, require_vault
+
+HOW_PASSPHRASE = "set KIT_PASSPHRASE, use --passphrase-file, or run this in a terminal"
+HOW_RECOVERY = "set KIT_RECOVERY_KEY or run this in a terminal"
+
+
+def given_passphrase(passphrase_file: Path | None) -> str | None:
+    """A passphrase supplied without a prompt (environment first, then the file)."""
+    from_env = credentials.from_environment(credentials.ENV_PASSPHRASE)
+    if from_env is not None:
+        return from_env
+    if passphrase_file is not None:
+        return credentials.read_passphrase_file(passphrase_file)
+    return None
+
+
+def _has_device_slot(path: Path) -> bool:
+    try:
+        header, _signed, _tag = hdr.decode((path / HEADER_FILE).read_bytes())
+    except (OSError, KitError):
+        return False
+    return bool(header.slots_of("device"))
+
+
+def _try_device(path: Path) -> Vault | None:
+    from kit.vault import device
+
+    try:
+        header, _signed, _tag = hdr.decode((path / HEADER_FILE).read_bytes())
+        key = device.load_key(header.vault_id)
+    except KeyringUnavailable as exc:
+        print(f"Note: {exc.message}", file=sys.stderr)
+        return None
+    if key is None:
+        print("Note: this device's keyring holds no key for the vault; asking for the "
+              "passphrase instead.", file=sys.stderr)
+        return None
+    try:
+        return Vault.open(path, Credentials(device_key=key))
+    except WrongSecret:
+        print("Note: the keyring's key no longer opens this vault; asking for the passphrase.",
+              file=sys.stderr)
+        return None
+
+
+def unlock(path: Path, passphrase_file: Path | None, *, allow_device: bool = True) -> Vault:
+    """Open the vault, asking for the passphrase at most three times."""
+    require_vault(path)
+    given = given_passphrase(passphrase_file)
+    if given is not None:
+        return Vault.open(path, Credentials(passphrase=given))
+    if allow_device and _has_device_slot(path):
+        vault = _try_device(path)
+        if vault is not None:
+            return vault
+    return prompt_unlock(path, "Passphrase: ")
+
+
+def prompt_unlock(path: Path, prompt: str) -> Vault:
+    for attempt in range(1, credentials.TRIES + 1):
+        typed = credentials.prompt_secret(prompt, HOW_PASSPHRASE)
+        try:
+            return Vault.open(path, Credentials(passphrase=typed))
+        except WrongSecret:
+            if attempt == credentials.TRIES:
+                raise WrongSecret(
+                    "three wrong passphrases: the vault stays locked. If you have lost the "
+                    "passphrase, `kit recover` opens it with your recovery key."
+                ) from None
+            print("That passphrase did not open the vault; please try again.", file=sys.stderr)
+    raise AssertionError("unreachable")
+
+
+def passphrase_for(path: Path, passphrase_file: Path | None) -> tuple[Vault, str]:
+    """Open with the passphrase itself (never the keyring) and return it too, for actions
+    that need it again: backups, passphrase changes, rotation."""
+    require_vault(path)
+    given = given_passphrase(passphrase_file)
+    if given is not None:
+        return Vault.open(path, Credentials(passphrase=given)), given
+    for attempt in range(1, credentials.TRIES + 1):
+        typed = credentials.prompt_secret("Current passphrase: ", HOW_PASSPHRASE)
+        try:
+            return Vault.open(path, Credentials(passphrase=typed)), typed
+        except WrongSecret:
+            if attempt == credentials.TRIES:
+                raise WrongSecret("three wrong passphrases: nothing was changed") from None
+            print("That passphrase did not open the vault; please try again.", file=sys.stderr)
+    raise AssertionError("unreachable")
+
+
+def recovery_unlock(path: Path) -> Vault:
+    """Open with the recovery key (environment or prompt), three tries at a prompt."""
+    require_vault(path)
+    given = credentials.from_environment(credentials.ENV_RECOVERY_KEY)
+    tries = 1 if given is not None else credentials.TRIES
+    for attempt in range(1, tries + 1):
+        text = given if given is not None else credentials.prompt_secret(
+            "Recovery key: ", HOW_RECOVERY)
+        try:
+            key = recovery.parse(text)
+            return Vault.open(path, Credentials(recovery_key=key))
+        except (WrongSecret, UsageError) as exc:
+            if attempt == tries:
+                raise WrongSecret(exc.message) from None
+            print(f"{exc.message}. Please try again.", file=sys.stderr)
+    raise AssertionError("unreachable")

@@ -1,0 +1,96 @@
+"""Rotating local backups: consistent copies of vault.header and vault.sqlite.
+
+A copy is taken at most once a day before a write, and always before a passphrase change,
+a key rotation or a restore. Copies hold ciphertext only. The newest KEEP are kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sqlite3
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kit.errors import KitError
+from kit.vault import header as hdr
+from kit.vault.atomic import fsync_dir, write_atomic
+
+if TYPE_CHECKING:
+    from kit.vault.store import Vault
+
+KEEP = 7
+DAILY = 24 * 3600
+
+
+def backup_root(vault_path: Path) -> Path:
+    return vault_path / "backups"
+
+
+def list_backups(vault_path: Path) -> list[Path]:
+    root = backup_root(vault_path)
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def take(vault: Vault) -> Path:
+    """Copy the vault as it stands now. The caller holds the vault's write lock."""
+    from kit.vault.store import DB_FILE, HEADER_FILE
+
+    root = backup_root(vault.path)
+    root.mkdir(mode=0o700, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    staging = root / f".{stamp}.partial"
+    staging.mkdir(mode=0o700)
+    try:
+        target = sqlite3.connect(staging / DB_FILE)
+        try:
+            with vault._mutex:
+                vault._conn().backup(target)
+        finally:
+            target.close()
+        with open(staging / DB_FILE, "rb+") as fh:
+            os.fsync(fh.fileno())
+        write_atomic(staging / HEADER_FILE, vault._header_bytes)
+        final = root / stamp
+        os.rename(staging, final)
+        fsync_dir(root)
+    except (OSError, sqlite3.Error) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise KitError(f"could not make a backup copy of the vault: {exc}") from exc
+    prune(vault.path)
+    return final
+
+
+def prune(vault_path: Path, keep: int = KEEP) -> None:
+    root = backup_root(vault_path)
+    for leftover in root.glob(".*.partial"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for old in list_backups(vault_path)[:-keep]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def take_if_due(vault: Vault) -> None:
+    backups = list_backups(vault.path)
+    if backups and time.time() - backups[-1].stat().st_mtime < DAILY:
+        return
+    take(vault)
+
+
+def reslot_backups(vault: Vault) -> None:
+    """Give every backup the vault's current key slots, so an old passphrase opens none."""
+    from kit.vault.store import HEADER_FILE
+
+    for backup in list_backups(vault.path):
+        path = backup / HEADER_FILE
+        with contextlib.suppress(OSError, KitError):
+            header, _signed, _tag = hdr.decode(path.read_bytes())
+            if header.key_id != vault.header.key_id:
+                continue
+            updated = replace(header, slots=vault.header.slots)
+            write_atomic(path, hdr.encode(updated, vault._keys.header_mac))

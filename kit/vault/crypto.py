@@ -1,0 +1,120 @@
+"""The vault's symmetric primitives: HKDF subkeys, AES-256-GCM sealing, size padding.
+
+Everything is spelled out in docs/vault-format.md; the labels below are part of format v1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import struct
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+FORMAT_VERSION = 1
+NONCE_BYTES = 12
+TAG_BYTES = 16
+KEY_BYTES = 32
+
+LABEL_RECORDS = b"flk/v1/records"
+LABEL_BLOBS = b"flk/v1/blobs"
+LABEL_MANIFEST = b"flk/v1/manifest"
+LABEL_HEADER_MAC = b"flk/v1/header-mac"
+LABEL_KEY_ID = b"flk/v1/key-id"
+
+_MIN_BUCKET = 256
+_BIG_BUCKET = 64 * 1024
+
+
+class SealError(Exception):
+    """Authentication failed: wrong key, or the bytes were altered."""
+
+
+def hkdf(key: bytes, salt: bytes, info: bytes, length: int = KEY_BYTES) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=length, salt=salt, info=info).derive(key)
+
+
+class Subkeys:
+    """Per-purpose keys derived from the data key; the data key itself is not kept."""
+
+    __slots__ = ("blobs", "header_mac", "key_id", "manifest", "records")
+
+    def __init__(self, dek: bytes, vault_id: bytes) -> None:
+        self.records = AESGCM(hkdf(dek, vault_id, LABEL_RECORDS))
+        self.blobs = AESGCM(hkdf(dek, vault_id, LABEL_BLOBS))
+        self.manifest = hkdf(dek, vault_id, LABEL_MANIFEST)
+        self.header_mac = hkdf(dek, vault_id, LABEL_HEADER_MAC)
+        self.key_id = hkdf(dek, vault_id, LABEL_KEY_ID, 16)
+
+
+def seal(aead: AESGCM, plaintext: bytes, aad: bytes) -> bytes:
+    """nonce || ciphertext || tag, with a fresh random 96-bit nonce."""
+    nonce = os.urandom(NONCE_BYTES)
+    return nonce + aead.encrypt(nonce, plaintext, aad)
+
+
+def open_sealed(aead: AESGCM, sealed: bytes, aad: bytes) -> bytes:
+    if len(sealed) < NONCE_BYTES + TAG_BYTES:
+        raise SealError("too short")
+    try:
+        return aead.decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], aad)
+    except InvalidTag as exc:
+        raise SealError("authentication failed") from exc
+
+
+def mac(key: bytes, data: bytes) -> bytes:
+    return hmac.new(key, data, hashlib.sha256).digest()
+
+
+def mac_equal(a: bytes, b: bytes) -> bool:
+    return hmac.compare_digest(a, b)
+
+
+def bucket_size(length: int) -> int:
+    """Padded size for *length* bytes: powers of two from 256 B, then 64 KiB steps."""
+    if length > _BIG_BUCKET:
+        return -(-length // _BIG_BUCKET) * _BIG_BUCKET
+    size = _MIN_BUCKET
+    while size < length:
+        size *= 2
+    return size
+
+
+def pad(payload: bytes) -> bytes:
+    """u32 length prefix, payload, zeros up to the bucket, so sizes reveal only a bucket."""
+    framed = struct.pack(">I", len(payload)) + payload
+    return framed + bytes(bucket_size(len(framed)) - len(framed))
+
+
+def unpad(padded: bytes) -> bytes:
+    if len(padded) < 4:
+        raise ValueError("padded plaintext too short")
+    (length,) = struct.unpack(">I", padded[:4])
+    if 4 + length > len(padded) or any(padded[4 + length :]):
+        raise ValueError("padding is malformed")
+    return padded[4 : 4 + length]
+
+
+def record_aad(vault_id: bytes, record_id: bytes, generation: int) -> bytes:
+    return b"flk/v1/record" + vault_id + record_id + struct.pack(">QH", generation, FORMAT_VERSION)
+
+
+def chunk_aad(vault_id: bytes, blob_id: bytes, index: int, last: bool) -> bytes:
+    return (
+        b"flk/v1/chunk"
+        + vault_id
+        + blob_id
+        + struct.pack(">IBH", index, 1 if last else 0, FORMAT_VERSION)
+    )
+
+
+def slot_aad(vault_id: bytes, slot_id: bytes, slot_type: str) -> bytes:
+    return b"flk/v1/slot" + vault_id + slot_id + slot_type.encode("ascii")
+
+
+def manifest_mac(key: bytes, vault_id: bytes, commit: int, manifest: bytes) -> bytes:
+    return mac(key, LABEL_MANIFEST + vault_id + struct.pack(">Q", commit) + manifest)

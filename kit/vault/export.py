@@ -1,0 +1,156 @@
+"""The escape hatch: the whole vault as one age file that the standard `age` tool opens.
+
+The file is a passphrase-encrypted (scrypt recipient) age file holding the JSON export
+described in docs/vault-format.md, section 9. It is built and read in memory only.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyrage
+
+from kit.errors import BadInput, KitError, WrongSecret
+from kit.vault.store import Vault, WriteTxn
+
+EXPORT_FORMAT = "frontline-kit-export"
+EXPORT_VERSION = 1
+_ID = re.compile(r"^[0-9a-f]{32}$")
+_AGE_PREFIXES = (b"age-encryption.org/v1\n", b"-----BEGIN AGE ENCRYPTED FILE-----")
+
+
+def export_document(vault: Vault) -> dict[str, Any]:
+    """Every readable record and stored file; refuses if anything is damaged."""
+    problems = vault.verify()
+    if problems:
+        raise KitError(
+            f"the vault has damage, so no backup was written: {problems[0].message}. "
+            "Run `kit vault verify` for the full list."
+        )
+    snap = vault.snapshot()
+    records = []
+    blobs: dict[str, str] = {}
+    for record in sorted(snap.records.values(), key=lambda r: r.id):
+        if record.kind == "blob":
+            blobs[record.id] = base64.b64encode(vault.get_blob(record.id)).decode("ascii")
+        else:
+            records.append({"id": record.id, "kind": record.kind, "data": record.data})
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported": datetime.now(UTC).isoformat(timespec="seconds"),
+        "vault_id": vault.vault_id.hex(),
+        "records": records,
+        "blobs": blobs,
+    }
+
+
+def write_backup(vault: Vault, out: Path, passphrase: str) -> int:
+    """Encrypt the export to *out* (never overwriting); returns the file's size."""
+    payload = json.dumps(export_document(vault), ensure_ascii=False).encode("utf-8")
+    sealed = pyrage.passphrase.encrypt(payload, passphrase)
+    del payload
+    try:
+        with open(out, "xb") as fh:
+            fh.write(sealed)
+    except FileExistsError:
+        raise KitError(f"{out} already exists; choose a new file name") from None
+    except OSError as exc:
+        raise KitError(f"could not write {out}: {exc.strerror}") from exc
+    return len(sealed)
+
+
+def read_backup(path: Path, passphrase: str) -> dict[str, Any]:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise BadInput(f"{path} does not exist") from None
+    except OSError as exc:
+        raise BadInput(f"could not read {path}: {exc.strerror}") from exc
+    if not data.startswith(_AGE_PREFIXES):
+        raise BadInput(f"{path} is not an age-encrypted file, so it is not a kit backup")
+    try:
+        plain = pyrage.passphrase.decrypt(data, passphrase)
+    except pyrage.DecryptError as exc:
+        raise WrongSecret(
+            f"could not decrypt {path}: wrong passphrase, or the file is damaged or was "
+            "encrypted to a key rather than a passphrase"
+        ) from exc
+    try:
+        doc = json.loads(plain.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadInput(f"{path} decrypted, but it does not hold a kit export (not JSON)") from exc
+    return validate(doc, str(path))
+
+
+def validate(doc: Any, source: str) -> dict[str, Any]:
+    """Check an export document's shape, naming exactly what is wrong."""
+    def bad(what: str) -> BadInput:
+        return BadInput(f"{source}: {what}")
+
+    if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
+        raise bad("not a Frontline Kit export (the 'format' field is missing or different)")
+    if doc.get("version") != EXPORT_VERSION:
+        raise bad(f"export version {doc.get('version')!r} is not one this kit reads")
+    records, blobs = doc.get("records"), doc.get("blobs", {})
+    if not isinstance(records, list) or not isinstance(blobs, dict):
+        raise bad("'records' must be a list and 'blobs' an object")
+    seen: set[str] = set()
+    for n, record in enumerate(records):
+        if not isinstance(record, dict):
+            raise bad(f"record {n} is not an object")
+        rid, kind, data = record.get("id"), record.get("kind"), record.get("data")
+        if not isinstance(rid, str) or not _ID.match(rid) or rid in seen:
+            raise bad(f"record {n} has a missing, malformed or repeated id")
+        if not isinstance(kind, str) or not kind or kind == "blob":
+            raise bad(f"record {n} ({rid}) has a missing or reserved kind")
+        if not isinstance(data, dict):
+            raise bad(f"record {n} ({rid}) has no data object")
+        seen.add(rid)
+    for bid, encoded in blobs.items():
+        if not _ID.match(bid) or bid in seen or not isinstance(encoded, str):
+            raise bad(f"stored file {bid[:40]!r} has a malformed or repeated id")
+        try:
+            base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise bad(f"stored file {bid} is not valid base64") from exc
+        seen.add(bid)
+    if sum(1 for r in records if r["kind"] == "identity") > 1:
+        raise bad("more than one identity record")
+    return doc
+
+
+def restore_into(vault: Vault, doc: dict[str, Any]) -> int:
+    """Load an export into a freshly created vault, in one transaction; returns records loaded."""
+    snap = vault.snapshot()
+    own_identity = [r.id for r in snap.records.values() if r.kind == "identity"]
+    has_identity = any(r["kind"] == "identity" for r in doc["records"])
+
+    def load(txn: WriteTxn) -> int:
+        if has_identity:
+            for rid in own_identity:
+                txn.delete(rid)
+        for record in doc["records"]:
+            txn.put_new(record["id"], record["kind"], record["data"])
+        for bid, encoded in doc["blobs"].items():
+            data = base64.b64decode(encoded)
+            txn.put_blob(data, blob_id=bid)
+        return len(doc["records"]) + len(doc["blobs"])
+
+    return vault.write(load)
+
+
+def restore(path: Path, backup_passphrase: str, target: Path, new_passphrase: str,
+            profile: str = "default") -> tuple[Vault, str, int]:
+    """A new vault at *target* from a backup file: (vault, recovery key text, count)."""
+    doc = read_backup(path, backup_passphrase)
+    vault, recovery_text = Vault.create(target, new_passphrase, profile)
+    count = restore_into(vault, doc)
+    return vault, recovery_text, count
+

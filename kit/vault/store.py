@@ -1,0 +1,769 @@
+"""The vault: an encrypted record store in a directory.
+
+    vault.header   key slots, vault id, commit state (kit.vault.header)
+    vault.sqlite   opaque ids, generations and ciphertext only
+    vault.lock     an OS lock held only around a write transaction
+    backups/       rotating copies of the two files above
+
+Format v1 is specified in docs/vault-format.md. A write is: take the lock, re-read the header,
+check the database against it, write the header with the new commit as *pending*, commit the
+SQLite transaction, then write the header again with the commit settled. A crash at any point
+leaves a header that accepts what the database holds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import sqlite3
+import struct
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from filelock import FileLock
+from filelock import Timeout as LockTimeout
+
+from kit.errors import (
+    HeaderDamaged,
+    HeaderTampered,
+    KitError,
+    ManifestMismatch,
+    NoVault,
+    NotFound,
+    RecordDamaged,
+    RollbackDetected,
+    UsageError,
+    VaultBusy,
+    VaultDamaged,
+    VaultExists,
+    WrongSecret,
+)
+from kit.vault import header as hdr
+from kit.vault import kdf, recovery
+from kit.vault.atomic import fsync_dir, sweep_temp_files, write_atomic
+from kit.vault.crypto import (
+    SealError,
+    Subkeys,
+    chunk_aad,
+    hkdf,
+    manifest_mac,
+    mac_equal,
+    open_sealed,
+    pad,
+    record_aad,
+    seal,
+    slot_aad,
+    unpad,
+)
+
+HEADER_FILE = "vault.header"
+NEXT_HEADER_FILE = "vault.header.next"
+DB_FILE = "vault.sqlite"
+LOCK_FILE = "vault.lock"
+BACKUP_DIR = "backups"
+CHUNK_BYTES = 64 * 1024
+ID_BYTES = 16
+_ENTRY = struct.Struct(">16sQ")
+_MAX_HEADER_FILE = hdr.PREFIX.size + hdr.MAX_BODY + 2 * hdr.DIGEST_BYTES
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS records (
+    id BLOB PRIMARY KEY, gen INTEGER NOT NULL, ct BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS chunks (
+    blob BLOB NOT NULL, idx INTEGER NOT NULL, ct BLOB NOT NULL,
+    PRIMARY KEY (blob, idx)) WITHOUT ROWID;
+"""
+
+T = TypeVar("T")
+
+
+def lock_timeout() -> float:
+    """Seconds a writer waits for the lock before reporting the vault busy."""
+    try:
+        return float(os.environ.get("KIT_LOCK_TIMEOUT", "10"))
+    except ValueError:
+        return 10.0
+
+
+@dataclass(frozen=True)
+class Record:
+    id: str
+    generation: int
+    kind: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing verify or load found wrong, named precisely."""
+
+    code: str
+    message: str
+    record_id: str | None = None
+
+
+@dataclass
+class Snapshot:
+    """Everything readable in the vault at one commit, plus what could not be trusted."""
+
+    commit: int
+    records: dict[str, Record]
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BlobInfo:
+    id: str
+    size: int
+    sha256: str
+    chunks: int
+
+
+# --- manifest: the sorted (id, generation) list the header's MAC vouches for ---
+
+
+def encode_manifest(entries: dict[bytes, int]) -> bytes:
+    return b"".join(_ENTRY.pack(rid, gen) for rid, gen in sorted(entries.items()))
+
+
+def decode_manifest(data: bytes) -> dict[bytes, int]:
+    if len(data) % _ENTRY.size:
+        raise ManifestMismatch("the record list inside vault.sqlite is malformed")
+    return dict(_ENTRY.iter_unpack(data))
+
+
+def _plaintext(kind: str, data: dict[str, Any]) -> bytes:
+    payload = json.dumps({"kind": kind, "data": data}, ensure_ascii=False, separators=(",", ":"))
+    return pad(payload.encode("utf-8"))
+
+
+def _parse_plaintext(padded: bytes) -> tuple[str, dict[str, Any]]:
+    body = json.loads(unpad(padded).decode("utf-8"))
+    kind, data = body["kind"], body["data"]
+    if not isinstance(kind, str) or not isinstance(data, dict):
+        raise ValueError("record body has the wrong shape")
+    return kind, data
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    if not path.exists():
+        # SQLite would create it with the umask's mode; the vault's files are the user's alone.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA temp_store=MEMORY")
+    conn.execute("PRAGMA secure_delete=ON")
+    return conn
+
+
+@contextlib.contextmanager
+def sqlite_errors(what: str) -> Iterator[None]:
+    """Turn SQLite's failures into the vault's own, each saying what to do."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        text = str(exc)
+        if "locked" in text or "busy" in text:
+            raise VaultBusy(
+                "the vault is busy: another Frontline Kit window is saving. Try again in a moment."
+            ) from exc
+        if "full" in text:
+            raise KitError(
+                f"the disk is full: could not {what}. Nothing was changed; "
+                "free some space and try again."
+            ) from exc
+        if "disk I/O" in text or "readonly" in text or "unable to open" in text:
+            raise KitError(
+                f"could not {what}: the system refused to write ({text}). Nothing was changed."
+            ) from exc
+        raise VaultDamaged(f"vault.sqlite is damaged ({text}); restore it from a backup") from exc
+    except sqlite3.DatabaseError as exc:
+        raise VaultDamaged(f"vault.sqlite is damaged ({exc}); restore it from a backup") from exc
+
+
+def _read_header_file(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(_MAX_HEADER_FILE + 1)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise KitError(f"could not read the vault header {path}: {exc.strerror}") from exc
+    if len(data) > _MAX_HEADER_FILE:
+        raise HeaderDamaged("the vault header is damaged (file too large); restore a backup")
+    return data
+
+
+def _wrap(kek: bytes, dek: bytes, vault_id: bytes, slot_id: bytes, slot_type: str) -> bytes:
+    return seal(AESGCM(kek), dek, slot_aad(vault_id, slot_id, slot_type))
+
+
+def passphrase_slot(passphrase: str, dek: bytes, vault_id: bytes, profile: str) -> hdr.Slot:
+    params = kdf.KdfParams.new(profile)
+    slot_id = os.urandom(8)
+    wrapped = _wrap(kdf.derive(passphrase, params), dek, vault_id, slot_id, "passphrase")
+    return hdr.Slot("passphrase", slot_id, wrapped, kdf=params)
+
+
+def recovery_slot(key: bytes, dek: bytes, vault_id: bytes) -> hdr.Slot:
+    slot_id, salt = os.urandom(8), os.urandom(16)
+    kek = hkdf(key, salt, b"flk/v1/recovery-slot")
+    return hdr.Slot("recovery", slot_id, _wrap(kek, dek, vault_id, slot_id, "recovery"), salt=salt)
+
+
+def device_slot(key: bytes, dek: bytes, vault_id: bytes) -> hdr.Slot:
+    slot_id = os.urandom(8)
+    kek = hkdf(key, slot_id, b"flk/v1/device-slot")
+    return hdr.Slot("device", slot_id, _wrap(kek, dek, vault_id, slot_id, "device"))
+
+
+def _unwrap(kek: bytes, slot: hdr.Slot, vault_id: bytes) -> bytes | None:
+    try:
+        return open_sealed(AESGCM(kek), slot.wrapped, slot_aad(vault_id, slot.id, slot.type))
+    except SealError:
+        return None
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What the user offers to open the vault; exactly one is used."""
+
+    passphrase: str | None = None
+    recovery_key: bytes | None = None
+    device_key: bytes | None = None
+
+
+def unwrap_dek(header: hdr.Header, creds: Credentials) -> tuple[bytes, str]:
+    """The data key and how it was opened, or WrongSecret. Touches no file."""
+    vid = header.vault_id
+    if creds.passphrase is not None:
+        for slot in header.slots_of("passphrase"):
+            assert slot.kdf is not None
+            dek = _unwrap(kdf.derive(creds.passphrase, slot.kdf), slot, vid)
+            if dek is not None:
+                return dek, "passphrase"
+        raise WrongSecret("wrong passphrase: the vault did not open. Nothing was changed.")
+    if creds.recovery_key is not None:
+        for slot in header.slots_of("recovery"):
+            assert slot.salt is not None
+            dek = _unwrap(hkdf(creds.recovery_key, slot.salt, b"flk/v1/recovery-slot"), slot, vid)
+            if dek is not None:
+                return dek, "recovery"
+        raise WrongSecret("wrong recovery key: the vault did not open. Nothing was changed.")
+    if creds.device_key is not None:
+        for slot in header.slots_of("device"):
+            dek = _unwrap(hkdf(creds.device_key, slot.id, b"flk/v1/device-slot"), slot, vid)
+            if dek is not None:
+                return dek, "device"
+        raise WrongSecret("the key in this device's keyring does not open this vault")
+    raise UsageError("no passphrase, recovery key or device key was given")
+
+
+def is_vault(path: Path) -> bool:
+    return (path / HEADER_FILE).exists()
+
+
+def require_vault(path: Path) -> None:
+    if (path / HEADER_FILE).exists() or (path / NEXT_HEADER_FILE).exists():
+        return
+    if (path / DB_FILE).exists():
+        raise HeaderDamaged(
+            f"{path / HEADER_FILE} is missing but vault.sqlite is there: the vault is damaged. "
+            "Restore vault.header from the backups folder."
+        )
+    raise NoVault(f"no vault here ({path}) — run `kit init`")
+
+
+class WriteTxn:
+    """The operations allowed inside one write transaction."""
+
+    def __init__(self, vault: Vault, conn: sqlite3.Connection, entries: dict[bytes, int]) -> None:
+        self._vault = vault
+        self._conn = conn
+        self.entries = entries
+        self.changed = False
+
+    def put(self, kind: str, data: dict[str, Any], record_id: str | None = None) -> Record:
+        rid = bytes.fromhex(record_id) if record_id else os.urandom(ID_BYTES)
+        if record_id is not None and rid not in self.entries:
+            raise NotFound(f"no record {record_id} in this vault")
+        gen = self.entries.get(rid, 0) + 1
+        ct = seal(self._vault._keys.records, _plaintext(kind, data), self._vault._aad(rid, gen))
+        self._conn.execute("INSERT OR REPLACE INTO records (id, gen, ct) VALUES (?, ?, ?)",
+                           (rid, gen, ct))
+        self.entries[rid] = gen
+        self.changed = True
+        return Record(rid.hex(), gen, kind, data)
+
+    def delete(self, record_id: str) -> None:
+        rid = bytes.fromhex(record_id)
+        if rid not in self.entries:
+            raise NotFound(f"no record {record_id} in this vault")
+        self._conn.execute("DELETE FROM records WHERE id = ?", (rid,))
+        self._conn.execute("DELETE FROM chunks WHERE blob = ?", (rid,))
+        del self.entries[rid]
+        self.changed = True
+
+    def put_new(self, record_id: str, kind: str, data: dict[str, Any]) -> Record:
+        """Insert a record under a given new id (restoring an export keeps its ids)."""
+        rid = _parse_id(record_id)
+        if rid in self.entries:
+            raise KitError(f"record {record_id} already exists")
+        self.entries[rid] = 0
+        return self.put(kind, data, record_id)
+
+    def put_blob(self, data: bytes, blob_id: str | None = None) -> BlobInfo:
+        """Store *data* in sealed 64 KiB chunks, described by a record of kind 'blob'."""
+        bid = _parse_id(blob_id) if blob_id else os.urandom(ID_BYTES)
+        if bid in self.entries:
+            raise KitError(f"record {bid.hex()} already exists")
+        count = max(1, -(-len(data) // CHUNK_BYTES))
+        vid = self._vault.vault_id
+        for index in range(count):
+            piece = data[index * CHUNK_BYTES : (index + 1) * CHUNK_BYTES]
+            ct = seal(self._vault._keys.blobs, piece, chunk_aad(vid, bid, index, index == count - 1))
+            self._conn.execute("INSERT INTO chunks (blob, idx, ct) VALUES (?, ?, ?)",
+                               (bid, index, ct))
+        info = BlobInfo(bid.hex(), len(data), hashlib.sha256(data).hexdigest(), count)
+        gen = 1
+        meta = {"size": info.size, "sha256": info.sha256, "chunks": count}
+        ct = seal(self._vault._keys.records, _plaintext("blob", meta), self._vault._aad(bid, gen))
+        self._conn.execute("INSERT INTO records (id, gen, ct) VALUES (?, ?, ?)", (bid, gen, ct))
+        self.entries[bid] = gen
+        self.changed = True
+        return info
+
+
+class Vault:
+    """An unlocked vault. Create with Vault.create or Vault.open; close when done."""
+
+    def __init__(self, path: Path, header: hdr.Header, header_bytes: bytes, dek: bytes,
+                 unlocked_by: str) -> None:
+        self.path = path
+        self.header = header
+        self._header_bytes = header_bytes
+        self._dek = dek
+        self._keys = Subkeys(dek, header.vault_id)
+        self.unlocked_by = unlocked_by
+        self._conn_: sqlite3.Connection | None = None
+        self._mutex = threading.RLock()
+        self._file_lock = FileLock(str(path / LOCK_FILE), timeout=lock_timeout())
+
+    # --- opening and creating ---
+
+    @property
+    def vault_id(self) -> bytes:
+        return self.header.vault_id
+
+    @classmethod
+    def open(cls, path: Path, creds: Credentials) -> Vault:
+        """Unlock the vault at *path*. A wrong secret raises before any file is touched."""
+        require_vault(path)
+        if (path / NEXT_HEADER_FILE).exists():
+            _settle_rotation(path)
+        try:
+            data = _read_header_file(path / HEADER_FILE)
+        except FileNotFoundError:
+            raise NoVault(f"no vault here ({path}) — run `kit init`") from None
+        header, signed, tag = hdr.decode(data)
+        dek, how = unwrap_dek(header, creds)
+        vault = cls(path, header, data, dek, how)
+        hdr.check_mac(signed, tag, vault._keys.header_mac)
+        if not mac_equal(header.key_id, vault._keys.key_id):
+            raise HeaderTampered("the vault header names a different data key; restore a backup")
+        if not (path / DB_FILE).exists():
+            raise VaultDamaged(f"{path / DB_FILE} is missing; restore it from the backups folder")
+        return vault
+
+    @classmethod
+    def create(cls, path: Path, passphrase: str, profile: str = "default") -> tuple[Vault, str]:
+        """A new vault at *path*; returns it and the recovery key text, to be shown once."""
+        if path.exists() and (is_vault(path) or (path / DB_FILE).exists()):
+            raise VaultExists(f"a vault already exists at {path}; `kit init` never overwrites one")
+        if path.exists() and (not path.is_dir() or any(path.iterdir())):
+            raise VaultExists(f"{path} exists and is not an empty folder; choose another place")
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        staging = path.parent / f".{path.name}.init-{secrets.token_hex(4)}"
+        staging.mkdir(mode=0o700)
+        try:
+            vault_id, dek = os.urandom(16), os.urandom(32)
+            recovery_text, recovery_key = recovery.generate()
+            keys = Subkeys(dek, vault_id)
+            slots = (passphrase_slot(passphrase, dek, vault_id, profile),
+                     recovery_slot(recovery_key, dek, vault_id))
+            with contextlib.closing(_connect(staging / DB_FILE)) as conn, sqlite_errors("create"):
+                conn.executescript(SCHEMA)
+                conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
+                    ("format", 1), ("vault_id", vault_id), ("key_id", keys.key_id),
+                    ("commit", 0), ("manifest", b""),
+                ])
+            first = hdr.Commit(0, manifest_mac(keys.manifest, vault_id, 0, b""))
+            header = hdr.Header(vault_id, keys.key_id, slots, first)
+            data = hdr.encode(header, keys.header_mac)
+            write_atomic(staging / HEADER_FILE, data)
+            (staging / LOCK_FILE).touch(mode=0o600)
+            staged = cls(staging, header, data, dek, "passphrase")
+            from kit.vault.identity import create_identity
+
+            create_identity(staged)
+            staged.close()
+            if path.exists():
+                path.rmdir()
+            os.rename(staging, path)
+            fsync_dir(path.parent)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return cls.open(path, Credentials(passphrase=passphrase)), recovery_text
+
+    def close(self) -> None:
+        with self._mutex:
+            if self._conn_ is not None:
+                self._conn_.close()
+                self._conn_ = None
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- internals ---
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._conn_ is None:
+            with sqlite_errors("open vault.sqlite"):
+                self._conn_ = _connect(self.path / DB_FILE)
+        return self._conn_
+
+    def _aad(self, rid: bytes, gen: int) -> bytes:
+        return record_aad(self.vault_id, rid, gen)
+
+    def _reload_header(self) -> bool:
+        """Re-read the header from disk; True if it changed (another process wrote)."""
+        data = _read_header_file(self.path / HEADER_FILE)
+        if data == self._header_bytes:
+            return False
+        header, signed, tag = hdr.decode(data)
+        if header.key_id != self.header.key_id:
+            raise KitError("the vault's key was changed by another window; unlock it again")
+        hdr.check_mac(signed, tag, self._keys.header_mac)
+        self.header, self._header_bytes = header, data
+        return True
+
+    def _write_header(self, header: hdr.Header) -> None:
+        data = hdr.encode(header, self._keys.header_mac)
+        try:
+            write_atomic(self.path / HEADER_FILE, data)
+        except OSError as exc:
+            raise KitError(
+                f"could not save the vault header ({exc.strerror}); nothing was changed"
+            ) from exc
+        self.header, self._header_bytes = header, data
+
+    def _read_meta(self, conn: sqlite3.Connection) -> tuple[int, bytes]:
+        meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('commit','manifest')"))
+        counter, manifest = meta.get("commit"), meta.get("manifest")
+        if not isinstance(counter, int) or not isinstance(manifest, bytes):
+            raise VaultDamaged("vault.sqlite is missing its commit record; restore a backup")
+        return counter, manifest
+
+    def _expected(self, counter: int) -> hdr.Commit | None:
+        if counter == self.header.state.counter:
+            return self.header.state
+        if self.header.pending is not None and counter == self.header.pending.counter:
+            return self.header.pending
+        return None
+
+    def _check_commit(self, counter: int, manifest: bytes) -> hdr.Commit:
+        """The header commit the database is at, or the rollback/tamper error."""
+        expected = self._expected(counter)
+        if expected is None:
+            raise RollbackDetected(
+                f"vault.sqlite is at commit {counter} but its header expects commit "
+                f"{self.header.state.counter}: the database file was replaced with an older "
+                "or foreign copy. Restore it from a backup."
+            )
+        mac = manifest_mac(self._keys.manifest, self.vault_id, counter, manifest)
+        if not mac_equal(mac, expected.mac):
+            raise ManifestMismatch(
+                "the list of records inside vault.sqlite does not match its header: the file "
+                "was altered. Restore it from a backup."
+            )
+        return expected
+
+    @contextlib.contextmanager
+    def _read_txn(self) -> Iterator[tuple[sqlite3.Connection, int, bytes]]:
+        """A consistent snapshot, checked against the header (retrying if a writer moved on)."""
+        with self._mutex, sqlite_errors("read the vault"):
+            conn = self._conn()
+            for _attempt in range(50):
+                conn.execute("BEGIN")
+                try:
+                    counter, manifest = self._read_meta(conn)
+                    if self._expected(counter) is None and self._reload_header():
+                        conn.execute("COMMIT")
+                        continue
+                    self._check_commit(counter, manifest)
+                    yield conn, counter, manifest
+                finally:
+                    if conn.in_transaction:
+                        conn.execute("COMMIT")
+                return
+            raise VaultBusy("the vault kept changing while it was being read; try again")
+
+    # --- reading ---
+
+    def snapshot(self) -> Snapshot:
+        """Decrypt every record the manifest vouches for; name every one that fails."""
+        with self._read_txn() as (conn, counter, manifest):
+            rows = conn.execute("SELECT id, gen, ct FROM records").fetchall()
+        expected = decode_manifest(manifest)
+        result = Snapshot(counter, {})
+        seen: set[bytes] = set()
+        records_key = self._keys.records
+        for rid, gen, ct in rows:
+            rid_hex = rid.hex() if isinstance(rid, bytes) else str(rid)
+            if not isinstance(rid, bytes) or rid not in expected:
+                result.problems.append(Problem(
+                    "unexpected_record",
+                    f"record {rid_hex} is not in the vault's record list (added from outside); "
+                    "it was ignored", rid_hex))
+                continue
+            seen.add(rid)
+            if gen != expected[rid]:
+                result.problems.append(Problem(
+                    "stale_record",
+                    f"record {rid_hex} is generation {gen} but generation {expected[rid]} was "
+                    "last written (an older copy was put back); it was ignored", rid_hex))
+                continue
+            try:
+                kind, data = _parse_plaintext(open_sealed(records_key, ct, self._aad(rid, gen)))
+            except (SealError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+                result.problems.append(Problem(
+                    "damaged_record", f"record {rid_hex} is damaged and cannot be read", rid_hex))
+                continue
+            result.records[rid_hex] = Record(rid_hex, gen, kind, data)
+        for rid in sorted(set(expected) - seen):
+            result.problems.append(Problem(
+                "missing_record", f"record {rid.hex()} is missing from vault.sqlite", rid.hex()))
+        return result
+
+    def get(self, record_id: str) -> Record:
+        rid = _parse_id(record_id)
+        with self._read_txn() as (conn, _counter, manifest):
+            row = conn.execute("SELECT gen, ct FROM records WHERE id = ?", (rid,)).fetchone()
+        expected = decode_manifest(manifest)
+        if rid not in expected:
+            raise NotFound(f"no record {record_id} in this vault")
+        if row is None:
+            raise RecordDamaged(f"record {record_id} is missing from vault.sqlite", record_id)
+        gen, ct = row
+        if gen != expected[rid]:
+            raise RecordDamaged(f"record {record_id} was replaced by an older copy", record_id)
+        try:
+            kind, data = _parse_plaintext(open_sealed(self._keys.records, ct, self._aad(rid, gen)))
+        except (SealError, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+            raise RecordDamaged(f"record {record_id} is damaged and cannot be read",
+                                record_id) from exc
+        return Record(record_id, gen, kind, data)
+
+    def get_blob(self, blob_id: str) -> bytes:
+        meta = self.get(blob_id)
+        if meta.kind != "blob":
+            raise NotFound(f"{blob_id} is not a stored file")
+        bid = bytes.fromhex(blob_id)
+        with self._read_txn() as (conn, _c, _m):
+            rows = conn.execute("SELECT idx, ct FROM chunks WHERE blob = ? ORDER BY idx",
+                                (bid,)).fetchall()
+        return self._assemble_blob(blob_id, meta.data, rows)
+
+    def _assemble_blob(self, blob_id: str, meta: dict[str, Any],
+                       rows: list[tuple[int, bytes]]) -> bytes:
+        count = meta.get("chunks")
+        damaged = RecordDamaged(f"stored file {blob_id} is damaged or incomplete", blob_id)
+        if not isinstance(count, int) or [r[0] for r in rows] != list(range(count)):
+            raise damaged
+        bid = bytes.fromhex(blob_id)
+        parts = []
+        for index, ct in rows:
+            aad = chunk_aad(self.vault_id, bid, index, index == count - 1)
+            try:
+                parts.append(open_sealed(self._keys.blobs, ct, aad))
+            except SealError as exc:
+                raise damaged from exc
+        data = b"".join(parts)
+        if hashlib.sha256(data).hexdigest() != meta.get("sha256") or len(data) != meta.get("size"):
+            raise damaged
+        return data
+
+    # --- writing ---
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        try:
+            with self._file_lock:
+                yield
+        except LockTimeout:
+            raise VaultBusy(
+                "the vault is busy: another Frontline Kit window is saving. Try again in a moment."
+            ) from None
+
+    def write(self, operations: Callable[[WriteTxn], T]) -> T:
+        """Run *operations* as one durable, atomic transaction."""
+        from kit.vault.backups import take_if_due
+
+        with self._mutex, self._locked():
+            self._reload_header()
+            take_if_due(self)
+            conn = self._conn()
+            with sqlite_errors("save to the vault"):
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    counter, manifest = self._read_meta(conn)
+                    current = self._check_commit(counter, manifest)
+                    txn = WriteTxn(self, conn, decode_manifest(manifest))
+                    result = operations(txn)
+                    if not txn.changed:
+                        conn.execute("ROLLBACK")
+                        return result
+                    new_manifest = encode_manifest(txn.entries)
+                    new = hdr.Commit(counter + 1, manifest_mac(
+                        self._keys.manifest, self.vault_id, counter + 1, new_manifest))
+                    conn.execute("UPDATE meta SET value = ? WHERE key = 'commit'", (new.counter,))
+                    conn.execute("UPDATE meta SET value = ? WHERE key = 'manifest'",
+                                 (new_manifest,))
+                    # The header learns of the commit before the database holds it ...
+                    self._write_header(self.header.with_commit(current, new))
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+            # ... and settles once it does. A crash in between leaves both acceptable.
+            self._write_header(self.header.with_commit(new, None))
+            return result
+
+    def put(self, kind: str, data: dict[str, Any], record_id: str | None = None) -> Record:
+        return self.write(lambda txn: txn.put(kind, data, record_id))
+
+    def delete(self, record_id: str) -> None:
+        self.write(lambda txn: txn.delete(record_id))
+
+    def put_blob(self, data: bytes) -> BlobInfo:
+        return self.write(lambda txn: txn.put_blob(data))
+
+    # --- checking ---
+
+    def verify(self) -> list[Problem]:
+        """Check the header, the manifest, every record and every stored file."""
+        problems: list[Problem] = []
+        try:
+            with self._read_txn() as (conn, _c, _m), sqlite_errors("check vault.sqlite"):
+                integrity = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+                chunk_rows = conn.execute("SELECT blob, idx, ct FROM chunks ORDER BY blob, idx")
+                chunks: dict[bytes, list[tuple[int, bytes]]] = {}
+                for blob, index, ct in chunk_rows:
+                    chunks.setdefault(blob, []).append((index, ct))
+        except VaultDamaged as exc:
+            return [Problem(exc.code, exc.message)]
+        if integrity != ["ok"]:
+            problems.append(Problem("sqlite", "SQLite reports damage: " + "; ".join(integrity[:5])))
+        snap = self.snapshot()
+        problems.extend(snap.problems)
+        for record in snap.records.values():
+            if record.kind != "blob":
+                continue
+            try:
+                self._assemble_blob(record.id, record.data,
+                                    chunks.pop(bytes.fromhex(record.id), []))
+            except RecordDamaged as exc:
+                problems.append(Problem("damaged_blob", exc.message, record.id))
+        damaged_ids = {p.record_id for p in snap.problems}
+        for orphan in sorted(chunks):
+            if orphan.hex() not in damaged_ids:
+                problems.append(Problem(
+                    "orphan_chunks",
+                    f"vault.sqlite holds file chunks ({orphan.hex()}) that no record describes",
+                    orphan.hex()))
+        return problems
+
+    # --- key management ---
+
+    def _ensure_healthy(self, action: str) -> Snapshot:
+        snap = self.snapshot()
+        if snap.problems:
+            raise VaultDamaged(
+                f"the vault has damage, so it will not {action}: {snap.problems[0].message}. "
+                "Run `kit vault verify` for the full list."
+            )
+        return snap
+
+    def set_slots(self, slots: tuple[hdr.Slot, ...]) -> None:
+        """Replace the key slots (same data key) in the header and in every backup."""
+        if not slots:
+            raise UsageError("a vault needs at least one key slot")
+        with self._mutex, self._locked():
+            self._reload_header()
+            self._write_header(replace(self.header, slots=slots))
+            from kit.vault.backups import reslot_backups
+
+            reslot_backups(self)
+
+    def change_passphrase(self, new_passphrase: str, profile: str | None = None) -> None:
+        keep = tuple(s for s in self.header.slots if s.type != "passphrase")
+        old = self.header.slots_of("passphrase")
+        chosen = profile or (old[0].kdf.profile_name() if old and old[0].kdf else "default")
+        chosen = chosen if chosen in kdf.PROFILES else "default"
+        self.set_slots((passphrase_slot(new_passphrase, self._dek, self.vault_id, chosen), *keep))
+
+    def add_device_slot(self, device_key: bytes) -> None:
+        keep = tuple(s for s in self.header.slots if s.type != "device")
+        self.set_slots((*keep, device_slot(device_key, self._dek, self.vault_id)))
+
+    def remove_device_slot(self) -> None:
+        self.set_slots(tuple(s for s in self.header.slots if s.type != "device"))
+
+    def slot_types(self) -> list[str]:
+        return [s.type for s in self.header.slots]
+
+    def kdf_params(self) -> kdf.KdfParams | None:
+        slots = self.header.slots_of("passphrase")
+        return slots[0].kdf if slots else None
+
+    def sweep(self) -> None:
+        """Remove leftovers a crash may have left (ciphertext only)."""
+        sweep_temp_files(self.path)
+
+    def rotate(self, passphrase: str, profile: str | None = None) -> str:
+        """A new data key: re-encrypt everything, backups too. Returns the new recovery key."""
+        from kit.vault.rotation import rotate
+
+        return rotate(self, passphrase, profile)
+
+
+def _parse_id(record_id: str) -> bytes:
+    try:
+        rid = bytes.fromhex(record_id)
+    except ValueError:
+        raise NotFound(f"{record_id!r} is not a record id") from None
+    if len(rid) != ID_BYTES:
+        raise NotFound(f"{record_id!r} is not a record id")
+    return rid
+
+
+def _settle_rotation(path: Path) -> None:
+    """Finish or discard a key rotation a crash interrupted, using the database as the judge."""
+    from kit.vault.rotation import settle
+
+    settle(path)

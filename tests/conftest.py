@@ -1,0 +1,109 @@
+"""Shared fixtures: every test gets its own KIT_HOME, the fast KDF profile, no secrets in the
+environment, and no way to reach any host but loopback."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from kit.vault import Vault
+
+PASSPHRASE = "correct horse battery staple"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--slow", action="store_true", default=False,
+                     help="run the full-depth tamper and crash sweeps")
+
+
+@pytest.fixture
+def slow(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--slow"))
+
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self: socket.socket, address: object) -> object:
+    if self.family in (socket.AF_INET, socket.AF_INET6) and isinstance(address, tuple):
+        host = address[0]
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if not loopback:
+            raise ConnectionRefusedError(f"tests may not reach {host}")
+    return _real_connect(self, address)  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def kit_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private KIT_HOME and a clean environment for every test."""
+    home = tmp_path / "home"
+    home.mkdir()
+    for name in list(os.environ):
+        if name.startswith(("KIT_", "TEXTUAL")):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("KIT_HOME", str(home))
+    monkeypatch.setenv("KIT_KDF_PROFILE", "minimum")
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+    return home
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def run_kit(*args: str, input: str | None = None, env: dict[str, str] | None = None,
+            passphrase: str | None = PASSPHRASE, timeout: float = 120) -> Result:
+    """Run the installed CLI as a user would, in its own session (no controlling terminal)."""
+    full_env = dict(os.environ)
+    if passphrase is not None:
+        full_env["KIT_PASSPHRASE"] = passphrase
+    full_env.update(env or {})
+    proc = subprocess.run(
+        [sys.executable, "-m", "kit", *args], input=input if input is not None else "",
+        capture_output=True, text=True, env=full_env, timeout=timeout, start_new_session=True,
+    )
+    return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def kit() -> type[Result] | object:
+    return run_kit
+
+
+@pytest.fixture
+def vault_path(kit_env: Path) -> Path:
+    return kit_env / "vault"
+
+
+@pytest.fixture
+def vault(vault_path: Path) -> Iterator[Vault]:
+    """A new vault (minimum KDF profile) opened through the API."""
+    v, _recovery = Vault.create(vault_path, PASSPHRASE, "minimum")
+    try:
+        yield v
+    finally:
+        v.close()
+
+
+@pytest.fixture
+def cli_vault(vault_path: Path) -> Path:
+    """A vault created through `kit init`, closed, ready for CLI commands."""
+    result = run_kit("init")
+    assert result.code == 0, result.err
+    return vault_path
