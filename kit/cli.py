@@ -11,13 +11,16 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from kit import __version__, credentials, paths
 from kit.errors import BadInput, KitError, NoVault, UsageError
 from kit.hygiene import harden_process
+
+if TYPE_CHECKING:
+    from kit.records.journal import Journal, JournalEntry
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -41,7 +44,7 @@ def opts() -> Options:
 
 def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
     def remember(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
-        ctx.ensure_object(Options).json = value  # type: ignore[arg-type]
+        ctx.ensure_object(Options).json = value
         return value
 
     return click.option("--json", "as_json", is_flag=True, expose_value=False, callback=remember,
@@ -73,8 +76,10 @@ def read_private_text(text: str | None) -> str:
         raise UsageError("no text given: pass it on stdin (recommended) or as an argument")
     if sys.stdin.isatty():
         say("Type the entry, then press Ctrl-D on a new line (Ctrl-Z then Enter on Windows).")
+    raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
     try:
-        return sys.stdin.read()
+        # Strict, whatever the locale: surrogate-escaped bytes must not reach the vault.
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise BadInput("the text on stdin is not valid UTF-8; nothing was saved") from None
 
@@ -231,7 +236,9 @@ def keyring_enable(yes: bool) -> None:
     from kit.errors import KeyringUnavailable
     from kit.unlock import passphrase_for
     from kit.vault import device
+    from kit.vault.store import require_vault
 
+    require_vault(opts().vault_path)
     status = device.backend_status()
     if not status.available:
         raise KeyringUnavailable(status.reason)
@@ -407,7 +414,7 @@ def vault_info() -> None:
         "Format:         v1",
         f"Journal:        {kinds.get('journal', 0)} entries",
         f"Protection:     {kdf_text}",
-        f"Key slots:      {', '.join(info['slots'])}",
+        f"Key slots:      {', '.join(v.slot_types())}",
         f"Keyring unlock: {'ON' if info['keyring_unlock'] else 'off'}",
         f"Backups:        {info['backups']} local copies",
         f"Identity:       {ident.recipient}",
@@ -451,20 +458,20 @@ def journal() -> None:
     """Your private reflective journal (encrypted)."""
 
 
-def _journal() -> Any:
+def _journal() -> Journal:
     from kit.records.journal import Journal
     from kit.unlock import unlock
 
     return Journal(unlock(opts().vault_path, opts().passphrase_file))
 
 
-def _entry_line(entry: Any) -> str:
+def _entry_line(entry: JournalEntry) -> str:
     tags = " " + " ".join(f"#{t}" for t in entry.tags) if entry.tags else ""
     mood = f" [mood {entry.mood}]" if entry.mood is not None else ""
     return f"{entry.short_id}  {entry.created:%Y-%m-%d %H:%M}  {entry.title}{tags}{mood}"
 
 
-def _entry_full(entry: Any) -> str:
+def _entry_full(entry: JournalEntry) -> str:
     head = [f"id:      {entry.id}", f"created: {entry.created:%Y-%m-%d %H:%M} UTC"]
     if entry.updated != entry.created:
         head.append(f"updated: {entry.updated:%Y-%m-%d %H:%M} UTC")
@@ -550,7 +557,8 @@ def journal_edit(entry_id: str, text: str | None, tags: tuple[str, ...], mood: i
     with j.vault:
         entry = j.edit(entry_id, body, list(tags) if tags else None, mood, clear_mood)
     say(f"Entry {entry.short_id} updated.")
-    out("", entry.to_json()) if opts().json else None
+    if opts().json:
+        out("", entry.to_json())
 
 
 @journal.command("delete")

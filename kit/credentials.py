@@ -14,8 +14,8 @@ from pathlib import Path
 
 from kit.errors import SecretMissing, UsageError
 
-ENV_PASSPHRASE = "KIT_PASSPHRASE"
-ENV_NEW_PASSPHRASE = "KIT_NEW_PASSPHRASE"
+ENV_PASSPHRASE = "KIT_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
+ENV_NEW_PASSPHRASE = "KIT_NEW_PASSPHRASE"  # noqa: S105
 ENV_RECOVERY_KEY = "KIT_RECOVERY_KEY"
 MIN_PASSPHRASE = 8
 TRIES = 3
@@ -48,7 +48,8 @@ def terminal_available() -> bool:
 
 def prompt_secret(prompt: str, how_to_supply: str) -> str:
     if not terminal_available():
-        raise SecretMissing(f"a secret is needed and there is no terminal to ask on; {how_to_supply}")
+        raise SecretMissing(
+            f"a secret is needed and there is no terminal to ask on; {how_to_supply}")
     try:
         return getpass.getpass(prompt)
     except EOFError:

@@ -7,12 +7,11 @@ from pathlib import Path
 
 from kit import credentials
 from kit.errors import KeyringUnavailable, KitError, UsageError, WrongSecret
-from kit.vault import Credentials, Vault
+from kit.vault import Credentials, Vault, recovery
 from kit.vault import header as hdr
-from kit.vault import recovery
 from kit.vault.store import HEADER_FILE, require_vault
 
-HOW_PASSPHRASE = "set KIT_PASSPHRASE, use --passphrase-file, or run this in a terminal"
+HOW_PASSPHRASE = "set KIT_PASSPHRASE, use --passphrase-file, or run this in a terminal"  # noqa: S105
 HOW_RECOVERY = "set KIT_RECOVERY_KEY or run this in a terminal"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import os
 import threading
 from collections.abc import Callable
@@ -139,9 +140,7 @@ def delete_key(vault_id: bytes) -> None:
     def remove() -> None:
         import keyring.errors
 
-        try:
+        with contextlib.suppress(keyring.errors.PasswordDeleteError):  # already gone
             backend.delete_password(SERVICE, account(vault_id))
-        except keyring.errors.PasswordDeleteError:
-            pass  # already gone
 
     _with_timeout(remove, "remove the device key")

@@ -36,8 +36,8 @@ from kit.errors import (
     HeaderTampered,
     KitError,
     ManifestMismatch,
-    NoVault,
     NotFound,
+    NoVault,
     RecordDamaged,
     RollbackDetected,
     UsageError,
@@ -54,8 +54,8 @@ from kit.vault.crypto import (
     Subkeys,
     chunk_aad,
     hkdf,
-    manifest_mac,
     mac_equal,
+    manifest_mac,
     open_sealed,
     pad,
     record_aad,
@@ -331,7 +331,8 @@ class WriteTxn:
         vid = self._vault.vault_id
         for index in range(count):
             piece = data[index * CHUNK_BYTES : (index + 1) * CHUNK_BYTES]
-            ct = seal(self._vault._keys.blobs, piece, chunk_aad(vid, bid, index, index == count - 1))
+            aad = chunk_aad(vid, bid, index, index == count - 1)
+            ct = seal(self._vault._keys.blobs, piece, aad)
             self._conn.execute("INSERT INTO chunks (blob, idx, ct) VALUES (?, ?, ?)",
                                (bid, index, ct))
         info = BlobInfo(bid.hex(), len(data), hashlib.sha256(data).hexdigest(), count)
