@@ -187,10 +187,21 @@ def recover(kdf_profile: str | None) -> None:
     """
     from kit.unlock import recovery_unlock
 
+    from kit.errors import VaultDamaged
+
     vault = recovery_unlock(opts().vault_path)
     with vault:
         new = credentials.new_passphrase(credentials.ENV_NEW_PASSPHRASE)
-        recovery_text = vault.rotate(new, kdf_profile)
+        try:
+            recovery_text = vault.rotate(new, kdf_profile)
+        except VaultDamaged as exc:
+            # Still let the user back in; the key can be changed once the damage is dealt with.
+            vault.change_passphrase(new, kdf_profile)
+            say(f"Your new passphrase is set, but the data key was NOT changed: {exc.message}\n"
+                "Your recovery key still works. After restoring the damaged records, run "
+                "`kit passwd --rotate`.")
+            out("", {"changed": True, "rotated": False})
+            return
         _show_new_recovery_key(recovery_text, "Your new passphrase is set.")
 
 
@@ -213,6 +224,7 @@ DEVICE_WARNING = (
 @json_option
 def keyring_status() -> None:
     """Say whether a secure keyring exists and whether it can open this vault."""
+    from kit.errors import KeyringUnavailable
     from kit.vault import device
     from kit.vault import header as hdr
     from kit.vault.store import HEADER_FILE, require_vault
@@ -222,6 +234,11 @@ def keyring_status() -> None:
     header, _s, _t = hdr.decode((path / HEADER_FILE).read_bytes())
     status = device.backend_status()
     enabled = bool(header.slots_of("device"))
+    if status.available:  # present is not enough: a locked or unreachable one never answers
+        try:
+            device.load_key(header.vault_id)
+        except KeyringUnavailable as exc:
+            status = device.BackendStatus(False, status.name, exc.message)
     state = "ON: this computer's keyring can open the vault" if enabled else "off"
     out(f"Keyring unlock: {state}\nKeyring: {status.reason} ({status.name})",
         {"enabled": enabled, "backend": status.name, "secure_backend": status.available,

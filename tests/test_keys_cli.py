@@ -140,3 +140,22 @@ def test_destroy(vault_path: Path) -> None:
     assert run_kit("vault", "destroy", "--yes").code == 0
     assert not vault_path.exists()
     assert run_kit("journal", "list").code == 1
+
+
+def test_recover_on_a_damaged_vault_still_sets_the_passphrase(vault_path: Path) -> None:
+    import sqlite3
+
+    recovery = init()
+    add("will be damaged")
+    add("stays fine")
+    with sqlite3.connect(vault_path / "vault.sqlite") as conn:
+        row = conn.execute("SELECT id, ct FROM records ORDER BY id LIMIT 1").fetchone()
+        flipped = bytearray(row[1])
+        flipped[-1] ^= 1
+        conn.execute("UPDATE records SET ct = ? WHERE id = ?", (bytes(flipped), row[0]))
+    result = run_kit("recover", passphrase=None,
+                     env={"KIT_RECOVERY_KEY": recovery, "KIT_NEW_PASSPHRASE": NEW})
+    assert result.code == 0, result.err
+    assert "NOT changed" in result.err
+    assert run_kit("vault", "verify", passphrase=NEW).code == 4
+    assert run_kit("journal", "list", passphrase=PASSPHRASE).code == 3

@@ -626,6 +626,8 @@ class Vault:
 
         with self._mutex, self._locked():
             self._reload_header()
+            # Only under the lock: no other writer can have a temp file in flight.
+            sweep_temp_files(self.path)
             take_if_due(self)
             conn = self._conn()
             with sqlite_errors("save to the vault"):
@@ -741,10 +743,6 @@ class Vault:
     def kdf_params(self) -> kdf.KdfParams | None:
         slots = self.header.slots_of("passphrase")
         return slots[0].kdf if slots else None
-
-    def sweep(self) -> None:
-        """Remove leftovers a crash may have left (ciphertext only)."""
-        sweep_temp_files(self.path)
 
     def rotate(self, passphrase: str, profile: str | None = None) -> str:
         """A new data key: re-encrypt everything, backups too. Returns the new recovery key."""
