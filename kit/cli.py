@@ -185,9 +185,8 @@ def recover(kdf_profile: str | None) -> None:
     The data key is then changed (everything re-encrypted) and a new recovery key is shown,
     because the old one has been used.
     """
-    from kit.unlock import recovery_unlock
-
     from kit.errors import VaultDamaged
+    from kit.unlock import recovery_unlock
 
     vault = recovery_unlock(opts().vault_path)
     with vault:
