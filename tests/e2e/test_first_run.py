@@ -82,10 +82,13 @@ def test_first_run_in_a_terminal(tmux: Tmux, kit_env: Path) -> None:
     tmux.type(f"echo 'Difficult home visit, handled well' | {KIT} journal add --tag visits")
     tmux.wait_for("Passphrase:")
     tmux.type(PASSPHRASE)
+    tmux.type("echo ADDED=$?")
+    tmux.wait_for("ADDED=0")
     tmux.type(f"{KIT} journal list; echo EXIT=$?")
     tmux.wait_for("Passphrase:", count=2)
     tmux.type(PASSPHRASE)
-    screen = tmux.wait_for("EXIT=", count=2)  # the typed command, then its output
+    tmux.wait_for("EXIT=0")  # the output, not the typed "EXIT=$?"
+    screen = tmux.screen()
     assert "Difficult home visit, handled well #visits" in screen
     assert "EXIT=0" in screen
     assert PASSPHRASE not in screen
