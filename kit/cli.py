@@ -345,7 +345,8 @@ def vault_restore(backup_file: Path, kdf_profile: str) -> None:
     target = opts().vault_path
     if is_vault(target):
         raise KitError(f"a vault already exists at {target}; restore into a new folder with "
-                       "--vault DIR, or move the existing one away first")
+                       f"`kit --vault NEW_FOLDER vault restore {backup_file}`, or move the "
+                       "existing vault away first")
     if not backup_file.exists():
         raise BadInput(f"{backup_file} does not exist")
     backup_passphrase = given_passphrase(opts().passphrase_file)
