@@ -21,6 +21,7 @@ from kit.hygiene import harden_process
 
 if TYPE_CHECKING:
     from kit.records.journal import Journal, JournalEntry
+    from kit.vault import Vault
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -156,16 +157,33 @@ def passwd(rotate: bool, kdf_profile: str | None) -> None:
             new = current  # rotation alone: keep the passphrase
         else:
             new = credentials.new_passphrase(credentials.ENV_NEW_PASSPHRASE)
-        with vault._locked():
-            take(vault)
         if rotate:
-            recovery_text = vault.rotate(new, kdf_profile)
+            recovery_text = _rotate(vault, new, kdf_profile)
             _show_new_recovery_key(recovery_text, "The data key was changed and everything "
                                    "re-encrypted, backups included.")
         else:
+            with vault._locked():
+                take(vault)
             vault.change_passphrase(new, kdf_profile)
             say("Passphrase changed. Your recovery key still works.")
             out("", {"changed": True, "rotated": False})
+
+
+def _rotate(vault: Vault, passphrase: str, profile: str | None = None) -> str:
+    """Rotate the data key. A rotation retires every slot but the passphrase and recovery
+    key, so keyring unlock ends too: remove its key and say so."""
+    from kit.vault import device
+
+    had_device = "device" in vault.slot_types()
+    recovery_text = vault.rotate(passphrase, profile)
+    if had_device:
+        try:
+            device.delete_key(vault.vault_id)
+        except KitError as exc:
+            say(f"Note: {exc.message}; the old keyring entry no longer opens the vault.")
+        say("Keyring unlock is now OFF (the key change retired it); "
+            "`kit keyring enable` turns it on again.")
+    return recovery_text
 
 
 def _show_new_recovery_key(recovery_text: str, what: str) -> None:
@@ -192,7 +210,7 @@ def recover(kdf_profile: str | None) -> None:
     with vault:
         new = credentials.new_passphrase(credentials.ENV_NEW_PASSPHRASE)
         try:
-            recovery_text = vault.rotate(new, kdf_profile)
+            recovery_text = _rotate(vault, new, kdf_profile)
         except VaultDamaged as exc:
             # Still let the user back in; the key can be changed once the damage is dealt with.
             vault.change_passphrase(new, kdf_profile)
@@ -475,11 +493,11 @@ def journal() -> None:
     """Your private reflective journal (encrypted)."""
 
 
-def _journal() -> Journal:
+def _journal(allow_device: bool = True) -> Journal:
     from kit.records.journal import Journal
     from kit.unlock import unlock
 
-    return Journal(unlock(opts().vault_path, opts().passphrase_file))
+    return Journal(unlock(opts().vault_path, opts().passphrase_file, allow_device=allow_device))
 
 
 def _entry_line(entry: JournalEntry) -> str:
@@ -607,7 +625,7 @@ def journal_export(fmt: str, out_path: Path, force: bool) -> None:
 
     if out_path.exists() and not force:
         raise KitError(f"{out_path} already exists; add --force to overwrite it")
-    j = _journal()
+    j = _journal(allow_device=False)  # a plaintext copy always needs the passphrase
     with j.vault:
         entries = j.entries()
         warn_problems(j.problems)

@@ -95,22 +95,23 @@ def new_passphrase(env_name: str, what: str = "new passphrase") -> str:
     raise UsageError(f"no {what} was set; nothing was changed")
 
 
-def confirm(question: str) -> bool:
-    """Ask a yes/no question on the terminal; False unless the answer is yes."""
+def ask_terminal(question: str) -> str:
+    """Write *question* to the user's terminal and read one line back from it (not stdin,
+    which may carry private text)."""
     if not terminal_available():
         raise UsageError(f"{question} — there is no terminal to ask on; add --yes to confirm")
-    with open("/dev/tty", "r+", encoding="utf-8") as tty:
-        tty.write(f"{question} [y/N] ")
-        tty.flush()
-        answer = tty.readline().strip().lower()
-    return answer in ("y", "yes")
+    reader, writer = ("CONIN$", "CONOUT$") if os.name == "nt" else ("/dev/tty", "/dev/tty")
+    with open(writer, "w", encoding="utf-8") as out, open(reader, encoding="utf-8") as inp:
+        out.write(question)
+        out.flush()
+        return inp.readline().strip()
+
+
+def confirm(question: str) -> bool:
+    """Ask a yes/no question on the terminal; False unless the answer is yes."""
+    return ask_terminal(f"{question} [y/N] ").lower() in ("y", "yes")
 
 
 def ask_word(question: str, word: str) -> bool:
     """Ask the user to type *word* to go ahead (for destroying things)."""
-    if not terminal_available():
-        raise UsageError(f"{question} — there is no terminal to ask on; add --yes to confirm")
-    with open("/dev/tty", "r+", encoding="utf-8") as tty:
-        tty.write(f"{question}\nType {word!r} to go ahead: ")
-        tty.flush()
-        return tty.readline().strip() == word
+    return ask_terminal(f"{question}\nType {word!r} to go ahead: ") == word

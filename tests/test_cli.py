@@ -212,3 +212,32 @@ def test_kit_alone_prints_help() -> None:
 def test_version() -> None:
     result = run_kit("--version", passphrase=None)
     assert result.code == 0 and "kit" in result.out
+
+
+def test_confirmations_are_asked_on_the_terminal(cli_vault: Path) -> None:
+    entry_id = add("delete me after asking")
+    env = {**os.environ, "KIT_PASSPHRASE": PASSPHRASE}
+    session = PtySession([sys.executable, "-m", "kit", "journal", "delete", entry_id], env=env)
+    session.expect("[y/N]")
+    session.send("n")
+    assert session.wait() == 1 and "nothing was deleted" in session.text
+    session = PtySession([sys.executable, "-m", "kit", "journal", "delete", entry_id], env=env)
+    session.expect("[y/N]")
+    session.send("y")
+    assert session.wait() == 0
+    session = PtySession([sys.executable, "-m", "kit", "vault", "destroy"], env=env)
+    session.expect("Type 'destroy' to go ahead:")
+    session.send("yes")  # not the word: nothing happens
+    assert session.wait() == 1 and cli_vault.exists()
+    session = PtySession([sys.executable, "-m", "kit", "vault", "destroy"], env=env)
+    session.expect("Type 'destroy' to go ahead:")
+    session.send("destroy")
+    assert session.wait() == 0 and not cli_vault.exists()
+
+
+def test_backup_copies_are_private(cli_vault: Path) -> None:
+    add("one")
+    copies = [p for p in (cli_vault / "backups").rglob("*") if p.is_file()]
+    assert copies
+    for path in copies:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path

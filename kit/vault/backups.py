@@ -1,12 +1,12 @@
 """Rotating local backups: consistent copies of vault.header and vault.sqlite.
 
-A copy is taken at most once a day before a write, and always before a passphrase change,
-a key rotation or a restore. Copies hold ciphertext only. The newest KEEP are kept.
+A copy is taken at most once a day before a write, and always before a passphrase change
+(`kit passwd`) or a key rotation. Copies hold ciphertext only. The newest KEEP are kept.
+They follow the vault's keys: a passphrase change re-slots them, a rotation re-encrypts them.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import sqlite3
@@ -48,6 +48,7 @@ def take(vault: Vault) -> Path:
     staging = root / f".{stamp}.partial"
     staging.mkdir(mode=0o700)
     try:
+        os.close(os.open(staging / DB_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         target = sqlite3.connect(staging / DB_FILE)
         try:
             with vault._mutex:
@@ -69,8 +70,10 @@ def take(vault: Vault) -> Path:
 
 def prune(vault_path: Path, keep: int = KEEP) -> None:
     root = backup_root(vault_path)
-    for leftover in root.glob(".*.partial"):
-        shutil.rmtree(leftover, ignore_errors=True)
+    # Leftovers of a crash: half-made copies, and copies under a retired key (.rekey/.old).
+    for pattern in (".*.partial", ".*.rekey", ".*.old"):
+        for leftover in root.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
     for old in list_backups(vault_path)[:-keep]:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -88,9 +91,12 @@ def reslot_backups(vault: Vault) -> None:
 
     for backup in list_backups(vault.path):
         path = backup / HEADER_FILE
-        with contextlib.suppress(OSError, KitError):
+        try:
             header, _signed, _tag = hdr.decode(path.read_bytes())
             if header.key_id != vault.header.key_id:
-                continue
+                raise KitError("backup is under another data key")
             updated = replace(header, slots=vault.header.slots)
             write_atomic(path, hdr.encode(updated, vault._keys.header_mac))
+        except (OSError, KitError):
+            # It would still open with the old secrets; a stale copy is worth less than that.
+            shutil.rmtree(backup, ignore_errors=True)

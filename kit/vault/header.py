@@ -172,6 +172,13 @@ def decode(data: bytes) -> tuple[Header, bytes, bytes]:
     if magic != MAGIC:
         raise HeaderDamaged("this is not a Frontline Kit vault header (wrong magic bytes)")
     if major != MAJOR:
+        # A v1 header whose version field alone was damaged matches its checksum once the
+        # field is restored: that is damage, not a vault from a newer kit.
+        end = PREFIX.size + length
+        restored = data[:8] + struct.pack(">H", MAJOR) + data[10:end]
+        if len(data) == end + 2 * DIGEST_BYTES and mac_equal(
+                hashlib.sha256(restored).digest(), data[end : end + DIGEST_BYTES]):
+            raise _damaged("format version field")
         raise UnsupportedFormat(
             f"this vault uses format version {major}, which this kit does not know; "
             "update Frontline Kit to open it"
@@ -186,12 +193,13 @@ def decode(data: bytes) -> tuple[Header, bytes, bytes]:
         raise _damaged("checksum mismatch")
     try:
         body = json.loads(signed[PREFIX.size :].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+    # ValueError also covers a number too long for int() (over 4300 digits).
+    except (UnicodeDecodeError, json.JSONDecodeError, ValueError, RecursionError) as exc:
         raise _damaged("body is not valid JSON") from exc
     if not isinstance(body, dict):
         raise _damaged("body is not an object")
     critical = _field(body, "critical", list)
-    unknown = [c for c in critical if c not in KNOWN_CRITICAL]
+    unknown = [c for c in critical if not isinstance(c, str) or c not in KNOWN_CRITICAL]
     if unknown:
         raise UnsupportedFormat(
             "this vault uses features this kit does not know "
@@ -202,6 +210,10 @@ def decode(data: bytes) -> tuple[Header, bytes, bytes]:
     slots = tuple(_slot(s) for s in _field(body, "slots", list))
     if not slots:
         raise _damaged("no key slots")
+    # Each passphrase slot costs a KDF run on open; the kit writes one, and more would let a
+    # crafted header multiply the capped cost without limit.
+    if len([s for s in slots if s.type == "passphrase"]) > 1:
+        raise _damaged("more than one passphrase slot")
     pending_raw = body.get("pending")
     if pending_raw is not None and not isinstance(pending_raw, dict):
         raise _damaged("field 'pending' is of the wrong type")

@@ -15,8 +15,6 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from filelock import FileLock
-
 from kit.errors import KitError, VaultDamaged
 from kit.vault import header as hdr
 from kit.vault import recovery
@@ -56,7 +54,7 @@ def reencrypt(conn: sqlite3.Connection, vault_id: bytes, old: Subkeys, new: Subk
 
 
 def rotate(vault: Vault, passphrase: str, profile: str | None) -> str:
-    from kit.vault.backups import list_backups
+    from kit.vault.backups import list_backups, take
     from kit.vault.store import (
         HEADER_FILE,
         NEXT_HEADER_FILE,
@@ -81,6 +79,7 @@ def rotate(vault: Vault, passphrase: str, profile: str | None) -> str:
              recovery_slot(recovery_key, new_dek, vault.vault_id))
     with vault._mutex, vault._locked():
         vault._reload_header()
+        take(vault)
         conn = vault._conn()
         with sqlite_errors("re-encrypt the vault"):
             conn.execute("BEGIN IMMEDIATE")
@@ -142,10 +141,11 @@ def _rekey_backup(backup: Path, vault: Vault, old_keys: Subkeys) -> None:
 
 def settle(path: Path) -> None:
     """Finish a rotation whose database committed, or discard one that did not."""
-    from kit.vault.store import DB_FILE, HEADER_FILE, LOCK_FILE, NEXT_HEADER_FILE
+    from kit.vault.store import DB_FILE, HEADER_FILE, NEXT_HEADER_FILE, sqlite_errors, vault_lock
 
     nxt = path / NEXT_HEADER_FILE
-    with FileLock(str(path / LOCK_FILE), timeout=30):
+    db = path / DB_FILE
+    with vault_lock(path):
         if not nxt.exists():
             return
         try:
@@ -153,7 +153,10 @@ def settle(path: Path) -> None:
         except (KitError, OSError):
             nxt.unlink()
             return
-        with contextlib.closing(sqlite3.connect(path / DB_FILE)) as conn:
+        if not db.exists():
+            return  # reported as a missing database once the header is read
+        with sqlite_errors("finish an interrupted key change"), contextlib.closing(
+                sqlite3.connect(f"{db.as_uri()}?mode=rw", uri=True)) as conn:
             row = conn.execute("SELECT value FROM meta WHERE key = 'key_id'").fetchone()
         if row is not None and row[0] == pending.key_id:
             os.replace(nxt, path / HEADER_FILE)

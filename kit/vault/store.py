@@ -22,6 +22,7 @@ import shutil
 import sqlite3
 import struct
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -84,6 +85,13 @@ CREATE TABLE IF NOT EXISTS chunks (
 """
 
 T = TypeVar("T")
+
+
+def vault_lock(path: Path, timeout: float | None = None) -> FileLock:
+    """The OS lock around write transactions (flock / LockFileEx), released if the process
+    dies. Never a marker file: a filesystem without OS locks is an error, not a fallback."""
+    return FileLock(str(path / LOCK_FILE), timeout=lock_timeout() if timeout is None else timeout,
+                    fallback_to_soft=False)
 
 
 def lock_timeout() -> float:
@@ -279,7 +287,7 @@ def require_vault(path: Path) -> None:
     if (path / DB_FILE).exists():
         raise HeaderDamaged(
             f"{path / HEADER_FILE} is missing but vault.sqlite is there: the vault is damaged. "
-            "Restore vault.header from the backups folder."
+            "Restore both vault.header and vault.sqlite from the same folder in backups/."
         )
     raise NoVault(f"no vault here ({path}) — run `kit init`")
 
@@ -358,7 +366,7 @@ class Vault:
         self.unlocked_by = unlocked_by
         self._conn_: sqlite3.Connection | None = None
         self._mutex = threading.RLock()
-        self._file_lock = FileLock(str(path / LOCK_FILE), timeout=lock_timeout())
+        self._file_lock = vault_lock(path)
 
     # --- opening and creating ---
 
@@ -491,9 +499,9 @@ class Vault:
         expected = self._expected(counter)
         if expected is None:
             raise RollbackDetected(
-                f"vault.sqlite is at commit {counter} but its header expects commit "
-                f"{self.header.state.counter}: the database file was replaced with an older "
-                "or foreign copy. Restore it from a backup."
+                f"vault.sqlite is at commit {counter} but vault.header expects commit "
+                f"{self.header.state.counter}: the two files do not belong together (one was "
+                "replaced by an older or foreign copy). Restore both from the same backup."
             )
         mac = manifest_mac(self._keys.manifest, self.vault_id, counter, manifest)
         if not mac_equal(mac, expected.mac):
@@ -502,6 +510,13 @@ class Vault:
                 "was altered. Restore it from a backup."
             )
         return expected
+
+    def _rotation_in_flight(self) -> bool:
+        """Another process has committed a key change and is about to replace the header."""
+        if not (self.path / NEXT_HEADER_FILE).exists():
+            return False
+        time.sleep(0.05)
+        return True
 
     @contextlib.contextmanager
     def _read_txn(self) -> Iterator[tuple[sqlite3.Connection, int, bytes]]:
@@ -512,7 +527,8 @@ class Vault:
                 conn.execute("BEGIN")
                 try:
                     counter, manifest = self._read_meta(conn)
-                    if self._expected(counter) is None and self._reload_header():
+                    if self._expected(counter) is None and (
+                            self._reload_header() or self._rotation_in_flight()):
                         conn.execute("COMMIT")
                         continue
                     self._check_commit(counter, manifest)
@@ -601,7 +617,7 @@ class Vault:
             aad = chunk_aad(self.vault_id, bid, index, index == count - 1)
             try:
                 parts.append(open_sealed(self._keys.blobs, ct, aad))
-            except SealError as exc:
+            except (SealError, TypeError) as exc:  # TypeError: a chunk stored as text
                 raise damaged from exc
         data = b"".join(parts)
         if hashlib.sha256(data).hexdigest() != meta.get("sha256") or len(data) != meta.get("size"):
@@ -693,12 +709,13 @@ class Vault:
             except RecordDamaged as exc:
                 problems.append(Problem("damaged_blob", exc.message, record.id))
         damaged_ids = {p.record_id for p in snap.problems}
-        for orphan in sorted(chunks):
-            if orphan.hex() not in damaged_ids:
+        # SQLite lets a tampered blob id be text or a number: name it, never crash on it.
+        for orphan in sorted(chunks, key=lambda key: (type(key).__name__, key)):
+            name = orphan.hex() if isinstance(orphan, bytes) else repr(orphan)
+            if name not in damaged_ids:
                 problems.append(Problem(
                     "orphan_chunks",
-                    f"vault.sqlite holds file chunks ({orphan.hex()}) that no record describes",
-                    orphan.hex()))
+                    f"vault.sqlite holds file chunks ({name}) that no record describes", name))
         return problems
 
     # --- key management ---
@@ -765,4 +782,8 @@ def _settle_rotation(path: Path) -> None:
     """Finish or discard a key rotation a crash interrupted, using the database as the judge."""
     from kit.vault.rotation import settle
 
-    settle(path)
+    try:
+        settle(path)
+    except LockTimeout:
+        raise VaultBusy("the vault is busy: another window is changing its key. Try again "
+                        "in a moment.") from None

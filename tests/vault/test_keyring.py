@@ -376,6 +376,11 @@ def test_real_secret_service_device_slot(secret_service: dict[str, str],
     assert backup.code == 2, backup.err
     assert "KIT_PASSPHRASE" in backup.err
     assert not backup_file.exists()
+    # ... and so does a plaintext export
+    export_file = vault_path.parent / "journal.md"
+    export = kit("journal", "export", "--format", "md", "--out", str(export_file))
+    assert export.code == 2, export.err
+    assert not export_file.exists()
 
     # disable: the key leaves the keyring and the data key changes
     disabled = kit("keyring", "disable", "--json", passphrase=PASSPHRASE)
@@ -402,3 +407,15 @@ def test_real_secret_service_device_slot(secret_service: dict[str, str],
     reopened = kit("journal", "list", "--json", passphrase=PASSPHRASE)
     assert reopened.code == 0, reopened.err
     assert json.loads(reopened.out)["total"] == 1
+
+    # A rotation (here `passwd --rotate`) retires keyring unlock too, and says so.
+    assert kit("keyring", "enable", "--yes", passphrase=PASSPHRASE).code == 0
+    vault_key = read_keyring(env, vault_id)
+    assert vault_key is not None
+    rotated = kit("passwd", "--rotate", passphrase=PASSPHRASE)
+    assert rotated.code == 0, rotated.err
+    assert "Keyring unlock is now OFF" in rotated.err
+    assert "device" not in slot_types(vault_path)
+    assert read_keyring(env, vault_id) is None
+    with pytest.raises(WrongSecret):
+        Vault.open(vault_path, Credentials(device_key=base64.b64decode(vault_key)))
