@@ -78,6 +78,22 @@ def prune(vault_path: Path, keep: int = KEEP) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def retire_foreign(vault: Vault) -> None:
+    """Remove backups under another data key. Only an interrupted rotation leaves them, and
+    they would still open with the secrets that rotation retired. Caller holds the lock."""
+    from kit.vault.store import HEADER_FILE
+
+    prune(vault.path)
+    for backup in list_backups(vault.path):
+        try:
+            header, _signed, _tag = hdr.decode((backup / HEADER_FILE).read_bytes())
+            foreign = header.key_id != vault.header.key_id
+        except (OSError, KitError):
+            foreign = True
+        if foreign:
+            shutil.rmtree(backup, ignore_errors=True)
+
+
 def take_if_due(vault: Vault) -> None:
     backups = list_backups(vault.path)
     if backups and time.time() - backups[-1].stat().st_mtime < DAILY:

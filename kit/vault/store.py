@@ -192,7 +192,9 @@ def sqlite_errors(what: str) -> Iterator[None]:
             ) from exc
         if "disk I/O" in text or "readonly" in text or "unable to open" in text:
             raise KitError(
-                f"could not {what}: the system refused to write ({text}). Nothing was changed."
+                f"could not {what}: the system refused to write ({text}). Nothing was changed. "
+                "Check that the disk has free space and the vault folder is writable, then "
+                "try again."
             ) from exc
         raise VaultDamaged(f"vault.sqlite is damaged ({text}); restore it from a backup") from exc
     except sqlite3.DatabaseError as exc:
@@ -392,6 +394,7 @@ class Vault:
             raise HeaderTampered("the vault header names a different data key; restore a backup")
         if not (path / DB_FILE).exists():
             raise VaultDamaged(f"{path / DB_FILE} is missing; restore it from the backups folder")
+        vault._finish_backup_rekey()
         return vault
 
     @classmethod
@@ -510,6 +513,19 @@ class Vault:
                 "was altered. Restore it from a backup."
             )
         return expected
+
+    def _finish_backup_rekey(self) -> None:
+        """If a rotation died before re-keying every backup, retire what it left behind."""
+        from kit.vault.backups import backup_root, retire_foreign
+
+        root = backup_root(self.path)
+        if not root.is_dir():
+            return
+        try:
+            with vault_lock(self.path, timeout=0):
+                retire_foreign(self)
+        except LockTimeout:
+            pass  # a writer is busy; the next open will do it
 
     def _rotation_in_flight(self) -> bool:
         """Another process has committed a key change and is about to replace the header."""
