@@ -86,3 +86,13 @@ def test_blobs_round_trip(vault: Vault) -> None:
     empty = vault.put_blob(b"")
     assert vault.get_blob(empty.id) == b""
     assert vault.verify() == []
+
+
+def test_text_that_cannot_be_utf8_is_refused_cleanly(vault: Vault) -> None:
+    from kit.errors import BadInput
+
+    journal = Journal(vault)
+    with pytest.raises(BadInput):
+        journal.add("broken \udcff surrogate")
+    assert journal.entries() == []
+    assert vault.verify() == []

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from kit.errors import BadInput, NotFound, UsageError
 from kit.vault import Problem, Record, Vault
@@ -15,8 +14,9 @@ MAX_TAG_LENGTH = 40
 SHORT_ID = 8
 
 
-@dataclass(frozen=True)
-class JournalEntry:
+class JournalEntry(NamedTuple):
+    """One entry. A tuple rather than a frozen dataclass: a load builds thousands."""
+
     id: str
     created: datetime
     updated: datetime
@@ -53,14 +53,12 @@ class JournalEntry:
 def _from_record(record: Record) -> JournalEntry:
     d = record.data
     try:
-        return JournalEntry(
-            id=record.id,
-            created=datetime.fromisoformat(d["created"]),
-            updated=datetime.fromisoformat(d["updated"]),
-            text=str(d["text"]),
-            tags=tuple(str(t) for t in d.get("tags", [])),
-            mood=d.get("mood"),
-        )
+        created = datetime.fromisoformat(d["created"])
+        updated = created if d["updated"] == d["created"] else datetime.fromisoformat(d["updated"])
+        text, tags = d["text"], d.get("tags", ())
+        if not isinstance(text, str) or not all(isinstance(t, str) for t in tags):
+            raise TypeError("text and tags must be strings")
+        return JournalEntry(record.id, created, updated, text, tuple(tags), d.get("mood"))
     except (KeyError, TypeError, ValueError) as exc:
         raise BadInput(f"journal entry {record.id} has an unexpected shape") from exc
 
@@ -120,7 +118,7 @@ class Journal:
         now = when or datetime.now(UTC)
         entry = JournalEntry("", now, now, check_text(text), normalize_tags(tags), check_mood(mood))
         record = self.vault.put(KIND, entry._data())
-        saved = replace(entry, id=record.id)
+        saved = entry._replace(id=record.id)
         if self._entries is not None:
             self._remember(saved)
         return saved
@@ -155,8 +153,7 @@ class Journal:
              tags: Sequence[str] | None = None, mood: int | None = None,
              clear_mood: bool = False) -> JournalEntry:
         entry = self.get(id_or_prefix)
-        changed = replace(
-            entry,
+        changed = entry._replace(
             text=check_text(text) if text is not None else entry.text,
             tags=normalize_tags(tags) if tags is not None else entry.tags,
             mood=None if clear_mood else (check_mood(mood) if mood is not None else entry.mood),

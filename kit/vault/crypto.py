@@ -93,10 +93,12 @@ def pad(payload: bytes) -> bytes:
 def unpad(padded: bytes) -> bytes:
     if len(padded) < 4:
         raise ValueError("padded plaintext too short")
-    (length,) = struct.unpack(">I", padded[:4])
-    if 4 + length > len(padded) or any(padded[4 + length :]):
+    (length,) = struct.unpack_from(">I", padded)
+    end = 4 + length
+    # count() runs in C; a byte-by-byte any() was a tenth of the load time at 10k records.
+    if end > len(padded) or padded.count(0, end) != len(padded) - end:
         raise ValueError("padding is malformed")
-    return padded[4 : 4 + length]
+    return padded[4:end]
 
 
 def record_aad(vault_id: bytes, record_id: bytes, generation: int) -> bytes:

@@ -697,7 +697,7 @@ def test_an_untampered_copy_passes(pristine: Pristine, tmp_path: Path) -> None:
         check(target, Case("no tamper", lambda _path: None), pristine)
     # And the comparison bites: told to expect other text, it calls the honest answer wrong.
     rid = pristine.journal[1]
-    other = replace(pristine.records[rid], data={"text": "something else"})
+    other = pristine.records[rid]._replace(data={"text": "something else"})
     lying = replace(pristine, records={**pristine.records, rid: other})
     with Vault.open(target, CREDS) as vault, pytest.raises(AssertionError, match="WRONG PLAINTEXT"):
         assert_true_plaintext_only(vault, Case("control", lambda _path: None), lying)
