@@ -64,19 +64,21 @@ def unlock(path: Path, passphrase_file: Path | None, *, allow_device: bool = Tru
         vault = _try_device(path)
         if vault is not None:
             return vault
-    return prompt_unlock(path, "Passphrase: ")
+    return _prompt_unlock(path, "Passphrase: ")[0]
 
 
-def prompt_unlock(path: Path, prompt: str) -> Vault:
+def _prompt_unlock(path: Path, prompt: str) -> tuple[Vault, str]:
+    """Ask for the passphrase at most three times; the vault and the passphrase that opened it."""
     for attempt in range(1, credentials.TRIES + 1):
         typed = credentials.prompt_secret(prompt, HOW_PASSPHRASE)
         try:
-            return Vault.open(path, Credentials(passphrase=typed))
+            return Vault.open(path, Credentials(passphrase=typed)), typed
         except WrongSecret:
             if attempt == credentials.TRIES:
                 raise WrongSecret(
-                    "three wrong passphrases: the vault stays locked. If you have lost the "
-                    "passphrase, `kit recover` opens it with your recovery key."
+                    "three wrong passphrases: the vault stays locked and nothing was changed. "
+                    "If you have lost the passphrase, `kit recover` opens it with your "
+                    "recovery key."
                 ) from None
             print("That passphrase did not open the vault; please try again.", file=sys.stderr)
     raise AssertionError("unreachable")
@@ -89,15 +91,7 @@ def passphrase_for(path: Path, passphrase_file: Path | None) -> tuple[Vault, str
     given = given_passphrase(passphrase_file)
     if given is not None:
         return Vault.open(path, Credentials(passphrase=given)), given
-    for attempt in range(1, credentials.TRIES + 1):
-        typed = credentials.prompt_secret("Current passphrase: ", HOW_PASSPHRASE)
-        try:
-            return Vault.open(path, Credentials(passphrase=typed)), typed
-        except WrongSecret:
-            if attempt == credentials.TRIES:
-                raise WrongSecret("three wrong passphrases: nothing was changed") from None
-            print("That passphrase did not open the vault; please try again.", file=sys.stderr)
-    raise AssertionError("unreachable")
+    return _prompt_unlock(path, "Current passphrase: ")
 
 
 def recovery_unlock(path: Path) -> Vault:

@@ -60,7 +60,6 @@ def rotate(vault: Vault, passphrase: str, profile: str | None) -> str:
         NEXT_HEADER_FILE,
         passphrase_slot,
         recovery_slot,
-        sqlite_errors,
     )
 
     problems = vault.verify()
@@ -80,12 +79,8 @@ def rotate(vault: Vault, passphrase: str, profile: str | None) -> str:
     with vault._mutex, vault._locked():
         vault._reload_header()
         take(vault)
-        conn = vault._conn()
-        with sqlite_errors("re-encrypt the vault"):
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                counter, manifest = vault._read_meta(conn)
-                vault._check_commit(counter, manifest)
+        try:
+            with vault._checked_write("re-encrypt the vault") as (conn, counter, manifest, _):
                 reencrypt(conn, vault.vault_id, vault._keys, new_keys)
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'commit'", (counter + 1,))
                 state = hdr.Commit(counter + 1, manifest_mac(
@@ -94,12 +89,10 @@ def rotate(vault: Vault, passphrase: str, profile: str | None) -> str:
                 data = hdr.encode(header, new_keys.header_mac)
                 write_atomic(vault.path / NEXT_HEADER_FILE, data)
                 conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                with contextlib.suppress(OSError):
-                    (vault.path / NEXT_HEADER_FILE).unlink()
-                raise
+        except BaseException:
+            with contextlib.suppress(OSError):
+                (vault.path / NEXT_HEADER_FILE).unlink()
+            raise
         os.replace(vault.path / NEXT_HEADER_FILE, vault.path / HEADER_FILE)
         fsync_dir(vault.path)
         old_keys = vault._keys

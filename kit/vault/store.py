@@ -660,6 +660,22 @@ class Vault:
                 "the vault is busy: another Frontline Kit window is saving. Try again in a moment."
             ) from None
 
+    @contextlib.contextmanager
+    def _checked_write(self, what: str) -> Iterator[tuple[sqlite3.Connection, int, bytes,
+                                                           hdr.Commit]]:
+        """Inside the lock: BEGIN IMMEDIATE on a database checked against its header, rolled
+        back if the caller fails. The caller commits."""
+        conn = self._conn()
+        with sqlite_errors(what):
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                counter, manifest = self._read_meta(conn)
+                yield conn, counter, manifest, self._check_commit(counter, manifest)
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
     def write(self, operations: Callable[[WriteTxn], T]) -> T:
         """Run *operations* as one durable, atomic transaction."""
         from kit.vault.backups import take_if_due
@@ -669,30 +685,20 @@ class Vault:
             # Only under the lock: no other writer can have a temp file in flight.
             sweep_temp_files(self.path)
             take_if_due(self)
-            conn = self._conn()
-            with sqlite_errors("save to the vault"):
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    counter, manifest = self._read_meta(conn)
-                    current = self._check_commit(counter, manifest)
-                    txn = WriteTxn(self, conn, decode_manifest(manifest))
-                    result = operations(txn)
-                    if not txn.changed:
-                        conn.execute("ROLLBACK")
-                        return result
-                    new_manifest = encode_manifest(txn.entries)
-                    new = hdr.Commit(counter + 1, manifest_mac(
-                        self._keys.manifest, self.vault_id, counter + 1, new_manifest))
-                    conn.execute("UPDATE meta SET value = ? WHERE key = 'commit'", (new.counter,))
-                    conn.execute("UPDATE meta SET value = ? WHERE key = 'manifest'",
-                                 (new_manifest,))
-                    # The header learns of the commit before the database holds it ...
-                    self._write_header(self.header.with_commit(current, new))
-                    conn.execute("COMMIT")
-                except BaseException:
-                    if conn.in_transaction:
-                        conn.execute("ROLLBACK")
-                    raise
+            with self._checked_write("save to the vault") as (conn, counter, manifest, current):
+                txn = WriteTxn(self, conn, decode_manifest(manifest))
+                result = operations(txn)
+                if not txn.changed:
+                    conn.execute("ROLLBACK")
+                    return result
+                new_manifest = encode_manifest(txn.entries)
+                new = hdr.Commit(counter + 1, manifest_mac(
+                    self._keys.manifest, self.vault_id, counter + 1, new_manifest))
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'commit'", (new.counter,))
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'manifest'", (new_manifest,))
+                # The header learns of the commit before the database holds it ...
+                self._write_header(self.header.with_commit(current, new))
+                conn.execute("COMMIT")
             # ... and settles once it does. A crash in between leaves both acceptable.
             self._write_header(self.header.with_commit(new, None))
             return result
