@@ -47,11 +47,15 @@ def _try_device(path: Path) -> Vault | None:
               "passphrase instead.", file=sys.stderr)
         return None
     try:
-        return Vault.open(path, Credentials(device_key=key))
+        vault = Vault.open(path, Credentials(device_key=key))
     except WrongSecret:
         print("Note: the keyring's key no longer opens this vault; asking for the passphrase.",
               file=sys.stderr)
         return None
+    # Always visible, so keyring unlock is never mistaken for "not encrypted".
+    print("Opened with this computer's keyring (keyring unlock is ON; "
+          "`kit keyring disable` turns it off).", file=sys.stderr)
+    return vault
 
 
 def unlock(path: Path, passphrase_file: Path | None, *, allow_device: bool = True) -> Vault:

@@ -367,6 +367,7 @@ def test_real_secret_service_device_slot(secret_service: dict[str, str],
     # no passphrase and no terminal: the journal opens through the device slot
     listed = kit("journal", "list", "--json")
     assert listed.code == 0, listed.err
+    assert "Opened with this computer's keyring" in listed.err
     assert [e["text"] for e in json.loads(listed.out)["entries"]] == [
         "opened by the keyring, not the passphrase"]
 
