@@ -113,6 +113,14 @@ def _damaged(what: str) -> HeaderDamaged:
     return HeaderDamaged(f"the vault header is damaged ({what}); restore it from a backup")
 
 
+def _newer(what: str) -> UnsupportedFormat:
+    # Reached only after the checksum passed: a newer kit wrote this, it is not damage.
+    return UnsupportedFormat(
+        f"this vault uses {what}, which this version of Frontline Kit does not know; "
+        "update Frontline Kit to open it"
+    )
+
+
 def _field(obj: dict[str, Any], key: str, kind: type) -> Any:
     value = obj.get(key)
     # bool is an int in Python; a header never uses booleans.
@@ -144,13 +152,13 @@ def _slot(obj: Any) -> Slot:
         raise _damaged("a key slot is not an object")
     slot_type = _field(obj, "type", str)
     if slot_type not in SLOT_TYPES:
-        raise _damaged(f"unknown key slot type {slot_type[:20]!r}")
+        raise _newer(f"a key slot of type {slot_type[:20]!r}")
     slot_id = _bytes(obj, "id", 8)
     wrapped = _bytes(obj, "wrapped", _WRAPPED_BYTES)
     if slot_type == "passphrase":
         kdf = _field(obj, "kdf", dict)
         if kdf.get("alg") != "argon2id":
-            raise _damaged("unknown KDF algorithm")
+            raise _newer(f"the KDF {str(kdf.get('alg'))[:20]!r}")
         params = KdfParams(
             memory_kib=_field(kdf, "m", int),
             iterations=_field(kdf, "t", int),
@@ -206,7 +214,7 @@ def decode(data: bytes) -> tuple[Header, bytes, bytes]:
             f"({', '.join(str(c)[:30] for c in unknown[:3])}); update Frontline Kit to open it"
         )
     if body.get("cipher") != "aes-256-gcm":
-        raise _damaged("unknown cipher")
+        raise _newer(f"the cipher {str(body.get('cipher'))[:20]!r}")
     slots = tuple(_slot(s) for s in _field(body, "slots", list))
     if not slots:
         raise _damaged("no key slots")

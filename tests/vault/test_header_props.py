@@ -537,3 +537,23 @@ def test_every_single_substitution_in_one_key_is_refused() -> None:
                 typo = text[:at] + replacement + text[at + 1 :]
                 with pytest.raises(UsageError):
                     recovery.parse(typo)
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("cipher", "xchacha20-poly1305"), ("slot_type", "fido2"), ("kdf_alg", "balloon")])
+def test_features_of_a_newer_kit_are_unsupported_not_damage(field: str, value: str) -> None:
+    header = sample_header()
+    data = hdr.encode(header, bytes(32))
+    length = struct.unpack_from(">I", data, 12)[0]
+    body = json.loads(data[16 : 16 + length])
+    if field == "cipher":
+        body["cipher"] = value
+    elif field == "slot_type":
+        body["slots"][0]["type"] = value
+    else:
+        body["slots"][0]["kdf"]["alg"] = value
+    raw = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+    signed = data[:12] + struct.pack(">I", len(raw)) + raw
+    forged = signed + hashlib.sha256(signed).digest() + bytes(32)
+    with pytest.raises(UnsupportedFormat, match="update Frontline Kit"):
+        hdr.decode(forged)
