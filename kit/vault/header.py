@@ -31,6 +31,7 @@ DIGEST_BYTES = 32
 MAX_BODY = 256 * 1024
 SLOT_TYPES = ("passphrase", "recovery", "device")
 KNOWN_CRITICAL: frozenset[str] = frozenset()
+KNOWN_FIELDS = frozenset({"vault_id", "key_id", "cipher", "slots", "state", "pending", "critical"})
 _WRAPPED_BYTES = 12 + 32 + 16
 
 
@@ -60,6 +61,9 @@ class Header:
     pending: Commit | None = None
     minor: int = MINOR
     critical: tuple[str, ...] = field(default=())
+    # Body fields a newer minor version added, kept as canonical JSON text so that rewriting
+    # the header (every write does) passes them on unchanged.
+    extra: tuple[tuple[str, str], ...] = field(default=())
 
     def slots_of(self, slot_type: str) -> list[Slot]:
         return [s for s in self.slots if s.type == slot_type]
@@ -101,6 +105,8 @@ def encode(header: Header, mac_key: bytes) -> bytes:
         "pending": _commit_json(header.pending) if header.pending else None,
         "critical": list(header.critical),
     }
+    for name, value in header.extra:
+        body.setdefault(name, json.loads(value))
     raw = json.dumps(body, sort_keys=True, separators=(",", ":")).encode("utf-8")
     signed = PREFIX.pack(MAGIC, MAJOR, header.minor, len(raw)) + raw
     return signed + hashlib.sha256(signed).digest() + mac(mac_key, signed)
@@ -233,6 +239,8 @@ def decode(data: bytes) -> tuple[Header, bytes, bytes]:
         pending=_commit(pending_raw) if pending_raw is not None else None,
         minor=minor,
         critical=tuple(critical),
+        extra=tuple(sorted((name, json.dumps(value, sort_keys=True, separators=(",", ":")))
+                           for name, value in body.items() if name not in KNOWN_FIELDS)),
     )
     return header, signed, tag
 

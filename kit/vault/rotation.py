@@ -85,7 +85,8 @@ def rotate(vault: Vault, passphrase: str, profile: str | None) -> str:
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'commit'", (counter + 1,))
                 state = hdr.Commit(counter + 1, manifest_mac(
                     new_keys.manifest, vault.vault_id, counter + 1, manifest))
-                header = hdr.Header(vault.vault_id, new_keys.key_id, slots, state)
+                header = hdr.Header(vault.vault_id, new_keys.key_id, slots, state,
+                                    minor=vault.header.minor, extra=vault.header.extra)
                 data = hdr.encode(header, new_keys.header_mac)
                 write_atomic(vault.path / NEXT_HEADER_FILE, data)
                 conn.execute("COMMIT")

@@ -557,3 +557,24 @@ def test_features_of_a_newer_kit_are_unsupported_not_damage(field: str, value: s
     forged = signed + hashlib.sha256(signed).digest() + bytes(32)
     with pytest.raises(UnsupportedFormat, match="update Frontline Kit"):
         hdr.decode(forged)
+
+
+def test_fields_from_a_newer_minor_version_survive_rewrites(tmp_path: Path) -> None:
+    """A v1.x writer's additions must not be lost when this kit writes the header."""
+    from kit.records.journal import Journal
+    from kit.vault.store import HEADER_FILE
+
+    vault, _key = Vault.create(tmp_path / "v", "a passphrase for this", "minimum")
+    with vault:
+        header = replace(vault.header, minor=3,
+                         extra=(("x_future", '{"level":2,"note":"kept"}'),))
+        vault._write_header(header)
+        Journal(vault).add("a write rewrites the header twice")
+        vault.change_passphrase("another passphrase here")
+        rotated_recovery = vault.rotate("another passphrase here")
+    assert rotated_recovery
+    data = (tmp_path / "v" / HEADER_FILE).read_bytes()
+    decoded = hdr.decode(data)[0]
+    assert decoded.minor == 3
+    assert decoded.extra == (("x_future", '{"level":2,"note":"kept"}'),)
+    assert b'"x_future":{"level":2,"note":"kept"}' in data
