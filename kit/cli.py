@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kit import __version__, credentials, paths
-from kit.errors import BadInput, KitError, NoVault, UsageError
+from kit.errors import BadInput, KitError, UsageError
 from kit.hygiene import harden_process
 
 if TYPE_CHECKING:
@@ -683,5 +683,3 @@ def main(argv: Sequence[str] | None = None) -> None:
         code = 1
     sys.exit(code)
 
-
-__all__ = ["NoVault", "cli", "main"]
