@@ -116,17 +116,16 @@ def cli(ctx: click.Context, vault: str | None, passphrase_file: Path | None) -> 
 @json_option
 def init(kdf_profile: str) -> None:
     """Create a new vault (never overwrites one)."""
+    from kit.unlock import given_passphrase
     from kit.vault import Vault
     from kit.vault.store import is_vault
 
     path = opts().vault_path
     if is_vault(path):
         raise KitError(f"a vault already exists at {path}; `kit init` never overwrites one")
-    passphrase = credentials.from_environment(credentials.ENV_PASSPHRASE)
-    if passphrase is None and opts().passphrase_file:
-        passphrase = credentials.read_passphrase_file(opts().passphrase_file)  # type: ignore[arg-type]
-    if passphrase is not None:
-        credentials.check_new_passphrase(passphrase)
+    given = given_passphrase(opts().passphrase_file)
+    if given is not None:
+        passphrase = credentials.check_new_passphrase(given)
     else:
         passphrase = credentials.new_passphrase(credentials.ENV_PASSPHRASE, "vault passphrase")
     vault, recovery_text = Vault.create(path, passphrase, kdf_profile)
@@ -243,12 +242,11 @@ def keyring_status() -> None:
     """Say whether a secure keyring exists and whether it can open this vault."""
     from kit.errors import KeyringUnavailable
     from kit.vault import device
-    from kit.vault import header as hdr
-    from kit.vault.store import HEADER_FILE, require_vault
+    from kit.vault.store import read_header, require_vault
 
     path = opts().vault_path
     require_vault(path)
-    header, _s, _t = hdr.decode((path / HEADER_FILE).read_bytes())
+    header = read_header(path)
     status = device.backend_status()
     enabled = bool(header.slots_of("device"))
     if status.available:  # present is not enough: a locked or unreachable one never answers

@@ -8,8 +8,7 @@ from pathlib import Path
 from kit import credentials
 from kit.errors import KeyringUnavailable, KitError, UsageError, WrongSecret
 from kit.vault import Credentials, Vault, recovery
-from kit.vault import header as hdr
-from kit.vault.store import HEADER_FILE, require_vault
+from kit.vault.store import read_header, require_vault
 
 HOW_PASSPHRASE = "set KIT_PASSPHRASE, use --passphrase-file, or run this in a terminal"  # noqa: S105
 HOW_RECOVERY = "set KIT_RECOVERY_KEY or run this in a terminal"
@@ -25,20 +24,20 @@ def given_passphrase(passphrase_file: Path | None) -> str | None:
     return None
 
 
-def _has_device_slot(path: Path) -> bool:
+def _device_vault_id(path: Path) -> bytes | None:
+    """The vault id if the vault has a device slot (keyring unlock is on), else None."""
     try:
-        header, _signed, _tag = hdr.decode((path / HEADER_FILE).read_bytes())
+        header = read_header(path)
     except (OSError, KitError):
-        return False
-    return bool(header.slots_of("device"))
+        return None
+    return header.vault_id if header.slots_of("device") else None
 
 
-def _try_device(path: Path) -> Vault | None:
+def _try_device(path: Path, vault_id: bytes) -> Vault | None:
     from kit.vault import device
 
     try:
-        header, _signed, _tag = hdr.decode((path / HEADER_FILE).read_bytes())
-        key = device.load_key(header.vault_id)
+        key = device.load_key(vault_id)
     except KeyringUnavailable as exc:
         print(f"Note: {exc.message}", file=sys.stderr)
         return None
@@ -64,8 +63,9 @@ def unlock(path: Path, passphrase_file: Path | None, *, allow_device: bool = Tru
     given = given_passphrase(passphrase_file)
     if given is not None:
         return Vault.open(path, Credentials(passphrase=given))
-    if allow_device and _has_device_slot(path):
-        vault = _try_device(path)
+    vault_id = _device_vault_id(path) if allow_device else None
+    if vault_id is not None:
+        vault = _try_device(path, vault_id)
         if vault is not None:
             return vault
     return _prompt_unlock(path, "Passphrase: ")[0]

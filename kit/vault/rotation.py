@@ -112,7 +112,7 @@ def _rekey_backup(backup: Path, vault: Vault, old_keys: Subkeys) -> None:
     shutil.rmtree(staging, ignore_errors=True)
     try:
         shutil.copytree(backup, staging)
-        old_header, _s, _t = hdr.decode((staging / HEADER_FILE).read_bytes())
+        hdr.decode((staging / HEADER_FILE).read_bytes())  # unreadable: removed below
         with contextlib.closing(sqlite3.connect(staging / DB_FILE, isolation_level=None)) as conn:
             conn.execute("BEGIN IMMEDIATE")
             reencrypt(conn, vault.vault_id, old_keys, vault._keys)
@@ -122,7 +122,6 @@ def _rekey_backup(backup: Path, vault: Vault, old_keys: Subkeys) -> None:
                                                  manifest))
         header = hdr.Header(vault.vault_id, vault._keys.key_id, vault.header.slots, state)
         write_atomic(staging / HEADER_FILE, hdr.encode(header, vault._keys.header_mac))
-        del old_header
         retired = backup.with_name(f".{backup.name}.old")
         os.rename(backup, retired)
         os.rename(staging, backup)

@@ -70,7 +70,6 @@ HEADER_FILE = "vault.header"
 NEXT_HEADER_FILE = "vault.header.next"
 DB_FILE = "vault.sqlite"
 LOCK_FILE = "vault.lock"
-BACKUP_DIR = "backups"
 CHUNK_BYTES = 64 * 1024
 ID_BYTES = 16
 _ENTRY = struct.Struct(">16sQ")
@@ -180,6 +179,11 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def vault_busy(doing: str = "saving") -> VaultBusy:
+    return VaultBusy(f"the vault is busy: another Frontline Kit window is {doing}. "
+                     "Try again in a moment.")
+
+
 @contextlib.contextmanager
 def sqlite_errors(what: str) -> Iterator[None]:
     """Turn SQLite's failures into the vault's own, each saying what to do."""
@@ -188,9 +192,7 @@ def sqlite_errors(what: str) -> Iterator[None]:
     except sqlite3.OperationalError as exc:
         text = str(exc)
         if "locked" in text or "busy" in text:
-            raise VaultBusy(
-                "the vault is busy: another Frontline Kit window is saving. Try again in a moment."
-            ) from exc
+            raise vault_busy() from exc
         if "full" in text:
             raise KitError(
                 f"the disk is full: could not {what}. Nothing was changed; "
@@ -218,6 +220,12 @@ def _read_header_file(path: Path) -> bytes:
     if len(data) > _MAX_HEADER_FILE:
         raise HeaderDamaged("the vault header is damaged (file too large); restore a backup")
     return data
+
+
+def read_header(path: Path) -> hdr.Header:
+    """The stored header, checksummed but not authenticated (that needs the data key): for
+    what may be known before unlocking, such as whether keyring unlock is on."""
+    return hdr.decode(_read_header_file(path / HEADER_FILE))[0]
 
 
 def _wrap(kek: bytes, dek: bytes, vault_id: bytes, slot_id: bytes, slot_type: str) -> bytes:
@@ -656,9 +664,7 @@ class Vault:
             with self._file_lock:
                 yield
         except LockTimeout:
-            raise VaultBusy(
-                "the vault is busy: another Frontline Kit window is saving. Try again in a moment."
-            ) from None
+            raise vault_busy() from None
 
     @contextlib.contextmanager
     def _checked_write(self, what: str) -> Iterator[tuple[sqlite3.Connection, int, bytes,
@@ -750,15 +756,6 @@ class Vault:
 
     # --- key management ---
 
-    def _ensure_healthy(self, action: str) -> Snapshot:
-        snap = self.snapshot()
-        if snap.problems:
-            raise VaultDamaged(
-                f"the vault has damage, so it will not {action}: {snap.problems[0].message}. "
-                "Run `kit vault verify` for the full list."
-            )
-        return snap
-
     def set_slots(self, slots: tuple[hdr.Slot, ...]) -> None:
         """Replace the key slots (same data key) in the header and in every backup."""
         if not slots:
@@ -815,5 +812,4 @@ def _settle_rotation(path: Path) -> None:
     try:
         settle(path)
     except LockTimeout:
-        raise VaultBusy("the vault is busy: another window is changing its key. Try again "
-                        "in a moment.") from None
+        raise vault_busy("changing its key") from None
