@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from kit.errors import BadInput, NotFound, UsageError
+from kit.records.source import RecordSource
 from kit.vault import Problem, Record, Vault
 
 KIND = "journal"
@@ -92,15 +93,16 @@ def check_text(text: str) -> str:
 class Journal:
     """Journal entries in one vault. Entries are decrypted once and kept in memory."""
 
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Vault, source: RecordSource | None = None) -> None:
         self.vault = vault
+        self.source: RecordSource = source or vault
         self._entries: dict[str, JournalEntry] | None = None
         self._lowered: dict[str, str] = {}
         self.problems: list[Problem] = []
 
     def _load(self) -> dict[str, JournalEntry]:
         if self._entries is None:
-            snap = self.vault.snapshot()
+            snap = self.source.snapshot()
             self.problems = snap.problems
             self._entries = {}
             for record in snap.records.values():

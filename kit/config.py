@@ -1,0 +1,66 @@
+"""Settings read before the vault is unlocked, from $KIT_HOME/config.toml.
+
+Only how the app behaves lives here (the idle lock, the theme); never anything the user wrote,
+since this file is plaintext.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from kit import paths
+from kit.errors import BadInput
+
+THEMES = ("kit-calm", "kit-high-contrast")
+MAX_IDLE_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True)
+class Config:
+    idle_lock_minutes: float = 5.0
+    theme: str = "kit-calm"
+
+
+def _check(path: Path, key: str, value: Any) -> Any:
+    where = f"{path}: [app] {key}"
+    if key == "idle_lock_minutes":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise BadInput(f"{where} must be a number of minutes, not {value!r}")
+        if not 0 < value <= MAX_IDLE_MINUTES:
+            raise BadInput(f"{where} must be more than 0 and at most {MAX_IDLE_MINUTES} minutes")
+        return float(value)
+    if key == "theme":
+        if value not in THEMES:
+            raise BadInput(f"{where} must be one of {', '.join(THEMES)}, not {value!r}")
+        return value
+    raise AssertionError(key)
+
+
+def load(path: Path | None = None) -> Config:
+    """The config, or the defaults when there is no file. Mistakes are named precisely."""
+    path = path or paths.config_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config()
+    except OSError as exc:
+        raise BadInput(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        doc = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise BadInput(f"{path} is not valid TOML: {exc}") from None
+    unknown_tables = set(doc) - {"app"}
+    if unknown_tables:
+        raise BadInput(f"{path}: unknown section [{sorted(unknown_tables)[0]}] (expected [app])")
+    app = doc.get("app", {})
+    if not isinstance(app, dict):
+        raise BadInput(f"{path}: app must be a table, [app]")
+    known = {f.name for f in fields(Config)}
+    for key in app:
+        if key not in known:
+            raise BadInput(f"{path}: unknown setting [app] {key} "
+                           f"(known: {', '.join(sorted(known))})")
+    return Config(**{key: _check(path, key, value) for key, value in app.items()})

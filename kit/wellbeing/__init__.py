@@ -1,0 +1,1 @@
+"""Wellbeing: check-in instruments, scoring, trends and signposting to support."""
