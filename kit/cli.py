@@ -4,12 +4,14 @@ and is imported only when launched. Errors become exit codes in one place: main(
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +20,8 @@ import click
 from kit import __version__, credentials, paths
 from kit.errors import BadInput, KitError, UsageError
 from kit.hygiene import harden_process
+from kit.records import exposure as exposure_records
+from kit.records import wellbeing_plan as plan_records
 
 if TYPE_CHECKING:
     from kit.records.journal import Journal, JournalEntry
@@ -104,8 +108,21 @@ def cli(ctx: click.Context, vault: str | None, passphrase_file: Path | None) -> 
     options = ctx.ensure_object(Options)
     options.vault, options.passphrase_file = vault, passphrase_file
     if ctx.invoked_subcommand is None:
+        if sys.stdin.isatty() and sys.stdout.isatty():
+            launch_app(options.vault_path)
+            return
         click.echo(ctx.get_help())
-        say("\nThe full-screen app is not part of this release yet; the commands above work now.")
+        say("\n`kit` on its own opens the full-screen app when run in a terminal.")
+
+
+def launch_app(vault_path: Path, **extra: Any) -> None:
+    """Open the terminal app. Textual is imported here and nowhere else in the CLI."""
+    from kit import config
+    from kit.tui.app import AppServices, run
+
+    settings = config.load()
+    profile = os.environ.get("KIT_KDF_PROFILE", "default")
+    run(AppServices(vault_path=vault_path, config=settings, kdf_profile=profile, **extra))
 
 
 @cli.command()
@@ -279,13 +296,7 @@ def keyring_enable(yes: bool) -> None:
         raise KitError("keyring unlock was not turned on")
     vault, _passphrase = passphrase_for(opts().vault_path, opts().passphrase_file)
     with vault:
-        key = os.urandom(32)
-        device.store_key(vault.vault_id, key)
-        try:
-            vault.add_device_slot(key)
-        except BaseException:
-            device.delete_key(vault.vault_id)
-            raise
+        device.enable_device_unlock(vault)
     say("Keyring unlock is ON for this computer. `kit keyring disable` turns it off.")
     out("", {"enabled": True, "backend": status.name})
 
@@ -639,6 +650,338 @@ def journal_export(fmt: str, out_path: Path, force: bool) -> None:
     say(f"Exported {len(entries)} entries to {out_path}.")
     if opts().json:
         out("", {"out": str(out_path), "entries": len(entries), "format": fmt})
+
+
+# --- exposure log ---
+
+
+@cli.group()
+def exposure() -> None:
+    """A log of distressing material you met at work: kinds and amounts, never content."""
+
+
+def _exposure_log() -> exposure_records.Exposure:
+    from kit.unlock import unlock
+
+    return exposure_records.Exposure(unlock(opts().vault_path, opts().passphrase_file))
+
+
+def _choice(options: Sequence[exposure_records.Labelled]) -> click.Choice[str]:
+    return click.Choice([c.value for c in options], case_sensitive=False)
+
+
+def _volume_help() -> str:
+    def count(band: exposure_records.VolumeBand) -> str:
+        if band.high is None:
+            return f"over {band.low - 1:,}"
+        return f"{band.low:,}" if band.low == band.high else f"{band.low:,} to {band.high:,}"
+
+    return ", ".join(f"{b.value} = {count(b)}" for b in exposure_records.VOLUME_BANDS)
+
+
+def _local(when: datetime) -> str:
+    return f"{when.astimezone():%Y-%m-%d %H:%M}"
+
+
+def _exposure_row(entry: exposure_records.ExposureEntry) -> str:
+    minutes = "-" if entry.minutes is None else str(entry.minutes)
+    return (f"{entry.short_id:<8}  {_local(entry.when):<16}  {entry.impact:>3}/10  "
+            f"{minutes:>7}  {entry.volume or '-':<9}  {','.join(entry.material):<16}  "
+            f"{','.join(entry.flags) or '-'}")
+
+
+EXPOSURE_HEADER = (f"{'ID':<8}  {'WHEN (LOCAL)':<16}  {'IMPACT':>6}  {'MINUTES':>7}  "
+                   f"{'VOLUME':<9}  {'TYPE':<16}  FLAGS")
+
+
+def _labels(choices: Sequence[exposure_records.Labelled], values: Sequence[str]) -> str:
+    return "; ".join(exposure_records.label(choices, v) for v in values) or "none recorded"
+
+
+def _exposure_full(entry: exposure_records.ExposureEntry) -> str:
+    ex = exposure_records
+    lines = [
+        f"id:               {entry.id}",
+        f"when:             {_local(entry.when)} (local time)",
+        f"type:             {_labels(ex.MATERIAL_TYPES, entry.material)}",
+        "how much:         " + (ex.label(ex.VOLUME_BANDS, entry.volume) if entry.volume
+                                else "not recorded"),
+        "time spent:       " + ("not recorded" if entry.minutes is None
+                                else f"{entry.minutes} minutes"),
+        f"what stood out:   {_labels(ex.FLAGS, entry.flags)}",
+        f"protective steps: {_labels(ex.PROTECTIVE_STEPS, entry.steps)}",
+        f"case outcome:     {ex.OUTCOME_LABELS[entry.outcome_known]}",
+        f"impact on you:    {entry.impact}/10",
+    ]
+    if entry.updated != entry.recorded:
+        lines.append(f"changed:          {_local(entry.updated)} (local time)")
+    if entry.note:
+        lines.append("\n" + entry.note.rstrip())
+    return "\n".join(lines)
+
+
+@exposure.command("add")
+@click.option("--when", "when_text", metavar="DATE",
+              help="When it happened: YYYY-MM-DD or 'YYYY-MM-DD HH:MM', in local time unless "
+              "you add an offset. Default: now.")
+@click.option("--minutes", type=int, help="Time spent with it, in minutes (0 to 1440).")
+@click.option("--type", "material", multiple=True, required=True,
+              type=_choice(exposure_records.MATERIAL_TYPES),
+              help="The kind of material; repeat for more than one.")
+@click.option("--volume", type=_choice(exposure_records.VOLUME_BANDS),
+              help=f"How many items: {_volume_help()}.")
+@click.option("--flag", "flags", multiple=True, type=_choice(exposure_records.FLAGS),
+              help="What stood out (unexpected: it came without warning; personally-resonant: "
+              "it felt close to home); repeat for more.")
+@click.option("--step", "steps", multiple=True, type=_choice(exposure_records.PROTECTIVE_STEPS),
+              help="A protective step you took (stopped-by-cut-off: you stopped at the time "
+              "you had set yourself); repeat for more.")
+@click.option("--outcome-known/--outcome-unknown", "outcome_known", default=None,
+              help="Whether you know how the case turned out. Leave out if it does not apply.")
+@click.option("--impact", type=int, required=True,
+              help="How much it affected you: 0 (not at all) to 10 (very strongly).")
+@click.option("--note", metavar="TEXT",
+              help="A short private note about how you are, not a description of the material. "
+              "Give '-' to read it from stdin: text typed as an argument can end up in your "
+              "shell history.")
+@json_option
+def exposure_add(when_text: str | None, minutes: int | None, material: tuple[str, ...],
+                 volume: str | None, flags: tuple[str, ...], steps: tuple[str, ...],
+                 outcome_known: bool | None, impact: int, note: str | None) -> None:
+    """Log an exposure (only categories are kept, never content). Prints the entry's id."""
+    when = exposure_records.parse_when(when_text, "--when") if when_text is not None else None
+    note_text = read_private_text(note) if note == "-" else note
+    log = _exposure_log()
+    with log.vault:
+        entry = log.add(material=material, impact=impact, when=when, minutes=minutes,
+                        volume=volume, flags=flags, steps=steps, outcome_known=outcome_known,
+                        note=note_text)
+    if entry.impact >= 7:
+        say("If this stays with you, it can help to talk it through with your supervisor or "
+            "someone you trust.")
+    out(entry.short_id, entry.to_json())
+
+
+@exposure.command("list")
+@click.option("--since", "since_text", metavar="DATE",
+              help="Only entries from this date on (YYYY-MM-DD, local time).")
+@click.option("--limit", type=click.IntRange(min=1), help="Show at most this many.")
+@json_option
+def exposure_list(since_text: str | None, limit: int | None) -> None:
+    """List exposure entries, newest first."""
+    since = exposure_records.parse_when(since_text, "--since") if since_text else None
+    log = _exposure_log()
+    with log.vault:
+        entries = log.since(since) if since else log.entries()
+        warn_problems(log.problems)
+    shown = entries[:limit] if limit else entries
+    if shown:
+        human = "\n".join([EXPOSURE_HEADER, *(_exposure_row(e) for e in shown)])
+    else:
+        human = f"No exposure entries since {since_text}." if since else "No exposure entries yet."
+    out(human, {"entries": [e.to_json() for e in shown], "total": len(entries)})
+
+
+@exposure.command("show")
+@click.argument("entry_id")
+@json_option
+def exposure_show(entry_id: str) -> None:
+    """Show one entry in full (the id's first characters are enough)."""
+    log = _exposure_log()
+    with log.vault:
+        entry = log.get(entry_id)
+        warn_problems(log.problems)
+    out(_exposure_full(entry), entry.to_json())
+
+
+@exposure.command("delete")
+@click.argument("entry_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@json_option
+def exposure_delete(entry_id: str, yes: bool) -> None:
+    """Delete an entry (asks first unless --yes)."""
+    log = _exposure_log()
+    with log.vault:
+        entry = log.get(entry_id)
+        warn_problems(log.problems)
+        if not yes and not credentials.confirm(
+                f"Delete the exposure entry {entry.short_id} from {_local(entry.when)}?"):
+            raise KitError("nothing was deleted")
+        log.delete(entry.id)
+    say(f"Entry {entry.short_id} deleted.")
+    if opts().json:
+        out("", {"deleted": entry.id})
+
+
+# --- wellbeing plan ---
+
+
+@cli.group("wellbeing-plan")
+def wellbeing_plan() -> None:
+    """Your wellbeing plan: what keeps you well, and what to do when things get hard."""
+
+
+def _plan_repository() -> plan_records.WellbeingPlan:
+    from kit.unlock import unlock
+
+    return plan_records.WellbeingPlan(unlock(opts().vault_path, opts().passphrase_file))
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.strip().splitlines())
+
+
+def _plan_text(plan: plan_records.Plan, today: date) -> str:
+    if plan.is_empty:
+        return ("You have not written a wellbeing plan yet.\n"
+                "`kit wellbeing-plan edit` walks you through it, one part at a time.")
+    parts = [f"{f.label}\n{_indent(plan.text(f.key)) or '  (not filled in yet)'}"
+             for f in plan_records.TEXT_FIELDS]
+    contacts = "\n".join(f"  {c.name}: {c.how}" for c in plan.contacts)
+    parts.append(f"Who to contact\n{contacts or '  (nobody listed yet)'}")
+    if plan.review_date is None:
+        parts.append("Review date\n  (none set)")
+    else:
+        due = " (it is time to look at the plan again)" if plan.review_due(today) else ""
+        parts.append(f"Review date\n  {plan.review_date.isoformat()}{due}")
+    if plan.updated is not None:
+        parts.append(f"Last saved {_local(plan.updated)} (local time).")
+    return "\n\n".join(parts)
+
+
+def _plan_json(plan: plan_records.Plan, today: date, versions: int) -> dict[str, Any]:
+    return {**plan.to_json(), "review_due": plan.review_due(today),
+            "older_versions": max(0, versions - 1)}
+
+
+def _note_versions(count: int) -> None:
+    if count > 1:
+        say(f"Note: {count - 1} older version(s) of the plan are also kept (saved on another "
+            "device at about the same time, perhaps); this is the newest.")
+
+
+@wellbeing_plan.command("show")
+@json_option
+def wellbeing_plan_show() -> None:
+    """Show your wellbeing plan."""
+    repo = _plan_repository()
+    with repo.vault:
+        plan, versions = repo.get(), len(repo.versions())
+        warn_problems(repo.problems)
+    _note_versions(versions)
+    today = date.today()
+    out(_plan_text(plan, today), _plan_json(plan, today, versions))
+
+
+def _plan_text_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    for f in reversed(plan_records.TEXT_FIELDS):
+        help_text = f"{f.label}: {f.hint} '-' reads it from stdin; '' clears it."
+        func = click.option(f.option, f.key, metavar="TEXT", help=help_text)(func)
+    return func
+
+
+def _ask_plan(plan: plan_records.Plan) -> plan_records.Plan:
+    """Walk through each part on the terminal; an empty answer keeps what is there."""
+    ask = credentials.ask_terminal
+    changes: dict[str, Any] = {}
+    intro = ("Your wellbeing plan, one part at a time. Press Enter to keep what is there,\n"
+             "or type - on its own to clear it. Ctrl-C stops without saving.\n")
+    for f in plan_records.TEXT_FIELDS:
+        current = _indent(plan.text(f.key)) or "  (empty)"
+        answer = ask(f"{intro}\n{f.label}: {f.hint}\nNow:\n{current}\n> ")
+        intro = ""
+        if answer == "-":
+            changes[f.key] = ""
+        elif answer:
+            changes[f.key] = answer
+    contacts = list(plan.contacts)
+    listed = "\n".join(f"  {c.name}: {c.how}" for c in contacts) or "  (nobody yet)"
+    field = plan_records.FIELD_BY_KEY["contacts"]
+    prompt = (f"\n{field.label}: {field.hint}\nNow:\n{listed}\n"
+              "Add one as NAME: HOW TO REACH THEM, press Enter when done, "
+              "or type - to remove everyone listed.\n> ")
+    while answer := ask(prompt):
+        prompt = "> "
+        if answer == "-":
+            contacts = []
+            prompt = "Removed. Add one, or press Enter when done.\n> "
+            continue
+        try:
+            contacts.append(plan_records.parse_contact(answer))
+        except UsageError as exc:
+            prompt = f"{exc.message}\n> "
+    changes["contacts"] = tuple(contacts)
+    field = plan_records.FIELD_BY_KEY["review_date"]
+    now = plan.review_date.isoformat() if plan.review_date else "none set"
+    prompt = f"\n{field.label}: {field.hint}\nNow: {now}. New date (YYYY-MM-DD)? > "
+    while answer := ask(prompt):
+        if answer == "-":
+            changes["review_date"] = None
+            break
+        try:
+            changes["review_date"] = plan_records.parse_date(answer)
+            break
+        except UsageError as exc:
+            prompt = f"{exc.message}. Try again, or press Enter to keep it: > "
+    return dataclasses.replace(plan, **changes)
+
+
+@wellbeing_plan.command("edit")
+@_plan_text_options
+@click.option("--contact", "contacts", multiple=True, metavar="'NAME: HOW'",
+              help="Add someone to contact and how to reach them; repeat for more.")
+@click.option("--clear-contacts", is_flag=True,
+              help="Remove every contact first (then add any given with --contact).")
+@click.option("--review-date", "review_text", metavar="DATE",
+              help="When to look at the plan again (YYYY-MM-DD).")
+@click.option("--clear-review-date", is_flag=True, help="Remove the review date.")
+@json_option
+def wellbeing_plan_edit(contacts: tuple[str, ...], clear_contacts: bool, review_text: str | None,
+                        clear_review_date: bool, **texts: str | None) -> None:
+    """Change your wellbeing plan.
+
+    Give the parts to change as options (arguments can end up in your shell history, so '-'
+    reads one part from stdin). With no options, in a terminal, it walks you through each
+    part and keeps whatever you leave blank.
+    """
+    given: dict[str, Any] = {key: value for key, value in texts.items() if value is not None}
+    interactive = not (given or contacts or clear_contacts or review_text is not None
+                       or clear_review_date)
+    if interactive and not credentials.terminal_available():
+        raise UsageError("say what to change, for example --keeps-me-well TEXT or --contact "
+                         "'NAME: HOW' (see `kit wellbeing-plan edit --help`), or run this in a "
+                         "terminal to go through the plan one part at a time; nothing was saved")
+    from_stdin = [key for key, value in given.items() if value == "-"]
+    if len(from_stdin) > 1:
+        options = " and ".join("--" + key.replace("_", "-") for key in from_stdin)
+        raise UsageError(f"only one part can be read from stdin at a time ({options} both "
+                         "asked); nothing was saved")
+    if review_text is not None and clear_review_date:
+        raise UsageError("give --review-date or --clear-review-date, not both")
+    for key in from_stdin:
+        given[key] = read_private_text("-")
+    added = [plan_records.parse_contact(text) for text in contacts]
+    review = (plan_records.parse_date(review_text, "--review-date") if review_text is not None
+              else None)
+    repo = _plan_repository()
+    with repo.vault:
+        plan = repo.get()
+        warn_problems(repo.problems)
+        if interactive:
+            changed = _ask_plan(plan)
+        else:
+            kept = () if clear_contacts else plan.contacts
+            changed = dataclasses.replace(
+                plan, **given, contacts=(*kept, *added),
+                review_date=None if clear_review_date else (review or plan.review_date))
+        if changed == plan:
+            say("Nothing changed; your plan is as it was.")
+            saved = plan
+        else:
+            saved = repo.save(changed)
+            say("Your wellbeing plan is saved.")
+    if opts().json:
+        out("", _plan_json(saved, date.today(), len(repo.versions())))
 
 
 # --- entry point: errors to exit codes, in one place ---

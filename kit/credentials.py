@@ -8,9 +8,11 @@ how to give one. Three wrong tries at a prompt end with exit 3.
 from __future__ import annotations
 
 import getpass
+import math
 import os
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from kit.errors import SecretMissing, UsageError
 
@@ -74,6 +76,40 @@ def check_new_passphrase(passphrase: str) -> str:
             "(a few unrelated words is easy to remember and hard to guess)"
         )
     return passphrase
+
+
+class Strength(NamedTuple):
+    level: int  # 0 too short, 1 weak, 2 fair, 3 strong
+    label: str
+    advice: str
+
+
+def strength(passphrase: str) -> Strength:
+    """A rough, honest guide to how guessable a new passphrase is.
+
+    It estimates the search space from the words or the kinds of characters used; it cannot
+    know that a phrase is a famous quote, so it never calls anything unbreakable.
+    """
+    if len(passphrase) < MIN_PASSPHRASE:
+        return Strength(0, "too short", f"Use at least {MIN_PASSPHRASE} characters.")
+    words = [w for w in passphrase.split() if len(w) >= 3]
+    pools = [
+        (any(c.islower() for c in passphrase), 26),
+        (any(c.isupper() for c in passphrase), 26),
+        (any(c.isdigit() for c in passphrase), 10),
+        (any(not c.isalnum() for c in passphrase), 33),
+    ]
+    pool = sum(size for present, size in pools if present) or 26
+    distinct = len(set(passphrase))
+    by_characters = min(len(passphrase), distinct * 2) * math.log2(pool)
+    by_words = len(words) * 11.0  # about a 2,000-word vocabulary per word
+    bits = max(by_characters * 0.6, by_words)  # people choose characters far from randomly
+    if bits < 40:
+        return Strength(1, "weak", "Longer is stronger: try four or more unrelated words.")
+    if bits < 55:
+        return Strength(2, "fair", "Good. One more unrelated word would make it much stronger.")
+    return Strength(3, "strong", "Strong. Make sure you can remember it: it cannot be reset "
+                                 "without your recovery key.")
 
 
 def new_passphrase(env_name: str, what: str = "new passphrase") -> str:

@@ -24,7 +24,7 @@ def given_passphrase(passphrase_file: Path | None) -> str | None:
     return None
 
 
-def _device_vault_id(path: Path) -> bytes | None:
+def device_vault_id(path: Path) -> bytes | None:
     """The vault id if the vault has a device slot (keyring unlock is on), else None."""
     try:
         header = read_header(path)
@@ -63,7 +63,7 @@ def unlock(path: Path, passphrase_file: Path | None, *, allow_device: bool = Tru
     given = given_passphrase(passphrase_file)
     if given is not None:
         return Vault.open(path, Credentials(passphrase=given))
-    vault_id = _device_vault_id(path) if allow_device else None
+    vault_id = device_vault_id(path) if allow_device else None
     if vault_id is not None:
         vault = _try_device(path, vault_id)
         if vault is not None:

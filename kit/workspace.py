@@ -9,11 +9,33 @@ sees what the command line wrote meanwhile.
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 
+from kit.records.drafts import Drafts
+from kit.records.exposure import Exposure
 from kit.records.journal import Journal
-from kit.vault import Problem, Snapshot, Vault
+from kit.records.wellbeing_plan import WellbeingPlan
+from kit.vault import Credentials, Problem, Snapshot, Vault
 
-REPOSITORIES = ("journal",)
+REPOSITORIES = ("journal", "drafts", "exposure", "plan")
+
+
+def open_workspace(path: Path, creds: Credentials) -> Workspace:
+    """Unlock the vault and decrypt it once, ready for every screen or command."""
+    vault = Vault.open(path, creds)
+    try:
+        workspace = Workspace(vault)
+        workspace.snapshot()
+    except BaseException:
+        vault.close()
+        raise
+    return workspace
+
+
+def create_workspace(path: Path, passphrase: str, profile: str) -> tuple[Workspace, str]:
+    """A new vault; returns its workspace and the recovery key text, to be shown once."""
+    vault, recovery_text = Vault.create(path, passphrase, profile)
+    return Workspace(vault), recovery_text
 
 
 class Workspace:
@@ -43,3 +65,15 @@ class Workspace:
     @cached_property
     def journal(self) -> Journal:
         return Journal(self.vault, source=self)
+
+    @cached_property
+    def drafts(self) -> Drafts:
+        return Drafts(self.vault, source=self)
+
+    @cached_property
+    def exposure(self) -> Exposure:
+        return Exposure(self.vault, source=self)
+
+    @cached_property
+    def plan(self) -> WellbeingPlan:
+        return WellbeingPlan(self.vault, source=self)

@@ -15,9 +15,12 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kit.errors import KeyringUnavailable
+
+if TYPE_CHECKING:
+    from kit.vault.store import Vault
 
 SERVICE = "frontline-kit"
 T = TypeVar("T")
@@ -144,3 +147,19 @@ def delete_key(vault_id: bytes) -> None:
             backend.delete_password(SERVICE, account(vault_id))
 
     _with_timeout(remove, "remove the device key")
+
+
+def enable_device_unlock(vault: Vault) -> BackendStatus:
+    """Store a new device key in the keyring and add its slot; undo the keyring write if the
+    slot cannot be added, so the keyring never holds a key the vault does not know."""
+    status = backend_status()
+    if not status.available:
+        raise KeyringUnavailable(status.reason)
+    key = os.urandom(32)
+    store_key(vault.vault_id, key)
+    try:
+        vault.add_device_slot(key)
+    except BaseException:
+        delete_key(vault.vault_id)
+        raise
+    return status

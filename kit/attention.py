@@ -1,0 +1,30 @@
+"""What the home screen asks the user to look at, gathered from every area of the vault."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import NamedTuple
+
+from kit.workspace import Workspace
+
+
+class Attention(NamedTuple):
+    area: str  # the app area that deals with it: "journal", "wellbeing", ...
+    title: str
+    detail: str = ""
+
+
+def needs_attention(workspace: Workspace, today: date) -> list[Attention]:
+    """Most pressing first: damage, then unsaved writing, then what is due."""
+    items: list[Attention] = []
+    problems = workspace.problems
+    if problems:
+        items.append(Attention(
+            "home", f"{len(problems)} record(s) in the vault could not be read",
+            "The rest is safe. Run `kit vault verify` in a terminal for the details."))
+    drafts = workspace.drafts.list()
+    if drafts:
+        items.append(Attention(
+            "journal", "Unsaved writing was kept safe when the kit locked",
+            f"{len(drafts)} draft(s); the journal offers the newest when you open it."))
+    return items

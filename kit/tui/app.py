@@ -1,0 +1,299 @@
+"""The terminal app: one factory for the command line and the tests (`KitApp(services)`).
+
+Areas (home, journal, ...) are Textual modes, so work in one keeps running while the user looks
+at another. Locking, by the quick-hide key or the idle timer, is the one place where decrypted
+state is dropped: the screen changes first, then workers are cancelled, unsaved text is sealed
+into the vault as a draft, every area's screens are removed, and the vault is closed.
+"""
+
+from __future__ import annotations
+
+import time
+import weakref
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from kit.config import Config
+from kit.tui.themes import THEMES
+from kit.workspace import Workspace
+
+NEUTRAL_TITLE = "Terminal"
+APP_TITLE = "Frontline Kit"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class AppServices:
+    """Everything the app needs from outside, so tests can hand in their own."""
+
+    vault_path: Path
+    config: Config = field(default_factory=Config)
+    kdf_profile: str = "default"
+    clock: Callable[[], datetime] = _now
+    allow_keyring: bool = True
+    demo: bool = False
+    demo_passphrase: str | None = None  # demo only: the random key that opens its vault
+
+
+class HoldsDraft(Protocol):
+    def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
+        """(area, data) for text typed but not saved, or None."""
+
+
+class AreaScreen(Screen[None]):
+    """A screen that shows decrypted records: reloads on refresh, may hold a draft."""
+
+    def on_mount(self) -> None:
+        self.kit_app.area_screens.add(self)
+
+    @property
+    def kit_app(self) -> KitApp:
+        app = self.app
+        assert isinstance(app, KitApp)
+        return app
+
+    @property
+    def workspace(self) -> Workspace:
+        workspace = self.kit_app.workspace
+        if workspace is None:
+            raise RuntimeError("the vault is locked")
+        return workspace
+
+    def reload(self) -> None:
+        """Show what the vault holds now (after a refresh or another screen's change)."""
+
+    def palette_commands(self) -> Iterable[tuple[str, str, Callable[[], Any]]]:
+        """(name, help, callback) commands that make sense on this screen."""
+        return ()
+
+    def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
+        return None
+
+
+def _area_modes() -> dict[str, Callable[[], Screen[Any]]]:
+    from kit.tui.screens.home import HomeScreen
+    from kit.tui.screens.journal import JournalScreen
+
+    return {"home": HomeScreen, "journal": JournalScreen}
+
+
+AREA_KEYS = (("f2", "home", "Home"), ("f3", "journal", "Journal"))
+
+
+class KitApp(App[None]):
+    CSS_PATH = "kit.tcss"
+    TITLE = APP_TITLE
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS: ClassVar[list[Any]] = [
+        Binding("ctrl+l", "hide", "Hide & lock", priority=True, id="hide",
+                tooltip="Blank the screen at once and lock the vault"),
+        Binding("f1", "help", "Help", id="help", tooltip="How to use this screen"),
+        *[Binding(key, f"area('{mode}')", label, id=f"area-{mode}",
+                  tooltip=f"Go to {label}") for key, mode, label in AREA_KEYS],
+        Binding("ctrl+r", "refresh", "Refresh", id="refresh",
+                tooltip="Read the vault again, to see changes made from the command line"),
+    ]
+
+    def __init__(self, services: AppServices) -> None:
+        super().__init__()
+        self.animation_level = "none"  # calm: nothing slides or fades
+        self.services = services
+        self.workspace: Workspace | None = None
+        self.area_screens: weakref.WeakSet[AreaScreen] = weakref.WeakSet()
+        self._last_activity = time.monotonic()
+        self._idle_timer: Any = None
+        self._locking = False
+        self.first_unlock = True
+        for mode, screen in _area_modes().items():
+            self.add_mode(mode, screen)
+        self.add_mode("locked", self._lock_screen)
+        self.add_mode("hidden", self._hidden_screen)
+        self.add_mode("welcome", self._welcome_screen)
+
+    # --- modes for the locked states ---
+
+    def _lock_screen(self) -> Screen[Any]:
+        from kit.tui.screens.lock import LockScreen
+
+        return LockScreen()
+
+    def _hidden_screen(self) -> Screen[Any]:
+        from kit.tui.screens.lock import HiddenScreen
+
+        return HiddenScreen()
+
+    def _welcome_screen(self) -> Screen[Any]:
+        from kit.tui.screens.welcome import WelcomeScreen
+
+        return WelcomeScreen()
+
+    # --- start-up ---
+
+    def on_mount(self) -> None:
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = self.services.config.theme
+        self.set_window_title(APP_TITLE)
+        from kit.vault.store import is_vault
+
+        self.switch_mode("locked" if is_vault(self.services.vault_path) else "welcome")
+
+    def set_window_title(self, title: str) -> None:
+        """The terminal's own title (OSC 2); Textual only titles its Header."""
+        driver = self._driver
+        if driver is not None:
+            safe = "".join(ch for ch in title if ch.isprintable())
+            driver.write(f"\x1b]2;{safe}\x07")
+            driver.flush()
+
+    # --- unlocked state ---
+
+    @property
+    def unlocked(self) -> bool:
+        return self.workspace is not None
+
+    def open_workspace(self, workspace: Workspace) -> None:
+        """Called by the lock and welcome screens once a vault is open."""
+        self.workspace = workspace
+        self.first_unlock = False
+        self._last_activity = time.monotonic()
+        limit = self.services.config.idle_lock_minutes * 60
+        self._idle_timer = self.set_interval(min(15.0, max(0.2, limit / 4)), self._check_idle)
+        self.set_window_title(APP_TITLE)
+        self.switch_mode("home")
+        self.refresh_bindings()
+
+    def _check_idle(self) -> None:
+        limit = self.services.config.idle_lock_minutes * 60
+        if self.unlocked and time.monotonic() - self._last_activity >= limit:
+            self.run_worker(self.lock(hide=False), group="lock", exclusive=True)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown
+                      | events.MouseScrollUp | events.Paste):
+            self._last_activity = time.monotonic()
+        await super().on_event(event)
+
+    async def lock(self, *, hide: bool) -> None:
+        """Drop everything decrypted. With *hide*, show a neutral screen first."""
+        if self._locking:
+            return
+        self._locking = True
+        try:
+            if hide:
+                self.set_window_title(NEUTRAL_TITLE)
+                self.switch_mode("hidden")
+            else:
+                self.switch_mode("locked")
+            for worker in list(self.workers):
+                if worker.group != "lock":
+                    worker.cancel()
+            if self._idle_timer is not None:
+                self._idle_timer.stop()
+                self._idle_timer = None
+            self._seal_drafts()
+            for mode, screen in _area_modes().items():
+                await self.remove_mode(mode)
+                self.add_mode(mode, screen)
+            workspace, self.workspace = self.workspace, None
+            if workspace is not None:
+                workspace.close()
+            self.refresh_bindings()
+        finally:
+            self._locking = False
+
+    def _seal_drafts(self) -> None:
+        workspace = self.workspace
+        if workspace is None:
+            return
+        for screen in list(self.area_screens):
+            draft = screen.unsaved_draft()
+            if draft is None:
+                continue
+            try:
+                workspace.drafts.save(*draft)
+            except Exception:  # locking must finish whatever happens
+                self.bell()
+
+    # --- actions ---
+
+    async def action_hide(self) -> None:
+        """The quick-hide key: works everywhere, even before unlocking."""
+        if self.workspace is not None:
+            await self.lock(hide=True)
+            return
+        # Before unlocking there is still a typed passphrase, or a new recovery key, to drop.
+        self.set_window_title(NEUTRAL_TITLE)
+        self.switch_mode("hidden")
+        for mode, factory in (("welcome", self._welcome_screen), ("locked", self._lock_screen)):
+            await self.remove_mode(mode)
+            self.add_mode(mode, factory)
+
+    def action_help(self) -> None:
+        from kit.tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    def action_area(self, mode: str) -> None:
+        if self.unlocked:
+            self.switch_mode(mode)
+
+    def action_refresh(self) -> None:
+        if self.workspace is None:
+            return
+        self.workspace.refresh()
+        for screen in list(self.area_screens):
+            screen.reload()
+        self.notify("Read the vault again.", timeout=3)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("area", "refresh"):
+            return self.unlocked
+        return True
+
+    def toggle_high_contrast(self) -> None:
+        self.theme = "kit-calm" if self.theme == "kit-high-contrast" else "kit-high-contrast"
+
+    # --- privacy: nothing on screen is ever written to a file ---
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Screenshot", "Theme"):
+                yield command
+        yield SystemCommand("High contrast", "Switch between the calm and high-contrast themes",
+                            self.toggle_high_contrast)
+        yield SystemCommand("Hide and lock", "Blank the screen and lock the vault (ctrl+l)",
+                            lambda: self.run_worker(self.action_hide(), group="lock"))
+        if self.unlocked:
+            for _key, mode, label in AREA_KEYS:
+                yield SystemCommand(f"Go to {label}", f"Open {label}",
+                                    lambda m=mode: self.switch_mode(m))
+            yield SystemCommand("Refresh", "Read the vault again", self.action_refresh)
+        if isinstance(screen, AreaScreen):
+            for name, help_text, callback in screen.palette_commands():
+                yield SystemCommand(name, help_text, callback)
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        self.notify("Screenshots are turned off so your records never land in a file.",
+                    severity="warning")
+        return None
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        self.deliver_screenshot()
+
+
+def run(services: AppServices) -> None:
+    KitApp(services).run()

@@ -1,0 +1,72 @@
+"""Home: what needs attention, quick actions, and where to find support."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Footer, Header, Static
+
+from kit.attention import needs_attention
+from kit.tui.app import AreaScreen
+from kit.tui.widgets.support import SupportPanel
+
+QUICK_ACTIONS = (
+    ("journal", "new-entry", "Write in my journal"),
+)
+
+
+class HomeScreen(AreaScreen):
+    def compose(self) -> ComposeResult:
+        yield Header()
+        if self.kit_app.services.demo:
+            yield Static("DEMO — nothing is kept. Everything here is made up and is deleted "
+                         "when you quit.", id="demo-banner", markup=False)
+        with Horizontal(id="home"):
+            with VerticalScroll(id="home-main"):
+                yield Static("What needs attention", classes="heading")
+                yield Vertical(id="attention")
+                yield Static("Quick actions", classes="heading")
+                with Vertical(id="quick-actions"):
+                    for area, action, label in QUICK_ACTIONS:
+                        yield Button(label, id=f"quick-{action}", name=area)
+            yield SupportPanel(id="support")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.sub_title = "Home"
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        box = self.query_one("#attention", Vertical)
+        box.remove_children()
+        today = self.kit_app.services.clock().astimezone().date()
+        items = needs_attention(self.workspace, today)
+        if not items:
+            box.mount(Static("Nothing is waiting for you. Take care of yourself today.",
+                             classes="calm", markup=False))
+        for item in items:
+            line = Text.assemble(("• ", "bold"), (item.title, "bold"))
+            if item.detail:
+                line.append("\n  " + item.detail)
+            box.mount(Static(line, classes="attention-item"))
+
+    @on(Button.Pressed, "#quick-actions Button")
+    def quick(self, event: Button.Pressed) -> None:
+        area = event.button.name or "home"
+        action = (event.button.id or "").removeprefix("quick-")
+        self.kit_app.switch_mode(area)
+        self.kit_app.call_after_refresh(self._start, area, action)
+
+    def _start(self, area: str, action: str) -> None:
+        screen: Any = self.kit_app.screen
+        handler = getattr(screen, "quick_action", None)
+        if handler is not None:
+            handler(action)

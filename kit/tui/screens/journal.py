@@ -1,0 +1,155 @@
+"""The journal: newest first, search as you type, a preview, and the editor."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Header, Input, Label, Static
+
+from kit.errors import KitError
+from kit.records.journal import JournalEntry
+from kit.tui.app import AreaScreen
+from kit.tui.widgets.confirm import ConfirmDialog
+from kit.tui.widgets.entry_list import EntryList
+
+
+def describe(entry: JournalEntry) -> str:
+    when = entry.created.astimezone().strftime("%d %b %Y %H:%M")
+    tags = "  " + " ".join(f"#{t}" for t in entry.tags) if entry.tags else ""
+    return f" {when}  {entry.title}{tags}"
+
+
+class JournalScreen(AreaScreen):
+    BINDINGS: ClassVar[list[Any]] = [
+        Binding("ctrl+n", "new", "New entry", id="journal-new"),
+        Binding("ctrl+f", "search", "Search", id="journal-search"),
+        Binding("ctrl+d", "delete", "Delete", id="journal-delete"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            with Vertical(id="journal-left"):
+                yield Input(placeholder="Search your journal (words or #tag)", id="search")
+                yield Label("", id="count", markup=False)
+                yield EntryList(describe, id="entries")
+            with VerticalScroll(id="preview-box"):
+                yield Static("", id="preview", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.sub_title = "Journal"
+        self.reload()
+        self.query_one("#entries").focus()
+        self._offer_drafts()
+
+    @property
+    def entry_list(self) -> EntryList[JournalEntry]:
+        return self.query_one("#entries", EntryList)
+
+    def reload(self) -> None:
+        self.show(self.query_one("#search", Input).value)
+
+    def show(self, query: str) -> None:
+        journal = self.workspace.journal
+        try:
+            entries = journal.search(query) if query.strip() else journal.entries()
+        except KitError as exc:
+            self.notify(exc.message, severity="warning", markup=False)
+            return
+        self.entry_list.set_items(entries)
+        total = len(journal.entries()) if query.strip() else len(entries)
+        if query.strip():
+            self.query_one("#count", Label).update(f"{len(entries)} of {total} entries match")
+        else:
+            self.query_one("#count", Label).update(
+                f"{total} entries" if total else "No entries yet. Press ctrl+n to write one.")
+
+    @on(Input.Changed, "#search")
+    def search(self, event: Input.Changed) -> None:
+        self.show(event.value)
+
+    @on(Input.Submitted, "#search")
+    def to_list(self) -> None:
+        self.entry_list.focus()
+
+    @on(EntryList.Highlighted)
+    def preview(self, event: EntryList.Highlighted) -> None:
+        entry = event.item
+        box = self.query_one("#preview", Static)
+        if entry is None:
+            box.update("")
+            return
+        head = Text(entry.created.astimezone().strftime("%A %d %B %Y, %H:%M"), style="bold")
+        meta = []
+        if entry.tags:
+            meta.append("tags: " + " ".join(f"#{t}" for t in entry.tags))
+        if entry.mood is not None:
+            meta.append(f"mood: {entry.mood}/10")
+        body = Text.assemble(head, "\n", " · ".join(meta), "\n\n", entry.text)
+        box.update(body)
+
+    @on(EntryList.Chosen)
+    def open_entry(self, event: EntryList.Chosen) -> None:
+        self.edit(event.item)
+
+    def edit(self, entry: JournalEntry | None, draft: dict[str, Any] | None = None) -> None:
+        from kit.tui.screens.journal_editor import EditorScreen
+
+        self.app.push_screen(EditorScreen(entry, draft), callback=lambda _saved: self.reload())
+
+    def action_new(self) -> None:
+        self.edit(None)
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_delete(self) -> None:
+        entry = self.entry_list.highlighted
+        if entry is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.workspace.journal.delete(entry.id)
+                self.notify("Entry deleted.", timeout=3)
+                self.reload()
+
+        self.app.push_screen(ConfirmDialog(
+            f"Delete the entry from {entry.created.astimezone():%d %b %Y %H:%M}, "
+            f"“{entry.title}”? This cannot be undone.", yes="Delete"), answered)
+
+    def _offer_drafts(self) -> None:
+        drafts = self.workspace.drafts.list("journal")
+        if not drafts:
+            return
+        draft = drafts[0]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                entry_id = draft.data.get("entry_id")
+                entry = None
+                if entry_id:
+                    try:
+                        entry = self.workspace.journal.get(entry_id)
+                    except KitError:
+                        entry = None
+                self.edit(entry, {**draft.data, "draft_id": draft.id})
+
+        self.app.push_screen(ConfirmDialog(
+            f"You have unsaved writing from {draft.saved.astimezone():%d %b %H:%M}, kept safe "
+            "when the kit locked. Open it now?", yes="Open it", no="Later"), answered)
+
+    def palette_commands(self) -> list[tuple[str, str, Any]]:
+        return [("New journal entry", "Write a new entry (ctrl+n)", self.action_new),
+                ("Search the journal", "Filter entries as you type (ctrl+f)", self.action_search)]
+
+    def quick_action(self, action: str) -> None:
+        if action == "new-entry":
+            self.action_new()

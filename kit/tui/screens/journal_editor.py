@@ -1,0 +1,128 @@
+"""Writing an entry: a TextArea in memory only, never an external editor or a temp file."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.validation import Integer
+from textual.widgets import Button, Footer, Header, Input, Label, Select, TextArea
+
+from kit.errors import KitError
+from kit.records.journal import JournalEntry
+from kit.records.prompts import PROMPT_SETS, prompt_set
+from kit.tui.app import AreaScreen
+from kit.tui.widgets.confirm import ConfirmDialog
+
+
+class EditorScreen(AreaScreen):
+    BINDINGS: ClassVar[list[Any]] = [
+        Binding("ctrl+s", "save", "Save", id="editor-save", priority=True),
+        Binding("escape", "back", "Back", id="editor-back"),
+    ]
+    AUTO_FOCUS = "#text"
+
+    def __init__(self, entry: JournalEntry | None, draft: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.entry = entry
+        self.draft = draft or {}
+
+    def compose(self) -> ComposeResult:
+        entry = self.entry
+        text = self.draft.get("text", entry.text if entry else "")
+        tags = self.draft.get("tags", " ".join(entry.tags) if entry else "")
+        mood = self.draft.get("mood", "" if entry is None or entry.mood is None else entry.mood)
+        yield Header()
+        with Vertical(id="editor"):
+            with Horizontal(id="editor-meta"):
+                yield Select([(p.name, p.id) for p in PROMPT_SETS], prompt="Start from a prompt",
+                             id="prompt", allow_blank=True)
+                yield Input(str(tags), placeholder="tags, e.g. court supervision", id="tags")
+                yield Input(str(mood), placeholder="mood 0-10", id="mood", type="integer",
+                            validators=[Integer(0, 10)], max_length=2)
+            yield TextArea(str(text), id="text", soft_wrap=True, tab_behavior="focus",
+                           placeholder="Write here. Nothing leaves this computer.")
+            yield Label("", id="editor-status", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Back (Esc)", id="back")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.sub_title = "Edit entry" if self.entry else "New entry"
+        self._saved_state = self._state()
+        if self.draft:
+            self._saved_state = {}  # a restored draft is unsaved until saved
+
+    def _state(self) -> dict[str, Any]:
+        return {"text": self.query_one("#text", TextArea).text,
+                "tags": self.query_one("#tags", Input).value,
+                "mood": self.query_one("#mood", Input).value}
+
+    @property
+    def dirty(self) -> bool:
+        return self._state() != self._saved_state
+
+    @on(Select.Changed, "#prompt")
+    def use_prompt(self, event: Select.Changed) -> None:
+        if event.value is Select.NULL:
+            return
+        area = self.query_one("#text", TextArea)
+        area.insert(prompt_set(str(event.value)).as_text(), area.document.start)
+        area.focus()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        state = self._state()
+        mood_text = state["mood"].strip()
+        try:
+            mood = int(mood_text) if mood_text else None
+            tags = state["tags"].replace(",", " ").split()
+            journal = self.workspace.journal
+            if self.entry is None:
+                self.entry = journal.add(state["text"], tags, mood)
+            else:
+                self.entry = journal.edit(self.entry.id, text=state["text"], tags=tags,
+                                          mood=mood, clear_mood=mood is None)
+        except ValueError:
+            self._status("Mood must be a whole number from 0 to 10.")
+            return
+        except KitError as exc:
+            self._status(f"Not saved: {exc.message}")
+            return
+        draft_id = self.draft.pop("draft_id", None)
+        if draft_id:
+            self.workspace.drafts.discard(draft_id)
+        self._saved_state = state
+        self.sub_title = "Edit entry"
+        self._status("Saved.")
+        self.notify("Saved.", timeout=2)
+
+    def _status(self, message: str) -> None:
+        self.query_one("#editor-status", Label).update(message)
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        if not self.dirty:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog("You have unsaved changes. Leave without saving?",
+                                           yes="Leave without saving", no="Keep writing"),
+                             answered)
+
+    def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
+        if not self.is_mounted or not self.dirty:
+            return None
+        data = dict(self._state())
+        if self.entry is not None:
+            data["entry_id"] = self.entry.id
+        return "journal", data

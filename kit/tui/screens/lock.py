@@ -1,0 +1,156 @@
+"""The lock screen, and the neutral screen the quick-hide key shows."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, ProgressBar, Static
+from textual.worker import Worker, WorkerState
+
+from kit.errors import KitError, WrongSecret
+from kit.vault import Credentials
+from kit.workspace import Workspace, open_workspace
+
+
+class LockScreen(Screen[None]):
+    """Ask for the passphrase; derive the key and decrypt in a worker, never in the UI."""
+
+    AUTO_FOCUS = "#passphrase"
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(id="lock-box", classes="box"):
+            yield Static("Frontline Kit is locked", classes="title")
+            yield Label("Your passphrase:", classes="field-label")
+            yield Input(password=True, id="passphrase", placeholder="passphrase")
+            yield Button("Unlock", id="unlock", variant="primary")
+            yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="progress")
+            yield Label("", id="status", markup=False)
+            yield Static("Forgotten it? In a terminal, `kit recover` opens the vault with your "
+                         "recovery key.", classes="hint", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#progress").display = False
+        app = self.app
+        services = app.services  # type: ignore[attr-defined]
+        if services.demo_passphrase is not None:
+            self._start(Credentials(passphrase=services.demo_passphrase), "Opening the demo…")
+        elif services.allow_keyring and app.first_unlock:  # type: ignore[attr-defined]
+            # Only at start-up: after a hide or idle lock the passphrase is always needed,
+            # or locking would not lock.
+            self._try_keyring()
+
+    def on_screen_resume(self) -> None:
+        # Shown again after a lock: ready for the passphrase, nothing left from last time.
+        if not self.workers:
+            self.query_one("#passphrase", Input).value = ""
+            self._idle("")
+
+    @work(thread=True, exclusive=True, group="unlock", exit_on_error=False)
+    def _try_keyring(self) -> Workspace | None:
+        from kit.unlock import device_vault_id
+        from kit.vault import device
+
+        path = self.app.services.vault_path  # type: ignore[attr-defined]
+        vault_id = device_vault_id(path)
+        if vault_id is None:
+            return None
+        self.app.call_from_thread(self._busy, "Opening with this computer's keyring…")
+        try:
+            key = device.load_key(vault_id)
+        except KitError:
+            return None
+        if key is None:
+            return None
+        try:
+            return open_workspace(path, Credentials(device_key=key))
+        except WrongSecret:
+            return None
+
+    @on(Input.Submitted, "#passphrase")
+    @on(Button.Pressed, "#unlock")
+    def submit(self) -> None:
+        field = self.query_one("#passphrase", Input)
+        if not field.value:
+            self._say("Type your passphrase, then press Enter.")
+            return
+        creds = Credentials(passphrase=field.value)
+        field.value = ""
+        self._start(creds, "Checking your passphrase… this takes a few seconds.")
+
+    def _start(self, creds: Credentials, message: str) -> None:
+        self._busy(message)
+        self._unlock(creds)
+
+    def _busy(self, message: str) -> None:
+        self.query_one("#progress").display = True
+        self.query_one("#passphrase", Input).disabled = True
+        self.query_one("#unlock", Button).disabled = True
+        self._say(message)
+
+    def _idle(self, message: str) -> None:
+        self.query_one("#progress").display = False
+        field = self.query_one("#passphrase", Input)
+        field.disabled = False
+        self.query_one("#unlock", Button).disabled = False
+        field.focus()
+        self._say(message)
+
+    def _say(self, message: str) -> None:
+        self.query_one("#status", Label).update(message)
+
+    @work(thread=True, exclusive=True, group="unlock", exit_on_error=False)
+    def _unlock(self, creds: Credentials) -> Workspace:
+        path = self.app.services.vault_path  # type: ignore[attr-defined]
+        return open_workspace(path, creds)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker: Worker[Any] = event.worker
+        if worker.group != "unlock":
+            return
+        if event.state == WorkerState.SUCCESS:
+            workspace = worker.result
+            if workspace is None:  # no keyring key: ask for the passphrase
+                self._idle("")
+            elif worker.is_cancelled:
+                workspace.close()
+            else:
+                self.app.open_workspace(workspace)  # type: ignore[attr-defined]
+        elif event.state == WorkerState.ERROR:
+            error = worker.error
+            if isinstance(error, WrongSecret):
+                self._idle("That passphrase did not open the vault. Please try again.")
+            elif isinstance(error, KitError):
+                self._idle(f"The vault could not be opened: {error.message}")
+            else:
+                self._idle(f"Something went wrong while opening the vault: {error!r}")
+        elif event.state == WorkerState.CANCELLED:
+            self._idle("")
+
+
+class HiddenScreen(Screen[None]):
+    """Deliberately empty: nothing on it says what was open. Any key goes to the lock."""
+
+    BINDINGS: ClassVar[list[Any]] = [Binding("enter", "show_lock", "Continue", show=False)]
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="neutral")
+
+    def on_key(self, event: Any) -> None:
+        event.stop()
+        self.action_show_lock()
+
+    def action_show_lock(self) -> None:
+        app: Any = self.app
+        app.switch_mode("welcome" if app.workspace is None and not _has_vault(app) else "locked")
+
+
+def _has_vault(app: Any) -> bool:
+    from kit.vault.store import is_vault
+
+    return bool(is_vault(app.services.vault_path))

@@ -1,0 +1,204 @@
+"""First run: what the kit keeps and where, a passphrase, the recovery key, keyring unlock."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Center, Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import (
+    Button,
+    Checkbox,
+    ContentSwitcher,
+    Footer,
+    Input,
+    Label,
+    ProgressBar,
+    Static,
+)
+from textual.worker import Worker, WorkerState
+
+from kit.credentials import MIN_PASSPHRASE, strength
+from kit.errors import KitError
+from kit.workspace import Workspace, create_workspace
+
+INTRO = """\
+Welcome. This kit is a private place for your journal, the material your work exposes you to,
+and how you are doing.
+
+• Everything you write is encrypted on this computer, in one folder:
+  {path}
+• Nothing is sent anywhere. Later features that check the internet always show you exactly
+  what would be sent, and ask first.
+• One passphrase opens it. You will also get a recovery key, for the day you forget it.
+• Press ctrl+l at any moment to blank the screen and lock the kit.
+"""
+
+RECOVERY = """\
+This is your recovery key. It opens the vault if you ever forget your passphrase.
+It is shown once, now. Write it on paper and keep it somewhere safe, away from this
+computer. Anyone holding it can open your vault, so do not photograph it or save it in a file.
+"""
+
+KEYRING = """\
+This computer has a secure keyring. The kit can keep a key there so it opens without your
+passphrase when the app starts.
+
+Think before saying yes: anyone who can use your login on this computer could then open
+the kit. It stays off unless you turn it on, and you can turn it off with
+`kit keyring disable`. After the quick-hide key or the idle lock, the passphrase is always
+needed.
+"""
+
+
+class WelcomeScreen(Screen[None]):
+    AUTO_FOCUS = "#start"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._workspace: Workspace | None = None
+        self._keyring_available = False
+
+    def compose(self) -> ComposeResult:
+        path = self.app.services.vault_path  # type: ignore[attr-defined]
+        with Center(), Vertical(id="welcome-box", classes="box"):
+            yield Static("Frontline Kit", classes="title")
+            with ContentSwitcher(initial="intro", id="steps"):
+                with VerticalScroll(id="intro"):
+                    yield Static(INTRO.format(path=path), markup=False)
+                    yield Button("Continue", id="start", variant="primary")
+                with Vertical(id="passphrase-step"):
+                    yield Label("Choose a passphrase (four or more unrelated words work well):")
+                    yield Input(password=True, id="new", placeholder="new passphrase")
+                    yield Label("", id="strength", markup=False)
+                    yield Label("Type it again:")
+                    yield Input(password=True, id="again", placeholder="the same passphrase")
+                    yield Label("", id="mismatch", markup=False)
+                    yield Button("Create my vault", id="create", variant="primary")
+                with Vertical(id="creating"):
+                    yield Label("Creating your vault… this takes a few seconds.")
+                    yield ProgressBar(total=None, show_eta=False, show_percentage=False)
+                with VerticalScroll(id="recovery"):
+                    yield Static(RECOVERY, markup=False)
+                    yield Static("", id="recovery-key", markup=False)
+                    yield Checkbox("I have written down my recovery key", id="written")
+                    yield Button("Continue", id="recovery-done", variant="primary",
+                                 disabled=True)
+                with Vertical(id="keyring"):
+                    yield Static(KEYRING, markup=False)
+                    with Horizontal(classes="buttons"):
+                        yield Button("No, keep asking for my passphrase", id="keyring-no",
+                                     variant="primary")
+                        yield Button("Turn on keyring unlock", id="keyring-yes")
+        yield Footer()
+
+    def _show(self, step: str, focus: str | None = None) -> None:
+        self.query_one("#steps", ContentSwitcher).current = step
+        if focus:
+            self.query_one(focus).focus()
+
+    @on(Button.Pressed, "#start")
+    def start(self) -> None:
+        self._show("passphrase-step", "#new")
+
+    @on(Input.Changed, "#new")
+    def rate(self, event: Input.Changed) -> None:
+        verdict = strength(event.value)
+        meter = "▮" * (verdict.level + 1) + "▯" * (3 - verdict.level)
+        text = f"{meter}  {verdict.label}: {verdict.advice}" if event.value else ""
+        self.query_one("#strength", Label).update(text)
+
+    @on(Input.Submitted, "#new")
+    def next_field(self) -> None:
+        self.query_one("#again", Input).focus()
+
+    @on(Input.Submitted, "#again")
+    @on(Button.Pressed, "#create")
+    def create(self) -> None:
+        new = self.query_one("#new", Input).value
+        again = self.query_one("#again", Input).value
+        problem = ""
+        if len(new) < MIN_PASSPHRASE:
+            problem = f"The passphrase needs at least {MIN_PASSPHRASE} characters."
+        elif new != again:
+            problem = "The two passphrases are different. Please type them again."
+        if problem:
+            self.query_one("#mismatch", Label).update(problem)
+            self.query_one("#again", Input).value = ""
+            self.query_one("#new", Input).focus()
+            return
+        self.query_one("#new", Input).value = ""
+        self.query_one("#again", Input).value = ""
+        self._show("creating")
+        self._create(new)
+
+    @work(thread=True, exclusive=True, group="create", exit_on_error=False)
+    def _create(self, passphrase: str) -> tuple[Workspace, str, bool]:
+        services = self.app.services  # type: ignore[attr-defined]
+        workspace, recovery_text = create_workspace(services.vault_path, passphrase,
+                                                    services.kdf_profile)
+        available = False
+        if services.allow_keyring:
+            from kit.vault import device
+
+            available = device.backend_status().available
+        return workspace, recovery_text, available
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker: Worker[Any] = event.worker
+        if worker.group == "create" and event.state == WorkerState.SUCCESS:
+            self._workspace, recovery_text, self._keyring_available = worker.result
+            self.query_one("#recovery-key", Static).update(recovery_text)
+            self._show("recovery", "#written")
+        elif worker.group == "create" and event.state == WorkerState.ERROR:
+            error = worker.error
+            message = error.message if isinstance(error, KitError) else repr(error)
+            self.query_one("#mismatch", Label).update(f"The vault was not created: {message}")
+            self._show("passphrase-step", "#new")
+        elif worker.group == "keyring" and event.state in (WorkerState.SUCCESS,
+                                                            WorkerState.ERROR):
+            if event.state == WorkerState.ERROR:
+                error = worker.error
+                message = error.message if isinstance(error, KitError) else repr(error)
+                self.notify(f"Keyring unlock was not turned on: {message}",
+                            severity="warning", timeout=10, markup=False)
+            else:
+                self.notify("Keyring unlock is on for this computer.", timeout=6)
+            self._finish()
+
+    @on(Checkbox.Changed, "#written")
+    def written(self, event: Checkbox.Changed) -> None:
+        self.query_one("#recovery-done", Button).disabled = not event.value
+
+    @on(Button.Pressed, "#recovery-done")
+    def recovery_done(self) -> None:
+        self.query_one("#recovery-key", Static).update("")  # off the screen for good
+        if self._keyring_available:
+            self._show("keyring", "#keyring-no")
+        else:
+            self._finish()
+
+    @on(Button.Pressed, "#keyring-yes")
+    def keyring_yes(self) -> None:
+        self._enable_keyring()
+
+    @work(thread=True, exclusive=True, group="keyring", exit_on_error=False)
+    def _enable_keyring(self) -> None:
+        from kit.vault import device
+
+        assert self._workspace is not None
+        device.enable_device_unlock(self._workspace.vault)
+
+    @on(Button.Pressed, "#keyring-no")
+    def _finish(self) -> None:
+        workspace, self._workspace = self._workspace, None
+        if workspace is not None:
+            self.app.open_workspace(workspace)  # type: ignore[attr-defined]
+
+    def on_unmount(self) -> None:
+        # Hidden or quit mid-way: the new vault stays, locked; nothing decrypted is kept.
+        if self._workspace is not None:
+            self._workspace.close()
+            self._workspace = None

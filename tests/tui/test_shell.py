@@ -1,0 +1,122 @@
+"""The app shell: first run, lock and unlock, quick-hide, idle lock, privacy switches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, TextArea
+
+from kit.records.journal import Journal
+from kit.tui.app import KitApp
+from kit.vault import Credentials, Vault
+
+from tests.conftest import PASSPHRASE
+from tests.tui.conftest import SIZE, unlock
+
+
+async def wait_for(pilot, condition, tries: int = 200) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition never held")
+
+
+async def test_first_run_creates_the_vault_and_shows_the_recovery_key_once(
+        make_app, vault_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "WelcomeScreen"
+        await pilot.press("enter")  # Continue
+        new = app.screen.query_one("#new", Input)
+        new.value = "short"
+        app.screen.query_one("#again", Input).value = "short"
+        await pilot.click("#create")
+        assert "at least 8" in str(app.screen.query_one("#mismatch").render())
+        assert not vault_path.exists()
+        new.value = PASSPHRASE
+        app.screen.query_one("#again", Input).value = PASSPHRASE
+        await pilot.click("#create")
+        await wait_for(pilot, lambda: app.screen.query_one("#steps").current == "recovery")
+        key = str(app.screen.query_one("#recovery-key").render())
+        assert len(key.replace("-", "").split()) >= 1 and len(key) > 40
+        assert app.screen.query_one("#recovery-done").disabled
+        await pilot.click("#written")
+        await pilot.click("#recovery-done")
+        await wait_for(pilot, lambda: app.workspace is not None)
+        assert app.screen.__class__.__name__ == "HomeScreen"
+    with Vault.open(vault_path, Credentials(passphrase=PASSPHRASE)) as vault:
+        assert vault.snapshot().problems == []
+
+
+async def test_wrong_passphrase_keeps_it_locked_then_the_right_one_opens(
+        make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "LockScreen"
+        app.screen.query_one("#passphrase", Input).value = "not the passphrase"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "did not open" in str(app.screen.query_one("#status")
+                                                                .render()))
+        assert app.workspace is None
+        await unlock(pilot)
+
+
+async def test_quick_hide_from_the_editor_blanks_locks_and_keeps_the_draft(
+        make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        area = app.screen.query_one("#text", TextArea)
+        area.focus()
+        await pilot.press(*"half a thought")
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "HiddenScreen"
+        assert app.workspace is None
+        assert not app.screen.query(TextArea)
+        assert all(type(s).__name__ in ("HiddenScreen",) for s in app.screen_stack)
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "LockScreen"
+        await unlock(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        # The journal offers the draft back.
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog")
+        await pilot.click("#yes")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "EditorScreen")
+        assert app.screen.query_one("#text", TextArea).text == "half a thought"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
+        journal = Journal(vault)
+        assert [e.text for e in journal.entries()] == ["half a thought"]
+        assert not [r for r in vault.snapshot().records.values() if r.kind == "draft"]
+
+
+async def test_idle_lock(make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    from kit.config import Config
+
+    app: KitApp = make_app(config=Config(idle_lock_minutes=0.02))
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await wait_for(pilot, lambda: app.workspace is None, tries=100)
+        assert app.screen.__class__.__name__ == "LockScreen"
+
+
+async def test_screenshots_are_refused(make_app, closed_vault: Path,
+                                       tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        assert app.deliver_screenshot(path=str(tmp_path)) is None
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Screenshot" not in titles
+    assert not list(tmp_path.glob("*.svg"))
