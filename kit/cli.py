@@ -24,8 +24,12 @@ from kit.records import exposure as exposure_records
 from kit.records import wellbeing_plan as plan_records
 
 if TYPE_CHECKING:
+    from kit.records.checkins import CheckIn
     from kit.records.journal import Journal, JournalEntry
     from kit.vault import Vault
+    from kit.wellbeing.instruments import Instrument
+    from kit.wellbeing.signposting import SupportPrompt
+    from kit.workspace import Workspace
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -123,6 +127,28 @@ def launch_app(vault_path: Path, **extra: Any) -> None:
     settings = config.load()
     profile = os.environ.get("KIT_KDF_PROFILE", "default")
     run(AppServices(vault_path=vault_path, config=settings, kdf_profile=profile, **extra))
+
+
+@cli.command("demo")
+def demo_command() -> None:
+    """Try the app on made-up records. Nothing is kept.
+
+    The demo opens a throwaway vault of fictional entries in a temporary folder, with the
+    network switched off, and deletes it when you quit. Your own vault is never opened.
+    """
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("`kit demo` opens the full-screen app, so it needs a terminal; run it "
+                         "in one (nothing was created)")
+    from kit.demo import prepare_demo, sweep_stale
+
+    sweep_stale()
+    say("Preparing the demo (made-up records, deleted when you quit) ...")
+    demo = prepare_demo()
+    try:
+        os.environ["KIT_OFFLINE"] = "1"  # the demo never reaches the network
+        launch_app(demo.path, demo=True, demo_passphrase=demo.passphrase, allow_keyring=False)
+    finally:
+        demo.cleanup()
 
 
 @cli.command()
@@ -885,10 +911,10 @@ def _ask_plan(plan: plan_records.Plan) -> plan_records.Plan:
     ask = credentials.ask_terminal
     changes: dict[str, Any] = {}
     intro = ("Your wellbeing plan, one part at a time. Press Enter to keep what is there,\n"
-             "or type - on its own to clear it. Ctrl-C stops without saving.\n")
+             "or type - on its own to clear it. Ctrl-C stops without saving anything.\n")
     for f in plan_records.TEXT_FIELDS:
         current = _indent(plan.text(f.key)) or "  (empty)"
-        answer = ask(f"{intro}\n{f.label}: {f.hint}\nNow:\n{current}\n> ")
+        answer = ask(f"{intro}\n{f.label}\n{f.hint}\nNow:\n{current}\n> ")
         intro = ""
         if answer == "-":
             changes[f.key] = ""
@@ -897,23 +923,26 @@ def _ask_plan(plan: plan_records.Plan) -> plan_records.Plan:
     contacts = list(plan.contacts)
     listed = "\n".join(f"  {c.name}: {c.how}" for c in contacts) or "  (nobody yet)"
     field = plan_records.FIELD_BY_KEY["contacts"]
-    prompt = (f"\n{field.label}: {field.hint}\nNow:\n{listed}\n"
-              "Add one as NAME: HOW TO REACH THEM, press Enter when done, "
+    prompt = (f"\n{field.label}\n{field.hint}\nNow:\n{listed}\n"
+              "Add one as NAME: HOW TO REACH THEM, press Enter when done,\n"
               "or type - to remove everyone listed.\n> ")
     while answer := ask(prompt):
-        prompt = "> "
         if answer == "-":
             contacts = []
-            prompt = "Removed. Add one, or press Enter when done.\n> "
+            prompt = "Removed. Add someone, or press Enter when done.\n> "
             continue
         try:
-            contacts.append(plan_records.parse_contact(answer))
+            contact = plan_records.parse_contact(answer)
         except UsageError as exc:
-            prompt = f"{exc.message}\n> "
+            prompt = f"{exc.message}.\n> "
+            continue
+        contacts.append(contact)
+        prompt = f"Added {contact.name}. Add someone else, or press Enter when done.\n> "
     changes["contacts"] = tuple(contacts)
     field = plan_records.FIELD_BY_KEY["review_date"]
     now = plan.review_date.isoformat() if plan.review_date else "none set"
-    prompt = f"\n{field.label}: {field.hint}\nNow: {now}. New date (YYYY-MM-DD)? > "
+    prompt = (f"\n{field.label}\n{field.hint}\nNow: {now}\n"
+              "A new date as YYYY-MM-DD (Enter keeps it, - clears it)\n> ")
     while answer := ask(prompt):
         if answer == "-":
             changes["review_date"] = None
@@ -922,7 +951,7 @@ def _ask_plan(plan: plan_records.Plan) -> plan_records.Plan:
             changes["review_date"] = plan_records.parse_date(answer)
             break
         except UsageError as exc:
-            prompt = f"{exc.message}. Try again, or press Enter to keep it: > "
+            prompt = f"{exc.message}. Try again, or press Enter to keep it.\n> "
     return dataclasses.replace(plan, **changes)
 
 
@@ -982,6 +1011,324 @@ def wellbeing_plan_edit(contacts: tuple[str, ...], clear_contacts: bool, review_
             say("Your wellbeing plan is saved.")
     if opts().json:
         out("", _plan_json(saved, date.today(), len(repo.versions())))
+
+
+# --- wellbeing check-ins, instruments and support ---
+
+
+def _workspace() -> Workspace:
+    from kit.unlock import unlock
+    from kit.workspace import Workspace
+
+    return Workspace(unlock(opts().vault_path, opts().passphrase_file))
+
+
+def _parse_answers(pairs: Sequence[str]) -> dict[str, int]:
+    answers: dict[str, int] = {}
+    for pair in pairs:
+        item, sep, value = pair.partition("=")
+        item = item.strip()
+        if not sep or not item:
+            raise UsageError(f"--answer {pair!r}: write it as ITEM=N, for example energy=7")
+        try:
+            answers_value = int(value.strip())
+        except ValueError:
+            raise UsageError(f"--answer {pair!r}: the answer must be a whole number") from None
+        if item in answers:
+            raise UsageError(f"--answer: item '{item}' is answered twice")
+        answers[item] = answers_value
+    return answers
+
+
+def _scale_hint(instrument: Instrument) -> str:
+    scale = instrument.scale
+    return ", ".join(f"{value} = {label}" for value, label in scale.labels.items())
+
+
+def _ask_answers(instrument: Instrument) -> dict[str, int]:
+    """Ask each item in turn on the terminal (never stdin, which may carry the note)."""
+    scale, total = instrument.scale, len(instrument.items)
+    say(f"{instrument.name}\n{instrument.credit}\nLicence: {instrument.licence}")
+    if instrument.description:
+        say(f"\n{instrument.description}")
+    say(f"\nThink about how things have been {instrument.recall_period}. Answer each of the "
+        f"{total} questions with a number from {scale.min} to {scale.max}:\n  "
+        f"{_scale_hint(instrument)}\nYour answers are saved only in your encrypted vault. "
+        "Press Ctrl-C to stop without saving.")
+    answers: dict[str, int] = {}
+    for n, item in enumerate(instrument.items, 1):
+        for _attempt in range(credentials.TRIES):
+            reply = credentials.ask_terminal(
+                f"\n{n}/{total}. {item.text}\n     ({scale.min} to {scale.max}) ").strip()
+            if reply.lstrip("-").isdigit() and int(reply) in scale.values:
+                answers[item.id] = int(reply)
+                break
+            say(f"Please type a whole number from {scale.min} to {scale.max}.")
+        else:
+            raise UsageError(f"no answer for item '{item.id}'; nothing was saved")
+    return answers
+
+
+def _score_lines(instrument: Instrument | None, checkin: CheckIn) -> list[str]:
+    from kit.wellbeing.instruments import show_number
+
+    lines = []
+    for s in checkin.scores:
+        line = f"{s.name}: {show_number(s.score)}"
+        try:
+            sub = instrument.subscale(s.subscale) if instrument else None
+        except KeyError:
+            sub = None
+        if sub is not None and instrument is not None:
+            low, high, _step = sub.possible(instrument.scale)
+            line += f" (on a scale from {show_number(low)} to {show_number(high)})"
+            band = next((b for b in sub.bands if b.name == s.band), None)
+            line += f" — {s.band}" + (f". {band.description}" if band else "")
+        else:
+            line += f" — {s.band}"
+        lines.append(line)
+    return lines
+
+
+def _support_text(prompt: SupportPrompt) -> str:
+    from kit.wellbeing.helplines import EMERGENCY, helplines
+
+    lines = [prompt.message, "", EMERGENCY]
+    lines += [f"  {h.name}: {h.action} ({h.hours})" for h in helplines()]
+    lines.append("`kit helplines` has more about each, and `kit grounding` has exercises "
+                 "for difficult moments.")
+    return "\n".join(lines)
+
+
+@cli.group()
+def checkin() -> None:
+    """Wellbeing check-ins: a few questions now and then, kept private and encrypted."""
+
+
+@checkin.command("add")
+@click.option("--instrument", "instrument_id", default="pulse", show_default=True,
+              metavar="ID", help="Which check-in to answer (`kit instrument list`).")
+@click.option("--answer", "answers", multiple=True, metavar="ITEM=N",
+              help="An answer, e.g. energy=7 (repeat for every item). Without any, the "
+              "questions are asked one by one at the terminal.")
+@click.option("--note", metavar="TEXT", help="A private note to keep with it; '-' reads it "
+              "from stdin (safer: text typed as an argument can end up in shell history).")
+@json_option
+def checkin_add(instrument_id: str, answers: tuple[str, ...], note: str | None) -> None:
+    """Answer a check-in and see your scores. Prints the scores and, when they suggest
+    things are hard, where to find support."""
+    from kit.wellbeing.helplines import helplines_json
+    from kit.wellbeing.signposting import support_prompt
+
+    given = _parse_answers(answers)
+    if not given and not credentials.terminal_available():
+        raise UsageError("no answers given and no terminal to ask on: give every answer as "
+                         f"--answer ITEM=N (`kit instrument show {instrument_id}` lists the "
+                         "items)")
+    note_text = read_private_text(note) if note == "-" else note
+    ws = _workspace()
+    with ws.vault:
+        instrument = ws.instruments.get(instrument_id)
+        if not given:
+            given = _ask_answers(instrument)
+        saved = ws.checkins.add(instrument, given, note=note_text)
+        previous = [c.result for c in ws.checkins.before(saved)]
+        warn_problems(ws.problems)
+    prompt = support_prompt(instrument, saved.result, previous)
+    human = "\n".join([f"Saved your {instrument.short_name} check-in ({saved.short_id}).",
+                       *_score_lines(instrument, saved)])
+    support = None if prompt is None else {**prompt.to_json(), **helplines_json()}
+    out(human, {"checkin": saved.to_json(), "support": support})
+    if prompt is not None and not opts().json:
+        say("\n" + _support_text(prompt))
+
+
+@checkin.command("list")
+@click.option("--instrument", "instrument_id", metavar="ID", help="Only this instrument's.")
+@json_option
+def checkin_list(instrument_id: str | None) -> None:
+    """List check-ins with their scores, newest first."""
+    from kit.wellbeing.instruments import show_number
+
+    ws = _workspace()
+    with ws.vault:
+        if instrument_id is not None:
+            ws.instruments.get(instrument_id)  # an unknown id is a mistake, not "none yet"
+            entries = ws.checkins.for_instrument(instrument_id)
+        else:
+            entries = ws.checkins.entries()
+        names = {i.id: i.short_name for i in ws.instruments.list()}
+        warn_problems(ws.problems)
+    rows = [f"{c.short_id}  {c.when.astimezone():%Y-%m-%d %H:%M}  "
+            f"{names.get(c.instrument, c.instrument)}  "
+            + "; ".join(f"{s.name} {show_number(s.score)} ({s.band})" for s in c.scores)
+            for c in entries]
+    human = "\n".join(rows) if rows else "No check-ins yet. `kit checkin add` starts one."
+    out(human, {"checkins": [c.to_json() for c in entries], "total": len(entries)})
+
+
+@checkin.command("due")
+@json_option
+def checkin_due() -> None:
+    """When each check-in is next due, by the rhythm you chose (`kit checkin rhythm`)."""
+    today = date.today()
+    ws = _workspace()
+    with ws.vault:
+        due = ws.checkins.due(today)
+        warn_problems(ws.problems)
+    lines = []
+    for d in due:
+        head = f"{d.instrument.short_name} ({d.instrument.id})"
+        last = f"last done {d.last_done.astimezone():%Y-%m-%d}" if d.last_done else \
+            "not done yet"
+        if d.next_due is None:
+            lines.append(f"{head}: reminders off; {last}")
+        elif d.overdue:
+            lines.append(f"{head}: due since {d.next_due}; {last}")
+        elif d.next_due == today:
+            lines.append(f"{head}: due today; {last}")
+        else:
+            lines.append(f"{head}: next on {d.next_due}; {last}")
+    out("\n".join(lines), {"today": today.isoformat(),
+                           "due": [{**d.to_json(), "due_now": d.is_due(today)} for d in due]})
+
+
+@checkin.command("rhythm")
+@click.argument("instrument_id", metavar="INSTRUMENT")
+@click.argument("days", type=int)
+@json_option
+def checkin_rhythm(instrument_id: str, days: int) -> None:
+    """Be reminded of INSTRUMENT every DAYS days (0 turns its reminders off)."""
+    ws = _workspace()
+    with ws.vault:
+        instrument = ws.checkins.set_every_days(instrument_id, days)
+    say(f"{instrument.short_name}: reminders are off." if days == 0 else
+        f"{instrument.short_name}: you will be reminded every {days} days.")
+    if opts().json:
+        out("", {"instrument": instrument.id, "every_days": days})
+
+
+@checkin.command("delete")
+@click.argument("checkin_id")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@json_option
+def checkin_delete(checkin_id: str, yes: bool) -> None:
+    """Delete a check-in (asks first unless --yes)."""
+    ws = _workspace()
+    with ws.vault:
+        entry = ws.checkins.get(checkin_id)
+        if not yes and not credentials.confirm(
+                f"Delete the check-in {entry.short_id} from {entry.when.astimezone():%Y-%m-%d}?"):
+            raise KitError("nothing was deleted")
+        ws.checkins.delete(entry.id)
+    say(f"Check-in {entry.short_id} deleted.")
+    if opts().json:
+        out("", {"deleted": entry.id})
+
+
+@cli.group()
+def instrument() -> None:
+    """Check-in instruments: the built-in pulse, and ones your organisation gives you."""
+
+
+@instrument.command("add")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True,
+              help="Replace an imported instrument with the same id (past check-ins keep "
+              "their scores).")
+@json_option
+def instrument_add(file: Path, replace: bool) -> None:
+    """Check an instrument file (docs/instrument-format.md) and import it into the vault."""
+    from kit.wellbeing.instruments import load_file
+
+    parsed = load_file(file)  # before unlocking: a broken file needs no passphrase
+    ws = _workspace()
+    with ws.vault:
+        imported = ws.instruments.add(parsed, replace=replace)
+    done = imported.instrument
+    say({"added": f"Imported {done.name} ({done.id}): {len(done.items)} questions.",
+         "replaced": f"Replaced {done.name} ({done.id}) with the new file.",
+         "unchanged": f"{done.name} ({done.id}) is already imported; nothing changed."}
+        [imported.outcome])
+    if opts().json:
+        out("", {"outcome": imported.outcome, "instrument": {
+            "id": done.id, "name": done.name, "digest": done.digest}})
+
+
+@instrument.command("list")
+@json_option
+def instrument_list() -> None:
+    """List the instruments you can answer."""
+    ws = _workspace()
+    with ws.vault:
+        instruments = ws.instruments.list()
+        warn_problems(ws.instruments.problems)
+    rows = [f"{i.id:<16}  {i.name}  ({len(i.items)} questions, "
+            f"{'built in' if i.builtin else 'imported'})" for i in instruments]
+    out("\n".join(rows), {"instruments": [
+        {"id": i.id, "name": i.name, "short_name": i.short_name, "builtin": i.builtin,
+         "items": len(i.items), "recommended_every_days": i.recommended_every_days,
+         "digest": i.digest} for i in instruments]})
+
+
+@instrument.command("show")
+@click.argument("instrument_id", metavar="ID")
+@json_option
+def instrument_show(instrument_id: str) -> None:
+    """Show an instrument's questions, answer scale, scoring, attribution and licence."""
+    from kit.wellbeing.instruments import show_number
+
+    ws = _workspace()
+    with ws.vault:
+        found = ws.instruments.get(instrument_id)
+        warn_problems(ws.instruments.problems)
+    lines = [found.name, found.credit, f"Licence: {found.licence}"]
+    if found.source_url:
+        lines.append(f"Source: {found.source_url}")
+    if found.description:
+        lines += ["", found.description]
+    lines += ["", f"Questions, about how things have been {found.recall_period} "
+              f"(answers {found.scale.min} to {found.scale.max}: {_scale_hint(found)}):"]
+    lines += [f"  {item.id}: {item.text}" + ("  [reverse-scored]" if item.reverse else "")
+              for item in found.items]
+    for sub in found.subscales:
+        lines += ["", f"{sub.name} ({sub.id}): {sub.method} of {len(sub.items)} answers"
+                  + (f", times {show_number(sub.multiplier)}" if sub.multiplier != 1 else "")]
+        lines += [f"  {show_number(b.low)} to {show_number(b.high)}: {b.name}"
+                  + (" (support is offered)" if b.concern else "") for b in sub.bands]
+    lines += ["", f"Suggested rhythm: every {found.recommended_every_days} days."]
+    out("\n".join(lines), found.to_json())
+
+
+@cli.command("helplines")
+@json_option
+def helplines_command() -> None:
+    """Support lines you can call or text, with where each number comes from."""
+    from kit.wellbeing.helplines import EMERGENCY, helplines, helplines_json
+
+    lines = [EMERGENCY]
+    for h in helplines():
+        checked = f"checked {h.last_verified}"
+        if h.recheck:
+            checked += "; the source is old, so check the website before relying on it"
+        lines += ["", f"{h.name}: {h.action} ({h.hours})", f"  {h.who_for}",
+                  f"  Source: {h.source_url} ({checked})"]
+    out("\n".join(lines), helplines_json())
+
+
+@cli.command("grounding")
+@json_option
+def grounding_command() -> None:
+    """Short grounding exercises for moments when work has shaken you."""
+    from kit.wellbeing.grounding import CAUTION, EXERCISES, grounding_json
+
+    lines: list[str] = []
+    for exercise in EXERCISES:
+        lines += [exercise.title, exercise.intro]
+        lines += [f"  {n}. {step}" for n, step in enumerate(exercise.steps, 1)]
+        lines.append("")
+    lines.append(CAUTION)
+    out("\n".join(lines), grounding_json())
 
 
 # --- entry point: errors to exit codes, in one place ---

@@ -11,13 +11,15 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
+from kit.records.checkins import CheckIns
 from kit.records.drafts import Drafts
 from kit.records.exposure import Exposure
 from kit.records.journal import Journal
 from kit.records.wellbeing_plan import WellbeingPlan
 from kit.vault import Credentials, Problem, Snapshot, Vault
+from kit.wellbeing.library import Instruments
 
-REPOSITORIES = ("journal", "drafts", "exposure", "plan")
+REPOSITORIES = ("journal", "drafts", "exposure", "plan", "instruments", "checkins")
 
 
 def open_workspace(path: Path, creds: Credentials) -> Workspace:
@@ -77,3 +79,11 @@ class Workspace:
     @cached_property
     def plan(self) -> WellbeingPlan:
         return WellbeingPlan(self.vault, source=self)
+
+    @cached_property
+    def instruments(self) -> Instruments:
+        return Instruments(self.vault, source=self)
+
+    @cached_property
+    def checkins(self) -> CheckIns:
+        return CheckIns(self.vault, source=self, instruments=self.instruments)
