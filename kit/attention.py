@@ -27,4 +27,16 @@ def needs_attention(workspace: Workspace, today: date) -> list[Attention]:
         items.append(Attention(
             "journal", "Unsaved writing was kept safe when the kit locked",
             f"{len(drafts)} draft(s); the journal offers the newest when you open it."))
+    for due in workspace.checkins.due(today):
+        if not due.is_due(today):
+            continue
+        if due.last_done is None:
+            detail = "You have not done this one yet."
+        else:
+            detail = f"Last done {due.last_done.astimezone():%d %b}; you chose every " \
+                     f"{due.every_days} days."
+        items.append(Attention("wellbeing", f"Check-in due: {due.instrument.name}", detail))
+    if workspace.plan.review_due(today):
+        items.append(Attention("wellbeing", "Time to look at your wellbeing plan again",
+                               "You set a review date for it."))
     return items

@@ -82,13 +82,17 @@ class AreaScreen(Screen[None]):
 
 
 def _area_modes() -> dict[str, Callable[[], Screen[Any]]]:
+    from kit.tui.screens.exposure import ExposureScreen
     from kit.tui.screens.home import HomeScreen
     from kit.tui.screens.journal import JournalScreen
+    from kit.tui.screens.wellbeing import WellbeingScreen
 
-    return {"home": HomeScreen, "journal": JournalScreen}
+    return {"home": HomeScreen, "journal": JournalScreen, "exposure": ExposureScreen,
+            "wellbeing": WellbeingScreen}
 
 
-AREA_KEYS = (("f2", "home", "Home"), ("f3", "journal", "Journal"))
+AREA_KEYS = (("f2", "home", "Home"), ("f3", "journal", "Journal"),
+             ("f4", "exposure", "Exposure log"), ("f5", "wellbeing", "Wellbeing"))
 
 
 class KitApp(App[None]):

@@ -11,7 +11,6 @@ import pytest
 from kit.config import Config
 from kit.tui.app import AppServices, KitApp
 from kit.vault import Vault
-
 from tests.conftest import PASSPHRASE
 
 FIXED_NOW = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)

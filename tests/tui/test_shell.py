@@ -9,7 +9,6 @@ from textual.widgets import Input, TextArea
 from kit.records.journal import Journal
 from kit.tui.app import KitApp
 from kit.vault import Credentials, Vault
-
 from tests.conftest import PASSPHRASE
 from tests.tui.conftest import SIZE, unlock
 

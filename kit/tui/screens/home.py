@@ -16,6 +16,9 @@ from kit.tui.widgets.support import SupportPanel
 
 QUICK_ACTIONS = (
     ("journal", "new-entry", "Write in my journal"),
+    ("exposure", "log-exposure", "Log exposure to difficult material"),
+    ("wellbeing", "check-in", "Check in with myself"),
+    ("wellbeing", "plan", "My wellbeing plan"),
 )
 
 

@@ -68,8 +68,9 @@ class JournalScreen(AreaScreen):
         if query.strip():
             self.query_one("#count", Label).update(f"{len(entries)} of {total} entries match")
         else:
+            count = f"{total} entr{'ies' if total != 1 else 'y'}"
             self.query_one("#count", Label).update(
-                f"{total} entries" if total else "No entries yet. Press ctrl+n to write one.")
+                count if total else "No entries yet. Press ctrl+n to write one.")
 
     @on(Input.Changed, "#search")
     def search(self, event: Input.Changed) -> None:

@@ -39,15 +39,20 @@ class EntryList(ScrollView, Generic[T], can_focus=True):
 
     cursor: reactive[int] = reactive(0)
 
-    class Highlighted(Message):
-        def __init__(self, item: Any) -> None:
+    class _ItemMessage(Message):
+        def __init__(self, entry_list: EntryList[Any], item: Any) -> None:
             super().__init__()
-            self.item = item
+            self.entry_list, self.item = entry_list, item
 
-    class Chosen(Message):
-        def __init__(self, item: Any) -> None:
-            super().__init__()
-            self.item = item
+        @property
+        def control(self) -> EntryList[Any]:
+            return self.entry_list
+
+    class Highlighted(_ItemMessage):
+        """The cursor moved to *item* (None when the list is empty)."""
+
+    class Chosen(_ItemMessage):
+        """The user pressed Enter on *item*."""
 
     def __init__(self, describe: Callable[[T], str], *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -69,7 +74,7 @@ class EntryList(ScrollView, Generic[T], can_focus=True):
         self.cursor = 0
         self.scroll_to(y=0, animate=False)
         self.refresh()
-        self.post_message(self.Highlighted(self.highlighted))
+        self.post_message(self.Highlighted(self, self.highlighted))
 
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y
@@ -86,7 +91,7 @@ class EntryList(ScrollView, Generic[T], can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh()
         if self._items:
-            self.post_message(self.Highlighted(self.highlighted))
+            self.post_message(self.Highlighted(self, self.highlighted))
 
     def action_move(self, step: int) -> None:
         self._go(self.cursor + step)
@@ -109,7 +114,7 @@ class EntryList(ScrollView, Generic[T], can_focus=True):
 
     def action_choose(self) -> None:
         if self._items:
-            self.post_message(self.Chosen(self.highlighted))
+            self.post_message(self.Chosen(self, self.highlighted))
 
     def on_click(self, event: Any) -> None:
         index = int(self.scroll_offset.y) + event.y

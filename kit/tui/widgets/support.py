@@ -7,6 +7,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from kit.wellbeing.helplines import EMERGENCY, helplines
+
 
 class SupportPanel(VerticalScroll):
     def compose(self) -> ComposeResult:
@@ -15,16 +17,15 @@ class SupportPanel(VerticalScroll):
 
 
 def support_text() -> Text:
-    try:
-        from kit.wellbeing.helplines import EMERGENCY, load_helplines
-    except ImportError:
-        return Text("TEMP")
-
+    """Every helpline with how to reach it and when its details were last checked."""
     text = Text()
     text.append(EMERGENCY + "\n\n", style="bold")
-    for line in load_helplines():
+    for line in helplines():
         text.append(f"{line.name}\n", style="bold")
-        text.append(f"{line.how}: {line.number}  ({line.hours})\n")
-        text.append(f"{line.who}\n")
-        text.append(f"checked {line.last_verified:%d %b %Y}\n\n", style="dim")
+        text.append(f"{line.action} · {line.hours}\n")
+        text.append(f"{line.who_for}\n")
+        checked = f"details checked {line.last_verified:%d %b %Y}"
+        if line.recheck:
+            checked += " (please re-check)"
+        text.append(checked + "\n\n", style="dim")
     return text

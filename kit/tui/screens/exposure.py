@@ -1,0 +1,249 @@
+"""The exposure log: categories only, never content. A list, and a form to add to it."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.validation import Integer
+from textual.widgets import (
+    Button,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    SelectionList,
+    Static,
+    TextArea,
+)
+
+from kit.errors import KitError
+from kit.records import exposure as ex
+from kit.tui.app import AreaScreen
+from kit.tui.widgets.confirm import ConfirmDialog
+from kit.tui.widgets.entry_list import EntryList
+
+HIGH_IMPACT = 7
+
+
+def describe(entry: ex.ExposureEntry) -> str:
+    when = entry.when.astimezone().strftime("%d %b %Y %H:%M")
+    kinds = ", ".join(ex.label(ex.MATERIAL_TYPES, m) for m in entry.material)
+    minutes = f" · {entry.minutes} min" if entry.minutes is not None else ""
+    flags = f" · {', '.join(entry.flags)}" if entry.flags else ""
+    return f" {when}  impact {entry.impact:>2}/10  {kinds}{minutes}{flags}"
+
+
+def details(entry: ex.ExposureEntry) -> Text:
+    rows = [
+        ("When", entry.when.astimezone().strftime("%A %d %B %Y, %H:%M")),
+        ("How long", f"{entry.minutes} minutes" if entry.minutes is not None else "not recorded"),
+        ("Material", ", ".join(ex.label(ex.MATERIAL_TYPES, m) for m in entry.material)),
+        ("How much", ex.label(ex.VOLUME_BANDS, entry.volume) if entry.volume
+         else "not recorded"),
+        ("What stood out", "; ".join(ex.label(ex.FLAGS, f) for f in entry.flags) or "nothing"),
+        ("What I did to protect myself",
+         "; ".join(ex.label(ex.PROTECTIVE_STEPS, s) for s in entry.steps) or "nothing recorded"),
+        ("Case outcome", ex.OUTCOME_LABELS.get(entry.outcome_known, "not recorded")),
+        ("Impact", f"{entry.impact} out of 10"),
+    ]
+    text = Text()
+    for name, value in rows:
+        text.append(f"{name}: ", style="bold")
+        text.append(f"{value}\n")
+    if entry.note:
+        text.append("\nNote\n", style="bold")
+        text.append(entry.note)
+    return text
+
+
+class ExposureScreen(AreaScreen):
+    BINDINGS: ClassVar[list[Any]] = [
+        Binding("ctrl+n", "new", "Log exposure", id="exposure-new"),
+        Binding("ctrl+d", "delete", "Delete", id="exposure-delete"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            with Vertical(id="exposure-left"):
+                yield Static("Only categories are kept here, never what you saw or heard.",
+                             classes="hint", markup=False)
+                yield Label("", id="exposure-count", markup=False)
+                yield EntryList(describe, id="exposures")
+            with VerticalScroll(id="exposure-detail-box"):
+                yield Static("", id="exposure-detail", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.sub_title = "Exposure log"
+        self.reload()
+        self.query_one("#exposures").focus()
+
+    def reload(self) -> None:
+        entries = self.workspace.exposure.entries()
+        self.query_one("#exposures", EntryList).set_items(entries)
+        self.query_one("#exposure-count", Label).update(
+            f"{len(entries)} session{'s' if len(entries) != 1 else ''} logged" if entries
+            else "Nothing logged yet. Press ctrl+n after a session with difficult material.")
+
+    @on(EntryList.Highlighted, "#exposures")
+    def show(self, event: EntryList.Highlighted) -> None:
+        box = self.query_one("#exposure-detail", Static)
+        box.update(details(event.item) if event.item is not None else "")
+
+    def action_new(self) -> None:
+        self.app.push_screen(ExposureForm(), callback=self._added)
+
+    def _added(self, entry: ex.ExposureEntry | None) -> None:
+        self.reload()
+        if entry is not None and entry.impact >= HIGH_IMPACT:
+            from kit.tui.screens.support import SupportScreen
+
+            self.app.push_screen(SupportScreen(
+                "That sounds like a heavy session. It can help to step away for a few "
+                "minutes, and to talk it through with your supervisor or someone you trust."))
+
+    def action_delete(self) -> None:
+        entry = self.query_one("#exposures", EntryList).highlighted
+        if entry is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.workspace.exposure.delete(entry.id)
+                self.reload()
+
+        self.app.push_screen(ConfirmDialog(
+            f"Delete the exposure logged for {entry.when.astimezone():%d %b %Y %H:%M}? "
+            "This cannot be undone.", yes="Delete"), answered)
+
+    def quick_action(self, action: str) -> None:
+        if action == "log-exposure":
+            self.action_new()
+
+    def palette_commands(self) -> list[tuple[str, str, Any]]:
+        return [("Log exposure", "Record a session with difficult material (ctrl+n)",
+                 self.action_new)]
+
+
+class ExposureForm(AreaScreen):
+    """Every field of an exposure entry, keyboard first: Tab moves, Space ticks, ctrl+s saves."""
+
+    BINDINGS: ClassVar[list[Any]] = [
+        Binding("ctrl+s", "save", "Save", id="exposure-save", priority=True),
+        Binding("escape", "back", "Back", id="exposure-back"),
+    ]
+    AUTO_FOCUS = "#material"
+
+    def compose(self) -> ComposeResult:
+        now = self.kit_app.services.clock().astimezone()
+        yield Header()
+        with VerticalScroll(id="exposure-form"):
+            yield Label("What kind of material? (Space ticks)")
+            yield SelectionList[str](*[(c.label, c.value) for c in ex.MATERIAL_TYPES],
+                                     id="material")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("When (YYYY-MM-DD HH:MM)")
+                    yield Input(now.strftime("%Y-%m-%d %H:%M"), id="when")
+                with Vertical():
+                    yield Label("Minutes")
+                    yield Input(placeholder="e.g. 45", id="minutes", type="integer",
+                                validators=[Integer(0, ex.MAX_MINUTES)])
+                with Vertical():
+                    yield Label("Impact on you, 0 to 10")
+                    yield Input(placeholder="0 = none, 10 = the most", id="impact",
+                                type="integer", validators=[Integer(0, ex.MAX_IMPACT)])
+            yield Label("How much?")
+            yield Select([(b.label, b.value) for b in ex.VOLUME_BANDS], id="volume",
+                         prompt="Not recorded", allow_blank=True)
+            yield Label("Did anything stand out?")
+            yield SelectionList[str](*[(c.label, c.value) for c in ex.FLAGS], id="flags")
+            yield Label("What did you do to protect yourself?")
+            yield SelectionList[str](*[(c.label, c.value) for c in ex.PROTECTIVE_STEPS],
+                                     id="steps")
+            yield Label("Do you know how the case turned out?")
+            yield Select([("Yes", "yes"), ("No", "no")], id="outcome", prompt="Not recorded",
+                         allow_blank=True)
+            yield Label("Note (optional; describe how you are, not the material)")
+            yield TextArea("", id="note", tab_behavior="focus")
+            yield Label("", id="exposure-status", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Back (Esc)", id="back")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.sub_title = "Log exposure"
+
+    def _values(self) -> dict[str, Any]:
+        outcome = self.query_one("#outcome", Select).value
+        volume = self.query_one("#volume", Select).value
+        return {
+            "material": list(self.query_one("#material", SelectionList).selected),
+            "when": self.query_one("#when", Input).value,
+            "minutes": self.query_one("#minutes", Input).value,
+            "impact": self.query_one("#impact", Input).value,
+            "volume": None if volume is Select.NULL else str(volume),
+            "flags": list(self.query_one("#flags", SelectionList).selected),
+            "steps": list(self.query_one("#steps", SelectionList).selected),
+            "outcome": None if outcome is Select.NULL else str(outcome),
+            "note": self.query_one("#note", TextArea).text,
+        }
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        v = self._values()
+        try:
+            if not v["impact"].strip():
+                raise ValueError("Please give the impact on you, from 0 to 10.")
+            minutes = int(v["minutes"]) if v["minutes"].strip() else None
+            entry = self.workspace.exposure.add(
+                material=v["material"], impact=int(v["impact"]),
+                when=ex.parse_when(v["when"]) if v["when"].strip() else None,
+                minutes=minutes, volume=v["volume"], flags=v["flags"], steps=v["steps"],
+                outcome_known=None if v["outcome"] is None else v["outcome"] == "yes",
+                note=v["note"] or None)
+        except KitError as exc:
+            self._status(f"Not saved: {exc.message}")
+            return
+        except ValueError as exc:
+            message = str(exc) if "Please" in str(exc) else "Minutes and impact must be numbers."
+            self._status(f"Not saved: {message}")
+            return
+        self.dismiss(entry)
+
+    def _status(self, message: str) -> None:
+        self.query_one("#exposure-status", Label).update(message)
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        if not self._touched():
+            self.dismiss(None)
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog("Leave without saving this entry?",
+                                           yes="Leave without saving", no="Keep going"),
+                             answered)
+
+    def _touched(self) -> bool:
+        v = self._values()
+        return bool(v["material"] or v["minutes"] or v["impact"] or v["flags"] or v["steps"]
+                    or v["note"] or v["volume"] or v["outcome"])
+
+    def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
+        if not self.is_mounted or not self._touched():
+            return None
+        return "exposure", self._values()

@@ -1,0 +1,342 @@
+"""Wellbeing: check in, see trends, keep a personal plan.
+
+Scores are shown with their band and words, never colour alone; a concerning band or a sharp
+change for the worse brings a gentle prompt with helplines, shown only here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import (
+    Button,
+    Footer,
+    Header,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+    TextArea,
+)
+from textual_plotext import PlotextPlot
+
+from kit.errors import KitError
+from kit.records import wellbeing_plan as wp
+from kit.tui.app import AreaScreen
+from kit.wellbeing.instruments import Instrument, show_number
+from kit.wellbeing.signposting import support_prompt
+from kit.wellbeing.trends import series, weekly_exposure
+
+
+class WellbeingScreen(AreaScreen):
+    BINDINGS: ClassVar[list[Any]] = [
+        Binding("ctrl+s", "save", "Save", id="wellbeing-save", priority=True),
+    ]
+
+    def _instrument_options(self) -> list[tuple[str, str]]:
+        return [(i.name, i.id) for i in self.workspace.instruments.list()]
+
+    def _subscale_options(self) -> list[tuple[str, str]]:
+        return [(f"{i.short_name}: {s.name}", f"{i.id}/{s.id}")
+                for i in self.workspace.instruments.list() for s in i.subscales]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="wellbeing-tabs", initial="checkin"):
+            with TabPane("Check in", id="checkin"), VerticalScroll(id="checkin-form"):
+                yield Label("", id="due", markup=False)
+                yield Select(self._instrument_options(), id="instrument", allow_blank=False)
+                yield Static("", id="instrument-about", markup=False)
+                yield Vertical(id="items")
+                yield Label("A note for yourself (optional)")
+                yield TextArea("", id="checkin-note", tab_behavior="focus")
+                yield Button("Save check-in (ctrl+s)", id="save-checkin", variant="primary")
+                yield Static("", id="checkin-result", markup=False)
+            with TabPane("Trends", id="trends"), VerticalScroll():
+                yield Select(self._subscale_options(), id="trend-subscale",
+                             allow_blank=False)
+                yield PlotextPlot(id="score-plot")
+                yield Static("", id="trend-notes", markup=False)
+                yield Static("Exposure by week", classes="heading")
+                yield PlotextPlot(id="exposure-plot")
+                yield Static("", id="exposure-notes", markup=False)
+            with TabPane("My plan", id="plan"), VerticalScroll(id="plan-form"):
+                yield Static("A plan in your own words for staying well at work. Only you "
+                             "see it.", classes="hint", markup=False)
+                for f in wp.PLAN_FIELDS:
+                    yield Label(f.label, classes="field-label")
+                    yield Static(f.hint, classes="hint", markup=False)
+                    if f.kind == "date":
+                        yield Input(placeholder="YYYY-MM-DD", id=f"plan-{f.key}")
+                    else:
+                        yield TextArea("", id=f"plan-{f.key}", tab_behavior="focus",
+                                       classes="plan-text")
+                yield Static("Contacts: one per line, as “Name: how to reach them”.",
+                             classes="hint", markup=False)
+                yield Label("", id="plan-status", markup=False)
+                yield Button("Save my plan (ctrl+s)", id="save-plan", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.sub_title = "Wellbeing"
+        self.reload()
+
+    # --- loading ---
+
+    def reload(self) -> None:
+        for select_id, options in (("#instrument", self._instrument_options()),
+                                   ("#trend-subscale", self._subscale_options())):
+            picker = self.query_one(select_id, Select)
+            current = picker.value
+            picker.set_options(options)
+            values = [value for _label, value in options]
+            picker.value = current if current in values else values[0]
+        self._show_due()
+        self._load_plan()
+        self._draw_trends()
+        self._draw_exposure()
+
+    def _today(self) -> Any:
+        return self.kit_app.services.clock().astimezone().date()
+
+    def _show_due(self) -> None:
+        today = self._today()
+        lines = []
+        for due in self.workspace.checkins.due(today):
+            if due.next_due is None:
+                continue
+            if due.last_done is None:
+                lines.append(f"{due.instrument.name}: not done yet")
+            elif due.is_due(today):
+                lines.append(f"{due.instrument.name}: due (last {due.last_done:%d %b})")
+            else:
+                lines.append(f"{due.instrument.name}: next on {due.next_due:%d %b}")
+        self.query_one("#due", Label).update("  ·  ".join(lines))
+
+    @property
+    def instrument(self) -> Instrument:
+        value = self.query_one("#instrument", Select).value
+        return self.workspace.instruments.get(str(value))
+
+    @on(Select.Changed, "#instrument")
+    def _instrument_changed(self) -> None:
+        self._build_items()
+
+    def _build_items(self) -> None:
+        instrument = self.instrument
+        about = Text()
+        about.append(f"{instrument.description}\n", style="bold")
+        about.append(f"Time frame: {instrument.recall_period}.\n")
+        labels = [f"{v} = {scale_label}" for v in instrument.scale.values
+                  if (scale_label := instrument.scale.label(v))]
+        if labels:
+            about.append("Answers: " + ";  ".join(labels) + "\n")
+        about.append(f"{instrument.credit.rstrip('.')}. {instrument.licence}", style="dim")
+        self.query_one("#instrument-about", Static).update(about)
+        box = self.query_one("#items", Vertical)
+        box.remove_children()
+        scale = instrument.scale
+        widgets: list[Label | RadioSet] = []
+        for n, item in enumerate(instrument.items, 1):
+            widgets.append(Label(f"{n}. {item.text}", classes="item-text", markup=False))
+            buttons = []
+            for value in scale.values:
+                # Labels are explained once above; a narrow row of numbers stays readable.
+                buttons.append(RadioButton(str(value), name=str(value)))
+            widgets.append(RadioSet(*buttons, id=f"item-{item.id}", classes="scale"))
+        box.mount_all(widgets)
+
+    # --- check-in ---
+
+    def _answers(self) -> dict[str, int]:
+        answers = {}
+        for item in self.instrument.items:
+            radio = self.query_one(f"#item-{item.id}", RadioSet)
+            if radio.pressed_button is not None and radio.pressed_button.name is not None:
+                answers[item.id] = int(radio.pressed_button.name)
+        return answers
+
+    @on(Button.Pressed, "#save-checkin")
+    def save_checkin(self) -> None:
+        instrument = self.instrument
+        answers = self._answers()
+        missing = [n for n, item in enumerate(instrument.items, 1) if item.id not in answers]
+        result_box = self.query_one("#checkin-result", Static)
+        if missing:
+            result_box.update(f"Please answer question {missing[0]} "
+                              f"({len(missing)} still to answer). Nothing was saved.")
+            return
+        note = self.query_one("#checkin-note", TextArea).text
+        checkins = self.workspace.checkins
+        try:
+            saved = checkins.add(instrument, answers, note=note or None)
+        except KitError as exc:
+            result_box.update(f"Not saved: {exc.message}")
+            return
+        previous = [c.result for c in checkins.before(saved)]
+        text = Text("Saved. ", style="bold")
+        for s in saved.scores:
+            text.append(f"\n{s.name}: {show_number(s.score)} — {s.band}")
+        result_box.update(text)
+        self.query_one("#checkin-note", TextArea).text = ""
+        for radio in self.query(RadioSet):
+            for button in radio.query(RadioButton):
+                button.value = False
+        self._show_due()
+        self._draw_trends()
+        prompt = support_prompt(instrument, saved.result, previous)
+        if prompt is not None:
+            from kit.tui.screens.support import SupportScreen
+
+            self.app.push_screen(SupportScreen(prompt.message))
+
+    # --- trends ---
+
+    @on(Select.Changed, "#trend-subscale")
+    def _trend_changed(self) -> None:
+        self._draw_trends()
+
+    def _draw_trends(self) -> None:
+        value = self.query_one("#trend-subscale", Select).value
+        if value is Select.NULL:
+            return
+        instrument_id, subscale_id = str(value).split("/", 1)
+        instrument = self.workspace.instruments.get(instrument_id)
+        subscale = instrument.subscale(subscale_id)
+        points = series(instrument, subscale_id, self.workspace.checkins.entries())
+        widget = self.query_one("#score-plot", PlotextPlot)
+        plt = widget.plt
+        plt.clear_data()
+        plt.clear_figure()
+        plt.date_form("d/m/Y")
+        low, high, _step = subscale.possible(instrument.scale)
+        plt.ylim(float(low), float(high))
+        plt.title(f"{instrument.short_name}: {subscale.name}")
+        for band in subscale.bands[:-1]:
+            plt.hline(float(band.high))
+        notes = Text()
+        if points:
+            dates = [p.when.astimezone().strftime("%d/%m/%Y") for p in points]
+            plt.plot(dates, [p.score for p in points], marker="dot")
+            marked = [(d, p) for d, p in zip(dates, points, strict=True) if p.mark]
+            if marked:
+                plt.scatter([d for d, _ in marked], [p.score for _, p in marked], marker="x")
+            latest = points[-1]
+            notes.append(f"Latest: {show_number(latest.score)} — {latest.band} "
+                         f"({latest.when.astimezone():%d %b %Y}). ", style="bold")
+            bands = ", ".join(f"{b.name} {show_number(float(b.low))}–"
+                              f"{show_number(float(b.high))}" for b in subscale.bands)
+            notes.append(f"Bands: {bands}. Lines on the chart mark the band edges.\n")
+            for when, point in marked:
+                why = ("moved into a band that suggests things are hard"
+                       if point.mark == "into_concern" else "a noticeable change for the worse")
+                notes.append(f"x {when}: {show_number(point.score)}, {why}.\n")
+            if marked:
+                notes.append("Marks are prompts to look after yourself, not a diagnosis.",
+                             style="italic")
+        else:
+            notes.append("No check-ins yet. Your scores will appear here over time.")
+        widget.refresh()
+        self.query_one("#trend-notes", Static).update(notes)
+
+    def _draw_exposure(self) -> None:
+        weeks = weekly_exposure(self.workspace.exposure.entries())[-12:]
+        widget = self.query_one("#exposure-plot", PlotextPlot)
+        plt = widget.plt
+        plt.clear_data()
+        plt.clear_figure()
+        notes = Text()
+        if weeks:
+            labels = [w.start.strftime("%d %b") for w in weeks]
+            plt.bar(labels, [w.sessions for w in weeks])
+            plt.title("Sessions logged per week (last 12 weeks)")
+            for w in weeks:
+                impact = "-" if w.mean_impact is None else show_number(w.mean_impact)
+                notes.append(f"Week of {w.start:%d %b}: {w.sessions} sessions, {w.minutes} min, "
+                             f"mean impact {impact}, violent {w.violent}\n")
+        else:
+            notes.append("Nothing in the exposure log yet.")
+        widget.refresh()
+        self.query_one("#exposure-notes", Static).update(notes)
+
+    # --- plan ---
+
+    def _load_plan(self, plan: wp.Plan | None = None) -> None:
+        plan = plan or self.workspace.plan.get()
+        for f in wp.PLAN_FIELDS:
+            if f.kind == "text":
+                self.query_one(f"#plan-{f.key}", TextArea).text = plan.text(f.key)
+            elif f.kind == "contacts":
+                self.query_one(f"#plan-{f.key}", TextArea).text = "\n".join(
+                    f"{c.name}: {c.how}" for c in plan.contacts)
+            else:
+                self.query_one(f"#plan-{f.key}", Input).value = (
+                    plan.review_date.isoformat() if plan.review_date else "")
+        self._plan_loaded = self._plan_state()
+
+    def _plan_state(self) -> dict[str, str]:
+        state = {}
+        for f in wp.PLAN_FIELDS:
+            widget = self.query_one(f"#plan-{f.key}")
+            state[f.key] = widget.text if isinstance(widget, TextArea) else widget.value
+        return state
+
+    @on(Button.Pressed, "#save-plan")
+    def save_plan(self) -> None:
+        state = self._plan_state()
+        status = self.query_one("#plan-status", Label)
+        try:
+            contacts = tuple(wp.parse_contact(line) for line in state["contacts"].splitlines()
+                             if line.strip())
+            review = wp.parse_date(state["review_date"]) if state["review_date"].strip() \
+                else None
+            current = self.workspace.plan.get()
+            texts = {key: state[key] for key in wp.TEXT_KEYS}
+            plan = self.workspace.plan.save(_replace_plan(current, texts, contacts, review))
+        except KitError as exc:
+            status.update(f"Not saved: {exc.message}")
+            return
+        self._load_plan(plan)
+        status.update("Saved.")
+
+    def action_save(self) -> None:
+        tabs = self.query_one("#wellbeing-tabs", TabbedContent)
+        if tabs.active == "plan":
+            self.save_plan()
+        elif tabs.active == "checkin":
+            self.save_checkin()
+
+    def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
+        if not self.is_mounted:
+            return None
+        state = self._plan_state()
+        if state == getattr(self, "_plan_loaded", state):
+            return None
+        return "plan", state
+
+    def quick_action(self, action: str) -> None:
+        tabs = self.query_one("#wellbeing-tabs", TabbedContent)
+        tabs.active = {"check-in": "checkin", "plan": "plan"}.get(action, "checkin")
+
+    def palette_commands(self) -> list[tuple[str, str, Any]]:
+        return [("Check in", "Answer a short wellbeing check-in",
+                 lambda: self.quick_action("check-in")),
+                ("My wellbeing plan", "What keeps you well, and who to contact",
+                 lambda: self.quick_action("plan"))]
+
+
+def _replace_plan(plan: wp.Plan, texts: dict[str, str], contacts: tuple[wp.Contact, ...],
+                  review: Any) -> wp.Plan:
+    return replace(plan, contacts=contacts, review_date=review, **texts)
+

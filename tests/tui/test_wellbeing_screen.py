@@ -1,0 +1,94 @@
+"""The wellbeing screen: a check-in through the form, trends, and the personal plan."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from textual.widgets import Input, RadioButton, RadioSet, TabbedContent, TextArea
+
+from kit.records.checkins import CheckIns
+from kit.records.wellbeing_plan import WellbeingPlan
+from kit.tui.app import KitApp
+from kit.vault import Credentials, Vault
+from kit.wellbeing.library import Instruments
+from tests.conftest import PASSPHRASE
+from tests.tui.conftest import FIXED_NOW, SIZE, unlock
+
+
+def answer_all(screen, value: int) -> None:  # type: ignore[no-untyped-def]
+    for radio in screen.query(RadioSet):
+        buttons = list(radio.query(RadioButton))
+        next(b for b in buttons if b.name == str(value)).value = True
+
+
+async def test_home_says_the_first_check_in_is_due(make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        texts = " ".join(str(s.render()) for s in app.screen.query(".attention-item"))
+        assert "Check-in due" in texts
+
+
+async def test_a_low_check_in_is_saved_scored_and_offers_support(
+        make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
+        checkins = CheckIns(vault, instruments=Instruments(vault))
+        pulse = checkins.instruments.get("pulse")
+        high = {item.id: (0 if item.reverse else 9) for item in pulse.items}
+        checkins.add(pulse, high, when=FIXED_NOW - timedelta(days=8))
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        screen = app.screen
+        # Refused with a reason until every item has an answer.
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Please answer question 1" in str(screen.query_one("#checkin-result").render())
+        answer_all(screen, 1)
+        for item in pulse.items:
+            if item.reverse:  # intrusive thoughts: a high answer means a hard week
+                radio = screen.query_one(f"#item-{item.id}", RadioSet)
+                next(b for b in radio.query(RadioButton) if b.name == "9").value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SupportScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Saved" in str(screen.query_one("#checkin-result").render())
+        screen.query_one("#wellbeing-tabs", TabbedContent).active = "trends"
+        await pilot.pause()
+        notes = str(screen.query_one("#trend-notes").render())
+        assert "Latest" in notes and "x " in notes  # the drop is marked
+    with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
+        saved = CheckIns(vault, instruments=Instruments(vault)).entries()
+        assert len(saved) == 2 and saved[0].concern
+
+
+async def test_plan_is_saved_with_contacts_and_review_date(
+        make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#wellbeing-tabs", TabbedContent).active = "plan"
+        await pilot.pause()
+        screen.query_one("#plan-keeps_me_well", TextArea).text = "Walking the dog"
+        screen.query_one("#plan-contacts", TextArea).text = "Sam: 07700 900000"
+        screen.query_one("#plan-review_date", Input).value = "not a date"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Not saved" in str(screen.query_one("#plan-status").render())
+        screen.query_one("#plan-review_date", Input).value = "2027-01-31"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Saved" in str(screen.query_one("#plan-status").render())
+    with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
+        plan = WellbeingPlan(vault).get()
+        assert plan.keeps_me_well == "Walking the dog"
+        assert [(c.name, c.how) for c in plan.contacts] == [("Sam", "07700 900000")]
+        assert plan.review_date is not None and plan.review_date.isoformat() == "2027-01-31"
