@@ -45,9 +45,13 @@ class Drafts:
                 self._drafts[record.id] = draft
         return self._drafts
 
-    def save(self, area: str, data: dict[str, Any]) -> Draft:
+    def save(self, area: str, data: dict[str, Any], replaces: str | None = None) -> Draft:
+        """Keep *data*; *replaces* names a restored draft this one supersedes."""
         saved = datetime.now(UTC)
-        record = self.vault.put(KIND, {"area": area, "saved": saved.isoformat(), "data": data})
+        if replaces is not None and replaces not in self._load():
+            replaces = None  # already saved properly and discarded
+        record = self.vault.put(KIND, {"area": area, "saved": saved.isoformat(), "data": data},
+                                record_id=replaces)
         draft = Draft(record.id, area, saved, data)
         self._load()[draft.id] = draft
         return draft

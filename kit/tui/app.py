@@ -80,6 +80,9 @@ class AreaScreen(Screen[None]):
     def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
         return None
 
+    # The draft this screen restored, if any: a new lock replaces it rather than adding one.
+    restored_draft_id: str | None = None
+
 
 def _area_modes() -> dict[str, Callable[[], Screen[Any]]]:
     from kit.tui.screens.exposure import ExposureScreen
@@ -227,7 +230,7 @@ class KitApp(App[None]):
             if draft is None:
                 continue
             try:
-                workspace.drafts.save(*draft)
+                workspace.drafts.save(*draft, replaces=screen.restored_draft_id)
             except Exception:  # locking must finish whatever happens
                 self.bell()
 

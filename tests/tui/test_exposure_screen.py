@@ -70,3 +70,32 @@ async def test_delete_asks_first(make_app, closed_vault: Path) -> None:  # type:
         await pilot.click("#yes")
         await pilot.pause()
         assert "Nothing logged" in str(app.screen.query_one("#exposure-count").render())
+
+
+async def test_a_half_filled_form_survives_quick_hide(make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f4")
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        app.screen.query_one("#material", SelectionList).select("audio")
+        app.screen.query_one("#impact", Input).value = "3"
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.workspace is None
+        await pilot.press("enter")
+        await unlock(pilot)
+        await pilot.press("f4")
+        await pilot.pause()
+        form = app.screen
+        assert type(form).__name__ == "ExposureForm"
+        assert form.query_one("#material", SelectionList).selected == ["audio"]
+        assert form.query_one("#impact", Input).value == "3"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
+        [entry] = Exposure(vault).entries()
+        assert entry.material == ("audio",) and entry.impact == 3
+        assert not [r for r in vault.snapshot().records.values() if r.kind == "draft"]

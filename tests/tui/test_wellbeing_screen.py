@@ -92,3 +92,80 @@ async def test_plan_is_saved_with_contacts_and_review_date(
         assert plan.keeps_me_well == "Walking the dog"
         assert [(c.name, c.how) for c in plan.contacts] == [("Sam", "07700 900000")]
         assert plan.review_date is not None and plan.review_date.isoformat() == "2027-01-31"
+
+
+BAD_INSTRUMENT = """\
+format = "frontline-kit-instrument"
+version = 1
+
+[instrument]
+id = "made-up"
+name = "A made-up scale"
+short_name = "MU"
+description = "Test only."
+recall_period = "over the last week"
+attribution = "Nobody"
+licence = "None"
+recommended_every_days = 7
+wording_changed = false
+
+[scale]
+min = 0
+max = 3
+labels = { 0 = "Not at all", 3 = "A lot" }
+
+[[items]]
+id = "q1"
+text = ""
+"""
+
+
+async def test_instrument_import_errors_are_precise_and_import_nothing(
+        make_app, closed_vault: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "made-up.toml"
+    bad.write_text(BAD_INSTRUMENT)
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#wellbeing-tabs", TabbedContent).active = "instruments"
+        await pilot.pause()
+        screen.query_one("#import-path", Input).value = str(bad)
+        await pilot.click("#import")
+        await pilot.pause()
+        status = str(screen.query_one("#import-status").render())
+        assert "Not imported" in status and "made-up.toml" in status and "q1" in status
+        screen.query_one("#import-path", Input).value = str(tmp_path / "missing.toml")
+        await pilot.click("#import")
+        await pilot.pause()
+        assert "Not imported" in str(screen.query_one("#import-status").render())
+    with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
+        assert [i.id for i in Instruments(vault).list()] == ["pulse"]
+
+
+async def test_unsaved_plan_changes_come_back_after_a_lock(
+        make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        app.screen.query_one("#plan-triggers", TextArea).text = "Late-night calls"
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.press("enter")
+        await unlock(pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#plan-triggers", TextArea).text == "Late-night calls"
+        assert "Restored" in str(screen.query_one("#plan-status").render())
+        screen.query_one("#wellbeing-tabs", TabbedContent).active = "plan"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
+        assert WellbeingPlan(vault).get().triggers == "Late-night calls"
+        assert not [r for r in vault.snapshot().records.values() if r.kind == "draft"]

@@ -85,6 +85,10 @@ class ExposureScreen(AreaScreen):
         self.sub_title = "Exposure log"
         self.reload()
         self.query_one("#exposures").focus()
+        drafts = self.workspace.drafts.list("exposure")
+        if drafts:
+            self.app.push_screen(ExposureForm(drafts[0].data, drafts[0].id), callback=self._added)
+            self.notify("Your unsaved exposure entry is back. Save it or go back.", timeout=6)
 
     def reload(self) -> None:
         entries = self.workspace.exposure.entries()
@@ -142,6 +146,11 @@ class ExposureForm(AreaScreen):
     ]
     AUTO_FOCUS = "#material"
 
+    def __init__(self, draft: dict[str, Any] | None = None, draft_id: str | None = None) -> None:
+        super().__init__()
+        self.draft = draft or {}
+        self.restored_draft_id = draft_id
+
     def compose(self) -> ComposeResult:
         now = self.kit_app.services.clock().astimezone()
         yield Header()
@@ -183,6 +192,21 @@ class ExposureForm(AreaScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.sub_title = "Log exposure"
+        if self.draft:
+            self._restore(self.draft)
+
+    def _restore(self, d: dict[str, Any]) -> None:
+        """Put back what was typed before a lock (values from _values())."""
+        for list_id in ("material", "flags", "steps"):
+            chosen = self.query_one(f"#{list_id}", SelectionList)
+            for value in d.get(list_id, ()):
+                chosen.select(value)
+        for input_id in ("when", "minutes", "impact"):
+            self.query_one(f"#{input_id}", Input).value = str(d.get(input_id, ""))
+        for select_id in ("volume", "outcome"):
+            if d.get(select_id):
+                self.query_one(f"#{select_id}", Select).value = d[select_id]
+        self.query_one("#note", TextArea).text = str(d.get("note", ""))
 
     def _values(self) -> dict[str, Any]:
         outcome = self.query_one("#outcome", Select).value
@@ -219,6 +243,8 @@ class ExposureForm(AreaScreen):
             message = str(exc) if "Please" in str(exc) else "Minutes and impact must be numbers."
             self._status(f"Not saved: {message}")
             return
+        if self.restored_draft_id is not None:
+            self.workspace.drafts.discard(self.restored_draft_id)
         self.dismiss(entry)
 
     def _status(self, message: str) -> None:
@@ -232,6 +258,8 @@ class ExposureForm(AreaScreen):
 
         def answered(leave: bool | None) -> None:
             if leave:
+                if self.restored_draft_id is not None:
+                    self.workspace.drafts.discard(self.restored_draft_id)
                 self.dismiss(None)
 
         self.app.push_screen(ConfirmDialog("Leave without saving this entry?",

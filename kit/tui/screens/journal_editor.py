@@ -29,6 +29,7 @@ class EditorScreen(AreaScreen):
         super().__init__()
         self.entry = entry
         self.draft = draft or {}
+        self.restored_draft_id = self.draft.get("draft_id")
 
     def compose(self) -> ComposeResult:
         entry = self.entry
@@ -94,9 +95,9 @@ class EditorScreen(AreaScreen):
         except KitError as exc:
             self._status(f"Not saved: {exc.message}")
             return
-        draft_id = self.draft.pop("draft_id", None)
-        if draft_id:
-            self.workspace.drafts.discard(draft_id)
+        if self.restored_draft_id:
+            self.workspace.drafts.discard(self.restored_draft_id)
+            self.restored_draft_id = None
         self._saved_state = state
         self.sub_title = "Edit entry"
         self._status("Saved.")

@@ -7,13 +7,14 @@ change for the worse brings a gentle prompt with helplines, shown only here.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
     Footer,
@@ -70,6 +71,17 @@ class WellbeingScreen(AreaScreen):
                 yield Static("Exposure by week", classes="heading")
                 yield PlotextPlot(id="exposure-plot")
                 yield Static("", id="exposure-notes", markup=False)
+            with TabPane("Instruments", id="instruments"), \
+                    VerticalScroll(id="instruments-pane"):
+                yield Static("", id="instrument-list", markup=False)
+                yield Static("Import a questionnaire your organisation holds a licence "
+                             "for (a TOML file, see docs/instrument-format.md). Its text "
+                             "is kept inside the vault.", classes="hint", markup=False)
+                yield Input(placeholder="path to the .toml file", id="import-path")
+                with Horizontal(classes="buttons"):
+                    yield Button("Import", id="import", variant="primary")
+                    yield Button("Replace the existing version", id="import-replace")
+                yield Static("", id="import-status", markup=False)
             with TabPane("My plan", id="plan"), VerticalScroll(id="plan-form"):
                 yield Static("A plan in your own words for staying well at work. Only you "
                              "see it.", classes="hint", markup=False)
@@ -103,6 +115,7 @@ class WellbeingScreen(AreaScreen):
             values = [value for _label, value in options]
             picker.value = current if current in values else values[0]
         self._show_due()
+        self._list_instruments()
         self._load_plan()
         self._draw_trends()
         self._draw_exposure()
@@ -270,10 +283,47 @@ class WellbeingScreen(AreaScreen):
         widget.refresh()
         self.query_one("#exposure-notes", Static).update(notes)
 
+    # --- instruments ---
+
+    def _list_instruments(self) -> None:
+        text = Text()
+        for instrument in self.workspace.instruments.list():
+            text.append(f"{instrument.name}", style="bold")
+            text.append(f"  ({len(instrument.items)} questions, "
+                        f"{'built in' if instrument.builtin else 'imported'})\n")
+            text.append(f"{instrument.credit.rstrip('.')}. {instrument.licence}\n\n",
+                        style="dim")
+        self.query_one("#instrument-list", Static).update(text)
+
+    @on(Button.Pressed, "#import")
+    @on(Input.Submitted, "#import-path")
+    def import_instrument(self) -> None:
+        self._import(replace=False)
+
+    @on(Button.Pressed, "#import-replace")
+    def import_replace(self) -> None:
+        self._import(replace=True)
+
+    def _import(self, *, replace: bool) -> None:
+        status = self.query_one("#import-status", Static)
+        raw = self.query_one("#import-path", Input).value.strip()
+        if not raw:
+            status.update("Type the path of the file to import.")
+            return
+        try:
+            imported = self.workspace.instruments.add(Path(raw).expanduser(), replace=replace)
+        except KitError as exc:
+            status.update(f"Not imported: {exc.message}")
+            return
+        verb = {"added": "Imported", "replaced": "Replaced", "unchanged": "Already imported:"}
+        status.update(f"{verb[imported.outcome]} {imported.instrument.name}.")
+        self.reload()
+
     # --- plan ---
 
     def _load_plan(self, plan: wp.Plan | None = None) -> None:
         plan = plan or self.workspace.plan.get()
+        self.restored_draft_id = None
         for f in wp.PLAN_FIELDS:
             if f.kind == "text":
                 self.query_one(f"#plan-{f.key}", TextArea).text = plan.text(f.key)
@@ -284,6 +334,19 @@ class WellbeingScreen(AreaScreen):
                 self.query_one(f"#plan-{f.key}", Input).value = (
                     plan.review_date.isoformat() if plan.review_date else "")
         self._plan_loaded = self._plan_state()
+        drafts = self.workspace.drafts.list("plan")
+        if drafts:  # typed before a lock: put it back, unsaved, and say so
+            draft = drafts[0]
+            for key, value in draft.data.items():
+                for widget in self.query(f"#plan-{key}"):
+                    if isinstance(widget, TextArea):
+                        widget.text = str(value)
+                    elif isinstance(widget, Input):
+                        widget.value = str(value)
+            self.restored_draft_id = draft.id
+            self.query_one("#plan-status", Label).update(
+                f"Restored unsaved changes from {draft.saved.astimezone():%d %b %H:%M}. "
+                "Save to keep them.")
 
     def _plan_state(self) -> dict[str, str]:
         state = {}
@@ -307,6 +370,8 @@ class WellbeingScreen(AreaScreen):
         except KitError as exc:
             status.update(f"Not saved: {exc.message}")
             return
+        if self.restored_draft_id is not None:
+            self.workspace.drafts.discard(self.restored_draft_id)
         self._load_plan(plan)
         status.update("Saved.")
 
