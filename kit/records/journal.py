@@ -125,6 +125,9 @@ class Journal:
             self._remember(saved)
         return saved
 
+    def count(self) -> int:
+        return len(self._load())
+
     def entries(self) -> list[JournalEntry]:
         """All entries, newest first."""
         return sorted(self._load().values(), key=lambda e: (e.created, e.id), reverse=True)

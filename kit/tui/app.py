@@ -152,6 +152,8 @@ class KitApp(App[None]):
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = self.services.config.theme
+        if self.services.demo:
+            self.title = "Frontline Kit DEMO — nothing is kept"
         self.set_window_title(APP_TITLE)
         from kit.vault.store import is_vault
 

@@ -119,3 +119,58 @@ async def test_screenshots_are_refused(make_app, closed_vault: Path,
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Screenshot" not in titles
     assert not list(tmp_path.glob("*.svg"))
+
+
+async def test_untrusted_text_is_shown_literally(make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    hostile = "[bold red]not markup[/] [link=https://example.invalid]x[/link]"
+    with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
+        Journal(vault).add(hostile, tags=["ok"])
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        preview = str(app.screen.query_one("#preview").render())
+        assert hostile in preview
+        row = app.screen.query_one("#entries").render_line(0).text
+        assert "[bold red]not markup[/]" in row
+
+
+async def test_no_color_is_honoured(make_app, closed_vault: Path,
+                                    monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("NO_COLOR", "1")
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.no_color
+        assert any(type(f).__name__ in ("Monochrome", "NoColor") for f in app._filters)
+
+
+async def test_palette_offers_this_screens_commands_and_no_screenshot(
+        make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        locked = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Go to Journal" not in locked and "Hide and lock" in locked
+        await unlock(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "New journal entry" in titles and "Go to Wellbeing" in titles
+        assert "Screenshot" not in titles
+
+
+async def test_typing_keeps_the_idle_lock_away(make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    from kit.config import Config
+
+    app: KitApp = make_app(config=Config(idle_lock_minutes=0.03))  # 1.8 s
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f3")
+        await pilot.pause()
+        for _ in range(10):  # 3 s of steady typing in the search box
+            await pilot.press("ctrl+f", "a")
+            await pilot.pause(0.3)
+            assert app.workspace is not None
+        await wait_for(pilot, lambda: app.workspace is None, tries=100)

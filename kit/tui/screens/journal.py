@@ -64,7 +64,7 @@ class JournalScreen(AreaScreen):
             self.notify(exc.message, severity="warning", markup=False)
             return
         self.entry_list.set_items(entries)
-        total = len(journal.entries()) if query.strip() else len(entries)
+        total = journal.count()
         if query.strip():
             self.query_one("#count", Label).update(f"{len(entries)} of {total} entries match")
         else:
