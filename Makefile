@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ run: $(STAMP_RUN)
 	$(BIN)/kit
 
 lint: $(STAMP_TEST)
-	$(BIN)/ruff check kit tests benchmarks
+	$(BIN)/ruff check kit tests benchmarks scripts
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -32,6 +32,11 @@ test: lint
 
 bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/vault_bench.py
+	$(BIN)/python benchmarks/tui_bench.py
+
+# SVGs of the demo (made-up records only) for the README, in docs/screenshots/.
+screenshots: $(STAMP_RUN)
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,192 @@
+"""The demo: a throwaway vault of made-up records that opens by itself and is always removed."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kit.config import Config
+from kit.demo import OWNER_FILE, PREFIX, DemoVault, prepare_demo, sweep_stale
+from kit.vault import Credentials
+from kit.workspace import Workspace, open_workspace
+from tests.conftest import run_kit
+
+NOW = datetime(2026, 11, 20, 10, 30, tzinfo=UTC)
+FICTIONAL_NAMES = ("Alex Example", "Sam Sample", "Riley Test", "Casey Demo",
+                   "Jordan Placeholder")
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[DemoVault]:
+    made = prepare_demo(NOW, parent=tmp_path)
+    try:
+        yield made
+    finally:
+        made.cleanup()
+
+
+def opened(demo: DemoVault) -> Workspace:
+    return open_workspace(demo.path, Credentials(passphrase=demo.passphrase))
+
+
+def test_the_demo_vault_holds_fictional_records_in_a_private_temporary_folder(
+        demo: DemoVault, tmp_path: Path) -> None:
+    assert demo.root.parent == tmp_path and demo.root.name.startswith(PREFIX)
+    assert stat.S_IMODE(demo.root.stat().st_mode) == 0o700
+    assert (demo.root / OWNER_FILE).read_text().strip() == str(os.getpid())
+    assert demo.passphrase not in repr(demo)
+    workspace = opened(demo)
+    try:
+        assert workspace.problems == []
+        entries = workspace.journal.entries()
+        assert 35 <= len(entries) <= 45
+        assert all(NOW - timedelta(days=71) < e.created < NOW for e in entries)
+        text = "\n".join(e.text for e in entries)
+        assert sum(name in text for name in FICTIONAL_NAMES) >= 4
+        assert {t for e in entries for t in e.tags} >= {"supervision", "selfcare", "review"}
+        assert any(e.mood is not None for e in entries)
+        assert workspace.journal.search("EX-42")
+
+        exposures = workspace.exposure.entries()
+        assert len(exposures) >= 8
+        assert all(e.note is None or "Sample" in e.note or len(e.note) < 60 for e in exposures)
+
+        pulse = [c.scores[0] for c in reversed(workspace.checkins.for_instrument("pulse"))]
+        assert len(pulse) >= 8
+        # A visible dip, then a recovery: steady at first, a concern in the middle, not at the end.
+        assert not pulse[0].concern and not pulse[-1].concern
+        assert any(s.concern for s in pulse[2:-2])
+        assert min(s.score for s in pulse) <= pulse[-1].score - 2
+
+        plan = workspace.plan.get()
+        assert not plan.is_empty and plan.contacts and plan.review_date is not None
+        assert all("made up" in c.how for c in plan.contacts)
+    finally:
+        workspace.close()
+
+
+def test_the_same_clock_and_seed_give_the_same_records(demo: DemoVault, tmp_path: Path) -> None:
+    again = prepare_demo(NOW, parent=tmp_path)
+    try:
+        assert again.root != demo.root and again.passphrase != demo.passphrase
+        first, second = opened(demo), opened(again)
+        try:
+            def journal(ws: Workspace) -> list[Any]:
+                return [(e.created, e.text, e.tags, e.mood) for e in ws.journal.entries()]
+
+            def pulse(ws: Workspace) -> list[Any]:
+                return [(c.when, c.answers) for c in ws.checkins.entries()]
+
+            assert journal(first) == journal(second)
+            assert pulse(first) == pulse(second)
+            assert [(e.when, e.impact) for e in first.exposure.entries()] == \
+                [(e.when, e.impact) for e in second.exposure.entries()]
+        finally:
+            first.close()
+            second.close()
+    finally:
+        again.cleanup()
+
+
+def test_cleanup_removes_the_folder_and_may_run_twice(tmp_path: Path) -> None:
+    made = prepare_demo(NOW, parent=tmp_path)
+    assert made.path.is_dir()
+    made.cleanup()
+    assert not made.root.exists()
+    made.cleanup()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(PREFIX)]
+
+
+def _demo_like(parent: Path, suffix: str, pid: int | None, prefix: str = PREFIX) -> Path:
+    folder = parent / f"{prefix}{suffix}"
+    (folder / "vault").mkdir(parents=True)
+    (folder / "vault" / "vault.sqlite").write_bytes(b"not really")
+    if pid is not None:
+        (folder / OWNER_FILE).write_text(f"{pid}\n")
+    return folder
+
+
+def test_sweep_removes_only_demo_folders_whose_process_is_gone(tmp_path: Path) -> None:
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()  # reaped: its pid no longer names a process
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        dead = _demo_like(tmp_path, "crashed", ended.pid)
+        running = _demo_like(tmp_path, "running", live.pid)
+        no_owner = _demo_like(tmp_path, "lookalike", None)
+        other_name = _demo_like(tmp_path, "notours", ended.pid, prefix="frontline-kit-")
+        garbage = _demo_like(tmp_path, "garbage", None)
+        (garbage / OWNER_FILE).write_text("not a pid\n")
+
+        removed = sweep_stale(tmp_path)
+
+        assert removed == [dead]
+        assert not dead.exists()
+        for kept in (running, no_owner, other_name, garbage):
+            assert (kept / "vault" / "vault.sqlite").exists(), kept
+    finally:
+        live.kill()
+        live.wait()
+
+
+def test_sweep_leaves_the_folder_of_a_running_demo(demo: DemoVault, tmp_path: Path) -> None:
+    assert sweep_stale(tmp_path) == []
+    assert demo.path.is_dir()
+
+
+def test_kit_demo_without_a_terminal_exits_2_and_creates_nothing(tmp_path: Path) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    result = run_kit("demo", env={"TMPDIR": str(scratch)}, passphrase=None)
+    assert result.code == 2
+    assert "needs a terminal" in result.err
+    assert "Traceback" not in result.err
+    assert list(scratch.iterdir()) == []
+
+
+def test_kit_demo_help_says_nothing_is_kept() -> None:
+    result = run_kit("demo", "--help", passphrase=None)
+    assert result.code == 0
+    assert "Nothing is kept" in result.out
+
+
+async def test_the_app_opens_the_demo_straight_to_home_without_the_keyring(
+        demo: DemoVault, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kit.tui.app import AppServices, KitApp
+    from kit.vault import device
+
+    touched: list[str] = []
+
+    def forbidden(name: str) -> Any:
+        def record(*_args: object, **_kwargs: object) -> Any:
+            touched.append(name)
+            raise AssertionError(f"the demo touched the keyring ({name})")
+        return record
+
+    for name in ("backend_status", "load_key", "store_key", "delete_key", "_require_backend"):
+        monkeypatch.setattr(device, name, forbidden(name))
+    keyring = pytest.importorskip("keyring")
+    monkeypatch.setattr(keyring, "get_keyring", forbidden("keyring.get_keyring"))
+    monkeypatch.setattr(keyring, "get_password", forbidden("keyring.get_password"))
+
+    app = KitApp(AppServices(vault_path=demo.path, config=Config(), kdf_profile="minimum",
+                             clock=lambda: NOW, allow_keyring=False, demo=True,
+                             demo_passphrase=demo.passphrase))
+    async with app.run_test(size=(110, 34)) as pilot:
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if app.workspace is not None and type(app.screen).__name__ == "HomeScreen":
+                break
+        assert type(app.screen).__name__ == "HomeScreen"
+        banner = app.screen.query_one("#demo-banner")
+        assert "nothing is kept" in str(banner.render()).lower()
+        assert app.workspace is not None and len(app.workspace.journal.entries()) >= 35
+    assert touched == []
