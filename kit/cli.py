@@ -161,7 +161,7 @@ def init(kdf_profile: str) -> None:
     """Create a new vault (never overwrites one)."""
     from kit.unlock import given_passphrase
     from kit.vault import Vault
-    from kit.vault.store import is_vault
+    from kit.vault.files import is_vault
 
     path = opts().vault_path
     if is_vault(path):
@@ -393,7 +393,8 @@ def vault_restore(backup_file: Path, kdf_profile: str) -> None:
     """Make a new vault from a backup file (made by `kit vault backup` or by `age -p`)."""
     from kit.unlock import HOW_PASSPHRASE, given_passphrase
     from kit.vault.export import read_backup, restore_into
-    from kit.vault.store import Vault, is_vault
+    from kit.vault.files import is_vault
+    from kit.vault.store import Vault
 
     target = opts().vault_path
     if is_vault(target):

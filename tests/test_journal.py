@@ -96,3 +96,28 @@ def test_text_that_cannot_be_utf8_is_refused_cleanly(vault: Vault) -> None:
         journal.add("broken \udcff surrogate")
     assert journal.entries() == []
     assert vault.verify() == []
+
+
+def test_refines_only_when_every_earlier_word_is_inside_a_later_word() -> None:
+    from kit.records.journal import refines
+
+    assert refines("sup", "super")
+    assert refines("court", "court visit")
+    assert refines("vis court", "court visits")
+    assert not refines("super", "sup")  # shorter: more entries may match
+    assert not refines("court", "visit")
+    assert not refines("", "anything")
+
+
+def test_search_within_earlier_hits_equals_a_full_search(vault) -> None:  # type: ignore[no-untyped-def]
+    from kit.records.journal import Journal
+
+    journal = Journal(vault)
+    for text in ("court hearing today", "courtyard lunch", "supervision notes",
+                 "court visit went well", "Court: adjourned"):
+        journal.add(text)
+    first = journal.search("cour")
+    assert [e.text for e in journal.search("court v", within=first)] == \
+        [e.text for e in journal.search("court v")] == ["court visit went well"]
+    journal.delete(first[0].id)  # a stale earlier hit is skipped, not resurrected
+    assert first[0] not in journal.search("cour", within=first)

@@ -8,13 +8,14 @@ into the vault as a draft, every area's screens are removed, and the vault is cl
 
 from __future__ import annotations
 
+import importlib
 import time
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -23,7 +24,9 @@ from textual.screen import Screen
 
 from kit.config import Config
 from kit.tui.themes import THEMES
-from kit.workspace import Workspace
+
+if TYPE_CHECKING:
+    from kit.workspace import Workspace
 
 NEUTRAL_TITLE = "Terminal"
 APP_TITLE = "Frontline Kit"
@@ -57,6 +60,9 @@ class AreaScreen(Screen[None]):
     def on_mount(self) -> None:
         self.kit_app.area_screens.add(self)
 
+    def on_unmount(self) -> None:  # a closed screen holds no draft, even before it is freed
+        self.kit_app.area_screens.discard(self)
+
     @property
     def kit_app(self) -> KitApp:
         app = self.app
@@ -84,14 +90,28 @@ class AreaScreen(Screen[None]):
     restored_draft_id: str | None = None
 
 
-def _area_modes() -> dict[str, Callable[[], Screen[Any]]]:
-    from kit.tui.screens.exposure import ExposureScreen
-    from kit.tui.screens.home import HomeScreen
-    from kit.tui.screens.journal import JournalScreen
-    from kit.tui.screens.wellbeing import WellbeingScreen
+# Each area's screen is imported when first opened, not at start-up: the lock screen appears
+# sooner, and an area the user never visits costs nothing.
+AREAS = {
+    "home": ("kit.tui.screens.home", "HomeScreen"),
+    "journal": ("kit.tui.screens.journal", "JournalScreen"),
+    "exposure": ("kit.tui.screens.exposure", "ExposureScreen"),
+    "wellbeing": ("kit.tui.screens.wellbeing", "WellbeingScreen"),
+}
 
-    return {"home": HomeScreen, "journal": JournalScreen, "exposure": ExposureScreen,
-            "wellbeing": WellbeingScreen}
+
+def _area_factory(mode: str) -> Callable[[], Screen[Any]]:
+    module_name, class_name = AREAS[mode]
+
+    def make() -> Screen[Any]:
+        screen_class = getattr(importlib.import_module(module_name), class_name)
+        return cast(Screen[Any], screen_class())
+
+    return make
+
+
+def _area_modes() -> dict[str, Callable[[], Screen[Any]]]:
+    return {mode: _area_factory(mode) for mode in AREAS}
 
 
 AREA_KEYS = (("f2", "home", "Home"), ("f3", "journal", "Journal"),
@@ -114,6 +134,11 @@ class KitApp(App[None]):
     ]
 
     def __init__(self, services: AppServices) -> None:
+        from kit.vault.files import is_vault
+
+        # Start straight in the right mode: a mode switch at start-up would parse the
+        # stylesheet a second time.
+        self.DEFAULT_MODE = "locked" if is_vault(services.vault_path) else "welcome"
         super().__init__()
         self.animation_level = "none"  # calm: nothing slides or fades
         self.services = services
@@ -128,6 +153,12 @@ class KitApp(App[None]):
         self.add_mode("locked", self._lock_screen)
         self.add_mode("hidden", self._hidden_screen)
         self.add_mode("welcome", self._welcome_screen)
+        # The theme is chosen before the first stylesheet parse, so it is parsed once.
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = services.config.theme
+        if services.demo:
+            self.title = "Frontline Kit DEMO — nothing is kept"
 
     # --- modes for the locked states ---
 
@@ -149,15 +180,7 @@ class KitApp(App[None]):
     # --- start-up ---
 
     def on_mount(self) -> None:
-        for theme in THEMES:
-            self.register_theme(theme)
-        self.theme = self.services.config.theme
-        if self.services.demo:
-            self.title = "Frontline Kit DEMO — nothing is kept"
         self.set_window_title(APP_TITLE)
-        from kit.vault.store import is_vault
-
-        self.switch_mode("locked" if is_vault(self.services.vault_path) else "welcome")
 
     def set_window_title(self, title: str) -> None:
         """The terminal's own title (OSC 2); Textual only titles its Header."""

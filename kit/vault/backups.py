@@ -40,7 +40,7 @@ def list_backups(vault_path: Path) -> list[Path]:
 
 def take(vault: Vault) -> Path:
     """Copy the vault as it stands now. The caller holds the vault's write lock."""
-    from kit.vault.store import DB_FILE, HEADER_FILE
+    from kit.vault.files import DB_FILE, HEADER_FILE
 
     root = backup_root(vault.path)
     root.mkdir(mode=0o700, exist_ok=True)
@@ -81,7 +81,7 @@ def prune(vault_path: Path, keep: int = KEEP) -> None:
 def retire_foreign(vault: Vault) -> None:
     """Remove backups under another data key. Only an interrupted rotation leaves them, and
     they would still open with the secrets that rotation retired. Caller holds the lock."""
-    from kit.vault.store import HEADER_FILE
+    from kit.vault.files import HEADER_FILE
 
     prune(vault.path)
     for backup in list_backups(vault.path):
@@ -103,7 +103,7 @@ def take_if_due(vault: Vault) -> None:
 
 def reslot_backups(vault: Vault) -> None:
     """Give every backup the vault's current key slots, so an old passphrase opens none."""
-    from kit.vault.store import HEADER_FILE
+    from kit.vault.files import HEADER_FILE
 
     for backup in list_backups(vault.path):
         path = backup / HEADER_FILE

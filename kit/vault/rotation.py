@@ -55,12 +55,8 @@ def reencrypt(conn: sqlite3.Connection, vault_id: bytes, old: Subkeys, new: Subk
 
 def rotate(vault: Vault, passphrase: str, profile: str | None) -> str:
     from kit.vault.backups import list_backups, take
-    from kit.vault.store import (
-        HEADER_FILE,
-        NEXT_HEADER_FILE,
-        passphrase_slot,
-        recovery_slot,
-    )
+    from kit.vault.files import HEADER_FILE, NEXT_HEADER_FILE
+    from kit.vault.store import passphrase_slot, recovery_slot
 
     problems = vault.verify()
     if problems:
@@ -106,7 +102,7 @@ def rotate(vault: Vault, passphrase: str, profile: str | None) -> str:
 
 def _rekey_backup(backup: Path, vault: Vault, old_keys: Subkeys) -> None:
     """Re-encrypt one backup copy under the vault's new key, or remove it if it cannot be."""
-    from kit.vault.store import DB_FILE, HEADER_FILE
+    from kit.vault.files import DB_FILE, HEADER_FILE
 
     staging = backup.with_name(f".{backup.name}.rekey")
     shutil.rmtree(staging, ignore_errors=True)
@@ -134,7 +130,8 @@ def _rekey_backup(backup: Path, vault: Vault, old_keys: Subkeys) -> None:
 
 def settle(path: Path) -> None:
     """Finish a rotation whose database committed, or discard one that did not."""
-    from kit.vault.store import DB_FILE, HEADER_FILE, NEXT_HEADER_FILE, sqlite_errors, vault_lock
+    from kit.vault.files import DB_FILE, HEADER_FILE, NEXT_HEADER_FILE
+    from kit.vault.store import sqlite_errors, vault_lock
 
     nxt = path / NEXT_HEADER_FILE
     db = path / DB_FILE

@@ -65,11 +65,8 @@ from kit.vault.crypto import (
     slot_aad,
     unpad,
 )
+from kit.vault.files import DB_FILE, HEADER_FILE, LOCK_FILE, NEXT_HEADER_FILE, is_vault
 
-HEADER_FILE = "vault.header"
-NEXT_HEADER_FILE = "vault.header.next"
-DB_FILE = "vault.sqlite"
-LOCK_FILE = "vault.lock"
 CHUNK_BYTES = 64 * 1024
 ID_BYTES = 16
 _ENTRY = struct.Struct(">16sQ")
@@ -291,10 +288,6 @@ def unwrap_dek(header: hdr.Header, creds: Credentials) -> tuple[bytes, str]:
                 return dek, "device"
         raise WrongSecret("the key in this device's keyring does not open this vault")
     raise UsageError("no passphrase, recovery key or device key was given")
-
-
-def is_vault(path: Path) -> bool:
-    return (path / HEADER_FILE).exists()
 
 
 def require_vault(path: Path) -> None:

@@ -31,7 +31,7 @@ from kit.errors import WrongSecret
 from kit.records.journal import Journal
 from kit.vault import Credentials, Vault
 from kit.vault.backups import list_backups
-from kit.vault.store import NEXT_HEADER_FILE
+from kit.vault.files import NEXT_HEADER_FILE
 from tests.conftest import PASSPHRASE, run_kit
 
 CHILD = Path(__file__).with_name("crash_child.py")

@@ -562,7 +562,7 @@ def test_features_of_a_newer_kit_are_unsupported_not_damage(field: str, value: s
 def test_fields_from_a_newer_minor_version_survive_rewrites(tmp_path: Path) -> None:
     """A v1.x writer's additions must not be lost when this kit writes the header."""
     from kit.records.journal import Journal
-    from kit.vault.store import HEADER_FILE
+    from kit.vault.files import HEADER_FILE
 
     vault, _key = Vault.create(tmp_path / "v", "a passphrase for this", "minimum")
     with vault:

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from kit.errors import KitError
-from kit.records.journal import JournalEntry
+from kit.records.journal import JournalEntry, refines
 from kit.tui.app import AreaScreen
 from kit.tui.widgets.confirm import ConfirmDialog
 from kit.tui.widgets.entry_list import EntryList
@@ -44,6 +44,8 @@ class JournalScreen(AreaScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self._last: tuple[str, list[JournalEntry]] = ("", [])
+        self._preview_timer: Any = None
         self.sub_title = "Journal"
         self.reload()
         self.query_one("#entries").focus()
@@ -56,25 +58,30 @@ class JournalScreen(AreaScreen):
     def reload(self) -> None:
         self.show(self.query_one("#search", Input).value)
 
-    def show(self, query: str) -> None:
+    def show(self, query: str, *, narrow: bool = False) -> None:
+        """List the entries matching *query*. With *narrow*, a query that only adds to the last
+        one searches the last hits instead of everything (typing stays fast at 10,000)."""
         journal = self.workspace.journal
+        last_query, last_hits = self._last
+        within = last_hits if narrow and refines(last_query, query) else None
         try:
-            entries = journal.search(query) if query.strip() else journal.entries()
+            entries = journal.search(query, within) if query.strip() else journal.entries()
         except KitError as exc:
             self.notify(exc.message, severity="warning", markup=False)
             return
+        self._last = (query, entries if query.strip() else [])
         self.entry_list.set_items(entries)
         total = journal.count()
         if query.strip():
-            self.query_one("#count", Label).update(f"{len(entries)} of {total} entries match")
+            count = f"{len(entries)} of {total} entries match"
         else:
-            count = f"{total} entr{'ies' if total != 1 else 'y'}"
-            self.query_one("#count", Label).update(
-                count if total else "No entries yet. Press ctrl+n to write one.")
+            count = (f"{total} entr{'ies' if total != 1 else 'y'}" if total
+                     else "No entries yet. Press ctrl+n to write one.")
+        self.query_one("#count", Label).update(count, layout=False)  # one line, always
 
     @on(Input.Changed, "#search")
     def search(self, event: Input.Changed) -> None:
-        self.show(event.value)
+        self.show(event.value, narrow=True)
 
     @on(Input.Submitted, "#search")
     def to_list(self) -> None:
@@ -82,7 +89,13 @@ class JournalScreen(AreaScreen):
 
     @on(EntryList.Highlighted)
     def preview(self, event: EntryList.Highlighted) -> None:
-        entry = event.item
+        # The preview follows a moment later, so each keystroke redraws only the list.
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self._preview_timer = self.set_timer(0.08, lambda: self._show_preview(event.item))
+
+    def _show_preview(self, entry: JournalEntry | None) -> None:
+        self._preview_timer = None
         box = self.query_one("#preview", Static)
         if entry is None:
             box.update("")

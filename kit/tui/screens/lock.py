@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,8 +13,10 @@ from textual.widgets import Button, Footer, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from kit.errors import KitError, WrongSecret
-from kit.vault import Credentials
-from kit.workspace import Workspace, open_workspace
+
+if TYPE_CHECKING:
+    from kit.vault import Credentials
+    from kit.workspace import Workspace
 
 
 class LockScreen(Screen[None]):
@@ -39,7 +41,7 @@ class LockScreen(Screen[None]):
         app = self.app
         services = app.services  # type: ignore[attr-defined]
         if services.demo_passphrase is not None:
-            self._start(Credentials(passphrase=services.demo_passphrase), "Opening the demo…")
+            self._start_demo()
         elif services.allow_keyring and app.first_unlock:  # type: ignore[attr-defined]
             # Only at start-up: after a hide or idle lock the passphrase is always needed,
             # or locking would not lock.
@@ -49,12 +51,14 @@ class LockScreen(Screen[None]):
         # Shown again after a lock: ready for the passphrase, nothing left from last time.
         if not self.workers:
             self.query_one("#passphrase", Input).value = ""
-            self._idle("")
+            demo = self.app.services.demo_passphrase is not None  # type: ignore[attr-defined]
+            self._idle("This is the demo: press Enter to unlock it." if demo else "")
 
     @work(thread=True, exclusive=True, group="unlock", exit_on_error=False)
     def _try_keyring(self) -> Workspace | None:
         from kit.unlock import device_vault_id
-        from kit.vault import device
+        from kit.vault import Credentials, device
+        from kit.workspace import open_workspace
 
         path = self.app.services.vault_path  # type: ignore[attr-defined]
         vault_id = device_vault_id(path)
@@ -75,13 +79,24 @@ class LockScreen(Screen[None]):
     @on(Input.Submitted, "#passphrase")
     @on(Button.Pressed, "#unlock")
     def submit(self) -> None:
+        from kit.vault import Credentials
+
         field = self.query_one("#passphrase", Input)
+        if self.app.services.demo_passphrase is not None:  # type: ignore[attr-defined]
+            self._start_demo()
+            return
         if not field.value:
             self._say("Type your passphrase, then press Enter.")
             return
         creds = Credentials(passphrase=field.value)
         field.value = ""
         self._start(creds, "Checking your passphrase… this takes a few seconds.")
+
+    def _start_demo(self) -> None:
+        from kit.vault import Credentials
+
+        passphrase = self.app.services.demo_passphrase  # type: ignore[attr-defined]
+        self._start(Credentials(passphrase=passphrase), "Opening the demo…")
 
     def _start(self, creds: Credentials, message: str) -> None:
         self._busy(message)
@@ -104,8 +119,11 @@ class LockScreen(Screen[None]):
     def _say(self, message: str) -> None:
         self.query_one("#status", Label).update(message)
 
-    @work(thread=True, exclusive=True, group="unlock", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="unlock", exit_on_error=False,
+          description="unlock")  # not the default repr of the args: it holds the secret
     def _unlock(self, creds: Credentials) -> Workspace:
+        from kit.workspace import open_workspace
+
         path = self.app.services.vault_path  # type: ignore[attr-defined]
         return open_workspace(path, creds)
 
@@ -151,6 +169,6 @@ class HiddenScreen(Screen[None]):
 
 
 def _has_vault(app: Any) -> bool:
-    from kit.vault.store import is_vault
+    from kit.vault.files import is_vault
 
     return bool(is_vault(app.services.vault_path))

@@ -134,7 +134,8 @@ class WelcomeScreen(Screen[None]):
         self._show("creating")
         self._create(new)
 
-    @work(thread=True, exclusive=True, group="create", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="create", exit_on_error=False,
+          description="create")  # not the default repr of the args: it holds the secret
     def _create(self, passphrase: str) -> tuple[Workspace, str, bool]:
         services = self.app.services  # type: ignore[attr-defined]
         workspace, recovery_text = create_workspace(services.vault_path, passphrase,

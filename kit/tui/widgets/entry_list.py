@@ -70,11 +70,26 @@ class EntryList(ScrollView, Generic[T], can_focus=True):
     def set_items(self, items: Sequence[T]) -> None:
         """Replace the rows; cost is independent of how many there are."""
         self._items = items
-        self.virtual_size = Size(self.size.width, len(items))
+        self._set_rows(len(items))
         self.cursor = 0
-        self.scroll_to(y=0, animate=False)
+        if self.scroll_offset.y:
+            self.scroll_to(y=0, animate=False)
         self.refresh()
         self.post_message(self.Highlighted(self, self.highlighted))
+
+    def _set_rows(self, rows: int) -> None:
+        new, old = Size(self.size.width, rows), self.virtual_size
+        if new == old:
+            return
+        height = self.size.height
+        scroll_update = getattr(self, "_scroll_update", None)
+        if scroll_update is not None and height and (old.height > height) == (rows > height):
+            # The scrollbar neither appears nor goes, so our size is unchanged: skip the
+            # whole-screen layout a virtual_size change would otherwise cost on every keystroke.
+            self.set_reactive(ScrollView.virtual_size, new)
+            scroll_update(new)
+        else:
+            self.virtual_size = new
 
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y
