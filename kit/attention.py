@@ -26,7 +26,8 @@ def needs_attention(workspace: Workspace, today: date) -> list[Attention]:
     if drafts:
         items.append(Attention(
             "journal", "Unsaved writing was kept safe when the kit locked",
-            f"{len(drafts)} draft(s); the journal offers the newest when you open it."))
+            ("One draft" if len(drafts) == 1 else f"{len(drafts)} drafts")
+            + "; each area offers its draft back when you open it."))
     for due in workspace.checkins.due(today):
         if not due.is_due(today):
             continue

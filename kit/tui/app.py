@@ -115,7 +115,10 @@ def _area_modes() -> dict[str, Callable[[], Screen[Any]]]:
 
 
 AREA_KEYS = (("f2", "home", "Home"), ("f3", "journal", "Journal"),
-             ("f4", "exposure", "Exposure log"), ("f5", "wellbeing", "Wellbeing"))
+             ("f4", "exposure", "Exposure"), ("f5", "wellbeing", "Wellbeing"))
+
+
+AREA_GROUP = Binding.Group("Areas", compact=True)
 
 
 class KitApp(App[None]):
@@ -127,8 +130,10 @@ class KitApp(App[None]):
         Binding("ctrl+l", "hide", "Hide & lock", priority=True, id="hide",
                 tooltip="Blank the screen at once and lock the vault"),
         Binding("f1", "help", "Help", id="help", tooltip="How to use this screen"),
-        *[Binding(key, f"area('{mode}')", label, id=f"area-{mode}",
-                  tooltip=f"Go to {label}") for key, mode, label in AREA_KEYS],
+        # Grouped in the footer as "f2f3f4f5 Areas" so every key fits at 100 columns; the
+        # help (F1) and each key's tooltip name the areas.
+        *[Binding(key, f"area('{mode}')", label, id=f"area-{mode}", tooltip=f"Go to {label}",
+                  group=AREA_GROUP) for key, mode, label in AREA_KEYS],
         Binding("ctrl+r", "refresh", "Refresh", id="refresh",
                 tooltip="Read the vault again, to see changes made from the command line"),
     ]

@@ -36,6 +36,7 @@ async def test_first_run_creates_the_vault_and_shows_the_recovery_key_once(
         assert not vault_path.exists()
         new.value = PASSPHRASE
         app.screen.query_one("#again", Input).value = PASSPHRASE
+        await pilot.pause()  # the strength advice grows and moves the button down
         await pilot.click("#create")
         await wait_for(pilot, lambda: app.screen.query_one("#steps").current == "recovery")
         key = str(app.screen.query_one("#recovery-key").render())

@@ -25,6 +25,7 @@ from textual.widgets import (
 from kit.errors import KitError
 from kit.records import exposure as ex
 from kit.tui.app import AreaScreen
+from kit.tui.widgets.choices import TickList
 from kit.tui.widgets.confirm import ConfirmDialog
 from kit.tui.widgets.entry_list import EntryList
 
@@ -78,7 +79,7 @@ class ExposureScreen(AreaScreen):
                 yield EntryList(describe, id="exposures")
             with VerticalScroll(id="exposure-detail-box"):
                 yield Static("", id="exposure-detail", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -156,7 +157,7 @@ class ExposureForm(AreaScreen):
         yield Header()
         with VerticalScroll(id="exposure-form"):
             yield Label("What kind of material? (Space ticks)")
-            yield SelectionList[str](*[(c.label, c.value) for c in ex.MATERIAL_TYPES],
+            yield TickList(*[(c.label, c.value) for c in ex.MATERIAL_TYPES],
                                      id="material")
             with Horizontal(classes="row"):
                 with Vertical():
@@ -174,9 +175,9 @@ class ExposureForm(AreaScreen):
             yield Select([(b.label, b.value) for b in ex.VOLUME_BANDS], id="volume",
                          prompt="Not recorded", allow_blank=True)
             yield Label("Did anything stand out?")
-            yield SelectionList[str](*[(c.label, c.value) for c in ex.FLAGS], id="flags")
+            yield TickList(*[(c.label, c.value) for c in ex.FLAGS], id="flags")
             yield Label("What did you do to protect yourself?")
-            yield SelectionList[str](*[(c.label, c.value) for c in ex.PROTECTIVE_STEPS],
+            yield TickList(*[(c.label, c.value) for c in ex.PROTECTIVE_STEPS],
                                      id="steps")
             yield Label("Do you know how the case turned out?")
             yield Select([("Yes", "yes"), ("No", "no")], id="outcome", prompt="Not recorded",
@@ -187,13 +188,15 @@ class ExposureForm(AreaScreen):
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Back (Esc)", id="back")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()
         self.sub_title = "Log exposure"
         if self.draft:
             self._restore(self.draft)
+        # Focus on the first list must not scroll its heading out of sight.
+        self.call_after_refresh(self.query_one("#exposure-form").scroll_home, animate=False)
 
     def _restore(self, d: dict[str, Any]) -> None:
         """Put back what was typed before a lock (values from _values())."""

@@ -21,7 +21,7 @@ class HelpScreen(ModalScreen[None]):
         text = resources.files("kit.tui").joinpath("help.md").read_text(encoding="utf-8")
         with VerticalScroll(id="help-box", classes="dialog"):
             yield Markdown(text, open_links=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)

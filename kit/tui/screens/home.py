@@ -37,12 +37,13 @@ class HomeScreen(AreaScreen):
                     for area, action, label in QUICK_ACTIONS:
                         yield Button(label, id=f"quick-{action}", name=area)
             yield SupportPanel(id="support")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()
         self.sub_title = "Home"
         self.reload()
+        self.query_one("#quick-actions Button").focus()
 
     def on_screen_resume(self) -> None:
         self.reload()

@@ -26,7 +26,7 @@ def describe(entry: JournalEntry) -> str:
 
 class JournalScreen(AreaScreen):
     BINDINGS: ClassVar[list[Any]] = [
-        Binding("ctrl+n", "new", "New entry", id="journal-new"),
+        Binding("ctrl+n", "new", "New", id="journal-new", tooltip="Write a new entry"),
         Binding("ctrl+f", "search", "Search", id="journal-search"),
         Binding("ctrl+d", "delete", "Delete", id="journal-delete"),
     ]
@@ -40,7 +40,7 @@ class JournalScreen(AreaScreen):
                 yield EntryList(describe, id="entries")
             with VerticalScroll(id="preview-box"):
                 yield Static("", id="preview", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()

@@ -42,7 +42,7 @@ class EditorScreen(AreaScreen):
                 yield Select([(p.name, p.id) for p in PROMPT_SETS], prompt="Start from a prompt",
                              id="prompt", allow_blank=True)
                 yield Input(str(tags), placeholder="tags, e.g. court supervision", id="tags")
-                yield Input(str(mood), placeholder="mood 0-10", id="mood", type="integer",
+                yield Input(str(mood), placeholder="mood 0–10", id="mood", type="integer",
                             validators=[Integer(0, 10)], max_length=2)
             yield TextArea(str(text), id="text", soft_wrap=True, tab_behavior="focus",
                            placeholder="Write here. Nothing leaves this computer.")
@@ -50,7 +50,7 @@ class EditorScreen(AreaScreen):
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Back (Esc)", id="back")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -74,6 +74,7 @@ class EditorScreen(AreaScreen):
             return
         area = self.query_one("#text", TextArea)
         area.insert(prompt_set(str(event.value)).as_text(), area.document.start)
+        area.cursor_location = (1, 0)  # under the first question, ready to write
         area.focus()
 
     @on(Button.Pressed, "#save")

@@ -34,7 +34,7 @@ class LockScreen(Screen[None]):
             yield Label("", id="status", markup=False)
             yield Static("Forgotten it? In a terminal, `kit recover` opens the vault with your "
                          "recovery key.", classes="hint", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#progress").display = False

@@ -25,31 +25,30 @@ from kit.errors import KitError
 from kit.workspace import Workspace, create_workspace
 
 INTRO = """\
-Welcome. This kit is a private place for your journal, the material your work exposes you to,
+Welcome. This kit is a private place for your journal, the material your work exposes you to, \
 and how you are doing.
 
 • Everything you write is encrypted on this computer, in one folder:
   {path}
-• Nothing is sent anywhere. Later features that check the internet always show you exactly
-  what would be sent, and ask first.
+• Nothing is sent anywhere. Later features that check the internet always show you exactly \
+what would be sent, and ask first.
 • One passphrase opens it. You will also get a recovery key, for the day you forget it.
 • Press ctrl+l at any moment to blank the screen and lock the kit.
 """
 
 RECOVERY = """\
-This is your recovery key. It opens the vault if you ever forget your passphrase.
-It is shown once, now. Write it on paper and keep it somewhere safe, away from this
-computer. Anyone holding it can open your vault, so do not photograph it or save it in a file.
+This is your recovery key. It opens the vault if you ever forget your passphrase. It is shown \
+once, now. Write it on paper and keep it somewhere safe, away from this computer. Anyone holding \
+it can open your vault, so do not photograph it or save it in a file.
 """
 
 KEYRING = """\
-This computer has a secure keyring. The kit can keep a key there so it opens without your
+This computer has a secure keyring. The kit can keep a key there so it opens without your \
 passphrase when the app starts.
 
-Think before saying yes: anyone who can use your login on this computer could then open
-the kit. It stays off unless you turn it on, and you can turn it off with
-`kit keyring disable`. After the quick-hide key or the idle lock, the passphrase is always
-needed.
+Think before saying yes: anyone who can use your login on this computer could then open the \
+kit. It stays off unless you turn it on, and you can turn it off with `kit keyring disable`. \
+After the quick-hide key or the idle lock, the passphrase is always needed.
 """
 
 
@@ -92,7 +91,7 @@ class WelcomeScreen(Screen[None]):
                         yield Button("No, keep asking for my passphrase", id="keyring-no",
                                      variant="primary")
                         yield Button("Turn on keyring unlock", id="keyring-yes")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _show(self, step: str, focus: str | None = None) -> None:
         self.query_one("#steps", ContentSwitcher).current = step

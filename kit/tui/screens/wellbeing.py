@@ -34,6 +34,7 @@ from textual_plotext import PlotextPlot
 from kit.errors import KitError
 from kit.records import wellbeing_plan as wp
 from kit.tui.app import AreaScreen
+from kit.tui.widgets.choices import Choice
 from kit.wellbeing.instruments import Instrument, show_number
 from kit.wellbeing.signposting import support_prompt
 from kit.wellbeing.trends import series, weekly_exposure
@@ -63,7 +64,7 @@ class WellbeingScreen(AreaScreen):
                 yield TextArea("", id="checkin-note", tab_behavior="focus")
                 yield Button("Save check-in (ctrl+s)", id="save-checkin", variant="primary")
                 yield Static("", id="checkin-result", markup=False)
-            with TabPane("Trends", id="trends"), VerticalScroll():
+            with TabPane("Trends", id="trends"), VerticalScroll(id="trends-pane"):
                 yield Select(self._subscale_options(), id="trend-subscale",
                              allow_blank=False)
                 yield PlotextPlot(id="score-plot")
@@ -97,7 +98,7 @@ class WellbeingScreen(AreaScreen):
                              classes="hint", markup=False)
                 yield Label("", id="plan-status", markup=False)
                 yield Button("Save my plan (ctrl+s)", id="save-plan", variant="primary")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -166,7 +167,7 @@ class WellbeingScreen(AreaScreen):
             buttons = []
             for value in scale.values:
                 # Labels are explained once above; a narrow row of numbers stays readable.
-                buttons.append(RadioButton(str(value), name=str(value)))
+                buttons.append(Choice(str(value), name=str(value)))
             widgets.append(RadioSet(*buttons, id=f"item-{item.id}", classes="scale"))
         box.mount_all(widgets)
 
@@ -236,6 +237,8 @@ class WellbeingScreen(AreaScreen):
         low, high, _step = subscale.possible(instrument.scale)
         plt.ylim(float(low), float(high))
         plt.title(f"{instrument.short_name}: {subscale.name}")
+        edges = sorted({float(low), float(high), *(float(b.high) for b in subscale.bands[:-1])})
+        plt.yticks(edges, [show_number(e) for e in edges])
         for band in subscale.bands[:-1]:
             plt.hline(float(band.high))
         notes = Text()
@@ -273,6 +276,9 @@ class WellbeingScreen(AreaScreen):
         if weeks:
             labels = [w.start.strftime("%d %b") for w in weeks]
             plt.bar(labels, [w.sessions for w in weeks])
+            most = max(w.sessions for w in weeks)
+            step = max(1, (most + 4) // 5)
+            plt.yticks(list(range(0, most + 1, step)))  # whole sessions only
             plt.title("Sessions logged per week (last 12 weeks)")
             for w in weeks:
                 impact = "-" if w.mean_impact is None else show_number(w.mean_impact)
