@@ -99,3 +99,9 @@ class BadInput(KitError):
     """A file or value given to the kit is malformed (an import, a backup, an option)."""
 
     code = "bad_input"
+
+
+class VaultClosed(KitError):
+    """A closed (locked) vault was used: a program error, not the user's."""
+
+    code = "vault_closed"

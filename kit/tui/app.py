@@ -9,6 +9,7 @@ into the vault as a draft, every area's screens are removed, and the vault is cl
 from __future__ import annotations
 
 import importlib
+import sys
 import time
 import weakref
 from collections.abc import Callable, Iterable
@@ -229,11 +230,11 @@ class KitApp(App[None]):
             return
         self._locking = True
         try:
+            # The neutral screen first, at once; the lock screen is rebuilt below, so nothing
+            # from the last unlock (a worker, its result) survives in it.
             if hide:
                 self.set_window_title(NEUTRAL_TITLE)
-                self.switch_mode("hidden")
-            else:
-                self.switch_mode("locked")
+            self.switch_mode("hidden")
             for worker in list(self.workers):
                 if worker.group != "lock":
                     worker.cancel()
@@ -241,12 +242,14 @@ class KitApp(App[None]):
                 self._idle_timer.stop()
                 self._idle_timer = None
             self._seal_drafts()
-            for mode, screen in _area_modes().items():
+            for mode, screen in (*_area_modes().items(), ("locked", self._lock_screen)):
                 await self.remove_mode(mode)
                 self.add_mode(mode, screen)
             workspace, self.workspace = self.workspace, None
             if workspace is not None:
                 workspace.close()
+            if not hide:
+                self.switch_mode("locked")
             self.refresh_bindings()
         finally:
             self._locking = False
@@ -256,11 +259,10 @@ class KitApp(App[None]):
         if workspace is None:
             return
         for screen in list(self.area_screens):
-            draft = screen.unsaved_draft()
-            if draft is None:
-                continue
             try:
-                workspace.drafts.save(*draft, replaces=screen.restored_draft_id)
+                draft = screen.unsaved_draft()
+                if draft is not None:
+                    workspace.drafts.save(*draft, replaces=screen.restored_draft_id)
             except Exception:  # locking must finish whatever happens
                 self.bell()
 
@@ -333,4 +335,10 @@ class KitApp(App[None]):
 
 
 def run(services: AppServices) -> None:
-    KitApp(services).run()
+    try:
+        KitApp(services).run()
+    finally:
+        # Leave the terminal with a neutral title, not the kit's name.
+        if sys.stdout.isatty():
+            sys.stdout.write(f"\x1b]2;{NEUTRAL_TITLE}\x07")
+            sys.stdout.flush()

@@ -44,6 +44,7 @@ from kit.errors import (
     RollbackDetected,
     UsageError,
     VaultBusy,
+    VaultClosed,
     VaultDamaged,
     VaultExists,
     WrongSecret,
@@ -259,9 +260,10 @@ def _unwrap(kek: bytes, slot: hdr.Slot, vault_id: bytes) -> bytes | None:
 class Credentials:
     """What the user offers to open the vault; exactly one is used."""
 
-    passphrase: str | None = None
-    recovery_key: bytes | None = None
-    device_key: bytes | None = None
+    # Never in a repr: a repr can reach a log, a worker's description or a traceback.
+    passphrase: str | None = field(default=None, repr=False)
+    recovery_key: bytes | None = field(default=None, repr=False)
+    device_key: bytes | None = field(default=None, repr=False)
 
 
 def unwrap_dek(header: hdr.Header, creds: Credentials) -> tuple[bytes, str]:
@@ -362,6 +364,10 @@ class WriteTxn:
         return info
 
 
+# What a closed vault holds instead of its keys: derived from zeros, opening nothing.
+_CLOSED_KEYS = Subkeys(bytes(32), bytes(16))
+
+
 class Vault:
     """An unlocked vault. Create with Vault.create or Vault.open; close when done."""
 
@@ -374,6 +380,7 @@ class Vault:
         self._keys = Subkeys(dek, header.vault_id)
         self.unlocked_by = unlocked_by
         self._conn_: sqlite3.Connection | None = None
+        self._closed = False
         self._mutex = threading.RLock()
         self._file_lock = vault_lock(path)
 
@@ -446,10 +453,18 @@ class Vault:
         return cls.open(path, Credentials(passphrase=passphrase)), recovery_text
 
     def close(self) -> None:
+        """Close the database and forget the keys: a closed vault cannot be read again.
+
+        (Python cannot wipe the key bytes from memory; dropping every reference is what it can
+        do, and it makes any later use fail loudly instead of quietly decrypting.)
+        """
         with self._mutex:
             if self._conn_ is not None:
                 self._conn_.close()
                 self._conn_ = None
+            self._closed = True
+            self._dek = b""
+            self._keys = _CLOSED_KEYS
 
     def __enter__(self) -> Vault:
         return self
@@ -460,6 +475,8 @@ class Vault:
     # --- internals ---
 
     def _conn(self) -> sqlite3.Connection:
+        if self._closed:
+            raise VaultClosed("the vault is locked; unlock it again to continue")
         if self._conn_ is None:
             with sqlite_errors("open vault.sqlite"):
                 self._conn_ = _connect(self.path / DB_FILE)
