@@ -64,6 +64,20 @@ def details(entry: ex.ExposureEntry) -> Text:
 
 
 class ExposureScreen(AreaScreen):
+    DEFAULT_CSS = """
+    ExposureScreen #exposure-left {
+        width: 3fr;
+    }
+    ExposureScreen #exposure-detail-box {
+        width: 2fr;
+        border-left: solid $panel;
+        padding: 0 1;
+    }
+    ExposureScreen #exposure-count {
+        width: 100%;
+    }
+    """
+
     BINDINGS: ClassVar[list[Any]] = [
         Binding("ctrl+n", "new", "Log exposure", id="exposure-new"),
         Binding("ctrl+d", "delete", "Delete", id="exposure-delete"),
@@ -140,6 +154,32 @@ class ExposureScreen(AreaScreen):
 
 class ExposureForm(AreaScreen):
     """Every field of an exposure entry, keyboard first: Tab moves, Space ticks, ctrl+s saves."""
+    DEFAULT_CSS = """
+    ExposureForm #exposure-form {
+        padding: 0 2;
+    }
+    ExposureForm SelectionList {
+        height: auto;
+        max-height: 8;
+    }
+    ExposureForm .row {
+        height: auto;
+    }
+    ExposureForm .row Vertical {
+        height: auto;
+        width: 1fr;
+        margin-right: 2;
+    }
+    ExposureForm Select {
+        width: 50;
+    }
+    ExposureForm #note {
+        height: 5;
+    }
+    ExposureForm #exposure-status {
+        width: 100%;
+    }
+    """
 
     BINDINGS: ClassVar[list[Any]] = [
         Binding("ctrl+s", "save", "Save", id="exposure-save", priority=True),

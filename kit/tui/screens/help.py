@@ -13,6 +13,12 @@ from textual.widgets import Footer, Markdown
 
 
 class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+    }
+    """
+
     BINDINGS: ClassVar[list[Any]] = [
         Binding("escape,f1", "dismiss", "Close help", id="close-help"),
     ]

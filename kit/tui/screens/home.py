@@ -23,6 +23,35 @@ QUICK_ACTIONS = (
 
 
 class HomeScreen(AreaScreen):
+    DEFAULT_CSS = """
+    HomeScreen #demo-banner {
+        background: $warning;
+        color: black;
+        text-style: bold;
+        padding: 0 1;
+        width: 100%;
+    }
+    HomeScreen #home-main {
+        width: 2fr;
+        padding: 0 2;
+    }
+    HomeScreen #support {
+        width: 1fr;
+        border-left: solid $panel;
+        padding: 0 1;
+    }
+    HomeScreen #attention, HomeScreen #quick-actions {
+        height: auto;
+    }
+    HomeScreen .attention-item {
+        margin-bottom: 1;
+    }
+    HomeScreen #quick-actions Button {
+        margin-bottom: 1;
+        width: 42;
+    }
+    """
+
     def compose(self) -> ComposeResult:
         yield Header()
         if self.kit_app.services.demo:

@@ -25,6 +25,22 @@ def describe(entry: JournalEntry) -> str:
 
 
 class JournalScreen(AreaScreen):
+    DEFAULT_CSS = """
+    JournalScreen #journal-left {
+        width: 3fr;
+    }
+    JournalScreen #preview-box {
+        width: 2fr;
+        border-left: solid $panel;
+        padding: 0 1;
+    }
+    JournalScreen #count {
+        color: $text-muted;
+        padding: 0 1;
+        width: 100%;
+    }
+    """
+
     BINDINGS: ClassVar[list[Any]] = [
         Binding("ctrl+n", "new", "New", id="journal-new", tooltip="Write a new entry"),
         Binding("ctrl+f", "search", "Search", id="journal-search"),

@@ -19,6 +19,30 @@ from kit.tui.widgets.confirm import ConfirmDialog
 
 
 class EditorScreen(AreaScreen):
+    DEFAULT_CSS = """
+    EditorScreen #editor {
+        padding: 0 1;
+    }
+    EditorScreen #editor-meta {
+        height: auto;
+    }
+    EditorScreen #editor-meta Select {
+        width: 34;
+    }
+    EditorScreen #tags {
+        width: 1fr;
+    }
+    EditorScreen #mood {
+        width: 17;
+    }
+    EditorScreen #text {
+        height: 1fr;
+    }
+    EditorScreen #editor-status {
+        width: 100%;
+    }
+    """
+
     BINDINGS: ClassVar[list[Any]] = [
         Binding("ctrl+s", "save", "Save", id="editor-save", priority=True),
         Binding("escape", "back", "Back", id="editor-back"),

@@ -32,6 +32,16 @@ def grounding_text() -> Text:
 
 
 class SupportScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    SupportScreen {
+        align: center middle;
+    }
+    SupportScreen .support-message {
+        text-style: bold;
+        margin-bottom: 1;
+    }
+    """
+
     BINDINGS: ClassVar[list[Any]] = [Binding("escape", "close", "Close", id="support-close")]
 
     def __init__(self, message: str) -> None:

@@ -53,6 +53,26 @@ After the quick-hide key or the idle lock, the passphrase is always needed.
 
 
 class WelcomeScreen(Screen[None]):
+    DEFAULT_CSS = """
+    WelcomeScreen #welcome-box Input {
+        margin-bottom: 1;
+    }
+    WelcomeScreen ContentSwitcher > * {
+        height: auto;
+    }
+    WelcomeScreen #recovery-key {
+        text-style: bold;
+        color: $accent;
+        border: heavy $accent;
+        padding: 1 2;
+        margin: 1 0;
+        width: auto;
+    }
+    WelcomeScreen #strength, WelcomeScreen #mismatch {
+        width: 100%;
+    }
+    """
+
     AUTO_FOCUS = "#start"
 
     def __init__(self) -> None:

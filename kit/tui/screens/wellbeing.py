@@ -41,6 +41,49 @@ from kit.wellbeing.trends import series, weekly_exposure
 
 
 class WellbeingScreen(AreaScreen):
+    DEFAULT_CSS = """
+    WellbeingScreen #checkin-form, WellbeingScreen #plan-form, WellbeingScreen #instruments-pane,
+    WellbeingScreen #trends-pane {
+        padding: 0 2;
+    }
+    WellbeingScreen #instrument {
+        width: 60;
+    }
+    WellbeingScreen #items {
+        height: auto;
+    }
+    WellbeingScreen .item-text {
+        margin-top: 1;
+        text-style: bold;
+    }
+    WellbeingScreen RadioSet.scale {
+        layout: horizontal;
+        height: auto;
+        width: 100%;
+    }
+    WellbeingScreen RadioSet:blur > RadioButton.-selected > .toggle--label {
+        background: transparent;
+    }
+    WellbeingScreen #checkin-note, WellbeingScreen .plan-text {
+        height: 4;
+    }
+    WellbeingScreen #score-plot, WellbeingScreen #exposure-plot {
+        height: 16;
+    }
+    WellbeingScreen #due {
+        color: $text-muted;
+        width: 100%;
+    }
+    WellbeingScreen #plan-status, WellbeingScreen #import-status,
+    WellbeingScreen #checkin-result {
+        width: 100%;
+    }
+    WellbeingScreen #plan-form .field-label {
+        margin-top: 1;
+        text-style: bold;
+    }
+    """
+
     BINDINGS: ClassVar[list[Any]] = [
         Binding("ctrl+s", "save", "Save", id="wellbeing-save", priority=True),
     ]

@@ -13,6 +13,12 @@ from textual.widgets import Button, Static
 
 
 class ConfirmDialog(ModalScreen[bool]):
+    DEFAULT_CSS = """
+    ConfirmDialog {
+        align: center middle;
+    }
+    """
+
     BINDINGS: ClassVar[list[Any]] = [
         Binding("escape", "answer(False)", "Cancel", id="cancel"),
     ]
