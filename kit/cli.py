@@ -783,10 +783,15 @@ def exposure_add(when_text: str | None, minutes: int | None, material: tuple[str
         entry = log.add(material=material, impact=impact, when=when, minutes=minutes,
                         volume=volume, flags=flags, steps=steps, outcome_known=outcome_known,
                         note=note_text)
-    if entry.impact >= 7:
-        say("If this stays with you, it can help to talk it through with your supervisor or "
-            "someone you trust.")
-    out(entry.short_id, entry.to_json())
+    from kit.wellbeing.signposting import exposure_prompt
+
+    prompt = exposure_prompt(entry.impact)
+    if prompt is not None and not opts().json:
+        say(_support_text(prompt))
+    from kit.wellbeing.helplines import helplines_json
+
+    support = None if prompt is None else {**prompt.to_json(), **helplines_json()}
+    out(entry.short_id, {**entry.to_json(), "support": support})
 
 
 @exposure.command("list")

@@ -34,11 +34,13 @@ def test_add_with_every_option_then_list_and_show(cli_vault: Path) -> None:
     short = full.out.strip()
     assert len(short) == 8
     assert "supervisor" in full.err  # a high impact gets a gentle word, never a score
+    assert "116 123" in full.err  # with the support lines
     piped = run_kit("exposure", "add", "--when", "2026-01-06", "--type", "live-disclosure",
                     "--outcome-unknown", "--impact", "2", "--note", "-", "--json",
                     input="from stdin, not the shell history\n")
     assert piped.code == 0, piped.err
     second = json.loads(piped.out)
+    assert second.pop("support") is None  # impact 2: no prompt
 
     newest, oldest = entries()
     assert newest == second and oldest["id"].startswith(short)

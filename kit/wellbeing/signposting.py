@@ -24,7 +24,7 @@ TALK = ("It may help to talk to someone you trust, or your supervisor, about how
 
 @dataclass(frozen=True)
 class SupportPrompt:
-    reason: Literal["concern", "worsened"]
+    reason: Literal["concern", "worsened", "heavy_session"]
     subscales: tuple[str, ...]  # the names of the subscales that prompted it
     message: str
 
@@ -73,3 +73,17 @@ def support_prompt(instrument: Instrument, new: Result,
     return SupportPrompt("worsened", tuple(worse),
                          f"{what} {how}. Scores go up and down, and one check-in is not the "
                          f"whole picture. {TALK} {PRIVATE}")
+
+
+# An impact this high (out of 10) on one exposure session brings the same gentle prompt.
+HEAVY_IMPACT = 7
+
+
+def exposure_prompt(impact: int) -> SupportPrompt | None:
+    """The prompt after logging an exposure session, when its impact was heavy."""
+    if impact < HEAVY_IMPACT:
+        return None
+    return SupportPrompt("heavy_session", (),
+                         "That sounds like a heavy session. It can help to step away for a few "
+                         f"minutes, and to talk it through with your supervisor or someone you "
+                         f"trust. {PRIVATE}")

@@ -106,3 +106,12 @@ def test_a_rise_in_a_higher_is_worse_subscale_is_named(proqol: Instrument) -> No
     prompt = support_prompt(changed, score(changed, worse), [score(changed, base)])
     assert prompt is not None and prompt.reason == "worsened"
     assert prompt.message.startswith("Your Burnout score is higher than last time.")
+
+
+def test_a_heavy_exposure_session_brings_the_prompt_and_a_light_one_does_not() -> None:
+    from kit.wellbeing.signposting import HEAVY_IMPACT, exposure_prompt
+
+    assert exposure_prompt(HEAVY_IMPACT - 1) is None
+    prompt = exposure_prompt(HEAVY_IMPACT)
+    assert prompt is not None and prompt.reason == "heavy_session"
+    assert "nobody is told" in prompt.message

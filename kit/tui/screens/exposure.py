@@ -28,8 +28,7 @@ from kit.tui.app import AreaScreen
 from kit.tui.widgets.choices import TickList
 from kit.tui.widgets.confirm import ConfirmDialog
 from kit.tui.widgets.entry_list import EntryList
-
-HIGH_IMPACT = 7
+from kit.wellbeing.signposting import exposure_prompt
 
 
 def describe(entry: ex.ExposureEntry) -> str:
@@ -122,12 +121,11 @@ class ExposureScreen(AreaScreen):
 
     def _added(self, entry: ex.ExposureEntry | None) -> None:
         self.reload()
-        if entry is not None and entry.impact >= HIGH_IMPACT:
+        prompt = exposure_prompt(entry.impact) if entry is not None else None
+        if prompt is not None:
             from kit.tui.screens.support import SupportScreen
 
-            self.app.push_screen(SupportScreen(
-                "That sounds like a heavy session. It can help to step away for a few "
-                "minutes, and to talk it through with your supervisor or someone you trust."))
+            self.app.push_screen(SupportScreen(prompt.message))
 
     def action_delete(self) -> None:
         entry = self.query_one("#exposures", EntryList).highlighted
