@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
-from kit.errors import BadInput, NotFound, UsageError
+from kit.errors import BadInput, UsageError
+from kit.records.ids import by_prefix
 from kit.records.source import RecordSource
 from kit.vault import Problem, Record, Vault
 from kit.wellbeing.instruments import MAX_EVERY_DAYS, Instrument
@@ -173,16 +174,7 @@ class CheckIns:
                       key=lambda c: (c.when, c.id))
 
     def get(self, id_or_prefix: str) -> CheckIn:
-        prefix = id_or_prefix.strip().lower()
-        if len(prefix) < 4:
-            raise UsageError("give at least the first 4 characters of the check-in's id")
-        matches = [c for key, c in self._load().items() if key.startswith(prefix)]
-        if not matches:
-            raise NotFound(f"no check-in with id {id_or_prefix!r}")
-        if len(matches) > 1:
-            ids = ", ".join(m.short_id for m in matches[:5])
-            raise UsageError(f"{id_or_prefix!r} matches several check-ins ({ids}); give more")
-        return matches[0]
+        return by_prefix(self._load(), id_or_prefix, "check-in")
 
     def delete(self, id_or_prefix: str) -> CheckIn:
         entry = self.get(id_or_prefix)

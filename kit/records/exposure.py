@@ -12,7 +12,8 @@ from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, Protocol
 
-from kit.errors import NotFound, UsageError
+from kit.errors import UsageError
+from kit.records.ids import by_prefix
 
 if TYPE_CHECKING:
     from kit.records.source import RecordSource
@@ -381,16 +382,7 @@ class Exposure:
         return [e for e in self.entries() if start <= e.when < end]
 
     def get(self, id_or_prefix: str) -> ExposureEntry:
-        prefix = id_or_prefix.strip().lower()
-        if len(prefix) < 4:
-            raise UsageError("give at least the first 4 characters of the entry's id")
-        matches = [e for key, e in self._load().items() if key.startswith(prefix)]
-        if not matches:
-            raise NotFound(f"no exposure entry with id {id_or_prefix!r}")
-        if len(matches) > 1:
-            ids = ", ".join(m.short_id for m in matches[:5])
-            raise UsageError(f"{id_or_prefix!r} matches several entries ({ids}); give more of it")
-        return matches[0]
+        return by_prefix(self._load(), id_or_prefix, "exposure entry")
 
     def edit(self, id_or_prefix: str, *, when: datetime | Kept = KEEP,
              minutes: int | Kept | None = KEEP, material: Iterable[str] | Kept = KEEP,

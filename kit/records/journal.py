@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from kit.errors import BadInput, NotFound, UsageError
+from kit.errors import BadInput, UsageError
+from kit.records.ids import by_prefix
 from kit.records.source import RecordSource
 from kit.vault import Problem, Record, Vault
 
@@ -142,17 +143,7 @@ class Journal:
         return list(self._newest_first())
 
     def get(self, id_or_prefix: str) -> JournalEntry:
-        prefix = id_or_prefix.strip().lower()
-        if len(prefix) < 4:
-            raise UsageError("give at least the first 4 characters of the entry's id")
-        entries = self._load()
-        matches = [e for key, e in entries.items() if key.startswith(prefix)]
-        if not matches:
-            raise NotFound(f"no journal entry with id {id_or_prefix!r}")
-        if len(matches) > 1:
-            ids = ", ".join(m.short_id for m in matches[:5])
-            raise UsageError(f"{id_or_prefix!r} matches several entries ({ids}); give more of it")
-        return matches[0]
+        return by_prefix(self._load(), id_or_prefix, "journal entry")
 
     def search(self, query: str,
                within: Sequence[JournalEntry] | None = None) -> list[JournalEntry]:

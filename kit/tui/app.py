@@ -87,6 +87,25 @@ class AreaScreen(Screen[None]):
     def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
         return None
 
+    def leave(self, unsaved: bool, question: str, keep: str = "Keep going") -> None:
+        """Go back. With unsaved work, ask first; leaving then also drops a restored draft."""
+        if not unsaved:
+            self.dismiss(None)
+            return
+
+        def answered(leave: bool | None) -> None:
+            if not leave:
+                return
+            if self.restored_draft_id is not None:
+                self.workspace.drafts.discard(self.restored_draft_id)
+                self.restored_draft_id = None
+            self.dismiss(None)
+
+        from kit.tui.widgets.confirm import ConfirmDialog
+
+        self.app.push_screen(ConfirmDialog(question, yes="Leave without saving", no=keep),
+                             answered)
+
     # The draft this screen restored, if any: a new lock replaces it rather than adding one.
     restored_draft_id: str | None = None
 

@@ -85,5 +85,6 @@ def exposure_prompt(impact: int) -> SupportPrompt | None:
         return None
     return SupportPrompt("heavy_session", (),
                          "That sounds like a heavy session. It can help to step away for a few "
-                         f"minutes, and to talk it through with your supervisor or someone you "
-                         f"trust. {PRIVATE}")
+                         "minutes, and to talk it through with your supervisor or someone you "
+                         "trust. What you logged stays private on this computer; nobody is "
+                         "told about it.")

@@ -293,19 +293,7 @@ class ExposureForm(AreaScreen):
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
-        if not self._touched():
-            self.dismiss(None)
-            return
-
-        def answered(leave: bool | None) -> None:
-            if leave:
-                if self.restored_draft_id is not None:
-                    self.workspace.drafts.discard(self.restored_draft_id)
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmDialog("Leave without saving this entry?",
-                                           yes="Leave without saving", no="Keep going"),
-                             answered)
+        self.leave(self._touched(), "Leave without saving this entry?")
 
     def _touched(self) -> bool:
         v = self._values()

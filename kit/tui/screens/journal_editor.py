@@ -15,7 +15,6 @@ from kit.errors import KitError
 from kit.records.journal import JournalEntry
 from kit.records.prompts import PROMPT_SETS, prompt_set
 from kit.tui.app import AreaScreen
-from kit.tui.widgets.confirm import ConfirmDialog
 
 
 class EditorScreen(AreaScreen):
@@ -133,17 +132,8 @@ class EditorScreen(AreaScreen):
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
-        if not self.dirty:
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(ConfirmDialog("You have unsaved changes. Leave without saving?",
-                                           yes="Leave without saving", no="Keep writing"),
-                             answered)
+        self.leave(self.dirty, "You have unsaved changes. Leave without saving?",
+                   keep="Keep writing")
 
     def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
         if not self.is_mounted or not self.dirty:
