@@ -231,6 +231,10 @@ class KitApp(App[None]):
         self.set_window_title(APP_TITLE)
         self.switch_mode("home")
         self.refresh_bindings()
+        if workspace.vault.unlocked_by == "device":
+            # Always said, so keyring unlock is never mistaken for "not encrypted".
+            self.notify("Opened with this computer's keyring: keyring unlock is ON "
+                        "(`kit keyring disable` turns it off).", timeout=8)
 
     def _check_idle(self) -> None:
         limit = self.services.config.idle_lock_minutes * 60
