@@ -5,21 +5,24 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from textual.widgets import Input, RadioButton, RadioSet, TabbedContent, TextArea
+from textual.widgets import Input, TabbedContent, TextArea
 
 from kit.records.checkins import CheckIns
 from kit.records.wellbeing_plan import WellbeingPlan
 from kit.tui.app import KitApp
+from kit.tui.widgets.scale import ScaleInput
 from kit.vault import Credentials, Vault
 from kit.wellbeing.library import Instruments
 from tests.conftest import PASSPHRASE
 from tests.tui.conftest import FIXED_NOW, SIZE, unlock
 
 
-def answer_all(screen, value: int) -> None:  # type: ignore[no-untyped-def]
-    for radio in screen.query(RadioSet):
-        buttons = list(radio.query(RadioButton))
-        next(b for b in buttons if b.name == str(value)).value = True
+async def answer(pilot, answers: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+    """Answer as a user does: focus each question's scale and type the number."""
+    for item_id, value in answers.items():
+        pilot.app.screen.query_one(f"#item-{item_id}", ScaleInput).focus()
+        await pilot.pause()
+        await pilot.press(*str(value))
 
 
 async def test_home_says_the_first_check_in_is_due(make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
@@ -47,11 +50,8 @@ async def test_a_low_check_in_is_saved_scored_and_offers_support(
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "Please answer question 1" in str(screen.query_one("#checkin-result").render())
-        answer_all(screen, 1)
-        for item in pulse.items:
-            if item.reverse:  # intrusive thoughts: a high answer means a hard week
-                radio = screen.query_one(f"#item-{item.id}", RadioSet)
-                next(b for b in radio.query(RadioButton) if b.name == "9").value = True
+        # A hard week: low on everything, and intrusive thoughts (reverse-scored) high.
+        await answer(pilot, {item.id: 9 if item.reverse else 1 for item in pulse.items})
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert type(app.screen).__name__ == "SupportScreen"

@@ -21,8 +21,6 @@ from textual.widgets import (
     Header,
     Input,
     Label,
-    RadioButton,
-    RadioSet,
     Select,
     Static,
     TabbedContent,
@@ -34,7 +32,7 @@ from textual_plotext import PlotextPlot
 from kit.errors import KitError
 from kit.records import wellbeing_plan as wp
 from kit.tui.app import AreaScreen
-from kit.tui.widgets.choices import Choice
+from kit.tui.widgets.scale import ScaleInput
 from kit.wellbeing.instruments import Instrument, show_number
 from kit.wellbeing.signposting import support_prompt
 from kit.wellbeing.trends import series, weekly_exposure
@@ -56,15 +54,7 @@ class WellbeingScreen(AreaScreen):
         margin-top: 1;
         text-style: bold;
     }
-    WellbeingScreen RadioSet.scale {
-        layout: horizontal;
-        height: auto;
-        width: 100%;
-    }
-    WellbeingScreen RadioSet:blur > RadioButton.-selected > .toggle--label {
-        background: transparent;
-    }
-    WellbeingScreen #checkin-note, WellbeingScreen .plan-text {
+        WellbeingScreen #checkin-note, WellbeingScreen .plan-text {
         height: 4;
     }
     WellbeingScreen #score-plot, WellbeingScreen #exposure-plot {
@@ -161,8 +151,8 @@ class WellbeingScreen(AreaScreen):
         self._show_due()
         self._list_instruments()
         self._load_plan()
-        self._draw_trends()
-        self._draw_exposure()
+        self._charts_stale = True
+        self._draw_charts_if_shown()
 
     def _today(self) -> Any:
         return self.kit_app.services.clock().astimezone().date()
@@ -195,6 +185,7 @@ class WellbeingScreen(AreaScreen):
         about = Text()
         about.append(f"{instrument.description}\n", style="bold")
         about.append(f"Time frame: {instrument.recall_period}.\n")
+        about.append("For each question, press ← → or type the number; Tab moves on.\n")
         labels = [f"{v} = {scale_label}" for v in instrument.scale.values
                   if (scale_label := instrument.scale.label(v))]
         if labels:
@@ -204,14 +195,10 @@ class WellbeingScreen(AreaScreen):
         box = self.query_one("#items", Vertical)
         box.remove_children()
         scale = instrument.scale
-        widgets: list[Label | RadioSet] = []
+        widgets: list[Label | ScaleInput] = []
         for n, item in enumerate(instrument.items, 1):
             widgets.append(Label(f"{n}. {item.text}", classes="item-text", markup=False))
-            buttons = []
-            for value in scale.values:
-                # Labels are explained once above; a narrow row of numbers stays readable.
-                buttons.append(Choice(str(value), name=str(value)))
-            widgets.append(RadioSet(*buttons, id=f"item-{item.id}", classes="scale"))
+            widgets.append(ScaleInput(scale.min, scale.max, id=f"item-{item.id}"))
         box.mount_all(widgets)
 
     # --- check-in ---
@@ -219,9 +206,9 @@ class WellbeingScreen(AreaScreen):
     def _answers(self) -> dict[str, int]:
         answers = {}
         for item in self.instrument.items:
-            radio = self.query_one(f"#item-{item.id}", RadioSet)
-            if radio.pressed_button is not None and radio.pressed_button.name is not None:
-                answers[item.id] = int(radio.pressed_button.name)
+            value = self.query_one(f"#item-{item.id}", ScaleInput).value
+            if value is not None:
+                answers[item.id] = value
         return answers
 
     @on(Button.Pressed, "#save-checkin")
@@ -247,11 +234,10 @@ class WellbeingScreen(AreaScreen):
             text.append(f"\n{s.name}: {show_number(s.score)} — {s.band}")
         result_box.update(text)
         self.query_one("#checkin-note", TextArea).text = ""
-        for radio in self.query(RadioSet):
-            for button in radio.query(RadioButton):
-                button.value = False
+        for scale in self.query(ScaleInput):
+            scale.value = None
         self._show_due()
-        self._draw_trends()
+        self._charts_stale = True
         prompt = support_prompt(instrument, saved.result, previous)
         if prompt is not None:
             from kit.tui.screens.support import SupportScreen
@@ -259,6 +245,21 @@ class WellbeingScreen(AreaScreen):
             self.app.push_screen(SupportScreen(prompt.message))
 
     # --- trends ---
+
+    # Charts are drawn when the Trends tab is shown, not when the area opens: plotting is
+    # the slowest part of this screen, and most visits are to check in.
+    _charts_stale = True
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        self._draw_charts_if_shown()
+
+    def _draw_charts_if_shown(self) -> None:
+        tabs = self.query_one("#wellbeing-tabs", TabbedContent)
+        if self._charts_stale and tabs.active == "trends":
+            self._charts_stale = False
+            self._draw_trends()
+            self._draw_exposure()
 
     @on(Select.Changed, "#trend-subscale")
     def _trend_changed(self) -> None:

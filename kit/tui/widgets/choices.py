@@ -1,18 +1,12 @@
-"""Ticks and choices that show their state by shape, not colour alone (NO_COLOR, colour
-blindness): a chosen option draws ✓ or ●, an unchosen one an empty box."""
+"""A list of ticks that shows its state by shape, not colour alone (NO_COLOR, colour
+blindness): a chosen option draws ✓, an unchosen one an empty box."""
 
 from __future__ import annotations
 
 from rich.segment import Segment
 from textual.strip import Strip
-from textual.widgets import RadioButton, SelectionList
+from textual.widgets import SelectionList
 from textual.widgets._toggle_button import ToggleButton
-
-
-class Choice(RadioButton):
-    @property  # type: ignore[override]
-    def BUTTON_INNER(self) -> str:  # the name Textual reads
-        return "●" if self.value else " "
 
 
 class TickList(SelectionList[str]):
