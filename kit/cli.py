@@ -529,11 +529,17 @@ def journal() -> None:
     """Your private reflective journal (encrypted)."""
 
 
-def _journal(allow_device: bool = True) -> Journal:
-    from kit.records.journal import Journal
+def _workspace(allow_device: bool = True) -> Workspace:
+    """The unlocked vault and its repositories: every command that reads records opens here."""
     from kit.unlock import unlock
+    from kit.workspace import Workspace
 
-    return Journal(unlock(opts().vault_path, opts().passphrase_file, allow_device=allow_device))
+    return Workspace(unlock(opts().vault_path, opts().passphrase_file,
+                            allow_device=allow_device))
+
+
+def _journal(allow_device: bool = True) -> Journal:
+    return _workspace(allow_device).journal
 
 
 def _entry_line(entry: JournalEntry) -> str:
@@ -687,12 +693,6 @@ def exposure() -> None:
     """A log of distressing material you met at work: kinds and amounts, never content."""
 
 
-def _exposure_log() -> exposure_records.Exposure:
-    from kit.unlock import unlock
-
-    return exposure_records.Exposure(unlock(opts().vault_path, opts().passphrase_file))
-
-
 def _choice(options: Sequence[exposure_records.Labelled]) -> click.Choice[str]:
     return click.Choice([c.value for c in options], case_sensitive=False)
 
@@ -778,7 +778,7 @@ def exposure_add(when_text: str | None, minutes: int | None, material: tuple[str
     """Log an exposure (only categories are kept, never content). Prints the entry's id."""
     when = exposure_records.parse_when(when_text, "--when") if when_text is not None else None
     note_text = read_private_text(note) if note == "-" else note
-    log = _exposure_log()
+    log = _workspace().exposure
     with log.vault:
         entry = log.add(material=material, impact=impact, when=when, minutes=minutes,
                         volume=volume, flags=flags, steps=steps, outcome_known=outcome_known,
@@ -802,7 +802,7 @@ def exposure_add(when_text: str | None, minutes: int | None, material: tuple[str
 def exposure_list(since_text: str | None, limit: int | None) -> None:
     """List exposure entries, newest first."""
     since = exposure_records.parse_when(since_text, "--since") if since_text else None
-    log = _exposure_log()
+    log = _workspace().exposure
     with log.vault:
         entries = log.since(since) if since else log.entries()
         warn_problems(log.problems)
@@ -819,7 +819,7 @@ def exposure_list(since_text: str | None, limit: int | None) -> None:
 @json_option
 def exposure_show(entry_id: str) -> None:
     """Show one entry in full (the id's first characters are enough)."""
-    log = _exposure_log()
+    log = _workspace().exposure
     with log.vault:
         entry = log.get(entry_id)
         warn_problems(log.problems)
@@ -832,7 +832,7 @@ def exposure_show(entry_id: str) -> None:
 @json_option
 def exposure_delete(entry_id: str, yes: bool) -> None:
     """Delete an entry (asks first unless --yes)."""
-    log = _exposure_log()
+    log = _workspace().exposure
     with log.vault:
         entry = log.get(entry_id)
         warn_problems(log.problems)
@@ -851,12 +851,6 @@ def exposure_delete(entry_id: str, yes: bool) -> None:
 @cli.group("wellbeing-plan")
 def wellbeing_plan() -> None:
     """Your wellbeing plan: what keeps you well, and what to do when things get hard."""
-
-
-def _plan_repository() -> plan_records.WellbeingPlan:
-    from kit.unlock import unlock
-
-    return plan_records.WellbeingPlan(unlock(opts().vault_path, opts().passphrase_file))
 
 
 def _indent(text: str) -> str:
@@ -896,7 +890,7 @@ def _note_versions(count: int) -> None:
 @json_option
 def wellbeing_plan_show() -> None:
     """Show your wellbeing plan."""
-    repo = _plan_repository()
+    repo = _workspace().plan
     with repo.vault:
         plan, versions = repo.get(), len(repo.versions())
         warn_problems(repo.problems)
@@ -998,7 +992,7 @@ def wellbeing_plan_edit(contacts: tuple[str, ...], clear_contacts: bool, review_
     added = [plan_records.parse_contact(text) for text in contacts]
     review = (plan_records.parse_date(review_text, "--review-date") if review_text is not None
               else None)
-    repo = _plan_repository()
+    repo = _workspace().plan
     with repo.vault:
         plan = repo.get()
         warn_problems(repo.problems)
@@ -1020,13 +1014,6 @@ def wellbeing_plan_edit(contacts: tuple[str, ...], clear_contacts: bool, review_
 
 
 # --- wellbeing check-ins, instruments and support ---
-
-
-def _workspace() -> Workspace:
-    from kit.unlock import unlock
-    from kit.workspace import Workspace
-
-    return Workspace(unlock(opts().vault_path, opts().passphrase_file))
 
 
 def _parse_answers(pairs: Sequence[str]) -> dict[str, int]:
