@@ -80,6 +80,9 @@ class AreaScreen(Screen[None]):
     def reload(self) -> None:
         """Show what the vault holds now (after a refresh or another screen's change)."""
 
+    def quick_action(self, action: str) -> None:
+        """Start one of Home's quick actions (e.g. "new-entry") on this screen."""
+
     def palette_commands(self) -> Iterable[tuple[str, str, Callable[[], Any]]]:
         """(name, help, callback) commands that make sense on this screen."""
         return ()

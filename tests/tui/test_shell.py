@@ -175,3 +175,17 @@ async def test_typing_keeps_the_idle_lock_away(make_app, closed_vault: Path) -> 
             await pilot.pause(0.3)
             assert app.workspace is not None
         await wait_for(pilot, lambda: app.workspace is None, tries=100)
+
+
+async def test_home_quick_actions_start_the_task_in_its_area(
+        make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.click("#quick-new-entry")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "EditorScreen")
+        await pilot.press("escape")
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.click("#quick-log-exposure")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ExposureForm")

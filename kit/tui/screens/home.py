@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -71,10 +69,10 @@ class HomeScreen(AreaScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.sub_title = "Home"
-        self.reload()
         self.query_one("#quick-actions Button").focus()
 
     def on_screen_resume(self) -> None:
+        # Also sent when Home is first shown, so this is the one place it loads.
         self.reload()
 
     def reload(self) -> None:
@@ -96,10 +94,9 @@ class HomeScreen(AreaScreen):
         area = event.button.name or "home"
         action = (event.button.id or "").removeprefix("quick-")
         self.kit_app.switch_mode(area)
-        self.kit_app.call_after_refresh(self._start, area, action)
+        self.kit_app.call_after_refresh(self._start, action)
 
-    def _start(self, area: str, action: str) -> None:
-        screen: Any = self.kit_app.screen
-        handler = getattr(screen, "quick_action", None)
-        if handler is not None:
-            handler(action)
+    def _start(self, action: str) -> None:
+        screen = self.kit_app.screen
+        if isinstance(screen, AreaScreen):
+            screen.quick_action(action)
