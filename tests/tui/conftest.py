@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
 
 from kit.config import Config
 from kit.tui.app import AppServices, KitApp
@@ -38,15 +41,27 @@ def closed_vault(vault_path: Path) -> Path:
     return vault_path
 
 
-async def unlock(pilot, passphrase: str = PASSPHRASE) -> None:  # type: ignore[no-untyped-def]
-    """Type the passphrase on the lock screen and wait until home shows."""
-    app = pilot.app
-    await pilot.pause()
-    await pilot.click("#passphrase")
-    app.screen.query_one("#passphrase").value = passphrase
-    await pilot.press("enter")
-    for _ in range(200):
-        await pilot.pause(0.05)
-        if app.workspace is not None and app.screen.__class__.__name__ == "HomeScreen":
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool],
+                   what: str = "the expected state", tries: int = 200) -> None:
+    """Poll (never a bare sleep) until *condition* holds, at most tries × 50 ms."""
+    for _ in range(tries):
+        if condition():
             return
-    raise AssertionError(f"did not unlock; screen is {app.screen!r}")
+        await pilot.pause(0.05)
+    raise AssertionError(f"never reached: {what}; screen is {pilot.app.screen!r}")
+
+
+def showing(pilot: Pilot[Any], name: str) -> bool:
+    return type(pilot.app.screen).__name__ == name
+
+
+async def unlock(pilot: Pilot[Any], passphrase: str = PASSPHRASE) -> None:
+    """Type the passphrase on the lock screen (keys only: the mouse never moves) and wait
+    until home shows."""
+    app: Any = pilot.app
+    await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "the lock screen")
+    await pilot.pause()
+    app.screen.query_one("#passphrase", Input).value = passphrase
+    await pilot.press("enter")  # the passphrase field has focus
+    await wait_for(pilot, lambda: app.workspace is not None and showing(pilot, "HomeScreen"),
+                   "home after unlocking")

@@ -26,8 +26,7 @@ from kit.records.journal import Journal
 from kit.tui.app import KitApp
 from kit.vault import Credentials, Vault
 from tests.conftest import PASSPHRASE, REPO
-from tests.tui.conftest import SIZE, unlock
-from tests.tui.test_shell import wait_for
+from tests.tui.conftest import SIZE, unlock, wait_for
 from tests.vault.test_canary import Scan, scan_everything
 
 SCAN_CHILD = """\

@@ -19,8 +19,7 @@ from kit.tui.app import KitApp
 from kit.tui.widgets.entry_list import EntryList
 from kit.vault import Credentials, Vault
 from tests.conftest import PASSPHRASE, run_kit
-from tests.tui.conftest import SIZE, unlock
-from tests.tui.test_shell import wait_for
+from tests.tui.conftest import SIZE, unlock, wait_for
 
 
 def listed(app: KitApp) -> list[str]:

@@ -13,8 +13,7 @@ from kit.tui.app import KitApp
 from kit.vault.store import read_header
 from tests.conftest import PASSPHRASE
 from tests.keyring_backends.memory import Keyring as MemoryKeyring
-from tests.tui.conftest import SIZE
-from tests.tui.test_shell import wait_for
+from tests.tui.conftest import SIZE, wait_for
 
 
 @pytest.fixture

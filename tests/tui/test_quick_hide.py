@@ -25,8 +25,7 @@ from kit.tui.app import APP_TITLE, NEUTRAL_TITLE, KitApp
 from kit.tui.widgets.entry_list import EntryList
 from kit.vault import Credentials, Vault
 from tests.conftest import PASSPHRASE
-from tests.tui.conftest import SIZE, unlock
-from tests.tui.test_shell import wait_for
+from tests.tui.conftest import SIZE, unlock, wait_for
 
 WORD = "marigold" + secrets.token_hex(4)  # in the one journal entry of the unlocked cases
 TYPED = "k" + secrets.token_hex(3)  # typed into the focused field just before the key

@@ -10,15 +10,7 @@ from kit.records.journal import Journal
 from kit.tui.app import KitApp
 from kit.vault import Credentials, Vault
 from tests.conftest import PASSPHRASE
-from tests.tui.conftest import SIZE, unlock
-
-
-async def wait_for(pilot, condition, tries: int = 200) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(tries):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition never held")
+from tests.tui.conftest import SIZE, unlock, wait_for
 
 
 async def test_first_run_creates_the_vault_and_shows_the_recovery_key_once(

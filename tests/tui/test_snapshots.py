@@ -28,7 +28,7 @@ from kit.records.wellbeing_plan import Contact, Plan, WellbeingPlan
 from kit.vault import Vault
 from kit.wellbeing.library import Instruments
 from tests.conftest import PASSPHRASE
-from tests.tui.conftest import FIXED_NOW
+from tests.tui.conftest import FIXED_NOW, showing, unlock, wait_for
 
 SIZE = (110, 34)
 RunBefore = Callable[[Pilot[Any]], Awaitable[None]]
@@ -150,18 +150,6 @@ def seed(vault_path: Path) -> Callable[..., Path]:
 
 # --- driving the app: keys and values only, the mouse never moves (no hover, no tooltips) ---
 
-async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], what: str) -> None:
-    for _ in range(200):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"never reached: {what}; screen is {pilot.app.screen!r}")
-
-
-def showing(pilot: Pilot[Any], name: str) -> bool:
-    return type(pilot.app.screen).__name__ == name
-
-
 async def steady(pilot: Pilot[Any]) -> None:
     """Stop every cursor blinking, so the snapshot does not depend on the moment it is taken."""
     await pilot.pause()
@@ -170,16 +158,6 @@ async def steady(pilot: Pilot[Any]) -> None:
             assert isinstance(widget, Input | TextArea)
             widget.cursor_blink = False
     await pilot.pause()
-
-
-async def unlock(pilot: Pilot[Any], passphrase: str = PASSPHRASE) -> None:
-    app: Any = pilot.app
-    await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "the lock screen")
-    await pilot.pause()
-    app.screen.query_one("#passphrase", Input).value = passphrase
-    await pilot.press("enter")  # the passphrase field has focus
-    await wait_for(pilot, lambda: app.workspace is not None and showing(pilot, "HomeScreen"),
-                   "home after unlocking")
 
 
 async def go(pilot: Pilot[Any], key: str, screen: str) -> None:
