@@ -13,7 +13,7 @@ import math
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
@@ -412,16 +412,23 @@ class _Reader:
                       f"({low} and {high})", place, "labels")
         return Scale(low, high, dict(sorted(labels.items())))
 
+    def identified(self, value: object, kind: str, field: str,
+                   limit: int) -> Iterator[tuple[dict[str, Any], str, str]]:
+        """Each table of an array of tables (items, subscales) with its id, which must be
+        unique, and its place for messages ("item 'q3'")."""
+        seen: set[str] = set()
+        for n, raw in enumerate(self.array(value, None, field, limit), 1):
+            t = self.table(raw, f"{kind} {n}", field)
+            ident = self.slug(t, "id", f"{kind} {n}")
+            place = f"{kind} '{ident}'"
+            if ident in seen:
+                self.fail(f"is used by more than one {kind}", place, "id")
+            seen.add(ident)
+            yield t, ident, place
+
     def items(self, value: object) -> tuple[Item, ...]:
         items: list[Item] = []
-        seen: set[str] = set()
-        for n, raw in enumerate(self.array(value, None, "items", MAX_ITEMS), 1):
-            t = self.table(raw, f"item {n}", "items")
-            item_id = self.slug(t, "id", f"item {n}")
-            place = f"item '{item_id}'"
-            if item_id in seen:
-                self.fail("is used by more than one item", place, "id")
-            seen.add(item_id)
+        for t, item_id, place in self.identified(value, "item", "items", MAX_ITEMS):
             self.known(t, ("id", "text", "reverse"), place)
             items.append(Item(item_id, self.text(t, "text", place, 500),
                               self.boolean(t, "reverse", place, default=False)))
@@ -431,14 +438,7 @@ class _Reader:
                   scale: Scale) -> tuple[Subscale, ...]:
         item_ids = {i.id for i in items}
         subscales: list[Subscale] = []
-        seen: set[str] = set()
-        for n, raw in enumerate(self.array(value, None, "subscales", MAX_SUBSCALES), 1):
-            t = self.table(raw, f"subscale {n}", "subscales")
-            sub_id = self.slug(t, "id", f"subscale {n}")
-            place = f"subscale '{sub_id}'"
-            if sub_id in seen:
-                self.fail("is used by more than one subscale", place, "id")
-            seen.add(sub_id)
+        for t, sub_id, place in self.identified(value, "subscale", "subscales", MAX_SUBSCALES):
             self.known(t, ("id", "name", "items", "method", "multiplier", "higher_is",
                            "meaningful_change", "bands"), place)
             members = self.array(self.required(t, "items", place), place, "items", MAX_ITEMS)
