@@ -10,14 +10,24 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
-from kit import __version__, credentials, paths
+from kit import __version__, credentials
+from kit.commands.context import (
+    CONTEXT,
+    Options,
+    json_option,
+    opts,
+    out,
+    read_private_text,
+    say,
+    unlocked_workspace,
+    warn_problems,
+)
 from kit.errors import BadInput, KitError, UsageError
 from kit.hygiene import harden_process
 from kit.records import exposure as exposure_records
@@ -29,69 +39,6 @@ if TYPE_CHECKING:
     from kit.vault import Vault
     from kit.wellbeing.instruments import Instrument
     from kit.wellbeing.signposting import SupportPrompt
-    from kit.workspace import Workspace
-
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-@dataclass
-class Options:
-    vault: str | None = None
-    passphrase_file: Path | None = None
-    json: bool = False
-
-    @property
-    def vault_path(self) -> Path:
-        return paths.vault_dir(self.vault)
-
-
-def opts() -> Options:
-    obj = click.get_current_context().find_object(Options)
-    assert obj is not None
-    return obj
-
-
-def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    def remember(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
-        ctx.ensure_object(Options).json = value
-        return value
-
-    return click.option("--json", "as_json", is_flag=True, expose_value=False, callback=remember,
-                        is_eager=True, help="Print one JSON document on stdout.")(func)
-
-
-def say(text: str) -> None:
-    """A human message: stderr, so stdout stays clean for data."""
-    click.echo(text, err=True)
-
-
-def out(human: str, data: Any) -> None:
-    if opts().json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        click.echo(human)
-
-
-def warn_problems(problems: Sequence[Any]) -> None:
-    for problem in problems:
-        say(f"Warning: {problem.message}. Run `kit vault verify` for details.")
-
-
-def read_private_text(text: str | None) -> str:
-    """Text from the argument, or stdin for '-' or no argument (safer: not in shell history)."""
-    if text is not None and text != "-":
-        return text
-    if sys.stdin is None:
-        raise UsageError("no text given: pass it on stdin (recommended) or as an argument")
-    if sys.stdin.isatty():
-        say("Type the entry, then press Ctrl-D on a new line (Ctrl-Z then Enter on Windows).")
-    raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
-    try:
-        # Strict, whatever the locale: surrogate-escaped bytes must not reach the vault.
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadInput("the text on stdin is not valid UTF-8; nothing was saved") from None
-
 
 # --- the command tree ---
 
@@ -529,17 +476,8 @@ def journal() -> None:
     """Your private reflective journal (encrypted)."""
 
 
-def _workspace(allow_device: bool = True) -> Workspace:
-    """The unlocked vault and its repositories: every command that reads records opens here."""
-    from kit.unlock import unlock
-    from kit.workspace import Workspace
-
-    return Workspace(unlock(opts().vault_path, opts().passphrase_file,
-                            allow_device=allow_device))
-
-
 def _journal(allow_device: bool = True) -> Journal:
-    return _workspace(allow_device).journal
+    return unlocked_workspace(allow_device).journal
 
 
 def _entry_line(entry: JournalEntry) -> str:
@@ -778,7 +716,7 @@ def exposure_add(when_text: str | None, minutes: int | None, material: tuple[str
     """Log an exposure (only categories are kept, never content). Prints the entry's id."""
     when = exposure_records.parse_when(when_text, "--when") if when_text is not None else None
     note_text = read_private_text(note) if note == "-" else note
-    log = _workspace().exposure
+    log = unlocked_workspace().exposure
     with log.vault:
         entry = log.add(material=material, impact=impact, when=when, minutes=minutes,
                         volume=volume, flags=flags, steps=steps, outcome_known=outcome_known,
@@ -802,7 +740,7 @@ def exposure_add(when_text: str | None, minutes: int | None, material: tuple[str
 def exposure_list(since_text: str | None, limit: int | None) -> None:
     """List exposure entries, newest first."""
     since = exposure_records.parse_when(since_text, "--since") if since_text else None
-    log = _workspace().exposure
+    log = unlocked_workspace().exposure
     with log.vault:
         entries = log.since(since) if since else log.entries()
         warn_problems(log.problems)
@@ -819,7 +757,7 @@ def exposure_list(since_text: str | None, limit: int | None) -> None:
 @json_option
 def exposure_show(entry_id: str) -> None:
     """Show one entry in full (the id's first characters are enough)."""
-    log = _workspace().exposure
+    log = unlocked_workspace().exposure
     with log.vault:
         entry = log.get(entry_id)
         warn_problems(log.problems)
@@ -832,7 +770,7 @@ def exposure_show(entry_id: str) -> None:
 @json_option
 def exposure_delete(entry_id: str, yes: bool) -> None:
     """Delete an entry (asks first unless --yes)."""
-    log = _workspace().exposure
+    log = unlocked_workspace().exposure
     with log.vault:
         entry = log.get(entry_id)
         warn_problems(log.problems)
@@ -890,7 +828,7 @@ def _note_versions(count: int) -> None:
 @json_option
 def wellbeing_plan_show() -> None:
     """Show your wellbeing plan."""
-    repo = _workspace().plan
+    repo = unlocked_workspace().plan
     with repo.vault:
         plan, versions = repo.get(), len(repo.versions())
         warn_problems(repo.problems)
@@ -992,7 +930,7 @@ def wellbeing_plan_edit(contacts: tuple[str, ...], clear_contacts: bool, review_
     added = [plan_records.parse_contact(text) for text in contacts]
     review = (plan_records.parse_date(review_text, "--review-date") if review_text is not None
               else None)
-    repo = _workspace().plan
+    repo = unlocked_workspace().plan
     with repo.vault:
         plan = repo.get()
         warn_problems(repo.problems)
@@ -1119,7 +1057,7 @@ def checkin_add(instrument_id: str, answers: tuple[str, ...], note: str | None) 
                          f"--answer ITEM=N (`kit instrument show {instrument_id}` lists the "
                          "items)")
     note_text = read_private_text(note) if note == "-" else note
-    ws = _workspace()
+    ws = unlocked_workspace()
     with ws.vault:
         instrument = ws.instruments.get(instrument_id)
         if not given:
@@ -1143,7 +1081,7 @@ def checkin_list(instrument_id: str | None) -> None:
     """List check-ins with their scores, newest first."""
     from kit.wellbeing.instruments import show_number
 
-    ws = _workspace()
+    ws = unlocked_workspace()
     with ws.vault:
         if instrument_id is not None:
             ws.instruments.get(instrument_id)  # an unknown id is a mistake, not "none yet"
@@ -1165,7 +1103,7 @@ def checkin_list(instrument_id: str | None) -> None:
 def checkin_due() -> None:
     """When each check-in is next due, by the rhythm you chose (`kit checkin rhythm`)."""
     today = date.today()
-    ws = _workspace()
+    ws = unlocked_workspace()
     with ws.vault:
         due = ws.checkins.due(today)
         warn_problems(ws.problems)
@@ -1192,7 +1130,7 @@ def checkin_due() -> None:
 @json_option
 def checkin_rhythm(instrument_id: str, days: int) -> None:
     """Be reminded of INSTRUMENT every DAYS days (0 turns its reminders off)."""
-    ws = _workspace()
+    ws = unlocked_workspace()
     with ws.vault:
         instrument = ws.checkins.set_every_days(instrument_id, days)
     say(f"{instrument.short_name}: reminders are off." if days == 0 else
@@ -1207,7 +1145,7 @@ def checkin_rhythm(instrument_id: str, days: int) -> None:
 @json_option
 def checkin_delete(checkin_id: str, yes: bool) -> None:
     """Delete a check-in (asks first unless --yes)."""
-    ws = _workspace()
+    ws = unlocked_workspace()
     with ws.vault:
         entry = ws.checkins.get(checkin_id)
         if not yes and not credentials.confirm(
@@ -1235,7 +1173,7 @@ def instrument_add(file: Path, replace: bool) -> None:
     from kit.wellbeing.instruments import load_file
 
     parsed = load_file(file)  # before unlocking: a broken file needs no passphrase
-    ws = _workspace()
+    ws = unlocked_workspace()
     with ws.vault:
         imported = ws.instruments.add(parsed, replace=replace)
     done = imported.instrument
@@ -1252,7 +1190,7 @@ def instrument_add(file: Path, replace: bool) -> None:
 @json_option
 def instrument_list() -> None:
     """List the instruments you can answer."""
-    ws = _workspace()
+    ws = unlocked_workspace()
     with ws.vault:
         instruments = ws.instruments.list()
         warn_problems(ws.instruments.problems)
@@ -1271,7 +1209,7 @@ def instrument_show(instrument_id: str) -> None:
     """Show an instrument's questions, answer scale, scoring, attribution and licence."""
     from kit.wellbeing.instruments import show_number
 
-    ws = _workspace()
+    ws = unlocked_workspace()
     with ws.vault:
         found = ws.instruments.get(instrument_id)
         warn_problems(ws.instruments.problems)
@@ -1322,6 +1260,12 @@ def grounding_command() -> None:
         lines.append("")
     lines.append(CAUTION)
     out("\n".join(lines), grounding_json())
+
+
+# --- areas with a module of their own in kit/commands/ ---
+
+for _group in ():
+    cli.add_command(_group)
 
 
 # --- entry point: errors to exit codes, in one place ---

@@ -1,0 +1,90 @@
+"""What every command shares: the global options, how output is printed, and how the vault
+is opened. Command modules import from here; `kit.cli` puts them together.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from kit import paths
+from kit.errors import BadInput, UsageError
+
+if TYPE_CHECKING:
+    from kit.workspace import Workspace
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@dataclass
+class Options:
+    vault: str | None = None
+    passphrase_file: Path | None = None
+    json: bool = False
+
+    @property
+    def vault_path(self) -> Path:
+        return paths.vault_dir(self.vault)
+
+
+def opts() -> Options:
+    obj = click.get_current_context().find_object(Options)
+    assert obj is not None
+    return obj
+
+
+def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    def remember(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+        ctx.ensure_object(Options).json = value
+        return value
+
+    return click.option("--json", "as_json", is_flag=True, expose_value=False, callback=remember,
+                        is_eager=True, help="Print one JSON document on stdout.")(func)
+
+
+def say(text: str) -> None:
+    """A human message: stderr, so stdout stays clean for data."""
+    click.echo(text, err=True)
+
+
+def out(human: str, data: Any) -> None:
+    if opts().json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        click.echo(human)
+
+
+def warn_problems(problems: Sequence[Any]) -> None:
+    for problem in problems:
+        say(f"Warning: {problem.message}. Run `kit vault verify` for details.")
+
+
+def read_private_text(text: str | None) -> str:
+    """Text from the argument, or stdin for '-' or no argument (safer: not in shell history)."""
+    if text is not None and text != "-":
+        return text
+    if sys.stdin is None:
+        raise UsageError("no text given: pass it on stdin (recommended) or as an argument")
+    if sys.stdin.isatty():
+        say("Type the entry, then press Ctrl-D on a new line (Ctrl-Z then Enter on Windows).")
+    raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    try:
+        # Strict, whatever the locale: surrogate-escaped bytes must not reach the vault.
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadInput("the text on stdin is not valid UTF-8; nothing was saved") from None
+
+
+def unlocked_workspace(allow_device: bool = True) -> Workspace:
+    """The unlocked vault and its repositories: every command that reads records opens here."""
+    from kit.unlock import unlock
+    from kit.workspace import Workspace
+
+    return Workspace(unlock(opts().vault_path, opts().passphrase_file,
+                            allow_device=allow_device))
