@@ -602,6 +602,7 @@ def journal_delete(entry_id: str, yes: bool) -> None:
 def journal_export(fmt: str, out_path: Path, force: bool) -> None:
     """Write the journal to a PLAINTEXT file (Markdown or JSON)."""
     from kit.reports.journal_export import render
+    from kit.reports.plaintext import warning, write_plaintext
 
     if out_path.exists() and not force:
         raise KitError(f"{out_path} already exists; add --force to overwrite it")
@@ -609,15 +610,9 @@ def journal_export(fmt: str, out_path: Path, force: bool) -> None:
     with j.vault:
         entries = j.entries()
         warn_problems(j.problems)
-    say("WARNING: the export is NOT encrypted. Anyone who can read the file can read your "
-        "journal. Keep it somewhere safe and delete it when you are done.")
     data = render(list(reversed(entries)), fmt).encode("utf-8")
-    try:
-        fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-    except OSError as exc:
-        raise KitError(f"could not write {out_path}: {exc.strerror}") from exc
+    out_path = write_plaintext(out_path, data, force)
+    say(warning("your journal", out_path))
     say(f"Exported {len(entries)} entries to {out_path}.")
     if opts().json:
         out("", {"out": str(out_path), "entries": len(entries), "format": fmt})
@@ -1264,7 +1259,8 @@ def grounding_command() -> None:
 
 # --- areas with a module of their own in kit/commands/ ---
 
-for _group in ():
+AREA_GROUPS: tuple[click.Group, ...] = ()
+for _group in AREA_GROUPS:
     cli.add_command(_group)
 
 
