@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
+from kit.errors import KitError
 from kit.workspace import Workspace
+
+if TYPE_CHECKING:
+    from kit.config import Config
 
 
 class Attention(NamedTuple):
@@ -14,7 +18,8 @@ class Attention(NamedTuple):
     detail: str = ""
 
 
-def needs_attention(workspace: Workspace, today: date) -> list[Attention]:
+def needs_attention(workspace: Workspace, today: date,
+                    config: Config | None = None) -> list[Attention]:
     """Most pressing first: damage, then unsaved writing, then what is due."""
     items: list[Attention] = []
     problems = workspace.problems
@@ -40,4 +45,41 @@ def needs_attention(workspace: Workspace, today: date) -> list[Attention]:
     if workspace.plan.review_due(today):
         items.append(Attention("wellbeing", "Time to look at your wellbeing plan again",
                                "You set a review date for it."))
+    if workspace.safety_plan.review_due(today):
+        items.append(Attention("prepare", "Time to look at your safety plan again",
+                               "You set a review date for it."))
+    items += _checklists(workspace, today, config)
+    return items
+
+
+def _checklists(workspace: Workspace, today: date, config: Config | None) -> list[Attention]:
+    """Re-checks that have come round, and the preparation steps marked "now" not yet done.
+    *config* gives the region and extra folders (read from config.toml when not given)."""
+    from kit import config as config_file
+    from kit.guidance.checklists import load_library
+    from kit.guidance.planner import recheck_due
+
+    try:
+        settings = config if config is not None else config_file.load()
+        library = load_library(settings.checklist_folders)
+    except KitError as exc:
+        return [Attention("prepare", "The checklists could not be loaded",
+                          exc.message.splitlines()[0])]
+    progress = workspace.progress.all()
+    items: list[Attention] = []
+    due = recheck_due(library, progress, today, settings.region)
+    if due:
+        items.append(Attention(
+            "prepare", ("1 checklist step is" if len(due) == 1 else
+                        f"{len(due)} checklist steps are") + " due for a re-check",
+            "Settings change and lists get republished; looking again keeps them right."))
+    waiting = [item for item in library.for_region(settings.region)
+               if item.priority == "now" and item.mode != "incident"
+               and (progress.get(item.id) is None or progress[item.id].status == "todo")]
+    if waiting:
+        items.append(Attention(
+            "prepare", ("1 preparation step marked now is" if len(waiting) == 1 else
+                        f"{len(waiting)} preparation steps marked now are") + " not done yet",
+            "Take them one at a time, when you are ready; `kit checklist next` shows the "
+            "first one."))
     return items

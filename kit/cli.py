@@ -4,12 +4,11 @@ and is imported only when launched. Errors become exit codes in one place: main(
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kit import __version__, credentials
+from kit.commands.checklist import checklist
 from kit.commands.context import (
     CONTEXT,
     Options,
@@ -28,6 +28,9 @@ from kit.commands.context import (
     unlocked_workspace,
     warn_problems,
 )
+from kit.commands.incidents import evidence, incident, letter
+from kit.commands.plans import PlanCommand, edit_plan, part_options, show_plan
+from kit.commands.safety_plan import safety_plan
 from kit.errors import BadInput, KitError, UsageError
 from kit.hygiene import harden_process
 from kit.records import exposure as exposure_records
@@ -786,110 +789,19 @@ def wellbeing_plan() -> None:
     """Your wellbeing plan: what keeps you well, and what to do when things get hard."""
 
 
-def _indent(text: str) -> str:
-    return "\n".join("  " + line for line in text.strip().splitlines())
-
-
-def _plan_text(plan: plan_records.Plan, today: date) -> str:
-    if plan.is_empty:
-        return ("You have not written a wellbeing plan yet.\n"
-                "`kit wellbeing-plan edit` walks you through it, one part at a time.")
-    parts = [f"{f.label}\n{_indent(plan.text(f.key)) or '  (not filled in yet)'}"
-             for f in plan_records.TEXT_FIELDS]
-    contacts = "\n".join(f"  {c.name}: {c.how}" for c in plan.contacts)
-    parts.append(f"Who to contact\n{contacts or '  (nobody listed yet)'}")
-    if plan.review_date is None:
-        parts.append("Review date\n  (none set)")
-    else:
-        due = " (it is time to look at the plan again)" if plan.review_due(today) else ""
-        parts.append(f"Review date\n  {plan.review_date.isoformat()}{due}")
-    if plan.updated is not None:
-        parts.append(f"Last saved {_local(plan.updated)} (local time).")
-    return "\n\n".join(parts)
-
-
-def _plan_json(plan: plan_records.Plan, today: date, versions: int) -> dict[str, Any]:
-    return {**plan.to_json(), "review_due": plan.review_due(today),
-            "older_versions": max(0, versions - 1)}
-
-
-def _note_versions(count: int) -> None:
-    if count > 1:
-        say(f"Note: {count - 1} older version(s) of the plan are also kept (saved on another "
-            "device at about the same time, perhaps); this is the newest.")
+WELLBEING_PLAN = PlanCommand("wellbeing-plan", "wellbeing plan", plan_records.PLAN_FIELDS,
+                             "--keeps-me-well TEXT or --contact 'NAME: HOW'")
 
 
 @wellbeing_plan.command("show")
 @json_option
 def wellbeing_plan_show() -> None:
     """Show your wellbeing plan."""
-    repo = unlocked_workspace().plan
-    with repo.vault:
-        plan, versions = repo.get(), len(repo.versions())
-        warn_problems(repo.problems)
-    _note_versions(versions)
-    today = date.today()
-    out(_plan_text(plan, today), _plan_json(plan, today, versions))
-
-
-def _plan_text_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    for f in reversed(plan_records.TEXT_FIELDS):
-        help_text = f"{f.label}: {f.hint} '-' reads it from stdin; '' clears it."
-        func = click.option(f.option, f.key, metavar="TEXT", help=help_text)(func)
-    return func
-
-
-def _ask_plan(plan: plan_records.Plan) -> plan_records.Plan:
-    """Walk through each part on the terminal; an empty answer keeps what is there."""
-    ask = credentials.ask_terminal
-    changes: dict[str, Any] = {}
-    intro = ("Your wellbeing plan, one part at a time. Press Enter to keep what is there,\n"
-             "or type - on its own to clear it. Ctrl-C stops without saving anything.\n")
-    for f in plan_records.TEXT_FIELDS:
-        current = _indent(plan.text(f.key)) or "  (empty)"
-        answer = ask(f"{intro}\n{f.label}\n{f.hint}\nNow:\n{current}\n> ")
-        intro = ""
-        if answer == "-":
-            changes[f.key] = ""
-        elif answer:
-            changes[f.key] = answer
-    contacts = list(plan.contacts)
-    listed = "\n".join(f"  {c.name}: {c.how}" for c in contacts) or "  (nobody yet)"
-    field = plan_records.FIELD_BY_KEY["contacts"]
-    prompt = (f"\n{field.label}\n{field.hint}\nNow:\n{listed}\n"
-              "Add one as NAME: HOW TO REACH THEM, press Enter when done,\n"
-              "or type - to remove everyone listed.\n> ")
-    while answer := ask(prompt):
-        if answer == "-":
-            contacts = []
-            prompt = "Removed. Add someone, or press Enter when done.\n> "
-            continue
-        try:
-            contact = plan_records.parse_contact(answer)
-        except UsageError as exc:
-            prompt = f"{exc.message}.\n> "
-            continue
-        contacts.append(contact)
-        prompt = f"Added {contact.name}. Add someone else, or press Enter when done.\n> "
-    changes["contacts"] = tuple(contacts)
-    field = plan_records.FIELD_BY_KEY["review_date"]
-    now = plan.review_date.isoformat() if plan.review_date else "none set"
-    prompt = (f"\n{field.label}\n{field.hint}\nNow: {now}\n"
-              "A new date as YYYY-MM-DD (Enter keeps it, - clears it)\n> ")
-    while answer := ask(prompt):
-        if answer == "-":
-            changes["review_date"] = None
-            break
-        try:
-            changes["review_date"] = plan_records.parse_date(answer)
-            break
-        except UsageError as exc:
-            prompt = f"{exc.message}. Try again, or press Enter to keep it.\n> "
-    return dataclasses.replace(plan, **changes)
+    show_plan(unlocked_workspace().plan, WELLBEING_PLAN)
 
 
 @wellbeing_plan.command("edit")
-@_plan_text_options
+@part_options(plan_records.PLAN_FIELDS)
 @click.option("--contact", "contacts", multiple=True, metavar="'NAME: HOW'",
               help="Add someone to contact and how to reach them; repeat for more.")
 @click.option("--clear-contacts", is_flag=True,
@@ -906,44 +818,9 @@ def wellbeing_plan_edit(contacts: tuple[str, ...], clear_contacts: bool, review_
     reads one part from stdin). With no options, in a terminal, it walks you through each
     part and keeps whatever you leave blank.
     """
-    given: dict[str, Any] = {key: value for key, value in texts.items() if value is not None}
-    interactive = not (given or contacts or clear_contacts or review_text is not None
-                       or clear_review_date)
-    if interactive and not credentials.terminal_available():
-        raise UsageError("say what to change, for example --keeps-me-well TEXT or --contact "
-                         "'NAME: HOW' (see `kit wellbeing-plan edit --help`), or run this in a "
-                         "terminal to go through the plan one part at a time; nothing was saved")
-    from_stdin = [key for key, value in given.items() if value == "-"]
-    if len(from_stdin) > 1:
-        options = " and ".join("--" + key.replace("_", "-") for key in from_stdin)
-        raise UsageError(f"only one part can be read from stdin at a time ({options} both "
-                         "asked); nothing was saved")
-    if review_text is not None and clear_review_date:
-        raise UsageError("give --review-date or --clear-review-date, not both")
-    for key in from_stdin:
-        given[key] = read_private_text("-")
-    added = [plan_records.parse_contact(text) for text in contacts]
-    review = (plan_records.parse_date(review_text, "--review-date") if review_text is not None
-              else None)
-    repo = unlocked_workspace().plan
-    with repo.vault:
-        plan = repo.get()
-        warn_problems(repo.problems)
-        if interactive:
-            changed = _ask_plan(plan)
-        else:
-            kept = () if clear_contacts else plan.contacts
-            changed = dataclasses.replace(
-                plan, **given, contacts=(*kept, *added),
-                review_date=None if clear_review_date else (review or plan.review_date))
-        if changed == plan:
-            say("Nothing changed; your plan is as it was.")
-            saved = plan
-        else:
-            saved = repo.save(changed)
-            say("Your wellbeing plan is saved.")
-    if opts().json:
-        out("", _plan_json(saved, date.today(), len(repo.versions())))
+    edit_plan(unlocked_workspace().plan, WELLBEING_PLAN, title="Your wellbeing plan",
+              texts=texts, contacts=contacts, clear_contacts=clear_contacts,
+              review_text=review_text, clear_review_date=clear_review_date)
 
 
 # --- wellbeing check-ins, instruments and support ---
@@ -1259,7 +1136,7 @@ def grounding_command() -> None:
 
 # --- areas with a module of their own in kit/commands/ ---
 
-AREA_GROUPS: tuple[click.Group, ...] = ()
+AREA_GROUPS: tuple[click.Group, ...] = (checklist, safety_plan, incident, evidence, letter)
 for _group in AREA_GROUPS:
     cli.add_command(_group)
 

@@ -16,12 +16,17 @@ from kit.errors import BadInput
 
 THEMES = ("kit-calm", "kit-high-contrast")
 MAX_IDLE_MINUTES = 24 * 60
+REGIONS = ("uk", "us", "any")  # kit.guidance.checklists.REGIONS, without importing it here
+MAX_CHECKLIST_FOLDERS = 20
 
 
 @dataclass(frozen=True)
 class Config:
     idle_lock_minutes: float = 5.0
     theme: str = "kit-calm"
+    # [checklists]: an organisation's own checklist folders, and which region's guidance shows.
+    checklist_folders: tuple[Path, ...] = ()
+    region: str = "uk"
 
 
 def _check(path: Path, key: str, value: Any) -> Any:
@@ -52,15 +57,45 @@ def load(path: Path | None = None) -> Config:
         doc = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise BadInput(f"{path} is not valid TOML: {exc}") from None
-    unknown_tables = set(doc) - {"app"}
+    unknown_tables = set(doc) - {"app", "checklists"}
     if unknown_tables:
-        raise BadInput(f"{path}: unknown section [{sorted(unknown_tables)[0]}] (expected [app])")
+        raise BadInput(f"{path}: unknown section [{sorted(unknown_tables)[0]}] "
+                       "(expected [app] or [checklists])")
     app = doc.get("app", {})
     if not isinstance(app, dict):
         raise BadInput(f"{path}: app must be a table, [app]")
-    known = {f.name for f in fields(Config)}
+    known = {f.name for f in fields(Config)} - {"checklist_folders", "region"}  # [checklists]
     for key in app:
         if key not in known:
             raise BadInput(f"{path}: unknown setting [app] {key} "
                            f"(known: {', '.join(sorted(known))})")
-    return Config(**{key: _check(path, key, value) for key, value in app.items()})
+    return Config(**{key: _check(path, key, value) for key, value in app.items()},
+                  **_checklists(path, doc.get("checklists", {})))
+
+
+def _checklists(path: Path, table: Any) -> dict[str, Any]:
+    """[checklists] folders (relative ones are read from the config file's folder) and region."""
+    if not isinstance(table, dict):
+        raise BadInput(f"{path}: checklists must be a table, [checklists]")
+    for key in table:
+        if key not in ("folders", "region"):
+            raise BadInput(f"{path}: unknown setting [checklists] {key} (known: folders, region)")
+    settings: dict[str, Any] = {}
+    if "region" in table:
+        region = table["region"]
+        if region not in REGIONS:
+            raise BadInput(f"{path}: [checklists] region must be one of {', '.join(REGIONS)}, "
+                           f"not {region!r}")
+        settings["region"] = region
+    if "folders" in table:
+        folders = table["folders"]
+        if not isinstance(folders, list) or not all(
+                isinstance(f, str) and f.strip() for f in folders):
+            raise BadInput(f"{path}: [checklists] folders must be a list of folder paths, such "
+                           f"as folders = [\"~/team-checklists\"], not {folders!r}")
+        if len(folders) > MAX_CHECKLIST_FOLDERS:
+            raise BadInput(f"{path}: [checklists] folders lists {len(folders)} folders; at most "
+                           f"{MAX_CHECKLIST_FOLDERS} are allowed")
+        settings["checklist_folders"] = tuple(
+            path.parent / Path(f.strip()).expanduser() for f in folders)
+    return settings

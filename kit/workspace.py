@@ -14,12 +14,17 @@ from pathlib import Path
 from kit.records.checkins import CheckIns
 from kit.records.drafts import Drafts
 from kit.records.exposure import Exposure
+from kit.records.incidents import Incidents
 from kit.records.journal import Journal
+from kit.records.my_details import MyDetails
+from kit.records.progress import ProgressLog
+from kit.records.safety_plan import SafetyPlan
 from kit.records.wellbeing_plan import WellbeingPlan
 from kit.vault import Credentials, Problem, Snapshot, Vault
 from kit.wellbeing.library import Instruments
 
-REPOSITORIES = ("journal", "drafts", "exposure", "plan", "instruments", "checkins")
+REPOSITORIES = ("journal", "drafts", "exposure", "plan", "instruments", "checkins",
+                "safety_plan", "progress", "incidents", "my_details")
 
 
 def open_workspace(path: Path, creds: Credentials) -> Workspace:
@@ -79,6 +84,22 @@ class Workspace:
     @cached_property
     def plan(self) -> WellbeingPlan:
         return WellbeingPlan(self.vault, source=self)
+
+    @cached_property
+    def safety_plan(self) -> SafetyPlan:
+        return SafetyPlan(self.vault, source=self)
+
+    @cached_property
+    def progress(self) -> ProgressLog:
+        return ProgressLog(self.vault, source=self)
+
+    @cached_property
+    def incidents(self) -> Incidents:
+        return Incidents(self.vault, source=self)
+
+    @cached_property
+    def my_details(self) -> MyDetails:
+        return MyDetails(self.vault, source=self)
 
     @cached_property
     def instruments(self) -> Instruments:

@@ -72,17 +72,18 @@ def test_who5_ten_point_drop_prompts(who5: Instrument) -> None:
 def test_helplines_load_with_sources_and_dates() -> None:
     lines = helplines()
     assert [h.id for h in lines] == ["samaritans", "shout", "police-care-uk",
-                                     "oscar-kilo-crisis-line", "education-support"]
+                                     "oscar-kilo-crisis-line", "education-support", "posh"]
     for line in lines:
         assert line.source_url.startswith("https://")
         assert isinstance(line.last_verified, date) and line.last_verified <= date.today()
         assert line.who_for and line.hours
     numbers = {h.id: h.action for h in lines}
-    # Exactly the numbers research/wellbeing.md confirms.
+    # Exactly the numbers research/wellbeing.md (and doxing.md, for POSH) confirms.
     assert numbers == {"samaritans": "Call 116 123", "shout": "Text SHOUT to 85258",
                        "police-care-uk": "Call 0300 012 0030",
                        "oscar-kilo-crisis-line": "Call 0300 131 2789",
-                       "education-support": "Call 08000 562 561"}
+                       "education-support": "Call 08000 562 561",
+                       "posh": "Call 0344 381 4772"}
     assert [h.id for h in lines if h.recheck] == ["education-support"]
     data = helplines_json()
     assert data["emergency"] == EMERGENCY and "999" in EMERGENCY

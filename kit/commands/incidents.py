@@ -1,0 +1,527 @@
+"""`kit incident`, `kit evidence` and `kit letter`: the incident and evidence log, signed
+evidence packs, and the UK GDPR erasure letter."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from kit import credentials
+from kit.commands.context import (
+    json_option,
+    opts,
+    out,
+    read_private_text,
+    say,
+    unlocked_workspace,
+    warn_problems,
+)
+from kit.errors import KitError, UsageError
+from kit.records import incidents as records
+from kit.records.exposure import Choice
+
+if TYPE_CHECKING:
+    from kit.records.incidents import EvidenceItem, Incident
+    from kit.records.my_details import Details
+    from kit.reports.evidence_pack import PackReport
+
+KEEP_ORIGINALS = ("Your original files were not changed, moved or deleted. Keep them as they "
+                  "are: they are your untouched copy of the evidence.")
+
+
+def _choice(options: Sequence[Choice]) -> click.Choice[str]:
+    return click.Choice([o.value for o in options])
+
+
+def _local(when: datetime) -> str:
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _indent(text: str, by: str = "  ") -> str:
+    return "\n".join(by + line for line in text.splitlines())
+
+
+def _private(text: str | None) -> str:
+    """An optional text option: '-' reads stdin; absent is empty."""
+    if text == "-":
+        return read_private_text("-")
+    return text or ""
+
+
+# --- incidents ---
+
+
+@click.group()
+def incident() -> None:
+    """The incident log: what happened, when and where, and the reference numbers you got."""
+
+
+def _incident_full(found: Incident, items: Sequence[EvidenceItem]) -> str:
+    lines = [f"Incident {found.short_id} ({found.id})",
+             f"When:      {_local(found.when)} (local time)",
+             f"Category:  {found.category_label}",
+             f"Platform:  {found.platform or 'not recorded'}",
+             f"Status:    {found.status_label}"]
+    if found.urls:
+        lines += ["Web addresses:", *(f"  {u}" for u in found.urls)]
+    if found.usernames:
+        lines += ["Usernames:", *(f"  {u}" for u in found.usernames)]
+    if found.references:
+        lines += ["References:", *(f"  {r.kind_label}: {r.value}" + (f" ({r.note})" if r.note
+                                                                       else "")
+                                   for r in found.references)]
+    if found.description:
+        lines += ["Description:", _indent(found.description)]
+    lines += ["", f"Evidence ({len(items)}):" if items else
+              f"No evidence yet. `kit evidence add {found.short_id} FILE...` adds some."]
+    for n, item in enumerate(items, 1):
+        lines.append(f"  {n}. {item.short_id}  {item.kind_label}: {item.title}")
+        if item.kind == "file":
+            lines.append(f"     {item.file_name}, {item.size:,} bytes, SHA-256 {item.sha256}")
+        if item.url:
+            lines.append(f"     {item.url}")
+        by = f" by {item.captured_by}" if item.captured_by else ""
+        how = f" ({item.method})" if item.method else ""
+        lines.append(f"     Captured {_local(item.captured_at)}{by}{how}; the time is "
+                     f"{item.captured_at_basis_label}")
+        if item.note:
+            lines += ["     Note:", _indent(item.note, "       ")]
+        lines.append("     Custody log:")
+        lines += [f"       {_local(h.at)}  {h.action}" + (f" by {h.by}" if h.by else "")
+                  + (f": {h.detail}" if h.detail else "") for h in item.handling]
+    return "\n".join(lines)
+
+
+@incident.command("add")
+@click.option("--when", "when_text", metavar="DATE",
+              help="When it happened: YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (local time). "
+              "Default: now.")
+@click.option("--category", required=True, type=_choice(records.CATEGORIES),
+              help="What kind of incident.")
+@click.option("--platform", required=True, metavar="NAME",
+              help="Where it happened: a site or app, or 'phone', 'at home'.")
+@click.option("--url", "urls", multiple=True, metavar="URL",
+              help="A web address involved (repeat for more).")
+@click.option("--username", "usernames", multiple=True, metavar="NAME",
+              help="An account involved (repeat for more).")
+@click.option("--description", metavar="TEXT|-",
+              help="What happened. '-' reads it from stdin (recommended: text typed as an "
+              "argument can end up in your shell history).")
+@click.option("--ref", "refs", multiple=True, metavar="KIND:VALUE",
+              help="A reference number, e.g. police:CR/12345/26 (KIND is police, platform, "
+              "helpline or other). Repeat for more.")
+@click.option("--status", type=_choice(records.STATUSES), default="open", show_default=True)
+@json_option
+def incident_add(when_text: str | None, category: str, platform: str, urls: tuple[str, ...],
+                 usernames: tuple[str, ...], description: str | None, refs: tuple[str, ...],
+                 status: str) -> None:
+    """Record an incident. Prints its id."""
+    when = records.parse_when(when_text, "--when") if when_text is not None else None
+    references = [records.parse_reference(r) for r in refs]
+    records.check_urls(urls)
+    records.check_usernames(usernames)
+    text = _private(description)
+    ws = unlocked_workspace()
+    with ws.vault:
+        saved = ws.incidents.add(when=when, category=category, platform=platform,
+                                 description=text, urls=urls, usernames=usernames,
+                                 references=references, status=status)
+        warn_problems(ws.incidents.problems)
+    say(f"Incident {saved.short_id} saved. Add evidence to it with "
+        f"`kit evidence add {saved.short_id} FILE...`.")
+    out(saved.short_id, saved.to_json())
+
+
+@incident.command("list")
+@json_option
+def incident_list() -> None:
+    """List incidents, newest first."""
+    ws = unlocked_workspace()
+    with ws.vault:
+        found = ws.incidents.list()
+        counts = ws.incidents.evidence_counts()
+        warn_problems(ws.incidents.problems)
+    rows = [f"{i.short_id}  {_local(i.when)}  {i.category:<13}  {i.status:<8}  "
+            f"{counts.get(i.id, 0):>8}  {i.platform}" for i in found]
+    header = f"{'ID':<8}  {'WHEN':<16}  {'CATEGORY':<13}  {'STATUS':<8}  EVIDENCE  PLATFORM"
+    human = "\n".join([header, *rows]) if rows else \
+        "No incidents yet. `kit incident add` records one."
+    out(human, {"incidents": [{**i.to_json(), "evidence": counts.get(i.id, 0)}
+                              for i in found], "total": len(found)})
+
+
+@incident.command("show")
+@click.argument("incident_id", metavar="ID")
+@json_option
+def incident_show(incident_id: str) -> None:
+    """Show an incident with its evidence and each item's custody log."""
+    ws = unlocked_workspace()
+    with ws.vault:
+        found = ws.incidents.get(incident_id)
+        items = ws.incidents.evidence(found.id)
+        warn_problems(ws.incidents.problems)
+    out(_incident_full(found, items), {"incident": found.to_json(),
+                                       "evidence": [i.to_json() for i in items]})
+
+
+@incident.command("update")
+@click.argument("incident_id", metavar="ID")
+@click.option("--status", type=_choice(records.STATUSES), help="The new status.")
+@click.option("--ref", "refs", multiple=True, metavar="KIND:VALUE",
+              help="Add a reference number (repeat for more).")
+@click.option("--url", "urls", multiple=True, metavar="URL", help="Add a web address.")
+@click.option("--username", "usernames", multiple=True, metavar="NAME", help="Add an account.")
+@click.option("--platform", metavar="NAME", help="Change the platform.")
+@click.option("--category", type=_choice(records.CATEGORIES), help="Change the category.")
+@click.option("--when", "when_text", metavar="DATE", help="Change when it happened.")
+@click.option("--description", metavar="TEXT|-",
+              help="Replace the description ('-' reads it from stdin).")
+@json_option
+def incident_update(incident_id: str, status: str | None, refs: tuple[str, ...],
+                    urls: tuple[str, ...], usernames: tuple[str, ...], platform: str | None,
+                    category: str | None, when_text: str | None,
+                    description: str | None) -> None:
+    """Change an incident's status, or add references to it.
+
+    Also adds web addresses or accounts, and can change its platform, category, time or
+    description."""
+    if not (status or refs or urls or usernames or platform is not None or category
+            or when_text is not None or description is not None):
+        raise UsageError("say what to change, for example --status reported or --ref "
+                         "police:CR/12345/26; nothing was changed")
+    references = tuple(records.parse_reference(r) for r in refs)
+    records.check_urls(urls)
+    records.check_usernames(usernames)
+    when = records.parse_when(when_text, "--when") if when_text is not None else None
+    text = _private(description) if description is not None else None
+    ws = unlocked_workspace()
+    with ws.vault:
+        found = ws.incidents.get(incident_id)
+        changed = dataclasses.replace(
+            found,
+            status=status or found.status,
+            references=(*found.references, *references),
+            urls=(*found.urls, *urls),
+            usernames=(*found.usernames, *usernames),
+            platform=found.platform if platform is None else platform,
+            category=category or found.category,
+            when=found.when if when is None else when,
+            description=found.description if text is None else text,
+        )
+        saved = ws.incidents.update(changed)
+    say(f"Incident {saved.short_id} saved." if saved is not found else
+        f"Nothing changed; incident {saved.short_id} is as it was.")
+    if opts().json:
+        out("", saved.to_json())
+
+
+# --- evidence ---
+
+
+@click.group()
+def evidence() -> None:
+    """Evidence for an incident: files, web addresses and notes, kept encrypted with their
+    SHA-256 and a custody log; signed evidence packs to hand over, and checking them."""
+
+
+def _item_line(item: EvidenceItem) -> str:
+    if item.kind == "file":
+        return f"{item.short_id}  {item.sha256}  {item.file_name}"
+    if item.kind == "url":
+        return f"{item.short_id}  url  {item.url}"
+    return f"{item.short_id}  note  {item.title}"
+
+
+@evidence.command("add")
+@click.argument("incident_id", metavar="INCIDENT")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path), metavar="[FILE]...")
+@click.option("--url", "urls", multiple=True, metavar="URL",
+              help="Record a web address where you saw something (repeat for more).")
+@click.option("--captured-by", metavar="NAME",
+              help="Who captured it (default: your saved name, if you saved one).")
+@click.option("--method", metavar="TEXT",
+              help="How it was captured, e.g. 'screenshot on my phone' or 'saved web page'.")
+@click.option("--captured-at", "captured_text", metavar="DATE",
+              help="When it was captured (YYYY-MM-DD or 'YYYY-MM-DD HH:MM', local time). "
+              "Default: each file's last-modified time; for a web address or note, now.")
+@click.option("--note", metavar="TEXT|-",
+              help="A note kept with each item; with no FILE or --url, the note is itself the "
+              "evidence. '-' reads it from stdin (recommended).")
+@json_option
+def evidence_add(incident_id: str, files: tuple[Path, ...], urls: tuple[str, ...],
+                 captured_by: str | None, method: str | None, captured_text: str | None,
+                 note: str | None) -> None:
+    """Add evidence to an incident. Each file is copied into the vault, encrypted, exactly as
+    it is, with its SHA-256; the original is only read, never changed or moved: keep it."""
+    if not files and not urls and note is None:
+        raise UsageError("give at least one FILE, --url or --note; nothing was added")
+    captured_at = (records.parse_when(captured_text, "--captured-at")
+                   if captured_text is not None else None)
+    for path in files:  # every file checked before the first is saved or a passphrase asked
+        records.check_file(path)
+    for url in urls:
+        records.check_url(url, "--url")
+    note_text = _private(note)
+    ws = unlocked_workspace()
+    added: list[EvidenceItem] = []
+    with ws.vault:
+        found = ws.incidents.get(incident_id)
+        by = captured_by if captured_by is not None else ws.my_details.get().name
+        common: dict[str, Any] = {"captured_by": by, "captured_at": captured_at}
+        try:
+            for path in files:
+                added.append(ws.incidents.add_file(found.id, path, method=method or "",
+                                                   note=note_text, **common))
+            for url in urls:
+                added.append(ws.incidents.add_url(found.id, url, method=method or "",
+                                                  note=note_text, **common))
+            if not files and not urls:
+                added.append(ws.incidents.add_note(found.id, note_text, **common))
+        except KitError:
+            if added:
+                say("Saved before the error: " + ", ".join(
+                    i.file_name or i.url or i.title for i in added))
+            raise
+        warn_problems(ws.incidents.problems)
+    for item in added:
+        if item.captured_at_basis == "file-modified":
+            say(f"{item.file_name}: capture time taken from the file's last-modified time "
+                f"({_local(item.captured_at)}); give --captured-at if you know it better.")
+    say(f"Added {len(added)} item(s) to incident {found.short_id}.")
+    if files:
+        say(KEEP_ORIGINALS)
+    out("\n".join(_item_line(i) for i in added),
+        {"incident_id": found.id, "added": [i.to_json() for i in added]})
+
+
+@evidence.command("export")
+@click.argument("incident_id", metavar="INCIDENT")
+@click.option("--out", "out_path", required=True, type=click.Path(path_type=Path),
+              help="Where to write the pack: a new folder, a file ending .zip, or with "
+              "--encrypt a file ending .age.")
+@click.option("--encrypt", is_flag=True,
+              help="Encrypt the pack (as a zip inside one age file) with a NEW passphrase, "
+              "asked twice at the terminal or taken from KIT_NEW_PASSPHRASE. Anyone with the "
+              "passphrase can open it with the kit or the standard `age -d` tool.")
+@click.option("--force", is_flag=True, help="Overwrite an existing .zip or .age file.")
+@json_option
+def evidence_export(incident_id: str, out_path: Path, encrypt: bool, force: bool) -> None:
+    """Write a signed evidence pack for an incident.
+
+    The pack holds the incident's details, every file with its SHA-256, the custody log, and
+    a manifest signed with this vault's key (docs/evidence-pack-format.md).
+
+    Asks for your vault passphrase every time (never the keyring). Without --encrypt the pack
+    is NOT encrypted: anyone who can read it can read the evidence.
+    """
+    from kit.reports.evidence_pack import check_target, container_for, export_pack
+    from kit.reports.plaintext import warning
+
+    container = container_for(out_path, encrypt)
+    check_target(out_path.expanduser(), container, force)
+    ws = unlocked_workspace(allow_device=False)
+    with ws.vault:
+        found = ws.incidents.get(incident_id)
+        warn_problems(ws.incidents.problems)
+        pack_passphrase = None
+        if encrypt:
+            pack_passphrase = credentials.new_passphrase(credentials.ENV_NEW_PASSPHRASE,
+                                                         "passphrase for the evidence pack")
+            say("Encrypting the pack (this takes a few seconds) ...")
+        result = export_pack(ws.incidents, ws.snapshot().records, found.id, out_path,
+                             encrypt_passphrase=pack_passphrase,
+                             exported_by=ws.my_details.get().name, force=force)
+    say(f"Evidence pack written to {result.path}: {result.items} item(s), {result.files} "
+        "file(s), signed with this vault's key.")
+    say(f"Signer fingerprint: {result.fingerprint}\nWhoever receives the pack can check it "
+        f"with: kit evidence verify PACK --fingerprint '{result.fingerprint}'")
+    if result.container == "age":
+        say("Give the passphrase to the recipient separately (by phone, say), never with the "
+            "file.")
+    else:
+        say(warning("the incident's details and its evidence", result.path))
+    if not result.handling_recorded:
+        say(f"Warning: the pack is complete, but the export could not be noted in the "
+            f"custody log: {result.handling_error}")
+    out(str(result.path), result.to_json())
+
+
+def _report_text(report: PackReport) -> str:
+    lines = [f"Evidence pack {report.path} ({report.container})"]
+    if report.incident:
+        inc = report.incident
+        lines.append(f"Incident {inc.get('id', '?')[:8]}: {inc.get('category', '?')}, "
+                     f"{inc.get('when', '?')}")
+    if report.exported_at:
+        lines.append(f"Exported {report.exported_at}")
+    lines.append(f"Signer fingerprint: {report.signer_fingerprint or 'unknown'}"
+                 + ("" if report.signature_valid else " (NOT confirmed: see below)"))
+    ok = sum(1 for f in report.files if f.status == "ok")
+    lines.append(f"Files checked: {ok} of {len(report.files)} match the manifest.")
+    if report.intact:
+        lines += ["", "INTACT: the signature is valid and every file matches the manifest; "
+                  "nothing is missing or added.",
+                  "Compare the fingerprint with the one the sender gives you (they see it in "
+                  "`kit vault info`), or pass it with --fingerprint."]
+    else:
+        lines += ["", "NOT INTACT: the pack is damaged, was changed after it was signed, or was "
+                  "signed by someone else:"]
+        lines += [f"  [{f.code}] {f.message}" for f in report.findings]
+    return "\n".join(lines)
+
+
+@evidence.command("verify")
+@click.argument("pack", type=click.Path(path_type=Path))
+@click.option("--fingerprint", metavar="FINGERPRINT",
+              help="The signer's fingerprint as the sender gave it; anything else is reported.")
+@json_option
+def evidence_verify(pack: Path, fingerprint: str | None) -> None:
+    """Check an evidence pack: its signature and every file.
+
+    PACK is a folder, a .zip or an .age file. Every file's size and SHA-256 is checked
+    against the signed manifest. Needs no vault.
+
+    Exit status: 0 intact; 4 something changed, missing, added, or the manifest or its
+    signature does not check out; 1 not a pack, or refused as unsafe; 2 usage; 3 wrong
+    passphrase for an encrypted pack (taken from KIT_PASSPHRASE, --passphrase-file or the
+    terminal).
+    """
+    from kit.reports.evidence_pack import is_encrypted_pack, verify_pack
+
+    passphrase = None
+    if is_encrypted_pack(pack):
+        from kit.unlock import HOW_PASSPHRASE, given_passphrase
+
+        passphrase = given_passphrase(opts().passphrase_file)
+        if passphrase is None:
+            passphrase = credentials.prompt_secret("Passphrase of the evidence pack: ",
+                                                   HOW_PASSPHRASE)
+        say("Decrypting the pack (this takes a few seconds) ...")
+    report = verify_pack(pack, passphrase=passphrase, expected_fingerprint=fingerprint)
+    out(_report_text(report), report.to_json())
+    if not report.intact:
+        raise click.exceptions.Exit(4)
+
+
+# --- letters ---
+
+
+@click.group()
+def letter() -> None:
+    """Letters filled in from your vault: a UK GDPR erasure request to a people-search site."""
+
+
+def _ask(what: str, option: str) -> str:
+    if not credentials.terminal_available():
+        raise UsageError(f"the letter needs {what}: give {option} (add --save-details to keep "
+                         "it in your vault for next time); nothing was written")
+    return credentials.ask_terminal(f"The letter needs {what}.\n> ")
+
+
+@letter.command("erasure")
+@click.option("--site", required=True, metavar="NAME", help="The people-search site, e.g. "
+              "192.com.")
+@click.option("--url", "urls", multiple=True, metavar="URL",
+              help="A page of the site that shows your details (repeat for more).")
+@click.option("--incident", "incident_id", metavar="ID",
+              help="Also list the web addresses recorded on this incident.")
+@click.option("--name", metavar="NAME", help="Your name (default: your saved details).")
+@click.option("--reply-to", metavar="ADDRESS",
+              help="Where they should reply: an email or postal address (default: your saved "
+              "details). A separate email address keeps your home address out of it.")
+@click.option("--save-details", is_flag=True,
+              help="Save --name and --reply-to in your vault for next time.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the letter to this file (plain text, NOT encrypted) instead of "
+              "printing it.")
+@click.option("--force", is_flag=True, help="Overwrite the --out file if it exists.")
+@json_option
+def letter_erasure(site: str, urls: tuple[str, ...], incident_id: str | None,
+                   name: str | None, reply_to: str | None, save_details: bool,
+                   out_path: Path | None, force: bool) -> None:
+    """A UK GDPR erasure request to a people-search site.
+
+    It asks the site to erase your personal data and stop processing it. Under the UK GDPR
+    they must reply within one month; if they do not, you can complain to the Information
+    Commissioner's Office (ICO). Printed, or written to --out (a plain, unencrypted file)."""
+    from datetime import date
+
+    from kit.records.my_details import Details
+    from kit.reports.letters import erasure_letter
+    from kit.vault.files import is_vault
+
+    pages = [records.check_url(u, "--url") for u in urls]
+    records.check_text("--site", site, records.MAX_SHORT, required=True, one_line=True)
+    details = Details(name or "", reply_to or "")
+    needs_vault = incident_id is not None or save_details or (
+        (name is None or reply_to is None) and is_vault(opts().vault_path))
+    if needs_vault:
+        ws = unlocked_workspace()
+        with ws.vault:
+            saved = ws.my_details.get()
+            details = dataclasses.replace(
+                saved, name=saved.name if name is None else name,
+                reply_to=saved.reply_to if reply_to is None else reply_to)
+            if incident_id is not None:
+                pages += ws.incidents.get(incident_id).urls
+            details = _complete(details)
+            erasure_letter(details, site, pages, date.today())  # check before saving
+            if save_details:
+                ws.my_details.save(details)
+                say("Your name and reply address are saved in your vault.")
+    else:
+        details = _complete(details)
+    text = erasure_letter(details, site, pages, date.today())
+    if not pages:
+        say("Note: no page addresses were given; the letter is stronger with the pages that "
+            "show your details (--url).")
+    say("Send it to the site's privacy or data protection contact (usually named in its "
+        "privacy policy). Keep a copy and note the date you sent it.")
+    doc: dict[str, Any] = {"site": site, "urls": list(dict.fromkeys(pages)), "letter": text,
+                           "out": None}
+    if out_path is None:
+        out(text.rstrip("\n"), doc)
+        return
+    from kit.reports.plaintext import warning, write_plaintext
+
+    written = write_plaintext(out_path, text.encode("utf-8"), force=force)
+    say(warning("your name, your reply address and the pages you listed", written))
+    out(str(written), {**doc, "out": str(written)})
+
+
+def _complete(details: Details) -> Details:
+    """Ask at the terminal for whatever is still missing (or say which option gives it)."""
+    if not details.name.strip():
+        details = dataclasses.replace(details, name=_ask("your name", "--name NAME"))
+    if not details.reply_to.strip():
+        details = dataclasses.replace(details, reply_to=_ask(
+            "an address for their reply (email or postal)", "--reply-to ADDRESS"))
+    return details
+
+
+@letter.command("details")
+@click.option("--name", metavar="NAME", help="Your name, as the letters should give it.")
+@click.option("--reply-to", metavar="ADDRESS", help="Where replies should go.")
+@json_option
+def letter_details(name: str | None, reply_to: str | None) -> None:
+    """Show or change the name and reply address for letters."""
+    ws = unlocked_workspace()
+    with ws.vault:
+        saved = ws.my_details.get()
+        if name is not None or reply_to is not None:
+            saved = ws.my_details.save(dataclasses.replace(
+                saved, name=saved.name if name is None else name,
+                reply_to=saved.reply_to if reply_to is None else reply_to))
+            say("Saved.")
+        warn_problems(ws.my_details.problems)
+    human = (f"Name:     {saved.name or '(not saved)'}\n"
+             f"Reply to: {_indent(saved.reply_to, '          ').strip() or '(not saved)'}")
+    out(human, saved.to_json())
+
+
+GROUPS = (incident, evidence, letter)

@@ -1,0 +1,105 @@
+"""`kit safety-plan`: your personal safety plan for doxing and swatting, and its printable copy."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from kit.commands.context import json_option, opts, out, say, unlocked_workspace, warn_problems
+from kit.commands.plans import PlanCommand, edit_plan, part_options, show_plan
+from kit.errors import KitError
+from kit.records.safety_plan import SAFETY_FIELDS
+
+SAFETY_PLAN = PlanCommand("safety-plan", "safety plan", SAFETY_FIELDS,
+                          "--household-plan TEXT or --trusted-person 'NAME: HOW'")
+
+
+@click.group("safety-plan")
+def safety_plan() -> None:
+    """Your safety plan: who to call, what to say, and what to do if you are doxed or swatted."""
+
+
+@safety_plan.command("show")
+@json_option
+def safety_plan_show() -> None:
+    """Show your safety plan."""
+    show_plan(unlocked_workspace().safety_plan, SAFETY_PLAN)
+
+
+@safety_plan.command("edit")
+@click.option("--trusted-person", "people", multiple=True, metavar="'NAME: HOW'",
+              help="Add someone you trust and how to reach them; repeat for more.")
+@click.option("--clear-trusted-people", is_flag=True,
+              help="Remove everyone listed first (then add any given with --trusted-person).")
+@part_options(SAFETY_FIELDS)
+@click.option("--review-date", "review_text", metavar="DATE",
+              help="When to look at the plan again (YYYY-MM-DD).")
+@click.option("--clear-review-date", is_flag=True, help="Remove the review date.")
+@json_option
+def safety_plan_edit(people: tuple[str, ...], clear_trusted_people: bool,
+                     review_text: str | None, clear_review_date: bool,
+                     **texts: str | None) -> None:
+    """Change your safety plan.
+
+    Give the parts to change as options (arguments can end up in your shell history, so '-'
+    reads one part from stdin). With no options, in a terminal, it walks you through each
+    part and keeps whatever you leave blank.
+    """
+    edit_plan(unlocked_workspace().safety_plan, SAFETY_PLAN, title="Your safety plan",
+              texts=texts, contacts=people, clear_contacts=clear_trusted_people,
+              review_text=review_text, clear_review_date=clear_review_date)
+
+
+@safety_plan.command("export")
+@click.option("--format", "fmt", type=click.Choice(["md", "pdf"]), required=True,
+              help="md: Markdown to read or edit; pdf: one A4 page to print.")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write.")
+@click.option("--force", is_flag=True, help="Overwrite the file if it exists.")
+@json_option
+def safety_plan_export(fmt: str, out_path: Path, force: bool) -> None:
+    """Write your safety plan to a PLAINTEXT file, to print or keep (Markdown or PDF)."""
+    from kit.reports.plaintext import warning, write_plaintext
+
+    # Said before the passphrase is asked for, not after; write_plaintext checks again.
+    target = out_path.expanduser()
+    if target.exists() and not force:
+        raise KitError(f"{target} already exists; add --force to overwrite it")
+    if not target.parent.is_dir():
+        raise KitError(f"the folder {target.parent} does not exist; nothing was written")
+    repo = unlocked_workspace(allow_device=False).safety_plan  # a plaintext copy: passphrase
+    with repo.vault:
+        plan = repo.get()
+        warn_problems(repo.problems)
+    today = date.today()
+    lost: tuple[str, ...] = ()
+    cut: tuple[str, ...] = ()
+    font = None
+    if fmt == "md":
+        from kit.reports.safety_plan_export import to_markdown
+
+        data = to_markdown(plan, today).encode("utf-8")
+    else:
+        from kit.reports.safety_plan_export import render_pdf
+
+        rendered = render_pdf(plan, today)
+        data, lost, cut, font = rendered.data, rendered.lost, rendered.cut, rendered.font
+    written = write_plaintext(target, data, force)
+    say(warning("your safety plan", written))
+    if plan.is_empty:
+        say("Your safety plan is empty, so the file is a blank form to fill in by hand "
+            "(`kit safety-plan edit` fills it in here).")
+    if lost:
+        say(f"Note: the font used ({font}) cannot show some characters in: "
+            f"{', '.join(lost)}. They are printed as '?'; the Markdown export "
+            "(--format md) keeps every character.")
+    if cut:
+        say(f"Note: to fit on one page, these parts were cut short and end with "
+            f"\"(continued in the kit)\": {', '.join(cut)}. `kit safety-plan show` has "
+            "them in full.")
+    say(f"Wrote your safety plan to {written}.")
+    if opts().json:
+        out("", {"out": str(written), "format": fmt, "empty": plan.is_empty,
+                 "font": font, "lost_characters": list(lost), "cut": list(cut)})

@@ -1,0 +1,94 @@
+"""Content lint for the checklists the kit ships (checklists/ at the top of the repository).
+
+Every file validates with no problem at all; there are enough items, each with an https source
+and a last-verified date that is not in the future; ids are unique; the "It's happening now"
+walk-through has something in every stage; both regions are covered. CI runs this, so a
+content change that breaks the format never ships.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from kit.guidance.checklists import (
+    REGIONS,
+    STAGES,
+    Library,
+    load_library,
+    read_path,
+    shipped_folder,
+    validate_path,
+)
+from kit.guidance.planner import happening_now, next_steps
+from tests.conftest import run_kit
+
+MIN_ITEMS = 45
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    problems = validate_path(shipped_folder())
+    assert problems == [], "\n".join(str(p) for p in problems)
+    return load_library()
+
+
+def test_every_shipped_file_validates_with_no_problem() -> None:
+    folder = shipped_folder()
+    files = sorted(folder.glob("*.toml"))
+    assert files, f"no checklists in {folder}"
+    for path in files:
+        assert re.fullmatch(r"[0-9]{2}-[a-z0-9-]+\.toml", path.name), \
+            f"{path.name}: name checklist files NN-slug.toml"
+    problems = validate_path(folder)
+    assert problems == [], "\n".join(str(p) for p in problems)
+
+
+def test_enough_items_with_unique_ids(library: Library) -> None:
+    assert len(library.items) >= MIN_ITEMS
+    sections, _problems = read_path(shipped_folder())
+    every_id = [item.id for section in sections for item in section.items]
+    repeated = [i for i, n in Counter(every_id).items() if n > 1]
+    assert repeated == [] and len(every_id) == len(library.items)
+    section_ids = [s.id for s in library.sections]
+    assert len(set(section_ids)) == len(section_ids)
+
+
+def test_every_item_has_sources_and_a_date_not_in_the_future(library: Library) -> None:
+    today = date.today()
+    for item in library.items.values():
+        assert item.sources, item.id
+        for source in item.sources:
+            assert source.url.startswith("https://") and source.title.strip(), item.id
+        assert item.last_verified <= today, f"{item.id}: last_verified is in the future"
+
+
+def test_the_walk_through_has_every_stage(library: Library) -> None:
+    stages = happening_now(library, "uk")
+    assert [stage for stage, _title, _items in stages] == [stage for stage, _title in STAGES]
+    for stage, _title, items in stages:
+        assert items, stage
+        assert all(item.mode in ("incident", "both") for item in items)
+
+
+def test_both_regions_are_covered(library: Library) -> None:
+    tagged = {region for item in library.items.values() for region in item.regions}
+    assert {"uk", "us"} <= tagged <= set(REGIONS)
+    for region in REGIONS:
+        assert library.for_region(region), region
+
+
+def test_there_is_always_a_first_step(library: Library) -> None:
+    for region in REGIONS:
+        for incident in (False, True):
+            plan = next_steps(library, {}, date.today(), region=region, incident=incident)
+            assert plan.first is not None and plan.first.item.priority == "now"
+
+
+def test_the_walk_through_runs_on_the_shipped_content() -> None:
+    ran = run_kit("checklist", "now", passphrase=None)
+    assert ran.code == 0, ran.err
+    assert "1. " + STAGES[0][1] in ran.out and "Traceback" not in ran.err
