@@ -120,6 +120,8 @@ AREAS = {
     "journal": ("kit.tui.screens.journal", "JournalScreen"),
     "exposure": ("kit.tui.screens.exposure", "ExposureScreen"),
     "wellbeing": ("kit.tui.screens.wellbeing", "WellbeingScreen"),
+    "prepare": ("kit.tui.screens.prepare", "PrepareScreen"),
+    "incidents": ("kit.tui.screens.incidents", "IncidentsScreen"),
 }
 
 
@@ -138,7 +140,8 @@ def _area_modes() -> dict[str, Callable[[], Screen[Any]]]:
 
 
 AREA_KEYS = (("f2", "home", "Home"), ("f3", "journal", "Journal"),
-             ("f4", "exposure", "Exposure"), ("f5", "wellbeing", "Wellbeing"))
+             ("f4", "exposure", "Exposure"), ("f5", "wellbeing", "Wellbeing"),
+             ("f6", "prepare", "Prepare"), ("f7", "incidents", "Incidents"))
 
 
 AREA_GROUP = Binding.Group("Areas", compact=True)
@@ -152,8 +155,10 @@ class KitApp(App[None]):
     BINDINGS: ClassVar[list[Any]] = [
         Binding("ctrl+l", "hide", "Hide & lock", priority=True, id="hide",
                 tooltip="Blank the screen at once and lock the vault"),
+        Binding("f9", "happening_now", "Happening now", priority=True, id="happening-now",
+                tooltip="Calm steps to follow if you are being doxed or swatted right now"),
         Binding("f1", "help", "Help", id="help", tooltip="How to use this screen"),
-        # Grouped in the footer as "f2f3f4f5 Areas" so every key fits at 100 columns; the
+        # Grouped in the footer as "f2…f7 Areas" so every key fits at 100 columns; the
         # help (F1) and each key's tooltip name the areas.
         *[Binding(key, f"area('{mode}')", label, id=f"area-{mode}", tooltip=f"Go to {label}",
                   group=AREA_GROUP) for key, mode, label in AREA_KEYS],
@@ -311,6 +316,13 @@ class KitApp(App[None]):
 
         self.push_screen(HelpScreen())
 
+    def action_happening_now(self) -> None:
+        """The walk-through for the worst moment: from any screen, locked or not."""
+        from kit.tui.screens.happening_now import HappeningNowScreen
+
+        if not isinstance(self.screen, HappeningNowScreen):
+            self.push_screen(HappeningNowScreen())
+
     def action_area(self, mode: str) -> None:
         if self.unlocked:
             self.switch_mode(mode)
@@ -326,6 +338,11 @@ class KitApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("area", "refresh"):
             return self.unlocked
+        if action == "happening_now":
+            # The blank screen gives nothing away: a key there leads to the lock first.
+            from kit.tui.screens.lock import HiddenScreen
+
+            return not isinstance(self.screen, HiddenScreen)
         return True
 
     def toggle_high_contrast(self) -> None:
@@ -341,6 +358,8 @@ class KitApp(App[None]):
                             self.toggle_high_contrast)
         yield SystemCommand("Hide and lock", "Blank the screen and lock the vault (ctrl+l)",
                             lambda: self.run_worker(self.action_hide(), group="lock"))
+        yield SystemCommand("It's happening now", "Calm steps if you are being doxed or "
+                            "swatted right now (F9)", self.action_happening_now)
         if self.unlocked:
             for _key, mode, label in AREA_KEYS:
                 yield SystemCommand(f"Go to {label}", f"Open {label}",

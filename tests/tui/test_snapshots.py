@@ -23,7 +23,9 @@ from kit.config import Config
 from kit.records.checkins import CheckIns
 from kit.records.drafts import Drafts
 from kit.records.exposure import Exposure
+from kit.records.incidents import Incidents, Reference
 from kit.records.journal import Journal
+from kit.records.progress import ProgressLog
 from kit.records.wellbeing_plan import Contact, Plan, WellbeingPlan
 from kit.vault import Vault
 from kit.wellbeing.library import Instruments
@@ -130,6 +132,25 @@ def plan(vault: Vault) -> None:
                   Contact("Ada (supervisor)", "extension 4521")),
         review_date=date(2027, 2, 1),
     ))
+
+
+def preparation(vault: Vault) -> None:
+    log = ProgressLog(vault)
+    today = FIXED_NOW.date()
+    log.mark("triage-trusted-person", "done", today=today - timedelta(days=3))
+    log.mark("records-open-register", "delegated", today=today, delegated_to="Sam")
+
+
+def incident(vault: Vault, evidence_file: Path) -> None:
+    incidents = Incidents(vault)
+    found = incidents.add(category="doxing", platform="A made-up forum", when=days_ago(2, 5),
+                          description="A post gave my street and the name of my team.",
+                          urls=("https://forum.example/thread/42",),
+                          references=(Reference("police", "CR/0000/26"),))
+    incidents.add_file(found.id, evidence_file, captured_by="Me", method="phone screenshot",
+                       captured_at=days_ago(2, 4))
+    incidents.add_url(found.id, "https://forum.example/thread/42#post-7", captured_by="Me",
+                      captured_at=days_ago(2, 4))
 
 
 @pytest.fixture
@@ -389,5 +410,38 @@ def test_wellbeing_instruments(snap_compare, make_app, seed) -> None:  # type: i
     async def show(pilot: Pilot[Any]) -> None:
         await go(pilot, "f5", "WellbeingScreen")
         tab(pilot, "instruments")
+
+    assert snap_compare(make_app(), run_before=unlocked(show), terminal_size=SIZE)
+
+
+# --- preparing for doxing and swatting, and incidents ---
+
+def test_happening_now_while_locked(snap_compare, make_app, seed) -> None:  # type: ignore[no-untyped-def]
+    seed()
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "the lock screen")
+        await go(pilot, "f9", "HappeningNowScreen")
+        await steady(pilot)
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=SIZE)
+
+
+def test_prepare_do_this_first(snap_compare, make_app, seed) -> None:  # type: ignore[no-untyped-def]
+    seed(preparation)
+
+    async def show(pilot: Pilot[Any]) -> None:
+        await go(pilot, "f6", "PrepareScreen")
+
+    assert snap_compare(make_app(), run_before=unlocked(show), terminal_size=SIZE)
+
+
+def test_incident_with_evidence(snap_compare, make_app, seed, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    shot = tmp_path / "screenshot-0042.png"
+    shot.write_bytes(b"made-up screenshot bytes for the snapshot")
+    seed(lambda vault: incident(vault, shot))
+
+    async def show(pilot: Pilot[Any]) -> None:
+        await go(pilot, "f7", "IncidentsScreen")
 
     assert snap_compare(make_app(), run_before=unlocked(show), terminal_size=SIZE)

@@ -17,6 +17,9 @@ QUICK_ACTIONS = (
     ("exposure", "log-exposure", "Log exposure to difficult material"),
     ("wellbeing", "check-in", "Check in with myself"),
     ("wellbeing", "plan", "My wellbeing plan"),
+    ("prepare", "steps", "Prepare for doxing and swatting"),
+    ("prepare", "safety-plan", "My safety plan"),
+    ("incidents", "new-incident", "Record an incident and its evidence"),
 )
 
 
@@ -44,6 +47,10 @@ class HomeScreen(AreaScreen):
     HomeScreen .attention-item {
         margin-bottom: 1;
     }
+    HomeScreen #happening-now {
+        margin-top: 1;
+        width: 42;
+    }
     HomeScreen #quick-actions Button {
         margin-bottom: 1;
         width: 42;
@@ -57,6 +64,8 @@ class HomeScreen(AreaScreen):
                          "when you quit.", id="demo-banner", markup=False)
         with Horizontal(id="home"):
             with VerticalScroll(id="home-main"):
+                yield Button("Being doxed or swatted right now? (F9)", id="happening-now",
+                             variant="warning")
                 yield Static("What needs attention", classes="heading")
                 yield Vertical(id="attention")
                 yield Static("Quick actions", classes="heading")
@@ -88,6 +97,10 @@ class HomeScreen(AreaScreen):
             if item.detail:
                 line.append("\n  " + item.detail)
             box.mount(Static(line, classes="attention-item"))
+
+    @on(Button.Pressed, "#happening-now")
+    def happening_now(self) -> None:
+        self.kit_app.action_happening_now()
 
     @on(Button.Pressed, "#quick-actions Button")
     def quick(self, event: Button.Pressed) -> None:

@@ -34,6 +34,8 @@ class LockScreen(Screen[None]):
             yield Label("", id="status", markup=False)
             yield Static("Forgotten it? In a terminal, `kit recover` opens the vault with your "
                          "recovery key.", classes="hint", markup=False)
+            yield Static("Being doxed or swatted right now? Press F9 for calm steps to "
+                         "follow; you do not need to unlock.", classes="hint", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

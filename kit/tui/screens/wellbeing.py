@@ -6,7 +6,6 @@ change for the worse brings a gentle prompt with helplines, shown only here.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -32,6 +31,7 @@ from textual_plotext import PlotextPlot
 from kit.errors import KitError
 from kit.records import wellbeing_plan as wp
 from kit.tui.app import AreaScreen
+from kit.tui.widgets.plan_form import PlanForm
 from kit.tui.widgets.scale import ScaleInput
 from kit.wellbeing.instruments import Instrument, show_number
 from kit.wellbeing.signposting import support_prompt
@@ -40,7 +40,7 @@ from kit.wellbeing.trends import series, weekly_exposure
 
 class WellbeingScreen(AreaScreen):
     DEFAULT_CSS = """
-    WellbeingScreen #checkin-form, WellbeingScreen #plan-form, WellbeingScreen #instruments-pane,
+    WellbeingScreen #checkin-form, WellbeingScreen #instruments-pane,
     WellbeingScreen #trends-pane {
         padding: 0 2;
     }
@@ -54,7 +54,7 @@ class WellbeingScreen(AreaScreen):
         margin-top: 1;
         text-style: bold;
     }
-        WellbeingScreen #checkin-note, WellbeingScreen .plan-text {
+    WellbeingScreen #checkin-note {
         height: 4;
     }
     WellbeingScreen #score-plot, WellbeingScreen #exposure-plot {
@@ -64,13 +64,9 @@ class WellbeingScreen(AreaScreen):
         color: $text-muted;
         width: 100%;
     }
-    WellbeingScreen #plan-status, WellbeingScreen #import-status,
+    WellbeingScreen #import-status,
     WellbeingScreen #checkin-result {
         width: 100%;
-    }
-    WellbeingScreen #plan-form .field-label {
-        margin-top: 1;
-        text-style: bold;
     }
     """
 
@@ -116,21 +112,12 @@ class WellbeingScreen(AreaScreen):
                     yield Button("Import", id="import", variant="primary")
                     yield Button("Replace the existing version", id="import-replace")
                 yield Static("", id="import-status", markup=False)
-            with TabPane("My plan", id="plan"), VerticalScroll(id="plan-form"):
-                yield Static("A plan in your own words for staying well at work. Only you "
-                             "see it.", classes="hint", markup=False)
-                for f in wp.PLAN_FIELDS:
-                    yield Label(f.label, classes="field-label")
-                    yield Static(f.hint, classes="hint", markup=False)
-                    if f.kind == "date":
-                        yield Input(placeholder="YYYY-MM-DD", id=f"plan-{f.key}")
-                    else:
-                        yield TextArea("", id=f"plan-{f.key}", tab_behavior="focus",
-                                       classes="plan-text")
-                yield Static("Contacts: one per line, as “Name: how to reach them”.",
-                             classes="hint", markup=False)
-                yield Label("", id="plan-status", markup=False)
-                yield Button("Save my plan (ctrl+s)", id="save-plan", variant="primary")
+            with TabPane("My plan", id="plan"):
+                yield PlanForm(wp.PLAN_FIELDS, prefix="plan", draft_area="plan",
+                               intro="A plan in your own words for staying well at work. Only "
+                                     "you see it.",
+                               repository=lambda: self.workspace.plan,
+                               save_label="Save my plan (ctrl+s)", id="plan-form")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -150,7 +137,7 @@ class WellbeingScreen(AreaScreen):
             picker.value = current if current in values else values[0]
         self._show_due()
         self._list_instruments()
-        self._load_plan()
+        self.query_one(PlanForm).load()
         self._charts_stale = True
         self._draw_charts_if_shown()
 
@@ -369,76 +356,16 @@ class WellbeingScreen(AreaScreen):
         status.update(f"{verb[imported.outcome]} {imported.instrument.name}.")
         self.reload()
 
-    # --- plan ---
-
-    def _load_plan(self, plan: wp.Plan | None = None) -> None:
-        plan = plan or self.workspace.plan.get()
-        self.restored_draft_id = None
-        for f in wp.PLAN_FIELDS:
-            if f.kind == "text":
-                self.query_one(f"#plan-{f.key}", TextArea).text = plan.text(f.key)
-            elif f.kind == "contacts":
-                self.query_one(f"#plan-{f.key}", TextArea).text = "\n".join(
-                    f"{c.name}: {c.how}" for c in plan.contacts)
-            else:
-                self.query_one(f"#plan-{f.key}", Input).value = (
-                    plan.review_date.isoformat() if plan.review_date else "")
-        self._plan_loaded = self._plan_state()
-        drafts = self.workspace.drafts.list("plan")
-        if drafts:  # typed before a lock: put it back, unsaved, and say so
-            draft = drafts[0]
-            for key, value in draft.data.items():
-                for widget in self.query(f"#plan-{key}"):
-                    if isinstance(widget, TextArea):
-                        widget.text = str(value)
-                    elif isinstance(widget, Input):
-                        widget.value = str(value)
-            self.restored_draft_id = draft.id
-            self.query_one("#plan-status", Label).update(
-                f"Restored unsaved changes from {draft.saved.astimezone():%d %b %H:%M}. "
-                "Save to keep them.")
-
-    def _plan_state(self) -> dict[str, str]:
-        state = {}
-        for f in wp.PLAN_FIELDS:
-            widget = self.query_one(f"#plan-{f.key}")
-            state[f.key] = widget.text if isinstance(widget, TextArea) else widget.value
-        return state
-
-    @on(Button.Pressed, "#save-plan")
-    def save_plan(self) -> None:
-        state = self._plan_state()
-        status = self.query_one("#plan-status", Label)
-        try:
-            contacts = tuple(wp.parse_contact(line) for line in state["contacts"].splitlines()
-                             if line.strip())
-            review = wp.parse_date(state["review_date"]) if state["review_date"].strip() \
-                else None
-            current = self.workspace.plan.get()
-            texts = {key: state[key] for key in wp.TEXT_KEYS}
-            plan = self.workspace.plan.save(_replace_plan(current, texts, contacts, review))
-        except KitError as exc:
-            status.update(f"Not saved: {exc.message}")
-            return
-        if self.restored_draft_id is not None:
-            self.workspace.drafts.discard(self.restored_draft_id)
-        self._load_plan(plan)
-        status.update("Saved.")
-
     def action_save(self) -> None:
         tabs = self.query_one("#wellbeing-tabs", TabbedContent)
         if tabs.active == "plan":
-            self.save_plan()
+            self.query_one(PlanForm).save()
         elif tabs.active == "checkin":
             self.save_checkin()
 
     def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
-        if not self.is_mounted:
-            return None
-        state = self._plan_state()
-        if state == getattr(self, "_plan_loaded", state):
-            return None
-        return "plan", state
+        state = self.query_one(PlanForm).unsaved() if self.is_mounted else None
+        return None if state is None else ("plan", state)
 
     def quick_action(self, action: str) -> None:
         tabs = self.query_one("#wellbeing-tabs", TabbedContent)
@@ -449,9 +376,4 @@ class WellbeingScreen(AreaScreen):
                  lambda: self.quick_action("check-in")),
                 ("My wellbeing plan", "What keeps you well, and who to contact",
                  lambda: self.quick_action("plan"))]
-
-
-def _replace_plan(plan: wp.Plan, texts: dict[str, str], contacts: tuple[wp.Contact, ...],
-                  review: Any) -> wp.Plan:
-    return replace(plan, contacts=contacts, review_date=review, **texts)
 

@@ -1,0 +1,182 @@
+""""It's happening now": one calm screen, reachable from anywhere (F9), even before unlocking,
+that walks through immediate safety, evidence, who to tell and what to report, in that order.
+
+The steps come from the shipped checklists (the items with a `stage`), so the walk-through and
+`kit checklist now` always say the same thing. When the vault is open, a step can be ticked off
+as it is done; when it is locked, nothing is read or written.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Header, Static
+
+from kit.errors import KitError
+from kit.guidance.checklists import Item
+from kit.guidance.planner import happening_now
+
+if TYPE_CHECKING:
+    from kit.tui.app import KitApp
+    from kit.workspace import Workspace
+
+INTRO = ("Take a breath. You do not have to do everything at once: go one step at a time, "
+         "and ask someone you trust to help. If anyone is in danger right now, call 999.")
+
+
+def item_text(item: Item, number: int) -> Text:
+    text = Text()
+    text.append(f"{number}. {item.title}\n", style="bold")
+    for step in item.steps:
+        text.append(f"   • {step}\n")
+    text.append(f"   Why: {item.why}\n", style="dim")
+    if item.caution:
+        text.append(f"   Note: {item.caution}\n", style="italic")
+    return text
+
+
+class HappeningNowScreen(Screen[None]):
+    DEFAULT_CSS = """
+    HappeningNowScreen #now-body {
+        padding: 0 2;
+    }
+    HappeningNowScreen #now-intro {
+        border: round $warning;
+        padding: 0 1;
+        margin-top: 1;
+    }
+    HappeningNowScreen #now-stage {
+        text-style: bold;
+        color: $primary;
+        margin-top: 1;
+    }
+    HappeningNowScreen #now-items {
+        height: auto;
+    }
+    HappeningNowScreen .now-item {
+        margin-top: 1;
+    }
+    HappeningNowScreen .now-done {
+        margin-left: 3;
+        border: none;
+        height: 1;
+        padding: 0;
+    }
+    """
+
+    BINDINGS: ClassVar[list[Any]] = [
+        Binding("escape", "close", "Close", id="now-close"),
+        Binding("ctrl+right", "step(1)", "Next", id="now-next"),
+        Binding("ctrl+left", "step(-1)", "Back", id="now-back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stage = 0
+        self.stages: list[tuple[str, str, list[Item]]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="now-body"):
+            yield Static(INTRO, id="now-intro", markup=False)
+            yield Static("", id="now-stage", markup=False)
+            yield Vertical(id="now-items")
+            yield Static("", id="now-after", classes="hint", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("← Back", id="now-back-button")
+                yield Button("Next →", id="now-next-button", variant="primary")
+                yield Button("Close (Esc)", id="now-close-button")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = "It's happening now"
+        try:
+            from kit.guidance.checklists import load_library
+
+            config = self.kit_app.services.config
+            library = load_library(config.checklist_folders)
+            self.stages = happening_now(library, config.region)
+        except KitError as exc:
+            self.query_one("#now-stage", Static).update(
+                f"The guidance could not be loaded: {exc.message}. If anyone is in danger, "
+                "call 999; otherwise run `kit checklist now` in a terminal.")
+            return
+        self.show_stage()
+
+    @property
+    def kit_app(self) -> KitApp:
+        return cast("KitApp", self.app)
+
+    @property
+    def _workspace(self) -> Workspace | None:
+        return self.kit_app.workspace
+
+    def _today(self) -> date:
+        return self.kit_app.services.clock().astimezone().date()
+
+    def show_stage(self) -> None:
+        if not self.stages:
+            return
+        self.stage = max(0, min(self.stage, len(self.stages) - 1))
+        _stage_id, title, items = self.stages[self.stage]
+        self.query_one("#now-stage", Static).update(
+            f"Step {self.stage + 1} of {len(self.stages)}: {title}")
+        box = self.query_one("#now-items", Vertical)
+        box.remove_children()
+        workspace = self._workspace
+        progress = workspace.progress.all() if workspace is not None else {}
+        widgets: list[Any] = []
+        for number, item in enumerate(items, 1):
+            widgets.append(Static(item_text(item, number), classes="now-item"))
+            if workspace is not None:
+                done = progress.get(item.id)
+                widgets.append(Checkbox("I have done this", done is not None
+                                        and done.status == "done",
+                                        id=f"done-{item.id}", classes="now-done"))
+        box.mount_all(widgets)
+        last = self.stage == len(self.stages) - 1
+        after = ("When you can, record what happened in the incident log (F7): the kit keeps "
+                 "your evidence encrypted and can make a signed evidence pack for the police."
+                 if last and workspace is not None else
+                 "Unlock the kit to tick steps off and to keep an encrypted incident log."
+                 if workspace is None else "")
+        self.query_one("#now-after", Static).update(after)
+        self.query_one("#now-back-button", Button).disabled = self.stage == 0
+        self.query_one("#now-next-button", Button).disabled = last
+        self.query_one("#now-body", VerticalScroll).scroll_home(animate=False)
+
+    def action_step(self, delta: int) -> None:
+        self.stage += delta
+        self.show_stage()
+
+    @on(Button.Pressed, "#now-next-button")
+    def _next(self) -> None:
+        self.action_step(1)
+
+    @on(Button.Pressed, "#now-back-button")
+    def _back(self) -> None:
+        self.action_step(-1)
+
+    @on(Button.Pressed, "#now-close-button")
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(Checkbox.Changed, ".now-done")
+    def _ticked(self, event: Checkbox.Changed) -> None:
+        workspace = self._workspace
+        item_id = (event.checkbox.id or "").removeprefix("done-")
+        if workspace is None or not item_id:
+            return
+        item = next(i for _s, _t, items in self.stages for i in items if i.id == item_id)
+        try:
+            workspace.progress.mark(item.id, "done" if event.value else "todo",
+                                    today=self._today(), recheck_days=item.recheck_days)
+        except KitError as exc:
+            self.notify(f"Not saved: {exc.message}", severity="error")

@@ -1,0 +1,459 @@
+"""Incidents: what happened, where, the references you were given, and the evidence, kept
+encrypted; and a signed evidence pack for the police or a platform when you need one.
+
+Evidence files are copied into the vault; the originals are never touched, and the screen says
+to keep them, as the guidance does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, TextArea
+
+from kit.errors import KitError
+from kit.records import incidents as inc
+from kit.tui.app import AreaScreen
+from kit.tui.widgets.ask import Ask, AskDialog
+from kit.tui.widgets.entry_list import EntryList
+
+
+def _label(choices: Any, value: str) -> str:
+    return dict(choices).get(value, value)
+
+
+def describe(incident: inc.Incident) -> str:
+    when = incident.when.astimezone().strftime("%d %b %Y")
+    where = f" · {incident.platform}" if incident.platform else ""
+    return (f" {when}  {_label(inc.CATEGORY_LABELS, incident.category)}{where}"
+            f"  [{_label(inc.STATUS_LABELS, incident.status)}]")
+
+
+def details(incident: inc.Incident, evidence: list[inc.EvidenceItem]) -> Text:
+    text = Text()
+    rows = [
+        ("When", incident.when.astimezone().strftime("%A %d %B %Y, %H:%M")),
+        ("What", _label(inc.CATEGORY_LABELS, incident.category)),
+        ("Where", incident.platform or "not recorded"),
+        ("Status", _label(inc.STATUS_LABELS, incident.status)),
+    ]
+    for name, value in rows:
+        text.append(f"{name}: ", style="bold")
+        text.append(f"{value}\n")
+    if incident.description:
+        text.append("\nWhat happened\n", style="bold")
+        text.append(incident.description + "\n")
+    for title, values in (("Links", incident.urls), ("Usernames", incident.usernames)):
+        if values:
+            text.append(f"\n{title}\n", style="bold")
+            for value in values:
+                text.append(f"• {value}\n")
+    if incident.references:
+        text.append("\nReference numbers\n", style="bold")
+        for ref in incident.references:
+            note = f" ({ref.note})" if ref.note else ""
+            text.append(f"• {_label(inc.REFERENCE_LABELS, ref.kind)}: {ref.value}{note}\n")
+    text.append(f"\nEvidence ({len(evidence)})\n", style="bold")
+    if not evidence:
+        text.append("None yet. Press f to add a screenshot or saved page, w for a link.\n")
+    for item in evidence:
+        text.append(f"• {_evidence_line(item)}\n")
+        text.append(f"  captured {item.captured_at.astimezone():%d %b %Y %H:%M}"
+                    + (f" by {item.captured_by}" if item.captured_by else "")
+                    + (f", {item.method}" if item.method else "") + "\n", style="dim")
+        if item.sha256:
+            text.append(f"  SHA-256 {item.sha256}\n", style="dim")
+        if item.note:
+            text.append(f"  {item.note}\n")
+    return text
+
+
+def _evidence_line(item: inc.EvidenceItem) -> str:
+    if item.kind == "file":
+        return f"File: {item.file_name} ({item.size:,} bytes)"
+    if item.kind == "url":
+        return f"Link: {item.url}"
+    return f"Note: {item.title or item.note[:60]}"
+
+
+class IncidentsScreen(AreaScreen):
+    DEFAULT_CSS = """
+    IncidentsScreen #incidents-left {
+        width: 2fr;
+    }
+    IncidentsScreen #incident-detail-box {
+        width: 3fr;
+        border-left: solid $panel;
+        padding: 0 1;
+    }
+    IncidentsScreen #incident-count {
+        width: 100%;
+    }
+    """
+
+    BINDINGS: ClassVar[list[Any]] = [
+        Binding("ctrl+n", "new", "New", id="incident-new", tooltip="Record a new incident"),
+        # Enter (the list's "Open") edits too; the footer has no room for both.
+        Binding("e", "edit", "Edit", id="incident-edit", show=False),
+        Binding("f", "add_file", "Add file", id="incident-file"),
+        Binding("w", "add_link", "Add link", id="incident-link"),
+        Binding("x", "export", "Export pack", id="incident-export",
+                tooltip="A signed evidence pack for the police or a platform"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            with Vertical(id="incidents-left"):
+                yield Static("Everything here is encrypted. Added files are copied in; keep "
+                             "your originals too.", classes="hint", markup=False)
+                yield Label("", id="incident-count", markup=False)
+                yield EntryList(describe, id="incidents")
+            with VerticalScroll(id="incident-detail-box"):
+                yield Static("", id="incident-detail", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.sub_title = "Incidents and evidence"
+        self.reload()
+        self.query_one("#incidents").focus()
+        drafts = self.workspace.drafts.list("incident")
+        if drafts:
+            self.app.push_screen(IncidentForm(draft=drafts[0].data, draft_id=drafts[0].id),
+                                 callback=self._saved)
+            self.notify("Your unsaved incident is back. Save it or go back.", timeout=6)
+
+    def reload(self) -> None:
+        incidents = self.workspace.incidents.list()
+        listing = self.query_one("#incidents", EntryList)
+        current = self._current()
+        listing.set_items(incidents)
+        # Stay on the incident the user was working on (a new one is listed first).
+        ids = [i.id for i in incidents]
+        if current is not None and current.id in ids:
+            listing.action_jump(ids.index(current.id))
+        self.query_one("#incident-count", Label).update(
+            f"{len(incidents)} incident{'s' if len(incidents) != 1 else ''} recorded"
+            if incidents else "Nothing recorded yet. Press ctrl+n to record an incident.")
+        self._show(self._current())
+
+    def _current(self) -> inc.Incident | None:
+        highlighted = self.query_one("#incidents", EntryList).highlighted
+        return highlighted if isinstance(highlighted, inc.Incident) else None
+
+    @on(EntryList.Highlighted, "#incidents")
+    def _highlighted(self, event: EntryList.Highlighted) -> None:
+        self._show(event.item)
+
+    def _show(self, incident: inc.Incident | None) -> None:
+        box = self.query_one("#incident-detail", Static)
+        if incident is None:
+            box.update("")
+            return
+        box.update(details(incident, self.workspace.incidents.evidence(incident.id)))
+
+    @on(EntryList.Chosen, "#incidents")
+    def _chosen(self) -> None:
+        self.action_edit()
+
+    def _saved(self, incident: inc.Incident | None) -> None:
+        self.reload()
+        if incident is not None:
+            ids = [i.id for i in self.query_one("#incidents", EntryList).items]
+            if incident.id in ids:
+                self.query_one("#incidents", EntryList).action_jump(ids.index(incident.id))
+
+    def action_new(self) -> None:
+        self.app.push_screen(IncidentForm(), callback=self._saved)
+
+    def action_edit(self) -> None:
+        incident = self._current()
+        if incident is not None:
+            self.app.push_screen(IncidentForm(incident=incident), callback=self._saved)
+
+    def _by(self) -> str:
+        return self.workspace.my_details.get().name
+
+    def action_add_file(self) -> None:
+        incident = self._current()
+        if incident is None:
+            self.notify("Record the incident first (ctrl+n), then add its evidence.")
+            return
+
+        def answered(answers: dict[str, str] | None) -> None:
+            if not answers:
+                return
+            added = []
+            try:
+                for part in answers["paths"].split(";"):
+                    if part.strip():
+                        added.append(self.workspace.incidents.add_file(
+                            incident.id, Path(part.strip()).expanduser(),
+                            captured_by=answers["by"], method=answers["method"],
+                            note=answers["note"]))
+            except KitError as exc:
+                self.notify(f"Not added: {exc.message}", severity="error", timeout=10)
+            if added:
+                self.notify(f"Added {len(added)} file(s), encrypted. Your originals were not "
+                            "changed: keep them.", timeout=8)
+            self.reload()
+
+        self.app.push_screen(AskDialog(
+            "Add screenshots or saved pages. They are copied into the vault, encrypted, with "
+            "a fingerprint (SHA-256) of each; the originals stay where they are.",
+            [Ask("paths", "File (several: separate with ;)", placeholder="~/Pictures/shot.png"),
+             Ask("by", "Captured by", value=self._by()),
+             Ask("method", "How it was captured", placeholder="e.g. phone screenshot"),
+             Ask("note", "Note (optional)")],
+            ok="Add", required=("paths",)), answered)
+
+    def action_add_link(self) -> None:
+        incident = self._current()
+        if incident is None:
+            self.notify("Record the incident first (ctrl+n), then add its evidence.")
+            return
+
+        def answered(answers: dict[str, str] | None) -> None:
+            if not answers:
+                return
+            try:
+                self.workspace.incidents.add_url(incident.id, answers["url"].strip(),
+                                                 captured_by=answers["by"], note=answers["note"])
+            except KitError as exc:
+                self.notify(f"Not added: {exc.message}", severity="error", timeout=10)
+            self.reload()
+
+        self.app.push_screen(AskDialog(
+            "Record a link (the kit does not visit it). Capture a screenshot too: pages can "
+            "disappear once reported.",
+            [Ask("url", "Link", placeholder="https://..."),
+             Ask("by", "Recorded by", value=self._by()),
+             Ask("note", "Note (optional)")], ok="Add", required=("url",)), answered)
+
+    def action_export(self) -> None:
+        incident = self._current()
+        if incident is None:
+            return
+        if self.workspace.vault.unlocked_by == "device":
+            self.notify("The kit was opened with the keyring. To export, lock it (ctrl+l) and "
+                        "unlock with your passphrase.", severity="warning")
+            return
+        default = str(Path.home() / f"evidence-{incident.when.astimezone():%Y%m%d}.zip")
+
+        def answered(answers: dict[str, str] | None) -> None:
+            if not answers:
+                return
+            encrypt = bool(answers["encrypt"])
+            if encrypt and answers["passphrase"] != answers["again"]:
+                self.notify("The two pack passphrases differ; nothing was written.",
+                            severity="error")
+                return
+            if encrypt and len(answers["passphrase"]) < 8:
+                self.notify("Use a pack passphrase of at least 8 characters; nothing was "
+                            "written.", severity="error")
+                return
+            self._export(incident, Path(answers["path"]).expanduser(),
+                         answers["passphrase"] if encrypt else None)
+
+        self.app.push_screen(AskDialog(
+            "An evidence pack holds copies of the files, their fingerprints, a handling log "
+            "and a signed manifest, so anyone can check nothing was changed. Without a "
+            "passphrase it is NOT encrypted.",
+            [Ask("path", "Save as (.zip, a folder, or .age when encrypted)", value=default),
+             Ask("encrypt", "Encrypt it with a passphrase (age format)", tick=True),
+             Ask("passphrase", "Pack passphrase", password=True),
+             Ask("again", "The same passphrase again", password=True)],
+            ok="Export", required=("path",)), answered)
+
+    def _export(self, incident: inc.Incident, path: Path, passphrase: str | None) -> None:
+        from kit.reports.evidence_pack import export_pack
+        from kit.reports.plaintext import warning
+
+        try:
+            result = export_pack(self.workspace.incidents, self.workspace, incident.id, path,
+                                 encrypt_passphrase=passphrase, exported_by=self._by())
+        except KitError as exc:
+            self.notify(f"Not exported: {exc.message}", severity="error", timeout=10)
+            return
+        message = f"Evidence pack written to {result.path}."
+        if passphrase is None:
+            message += " " + warning("this evidence", result.path)
+        self.notify(message, timeout=15)
+        self.reload()
+
+    def quick_action(self, action: str) -> None:
+        if action == "new-incident":
+            self.action_new()
+
+    def palette_commands(self) -> list[tuple[str, str, Any]]:
+        return [("New incident", "Record what happened (ctrl+n)", self.action_new),
+                ("Evidence pack", "Export a signed evidence pack for the highlighted incident",
+                 self.action_export)]
+
+
+class IncidentForm(AreaScreen):
+    """Every field of an incident; Tab moves, ctrl+s saves, Escape goes back."""
+
+    DEFAULT_CSS = """
+    IncidentForm #incident-form {
+        padding: 0 2;
+    }
+    IncidentForm .row {
+        height: auto;
+    }
+    IncidentForm .row Vertical {
+        height: auto;
+        width: 1fr;
+        margin-right: 2;
+    }
+    IncidentForm TextArea {
+        height: 4;
+    }
+    IncidentForm #description {
+        height: 6;
+    }
+    IncidentForm #incident-status-line {
+        width: 100%;
+    }
+    """
+
+    BINDINGS: ClassVar[list[Any]] = [
+        Binding("ctrl+s", "save", "Save", id="incident-save", priority=True),
+        Binding("escape", "back", "Back", id="incident-back"),
+    ]
+    AUTO_FOCUS = "#category"
+
+    def __init__(self, incident: inc.Incident | None = None,
+                 draft: dict[str, Any] | None = None, draft_id: str | None = None) -> None:
+        super().__init__()
+        self.incident = incident
+        self.draft = draft or {}
+        self.restored_draft_id = draft_id
+        self.loaded: dict[str, Any] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="incident-form"):
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("What happened")
+                    yield Select([(label, value) for value, label in
+                                  inc.CATEGORY_LABELS.items()], id="category",
+                                 prompt="Choose one", allow_blank=True)
+                with Vertical():
+                    yield Label("When (YYYY-MM-DD HH:MM)")
+                    yield Input(id="when")
+                with Vertical():
+                    yield Label("Status")
+                    yield Select([(label, value) for value, label in inc.STATUS_LABELS.items()],
+                                 id="status", allow_blank=False)
+            yield Label("Where (platform or place)")
+            yield Input(placeholder="e.g. a forum, X, a text message", id="platform")
+            yield Label("What happened, in your words (avoid anything you would not want "
+                        "the other person to read: logs can be disclosed)")
+            yield TextArea("", id="description", tab_behavior="focus")
+            yield Label("Links, one per line")
+            yield TextArea("", id="urls", tab_behavior="focus")
+            yield Label("Usernames involved, one per line")
+            yield TextArea("", id="usernames", tab_behavior="focus")
+            yield Label("Reference numbers, one per line as “police: 12345” (police, platform, "
+                        "helpline or other)")
+            yield TextArea("", id="references", tab_behavior="focus")
+            yield Label("", id="incident-status-line", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Back (Esc)", id="back")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.sub_title = "Edit incident" if self.incident else "New incident"
+        now = self.kit_app.services.clock().astimezone()
+        self.query_one("#when", Input).value = now.strftime("%Y-%m-%d %H:%M")
+        if self.incident is not None:
+            self._fill(_as_form(self.incident))
+        self.loaded = self._values()
+        if self.draft:
+            self._fill(self.draft)
+
+    def _fill(self, values: dict[str, Any]) -> None:
+        for key, value in values.items():
+            for widget in self.query(f"#{key}"):
+                if isinstance(widget, TextArea):
+                    widget.text = str(value)
+                elif isinstance(widget, Input):
+                    widget.value = str(value)
+                elif isinstance(widget, Select) and value:
+                    widget.value = value
+
+    def _values(self) -> dict[str, Any]:
+        category = self.query_one("#category", Select).value
+        return {
+            "category": None if category is Select.NULL else str(category),
+            "status": str(self.query_one("#status", Select).value),
+            "when": self.query_one("#when", Input).value,
+            "platform": self.query_one("#platform", Input).value,
+            "description": self.query_one("#description", TextArea).text,
+            "urls": self.query_one("#urls", TextArea).text,
+            "usernames": self.query_one("#usernames", TextArea).text,
+            "references": self.query_one("#references", TextArea).text,
+        }
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        v = self._values()
+        try:
+            if v["category"] is None:
+                raise KitError("please choose what happened")
+            fields = {
+                "category": v["category"], "status": v["status"],
+                "when": inc.parse_when(v["when"]) if v["when"].strip() else None,
+                "platform": v["platform"].strip(), "description": v["description"].strip(),
+                "urls": tuple(_lines(v["urls"])), "usernames": tuple(_lines(v["usernames"])),
+                "references": tuple(inc.parse_reference(line)
+                                    for line in _lines(v["references"])),
+            }
+            repo = self.workspace.incidents
+            if self.incident is None:
+                saved = repo.add(**fields)
+            else:
+                if fields["when"] is None:
+                    fields["when"] = self.incident.when
+                saved = repo.update(replace(self.incident, **fields))
+        except KitError as exc:
+            self.query_one("#incident-status-line", Label).update(f"Not saved: {exc.message}")
+            return
+        if self.restored_draft_id is not None:
+            self.workspace.drafts.discard(self.restored_draft_id)
+        self.dismiss(saved)
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        self.leave(self._values() != self.loaded, "Leave without saving this incident?")
+
+    def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
+        if not self.is_mounted or self._values() == self.loaded:
+            return None
+        return "incident", self._values()
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _as_form(incident: inc.Incident) -> dict[str, Any]:
+    return {
+        "category": incident.category, "status": incident.status,
+        "when": incident.when.astimezone().strftime("%Y-%m-%d %H:%M"),
+        "platform": incident.platform, "description": incident.description,
+        "urls": "\n".join(incident.urls), "usernames": "\n".join(incident.usernames),
+        "references": "\n".join(f"{r.kind}: {r.value}" for r in incident.references),
+    }

@@ -1,0 +1,422 @@
+"""Prepare: the doxing and swatting checklists as one "do this first" list, and the safety plan.
+
+The order, the levels and what counts as open come from kit.guidance.planner, exactly as
+`kit checklist next` shows them; this screen only draws them and records what the user marks.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Header,
+    Label,
+    OptionList,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+from textual.widgets.option_list import Option
+
+from kit.errors import KitError
+from kit.guidance.checklists import PRIORITY_LABELS, Item, Library, load_library
+from kit.guidance.planner import next_steps
+from kit.records import safety_plan as sp
+from kit.records.progress import ItemProgress
+from kit.tui.app import AreaScreen
+from kit.tui.widgets.ask import Ask, AskDialog
+from kit.tui.widgets.plan_form import PlanForm
+
+TIME_CHOICES = (("Any time", 0), ("5 minutes", 5), ("15 minutes", 15),
+                ("30 minutes", 30), ("An hour", 60), ("Two hours", 120))
+
+# Shapes, not colours, say where each step stands.
+MARKS = {"todo": "○", "done": "✓", "na": "–", "delegated": "→", "recheck": "↻"}
+
+
+def mark(progress: ItemProgress, today: date) -> str:
+    if progress.recheck_due(today):
+        return MARKS["recheck"]
+    return MARKS.get(progress.status, "○")
+
+
+def item_details(item: Item, progress: ItemProgress, today: date, first: bool) -> Text:
+    text = Text()
+    if first:
+        text.append("Do this first\n", style="bold reverse")
+    text.append(f"{item.title}\n", style="bold")
+    text.append(f"{PRIORITY_LABELS.get(item.priority, item.priority)} · about {item.minutes} "
+                f"minutes\n", style="dim")
+    text.append(f"\n{item.why}\n\n")
+    for number, step in enumerate(item.steps, 1):
+        text.append(f"{number}. {step}\n")
+    if item.caution:
+        text.append(f"\nNote: {item.caution}\n", style="italic")
+    text.append("\nWhere is this from?\n", style="bold")
+    for source in item.sources:
+        text.append(f"• {source.title}\n  {source.url}\n")
+    text.append(f"Last checked {item.last_verified:%d %B %Y}.\n", style="dim")
+    text.append("\nWhere you are with it\n", style="bold")
+    status = {"todo": "Not done yet", "done": "Done", "na": "Not applicable to you",
+              "delegated": f"Delegated to {progress.delegated_to}"}.get(progress.status,
+                                                                        progress.status)
+    if progress.status == "done" and progress.done_on:
+        status += f" on {progress.done_on:%d %B %Y}"
+    text.append(status + "\n")
+    if progress.next_check:
+        due = " (due now)" if progress.recheck_due(today) else ""
+        text.append(f"Look at it again on {progress.next_check:%d %B %Y}{due}.\n")
+    if progress.note:
+        text.append(f"Your note: {progress.note}\n")
+    return text
+
+
+class PrepareScreen(AreaScreen):
+    DEFAULT_CSS = """
+    PrepareScreen #prepare-left {
+        width: 2fr;
+    }
+    PrepareScreen #prepare-detail-box {
+        width: 3fr;
+        border-left: solid $panel;
+        padding: 0 1;
+    }
+    PrepareScreen #prepare-controls {
+        height: auto;
+    }
+    PrepareScreen #minutes {
+        width: 20;
+    }
+    PrepareScreen #prepare-count {
+        width: 100%;
+    }
+    PrepareScreen #steps {
+        height: 1fr;
+    }
+    PrepareScreen #safety-exports {
+        padding: 0 2 1 2;
+    }
+    """
+
+    BINDINGS: ClassVar[list[Any]] = [
+        Binding("ctrl+s", "save", "Save", id="prepare-save", priority=True),
+        Binding("d", "mark('done')", "Done", id="prepare-done"),
+        Binding("n", "mark('na')", "Not for me", id="prepare-na"),
+        Binding("g", "delegate", "Delegate", id="prepare-delegate"),
+        # On the buttons and in the help; the footer has no room for them.
+        Binding("t", "mark('todo')", "To do", id="prepare-todo", show=False),
+        Binding("o", "note", "Note", id="prepare-note", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.library: Library | None = None
+        self.first_id: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="prepare-tabs", initial="first"):
+            with TabPane("Do this first", id="first"), Horizontal():
+                with Vertical(id="prepare-left"):
+                    with Horizontal(id="prepare-controls"):
+                        yield Select(TIME_CHOICES, value=0, allow_blank=False, id="minutes",
+                                     tooltip="How much time do you have now?")
+                        yield Checkbox("Show finished", id="show-all")
+                    yield Label("", id="prepare-count", markup=False)
+                    yield OptionList(id="steps")
+                with VerticalScroll(id="prepare-detail-box"):
+                    yield Static("", id="prepare-detail", markup=False)
+                    with Horizontal(classes="buttons"):
+                        yield Button("Done (d)", id="mark-done", variant="primary")
+                        yield Button("Not for me (n)", id="mark-na")
+                        yield Button("Delegate (g)", id="mark-delegated")
+                        yield Button("Note (o)", id="mark-note")
+                        yield Button("To do (t)", id="mark-todo")
+            with TabPane("Safety plan", id="safety"), Vertical():
+                yield PlanForm(sp.SAFETY_FIELDS, prefix="safety", draft_area="safety-plan",
+                               intro="What you and the people around you will do if you are "
+                                     "doxed or swatted. Only you see it, unless you print it.",
+                               repository=lambda: self.workspace.safety_plan,
+                               save_label="Save my safety plan (ctrl+s)", id="safety-form")
+                with Horizontal(classes="buttons", id="safety-exports"):
+                    yield Button("Print version (PDF)…", id="export-pdf")
+                    yield Button("Markdown file…", id="export-md")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.sub_title = "Prepare for doxing and swatting"
+        self.reload()
+        self.query_one("#steps").focus()
+
+    def _today(self) -> date:
+        return self.kit_app.services.clock().astimezone().date()
+
+    def reload(self) -> None:
+        self._load_steps()
+        self.query_one(PlanForm).load()
+
+    # --- the steps ---
+
+    def _load_steps(self) -> None:
+        config = self.kit_app.services.config
+        steps = self.query_one("#steps", OptionList)
+        try:
+            self.library = load_library(config.checklist_folders)
+        except KitError as exc:
+            self.library = None
+            steps.clear_options()
+            self.query_one("#prepare-count", Label).update(
+                f"The checklists could not be loaded: {exc.message}")
+            return
+        today = self._today()
+        progress = self.workspace.progress.all()
+        minutes = self.query_one("#minutes", Select).value
+        plan = next_steps(self.library, progress, today, region=config.region,
+                          minutes=int(minutes) if isinstance(minutes, int) and minutes else None)
+        options: list[Option | None] = []
+
+        def heading(title: str) -> None:
+            if options:
+                options.append(None)
+            options.append(Option(Text(title, style="bold"), disabled=True))
+
+        def row(item: Item) -> None:
+            state = progress.get(item.id) or ItemProgress(item.id)
+            options.append(Option(f"{mark(state, today)} {item.title} · {item.minutes} min",
+                                  id=item.id))
+
+        self.first_id = plan.first.item.id if plan.first else None
+        if plan.first is not None:
+            heading("Do this first")
+            row(plan.first.item)
+        if minutes:
+            if plan.rest:
+                heading("Also fits in your time")
+                for step in plan.rest:
+                    row(step.item)
+        else:
+            for level in plan.levels:
+                shown = [s for s in level.steps if s.item.id != self.first_id]
+                if shown:
+                    heading(level.title)
+                    for step in shown:
+                        row(step.item)
+        if self.query_one("#show-all", Checkbox).value:
+            finished = [item for item in self.library.for_region(config.region)
+                        if item.id in progress and not progress[item.id].is_open(today)]
+            if finished:
+                heading("Finished or handed on")
+                for item in finished:
+                    row(item)
+        highlighted = steps.highlighted_option.id if steps.highlighted_option else None
+        steps.clear_options()
+        steps.add_options(options)
+        count = self.query_one("#prepare-count", Label)
+        if plan.first is None:
+            count.update("Nothing left to do in the time you chose. Well done for looking after "
+                         "yourself." if minutes else "Every step is done or handed on.")
+        else:
+            count.update(f"{plan.done} of {plan.total} steps done. One at a time is fine.")
+        self._highlight(highlighted or self.first_id)
+
+    def _highlight(self, item_id: str | None) -> None:
+        steps = self.query_one("#steps", OptionList)
+        index = None
+        if item_id is not None:
+            try:
+                index = steps.get_option_index(item_id)
+            except Exception:  # the step has gone from the list (done, say)
+                index = None
+        if index is None:
+            index = next((i for i in range(steps.option_count)
+                          if not steps.get_option_at_index(i).disabled), None)
+        steps.highlighted = index
+        self._show(steps.get_option_at_index(index).id if index is not None else None)
+
+    @on(OptionList.OptionHighlighted, "#steps")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show(event.option.id)
+
+    def _show(self, item_id: str | None) -> None:
+        box = self.query_one("#prepare-detail", Static)
+        if item_id is None or self.library is None:
+            box.update("")
+            return
+        item = self.library.items[item_id]
+        box.update(item_details(item, self.workspace.progress.get(item_id), self._today(),
+                                item_id == self.first_id))
+
+    @on(Select.Changed, "#minutes")
+    @on(Checkbox.Changed, "#show-all")
+    def _filters_changed(self) -> None:
+        self._load_steps()
+
+    def _current(self) -> Item | None:
+        option = self.query_one("#steps", OptionList).highlighted_option
+        if option is None or option.id is None or self.library is None:
+            return None
+        return self.library.items.get(option.id)
+
+    def action_mark(self, status: str, delegated_to: str | None = None,
+                    note: str | None = None) -> None:
+        item = self._current()
+        if item is None:
+            return
+        try:
+            self.workspace.progress.mark(item.id, status, today=self._today(), note=note,
+                                         delegated_to=delegated_to,
+                                         recheck_days=item.recheck_days)
+        except KitError as exc:
+            self.notify(f"Not saved: {exc.message}", severity="error")
+            return
+        self._load_steps()
+        self.kit_app.call_after_refresh(self._highlight, item.id)
+
+    @on(Button.Pressed, "#mark-done")
+    def _done(self) -> None:
+        self.action_mark("done")
+
+    @on(Button.Pressed, "#mark-na")
+    def _na(self) -> None:
+        self.action_mark("na")
+
+    @on(Button.Pressed, "#mark-todo")
+    def _todo(self) -> None:
+        self.action_mark("todo")
+
+    @on(Button.Pressed, "#mark-delegated")
+    def action_delegate(self) -> None:
+        item = self._current()
+        if item is None:
+            return
+
+        def answered(answers: dict[str, str] | None) -> None:
+            if answers:
+                self.action_mark("delegated", delegated_to=answers["who"],
+                                 note=answers["note"] or None)
+
+        self.app.push_screen(AskDialog(
+            f"Who will do “{item.title}” for you?",
+            [Ask("who", "Their name", placeholder="someone you trust"),
+             Ask("note", "A note (optional)", placeholder="e.g. asked on Monday")],
+            ok="Delegate", required=("who",)), answered)
+
+    @on(Button.Pressed, "#mark-note")
+    def action_note(self) -> None:
+        item = self._current()
+        if item is None:
+            return
+        current = self.workspace.progress.get(item.id)
+
+        def answered(answers: dict[str, str] | None) -> None:
+            if answers is not None:
+                self.action_mark(current.status, delegated_to=current.delegated_to or None,
+                                 note=answers["note"])
+
+        self.app.push_screen(AskDialog(f"A note for “{item.title}”",
+                                       [Ask("note", "Note", value=current.note)],
+                                       ok="Save note"), answered)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("mark", "delegate", "note", "save"):
+            tabs = self.query_one("#prepare-tabs", TabbedContent) if self.is_mounted else None
+            if tabs is None:
+                return True
+            return tabs.active == ("safety" if action == "save" else "first")
+        return True
+
+    @on(TabbedContent.TabActivated, "#prepare-tabs")
+    def _tab_changed(self) -> None:
+        self.refresh_bindings()
+
+    # --- the safety plan ---
+
+    def action_save(self) -> None:
+        if self.query_one("#prepare-tabs", TabbedContent).active == "safety":
+            self.query_one(PlanForm).save()
+
+    def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
+        state = self.query_one(PlanForm).unsaved() if self.is_mounted else None
+        return None if state is None else ("safety-plan", state)
+
+    @on(Button.Pressed, "#export-pdf")
+    def _export_pdf(self) -> None:
+        self.export("pdf")
+
+    @on(Button.Pressed, "#export-md")
+    def _export_md(self) -> None:
+        self.export("md")
+
+    def export(self, fmt: str) -> None:
+        """Write the saved plan to a plaintext file the user names, after a plain warning."""
+        if self.query_one(PlanForm).unsaved() is not None:
+            self.notify("Save the plan first (ctrl+s): the export is made from the saved plan.",
+                        severity="warning")
+            return
+        if self.workspace.vault.unlocked_by == "device":
+            self.notify("The kit was opened with the keyring. To export, lock it (ctrl+l) and "
+                        "unlock with your passphrase.", severity="warning")
+            return
+        from pathlib import Path
+
+        default = str(Path.home() / f"safety-plan.{fmt}")
+
+        def answered(answers: dict[str, str] | None) -> None:
+            if not answers:
+                return
+            from kit.reports.plaintext import warning, write_plaintext
+            from kit.reports.safety_plan_export import render_pdf, to_markdown
+
+            plan = self.workspace.safety_plan.get()
+            notes = []
+            try:
+                if fmt == "pdf":
+                    rendered = render_pdf(plan, self._today())
+                    data = rendered.data
+                    if rendered.lost:
+                        notes.append("Some characters could not be printed in: "
+                                     + ", ".join(rendered.lost) + ".")
+                    if rendered.cut:
+                        notes.append("Too long for one page, so shortened: "
+                                     + ", ".join(rendered.cut) + ".")
+                else:
+                    data = to_markdown(plan, self._today()).encode("utf-8")
+                written = write_plaintext(Path(answers["path"]), data,
+                                          force=bool(answers["overwrite"]))
+            except KitError as exc:
+                self.notify(f"Not exported: {exc.message}", severity="error", timeout=10)
+                return
+            self.notify(" ".join(["Written.", warning("your safety plan", written), *notes]),
+                        timeout=15)
+
+        self.app.push_screen(AskDialog(
+            "The exported file is NOT encrypted: anyone who can open it can read your safety "
+            "plan. Print it, keep it somewhere safe, and delete the file when you are done.",
+            [Ask("path", "Save as", value=default),
+             Ask("overwrite", "Replace the file if it is already there", tick=True)],
+            ok="Export", required=("path",)), answered)
+
+    # --- from Home and the palette ---
+
+    def quick_action(self, action: str) -> None:
+        tabs = self.query_one("#prepare-tabs", TabbedContent)
+        tabs.active = "safety" if action == "safety-plan" else "first"
+
+    def palette_commands(self) -> list[tuple[str, str, Any]]:
+        return [("Do this first", "The next preparation step for doxing and swatting",
+                 lambda: self.quick_action("steps")),
+                ("My safety plan", "What you will do if you are doxed or swatted",
+                 lambda: self.quick_action("safety-plan")),
+                ("Export safety plan as PDF", "A printable one-page copy (not encrypted)",
+                 lambda: self.export("pdf"))]

@@ -1,0 +1,181 @@
+"""Pilot tests for the preparedness screens: "It's happening now" (F9, locked or not), the
+"do this first" list with marking, and the safety plan with its export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Checkbox, Input, OptionList, Select, TabbedContent, TextArea
+
+from kit.guidance.checklists import load_library
+from kit.guidance.planner import happening_now, next_steps
+from kit.records.progress import ItemProgress, ProgressLog
+from kit.records.safety_plan import SafetyPlan
+from kit.tui.app import KitApp
+from kit.vault import Credentials, Vault
+from tests.conftest import PASSPHRASE
+from tests.tui.conftest import FIXED_NOW, SIZE, showing, unlock, wait_for
+
+TODAY = FIXED_NOW.date()
+
+
+def _text(widget: object) -> str:
+    return str(widget.render())  # type: ignore[attr-defined]
+
+
+async def test_happening_now_opens_from_the_lock_screen_without_unlocking(
+        make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    app: KitApp = make_app()
+    stages = happening_now(load_library(), "uk")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "the lock screen")
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: showing(pilot, "HappeningNowScreen"), "the walk-through")
+        screen = app.screen
+        assert _text(screen.query_one("#now-stage")) == f"Step 1 of {len(stages)}: {stages[0][1]}"
+        shown = " ".join(_text(s) for s in screen.query(".now-item"))
+        assert all(item.title in shown for item in stages[0][2])
+        # Locked: nothing to tick, and it says how to keep a record.
+        assert not screen.query(Checkbox)
+        assert "Unlock the kit" in _text(screen.query_one("#now-after"))
+        for number in range(2, len(stages) + 1):
+            await pilot.press("ctrl+right")
+            await pilot.pause()
+            assert _text(screen.query_one("#now-stage")).startswith(f"Step {number} of")
+        assert screen.query_one("#now-next-button").disabled
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "back to the lock")
+        assert app.workspace is None
+        await unlock(pilot)  # the lock screen still works afterwards
+
+
+async def test_happening_now_ticks_steps_off_once_unlocked(
+        make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    app: KitApp = make_app()
+    first = happening_now(load_library(), "uk")[0][2][0]
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: showing(pilot, "HappeningNowScreen"), "the walk-through")
+        box = app.screen.query_one(f"#done-{first.id}", Checkbox)
+        assert box.value is False
+        box.value = True
+        await pilot.pause()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: showing(pilot, "HomeScreen"), "home again")
+    with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
+        assert ProgressLog(vault).get(first.id).status == "done"
+
+
+async def test_the_blank_screen_gives_nothing_away_on_f9(
+        make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: showing(pilot, "HiddenScreen"), "the blank screen")
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "the lock screen")
+
+
+async def test_do_this_first_then_mark_done_delegate_and_filter_by_time(
+        make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    app: KitApp = make_app()
+    library = load_library()
+    expected_first = next_steps(library, {}, TODAY).first
+    assert expected_first is not None
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: showing(pilot, "PrepareScreen"), "the prepare area")
+        screen = app.screen
+        steps = screen.query_one("#steps", OptionList)
+        assert steps.highlighted_option is not None
+        assert steps.highlighted_option.id == expected_first.item.id
+        detail = _text(screen.query_one("#prepare-detail"))
+        assert "Do this first" in detail and expected_first.item.title in detail
+        assert expected_first.item.sources[0].url in detail
+        await pilot.press("d")
+        await pilot.pause()
+        after = next_steps(library, {expected_first.item.id: _done(expected_first.item.id)},
+                           TODAY).first
+        assert after is not None
+        assert screen.query_one("#steps", OptionList).get_option_at_index(1).id == \
+            after.item.id
+        assert "1 of" in _text(screen.query_one("#prepare-count"))
+        # Delegating needs a name: the dialog says so and saves nothing until it has one.
+        screen.query_one("#steps", OptionList).highlighted = 1
+        await pilot.press("g")
+        await wait_for(pilot, lambda: bool(app.screen.query("#ask-who")), "the delegate dialog")
+        await pilot.click("#ask-ok")
+        await pilot.pause()
+        assert "Please fill in" in _text(app.screen.query_one("#ask-problem"))
+        who = app.screen.query_one("#ask-who", Input)
+        who.value = "Sam"
+        who.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: showing(pilot, "PrepareScreen"), "back to the list")
+        # Only steps that fit in five minutes are offered.
+        screen.query_one("#minutes", Select).value = 5
+        await pilot.pause()
+        shown = [screen.query_one("#steps", OptionList).get_option_at_index(i).id
+                 for i in range(screen.query_one("#steps", OptionList).option_count)]
+        ids = [i for i in shown if i]
+        assert ids and all(library.items[i].minutes <= 5 for i in ids)
+    with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
+        progress = ProgressLog(vault).all()
+        assert progress[expected_first.item.id].status == "done"
+        assert progress[after.item.id].status == "delegated"
+        assert progress[after.item.id].delegated_to == "Sam"
+
+
+def _done(item_id: str) -> ItemProgress:
+    return ItemProgress(item_id, status="done", done_on=TODAY)
+
+
+async def test_safety_plan_saves_keeps_a_draft_and_exports_a_pdf(
+        make_app, closed_vault: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app: KitApp = make_app()
+    out = tmp_path / "plan.pdf"
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: showing(pilot, "PrepareScreen"), "the prepare area")
+        screen = app.screen
+        screen.query_one("#prepare-tabs", TabbedContent).active = "safety"
+        await pilot.pause()
+        screen.query_one("#safety-trusted_people", TextArea).text = "no colon here"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Not saved" in _text(screen.query_one("#safety-status"))
+        screen.query_one("#safety-trusted_people", TextArea).text = "Sam: 07700 900123"
+        screen.query_one("#safety-household_plan", TextArea).text = "Meet at the corner shop"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Saved" in _text(screen.query_one("#safety-status"))
+        # Typed, not saved, then locked: the words come back after unlocking.
+        screen.query_one("#safety-if_police_arrive", TextArea).text = "Hands visible"
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: showing(pilot, "HiddenScreen"), "the blank screen")
+        await pilot.press("enter")
+        await unlock(pilot)
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: showing(pilot, "PrepareScreen"), "the prepare area")
+        screen = app.screen
+        assert screen.query_one("#safety-if_police_arrive", TextArea).text == "Hands visible"
+        screen.query_one("#prepare-tabs", TabbedContent).active = "safety"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen.export("pdf")
+        await wait_for(pilot, lambda: bool(app.screen.query("#ask-path")), "the export dialog")
+        assert "NOT encrypted" in _text(app.screen.query_one("Static"))
+        app.screen.query_one("#ask-path", Input).value = str(out)
+        await pilot.click("#ask-ok")
+        await wait_for(pilot, lambda: out.exists(), "the exported PDF")
+    assert out.read_bytes().startswith(b"%PDF")
+    with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
+        plan = SafetyPlan(vault).get()
+        assert plan.household_plan == "Meet at the corner shop"
+        assert plan.if_police_arrive == "Hands visible"
+        assert [(c.name, c.how) for c in plan.trusted_people] == [("Sam", "07700 900123")]
