@@ -28,7 +28,7 @@ lint: $(STAMP_TEST)
 	$(BIN)/lint-imports
 
 test: lint
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/vault_bench.py
