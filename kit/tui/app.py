@@ -22,6 +22,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
 
 from kit.config import Config
 from kit.tui.themes import THEMES
@@ -111,6 +112,35 @@ class AreaScreen(Screen[None]):
 
     # The draft this screen restored, if any: a new lock replaces it rather than adding one.
     restored_draft_id: str | None = None
+
+
+class FormScreen(AreaScreen):
+    """A screen that edits one record: ctrl+s saves, Escape goes back (asking first when
+    something is unsaved), with the same two buttons at the foot of every form."""
+
+    BINDINGS: ClassVar[list[Any]] = [
+        Binding("ctrl+s", "save", "Save", id="form-save", priority=True),
+        Binding("escape", "back", "Back", id="form-back"),
+    ]
+
+    @staticmethod
+    def form_buttons() -> Widget:
+        from textual.containers import Horizontal
+        from textual.widgets import Button
+
+        return Horizontal(Button("Save (ctrl+s)", id="save", variant="primary"),
+                          Button("Back (Esc)", id="back"), classes="buttons")
+
+    def on_button_pressed(self, event: Any) -> None:
+        if event.button.id in ("save", "back"):
+            event.stop()
+            self.run_action(event.button.id)
+
+    def action_save(self) -> None:
+        raise NotImplementedError
+
+    def action_back(self) -> None:
+        raise NotImplementedError
 
 
 # Each area's screen is imported when first opened, not at start-up: the lock screen appears

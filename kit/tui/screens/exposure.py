@@ -11,7 +11,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.validation import Integer
 from textual.widgets import (
-    Button,
     Footer,
     Header,
     Input,
@@ -24,7 +23,7 @@ from textual.widgets import (
 
 from kit.errors import KitError
 from kit.records import exposure as ex
-from kit.tui.app import AreaScreen
+from kit.tui.app import AreaScreen, FormScreen
 from kit.tui.widgets.choices import TickList
 from kit.tui.widgets.confirm import ConfirmDialog
 from kit.tui.widgets.entry_list import EntryList
@@ -150,7 +149,7 @@ class ExposureScreen(AreaScreen):
                  self.action_new)]
 
 
-class ExposureForm(AreaScreen):
+class ExposureForm(FormScreen):
     """Every field of an exposure entry, keyboard first: Tab moves, Space ticks, ctrl+s saves."""
     DEFAULT_CSS = """
     ExposureForm #exposure-form {
@@ -179,10 +178,6 @@ class ExposureForm(AreaScreen):
     }
     """
 
-    BINDINGS: ClassVar[list[Any]] = [
-        Binding("ctrl+s", "save", "Save", id="exposure-save", priority=True),
-        Binding("escape", "back", "Back", id="exposure-back"),
-    ]
     AUTO_FOCUS = "#material"
 
     def __init__(self, draft: dict[str, Any] | None = None, draft_id: str | None = None) -> None:
@@ -223,9 +218,7 @@ class ExposureForm(AreaScreen):
             yield Label("Note (optional; describe how you are, not the material)")
             yield TextArea("", id="note", tab_behavior="focus")
             yield Label("", id="exposure-status", markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
-                yield Button("Back (Esc)", id="back")
+            yield self.form_buttons()
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -264,7 +257,6 @@ class ExposureForm(AreaScreen):
             "note": self.query_one("#note", TextArea).text,
         }
 
-    @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         v = self._values()
         try:
@@ -291,7 +283,6 @@ class ExposureForm(AreaScreen):
     def _status(self, message: str) -> None:
         self.query_one("#exposure-status", Label).update(message)
 
-    @on(Button.Pressed, "#back")
     def action_back(self) -> None:
         self.leave(self._touched(), "Leave without saving this entry?")
 

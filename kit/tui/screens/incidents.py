@@ -16,11 +16,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
 from kit.errors import KitError
 from kit.records import incidents as inc
-from kit.tui.app import AreaScreen
+from kit.tui.app import AreaScreen, FormScreen
 from kit.tui.widgets.ask import Ask, AskDialog
 from kit.tui.widgets.entry_list import EntryList
 
@@ -182,10 +182,15 @@ class IncidentsScreen(AreaScreen):
     def _by(self) -> str:
         return self.workspace.my_details.get().name
 
-    def action_add_file(self) -> None:
+    def _incident_for_evidence(self) -> inc.Incident | None:
         incident = self._current()
         if incident is None:
             self.notify("Record the incident first (ctrl+n), then add its evidence.")
+        return incident
+
+    def action_add_file(self) -> None:
+        incident = self._incident_for_evidence()
+        if incident is None:
             return
 
         def answered(answers: dict[str, str] | None) -> None:
@@ -216,9 +221,8 @@ class IncidentsScreen(AreaScreen):
             ok="Add", required=("paths",)), answered)
 
     def action_add_link(self) -> None:
-        incident = self._current()
+        incident = self._incident_for_evidence()
         if incident is None:
-            self.notify("Record the incident first (ctrl+n), then add its evidence.")
             return
 
         def answered(answers: dict[str, str] | None) -> None:
@@ -299,7 +303,7 @@ class IncidentsScreen(AreaScreen):
                  self.action_export)]
 
 
-class IncidentForm(AreaScreen):
+class IncidentForm(FormScreen):
     """Every field of an incident; Tab moves, ctrl+s saves, Escape goes back."""
 
     DEFAULT_CSS = """
@@ -325,10 +329,6 @@ class IncidentForm(AreaScreen):
     }
     """
 
-    BINDINGS: ClassVar[list[Any]] = [
-        Binding("ctrl+s", "save", "Save", id="incident-save", priority=True),
-        Binding("escape", "back", "Back", id="incident-back"),
-    ]
     AUTO_FOCUS = "#category"
 
     def __init__(self, incident: inc.Incident | None = None,
@@ -368,9 +368,7 @@ class IncidentForm(AreaScreen):
                         "helpline or other)")
             yield TextArea("", id="references", tab_behavior="focus")
             yield Label("", id="incident-status-line", markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
-                yield Button("Back (Esc)", id="back")
+            yield self.form_buttons()
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -407,7 +405,6 @@ class IncidentForm(AreaScreen):
             "references": self.query_one("#references", TextArea).text,
         }
 
-    @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         v = self._values()
         try:
@@ -435,7 +432,6 @@ class IncidentForm(AreaScreen):
             self.workspace.drafts.discard(self.restored_draft_id)
         self.dismiss(saved)
 
-    @on(Button.Pressed, "#back")
     def action_back(self) -> None:
         self.leave(self._values() != self.loaded, "Leave without saving this incident?")
 

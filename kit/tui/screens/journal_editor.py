@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.validation import Integer
-from textual.widgets import Button, Footer, Header, Input, Label, Select, TextArea
+from textual.widgets import Footer, Header, Input, Label, Select, TextArea
 
 from kit.errors import KitError
 from kit.records.journal import JournalEntry
 from kit.records.prompts import PROMPT_SETS, prompt_set
-from kit.tui.app import AreaScreen
+from kit.tui.app import FormScreen
 
 
-class EditorScreen(AreaScreen):
+class EditorScreen(FormScreen):
     DEFAULT_CSS = """
     EditorScreen #editor {
         padding: 0 1;
@@ -42,10 +41,6 @@ class EditorScreen(AreaScreen):
     }
     """
 
-    BINDINGS: ClassVar[list[Any]] = [
-        Binding("ctrl+s", "save", "Save", id="editor-save", priority=True),
-        Binding("escape", "back", "Back", id="editor-back"),
-    ]
     AUTO_FOCUS = "#text"
 
     def __init__(self, entry: JournalEntry | None, draft: dict[str, Any] | None = None) -> None:
@@ -70,9 +65,7 @@ class EditorScreen(AreaScreen):
             yield TextArea(str(text), id="text", soft_wrap=True, tab_behavior="focus",
                            placeholder="Write here. Nothing leaves this computer.")
             yield Label("", id="editor-status", markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary")
-                yield Button("Back (Esc)", id="back")
+            yield self.form_buttons()
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -100,7 +93,6 @@ class EditorScreen(AreaScreen):
         area.cursor_location = (1, 0)  # under the first question, ready to write
         area.focus()
 
-    @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         state = self._state()
         mood_text = state["mood"].strip()
@@ -130,7 +122,6 @@ class EditorScreen(AreaScreen):
     def _status(self, message: str) -> None:
         self.query_one("#editor-status", Label).update(message)
 
-    @on(Button.Pressed, "#back")
     def action_back(self) -> None:
         self.leave(self.dirty, "You have unsaved changes. Leave without saving?",
                    keep="Keep writing")
