@@ -80,6 +80,6 @@ def _checklists(workspace: Workspace, today: date, config: Config | None) -> lis
         items.append(Attention(
             "prepare", ("1 preparation step marked now is" if len(waiting) == 1 else
                         f"{len(waiting)} preparation steps marked now are") + " not done yet",
-            "Take them one at a time, when you are ready; `kit checklist next` shows the "
-            "first one."))
+            "Take them one at a time, when you are ready: Prepare (F6) shows the first one, "
+            "as does `kit checklist next`."))
     return items

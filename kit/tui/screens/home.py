@@ -88,7 +88,7 @@ class HomeScreen(AreaScreen):
         box = self.query_one("#attention", Vertical)
         box.remove_children()
         today = self.kit_app.services.clock().astimezone().date()
-        items = needs_attention(self.workspace, today)
+        items = needs_attention(self.workspace, today, self.kit_app.services.config)
         if not items:
             box.mount(Static("Nothing is waiting for you. Take care of yourself today.",
                              classes="calm", markup=False))
