@@ -39,6 +39,7 @@ def item_text(item: Item, number: int) -> Text:
     text.append(f"   Why: {item.why}\n", style="dim")
     if item.caution:
         text.append(f"   Note: {item.caution}\n", style="italic")
+    text.rstrip()  # the margin between items is the gap
     return text
 
 

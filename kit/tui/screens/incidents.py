@@ -30,10 +30,10 @@ def _label(choices: Any, value: str) -> str:
 
 
 def describe(incident: inc.Incident) -> str:
-    when = incident.when.astimezone().strftime("%d %b %Y")
-    where = f" · {incident.platform}" if incident.platform else ""
-    return (f" {when}  {_label(inc.CATEGORY_LABELS, incident.category)}{where}"
-            f"  [{_label(inc.STATUS_LABELS, incident.status)}]")
+    """One short row: the list is narrow, so the category's word and not its full label."""
+    when = incident.when.astimezone().strftime("%d %b %y")
+    status = _label(inc.STATUS_LABELS, incident.status)
+    return f" {when}  {incident.category.capitalize()} · {status} · {incident.platform}"
 
 
 def details(incident: inc.Incident, evidence: list[inc.EvidenceItem]) -> Text:
@@ -69,7 +69,8 @@ def details(incident: inc.Incident, evidence: list[inc.EvidenceItem]) -> Text:
                     + (f" by {item.captured_by}" if item.captured_by else "")
                     + (f", {item.method}" if item.method else "") + "\n", style="dim")
         if item.sha256:
-            text.append(f"  SHA-256 {item.sha256}\n", style="dim")
+            # Shortened to fit; `kit incident show` and every evidence pack give it in full.
+            text.append(f"  SHA-256 {item.sha256[:16]}…{item.sha256[-8:]}\n", style="dim")
         if item.note:
             text.append(f"  {item.note}\n")
     return text
@@ -102,9 +103,9 @@ class IncidentsScreen(AreaScreen):
         Binding("ctrl+n", "new", "New", id="incident-new", tooltip="Record a new incident"),
         # Enter (the list's "Open") edits too; the footer has no room for both.
         Binding("e", "edit", "Edit", id="incident-edit", show=False),
-        Binding("f", "add_file", "Add file", id="incident-file"),
-        Binding("w", "add_link", "Add link", id="incident-link"),
-        Binding("x", "export", "Export pack", id="incident-export",
+        Binding("f", "add_file", "File", id="incident-file", tooltip="Add evidence files"),
+        Binding("w", "add_link", "Link", id="incident-link", tooltip="Record a link"),
+        Binding("x", "export", "Pack", id="incident-export",
                 tooltip="A signed evidence pack for the police or a platform"),
     ]
 

@@ -85,6 +85,7 @@ class PrepareScreen(AreaScreen):
     DEFAULT_CSS = """
     PrepareScreen #prepare-left {
         width: 2fr;
+        padding: 0 1;
     }
     PrepareScreen #prepare-detail-box {
         width: 3fr;

@@ -52,6 +52,9 @@ class PlanForm(VerticalScroll):
     PlanForm .plan-text {
         height: 4;
     }
+    PlanForm .plan-contacts {
+        height: 6;
+    }
     PlanForm .plan-status {
         width: 100%;
     }
@@ -74,7 +77,8 @@ class PlanForm(VerticalScroll):
                 yield Input(placeholder="YYYY-MM-DD", id=f"{self.prefix}-{f.key}")
             else:
                 yield TextArea("", id=f"{self.prefix}-{f.key}", tab_behavior="focus",
-                               classes="plan-text")
+                               classes="plan-contacts" if f.kind == "contacts"
+                               else "plan-text")
             if f.kind == "contacts":
                 yield Static("One per line, as “Name: how to reach them”.", classes="hint",
                              markup=False)
