@@ -10,6 +10,11 @@ with our prefix, owned by this user, holding a well-formed owner file.
 Every record is fictional: made-up people ("Alex Example", "Sam Sample"), made-up
 organisations and made-up cases, in calm, non-graphic words. The content comes from a seeded
 random generator with dates relative to *now*, so screenshots come out the same every time.
+The preparedness records (checklist progress, a safety plan, two incidents with their evidence)
+are fixed text with dates relative to *now*: phone numbers from Ofcom's drama ranges, web
+addresses under example.org and example.com, and a police reference that follows no real
+force's format. The evidence file is a small picture drawn here, byte for byte the same every
+time.
 """
 
 from __future__ import annotations
@@ -20,8 +25,10 @@ import random
 import secrets
 import shutil
 import stat
+import struct
 import sys
 import tempfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -30,7 +37,11 @@ from typing import NamedTuple
 
 from kit.records.checkins import CheckIns
 from kit.records.exposure import Exposure
+from kit.records.incidents import Incidents, Reference
 from kit.records.journal import Journal
+from kit.records.my_details import Details, MyDetails
+from kit.records.progress import ProgressLog
+from kit.records.safety_plan import SafetyPlan, SafetyPlanDocument
 from kit.records.wellbeing_plan import Contact, Plan, WellbeingPlan
 from kit.vault import Vault
 
@@ -401,3 +412,165 @@ def fill(vault: Vault, now: datetime, seed: int = SEED) -> None:
     fill_exposure(vault, now, rng)
     fill_checkins(vault, now, rng)
     fill_plan(vault, now.date())
+    fill_details(vault)
+    fill_progress(vault, now.date())
+    fill_safety_plan(vault, now)
+    fill_incidents(vault, now)
+
+
+# --- preparing for doxing and swatting: fixed text, dates relative to now ---
+
+# The person whose kit this is; colleagues and friends are the journal's made-up people.
+OWNER_NAME = "Morgan Example"
+POLICE_REFERENCE = "CR/0000/26"
+PLATFORM_REPORT = "EX-REPORT-0001"
+THREAD_URL = "https://forum.example.org/t/0000-example-thread"
+REPLY_URL = "https://forum.example.com/t/0000-example-thread?page=2"
+DOXING_DAYS_AGO, THREAT_DAYS_AGO = 12, 5
+
+
+def fill_details(vault: Vault) -> None:
+    MyDetails(vault).save(Details(name=OWNER_NAME, reply_to="morgan@example.org"))
+
+
+class Marked(NamedTuple):
+    item_id: str  # an item in the shipped checklists
+    status: str
+    days_ago: int
+    note: str = ""
+    delegated_to: str = ""
+
+
+# Steps done a while ago (one now due for its re-check), one not applicable, one handed on.
+PROGRESS = (
+    Marked("accounts-sessions-devices", "done", 100),
+    Marked("records-open-register", "done", 64),
+    Marked("accounts-2fa-email", "done", 58, "Used the authenticator app on my phone; backup "
+           "codes are in the fire safe."),
+    Marked("accounts-password-manager", "done", 52),
+    Marked("support-save-posh", "done", 47),
+    Marked("records-companies-house", "na", 47, "Not a director or a trustee of anything."),
+    Marked("swatting-household-plan", "done", 20, "Agreed with my partner at the weekend; "
+           "it is written up in the safety plan."),
+    Marked("search-people-finder-sites", "delegated", 9, "Casey Demo is working through the "
+           "list on Saturday and will send me the replies.", "Casey Demo"),
+)
+
+
+def fill_progress(vault: Vault, today: date) -> None:
+    from kit.guidance.checklists import load_library  # the shipped lists only, never config
+
+    items = load_library().items
+    log = ProgressLog(vault)
+    for m in PROGRESS:
+        log.mark(m.item_id, m.status, today=today - timedelta(days=m.days_ago),
+                 note=m.note or None, delegated_to=m.delegated_to or None,
+                 recheck_days=items[m.item_id].recheck_days if m.status == "done" else None)
+
+
+def fill_safety_plan(vault: Vault, now: datetime) -> None:
+    reported = (now - timedelta(days=DOXING_DAYS_AGO - 1)).date()
+    SafetyPlan(vault).save(SafetyPlanDocument(
+        trusted_people=(
+            Contact("Casey Demo (friend)", "07700 900456 (made up for the demo)"),
+            Contact("Sam Sample (supervisor)", "07700 900123 (made up for the demo)"),
+            Contact("Jordan Placeholder (office manager)",
+                    "07700 900789 (made up for the demo)")),
+        police_references=f"{POLICE_REFERENCE}, Exampleton Police, given on {reported.day} "
+                          f"{reported:%B %Y} for the forum thread (made up for the demo).",
+        police_non_emergency="101, and ask for the Exampleton neighbourhood team. They agreed "
+                             "to put a note on our address (made up for the demo).",
+        workplace_contact="Jordan Placeholder, the designated safeguarding lead at the "
+                          "Exampleton office: 01632 960001 (made up for the demo).",
+        household_plan="My partner and I both have a printed copy of this plan. If we ever "
+                       "need to leave, we meet at Casey Demo's flat on Sample Street and ring "
+                       "Sam Sample from there.",
+        if_police_arrive="Hands empty and where they can see them; do what the officers say. "
+                         "Once it is calm: \"We believe this is a hoax call. Exampleton Police "
+                         f"have a note on this address, reference {POLICE_REFERENCE}. Two "
+                         "adults live here and nobody else is in the house.\"",
+        evidence_location="In Frontline Kit on my laptop (Incidents, F7). The original "
+                          "screenshots are on the encrypted USB stick in the desk drawer.",
+        support_services="The Professionals Online Safety Helpline (its details are in the "
+                         "kit's support panel). The employee assistance line: 01632 960000 "
+                         "(made up for the demo).",
+        review_date=now.date() + timedelta(days=60),
+    ))
+
+
+def demo_png() -> bytes:
+    """A small picture of a made-up forum page (a title bar and grey lines of text), as a
+    valid PNG written byte by byte: the same bytes on every machine, so its SHA-256 is too."""
+    width, height = 160, 96
+    page, bar, ink, box = (246, 246, 242), (52, 78, 120), (150, 150, 150), (222, 226, 236)
+    rows = []
+    for y in range(height):
+        row = bytearray(b"\x00")  # filter type 0: the row as it is
+        for x in range(width):
+            colour = page
+            if y < 14:
+                colour = bar
+            elif 22 <= y < 58 and 8 <= x < 152:
+                colour = box
+                if y % 8 in (2, 3) and 16 <= x < (140 if y < 50 else 96):
+                    colour = ink
+            elif y % 8 in (2, 3) and y >= 66 and 8 <= x < (150 - y) + 40:
+                colour = ink
+            row += bytes(colour)
+        rows.append(bytes(row))
+    raw = b"".join(rows)
+    # A zlib stream of stored (uncompressed) blocks, so no compressor's choices show.
+    stream = bytearray(b"\x78\x01")
+    for start in range(0, len(raw), 0xFFFF):
+        block = raw[start:start + 0xFFFF]
+        final = 1 if start + 0xFFFF >= len(raw) else 0
+        stream += struct.pack("<BHH", final, len(block), len(block) ^ 0xFFFF) + block
+    stream += struct.pack(">I", zlib.adler32(raw))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(
+            ">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", bytes(stream)) + chunk(b"IEND", b""))
+
+
+def fill_incidents(vault: Vault, now: datetime) -> None:
+    incidents = Incidents(vault)
+    doxed = _at(now, DOXING_DAYS_AGO, 21, 40)
+    doxing = incidents.add(
+        category="doxing", platform="a made-up forum", when=doxed, status="reported",
+        description="A thread on a made-up forum posted my full name, my work email address "
+                    "and the name of my street, next to a photo of the Exampleton office. "
+                    "Casey Demo spotted it and sent me the link. Nothing in it was a threat.",
+        urls=(THREAD_URL,), usernames=("example_user_01",),
+        references=(Reference("police", POLICE_REFERENCE, "Exampleton Police, made up"),
+                    Reference("platform", PLATFORM_REPORT, "the forum's report button")))
+    # The evidence file is written to a folder of its own inside the demo folder, copied in
+    # the way a user's screenshot would be, and deleted with that folder straight after.
+    with tempfile.TemporaryDirectory(prefix="evidence-", dir=vault.path.parent) as scratch:
+        shot = Path(scratch) / "forum-thread-screenshot.png"
+        shot.write_bytes(demo_png())
+        incidents.add_file(doxing.id, shot, captured_by="Casey Demo",
+                           method="screenshot on a laptop", captured_at=doxed +
+                           timedelta(minutes=25), note="The whole thread, with its date and "
+                           "the poster's username showing.")
+    incidents.add_url(doxing.id, THREAD_URL, captured_by=OWNER_NAME,
+                      captured_at=doxed + timedelta(minutes=40),
+                      note="Reported to the forum's moderators the same evening.")
+    incidents.add_note(doxing.id, "Rang 101 the next morning and gave the link and the "
+                       f"screenshot. The call handler gave me reference {POLICE_REFERENCE}.",
+                       title="Reported to the police on 101", captured_by=OWNER_NAME,
+                       captured_at=_at(now, DOXING_DAYS_AGO - 1, 9, 15))
+
+    threatened = _at(now, THREAT_DAYS_AGO, 19, 5)
+    threat = incidents.add(
+        category="threat", platform="a made-up forum", when=threatened, status="open",
+        description="A new reply in the same thread said they would \"come and say hello at "
+                    "the office\". Told Jordan Placeholder at work, who has let reception "
+                    "know.",
+        urls=(REPLY_URL,), usernames=("example_user_02",))
+    incidents.add_url(threat.id, REPLY_URL, captured_by=OWNER_NAME,
+                      captured_at=threatened + timedelta(minutes=10),
+                      note="Screenshot kept on the USB stick with the others.")

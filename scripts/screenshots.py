@@ -90,11 +90,15 @@ class Shooter:
 
 
 async def lock_screen(demo: DemoVault, shooter: Shooter) -> None:
-    """The lock screen as a user sees it: waiting for the passphrase."""
+    """The lock screen as a user sees it: waiting for the passphrase; and F9 from there, the
+    "It's happening now" walk-through, which opens without unlocking."""
     app = KitApp(services(demo, unlock=False))
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: screen_is(app, "LockScreen"), "the lock screen")
         shooter.shoot(app, "lock", "Locked")
+        await pilot.press("f9")
+        await until(pilot, lambda: screen_is(app, "HappeningNowScreen"), "happening now")
+        shooter.shoot(app, "happening-now", "It's happening now")
 
 
 async def unlocked_screens(demo: DemoVault, shooter: Shooter) -> None:
@@ -120,6 +124,12 @@ async def unlocked_screens(demo: DemoVault, shooter: Shooter) -> None:
         await until(pilot, lambda: screen_is(app, "JournalScreen"), "the journal again")
 
 
+# Keys pressed in an area, after its first picture, for one more: (keys, name, title).
+EXTRA_SHOTS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    # The newest incident is listed first; the one below it has a file, a link and a note.
+    "incidents": (("down",), "incidents-evidence", "Incidents, with evidence"),
+}
+
 
 async def area_screen(demo: DemoVault, shooter: Shooter, key: str, mode: str,
                       label: str) -> None:
@@ -132,6 +142,11 @@ async def area_screen(demo: DemoVault, shooter: Shooter, key: str, mode: str,
         await pilot.press(key)
         await until(pilot, lambda: app.current_mode == mode, label)
         shooter.shoot(app, mode, label)
+        if mode in EXTRA_SHOTS:
+            keys, name, title = EXTRA_SHOTS[mode]
+            await pilot.press(*keys)
+            await settle(pilot)
+            shooter.shoot(app, name, title)
         # An area with tabs (wellbeing: check in, trends, plan) gets one picture per tab.
         from textual.widgets import TabbedContent, TabPane
 
@@ -139,7 +154,11 @@ async def area_screen(demo: DemoVault, shooter: Shooter, key: str, mode: str,
             panes = [p for p in tabs.query(TabPane).results() if p.id]
             for pane in panes[1:]:
                 tabs.active = pane.id or ""
-                await until(pilot, lambda t=tabs, p=pane: t.active == p.id, f"{label}: {pane.id}")
+
+                def shown(tabs: TabbedContent = tabs, pane: TabPane = pane) -> bool:
+                    return tabs.active == pane.id
+
+                await until(pilot, shown, f"{label}: {pane.id}")
                 shooter.shoot(app, f"{mode}-{pane.id}", f"{label}, {pane.id}")
             break
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -14,7 +17,7 @@ from typing import Any
 import pytest
 
 from kit.config import Config
-from kit.demo import OWNER_FILE, PREFIX, DemoVault, prepare_demo, sweep_stale
+from kit.demo import OWNER_FILE, PREFIX, DemoVault, demo_png, prepare_demo, sweep_stale
 from kit.vault import Credentials
 from kit.workspace import Workspace, open_workspace
 from tests.conftest import run_kit
@@ -22,6 +25,9 @@ from tests.conftest import run_kit
 NOW = datetime(2026, 11, 20, 10, 30, tzinfo=UTC)
 FICTIONAL_NAMES = ("Alex Example", "Sam Sample", "Riley Test", "Casey Demo",
                    "Jordan Placeholder")
+# Ofcom's ranges for drama (07700 900000-900999, 01632 960000-960999); 101 is the UK's
+# non-emergency police number, which the plan names as advice, not as a made-up contact.
+DRAMA_NUMBER = re.compile(r"^(07700 900\d{3}|01632 960\d{3})$")
 
 
 @pytest.fixture
@@ -73,6 +79,106 @@ def test_the_demo_vault_holds_fictional_records_in_a_private_temporary_folder(
         workspace.close()
 
 
+def _phone_numbers(text: str) -> list[str]:
+    return re.findall(r"\b0\d{2,4} ?\d{3,4} ?\d{3,4}\b", text)
+
+
+def test_the_demo_is_part_way_through_preparing_and_every_step_is_a_real_checklist_item(
+        demo: DemoVault) -> None:
+    from kit.guidance.checklists import load_library
+    from kit.guidance.planner import recheck_due
+
+    items = load_library().items
+    workspace = opened(demo)
+    try:
+        progress = workspace.progress.all()
+        assert set(progress) <= set(items)  # no step the app could not show
+        by_status: dict[str, list[str]] = {}
+        for p in progress.values():
+            by_status.setdefault(p.status, []).append(p.item_id)
+        assert len(by_status["done"]) >= 4 and by_status["na"] and by_status["delegated"]
+        done = [progress[i] for i in by_status["done"]]
+        # Done a while ago, by the demo's clock, never in its future.
+        assert all(p.done_on is not None and p.done_on <= NOW.date() - timedelta(days=14)
+                   for p in done)
+        assert any(p.next_check is not None and p.next_check > NOW.date() for p in done)
+        assert recheck_due(load_library(), progress, NOW.date(), "uk")  # shows the ↻ mark
+        delegated = progress[by_status["delegated"][0]]
+        assert delegated.delegated_to in FICTIONAL_NAMES
+        assert any(p.note for p in progress.values())
+        assert workspace.my_details.get().name == "Morgan Example"
+        assert workspace.my_details.get().reply_to.endswith("@example.org")
+    finally:
+        workspace.close()
+
+
+def test_the_demo_safety_plan_is_filled_with_made_up_people_and_numbers(
+        demo: DemoVault) -> None:
+    from kit.records.safety_plan import TEXT_FIELDS
+
+    workspace = opened(demo)
+    try:
+        plan = workspace.safety_plan.get()
+        assert plan.id is not None and plan.review_date is not None
+        assert plan.review_date > NOW.date()
+        assert all(plan.text(f.key) for f in TEXT_FIELDS)  # every part filled in
+        assert len(plan.trusted_people) >= 2
+        for contact in plan.trusted_people:
+            assert any(contact.name.startswith(name) for name in FICTIONAL_NAMES), contact
+            assert "made up" in contact.how
+        text = "\n".join([*(c.how for c in plan.trusted_people),
+                          *(plan.text(f.key) for f in TEXT_FIELDS)])
+        numbers = _phone_numbers(text)
+        assert numbers and all(DRAMA_NUMBER.match(n) for n in numbers), numbers
+        assert "CR/0000/26" in plan.police_references
+    finally:
+        workspace.close()
+
+
+def test_the_demo_incidents_are_fictional_and_carry_evidence_of_each_kind(
+        demo: DemoVault) -> None:
+    workspace = opened(demo)
+    try:
+        repo = workspace.incidents
+        incidents = repo.list()
+        assert workspace.problems == [] and repo.problems == []
+        assert {i.category for i in incidents} == {"doxing", "threat"}
+        for incident in incidents:
+            assert incident.platform == "a made-up forum"
+            assert NOW - timedelta(days=30) < incident.when < NOW
+            assert incident.urls
+            for url in incident.urls:
+                assert re.match(r"^https://[a-z.]*example\.(org|com)/", url), url
+        doxing = next(i for i in incidents if i.category == "doxing")
+        assert [(r.kind, r.value) for r in doxing.references if r.kind == "police"] == \
+            [("police", "CR/0000/26")]
+
+        evidence = repo.evidence(doxing.id)
+        assert [e.kind for e in evidence] == ["file", "url", "note"]
+        shot = evidence[0]
+        assert shot.file_name.endswith(".png") and shot.captured_by in FICTIONAL_NAMES
+        assert shot.captured_at_basis == "given" and shot.captured_at < NOW
+        stored = repo.file_bytes(shot)  # checks the SHA-256 taken when it was added
+        assert stored == demo_png()
+        assert shot.sha256 == hashlib.sha256(stored).hexdigest()
+        image = pytest.importorskip("PIL.Image").open(io.BytesIO(stored))
+        image.load()  # a whole, valid PNG, not just a signature
+        assert image.format == "PNG" and image.size == (160, 96)
+        assert evidence[1].url in doxing.urls
+        assert all(e.captured_at < NOW for i in incidents for e in repo.evidence(i.id))
+    finally:
+        workspace.close()
+    # The file was written to a scratch folder inside the demo folder and removed again: the
+    # demo folder holds only the vault and the owner file, and nothing went anywhere else.
+    assert sorted(p.name for p in demo.root.iterdir()) == sorted([OWNER_FILE, "vault"])
+    assert not list(demo.root.parent.glob("**/*.png"))
+
+
+def test_the_demo_picture_is_the_same_bytes_every_time() -> None:
+    first = demo_png()
+    assert first.startswith(b"\x89PNG\r\n\x1a\n") and first == demo_png()
+
+
 def test_the_same_clock_and_seed_give_the_same_records(demo: DemoVault, tmp_path: Path) -> None:
     again = prepare_demo(NOW, parent=tmp_path)
     try:
@@ -89,6 +195,20 @@ def test_the_same_clock_and_seed_give_the_same_records(demo: DemoVault, tmp_path
             assert pulse(first) == pulse(second)
             assert [(e.when, e.impact) for e in first.exposure.entries()] == \
                 [(e.when, e.impact) for e in second.exposure.entries()]
+
+            def incidents(ws: Workspace) -> list[Any]:
+                return [(i.when, i.description, [(e.captured_at, e.sha256, e.title)
+                                                 for e in ws.incidents.evidence(i.id)])
+                        for i in ws.incidents.list()]
+
+            def prepared(ws: Workspace) -> list[Any]:
+                return [(p.item_id, p.status, p.done_on, p.next_check, p.note)
+                        for p in ws.progress.all().values()]
+
+            assert incidents(first) == incidents(second)
+            assert sorted(prepared(first)) == sorted(prepared(second))
+            assert first.safety_plan.get().to_json() | {"id": None, "updated": None} == \
+                second.safety_plan.get().to_json() | {"id": None, "updated": None}
         finally:
             first.close()
             second.close()
