@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +32,11 @@ if TYPE_CHECKING:
 
 KEEP_ORIGINALS = ("Your original files were not changed, moved or deleted. Keep them as they "
                   "are: they are your untouched copy of the evidence.")
+NOT_TOUCHED = ("Evidence packs you exported and your original files are not touched; the "
+               "guidance is to keep the originals as they are.")
+AFTER_DELETE = ("Evidence packs you exported and your original files were not touched: keep "
+                "the originals as they are. Encrypted copies stay in the vault's local backups "
+                "until newer backups replace them.")
 
 
 def _choice(options: Sequence[Choice]) -> click.Choice[str]:
@@ -220,6 +225,61 @@ def incident_update(incident_id: str, status: str | None, refs: tuple[str, ...],
         out("", saved.to_json())
 
 
+def _day(when: datetime) -> str:
+    return when.astimezone().strftime("%d %b %Y")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _with_evidence(items: Sequence[EvidenceItem]) -> str:
+    """'and its 3 evidence items (2 stored files)', for the question before a delete."""
+    if not items:
+        return " (it has no evidence)"
+    files = sum(1 for i in items if i.kind == "file")
+    stored = f" ({_plural(files, 'stored file')})" if files else ""
+    return f" and its {_plural(len(items), 'evidence item')}{stored}"
+
+
+def _refuse_without_terminal(what: str) -> None:
+    """Deleting needs a yes: from --yes, or typed at a terminal (never read from stdin)."""
+    if not credentials.terminal_available():
+        raise UsageError(f"there is no terminal to ask on: add --yes to delete {what}; "
+                         "nothing was deleted")
+
+
+@incident.command("delete")
+@click.argument("incident_id", metavar="ID")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@json_option
+def incident_delete(incident_id: str, yes: bool) -> None:
+    """Delete an incident with all its evidence (asks first unless --yes).
+
+    The files kept in the vault go too. Evidence packs you exported and your original files
+    are not touched."""
+    ws = unlocked_workspace()
+    with ws.vault:
+        found = ws.incidents.get(incident_id)
+        items = ws.incidents.evidence(found.id)
+        warn_problems(ws.incidents.problems)
+        if not yes:
+            _refuse_without_terminal(f"incident {found.short_id} and its evidence")
+            where = f", on {found.platform}" if found.platform else ""
+            if not credentials.confirm(
+                    f"Delete the incident {found.short_id} of {_day(found.when)} "
+                    f"({found.category_label}{where}){_with_evidence(items)}?\n"
+                    f"{NOT_TOUCHED} This cannot be undone."):
+                raise KitError("nothing was deleted")
+        deleted = ws.incidents.delete(found.id)
+    say(f"Incident {found.short_id} deleted, with "
+        f"{_plural(len(deleted.evidence), 'evidence item')} "
+        f"({_plural(deleted.files, 'stored file')}).")
+    say(AFTER_DELETE)
+    if opts().json:
+        out("", deleted.to_json())
+
+
 # --- evidence ---
 
 
@@ -299,6 +359,45 @@ def evidence_add(incident_id: str, files: tuple[Path, ...], urls: tuple[str, ...
         {"incident_id": found.id, "added": [i.to_json() for i in added]})
 
 
+@evidence.command("delete")
+@click.argument("evidence_id", metavar="EVIDENCE_ID")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@json_option
+def evidence_delete(evidence_id: str, yes: bool) -> None:
+    """Delete one evidence item, and its file kept in the vault (asks first unless --yes).
+
+    EVIDENCE_ID is the short id `kit incident show` gives each item. Evidence packs you
+    exported and your original file are not touched."""
+    ws = unlocked_workspace()
+    with ws.vault:
+        item = ws.incidents.evidence_item(evidence_id)
+        owner = next((i for i in ws.incidents.list() if i.id == item.incident_id), None)
+        warn_problems(ws.incidents.problems)
+        if not yes:
+            _refuse_without_terminal(f"evidence item {item.short_id}")
+            of = (f"of the incident {owner.short_id} of {_day(owner.when)} "
+                  f"({owner.category_label})" if owner else "(its incident is missing)")
+            if not credentials.confirm(
+                    f"Delete the evidence item {item.short_id} {of}: {_evidence_what(item)}?"
+                    f"\n{NOT_TOUCHED} This cannot be undone."):
+                raise KitError("nothing was deleted")
+        ws.incidents.delete_evidence(item.id)
+    say(f"Evidence item {item.short_id} deleted"
+        + (", with its stored file." if item.kind == "file" else "."))
+    say(AFTER_DELETE)
+    if opts().json:
+        out("", {"deleted": item.id, "incident_id": item.incident_id, "kind": item.kind,
+                 "file_name": item.file_name, "sha256": item.sha256})
+
+
+def _evidence_what(item: EvidenceItem) -> str:
+    if item.kind == "file":
+        return f"the file {item.file_name!r} ({item.size:,} bytes)"
+    if item.kind == "url":
+        return f"the web address {item.url}"
+    return f"the note {item.title!r}"
+
+
 @evidence.command("export")
 @click.argument("incident_id", metavar="INCIDENT")
 @click.option("--out", "out_path", required=True, type=click.Path(path_type=Path),
@@ -351,14 +450,25 @@ def evidence_export(incident_id: str, out_path: Path, encrypt: bool, force: bool
     out(str(result.path), result.to_json())
 
 
+def _readable_time(value: object) -> str:
+    """A pack's time as people read it; anything unexpected (packs are untrusted) as it is."""
+    try:
+        stamp = datetime.fromisoformat(str(value))
+    except ValueError:
+        return repr(value)
+    if stamp.tzinfo is None:
+        return repr(value)
+    return stamp.astimezone(UTC).strftime("%d %b %Y %H:%M UTC")
+
+
 def _report_text(report: PackReport) -> str:
     lines = [f"Evidence pack {report.path} ({report.container})"]
     if report.incident:
         inc = report.incident
-        lines.append(f"Incident {inc.get('id', '?')[:8]}: {inc.get('category', '?')}, "
-                     f"{inc.get('when', '?')}")
+        lines.append(f"Incident {str(inc.get('id', '?'))[:8]}: {inc.get('category', '?')}, "
+                     f"{_readable_time(inc.get('when'))}")
     if report.exported_at:
-        lines.append(f"Exported {report.exported_at}")
+        lines.append(f"Exported {_readable_time(report.exported_at)}")
     lines.append(f"Signer fingerprint: {report.signer_fingerprint or 'unknown'}"
                  + ("" if report.signature_valid else " (NOT confirmed: see below)"))
     ok = sum(1 for f in report.files if f.status == "ok")

@@ -335,6 +335,20 @@ class EvidenceItem:
         return data
 
 
+@dataclass(frozen=True)
+class Deletion:
+    """What deleting an incident removed: the incident, its evidence, and how many stored
+    files (blobs) went with them."""
+
+    incident: Incident
+    evidence: tuple[EvidenceItem, ...]
+    files: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"deleted": self.incident.id, "evidence": [e.id for e in self.evidence],
+                "files": self.files}
+
+
 # --- reading stored records (types checked; choice values not, so a newer kit's values
 # still show, their raw value standing in for the label) ---
 
@@ -343,6 +357,11 @@ def _str(value: object) -> str:
     if not isinstance(value, str):
         raise TypeError("expected text")
     return value
+
+
+def _loose(value: object) -> str:
+    """A field of a record that could not be read, if it is text; else empty."""
+    return value if isinstance(value, str) else ""
 
 
 def _int(value: object) -> int:
@@ -505,6 +524,9 @@ class Incidents:
         self.source: RecordSource = source or vault
         self._incidents: dict[str, Incident] | None = None
         self._evidence: dict[str, EvidenceItem] = {}
+        # Evidence records this version cannot read: id -> (incident id, blob id) as far as
+        # they can be made out, so a delete neither orphans them nor takes a file they use.
+        self._unreadable: dict[str, tuple[str, str]] = {}
         self.problems: builtins.list[Problem] = []
 
     def _load(self) -> dict[str, Incident]:
@@ -517,6 +539,7 @@ class Incidents:
             self.problems = list(snap.problems)  # a copy: the snapshot may be shared
             incidents: dict[str, Incident] = {}
             evidence: dict[str, EvidenceItem] = {}
+            unreadable: dict[str, tuple[str, str]] = {}
             for record in snap.records.values():
                 try:
                     if record.kind == KIND_INCIDENT:
@@ -529,12 +552,16 @@ class Incidents:
                     self.problems.append(Problem(
                         "unreadable_" + record.kind, f"{what} {record.id} has a shape this "
                         "version of the kit cannot read; it was left untouched", record.id))
+                    if record.kind == KIND_EVIDENCE:
+                        unreadable[record.id] = (_loose(record.data.get("incident_id")),
+                                                 _loose(record.data.get("blob_id")))
             for item in evidence.values():
                 if item.incident_id not in incidents:
                     self.problems.append(Problem(
                         "orphan_evidence", f"evidence item {item.id} belongs to an incident "
                         f"({item.incident_id[:40]}) that is missing or unreadable", item.id))
             self._incidents, self._evidence = incidents, evidence
+            self._unreadable = unreadable
         return self._incidents
 
     # --- incidents ---
@@ -574,6 +601,21 @@ class Incidents:
         self.vault.put(KIND_INCIDENT, changed._data(), record_id=old.id)
         self._load()[old.id] = changed
         return changed
+
+    def delete(self, incident_id: str) -> Deletion:
+        """Remove an incident, every evidence item of it and their stored files, in one
+        transaction. Exported packs and the original files are outside the vault: untouched."""
+        incident = self.get(incident_id)
+        items = tuple(self.evidence(incident.id))
+        unread = [rid[:SHORT_ID] for rid, (owner, _blob) in self._unreadable.items()
+                  if owner == incident.id]
+        if unread:
+            # Deleting the incident without them would leave them behind, unseen.
+            raise KitError(f"incident {incident.short_id} has evidence this version of the "
+                           f"kit cannot read ({', '.join(unread[:5])}); update the kit to "
+                           "delete it; nothing was deleted")
+        files = self._remove(incident.id, items)
+        return Deletion(incident, items, files)
 
     # --- evidence ---
 
@@ -684,6 +726,51 @@ class Incidents:
             raise RecordDamaged(f"the stored copy of evidence item {item.short_id} does not "
                                 "match its recorded SHA-256", item.id)
         return data
+
+    def delete_evidence(self, evidence_id: str) -> EvidenceItem:
+        """Remove one evidence item and its stored file, in one transaction. The original
+        file, and any pack already exported, are untouched."""
+        item = self.evidence_item(evidence_id)
+        self._remove(None, (item,))
+        return item
+
+    def _remove(self, incident_id: str | None, items: Sequence[EvidenceItem]) -> int:
+        """Delete the incident (if given), the items and the files only they use, all in one
+        transaction, then forget them here; returns how many stored files went."""
+        gone = {item.id for item in items}
+        still_used = {e.blob_id for e in self._evidence.values() if e.id not in gone}
+        still_used |= {blob for _owner, blob in self._unreadable.values()}
+        blobs = [blob for blob in dict.fromkeys(i.blob_id for i in items if i.blob_id)
+                 if blob not in still_used and self._is_blob(blob)]
+
+        def remove(txn: WriteTxn) -> int:
+            if incident_id is not None:
+                txn.delete(incident_id)
+            for item in items:
+                txn.delete(item.id)
+            present = [b for b in blobs if bytes.fromhex(b) in txn.entries]
+            for blob in present:
+                txn.delete(blob)  # its record and every chunk
+            return len(present)
+
+        files = self.vault.write(remove)
+        incidents = self._load()
+        if incident_id is not None:
+            del incidents[incident_id]
+        for item in items:
+            del self._evidence[item.id]
+        removed = gone | set(blobs) | ({incident_id} if incident_id else set())
+        self.problems = [p for p in self.problems if p.record_id not in removed]
+        return files
+
+    def _is_blob(self, blob_id: str) -> bool:
+        """True if *blob_id* names a stored file, so a delete never takes another record."""
+        try:
+            return self.vault.get(blob_id).kind == "blob"
+        except NotFound:
+            return False  # never stored, or already gone
+        except RecordDamaged:
+            return True  # the item's own file, damaged: it goes with the item
 
     def record_handling(self, items: Iterable[EvidenceItem],
                         event: HandlingEvent) -> builtins.list[EvidenceItem]:

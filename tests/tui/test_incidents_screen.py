@@ -111,3 +111,56 @@ async def test_an_encrypted_pack_needs_matching_passphrases(
                 assert not pack.exists()
         await wait_for(pilot, lambda: pack.exists(), "the encrypted pack")
     assert verify_pack(pack, passphrase="pack passphrase 1").intact
+
+
+async def test_ctrl_d_asks_then_deletes_the_incident_and_its_evidence(
+        make_app, closed_vault: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    import pytest
+    from textual.widgets import Static
+
+    from kit.errors import NotFound
+
+    shot = tmp_path / "screenshot.png"
+    shot.write_bytes(b"\x89PNG fake screenshot bytes " * 50)
+    with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
+        log = Incidents(vault)
+        kept = log.add(category="threat", platform="Email",
+                       when=datetime(2026, 11, 10, 12, tzinfo=UTC))
+        target = log.add(category="doxing", platform="A forum",
+                         when=datetime(2026, 11, 21, 12, tzinfo=UTC))  # newest: listed first
+        stored = log.add_file(target.id, shot)
+        log.add_note(target.id, "They posted it twice.")
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: showing(pilot, "IncidentsScreen"), "the incidents area")
+        screen = app.screen
+        assert screen._current().id == target.id  # type: ignore[attr-defined]
+        for answer in ("enter", "#yes"):
+            await pilot.press("ctrl+d")
+            await wait_for(pilot, lambda: showing(pilot, "ConfirmDialog"), "the question")
+            question = _text(app.screen.query_one(Static))
+            assert question.startswith("Delete the incident of 21 Nov 2026 and its 2 evidence "
+                                       "items?")
+            assert "Exported packs and your original files are not touched" in question
+            if answer == "enter":
+                await pilot.press("enter")  # the focused, safe answer: Cancel
+            else:
+                app.screen.query_one(answer).press()
+            await wait_for(pilot, lambda: showing(pilot, "IncidentsScreen"), "back to the list")
+            await pilot.pause()
+            count = _text(screen.query_one("#incident-count"))
+            if answer == "enter":
+                assert "2 incidents recorded" in count
+                assert app.workspace.incidents.get(target.id) == target
+        assert "1 incident recorded" in count
+        assert screen._current().id == kept.id  # type: ignore[attr-defined]
+    assert shot.exists()  # the original is not the kit's to delete
+    with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
+        assert Incidents(vault).list() == [kept]
+        assert Incidents(vault).evidence_counts() == {}
+        with pytest.raises(NotFound):  # the stored file went with its incident
+            vault.get_blob(stored.blob_id)

@@ -22,6 +22,7 @@ from kit.errors import KitError
 from kit.records import incidents as inc
 from kit.tui.app import AreaScreen, FormScreen
 from kit.tui.widgets.ask import Ask, AskDialog
+from kit.tui.widgets.confirm import ConfirmDialog
 from kit.tui.widgets.entry_list import EntryList
 
 
@@ -107,6 +108,10 @@ class IncidentsScreen(AreaScreen):
         Binding("w", "add_link", "Link", id="incident-link", tooltip="Record a link"),
         Binding("x", "export", "Pack", id="incident-export",
                 tooltip="A signed evidence pack for the police or a platform"),
+        # Kept out of the footer, which is full at 110 columns; F1's help and the command
+        # palette name it.
+        Binding("ctrl+d", "delete", "Delete", id="incident-delete", show=False,
+                tooltip="Delete the highlighted incident and its evidence (asks first)"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -294,6 +299,31 @@ class IncidentsScreen(AreaScreen):
         self.notify(message, timeout=15)
         self.reload()
 
+    def action_delete(self) -> None:
+        incident = self._current()
+        if incident is None:
+            return
+        count = len(self.workspace.incidents.evidence(incident.id))
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                deleted = self.workspace.incidents.delete(incident.id)
+            except KitError as exc:
+                self.notify(f"Not deleted: {exc.message}", severity="error", timeout=10)
+                return
+            self.notify(f"Incident of {day} deleted, with {len(deleted.evidence)} evidence "
+                        "item(s). Your original files were not touched.", timeout=8)
+            self.reload()
+
+        day = f"{incident.when.astimezone():%d %b %Y}"
+        items = (f" and its {count} evidence item{'' if count == 1 else 's'}" if count
+                 else " (it has no evidence)")
+        self.app.push_screen(ConfirmDialog(
+            f"Delete the incident of {day}{items}? Exported packs and your original files "
+            "are not touched. This cannot be undone.", yes="Delete"), answered)
+
     def quick_action(self, action: str) -> None:
         if action == "new-incident":
             self.action_new()
@@ -301,7 +331,9 @@ class IncidentsScreen(AreaScreen):
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         return [("New incident", "Record what happened (ctrl+n)", self.action_new),
                 ("Evidence pack", "Export a signed evidence pack for the highlighted incident",
-                 self.action_export)]
+                 self.action_export),
+                ("Delete incident", "Delete the highlighted incident and its evidence, after "
+                 "asking (ctrl+d)", self.action_delete)]
 
 
 class IncidentForm(FormScreen):
