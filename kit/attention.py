@@ -49,6 +49,29 @@ def needs_attention(workspace: Workspace, today: date,
         items.append(Attention("prepare", "Time to look at your safety plan again",
                                "You set a review date for it."))
     items += _checklists(workspace, today, config)
+    items += _footprint(workspace, today)
+    return items
+
+
+def _footprint(workspace: Workspace, today: date) -> list[Attention]:
+    """The exposure summary: open findings by severity, and fixed ones due a second look."""
+    summary = workspace.findings.summary(today)
+    items: list[Attention] = []
+    if summary.open:
+        counts = ", ".join(f"{n} {severity}" for severity, n in
+                           summary.open_by_severity.items() if n)
+        month_ago = summary.trend[-2].open if len(summary.trend) > 1 else summary.open
+        change = f" A month ago there were {month_ago}." if month_ago != summary.open else ""
+        items.append(Attention(
+            "footprint", ("1 footprint finding is open" if summary.open == 1 else
+                          f"{summary.open} footprint findings are open") + f" ({counts})",
+            "Each one names the step that deals with it: Footprint (F8) lists them, as does "
+            "`kit findings`. Taking them one at a time is fine." + change))
+    if summary.recheck_due:
+        items.append(Attention(
+            "footprint", ("1 fixed finding is" if summary.recheck_due == 1 else
+                          f"{summary.recheck_due} fixed findings are") + " due for a re-check",
+            "Listings can come back; running the same check again shows whether they have."))
     return items
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kit import __version__, credentials
+from kit.commands.check import check
 from kit.commands.checklist import checklist
 from kit.commands.context import (
     CONTEXT,
@@ -28,9 +29,14 @@ from kit.commands.context import (
     unlocked_workspace,
     warn_problems,
 )
+from kit.commands.findings import findings
 from kit.commands.incidents import evidence, incident, letter
+from kit.commands.ledger import ledger
 from kit.commands.plans import PlanCommand, edit_plan, part_options, show_plan
 from kit.commands.safety_plan import safety_plan
+from kit.commands.scan import scan
+from kit.commands.search_queries import search_queries
+from kit.commands.sites import sites
 from kit.errors import BadInput, KitError, UsageError
 from kit.hygiene import harden_process
 from kit.records import exposure as exposure_records
@@ -1136,7 +1142,9 @@ def grounding_command() -> None:
 
 # --- areas with a module of their own in kit/commands/ ---
 
-AREA_GROUPS: tuple[click.Group, ...] = (checklist, safety_plan, incident, evidence, letter)
+AREA_GROUPS: tuple[click.Command, ...] = (check, checklist, safety_plan, incident, evidence,
+                                         letter, ledger, findings, search_queries, scan,
+                                         sites)
 for _group in AREA_GROUPS:
     cli.add_command(_group)
 

@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from kit import paths
 from kit.errors import BadInput
@@ -18,6 +19,9 @@ THEMES = ("kit-calm", "kit-high-contrast")
 MAX_IDLE_MINUTES = 24 * 60
 REGIONS = ("uk", "us", "any")  # kit.guidance.checklists.REGIONS, without importing it here
 MAX_CHECKLIST_FOLDERS = 20
+# [network]: kit.footprint.transport.PROXY_SCHEMES, without importing it here
+PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
+MAX_NETWORK_TIMEOUT = 300
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,10 @@ class Config:
     # [checklists]: an organisation's own checklist folders, and which region's guidance shows.
     checklist_folders: tuple[Path, ...] = ()
     region: str = "uk"
+    # [network]: the footprint checks' proxy (Tor: socks5h://127.0.0.1:9050) and per-request
+    # timeout in seconds. The environment's proxy settings are never used.
+    network_proxy: str | None = None
+    network_timeout: float = 10.0
 
 
 def _check(path: Path, key: str, value: Any) -> Any:
@@ -57,20 +65,22 @@ def load(path: Path | None = None) -> Config:
         doc = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise BadInput(f"{path} is not valid TOML: {exc}") from None
-    unknown_tables = set(doc) - {"app", "checklists"}
+    unknown_tables = set(doc) - {"app", "checklists", "network"}
     if unknown_tables:
         raise BadInput(f"{path}: unknown section [{sorted(unknown_tables)[0]}] "
-                       "(expected [app] or [checklists])")
+                       "(expected [app], [checklists] or [network])")
     app = doc.get("app", {})
     if not isinstance(app, dict):
         raise BadInput(f"{path}: app must be a table, [app]")
-    known = {f.name for f in fields(Config)} - {"checklist_folders", "region"}  # [checklists]
+    known = {f.name for f in fields(Config)} - {"checklist_folders", "region",  # [checklists]
+                                                "network_proxy", "network_timeout"}  # [network]
     for key in app:
         if key not in known:
             raise BadInput(f"{path}: unknown setting [app] {key} "
                            f"(known: {', '.join(sorted(known))})")
     return Config(**{key: _check(path, key, value) for key, value in app.items()},
-                  **_checklists(path, doc.get("checklists", {})))
+                  **_checklists(path, doc.get("checklists", {})),
+                  **_network(path, doc.get("network", {})))
 
 
 def _checklists(path: Path, table: Any) -> dict[str, Any]:
@@ -98,4 +108,43 @@ def _checklists(path: Path, table: Any) -> dict[str, Any]:
                            f"{MAX_CHECKLIST_FOLDERS} are allowed")
         settings["checklist_folders"] = tuple(
             path.parent / Path(f.strip()).expanduser() for f in folders)
+    return settings
+
+
+def _network(path: Path, table: Any) -> dict[str, Any]:
+    """[network] proxy (a URL; SOCKS for Tor) and timeout (seconds per request)."""
+    if not isinstance(table, dict):
+        raise BadInput(f"{path}: network must be a table, [network]")
+    for key in table:
+        if key not in ("proxy", "timeout"):
+            raise BadInput(f"{path}: unknown setting [network] {key} (known: proxy, timeout)")
+    settings: dict[str, Any] = {}
+    if "proxy" in table:
+        proxy = table["proxy"]
+        schemes = ", ".join(f"{s}://" for s in PROXY_SCHEMES)
+        if not isinstance(proxy, str) or not proxy.strip():
+            raise BadInput(f"{path}: [network] proxy must be a proxy URL such as "
+                           f"\"socks5h://127.0.0.1:9050\" (Tor), not {proxy!r}")
+        proxy = proxy.strip()
+        try:
+            parts = urlsplit(proxy)
+            port = parts.port
+        except ValueError:
+            raise BadInput(f"{path}: [network] proxy is not a valid URL; write it like "
+                           "\"socks5h://127.0.0.1:9050\"") from None
+        if parts.scheme not in PROXY_SCHEMES:
+            # Not echoed whole: a proxy URL may carry a user name and password.
+            raise BadInput(f"{path}: [network] proxy must start with one of {schemes} "
+                           f"(it starts with {parts.scheme + '://' if parts.scheme else 'none'})")
+        if not parts.hostname or port is None:
+            raise BadInput(f"{path}: [network] proxy needs a host and a port, such as "
+                           "\"socks5h://127.0.0.1:9050\"")
+        settings["network_proxy"] = proxy
+    if "timeout" in table:
+        timeout = table["timeout"]
+        if isinstance(timeout, bool) or not isinstance(timeout, int | float) \
+                or not 0 < timeout <= MAX_NETWORK_TIMEOUT:
+            raise BadInput(f"{path}: [network] timeout must be a number of seconds, more than 0 "
+                           f"and at most {MAX_NETWORK_TIMEOUT}, not {timeout!r}")
+        settings["network_timeout"] = float(timeout)
     return settings

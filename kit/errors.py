@@ -105,3 +105,17 @@ class VaultClosed(KitError):
     """A closed (locked) vault was used: a program error, not the user's."""
 
     code = "vault_closed"
+
+
+class NetworkRefused(KitError):
+    """Nothing was sent: offline (KIT_OFFLINE=1), not approved, or outside the approved plan."""
+
+    exit_code = 6
+    code = "network_refused"
+
+
+class NetworkFailed(KitError):
+    """A request was sent but failed: no connection, a timeout, or the remote service refused."""
+
+    exit_code = 7
+    code = "network_failed"

@@ -11,20 +11,28 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
+from kit.footprint.breaches import BreachCatalogue
+from kit.footprint.rdap import BootstrapCache
+from kit.footprint.sites import UserSites
 from kit.records.checkins import CheckIns
 from kit.records.drafts import Drafts
 from kit.records.exposure import Exposure
+from kit.records.findings import Findings
 from kit.records.incidents import Incidents
 from kit.records.journal import Journal
+from kit.records.ledger import Ledger
 from kit.records.my_details import MyDetails
 from kit.records.progress import ProgressLog
 from kit.records.safety_plan import SafetyPlan
+from kit.records.search_details import SearchDetailsStore
 from kit.records.wellbeing_plan import WellbeingPlan
 from kit.vault import Credentials, Problem, Snapshot, Vault
 from kit.wellbeing.library import Instruments
 
 REPOSITORIES = ("journal", "drafts", "exposure", "plan", "instruments", "checkins",
-                "safety_plan", "progress", "incidents", "my_details")
+                "safety_plan", "progress", "incidents", "my_details", "ledger",
+                "breach_catalogue", "findings", "search_details",
+                "rdap_bootstrap", "site_list")
 
 
 def open_workspace(path: Path, creds: Credentials) -> Workspace:
@@ -100,6 +108,30 @@ class Workspace:
     @cached_property
     def my_details(self) -> MyDetails:
         return MyDetails(self.vault, source=self)
+
+    @cached_property
+    def breach_catalogue(self) -> BreachCatalogue:
+        return BreachCatalogue(self.vault, source=self)
+
+    @cached_property
+    def ledger(self) -> Ledger:
+        return Ledger(self.vault, source=self)
+
+    @cached_property
+    def findings(self) -> Findings:
+        return Findings(self.vault, source=self)
+
+    @cached_property
+    def search_details(self) -> SearchDetailsStore:
+        return SearchDetailsStore(self.vault, source=self)
+
+    @cached_property
+    def rdap_bootstrap(self) -> BootstrapCache:
+        return BootstrapCache(self.vault, source=self)
+
+    @cached_property
+    def site_list(self) -> UserSites:
+        return UserSites(self.vault, source=self)
 
     @cached_property
     def instruments(self) -> Instruments:

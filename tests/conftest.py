@@ -31,18 +31,61 @@ def slow(request: pytest.FixtureRequest) -> bool:
 
 
 _real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+# Non-loopback connections tried by the running test. The guard raises, but code under test may
+# catch that (the transport turns it into NetworkFailed), so the test is also failed afterwards.
+_blocked: list[str] = []
 
 
-def _loopback_only(self: socket.socket, address: object) -> object:
-    if self.family in (socket.AF_INET, socket.AF_INET6) and isinstance(address, tuple):
-        host = address[0]
+class InternetBlocked(ConnectionRefusedError):
+    """A test tried to connect beyond loopback (127.0.0.0/8, ::1)."""
+
+
+def _check_loopback(sock: socket.socket, address: object) -> None:
+    if sock.family in (socket.AF_INET, socket.AF_INET6) and isinstance(address, tuple):
+        host = str(address[0])
         try:
-            loopback = ipaddress.ip_address(host).is_loopback
+            loopback = ipaddress.ip_address(host.split("%")[0]).is_loopback
         except ValueError:
             loopback = host == "localhost"
         if not loopback:
-            raise ConnectionRefusedError(f"tests may not reach {host}")
+            _blocked.append(host)
+            raise InternetBlocked(f"tests may not reach {host}")
+
+
+def _loopback_only(self: socket.socket, address: object) -> object:
+    _check_loopback(self, address)
     return _real_connect(self, address)  # type: ignore[arg-type]
+
+
+def _loopback_only_ex(self: socket.socket, address: object) -> int:
+    _check_loopback(self, address)
+    return _real_connect_ex(self, address)  # type: ignore[arg-type]
+
+
+NETGUARD = Path(__file__).parent / "netguard"
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No test reaches beyond this machine: a connection elsewhere raises, and fails the test
+    even when the code under test swallowed the error. Child Pythons get the same rule
+    (tests/netguard/sitecustomize.py) and report what they tried in a file read here."""
+    _blocked.clear()
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+    monkeypatch.setattr(socket.socket, "connect_ex", _loopback_only_ex)
+    child_log = tmp_path / "netguard-blocked.log"
+    monkeypatch.setenv("FLK_TEST_BLOCKED_LOG", str(child_log))
+    paths = [str(NETGUARD), *filter(None, [os.environ.get("PYTHONPATH")])]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(paths))
+    yield
+    if child_log.exists():
+        _blocked.extend(child_log.read_text(encoding="utf-8").split())
+    if _blocked:
+        tried = ", ".join(sorted(set(_blocked)))
+        _blocked.clear()
+        pytest.fail(f"the test tried to reach {tried}; tests may use loopback only",
+                    pytrace=False)
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +99,6 @@ def kit_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("KIT_HOME", str(home))
     monkeypatch.setenv("KIT_KDF_PROFILE", "minimum")
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
     return home
 
 

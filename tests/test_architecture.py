@@ -3,6 +3,7 @@ and secrets and debug switches do not leak into the process environment."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import pkgutil
@@ -27,6 +28,52 @@ def test_only_the_transport_touches_the_network() -> None:
     offenders = [p for p in kit_sources() if NETWORK.search(p.read_text())
                  and "footprint/transport" not in p.as_posix()]
     assert offenders == []
+
+
+NETWORK_MODULES = ("requests", "socket", "urllib.request", "http.client", "urllib3", "aiohttp")
+
+
+def _network_imports(tree: ast.AST) -> list[str]:
+    """Every network module a parsed source imports: `import x`, `import x.y`, `from x import y`,
+    `from urllib import request`, and importlib.import_module("x") or __import__("x")."""
+    found: list[str] = []
+
+    def check(name: str) -> None:
+        if any(name == m or name.startswith(m + ".") for m in NETWORK_MODULES):
+            found.append(name)
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                check(alias.name)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            check(node.module)
+            for alias in node.names:
+                check(f"{node.module}.{alias.name}")
+        elif isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
+                and isinstance(node.args[0].value, str):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else \
+                func.id if isinstance(func, ast.Name) else ""
+            if name in ("import_module", "__import__"):
+                check(node.args[0].value)
+    return found
+
+
+def test_only_the_transport_imports_a_network_module() -> None:
+    """Parsed, not grepped: an import inside a function, an alias or a from-import counts too."""
+    transport = REPO / "kit" / "footprint" / "transport.py"
+    offenders = {str(p.relative_to(REPO)): found for p in kit_sources() if p != transport
+                 and (found := _network_imports(ast.parse(p.read_text(), str(p))))}
+    assert offenders == {}
+    assert "requests" in _network_imports(ast.parse(transport.read_text()))
+    # The walk itself sees every form it is meant to catch.
+    sample = ("def f():\n    import requests.adapters as r\nfrom urllib import request\n"
+              "from http import client\nimport importlib\nimportlib.import_module('urllib3')\n"
+              "__import__('aiohttp')\nfrom socket import socket\nimport urllib.parse\n")
+    assert sorted(_network_imports(ast.parse(sample))) == [
+        "aiohttp", "http.client", "requests.adapters", "socket", "socket.socket", "urllib.request",
+        "urllib3"]
 
 
 def test_only_kit_tui_imports_textual() -> None:

@@ -152,6 +152,7 @@ AREAS = {
     "wellbeing": ("kit.tui.screens.wellbeing", "WellbeingScreen"),
     "prepare": ("kit.tui.screens.prepare", "PrepareScreen"),
     "incidents": ("kit.tui.screens.incidents", "IncidentsScreen"),
+    "footprint": ("kit.tui.screens.footprint", "FootprintScreen"),
 }
 
 
@@ -171,7 +172,8 @@ def _area_modes() -> dict[str, Callable[[], Screen[Any]]]:
 
 AREA_KEYS = (("f2", "home", "Home"), ("f3", "journal", "Journal"),
              ("f4", "exposure", "Exposure"), ("f5", "wellbeing", "Wellbeing"),
-             ("f6", "prepare", "Prepare"), ("f7", "incidents", "Incidents"))
+             ("f6", "prepare", "Prepare"), ("f7", "incidents", "Incidents"),
+             ("f8", "footprint", "Footprint"))
 
 
 AREA_GROUP = Binding.Group("Areas", compact=True)

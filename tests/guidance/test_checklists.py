@@ -442,7 +442,8 @@ def test_config_names_folders_and_region(tmp_path: Path) -> None:
     ('[checklists]\nfolder = ["team"]\n', "unknown setting [checklists] folder (known: folders"),
     ("checklists = 3\n", "checklists must be a table, [checklists]"),
     ('[app]\nregion = "uk"\n', "unknown setting [app] region"),
-    ('[lists]\nregion = "uk"\n', "unknown section [lists] (expected [app] or [checklists])"),
+    ('[lists]\nregion = "uk"\n',
+     "unknown section [lists] (expected [app], [checklists] or [network])"),
 ])
 def test_config_mistakes_are_named(tmp_path: Path, text: str, message: str) -> None:
     from kit import config

@@ -1,0 +1,316 @@
+"""`kit check`: what others can learn about you, one check at a time.
+
+Every check that uses the network goes the same way: build its plan (what leaves this machine,
+to which host), show it on stderr and ask (`--yes` approves it without asking; with no terminal
+and no --yes nothing is sent, exit 6), send exactly that through kit.footprint.transport, save
+every request to the encrypted ledger whether the check worked or not, then record what was
+found. Other areas add their own checks to this group (`check.add_command`).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from kit.commands.check_domain import check_domain
+from kit.commands.check_photo import photo
+from kit.commands.context import json_option, opts, out, say, unlocked_workspace, warn_problems
+from kit.errors import BadInput, UsageError
+
+if TYPE_CHECKING:
+    from kit.footprint.breaches import Breach, Catalogue
+    from kit.footprint.plan import Plan
+    from kit.footprint.transport import Session
+    from kit.workspace import Workspace
+
+T = TypeVar("T")
+
+HOW_PASSWORD = "pass it on standard input with --stdin, or run this in a terminal to type it"  # noqa: S105
+HOW_KEY = ("set KIT_HIBP_API_KEY, or run this in a terminal to type it (a key comes from "
+           "https://haveibeenpwned.com/API/Key)")
+
+
+def yes_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--yes", is_flag=True,
+                        help="Approve the plan without asking (it is still printed on "
+                        "stderr).")(func)
+
+
+@click.group("check")
+def check() -> None:
+    """Check what others can learn about you, and what to do about it.
+
+    Each check shows exactly what it will send, and to whom, and asks first. Every request
+    is recorded in the encrypted ledger (`kit ledger`). KIT_OFFLINE=1 blocks them all.
+    """
+
+
+check.add_command(check_domain)
+check.add_command(photo)
+
+
+def run_plan(ws: Workspace, plan: Plan, yes: bool, send: Callable[[Session, float], T]) -> T:
+    """Ask for approval, then let *send* use the plan's requests; the ledger keeps every
+    request, whether or not *send* succeeds."""
+    from kit import config
+    from kit.commands.footprint_consent import approve
+    from kit.footprint.transport import Transport
+
+    settings = config.load()  # a broken config fails before anything is asked or sent
+    approve(plan, yes)
+    with Transport.from_config(settings) as transport:
+        session = transport.open(plan, approved=True)
+        try:
+            return send(session, settings.network_timeout)
+        finally:
+            session.close()
+            ws.ledger.add(session.entries)
+
+
+# --- password ---
+
+
+def _read_password(from_stdin: bool) -> str:
+    """The password to check: one line of stdin, or typed at the terminal without echo."""
+    from kit import credentials
+
+    if not from_stdin:
+        return credentials.prompt_secret("Password to check (it is not shown as you type): ",
+                                         HOW_PASSWORD)
+    if sys.stdin is None:
+        raise UsageError(f"there is no standard input to read the password from; {HOW_PASSWORD}")
+    raw = sys.stdin.buffer.readline() if hasattr(sys.stdin, "buffer") else \
+        sys.stdin.readline().encode()
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadInput("the password on standard input is not valid UTF-8; nothing was "
+                       "sent") from None
+    password = line.removesuffix("\n").removesuffix("\r")
+    if not password:
+        raise UsageError("no password on standard input (the first line was empty); nothing "
+                         "was sent")
+    return password
+
+
+@check.command("password")
+@click.option("--stdin", "from_stdin", is_flag=True,
+              help="Read the password from the first line of standard input (for scripts). "
+              "Without it, you type it at the terminal and it is not shown.")
+@yes_option
+@json_option
+def check_password(from_stdin: bool, yes: bool) -> None:
+    """Is a password in known data breaches? (Pwned Passwords)
+
+    Only the first 5 characters of the password's SHA-1 hash are sent; the match is made on
+    this computer. The password is never stored, logged or sent.
+    """
+    from kit.footprint import passwords
+
+    ws = unlocked_workspace()
+    with ws.vault:
+        plan, suffix = passwords.plan(_read_password(from_stdin))
+        request = plan.requests[0]
+        result = run_plan(ws, plan, yes, lambda session, timeout: passwords.evaluate(
+            session.send(request, timeout=timeout), suffix))
+        passwords.record_findings(ws.findings, result)
+    if result.found:
+        say("Change it wherever you use it, and use a different password for each site (a "
+            "password manager makes that easy).")
+    out(f"This password was {result.message}.", {"check": "password", **result.to_json()})
+
+
+# --- email ---
+
+
+def _api_key() -> tuple[str, str]:
+    """The HIBP API key and where it came from: environment, keyring or terminal."""
+    from kit import credentials
+    from kit.errors import KeyringUnavailable
+    from kit.footprint import breaches
+
+    given = breaches.key_from_environment()
+    if given is not None:
+        return breaches.check_key(given), "environment"
+    try:
+        kept = breaches.stored_key()
+    except KeyringUnavailable as exc:
+        say(f"Note: {exc.message}")
+        kept = None
+    if kept is not None:
+        return breaches.check_key(kept), "keyring"
+    typed = credentials.prompt_secret("HIBP API key (it is not shown as you type): ", HOW_KEY)
+    return breaches.check_key(typed), "terminal"
+
+
+def _keep_key(api_key: str) -> None:
+    from kit.errors import KeyringUnavailable
+    from kit.footprint import breaches
+
+    try:
+        kept = breaches.keep_key(api_key)
+    except KeyringUnavailable as exc:
+        say(f"Note: your API key was not kept ({exc.message}); you will be asked again.")
+        return
+    if kept:
+        say("Your HIBP API key is now kept in this computer's keyring, so you are not asked "
+            "again. `kit check email --forget-key` removes it.")
+
+
+def _forget_key() -> dict[str, Any]:
+    from kit.errors import KeyringUnavailable
+    from kit.footprint import breaches
+
+    try:
+        removed = breaches.forget_key()
+    except KeyringUnavailable as exc:
+        say(f"Nothing to remove: {exc.message}.")
+        return {"key_removed": False}
+    say("Your HIBP API key was removed from the keyring." if removed else
+        "No HIBP API key was kept in the keyring; nothing was removed.")
+    return {"key_removed": removed}
+
+
+@check.command("email")
+@click.argument("address", required=False)
+@click.option("--refresh-catalogue", is_flag=True,
+              help="Fetch HIBP's public list of breaches again now (it is refreshed by itself "
+              "when 30 days old).")
+@click.option("--forget-key", is_flag=True,
+              help="Remove the HIBP API key kept in the keyring (and stop there unless an "
+              "ADDRESS is given).")
+@yes_option
+@json_option
+def check_email(address: str | None, refresh_catalogue: bool, forget_key: bool,
+                yes: bool) -> None:
+    """Is ADDRESS in known data breaches? (Have I Been Pwned, with your API key)
+
+    The FULL email address is sent to haveibeenpwned.com with your API key. The key is kept
+    in the system keyring when there is a secure one, otherwise asked for each time (or read
+    from KIT_HIBP_API_KEY).
+    """
+    from datetime import UTC, datetime
+
+    from kit.footprint import breaches
+
+    forgot = _forget_key() if forget_key else None
+    if address is None:
+        if forgot is not None:
+            if opts().json:
+                out("", forgot)
+            return
+        raise UsageError("give the email address to check: `kit check email ADDRESS`")
+    email = breaches.normalise_email(address)
+    ws = unlocked_workspace()
+    with ws.vault:
+        cached = ws.breach_catalogue.current()
+        warn_problems(ws.breach_catalogue.problems)
+        now = datetime.now(UTC)
+        refresh = refresh_catalogue or ws.breach_catalogue.needs_refresh(now)
+        api_key, key_source = _api_key()
+        plan = breaches.plan(email, api_key, refresh_catalogue=refresh)
+
+        def send(session: Session, timeout: float) -> tuple[list[Breach], list[Breach] | None]:
+            response = breaches.send_account(session, plan.requests[0], timeout=timeout,
+                                             notify=say)
+            found = breaches.evaluate_account(response, key_source=key_source)
+            return found, _fetch_catalogue(session, plan, timeout) if refresh else None
+
+        found, fetched = run_plan(ws, plan, yes, send)
+        if key_source == "terminal":
+            _keep_key(api_key)
+        catalogue: Catalogue | None = cached
+        if fetched is not None:
+            catalogue = ws.breach_catalogue.save(fetched, now)
+        result = breaches.EmailResult(breaches.with_details(found, catalogue),
+                                      catalogue.fetched_at if catalogue else None)
+        breaches.record_findings(ws.findings, email, result)
+    out(_email_text(email, result), {"check": "email", "email": email, **result.to_json()})
+
+
+def _fetch_catalogue(session: Session, plan: Plan, timeout: float) -> list[Breach] | None:
+    """The refreshed breach list, or None (with a note) if it could not be fetched: the
+    account's own answer already came back, so this is no reason to fail the check."""
+    from kit.errors import NetworkFailed
+    from kit.footprint import breaches
+
+    request = plan.requests[1]
+    try:
+        response = session.send(request, timeout=timeout)
+        if response.status != 200 or response.truncated:
+            raise NetworkFailed(f"HIBP answered HTTP {response.status}")
+        return breaches.parse_breaches(response.body, request.host)
+    except NetworkFailed as exc:
+        say(f"Note: the public list of breaches could not be refreshed ({exc.message}); "
+            "details come from the copy kept earlier, if any.")
+        return None
+
+
+def _email_text(email: str, result: Any) -> str:
+    if not result.found:
+        return f"{email} was not found in any known breach."
+    count = len(result.breaches)
+    lines = [f"{email} appears in {count} known breach{'es' if count != 1 else ''}:"]
+    lines += [f"  - {b.describe()}" for b in result.breaches]
+    lines += ["", "For each one: change that site's password, and the same password anywhere "
+              "else you used it. Watch for emails and calls that quote these details."]
+    return "\n".join(lines)
+
+
+# --- gravatar ---
+
+
+@check.command("gravatar")
+@click.argument("address")
+@click.option("--profile", "with_profile", is_flag=True,
+              help="Also look up the public Gravatar profile and list what it shows (a second "
+              "request).")
+@yes_option
+@json_option
+def check_gravatar(address: str, with_profile: bool, yes: bool) -> None:
+    """Does ADDRESS have a public Gravatar picture or profile?
+
+    Only the SHA-256 hash of the address is sent. That hash is the same everywhere, and anyone
+    who knows or guesses the address can compute it.
+    """
+    from kit.footprint import breaches, gravatar
+
+    email = breaches.normalise_email(address)
+    ws = unlocked_workspace()
+    with ws.vault:
+        plan = gravatar.plan(email, profile=with_profile)
+
+        def send(session: Session, timeout: float) -> gravatar.GravatarResult:
+            avatar = gravatar.evaluate_avatar(session.send(plan.requests[0], timeout=timeout))
+            digest = gravatar.email_hash(email)
+            if not with_profile:
+                return gravatar.GravatarResult(digest, avatar)
+            fields = gravatar.evaluate_profile(session.send(plan.requests[1], timeout=timeout))
+            return gravatar.GravatarResult(digest, avatar, True, fields is not None,
+                                           fields or ())
+
+        result = run_plan(ws, plan, yes, send)
+        gravatar.record_findings(ws.findings, email, result)
+    out(_gravatar_text(email, result), {"check": "gravatar", "email": email, **result.to_json()})
+
+
+def _gravatar_text(email: str, result: Any) -> str:
+    lines = [f"{email}: " + ("a public Gravatar picture exists. Any site that shows it links "
+                             "your accounts through the same hash."
+                             if result.avatar else "no public Gravatar picture.")]
+    if result.profile_checked:
+        if not result.profile:
+            lines.append("No public Gravatar profile.")
+        elif result.fields:
+            lines.append("The public Gravatar profile shows:")
+            lines += [f"  {f.label}: {f.value}" for f in result.fields]
+        else:
+            lines.append("A public Gravatar profile exists, but shows nothing beyond the "
+                         "picture.")
+    if result.exposed:
+        lines.append("To remove or change them, sign in at https://gravatar.com with this "
+                     "address.")
+    return "\n".join(lines)

@@ -1,0 +1,108 @@
+"""The network ledger: every request a footprint check made, kept encrypted in the vault.
+
+One record per run of a check (`network_ledger`), holding that run's requests: when, which check,
+method, host, path without its query string, status, bytes received and a short error word. Never
+a header value, query string, body or anything the user typed: kit.footprint.transport builds the
+entries and cannot put those in them. Records are only ever added, never rewritten, so fields a
+newer kit wrote stay as they were.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from kit.footprint.transport import LedgerEntry
+
+if TYPE_CHECKING:
+    from kit.records.source import RecordSource
+    from kit.vault import Problem, Record, Vault
+
+KIND = "network_ledger"
+
+
+def entry_to_json(entry: LedgerEntry) -> dict[str, Any]:
+    return {
+        "at": entry.at.isoformat(), "check": entry.check, "method": entry.method,
+        "host": entry.host, "path": entry.path, "status": entry.status,
+        "bytes": entry.bytes_received, "error": entry.error,
+    }
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError("expected text")
+    return value
+
+
+def _entry(item: object, check: str) -> LedgerEntry:
+    if not isinstance(item, dict):
+        raise TypeError("a ledger entry must be an object")
+    at = datetime.fromisoformat(_text(item["at"]))
+    if at.tzinfo is None:
+        raise ValueError("a ledger time has no time zone")
+    status, size = item.get("status"), item.get("bytes", 0)
+    if status is not None and (isinstance(status, bool) or not isinstance(status, int)):
+        raise TypeError("status must be a number or null")
+    if isinstance(size, bool) or not isinstance(size, int):
+        raise TypeError("bytes must be a number")
+    return LedgerEntry(at=at, check=_text(item.get("check", check)), method=_text(item["method"]),
+                       host=_text(item["host"]), path=_text(item["path"]), status=status,
+                       bytes_received=size, error=_text(item.get("error", "")))
+
+
+def _from_record(record: Record) -> list[LedgerEntry]:
+    check = _text(record.data["check"])
+    items = record.data["requests"]
+    if not isinstance(items, list):
+        raise TypeError("requests must be a list")
+    return [_entry(item, check) for item in items]
+
+
+class Ledger:
+    """The encrypted record of network requests, decrypted once and kept in memory."""
+
+    def __init__(self, vault: Vault, source: RecordSource | None = None) -> None:
+        self.vault = vault
+        self.source: RecordSource = source or vault
+        self._entries: list[LedgerEntry] | None = None
+        self.problems: list[Problem] = []
+
+    def _load(self) -> list[LedgerEntry]:
+        if self._entries is None:
+            from kit.vault import Problem  # here: the CLI imports this module at start
+
+            snap = self.source.snapshot()
+            self.problems = list(snap.problems)  # a copy: the snapshot may be shared
+            entries: list[LedgerEntry] = []
+            for record in snap.records.values():
+                if record.kind != KIND:
+                    continue
+                try:
+                    entries.extend(_from_record(record))
+                except (KeyError, TypeError, ValueError, AttributeError):
+                    self.problems.append(Problem(
+                        "unreadable_ledger", f"a network ledger record ({record.id}) has a shape "
+                        "this version of the kit cannot read; it was left untouched", record.id))
+            entries.sort(key=lambda e: e.at, reverse=True)
+            self._entries = entries
+        return self._entries
+
+    def entries(self) -> list[LedgerEntry]:
+        """Every recorded request, newest first."""
+        return list(self._load())
+
+    def add(self, entries: Sequence[LedgerEntry]) -> None:
+        """Save one run's requests as one record (nothing is written for a run that sent none)."""
+        if not entries:
+            return
+        checks = sorted({e.check for e in entries})
+        self.vault.put(KIND, {
+            "check": checks[0] if len(checks) == 1 else ", ".join(checks),
+            "saved": datetime.now(UTC).isoformat(),
+            "requests": [entry_to_json(e) for e in entries],
+        })
+        if self._entries is not None:
+            self._entries.extend(entries)
+            self._entries.sort(key=lambda e: e.at, reverse=True)

@@ -1,0 +1,178 @@
+"""Your search details: the names, usernames, email addresses, phone numbers and towns the
+self-search queries look for (`kit search-queries`). Kept encrypted like every other record, so
+they need typing only once and stay out of the shell history afterwards.
+
+There is one set. Two devices that each saved one leave two records: the newest is used and the
+other is kept (nothing is deleted to tidy up).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Final
+
+from kit.errors import UsageError
+
+if TYPE_CHECKING:
+    from kit.records.source import RecordSource
+    from kit.vault import Problem, Record, Vault
+
+KIND = "search_details"
+PARTS: Final = ("names", "usernames", "emails", "phones", "towns")
+PART_WORDS: Final = {"names": "name", "usernames": "username", "emails": "email address",
+                     "phones": "phone number", "towns": "town"}
+MAX_VALUE = 200
+MAX_VALUES = 20  # of each kind
+
+
+@dataclass(frozen=True)
+class SearchDetails:
+    """An unsaved, empty set has no id and no updated time."""
+
+    names: tuple[str, ...] = ()
+    usernames: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    phones: tuple[str, ...] = ()
+    towns: tuple[str, ...] = ()
+    updated: datetime | None = None
+    id: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, part) for part in PARTS)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, **{part: list(getattr(self, part)) for part in PARTS},
+                "updated": self.updated.isoformat() if self.updated else None}
+
+    def _data(self) -> dict[str, Any]:
+        data = {**self.extra, **self.to_json()}
+        del data["id"]
+        return data
+
+
+def _one(part: str, value: str) -> str:
+    what = PART_WORDS[part]
+    if not isinstance(value, str):
+        raise UsageError(f"each {what} must be text")
+    value = " ".join(value.split())  # one line, single spaces: it goes into a quoted search
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise UsageError(f"the {what} {value[:40]!r} contains control characters")
+    if len(value) > MAX_VALUE:
+        raise UsageError(f"the {what} {value[:40]!r}... is too long (at most {MAX_VALUE} "
+                         "characters)")
+    if '"' in value:
+        raise UsageError(f"the {what} {value!r} contains a double quote; searches are quoted "
+                         "with them, so leave it out")
+    if part == "usernames":
+        value = value.removeprefix("@")
+        if " " in value:
+            raise UsageError(f"the username {value!r} contains a space; give each username "
+                             "on its own")
+    elif part == "emails":
+        local, at, domain = value.partition("@")
+        if not at or not local or "." not in domain or " " in value:
+            raise UsageError(f"{value!r} is not an email address")
+    elif part == "phones":
+        digits = sum(ch.isdigit() for ch in value)
+        if not 7 <= digits <= 15 or any(not (ch.isdigit() or ch in " +-().") for ch in value):
+            raise UsageError(f"{value!r} is not a phone number (digits, spaces and + only, "
+                             "7 to 15 digits)")
+    return value
+
+
+def _values(part: str, values: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(values, str):  # one value, not its letters
+        values = (values,)
+    checked: list[str] = []
+    for value in values:
+        text = _one(part, value)
+        if text and text.casefold() not in {c.casefold() for c in checked}:
+            checked.append(text)
+    if len(checked) > MAX_VALUES:
+        raise UsageError(f"too many {PART_WORDS[part]}s ({len(checked)}; at most {MAX_VALUES})")
+    return tuple(checked)
+
+
+def check_details(details: SearchDetails) -> SearchDetails:
+    """Trimmed, one line each, without repeats; a clear UsageError for anything else."""
+    changes: dict[str, Any] = {part: _values(part, getattr(details, part)) for part in PARTS}
+    return dataclasses.replace(details, **changes)
+
+
+def _from_record(record: Record) -> SearchDetails:
+    d = record.data
+    values: dict[str, tuple[str, ...]] = {}
+    for part in PARTS:
+        raw = d.get(part, [])
+        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+            raise TypeError(f"{part} must be a list of text")
+        values[part] = tuple(raw)
+    updated = d["updated"]
+    if not isinstance(updated, str):
+        raise TypeError("updated must be a date-time")
+    stamp = datetime.fromisoformat(updated)
+    if stamp.tzinfo is None:
+        raise ValueError("updated has no time zone")
+    return SearchDetails(**values, updated=stamp, id=record.id,
+                         extra={k: v for k, v in d.items() if k not in {*PARTS, "updated"}})
+
+
+class SearchDetailsStore:
+    """Your saved search details in one vault."""
+
+    def __init__(self, vault: Vault, source: RecordSource | None = None) -> None:
+        self.vault = vault
+        self.source: RecordSource = source or vault
+        self._versions: list[SearchDetails] | None = None
+        self.problems: list[Problem] = []
+
+    def _load(self) -> list[SearchDetails]:
+        if self._versions is None:
+            from kit.vault import Problem  # here: the CLI imports this module at start
+
+            snap = self.source.snapshot()
+            self.problems = list(snap.problems)
+            versions = []
+            for record in snap.records.values():
+                if record.kind != KIND:
+                    continue
+                try:
+                    versions.append(_from_record(record))
+                except (KeyError, TypeError, ValueError, AttributeError):
+                    self.problems.append(Problem(
+                        "unreadable_search_details", f"your saved search details "
+                        f"({record.id}) have a shape this version of the kit cannot read; "
+                        "they were left untouched", record.id))
+            self._versions = _newest_first(versions)
+        return self._versions
+
+    def get(self) -> SearchDetails:
+        """The newest saved details, or empty ones."""
+        versions = self._load()
+        return versions[0] if versions else SearchDetails()
+
+    def save(self, details: SearchDetails) -> SearchDetails:
+        """Save over the version *details* was read from (else over the newest)."""
+        checked = check_details(details)
+        versions = self._load()
+        ids = {v.id for v in versions}
+        target = details.id if details.id in ids else (versions[0].id if versions else None)
+        if target is not None:
+            checked = dataclasses.replace(
+                checked, extra=next(v.extra for v in versions if v.id == target))
+        stamped = dataclasses.replace(checked, updated=datetime.now(UTC), id=None)
+        record = self.vault.put(KIND, stamped._data(), record_id=target)
+        saved = dataclasses.replace(stamped, id=record.id)
+        self._versions = _newest_first([saved, *(v for v in versions if v.id != record.id)])
+        return saved
+
+
+def _newest_first(versions: list[SearchDetails]) -> list[SearchDetails]:
+    return sorted(versions, key=lambda d: (d.updated or datetime.min.replace(tzinfo=UTC),
+                                           d.id or ""), reverse=True)

@@ -1,0 +1,504 @@
+"""Footprint: see what a doxer could find first, without the kit becoming the leak.
+
+Every network check goes the same way as on the command line: its plan is shown in full
+(ConsentDialog) and nothing is sent unless the user presses Send; the requests run in a thread
+worker through the one transport; every request is kept in the encrypted ledger, whether the
+check worked or not; what was found goes into the findings register. Photo checks are offline.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+
+from kit.errors import KitError
+from kit.tui.app import AreaScreen
+from kit.tui.screens.consent import ConsentDialog
+
+if TYPE_CHECKING:
+    from kit.footprint.plan import Plan
+    from kit.footprint.transport import LedgerEntry, Session
+
+T = TypeVar("T")
+
+
+class FootprintScreen(AreaScreen):
+    DEFAULT_CSS = """
+    FootprintScreen #checks {
+        padding: 0 2;
+    }
+    FootprintScreen .check-row {
+        height: auto;
+    }
+    FootprintScreen .check-row Input {
+        width: 1fr;
+    }
+    FootprintScreen .check-row Button {
+        margin-left: 1;
+    }
+    FootprintScreen #check-result {
+        border: round $panel;
+        padding: 0 1;
+        margin-top: 1;
+        min-height: 3;
+    }
+    FootprintScreen #findings-pane, FootprintScreen #ledger-pane {
+        padding: 0 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[Any]] = [
+        Binding("ctrl+x", "cancel", "Stop", id="footprint-cancel",
+                tooltip="Stop the check that is running (what was sent is in the ledger)"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="footprint-tabs", initial="checks-tab"):
+            with TabPane("Checks", id="checks-tab"), VerticalScroll(id="checks"):
+                yield Static("Each check shows exactly what it would send, and to whom, before "
+                             "anything leaves this computer. Photo checks never use the "
+                             "network.", classes="hint", markup=False)
+                yield Label("A password you use (checked by the first 5 characters of its "
+                            "hash only)", classes="field-label")
+                with Horizontal(classes="check-row"):
+                    yield Input(password=True, placeholder="password", id="password")
+                    yield Button("Check password", id="check-password")
+                yield Label("Your email address", classes="field-label")
+                with Horizontal(classes="check-row"):
+                    yield Input(placeholder="name@example.org", id="email")
+                    yield Button("Gravatar", id="check-gravatar")
+                    yield Button("Breaches…", id="check-email")
+                yield Label("Your domain name, if you have one", classes="field-label")
+                with Horizontal(classes="check-row"):
+                    yield Input(placeholder="example.org", id="domain")
+                    yield Button("Check domain", id="check-domain")
+                yield Label("Usernames you use (separate with spaces)", classes="field-label")
+                with Horizontal(classes="check-row"):
+                    yield Input(placeholder="your-handle", id="usernames")
+                    yield Button("Scan sites…", id="scan-usernames")
+                yield Label("Photos: a file or folder (offline)", classes="field-label")
+                with Horizontal(classes="check-row"):
+                    yield Input(placeholder="~/Pictures/to-post", id="photos")
+                    yield Button("Look inside", id="check-photos")
+                yield Static("", id="check-result", markup=False)
+            with TabPane("Findings", id="findings-tab"), VerticalScroll(id="findings-pane"):
+                yield Static("", id="findings", markup=False)
+            with TabPane("Ledger", id="ledger-tab"), VerticalScroll(id="ledger-pane"):
+                yield Static("Every request the kit has sent: when, for which check, to which "
+                             "host and path, and the answer's status and size. Never the "
+                             "values or keys.", classes="hint", markup=False)
+                yield DataTable(id="ledger", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.sub_title = "Your digital footprint"
+        self.query_one("#ledger", DataTable).add_columns("When", "Check", "Request", "Status",
+                                                         "Bytes")
+        self.reload()
+
+    def reload(self) -> None:
+        self._show_findings()
+        self._show_ledger()
+
+    def _result(self, text: str | Text) -> None:
+        self.query_one("#check-result", Static).update(text)
+
+    # --- the one way a network check runs ---
+
+    def run_check(self, plan: Plan, send: Callable[[Session, float], T],
+                  done: Callable[[T], None]) -> None:
+        """Show *plan*; if approved, send it in a worker and hand the result to *done*."""
+
+        def answered(approved: bool | None) -> None:
+            if approved:
+                self._result(f"Sending… ({len(plan.requests)} request(s))")
+                self._send(plan, send, done)
+            else:
+                self._result("Nothing was sent.")
+
+        self.app.push_screen(ConsentDialog(plan), answered)
+
+    @work(thread=True, exclusive=True, group="footprint", exit_on_error=False)
+    def _send(self, plan: Plan, send: Callable[[Session, float], T],
+              done: Callable[[T], None]) -> None:
+        from kit.footprint.transport import Transport
+
+        config = self.kit_app.services.config
+        outcome: Any
+        entries: list[LedgerEntry] = []
+        try:
+            with Transport.from_config(config) as transport:
+                session = transport.open(plan, approved=True)
+                try:
+                    outcome = send(session, config.network_timeout)
+                finally:
+                    session.close()
+                    entries = list(session.entries)
+        except KitError as exc:
+            outcome = exc
+        self.app.call_from_thread(self._finish, entries, outcome, done)
+
+    def _finish(self, entries: list[LedgerEntry], outcome: Any, done: Callable[[Any], None]
+                ) -> None:
+        workspace = self.kit_app.workspace
+        if workspace is None or not self.is_mounted:
+            return  # locked meanwhile: the vault is closed, so the ledger cannot take these
+        try:
+            workspace.ledger.add(entries)
+        except KitError as exc:
+            self.notify(f"The ledger could not be updated: {exc.message}", severity="error")
+        if isinstance(outcome, KitError):
+            self._result(f"The check did not finish: {outcome.message}")
+        else:
+            try:
+                done(outcome)
+            except KitError as exc:
+                self._result(f"The result could not be saved: {exc.message}")
+        self.reload()
+
+    def action_cancel(self) -> None:
+        for worker in self.workers:
+            if worker.group == "footprint":
+                worker.cancel()
+
+    # --- the checks ---
+
+    @on(Button.Pressed, "#check-password")
+    @on(Input.Submitted, "#password")
+    def check_password(self) -> None:
+        from kit.footprint import passwords
+
+        field = self.query_one("#password", Input)
+        if not field.value:
+            self._result("Type a password to check.")
+            return
+        try:
+            plan, suffix = passwords.plan(field.value)
+        except KitError as exc:
+            self._result(exc.message)
+            return
+        field.value = ""  # not kept on screen a moment longer than needed
+        request = plan.requests[0]
+
+        def done(result: passwords.PasswordResult) -> None:
+            passwords.record_findings(self.workspace.findings, result)
+            advice = (" Change it wherever you use it, and use a different password for each "
+                      "site." if result.found else "")
+            self._result(f"This password was {result.message}.{advice}")
+
+        self.run_check(plan, lambda session, timeout: passwords.evaluate(
+            session.send(request, timeout=timeout), suffix), done)
+
+    @on(Button.Pressed, "#check-gravatar")
+    def check_gravatar(self) -> None:
+        from kit.footprint import gravatar
+
+        email = self.query_one("#email", Input).value
+        try:
+            plan = gravatar.plan(email)
+        except KitError as exc:
+            self._result(exc.message)
+            return
+        request = plan.requests[0]
+
+        def send(session: Session, timeout: float) -> gravatar.GravatarResult:
+            avatar = gravatar.evaluate_avatar(session.send(request, timeout=timeout))
+            return gravatar.GravatarResult(gravatar.email_hash(gravatar.normalise_email(email)),
+                                           avatar)
+
+        def done(result: gravatar.GravatarResult) -> None:
+            gravatar.record_findings(self.workspace.findings, email, result)
+            self._result("A public Gravatar picture is linked to this address: sites that "
+                         "show it link your accounts." if result.avatar else
+                         "No public Gravatar picture is linked to this address.")
+
+        self.run_check(plan, send, done)
+
+    @on(Button.Pressed, "#check-email")
+    def check_email(self) -> None:
+        """HIBP breaches: the key comes from the keyring, or is asked for (and then kept in
+        the keyring, as on the command line, once HIBP has accepted it)."""
+        from kit.errors import KeyringUnavailable
+        from kit.footprint import breaches
+        from kit.tui.widgets.ask import Ask, AskDialog
+
+        try:
+            email = breaches.normalise_email(self.query_one("#email", Input).value)
+        except KitError as exc:
+            self._result(exc.message)
+            return
+        try:
+            kept = breaches.key_from_environment() or breaches.stored_key()
+        except KeyringUnavailable:
+            kept = None
+        if kept is not None:
+            self._check_email(email, kept, typed=False)
+            return
+
+        def answered(answers: dict[str, str] | None) -> None:
+            if answers:
+                self._check_email(email, answers["key"].strip(), typed=True)
+
+        self.app.push_screen(AskDialog(
+            "Have I Been Pwned needs your API key for this check (from "
+            "haveibeenpwned.com/API/Key). It is kept in this computer's keyring when there is "
+            "a secure one.", [Ask("key", "HIBP API key", password=True)], ok="Continue",
+            required=("key",)), answered)
+
+    def _check_email(self, email: str, api_key: str, *, typed: bool) -> None:
+        from datetime import UTC, datetime
+
+        from kit.footprint import breaches
+
+        repo = self.workspace.breach_catalogue
+        now = datetime.now(UTC)
+        refresh = repo.needs_refresh(now)
+        try:
+            api_key = breaches.check_key(api_key)
+            plan = breaches.plan(email, api_key, refresh_catalogue=refresh)
+        except KitError as exc:
+            self._result(exc.message)
+            return
+
+        def send(session: Session, timeout: float) -> tuple[Any, Any]:
+            response = breaches.send_account(session, plan.requests[0], timeout=timeout)
+            found = breaches.evaluate_account(response, key_source="terminal" if typed
+                                              else "keyring")
+            fetched = None
+            if refresh:
+                try:
+                    answer = session.send(plan.requests[1], timeout=timeout)
+                    if answer.status == 200 and not answer.truncated:
+                        fetched = breaches.parse_breaches(answer.body, plan.requests[1].host)
+                except KitError:
+                    fetched = None  # the account's answer is in; details come from the old copy
+            return found, fetched
+
+        def done(outcome: tuple[Any, Any]) -> None:
+            found, fetched = outcome
+            catalogue = repo.save(fetched, now) if fetched is not None else repo.current()
+            result = breaches.EmailResult(breaches.with_details(found, catalogue),
+                                          catalogue.fetched_at if catalogue else None)
+            breaches.record_findings(self.workspace.findings, email, result)
+            if typed:
+                with contextlib.suppress(KitError):  # not kept: asked again next time
+                    breaches.keep_key(api_key)
+            if not result.found:
+                self._result(f"{email} was not found in any known breach.")
+                return
+            text = Text(f"{email} appears in {len(result.breaches)} known breach(es):\n",
+                        style="bold")
+            for breach in result.breaches:
+                text.append(f"  • {breach.describe()}\n")
+            text.append("\nFor each one, change that site's password, and the same password "
+                        "anywhere else you used it.")
+            self._result(text)
+
+        self.run_check(plan, send, done)
+
+    @on(Button.Pressed, "#scan-usernames")
+    @on(Input.Submitted, "#usernames")
+    def scan_usernames(self) -> None:
+        from kit.footprint import usernames
+        from kit.tui.screens.scan import ScanScreen
+
+        names = self.query_one("#usernames", Input).value.split()
+        if not names:
+            self._result("Type one or more usernames you use, separated by spaces.")
+            return
+        try:
+            sites = self.workspace.site_list.active()
+            scan_plan = usernames.plan_scan(names, sites)
+        except KitError as exc:
+            self._result(exc.message)
+            return
+
+        def answered(approved: bool | None) -> None:
+            if approved:
+                self.app.push_screen(ScanScreen(scan_plan), lambda _: self.reload())
+            else:
+                self._result("Nothing was sent.")
+
+        self.app.push_screen(ConsentDialog(scan_plan.plan), answered)
+
+    # --- checks that ask again as they go (the domain's registrar is only known later) ---
+
+    def approve_from_worker(self, plan: Plan) -> None:
+        """For a check running in a worker: show *plan*, wait for the answer, and refuse
+        (NetworkRefused) unless the user pressed Send."""
+        import threading
+
+        from kit.errors import NetworkRefused
+
+        answer: dict[str, bool] = {}
+        ready = threading.Event()
+
+        def ask() -> None:
+            def answered(approved: bool | None) -> None:
+                answer["ok"] = bool(approved)
+                ready.set()
+
+            self.app.push_screen(ConsentDialog(plan), answered)
+
+        self.app.call_from_thread(ask)
+        while not ready.wait(0.1):
+            if not self.is_mounted or self.kit_app.workspace is None:
+                raise NetworkRefused("the kit locked before you answered; nothing was sent")
+        if not answer["ok"]:
+            raise NetworkRefused("you chose not to send it; nothing was sent")
+
+    @on(Button.Pressed, "#check-domain")
+    @on(Input.Submitted, "#domain")
+    def check_domain(self) -> None:
+        from kit.footprint import rdap
+
+        name = self.query_one("#domain", Input).value
+        try:
+            rdap.parse_domain(name)  # a typo is said at once, before any question
+        except KitError as exc:
+            self._result(exc.message)
+            return
+        self._result("Checking the domain's public record…")
+        self._domain(name)
+
+    @work(thread=True, exclusive=True, group="footprint", exit_on_error=False)
+    def _domain(self, name: str) -> None:
+        from kit.footprint import rdap
+        from kit.footprint.transport import Transport
+
+        config = self.kit_app.services.config
+        workspace = self.workspace
+        outcome: Any
+        try:
+            with Transport.from_config(config) as transport:
+                outcome = rdap.check_domain(
+                    name, transport=transport, approve=self.approve_from_worker,
+                    cache=workspace.rdap_bootstrap, findings=workspace.findings,
+                    ledger=workspace.ledger, timeout=config.network_timeout)
+        except KitError as exc:
+            outcome = exc
+        self.app.call_from_thread(self._domain_done, name, outcome)
+
+    def _domain_done(self, name: str, outcome: Any) -> None:
+        if not self.is_mounted:
+            return
+        if isinstance(outcome, KitError):
+            self._result(f"The check did not finish: {outcome.message}")
+        else:
+            text = Text()
+            if outcome.findings:
+                text.append(f"The public record of {name} shows personal details:\n",
+                            style="bold")
+                for finding in outcome.findings:
+                    text.append(f"  • {finding.title}\n    {finding.exposed}\n")
+                text.append("\nWhat to do: Prepare (F6), the domain privacy step.",
+                            style="italic")
+            else:
+                text.append(f"The public record of {name} shows no personal details.")
+            for note in outcome.notes:
+                text.append(f"\nNote: {note}", style="dim")
+            self._result(text)
+        self.reload()
+
+    @on(Button.Pressed, "#check-photos")
+    @on(Input.Submitted, "#photos")
+    def check_photos(self) -> None:
+        from pathlib import Path
+
+        given = self.query_one("#photos", Input).value.strip()
+        if not given:
+            self._result("Give a photo or a folder of photos to look inside.")
+            return
+        self._result("Looking inside the photos (nothing leaves this computer)…")
+        self._scan_photos(Path(given).expanduser())
+
+    @work(thread=True, exclusive=True, group="photos", exit_on_error=False)
+    def _scan_photos(self, path: Any) -> None:
+        from kit.footprint import photos
+
+        try:
+            reports: Any = photos.scan([path])
+        except KitError as exc:
+            reports = exc
+        self.app.call_from_thread(self._photos_done, reports)
+
+    def _photos_done(self, reports: Any) -> None:
+        from kit.footprint.photos import printable_path
+
+        if isinstance(reports, KitError):
+            self._result(f"Could not look inside: {reports.message}")
+            return
+        text = Text()
+        revealing = [r for r in reports if r.items and not r.clean]
+        text.append(f"{len(reports)} file(s) looked at; {len(revealing)} carry details about "
+                    "you or where they were taken.\n", style="bold")
+        for report in reports:
+            if report.clean and not report.reason:
+                continue
+            text.append(f"\n{printable_path(report.path)}\n", style="bold")
+            if report.reason:
+                text.append(f"  {report.reason}\n", style="dim")
+            for item in report.items:
+                value = f": {item.value}" if item.value else ""
+                text.append(f"  [{item.severity}] {item.label}{value}\n")
+        if revealing:
+            text.append("\nTo make clean copies, in a terminal: kit check photo PATH --strip "
+                        "--out FOLDER (your originals are not changed).", style="italic")
+        self._result(text)
+
+    # --- findings and the ledger ---
+
+    def _show_findings(self) -> None:
+        findings = self.workspace.findings.list()
+        text = Text()
+        if not findings:
+            text.append("Nothing found yet. Run a check, and what it finds is listed here "
+                        "with what to do about it.")
+        order = {"high": 0, "medium": 1, "low": 2}
+        for f in sorted(findings, key=lambda f: (f.status != "open",
+                                                 order.get(f.severity, 3))):
+            text.append(f"[{f.severity_label}] ", style="bold")
+            text.append(f"{f.title}  ({f.status_label})\n", style="bold")
+            text.append(f"  {f.exposed}\n")
+            if f.evidence:
+                text.append(f"  {f.evidence}\n", style="dim")
+            if f.fix_item:
+                text.append(f"  What to do: Prepare (F6), step {f.fix_item}\n", style="italic")
+            text.append("\n")
+        self.query_one("#findings", Static).update(text)
+
+    def _show_ledger(self) -> None:
+        table = self.query_one("#ledger", DataTable)
+        table.clear()
+        for entry in self.workspace.ledger.entries()[:500]:
+            status = str(entry.status) if entry.status is not None else entry.error or "–"
+            table.add_row(entry.at.astimezone().strftime("%d %b %H:%M:%S"), entry.check,
+                          Text(f"{entry.method} {entry.host}{entry.path}"), status,
+                          f"{entry.bytes_received:,}")
+
+    def palette_commands(self) -> list[tuple[str, str, Any]]:
+        tabs = self.query_one("#footprint-tabs", TabbedContent)
+        return [("Findings", "What the checks found, and what to do",
+                 lambda: setattr(tabs, "active", "findings-tab")),
+                ("Network ledger", "Every request the kit has sent",
+                 lambda: setattr(tabs, "active", "ledger-tab"))]

@@ -1,0 +1,760 @@
+"""Photo metadata, offline: every picture here is generated in the test (Pillow, pillow-heif
+and a small hand-written EXIF builder, since Pillow cannot write an EXIF thumbnail), so each
+test knows exactly what a file carries. Clean copies are checked twice: by scan(), and by
+looking for the planted values in the raw bytes, which does not trust the kit's own reader."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import struct
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image, ImageOps, PngImagePlugin
+
+from kit import credentials
+from kit.cli import main
+from kit.errors import BadInput, KitError, UsageError
+from kit.footprint import photos
+from tests.conftest import Result, run_kit
+
+pillow_heif = pytest.importorskip("pillow_heif")
+pillow_heif.register_heif_opener()
+
+OWNER = "Jo Bloggs"
+SERIAL = "SN-0123456789"
+COMMENT = "meet at the school gate"
+HOST = "jo-home-laptop"
+XMP_CITY = "Leeds"
+# The planted values a clean copy must not carry, in any encoding the writers use.
+PLANTED = (OWNER, SERIAL, COMMENT, HOST, XMP_CITY, "EOS 5D", "http://ns.adobe.com/xap")
+
+
+# --- a minimal EXIF (TIFF) writer: IFD0, Exif, GPS and IFD1 with a JPEG thumbnail ---
+
+
+def ascii_(text: str) -> tuple[int, int, bytes]:
+    data = text.encode() + b"\0"
+    return 2, len(data), data
+
+
+def short(value: int) -> tuple[int, int, bytes]:
+    return 3, 1, struct.pack(">H", value)
+
+
+def long_(value: int) -> tuple[int, int, bytes]:
+    return 4, 1, struct.pack(">I", value)
+
+
+def rationals(*pairs: tuple[int, int]) -> tuple[int, int, bytes]:
+    return 5, len(pairs), b"".join(struct.pack(">II", n, d) for n, d in pairs)
+
+
+def undefined(data: bytes) -> tuple[int, int, bytes]:
+    return 7, len(data), data
+
+
+Entries = dict[int, tuple[int, int, bytes]]
+
+
+def _size(entries: Entries) -> int:
+    extra = sum(len(p) + len(p) % 2 for _, _, p in entries.values() if len(p) > 4)
+    return 2 + 12 * len(entries) + 4 + extra
+
+
+def _ifd(entries: Entries, start: int, next_ifd: int) -> bytes:
+    out, body = struct.pack(">H", len(entries)), b""
+    data_at = start + 2 + 12 * len(entries) + 4
+    for tag in sorted(entries):
+        kind, count, payload = entries[tag]
+        if len(payload) <= 4:
+            out += struct.pack(">HHI", tag, kind, count) + payload.ljust(4, b"\0")
+        else:
+            out += struct.pack(">HHII", tag, kind, count, data_at + len(body))
+            body += payload + b"\0" * (len(payload) % 2)
+    return out + struct.pack(">I", next_ifd) + body
+
+
+def build_exif(ifd0: Entries, exif: Entries | None = None, gps: Entries | None = None,
+               thumbnail: bytes = b"") -> bytes:
+    ifd0 = dict(ifd0)
+    for tag, sub in ((0x8769, exif), (0x8825, gps)):
+        if sub:
+            ifd0[tag] = long_(0)
+    at = 8 + _size(ifd0)
+    where: dict[int, int] = {}
+    for tag, sub in ((0x8769, exif), (0x8825, gps)):
+        if sub:
+            where[tag], at = at, at + _size(sub)
+            ifd0[tag] = long_(where[tag])
+    ifd1: Entries = {}
+    ifd1_at = 0
+    if thumbnail:
+        ifd1 = {0x0103: short(6), 0x0201: long_(0), 0x0202: long_(len(thumbnail))}
+        ifd1_at, at = at, at + _size(ifd1)
+        ifd1[0x0201] = long_(at)
+    data = b"MM\0*" + struct.pack(">I", 8) + _ifd(ifd0, 8, ifd1_at)
+    for tag, sub in ((0x8769, exif), (0x8825, gps)):
+        if sub:
+            data += _ifd(sub, where[tag], 0)
+    if thumbnail:
+        data += _ifd(ifd1, ifd1_at, 0) + thumbnail
+    return b"Exif\0\0" + data
+
+
+def gps_london() -> Entries:
+    # 51°30'29.99"N 0°7'39"W, 12.34 m
+    return {1: ascii_("N"), 2: rationals((51, 1), (30, 1), (2999, 100)), 3: ascii_("W"),
+            4: rationals((0, 1), (7, 1), (3900, 100)), 5: (1, 1, b"\0"),
+            6: rationals((1234, 100))}
+
+
+def thumbnail_jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (24, 16), "yellow").save(out, "JPEG")
+    return out.getvalue()
+
+
+def full_exif(orientation: int = 1, gps: Entries | None = None) -> bytes:
+    return build_exif(
+        {0x010F: ascii_("Canon"), 0x0110: ascii_("EOS 5D"), 0x0112: short(orientation),
+         0x0131: ascii_("PhotoApp 2.1"), 0x013B: ascii_(OWNER),
+         0x013C: ascii_(HOST + "\x1b[31m")},
+        {0x9003: ascii_("2024:05:01 10:00:00"), 0xA431: ascii_(SERIAL),
+         0x927C: undefined(b"maker" * 10), 0x829A: rationals((1, 100))},
+        gps_london() if gps is None else gps, thumbnail=thumbnail_jpeg())
+
+
+XMP = (f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description '
+       f'photoshop:City="{XMP_CITY}" exif:GPSLatitude="51,30.5N" exif:GPSLongitude="0,7.65W">'
+       f'<dc:creator><rdf:Seq><rdf:li>{OWNER}</rdf:li></rdf:Seq></dc:creator>'
+       '</rdf:Description></rdf:RDF></x:xmpmeta>').encode()
+
+
+def two_tone(size: tuple[int, int] = (64, 32)) -> Image.Image:
+    """Left half red, right half blue: orientation shows in the corners."""
+    im = Image.new("RGB", size, (255, 0, 0))
+    im.paste((0, 0, 255), (size[0] // 2, 0, size[0], size[1]))
+    return im
+
+
+def make_jpeg(path: Path, orientation: int = 1) -> Path:
+    two_tone().save(path, "JPEG", exif=full_exif(orientation), comment=COMMENT.encode(),
+                    xmp=XMP, quality=95)
+    return path
+
+
+def make_png(path: Path, after_idat: bool = False) -> Path:
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", OWNER)
+    info.add_text("Comment", COMMENT, zip=True)  # zTXt
+    info.add_itxt("Description", f"camera {SERIAL}", lang="en", zip=True)
+    info.add_itxt("XML:com.adobe.xmp", XMP.decode())
+    buffer = io.BytesIO()
+    two_tone().save(buffer, "PNG", pnginfo=info, exif=full_exif())
+    data = buffer.getvalue()
+    if after_idat:  # a text chunk after the pixel data, which Pillow reads only on load()
+        end = data.rindex(b"IEND") - 4
+        data = data[:end] + png_chunk(b"tEXt", b"Title\0" + HOST.encode()) + data[end:]
+    path.write_bytes(data)
+    return path
+
+
+def make_heic(path: Path, orientation: int = 1) -> Path:
+    exif = build_exif({0x010F: ascii_("Apple"), 0x0110: ascii_("iPhone 15"),
+                       0x0112: short(orientation)},
+                      {0xA431: ascii_(SERIAL)}, gps_london())
+    two_tone().save(path, "HEIF", exif=exif, xmp=XMP, thumbnails=[16], quality=90)
+    return path
+
+
+def png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims width x height pixels."""
+    return (b"\x89PNG\r\n\x1a\n"
+            + png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + png_chunk(b"IDAT", zlib.compress(b"\0" * 64)) + png_chunk(b"IEND", b""))
+
+
+def fingerprint(path: Path) -> tuple[str, int, int]:
+    st = path.stat()
+    return hashlib.sha256(path.read_bytes()).hexdigest(), st.st_mtime_ns, st.st_size
+
+
+def by_label(report: photos.PhotoReport) -> dict[str, photos.MetadataItem]:
+    return {item.label: item for item in report.items}
+
+
+def assert_nothing_planted(path: Path) -> None:
+    data = path.read_bytes()
+    for value in PLANTED:
+        assert value.encode() not in data, value
+        assert value.encode("utf-16-le") not in data, value
+    assert b"Exif\0\0" not in data
+
+
+# --- scanning ---
+
+
+def test_jpeg_gps_exif_comment_thumbnail_and_xmp_are_all_found(tmp_path: Path) -> None:
+    report = photos.scan([make_jpeg(tmp_path / "a.jpg")])[0]
+    assert report.status == photos.SCANNED and report.format == "JPEG"
+    assert report.location is not None
+    assert report.location.latitude == pytest.approx(51.508331, abs=1e-6)
+    assert report.location.longitude == pytest.approx(-0.1275, abs=1e-6)
+    assert report.location.altitude == pytest.approx(12.34)
+    items = by_label(report)
+    where = items["where the photo was taken"]
+    assert (where.kind, where.source, where.severity) == ("location", "EXIF GPS", "high")
+    assert items["camera make"].value == "Canon"
+    assert items["camera model"].value == "EOS 5D"
+    assert items["camera serial number"].value == SERIAL
+    assert items["artist (often the owner's name)"].value == OWNER
+    assert items["date taken"].value == "2024:05:01 10:00:00"
+    assert items["software"].value == "PhotoApp 2.1"
+    assert items["comment"].value == COMMENT and items["comment"].source == "JPEG comment"
+    thumb = next(i for i in report.items if i.kind == "thumbnail")
+    assert thumb.value == "24×16 pixels" and thumb.severity == "medium"
+    assert items["city"].value == XMP_CITY and items["city"].source == "XMP"
+    assert items["creator"].value == OWNER
+    assert any(i.label.startswith("maker notes") for i in report.items)
+    # A terminal escape planted in a field never comes back out.
+    assert items["computer name (can include a person's name)"].value == HOST
+    assert report.severity == "high" and not report.clean
+
+
+def test_png_text_chunks_and_exif_are_found_even_after_the_pixel_data(tmp_path: Path) -> None:
+    report = photos.scan([make_png(tmp_path / "a.png", after_idat=True)])[0]
+    assert report.status == photos.SCANNED and report.format == "PNG"
+    sources = {(i.source, i.label): i.value for i in report.items}
+    assert sources[("PNG tEXt", "author")] == OWNER
+    assert sources[("PNG zTXt", "text 'Comment'")] == COMMENT
+    assert sources[("PNG iTXt", "text 'Description'")] == f"camera {SERIAL}"
+    assert sources[("PNG iTXt XMP", "city")] == XMP_CITY
+    assert sources[("PNG eXIf", "camera serial number")] == SERIAL
+    assert sources[("PNG tEXt", "text 'Title'")] == HOST  # after IDAT
+    assert ("PNG eXIf GPS", "where the photo was taken") in sources
+    assert report.location is not None and report.location.latitude > 51
+
+
+def test_imagemagick_raw_exif_profile_in_png_text_is_decoded(tmp_path: Path) -> None:
+    raw = full_exif()[6:].hex()
+    profile = "\nexif\n" + f"{len(raw) // 2:8d}\n" + "\n".join(
+        raw[i:i + 72] for i in range(0, len(raw), 72)) + "\n"
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Raw profile type exif", profile, zip=True)
+    path = tmp_path / "magick.png"
+    two_tone().save(path, "PNG", pnginfo=info)
+    report = photos.scan([path])[0]
+    assert report.location is not None and report.location.longitude < 0
+    assert by_label(report)["camera serial number"].value == SERIAL
+
+
+def test_heic_exif_gps_xmp_and_thumbnail_are_found(tmp_path: Path) -> None:
+    report = photos.scan([make_heic(tmp_path / "a.heic")])[0]
+    assert report.status == photos.SCANNED and report.format == "HEIF"
+    items = by_label(report)
+    assert items["where the photo was taken"].severity == "high"
+    assert report.location is not None
+    assert report.location.latitude == pytest.approx(51.508331, abs=1e-6)
+    assert items["camera model"].value == "iPhone 15"
+    assert items["camera serial number"].value == SERIAL
+    assert items["city"].value == XMP_CITY
+    assert items["1 embedded preview image"].kind == "thumbnail"
+
+
+@pytest.mark.parametrize("fmt", ["WEBP", "TIFF", "GIF"])
+def test_other_formats_are_read(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / f"a.{fmt.lower()}"
+    if fmt == "GIF":
+        two_tone().convert("P").save(path, fmt, comment=COMMENT.encode())
+    else:
+        two_tone().save(path, fmt, exif=full_exif())
+    report = photos.scan([path])[0]
+    assert report.status == photos.SCANNED and report.format == fmt
+    if fmt == "GIF":
+        assert by_label(report)["comment"].value == COMMENT
+    else:
+        assert report.location is not None
+        assert by_label(report)["camera serial number"].value == SERIAL
+
+
+def test_a_location_in_xmp_alone_is_found(tmp_path: Path) -> None:
+    path = tmp_path / "x.jpg"
+    two_tone().save(path, "JPEG", xmp=XMP)
+    report = photos.scan([path])[0]
+    assert report.location is not None
+    assert report.location.latitude == pytest.approx(51.508333, abs=1e-6)
+    assert report.location.longitude == pytest.approx(-0.1275, abs=1e-6)
+    assert by_label(report)["GPS latitude"].severity == "high"
+
+
+def test_gps_signs_and_undecodable_positions(tmp_path: Path) -> None:
+    def located(gps: Entries) -> photos.PhotoReport:
+        path = tmp_path / "g.jpg"
+        two_tone().save(path, "JPEG", exif=build_exif({0x010F: ascii_("X")}, None, gps))
+        return photos.scan([path])[0]
+
+    sydney = located({1: ascii_("S"), 2: rationals((33, 1), (52, 1), (0, 1)), 3: ascii_("E"),
+                      4: rationals((151, 1), (12, 1), (0, 1))})
+    assert sydney.location == photos.GeoPoint(-33.8666667, 151.2)
+    broken = located({1: ascii_("N"), 2: rationals((51, 0), (30, 1), (0, 1)),
+                      3: ascii_("W"), 4: rationals((0, 1), (7, 1), (0, 1))})
+    assert broken.location is None
+    assert any(i.kind == "location" and i.severity == "high" and "could not decode" in i.label
+               for i in broken.items)
+    nowhere = located({1: ascii_("N"), 2: rationals((0, 1), (0, 1), (0, 1)), 3: ascii_("E"),
+                       4: rationals((0, 1), (0, 1), (0, 1))})
+    assert nowhere.location is None and nowhere.severity == "medium"
+
+
+def test_a_clean_picture_is_reported_clean(tmp_path: Path) -> None:
+    path = tmp_path / "plain.png"
+    two_tone().save(path, "PNG")
+    report = photos.scan([path])[0]
+    assert report.clean and report.items == () and report.severity is None
+
+
+def test_a_folder_mixing_pictures_video_and_text(tmp_path: Path) -> None:
+    folder = tmp_path / "camera roll"
+    (folder / "2024" / "may").mkdir(parents=True)
+    make_jpeg(folder / "IMG_0001.jpg")
+    make_png(folder / "2024" / "may" / "shot.png")
+    (folder / "clip.mov").write_bytes(b"\0\0\0\x14ftypqt  " + b"\0" * 64)
+    (folder / "renamed.bin").write_bytes(b"\0\0\0\x18ftypmp42" + b"\0" * 64)  # an MP4
+    (folder / "notes.txt").write_text("shopping list")
+    (folder / "RAW_1.dng").write_bytes(b"II*\0" + b"\0" * 64)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    make_jpeg(outside / "secret.jpg")
+    (folder / "link").symlink_to(outside)
+    (folder / "link.jpg").symlink_to(outside / "secret.jpg")
+
+    reports = {r.path.relative_to(folder).as_posix(): r for r in photos.scan([folder])}
+    assert set(reports) == {"IMG_0001.jpg", "2024/may/shot.png", "clip.mov", "renamed.bin",
+                            "notes.txt", "RAW_1.dng", "link", "link.jpg"}
+    assert reports["IMG_0001.jpg"].status == photos.SCANNED
+    assert reports["2024/may/shot.png"].status == photos.SCANNED  # recursive
+    for video in ("clip.mov", "renamed.bin"):  # by name and by content
+        assert reports[video].status == photos.VIDEO
+        assert "exiftool -all= FILE" in reports[video].reason
+        assert "ffmpeg -i IN -map_metadata -1 -c copy OUT" in reports[video].reason
+    assert reports["notes.txt"].status == photos.SKIPPED
+    assert reports["RAW_1.dng"].status == photos.UNSUPPORTED
+    for link in ("link", "link.jpg"):  # links are not followed
+        assert reports[link].status == photos.SKIPPED and "not followed" in reports[link].reason
+    # Given directly, the same file is read once, however it is named.
+    again = photos.scan([folder / "IMG_0001.jpg", folder / "IMG_0001.jpg", outside])
+    assert [r.path.name for r in again] == ["IMG_0001.jpg", "secret.jpg"]
+
+
+def test_a_missing_path_and_a_fifo_are_per_file_answers(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.jpg"
+    os.mkfifo(fifo)  # opening it would block for ever
+    reports = photos.scan([tmp_path / "gone.jpg", fifo])
+    assert reports[0].status == photos.ERROR and "no such file" in reports[0].reason
+    assert reports[1].status == photos.SKIPPED and "not a regular file" in reports[1].reason
+
+
+# --- damaged and hostile files ---
+
+
+@pytest.mark.parametrize("size", [(100_000, 100_000), (11_000, 11_000)])
+def test_a_decompression_bomb_is_a_clear_per_file_error(tmp_path: Path,
+                                                        size: tuple[int, int]) -> None:
+    # 100,000² is past Pillow's own hard limit; 11,000² (121 MP) only past the warning, which
+    # the kit must turn into an error rather than decode 360 MB.
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(png_declaring(*size))
+    report = photos.scan([bomb])[0]
+    assert report.status == photos.ERROR
+    assert "megapixels" in report.reason and "booby-trapped" in report.reason
+    with pytest.raises(BadInput, match="megapixels"):
+        photos.strip(bomb, tmp_path)
+
+
+def test_a_truncated_jpeg(tmp_path: Path) -> None:
+    noisy = Image.effect_noise((256, 256), 64).convert("RGB")
+    buffer = io.BytesIO()
+    noisy.save(buffer, "JPEG", exif=full_exif())
+    data = buffer.getvalue()
+    cut_header = tmp_path / "cut-header.jpg"
+    cut_header.write_bytes(data[:60])
+    report = photos.scan([cut_header])[0]
+    assert report.status == photos.ERROR and "cut short" in report.reason
+
+    # Cut inside the pixel data: the metadata before the cut is still there to report, but
+    # no clean copy can be made, and none is left behind.
+    cut_pixels = tmp_path / "cut-pixels.jpg"
+    cut_pixels.write_bytes(data[:len(data) - 2000])
+    report = photos.scan([cut_pixels])[0]
+    assert report.status == photos.SCANNED and report.location is not None
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(BadInput, match="cut short"):
+        photos.strip(cut_pixels, out)
+    assert list(out.iterdir()) == []
+
+
+def test_files_that_only_look_like_pictures(tmp_path: Path) -> None:
+    (tmp_path / "zeros.jpg").write_bytes(b"\0" * 100)
+    (tmp_path / "empty.png").write_bytes(b"")
+    (tmp_path / "garbage.jpg").write_bytes(b"\xff\xd8\xff" + bytes(range(256)) * 4)
+    (tmp_path / "bad-exif.jpg").write_bytes(b"\xff\xd8\xff\xe1\x00\x10Exif\0\0MM\0*\xff\xff"
+                                            b"\xff\xff" + b"\xff\xd9")
+    reports = {r.path.name: r for r in photos.scan([tmp_path])}
+    assert "not one the kit recognises" in reports["zeros.jpg"].reason
+    assert reports["empty.png"].reason == "the file is empty"
+    for name in ("zeros.jpg", "empty.png", "garbage.jpg", "bad-exif.jpg"):
+        assert reports[name].status == photos.ERROR, name
+        assert reports[name].reason, name
+
+
+def test_a_file_over_the_size_cap_is_not_opened(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    path = make_jpeg(tmp_path / "a.jpg")
+    monkeypatch.setattr(photos, "MAX_FILE_BYTES", 1024)
+    report = photos.scan([path])[0]
+    assert report.status == photos.ERROR and "MB the kit will open" in report.reason
+
+
+def test_mutated_pictures_never_raise(tmp_path: Path) -> None:
+    """Flipped bytes anywhere in a JPEG, PNG or HEIC: a report, never an exception."""
+    import random
+
+    rng = random.Random(5)
+    sources = [make_jpeg(tmp_path / "a.jpg"), make_png(tmp_path / "a.png"),
+               make_heic(tmp_path / "a.heic")]
+    out = tmp_path / "out"
+    out.mkdir()
+    for source in sources:
+        original = source.read_bytes()
+        for n in range(40):
+            data = bytearray(original)
+            for _ in range(rng.randint(1, 8)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+            if n % 4 == 0:
+                data = data[:rng.randrange(8, len(data))]
+            victim = tmp_path / f"m{n}{source.suffix}"
+            victim.write_bytes(bytes(data))
+            report = photos.scan([victim])[0]
+            # (a damaged HEIC brand can read as some other ISO file, hence VIDEO)
+            assert report.status in (photos.SCANNED, photos.ERROR, photos.SKIPPED, photos.VIDEO)
+            if report.status == photos.SCANNED:
+                try:
+                    result = photos.strip(victim, out, force=True)
+                except KitError:
+                    continue
+                assert photos.scan([result.output])[0].clean
+
+
+# --- clean copies ---
+
+
+def test_stripping_a_jpeg_keeps_its_orientation_and_leaves_the_original(tmp_path: Path) -> None:
+    original = make_jpeg(tmp_path / "rotated.jpg", orientation=6)
+    before = fingerprint(original)
+    out = tmp_path / "out"
+    out.mkdir()
+    result = photos.strip(original, out)
+    assert fingerprint(original) == before
+    assert result.output == (out / "rotated.jpg").resolve()
+    assert {i.label for i in result.removed} >= {"where the photo was taken", "comment"}
+    assert result.notes and "quality 95" in result.notes[0]
+
+    with Image.open(original) as im:
+        upright = ImageOps.exif_transpose(im)
+    with Image.open(result.output) as clean:
+        assert clean.getexif().get(0x0112) is None  # no Orientation left to apply
+        assert clean.size == (32, 64) == upright.size
+        # Orientation 6 turns the picture clockwise: the red left half is now on top.
+        assert _near(clean.getpixel((4, 4)), (255, 0, 0))
+        assert _near(clean.getpixel((27, 59)), (0, 0, 255))
+        assert _near(clean.getpixel((4, 4)), upright.getpixel((4, 4)))
+    assert (out / "rotated.jpg").stat().st_mode & 0o777 == 0o600
+    assert_nothing_planted(result.output)
+    assert b"\xff\xfe" not in result.output.read_bytes()  # no COM segment at all
+    assert photos.scan([result.output])[0].clean
+
+
+def _near(got: Any, want: tuple[int, int, int]) -> bool:
+    return all(abs(a - b) <= 12 for a, b in zip(got, want, strict=True))
+
+
+def test_stripping_a_png_removes_every_text_chunk(tmp_path: Path) -> None:
+    original = make_png(tmp_path / "a.png", after_idat=True)
+    before = fingerprint(original)
+    out = tmp_path / "out"
+    out.mkdir()
+    result = photos.strip(original, out)
+    assert fingerprint(original) == before
+    data = result.output.read_bytes()
+    for kind in (b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME"):
+        assert kind not in data
+    assert_nothing_planted(result.output)
+    with Image.open(result.output) as clean, Image.open(original) as im:
+        assert clean.tobytes() == im.convert(clean.mode).tobytes()  # lossless
+    assert photos.scan([result.output])[0].clean
+
+
+def test_stripping_a_heic_drops_exif_xmp_and_thumbnails(tmp_path: Path) -> None:
+    original = make_heic(tmp_path / "a.heic", orientation=6)
+    before = fingerprint(original)
+    out = tmp_path / "out"
+    out.mkdir()
+    result = photos.strip(original, out)
+    assert fingerprint(original) == before
+    heif = pillow_heif.open_heif(result.output)
+    assert not heif.info.get("exif") and not heif.info.get("xmp")
+    assert not heif.info.get("thumbnails")
+    assert_nothing_planted(result.output)
+    with Image.open(original) as im, Image.open(result.output) as clean:
+        assert clean.size == im.size == (32, 64)  # libheif turned it; the copy stays turned
+        assert _near(clean.getpixel((4, 4)), (255, 0, 0))
+    assert photos.scan([result.output])[0].clean
+
+
+@pytest.mark.parametrize("fmt", ["WEBP", "TIFF", "GIF", "MPO"])
+def test_stripping_other_formats(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / f"a.{fmt.lower()}"
+    if fmt == "GIF":
+        two_tone().convert("P").save(path, fmt, comment=COMMENT.encode())
+    elif fmt == "MPO":
+        two_tone().save(path, fmt, save_all=True, append_images=[Image.new("RGB", (64, 32))],
+                        exif=full_exif())
+        assert any(i.kind == "extra_images" for i in photos.scan([path])[0].items)
+    else:
+        two_tone().save(path, fmt, exif=full_exif(orientation=6))
+    out = tmp_path / "out"
+    out.mkdir()
+    result = photos.strip(path, out)
+    assert photos.scan([result.output])[0].clean
+    assert_nothing_planted(result.output)
+    if fmt == "MPO":
+        assert "only the main picture" in result.notes[0]
+        with Image.open(result.output) as clean:
+            assert getattr(clean, "n_frames", 1) == 1
+
+
+def test_an_animated_gif_is_not_stripped(tmp_path: Path) -> None:
+    path = tmp_path / "anim.gif"
+    frames = [Image.new("RGB", (8, 8), colour) for colour in ("red", "green", "blue")]
+    frames[0].save(path, save_all=True, append_images=frames[1:], comment=b"hi")
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(BadInput, match="animated"):
+        photos.strip(path, out)
+    assert list(out.iterdir()) == []
+
+
+def test_strip_never_overwrites_without_force_and_never_the_original(tmp_path: Path) -> None:
+    original = make_jpeg(tmp_path / "a.jpg")
+    before = fingerprint(original)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.jpg").write_bytes(b"someone else's file")
+    with pytest.raises(KitError, match="already exists; add --force"):
+        photos.strip(original, out)
+    assert (out / "a.jpg").read_bytes() == b"someone else's file"
+    photos.strip(original, out, force=True)
+    assert photos.scan([out / "a.jpg"])[0].clean
+    for force in (False, True):
+        with pytest.raises(KitError):
+            photos.strip(original, tmp_path, force=force)
+    assert fingerprint(original) == before
+    with pytest.raises(UsageError, match="not a folder"):
+        photos.strip(original, tmp_path / "missing")
+    with pytest.raises(BadInput, match="not a file"):
+        photos.strip(tmp_path, out)
+
+
+def test_a_copy_that_still_carries_metadata_is_deleted(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    original = make_jpeg(tmp_path / "a.jpg")
+    # Stand in for a writer that forgets to drop something: the re-read must catch it.
+    monkeypatch.setattr(photos, "_encode", lambda path, kind: (path.read_bytes(), []))
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(KitError, match=r"still carried .*where the photo was taken"):
+        photos.strip(original, out)
+    assert list(out.iterdir()) == []
+
+
+# --- the command ---
+
+
+def kit_here(capsys: pytest.CaptureFixture[str], *args: str) -> Result:
+    """`kit ...` in this process (quicker than a subprocess for the many small cases)."""
+    with pytest.raises(SystemExit) as stopped:
+        main(list(args))
+    captured = capsys.readouterr()
+    code = stopped.value.code
+    return Result(code if isinstance(code, int) else 1, captured.out, captured.err)
+
+
+def test_cli_reports_a_folder_without_a_vault(tmp_path: Path, kit_env: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    count = len(photos.scan([make_jpeg(tmp_path / "a.jpg")])[0].items)
+    (tmp_path / "notes.txt").write_text("x")
+    (tmp_path / "clip.mp4").write_bytes(b"\0\0\0\x18ftypmp42" + b"\0" * 64)
+    result = kit_here(capsys, "check", "photo", str(tmp_path))
+    assert result.code == 0, result.err
+    assert f"a.jpg (JPEG): {count} things found, the most serious high:" in result.out
+    assert "high    where the photo was taken: 51.508331, -0.127500 (altitude 12 m)" in \
+        result.out
+    assert "clip.mp4: a video; it may carry location" in result.out
+    assert "notes.txt (not a picture" in result.out
+    assert "\x1b" not in result.out
+    assert "--strip --out FOLDER" in result.err
+    assert list(kit_env.iterdir()) == []  # nothing stored, no vault needed
+
+    doc = json.loads(kit_here(capsys, "check", "photo", str(tmp_path), "--json").out)
+    assert doc["summary"]["pictures"] == 1 and doc["summary"]["with_location"] == 1
+    assert doc["summary"]["videos"] == 1 and doc["summary"]["skipped"] == 1
+    picture = next(f for f in doc["files"] if f["path"].endswith("a.jpg"))
+    assert picture["location"]["latitude"] == pytest.approx(51.508331, abs=1e-6)
+    assert picture["stripped"] is None and doc["recorded"] is None
+
+
+def test_cli_exit_1_when_a_file_cannot_be_read_and_the_rest_still_reported(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    make_jpeg(tmp_path / "good.jpg")
+    (tmp_path / "bomb.png").write_bytes(png_declaring(100_000, 100_000))
+    result = kit_here(capsys, "check", "photo", str(tmp_path), str(tmp_path / "gone.jpg"),
+                      "--json")
+    assert result.code == 1
+    doc = json.loads(result.out)
+    status = {Path(f["path"]).name: f["status"] for f in doc["files"]}
+    assert status == {"bomb.png": "error", "good.jpg": "scanned", "gone.jpg": "error"}
+    human = kit_here(capsys, "check", "photo", str(tmp_path / "bomb.png"))
+    assert human.code == 1 and "bomb.png: could not be read: it claims more than 120" in \
+        human.out and "Traceback" not in human.err
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--strip"], "--strip needs --out DIR"),
+    (["--out", "{tmp}"], "--out goes with --strip"),
+    (["--force"], "--force goes with --strip"),
+    (["--strip", "--out", "{tmp}/a.jpg"], "is not a folder"),
+    (["--strip", "--out", "{tmp}/missing"], "is not an existing folder"),
+])
+def test_cli_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                          args: list[str], message: str) -> None:
+    original = make_jpeg(tmp_path / "a.jpg")
+    before = fingerprint(original)
+    filled = [a.format(tmp=tmp_path) for a in args]
+    result = kit_here(capsys, "check", "photo", str(original), *filled, "--json")
+    assert result.code == 2
+    error = json.loads(result.out)["error"]
+    assert error["exit"] == 2 and message in error["message"]
+    assert fingerprint(original) == before and not (tmp_path / "missing").exists()
+    assert kit_here(capsys, "check", "photo").code == 2
+
+
+def test_cli_strip_mirrors_folders_and_refuses_to_overwrite(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    roll = tmp_path / "roll"
+    (roll / "may").mkdir(parents=True)
+    originals = [make_jpeg(roll / "a.jpg", orientation=6), make_png(roll / "may" / "b.png"),
+                 make_heic(roll / "may" / "c.heic")]
+    (roll / "clip.mp4").write_bytes(b"\0\0\0\x18ftypmp42" + b"\0" * 64)
+    before = [fingerprint(p) for p in originals]
+    out = roll / "clean"  # inside the folder being checked: never walked into
+    out.mkdir()
+    result = kit_here(capsys, "check", "photo", str(roll), "--strip", "--out", str(out))
+    assert result.code == 0, result.out + result.err
+    made = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert made == ["a.jpg", "may/b.png", "may/c.heic"]
+    for path in out.rglob("*.*"):
+        assert photos.scan([path])[0].clean
+        assert_nothing_planted(path)
+    assert [fingerprint(p) for p in originals] == before
+    assert "Your original files were not changed." in result.err
+    assert "clean copy:" in result.out and "3 clean copies made" in result.out
+
+    again = kit_here(capsys, "check", "photo", str(roll), "--strip", "--out", str(out),
+                     "--json")
+    assert again.code == 1
+    doc = json.loads(again.out)
+    assert doc["summary"]["strip_errors"] == 3
+    assert all("already exists; add --force" in f["strip_error"]
+               for f in doc["files"] if f["status"] == "scanned")
+    forced = kit_here(capsys, "check", "photo", str(roll), "--strip", "--out", str(out),
+                      "--force")
+    assert forced.code == 0, forced.out
+    assert [fingerprint(p) for p in originals] == before
+
+
+def test_cli_two_pictures_with_one_name_do_not_replace_each_other(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    first, second = make_jpeg(tmp_path / "x" / "a.jpg"), make_jpeg(tmp_path / "y" / "a.jpg")
+    out = tmp_path / "out"
+    out.mkdir()
+    result = kit_here(capsys, "check", "photo", str(first), str(second), "--strip", "--out",
+                      str(out), "--force", "--json")
+    assert result.code == 1
+    errors = [f["strip_error"] for f in json.loads(result.out)["files"]]
+    assert errors[0] is None and "already cleaned into" in errors[1]
+
+
+def test_cli_command_is_under_check_and_help_does_not_load_pillow() -> None:
+    from tests.test_architecture import loaded_modules
+
+    modules = loaded_modules("check", "photo", "--help")
+    assert "kit.commands.check_photo" in modules
+    assert "PIL" not in modules and "pillow_heif" not in modules
+
+
+def test_cli_record_adds_findings_and_marks_them_fixed(tmp_path: Path, cli_vault: Path) -> None:
+    picture = make_jpeg(tmp_path / "a.jpg")
+    plain = tmp_path / "plain.png"
+    two_tone().save(plain, "PNG")
+    result = run_kit("check", "photo", str(tmp_path), "--record", "--json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["recorded"] == {"recorded": 1, "fixed": 0}
+    listed = json.loads(run_kit("findings", "--json").out)
+    found = [f for f in _findings(listed) if f["source"] == "photos"]
+    assert len(found) == 1
+    assert found[0]["severity"] == "high" and found[0]["status"] == "open"
+    assert found[0]["key"] == str(picture.resolve())
+    assert "where the photo was taken" in found[0]["exposed"]
+
+    two_tone().save(picture, "JPEG")  # the user replaced it with a clean copy
+    result = run_kit("check", "photo", str(picture), "--record", "--json")
+    assert json.loads(result.out)["recorded"] == {"recorded": 0, "fixed": 1}
+    listed = json.loads(run_kit("findings", "--json").out)
+    assert [f["status"] for f in _findings(listed) if f["source"] == "photos"] == ["fixed"]
+
+
+def _findings(doc: Any) -> list[dict[str, Any]]:
+    return list(doc["findings"] if isinstance(doc, dict) else doc)
+
+
+def test_cli_record_without_a_vault_says_so(tmp_path: Path) -> None:
+    make_jpeg(tmp_path / "a.jpg")
+    result = run_kit("check", "photo", str(tmp_path), "--record", passphrase=None)
+    assert result.code == 1 and "kit init" in result.err
+
+
+def test_without_record_an_existing_vault_is_never_opened(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A vault exists and no passphrase is given: without --record the check still runs
+    (opening the vault would have needed a secret and failed with exit 2)."""
+    assert run_kit("init").code == 0
+    monkeypatch.setattr(credentials, "_taken", {})
+    assert "KIT_PASSPHRASE" not in os.environ
+    make_jpeg(tmp_path / "a.jpg")
+    assert kit_here(capsys, "check", "photo", str(tmp_path)).code == 0
+    refused = kit_here(capsys, "check", "photo", str(tmp_path), "--record")
+    assert refused.code == 2  # the same command asked to record does need the secret

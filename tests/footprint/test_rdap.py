@@ -1,0 +1,511 @@
+"""`kit check domain`: the IANA bootstrap, the registry and the registrar are real HTTP servers
+on loopback (each its own 127.x address, as separate hosts). Exposed and redacted records,
+the registrar as a second approved plan, unknown TLDs, malformed and hostile answers, the
+bootstrap cache, findings kept per domain and role, and the command's exit codes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kit.errors import NetworkFailed, NetworkRefused, NotFound, UsageError
+from kit.footprint import rdap
+from kit.footprint.plan import Plan
+from kit.footprint.transport import Transport
+from kit.records.ledger import Ledger
+from kit.vault import Vault
+from kit.workspace import Workspace
+from tests.conftest import run_kit
+from tests.footprint.conftest import LoopbackServer
+
+JSON = {"Content-Type": "application/rdap+json"}
+
+
+def vcard(*props: list[Any]) -> list[Any]:
+    return ["vcard", [["version", {}, "text", "4.0"], *props]]
+
+
+def entity(roles: list[str], *props: list[Any], **more: Any) -> dict[str, Any]:
+    return {"objectClassName": "entity", "roles": roles, "vcardArray": vcard(*props), **more}
+
+
+FN = ["fn", {}, "text", "Jane Smith"]
+ADR = ["adr", {}, "text", ["", "", "1 Quiet Lane", "Leeds", "West Yorkshire", "LS1 1AA", "GB"]]
+TEL = ["tel", {"type": "voice"}, "uri", "tel:+44.1134960000"]
+EMAIL = ["email", {}, "text", "jane@example.org"]
+REGISTRAR = entity(["registrar"], ["fn", {}, "text", "Example Registrar Ltd"],
+                   entities=[entity(["abuse"], ["email", {}, "text", "abuse@registrar.test"])])
+
+
+def record(name: str, *entities: dict[str, Any], **more: Any) -> dict[str, Any]:
+    return {"objectClassName": "domain", "ldhName": name, "entities": [REGISTRAR, *entities],
+            **more}
+
+
+EXPOSED = record(
+    "jane.example",
+    entity(["registrant"], FN, ADR, TEL, EMAIL),
+    entity(["technical"], ["fn", {}, "text", "REDACTED FOR PRIVACY"],
+           ["email", {}, "text", "https://registrar.test/contact-form"]))
+
+REDACTED = record(
+    "quiet.example",
+    entity(["registrant"], ["fn", {}, "text", ""],
+           ["adr", {}, "text", ["", "", "", "", "West Yorkshire", "", "GB"]]),
+    redacted=[
+        {"name": {"type": "Registry Registrant ID"}, "prePath": "$.entities[?(@.roles[0]=="
+         "'registrant')].handle", "method": "removal"},
+        {"name": {"type": "Registrant Name"}, "method": "emptyValue",
+         "postPath": "$.entities[?(@.roles[0]=='registrant')].vcardArray[1][?(@[0]=='fn')][3]"},
+        {"name": {"type": "Registrant Street"}, "method": "emptyValue"},
+        {"name": {"type": "Registrant Phone"}, "method": "removal",
+         "prePath": "$.entities[?(@.roles[0]=='registrant')].vcardArray[1][?(@[0]=='tel')]"},
+        {"name": {"type": "Registrant Email"}, "method": "removal"},
+        {"name": {"description": "Technical contact email"}, "method": "removal",
+         "prePath": "$.entities[?(@.roles[0]=='technical')].vcardArray[1][?(@[0]=='email')]"},
+    ])
+
+
+@dataclass
+class Net:
+    """Three loopback hosts: IANA's bootstrap, a registry and a registrar."""
+
+    iana: LoopbackServer
+    registry: LoopbackServer
+    registrar: LoopbackServer
+    docs: dict[str, tuple[int, bytes]] = field(default_factory=dict)  # path -> answer
+    services: list[list[list[str]]] = field(default_factory=list)
+
+    def bootstrap(self) -> bytes:
+        return json.dumps({"version": "1.0", "publication": "2026-01-01T00:00:00Z",
+                           "services": self.services}).encode()
+
+    def serve(self, path: str, doc: Any, status: int = 200) -> None:
+        body = doc if isinstance(doc, bytes) else json.dumps(doc).encode()
+        self.docs[path] = (status, body)
+
+
+@pytest.fixture
+def net(http_server: Callable[..., LoopbackServer], monkeypatch: pytest.MonkeyPatch) -> Net:
+    iana = http_server(host="127.0.0.3")
+    registry = http_server(host="127.0.0.1")
+    registrar = http_server(host="127.0.0.2")
+    state = Net(iana, registry, registrar)
+    state.services = [[["example", "thin"], [f"{registry.url}/rdap/"]],
+                      [["co.uk"], [f"{registry.url}/couk/"]],
+                      [["plain"], ["http://rdap.plain.test/"]]]  # refused: plain http, not loopback
+
+    def answer(method: str, path: str, headers: Mapping[str, str], body: bytes
+               ) -> tuple[int, dict[str, str], bytes]:
+        if path == "/rdap-bootstrap/dns.json":
+            return 200, {"Content-Type": "application/json"}, state.bootstrap()
+        status, doc = state.docs.get(path, (404, b'{"errorCode": 404}'))
+        return status, JSON, doc
+
+    for server in (iana, registry, registrar):
+        server.handler = answer
+    monkeypatch.setenv("KIT_RDAP_URL", f"{iana.url}/rdap-bootstrap/")
+    return state
+
+
+@dataclass
+class Run:
+    """One check, driven through the library API with a real Transport."""
+
+    ws: Workspace
+    plans: list[Plan] = field(default_factory=list)
+    refuse_host: str | None = None
+
+    def approve(self, plan: Plan) -> None:
+        self.plans.append(plan)
+        if self.refuse_host and self.refuse_host in plan.requests[0].host:
+            raise NetworkRefused("the domain check was not approved; nothing was sent")
+
+    def __call__(self, name: str, **options: Any) -> rdap.DomainReport:
+        with Transport() as transport:
+            return rdap.check_domain(name, transport=transport, approve=self.approve,
+                                     cache=self.ws.rdap_bootstrap, findings=self.ws.findings,
+                                     ledger=self.ws.ledger, timeout=5, **options)
+
+
+@pytest.fixture
+def run(vault: Vault) -> Iterator[Run]:
+    yield Run(Workspace(vault))
+
+
+def fields_of(source: rdap.SourceReport, role: str) -> dict[str, str]:
+    found = next(r for r in source.roles if r.role == role)
+    return {f.field: f.state for f in found.fields}
+
+
+def paths(server: LoopbackServer) -> list[str]:
+    return [r.path for r in server.received]
+
+
+# --- exposed and redacted ---
+
+
+def test_an_exposed_record_is_reported_and_becomes_a_finding(net: Net, run: Run,
+                                                             vault: Vault) -> None:
+    net.serve("/rdap/domain/jane.example", EXPOSED)
+    report = run("Jane.Example.")
+    assert run.plans[0].disclosure.startswith("Download the public list")
+    assert "Nothing about you or your domain is sent" in run.plans[0].disclosure
+    assert "your domain name is sent to 127.0.0.1" in run.plans[1].disclosure
+    assert run.plans[1].requests[0].sends == ("your domain name: jane.example",)
+    assert paths(net.iana) == ["/rdap-bootstrap/dns.json"]
+    assert paths(net.registry) == ["/rdap/domain/jane.example"]
+    assert net.registry.received[0].headers["accept"] == "application/rdap+json"
+    assert paths(net.registrar) == []  # no related link: nothing more asked
+
+    (source,) = report.sources
+    assert (source.kind, source.status, source.registrar) == \
+        ("registry", "found", "Example Registrar Ltd")
+    assert fields_of(source, "registrant") == {
+        "fn": "exposed", "org": "absent", "adr": "exposed", "tel": "exposed",
+        "email": "exposed"}
+    registrant = next(r for r in source.roles if r.role == "registrant")
+    shown = {f.field: f.shown for f in registrant.fields}
+    assert shown["adr"] == "1 Quiet Lane, Leeds, LS1 1AA, West Yorkshire, GB"
+    assert shown["tel"] == "+44.1134960000"
+    assert fields_of(source, "technical") == {
+        "fn": "redacted", "org": "absent", "adr": "absent", "tel": "absent",
+        "email": "redacted"}
+    technical = next(r for r in source.roles if r.role == "technical")
+    assert technical.fields[0].how == '"REDACTED FOR PRIVACY" is shown in its place'
+    assert technical.fields[4].how == "a contact form is given instead"
+    administrative = next(r for r in source.roles if r.role == "administrative")
+    assert not administrative.in_record
+    assert report.complete and report.bootstrap_refreshed
+
+    (finding,) = report.findings
+    assert (finding.source, finding.key, finding.severity, finding.fix_item) == \
+        ("domain", "jane.example registrant", "high", "records-domain-whois")
+    assert finding.title == ("jane.example: the registrant's name, postal address, phone "
+                             "number and email address are public in the domain record")
+    assert "1 Quiet Lane" in finding.exposed
+    assert f"{net.registry.url}/rdap/domain/jane.example (registry)" in finding.evidence
+    # Every request is in the encrypted ledger, by host and path only.
+    entries = Ledger(vault).entries()
+    assert sorted((e.host, e.path, e.status) for e in entries) == sorted([
+        (f"127.0.0.3:{net.iana.port}", "/rdap-bootstrap/dns.json", 200),
+        (f"127.0.0.1:{net.registry.port}", "/rdap/domain/jane.example", 200)])
+    assert {e.check for e in entries} == {"domain"}
+
+
+def test_a_redacted_record_says_what_is_hidden_and_records_nothing(net: Net,
+                                                                   run: Run) -> None:
+    net.serve("/rdap/domain/quiet.example", REDACTED)
+    report = run("quiet.example")
+    (source,) = report.sources
+    assert fields_of(source, "registrant") == {
+        "fn": "redacted", "org": "absent", "adr": "partial", "tel": "redacted",
+        "email": "redacted"}
+    registrant = next(r for r in source.roles if r.role == "registrant")
+    by_field = {f.field: f for f in registrant.fields}
+    assert by_field["fn"].how == "marked redacted by the server (emptyValue)"
+    assert by_field["adr"].shown == "West Yorkshire, GB"
+    assert fields_of(source, "technical")["email"] == "redacted"  # from the JSONPath alone
+    assert next(r for r in source.roles if r.role == "technical").in_record
+    assert report.findings == ()  # region and country only: not a finding on its own
+
+
+def test_placeholder_and_privacy_service_values_count_as_redacted(net: Net, run: Run) -> None:
+    net.serve("/rdap/domain/proxy.example", record(
+        "proxy.example",
+        entity(["registrant", "administrative"],
+               ["fn", {}, "text", "Data Protected"],
+               ["org", {}, "text", "Domains By Proxy, LLC"],
+               ["adr", {"label": "REDACTED FOR PRIVACY"}, "text", ["", "", "", "", "", "", ""]],
+               ["tel", {}, "uri", "tel:REDACTED"],
+               ["email", {}, "text", "abc123@withheldforprivacy.com"])))
+    report = run("proxy.example")
+    for role in ("registrant", "administrative"):
+        assert fields_of(report.sources[0], role) == {
+            "fn": "redacted", "org": "redacted", "adr": "redacted", "tel": "redacted",
+            "email": "redacted"}
+    assert report.findings == ()
+
+
+# --- the registrar, a second approved plan ---
+
+
+def thin_record(registrar: LoopbackServer, name: str = "thin.thin") -> dict[str, Any]:
+    return record(name, links=[
+        {"rel": "self", "href": "https://ignored.test/domain/x", "type": "application/rdap+json"},
+        {"rel": "related", "href": "https://registrar.test/whois", "type": "text/html"},
+        {"rel": "related", "href": f"{registrar.url}/rdap/domain/{name.upper()}",
+         "type": "application/rdap+json"}])
+
+
+def test_a_thin_registry_leads_to_the_registrar_after_a_second_approval(net: Net,
+                                                                        run: Run) -> None:
+    net.serve("/rdap/domain/thin.thin", thin_record(net.registrar))
+    net.serve("/rdap/domain/THIN.THIN", record(
+        "thin.thin", entity(["registrant"], ["fn", {}, "text", "REDACTED"], EMAIL)))
+    report = run("thin.thin")
+    assert len(run.plans) == 3  # bootstrap, registry, then the registrar on its own
+    registrar_plan = run.plans[2]
+    assert registrar_plan.requests[0].host == f"127.0.0.2:{net.registrar.port}"
+    assert "points to the registrar's RDAP server" in registrar_plan.disclosure
+    assert paths(net.registrar) == ["/rdap/domain/THIN.THIN"]
+    registry, registrar = report.sources
+    assert (registry.kind, registrar.kind) == ("registry", "registrar")
+    assert not any(r.in_record for r in registry.roles)
+    assert fields_of(registrar, "registrant")["email"] == "exposed"
+    (finding,) = report.findings
+    assert finding.severity == "medium"
+    assert "(registrar)" in finding.evidence
+
+
+def test_declining_or_failing_at_the_registrar_keeps_the_registry_answer(net: Net,
+                                                                         run: Run) -> None:
+    net.serve("/rdap/domain/thin.thin", thin_record(net.registrar))
+    run.refuse_host = "127.0.0.2"
+    report = run("thin.thin")
+    assert paths(net.registrar) == []  # declined: nothing sent there
+    assert [s.status for s in report.sources] == ["found", "declined"]
+    assert not report.complete
+    run.refuse_host = None
+    net.serve("/rdap/domain/THIN.THIN", b"oops", status=500)
+    report = run("thin.thin")
+    assert [s.status for s in report.sources] == ["found", "failed"]
+    assert "HTTP 500" in report.sources[1].message
+    del net.docs["/rdap/domain/THIN.THIN"]
+    report = run("thin.thin")
+    assert report.sources[1].message == f"127.0.0.2:{net.registrar.port} has no record of " \
+        "thin.thin"
+
+
+def test_links_that_are_not_a_plain_lookup_of_this_domain_are_not_followed(
+        net: Net, run: Run) -> None:
+    net.serve("/rdap/domain/thin.thin", record("thin.thin", links=[
+        {"rel": "related", "href": f"{net.registrar.url}/rdap/domain/other.thin"},
+        {"rel": "related", "href": f"{net.registrar.url}/rdap/domain/thin.thin?who=me"},
+        {"rel": "related", "href": "http://registrar.test/rdap/domain/thin.thin"},
+        {"rel": "related", "href": 42}, "not a link"]))
+    report = run("thin.thin")
+    assert len(report.sources) == 1 and len(run.plans) == 2
+    assert paths(net.registrar) == []
+
+
+def test_a_registry_redirect_is_followed_only_as_its_own_plan(net: Net, run: Run) -> None:
+    target = f"{net.registrar.url}/moved/domain/jane.example"
+    net.serve("/rdap/domain/jane.example", b"", status=302)
+    net.registry.handler = lambda m, p, h, b: (302, {"Location": target}, b"")
+    net.serve("/moved/domain/jane.example", EXPOSED)
+    report = run("jane.example")
+    assert len(run.plans) == 3
+    assert "sent the question on to 127.0.0.2" in run.plans[2].disclosure
+    assert report.sources[0].url == target and report.sources[0].status == "found"
+    # Redirects that never end: each hop approved on its own, and a limit to them.
+    hops = iter(range(100))
+    net.registrar.handler = lambda m, p, h, b: (
+        302, {"Location": f"/hop{next(hops)}/domain/jane.example"}, b"")
+    with pytest.raises(NetworkFailed, match="pointed on again"):
+        run("jane.example")
+    assert len(net.registrar.received) == 1 + rdap.MAX_FOLLOW
+
+
+# --- what is refused, and how ---
+
+
+def test_an_unknown_tld_sends_nothing_about_the_domain(net: Net, run: Run) -> None:
+    with pytest.raises(NotFound, match=r"no RDAP server is listed for \.nowhere") as caught:
+        run("jane.nowhere")
+    assert "nothing about it was sent" in caught.value.message
+    assert paths(net.registry) == [] and paths(net.registrar) == []
+    assert len(run.plans) == 1  # only the bootstrap, which carries nothing about the domain
+    with pytest.raises(NotFound, match="--refresh-bootstrap"):
+        run("jane.plain")  # listed, but only over plain http: never used
+    assert len(net.iana.received) == 1  # the cache served the second
+
+
+BAD_NAMES = ("", "   ", "com", "not a domain", "https://jane.example/", "jane@example.org",
+             "a..example", "-bad-.example", "x" * 64 + ".example", "1.2.3.4", "jane.example/x")
+
+
+def test_a_bad_name_is_refused_before_anything_is_planned(net: Net, run: Run) -> None:
+    for name in BAD_NAMES:
+        with pytest.raises(UsageError):
+            run(name)
+    assert run.plans == [] and net.iana.received == []
+
+
+def test_an_internationalised_name_is_sent_in_its_ascii_form(net: Net, run: Run) -> None:
+    net.serve("/rdap/domain/xn--bcher-kva.example", record("xn--bcher-kva.example"))
+    report = run("Bücher.example")
+    assert paths(net.registry) == ["/rdap/domain/xn--bcher-kva.example"]
+    assert report.domain.shown == "bücher.example (xn--bcher-kva.example)"
+    net.serve("/couk/domain/jane.co.uk", record("jane.co.uk"))
+    run("jane.co.uk")  # the longest listed suffix wins
+    assert paths(net.registry)[-1] == "/couk/domain/jane.co.uk"
+
+
+@pytest.mark.parametrize(("body", "status", "message"), [
+    (b"{not json", 200, "not valid JSON"),
+    (b"[" * 100_000 + b"]" * 100_000, 200, "not valid JSON"),  # nesting far past any limit
+    (b'["a", "list"]', 200, "not an RDAP record"),
+    (b"\xff\xfe garbage", 200, "not valid JSON"),
+    (b"{}", 429, "try again in 30 seconds"),
+    (b"{}", 403, "refused the request"),
+    (b"{}", 503, "HTTP 503"),
+])
+def test_a_malformed_or_refused_answer_fails_clearly(body: bytes, status: int, message: str,
+                                                     net: Net, run: Run, vault: Vault) -> None:
+    answer = (status, {**JSON, "Retry-After": "30"}, body)
+    net.registry.handler = lambda m, p, h, b: answer
+    with pytest.raises(NetworkFailed, match=message):
+        run("jane.example")
+    assert run.ws.findings.list() == []
+    assert len(Ledger(vault).entries()) == 2  # the failed check's requests are still logged
+
+
+def test_an_oversized_answer_is_cut_and_not_used(net: Net, run: Run,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rdap, "MAX_RDAP_BYTES", 1000)
+    net.serve("/rdap/domain/jane.example", {**EXPOSED, "padding": "x" * 5000})
+    with pytest.raises(NetworkFailed, match="larger than 1,000 bytes"):
+        run("jane.example")
+
+
+def test_hostile_shapes_in_a_record_never_crash(net: Net, run: Run) -> None:
+    net.serve("/rdap/domain/odd.example", {
+        "entities": [5, "x", {"roles": "registrant"}, {"roles": [None, 3]},
+                     {"roles": ["registrant"], "vcardArray": {"a": 1}},
+                     {"roles": ["technical"], "vcardArray": ["vcard", [[1, 2], "fn",
+                                                                       ["fn", [], "text"]]]},
+                     {"roles": ["administrative"], "vcardArray": [
+                         "vcard", [["adr", "params", "text", [[[[["deep"]]]]]],
+                                   ["tel", {}, "uri", {"no": "number"}],
+                                   ["email", {}, "text", ["jane@example.org"] * 10_000]]]}],
+        "redacted": [None, {"name": 5}, {"name": {"type": 7}, "prePath": ["x"]}],
+        "links": {"rel": "related"}})
+    report = run("odd.example")
+    admin = fields_of(report.sources[0], "administrative")
+    assert admin["email"] == "exposed" and admin["tel"] == "absent"
+    assert len(next(r for r in report.sources[0].roles if r.role == "administrative")
+               .fields[4].shown) <= rdap.MAX_SHOWN
+
+
+def test_a_malformed_bootstrap_sends_nothing_to_any_registry(net: Net, run: Run) -> None:
+    for body in (b"<html>maintenance</html>", b'{"services": [["example"], 5]}',
+                 b'{"services": [[["example"], ["ftp://x/"]]]}'):
+        net.iana.handler = lambda m, p, h, b, body=body: (200, {}, body)
+        with pytest.raises(NetworkFailed):
+            run("jane.example")
+    assert paths(net.registry) == []
+    assert run.ws.rdap_bootstrap.current() is None
+
+
+def test_offline_refuses_at_the_transport(net: Net, run: Run,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KIT_OFFLINE", "1")
+    with pytest.raises(NetworkRefused, match="offline"):
+        run("jane.example")
+    assert net.iana.received == [] and net.registry.received == []
+
+
+def test_kit_rdap_url_must_be_https_or_loopback(run: Run,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KIT_RDAP_URL", "http://rdap.example.net/")
+    with pytest.raises(Exception, match="plain http") as caught:
+        run("jane.example")
+    assert caught.value.__class__.__name__ == "BadInput"
+
+
+# --- the bootstrap cache and findings over time ---
+
+
+def test_the_bootstrap_is_cached_in_the_vault_and_refreshed_when_old(
+        net: Net, run: Run, vault: Vault) -> None:
+    net.serve("/rdap/domain/jane.example", EXPOSED)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    run("jane.example", now=start)
+    run("jane.example", now=start + timedelta(days=29))
+    assert len(net.iana.received) == 1
+    cached = run.ws.rdap_bootstrap.current()
+    assert cached is not None and cached.publication == "2026-01-01T00:00:00Z"
+    assert rdap.BootstrapCache(vault).current() == cached  # kept in the vault
+    report = run("jane.example", now=start + timedelta(days=30))
+    assert len(net.iana.received) == 2 and report.bootstrap_refreshed
+    run("jane.example", now=start + timedelta(days=31), refresh=True)
+    assert len(net.iana.received) == 3
+    # A refresh that fails falls back to the cached copy, with a note.
+    net.iana.handler = lambda m, p, h, b: (500, {}, b"")
+    report = run("jane.example", now=start + timedelta(days=70))
+    assert report.sources[0].status == "found"
+    assert "was not refreshed" in report.notes[0] and "HTTP 500" in report.notes[0]
+    # So does one the user declines; the registry is still asked, after its own approval.
+    run.refuse_host = "127.0.0.3"
+    report = run("jane.example", now=start + timedelta(days=70))
+    assert report.sources[0].status == "found" and "not approved" in report.notes[0]
+    assert len(net.iana.received) == 4
+
+
+def test_findings_are_updated_on_rerun_and_fixed_when_gone(net: Net, run: Run) -> None:
+    net.serve("/rdap/domain/jane.example", EXPOSED)
+    first = run("jane.example").findings[0]
+    second = run("jane.example").findings[0]
+    assert second.id == first.id and second.seen_count == 2
+    assert len(run.ws.findings.list()) == 1
+    net.serve("/rdap/domain/jane.example", REDACTED)
+    report = run("jane.example")
+    assert report.findings == () and [f.id for f in report.cleared] == [first.id]
+    assert run.ws.findings.find("domain", first.key).status == "fixed"  # type: ignore[union-attr]
+
+
+# --- the command ---
+
+
+def test_check_domain_command_end_to_end(cli_vault: Path, net: Net) -> None:
+    net.serve("/rdap/domain/jane.example", EXPOSED)
+    env = {"KIT_RDAP_URL": f"{net.iana.url}/rdap-bootstrap/"}
+    refused = run_kit("check", "domain", "jane.example", env=env)
+    assert refused.code == 6 and "--yes" in refused.err
+    assert net.iana.received == []  # no terminal, no --yes: nothing sent
+
+    result = run_kit("check", "domain", "jane.example", "--yes", "--json", env=env)
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)
+    assert doc["check"] == "domain" and doc["exposed"] == {
+        "registrant": ["adr", "email", "fn", "tel"]}
+    assert doc["findings"][0]["fix_item"] == "records-domain-whois"
+    assert "Nothing about you or your domain is sent" in result.err  # the plans, on stderr
+    assert "sends your domain name: jane.example" in result.err
+
+    human = run_kit("check", "domain", "jane.example", "--yes", env=env)
+    assert human.code == 0, human.err
+    assert "Registrant (the domain's holder):" in human.out
+    assert "    Shown:\n      name: Jane Smith\n" in human.out
+    assert "Redacted: name, email address" in human.out
+    assert "`kit checklist show records-domain-whois`" in human.out
+    listed = json.loads(run_kit("findings", "--json").out)["findings"]
+    assert [f["seen_count"] for f in listed] == [2]
+    ledger = json.loads(run_kit("ledger", "--json").out)
+    assert len(json.dumps(ledger)) > 0 and "jane.example" in json.dumps(ledger)
+
+
+def test_check_domain_command_exit_codes(cli_vault: Path, net: Net, kit_env: Path) -> None:
+    env = {"KIT_RDAP_URL": f"{net.iana.url}/rdap-bootstrap/"}
+    bad = run_kit("--vault", str(kit_env / "none"), "check", "domain", "not a domain", env=env)
+    assert bad.code == 2 and "not a domain name" in bad.err  # before any vault is needed
+    unknown = run_kit("check", "domain", "jane.nowhere", "--yes", "--json", env=env)
+    assert unknown.code == 1 and json.loads(unknown.out)["error"]["code"] == "not_found"
+    assert "nothing about it was sent" in unknown.err
+    missing = run_kit("check", "domain", "gone.example", "--yes", env=env)
+    assert missing.code == 1 and "has no record of gone.example" in missing.err
+    net.serve("/rdap/domain/jane.example", b"{broken")
+    broken = run_kit("check", "domain", "jane.example", "--yes", "--json", env=env)
+    assert broken.code == 7 and "Traceback" not in broken.err
+    assert json.loads(broken.out)["error"]["exit"] == 7
+    offline = run_kit("check", "domain", "jane.example", "--yes",
+                      env={**env, "KIT_OFFLINE": "1"})
+    assert offline.code == 6 and "offline" in offline.err
+    assert paths(net.registry).count("/rdap/domain/jane.example") == 1

@@ -1,0 +1,445 @@
+"""Site lists: the shipped one, the kit's own format, Sherlock and WhatsMyName imports recognised
+from content, every check on untrusted data (each problem naming site and field), safe username
+patterns, and the user's list kept in the vault."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kit.footprint import sites as site_data
+from kit.footprint.sites import (
+    NEVER_CHECKED,
+    SiteList,
+    SiteListError,
+    diff,
+    fill_body,
+    fill_url,
+    load_file,
+    parse,
+    pattern_problem,
+    shipped,
+)
+from kit.vault import Vault
+
+# Four entries in Sherlock's data.json format, adapted from sherlock-project/sherlock
+# (sherlock_project/resources/data.json, MIT licence, copyright the Sherlock Project
+# contributors), with two made-up broken ones added to test the checks. Sherlock's Discord entry
+# has no username in its profile address, which the kit refuses.
+SHERLOCK = {
+    "$schema": "data.schema.json",
+    "GitHub": {"errorType": "status_code",
+               "regexCheck": "^[a-zA-Z0-9](?:[a-zA-Z0-9]|-(?=[a-zA-Z0-9])){0,38}$",
+               "url": "https://www.github.com/{}", "urlMain": "https://www.github.com/",
+               "username_claimed": "blue"},
+    "Reddit": {"errorMsg": "Sorry, nobody on Reddit goes by that name.",
+               "errorType": "message", "headers": {"accept-language": "en-US,en;q=0.9"},
+               "url": "https://www.reddit.com/user/{}", "urlMain": "https://www.reddit.com/",
+               "username_claimed": "blue"},
+    "Discord": {"errorType": "message", "url": "https://discord.com",
+                "urlProbe": "https://discord.com/api/v9/unique-username/"
+                            "username-attempt-unauthed",
+                "errorMsg": ["{\"taken\":false}"], "request_method": "POST",
+                "request_payload": {"username": "{}"},
+                "headers": {"Content-Type": "application/json"}, "urlMain": "https://discord.com/",
+                "username_claimed": "blue"},
+    "Holopin": {"errorMsg": "true", "errorType": "message", "request_method": "POST",
+                "request_payload": {"username": "{}"}, "url": "https://holopin.io/@{}",
+                "urlMain": "https://holopin.io",
+                "urlProbe": "https://www.holopin.io/api/auth/username",
+                "username_claimed": "red"},
+    "CookieSite": {"errorType": "status_code", "url": "https://cookie.example/{}",
+                   "urlMain": "https://cookie.example/", "username_claimed": "x",
+                   "headers": {"Cookie": "session=abc"}},
+    "PlainHttp": {"errorType": "status_code", "url": "http://plain.example/{}",
+                  "urlMain": "http://plain.example/", "username_claimed": "x"},
+}
+
+# Two entries in WhatsMyName's wmn-data.json format, adapted from WebBreacher/WhatsMyName
+# (CC BY-SA 4.0, Micah Hoffman and contributors), with the file's own licence and authors
+# block, and one made-up entry marked not working.
+WMN = {
+    "license": ["Copyright (C) 2022 Micah Hoffman",
+                "This work is licensed under the Creative Commons Attribution-ShareAlike",
+                "4.0 International License."],
+    "authors": ["WebBreacher", "Munchko"],
+    "categories": ["social", "gaming"],
+    "sites": [
+        {"name": "7cup", "uri_check": "https://www.7cups.com/@{account}", "post_body": "",
+         "e_code": 200, "e_string": "Profile - 7 Cups", "m_code": 404,
+         "m_string": "Oops! The content you're attempting to access could not be found.",
+         "known": ["john", "jbob"], "cat": "social", "valid": True},
+        {"name": "Bandlab", "uri_check": "https://www.bandlab.com/api/v1.3/users/{account}",
+         "uri_pretty": "https://www.bandlab.com/{account}", "e_code": 200,
+         "e_string": "about", "m_code": 404, "m_string": "Couldn't find any matching element",
+         "known": ["rave_flawless"], "cat": "music", "strip_bad_char": "."},
+        {"name": "Broken", "uri_check": "https://broken.example/{account}", "e_code": 200,
+         "e_string": "x", "m_code": 404, "m_string": "y", "known": ["a"], "cat": "misc",
+         "valid": False},
+    ],
+}
+
+
+def kit_doc(*sites: dict[str, Any], **meta: Any) -> dict[str, Any]:
+    return {"format": 1, "name": "mine", "version": "1", "date": "2026-11-23", **meta,
+            "sites": list(sites)}
+
+
+def one(**fields: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {"name": "Site", "profile": "https://a.example/{username}",
+                              "detect": "status_code"}
+    values.update(fields)
+    return values
+
+
+def read(doc: Any) -> SiteList:
+    return parse(json.dumps(doc).encode(), origin="test.json")
+
+
+def problems(doc: Any) -> list[str]:
+    try:
+        return [str(p) for p in read(doc).problems]
+    except SiteListError as exc:
+        return [str(p) for p in exc.problems] or [exc.message]
+
+
+# --- the shipped list ---
+
+
+def test_the_shipped_list_is_valid_versioned_and_honest() -> None:
+    from kit.guidance.checklists import load_library
+
+    kit_list = shipped()
+    assert kit_list.problems == ()
+    assert kit_list.version and kit_list.date and kit_list.attribution
+    assert "Sherlock" in kit_list.attribution and "MIT" in kit_list.attribution
+    probed = [s for s in kit_list.sites if not s.skip]
+    assert 25 <= len(probed) <= 40
+    assert all(s.last_checked == NEVER_CHECKED for s in kit_list.sites)
+    names = {s.name for s in kit_list.sites}
+    for wanted in ("Instagram", "TikTok", "X (Twitter)", "Reddit", "Twitch", "Steam",
+                   "Discord", "Roblox", "Telegram", "YouTube", "Snapchat", "GitHub",
+                   "Pinterest", "Tumblr", "Kick", "Xbox", "PlayStation"):
+        assert wanted in names
+    assert "invite-only" in kit_list.get("Discord").skip  # type: ignore[union-attr]
+    library = load_library()
+    assert {s.fix_item for s in kit_list.sites} <= set(library.items)
+    # the kit sends a name only to the site itself, never to a third-party mirror as
+    # Sherlock does for some (imginn for Instagram, nitter for X)
+    mirrors = ("imginn", "nitter", "picuki", "xboxgamertag", "psnprofiles", "namemc")
+    assert not [s.name for s in probed if any(m in s.probe_url for m in mirrors)]
+    assert {s.category for s in kit_list.sites} >= {"social", "gaming", "messaging",
+                                                     "streaming"}
+
+
+def test_a_list_round_trips_through_its_json_form() -> None:
+    kit_list = shipped()
+    again = read(kit_list.to_json())
+    assert again.sites == kit_list.sites
+    assert again.digest == kit_list.digest
+    assert (again.name, again.version, again.attribution) == \
+        (kit_list.name, kit_list.version, kit_list.attribution)
+
+
+def test_the_kit_format_reads_from_toml(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text('format = 1\nname = "Mine"\nversion = "3"\ndate = 2026-01-02\n\n'
+                    '[[site]]\nname = "One"\nprofile = "https://one.example/@{username}"\n'
+                    'detect = "message"\nmissing_text = ["gone"]\n')
+    mine = load_file(path)
+    assert (mine.name, mine.version, mine.date, mine.source_format) == \
+        ("Mine", "3", "2026-01-02", "kit")
+    assert mine.sites[0].detect == ("message",)
+    assert mine.sites[0].last_checked == NEVER_CHECKED
+
+
+# --- imports recognised from the content ---
+
+
+def test_sherlock_data_json_is_recognised_and_attributed(tmp_path: Path) -> None:
+    path = tmp_path / "anything.txt"  # the name does not matter; the content does
+    path.write_text(json.dumps(SHERLOCK))
+    imported = load_file(path)
+    assert imported.source_format == "sherlock"
+    assert imported.licence == "MIT"
+    assert "sherlock-project/sherlock" in imported.attribution
+    github = imported.get("GitHub")
+    assert github is not None
+    assert github.method == "HEAD"  # status code alone: Sherlock asks with HEAD
+    assert github.profile_url == "https://www.github.com/{username}"
+    assert github.pattern and github.claimed == "blue"
+    reddit = imported.get("Reddit")
+    assert reddit is not None and reddit.method == "GET"
+    assert reddit.missing_text == ("Sorry, nobody on Reddit goes by that name.",)
+    holopin = imported.get("Holopin")
+    assert holopin is not None and holopin.method == "POST"
+    assert holopin.body == '{"username": "{username}"}'
+    assert ("Content-Type", "application/json") in holopin.headers  # as requests' json= sends
+    assert fill_body(holopin.body, 'a"b') == b'{"username": "a\\"b"}'
+    found = {str(p) for p in imported.problems}
+    assert any(p.startswith("CookieSite: headers: a Cookie header is not accepted")
+               for p in found), found
+    assert any(p.startswith("PlainHttp: url: the address is plain http") for p in found), found
+    assert "Discord: url: must contain the username placeholder {username}" in found
+    assert {s.name for s in imported.sites} == {"GitHub", "Reddit", "Holopin"}
+
+
+def test_whatsmyname_json_is_recognised_and_keeps_its_licence_and_authors() -> None:
+    imported = read(WMN)
+    assert imported.source_format == "whatsmyname"
+    assert "Creative Commons Attribution-ShareAlike" in imported.licence
+    assert imported.authors == ("WebBreacher", "Munchko")
+    assert "CC BY-SA 4.0" in imported.attribution
+    cups = imported.get("7cup")
+    assert cups is not None
+    assert cups.detect == ("markers",)
+    assert (cups.found_code, cups.found_text, cups.missing_codes) == \
+        (200, "Profile - 7 Cups", (404,))
+    assert cups.method == "GET" and cups.body is None  # an empty post_body is no body
+    assert cups.profile_url == cups.probe_url == "https://www.7cups.com/@{username}"
+    bandlab = imported.get("Bandlab")
+    assert bandlab is not None
+    assert bandlab.profile_url == "https://www.bandlab.com/{username}"
+    assert bandlab.probe_url.startswith("https://www.bandlab.com/api/")
+    assert bandlab.strip_chars == "."
+    broken = imported.get("Broken")
+    assert broken is not None and "valid: false" in broken.skip
+
+
+def test_wmn_problems_use_wmn_field_names() -> None:
+    doc = {**WMN, "sites": [{"name": "Bad", "uri_check": "https://bad.example/{account}",
+                             "e_code": 200, "e_string": "x", "m_code": "404", "m_string": "y",
+                             "cat": "misc", "known": []}]}
+    assert problems(doc)[0].startswith("Bad: m_code: must be HTTP statuses")
+
+
+# --- untrusted data: each problem names the site and the field ---
+
+
+@pytest.mark.parametrize(("fields", "expected"), [
+    ({"profile": "https://a.example/user"}, "Site: profile: must contain the username"),
+    ({"profile": "ftp://a.example/{username}"}, "Site: profile: the address uses ftp scheme"),
+    ({"profile": "http://a.example/{username}"}, "Site: profile: the address is plain http"),
+    ({"profile": "https://user:pw@a.example/{username}"}, "carries a user name or password"),
+    ({"profile": "https://a.example/{username}/{id}"}, "a placeholder other than"),
+    ({"probe": "https://a.example/api"}, "Site: probe: the username placeholder"),
+    ({"headers": {"Authorization": "Bearer x"}}, "Site: headers: a Authorization header"),
+    ({"headers": {"X-Api-Token": "x"}}, "Site: headers: a X-Api-Token header"),
+    ({"headers": {"Host": "other.example"}}, "Site: headers: a Host header"),
+    ({"headers": {"Accept": "a\r\nCookie: x"}}, "Site: headers: the Accept value must be one"),
+    ({"headers": {"Accept": "\x1b[2J"}}, "Site: headers: the Accept value must be one"),
+    ({"detect": "message", "missing_text": ["\x1b]0;owned\x07"]},
+     "Site: missing_text: must not contain control characters"),
+    ({"pattern": "^a\x1b$"}, "Site: pattern: must not contain control characters"),
+    ({"headers": {f"X-{n}": "v" for n in range(11)}}, "Site: headers: must be a table of at most"),
+    ({"pattern": "(a+)+$"}, "Site: pattern: repeats a group"),
+    ({"pattern": "a" * 201}, "Site: pattern: is longer than 200 characters"),
+    ({"pattern": "([a-z"}, "Site: pattern: is not a valid regular expression"),
+    ({"detect": "magic"}, "Site: detect: must be one or more of"),
+    ({"detect": ["markers", "message"]}, "cannot be combined"),
+    ({"detect": "message"}, "Site: missing_text: message detection needs"),
+    ({"detect": "message", "missing_text": [""]}, "non-empty"),
+    ({"detect": "message", "missing_text": ["x" * 501]}, "Site: missing_text: must be at most"),
+    ({"detect": "markers", "missing_status": [404]}, "Site: found_status: markers detection"),
+    ({"missing_status": [200, 1000]}, "Site: missing_status: must be HTTP statuses"),
+    ({"method": "PUT"}, "Site: method: 'PUT' is not one of GET, HEAD, POST"),
+    ({"method": "POST"}, "Site: method: POST needs a body"),
+    ({"body": "{username}"}, "Site: body: a request body needs method POST"),
+    ({"fix_item": "Not An Id!"}, "Site: fix_item: must be a checklist item id"),
+    ({"name": "x" * 81}, "must be text of 1 to 80 characters"),
+    ({"name": "two\nlines"}, "must be text of 1 to 80 characters on one line"),
+])
+def test_each_problem_names_site_and_field(fields: dict[str, Any], expected: str) -> None:
+    found = problems(kit_doc(one(**fields), one(name="Fine")))
+    assert any(expected in p for p in found), found
+
+
+def test_a_site_with_a_problem_is_left_out_and_the_rest_kept() -> None:
+    kept = read(kit_doc(one(name="Bad", headers={"Cookie": "x"}), one(name="Good")))
+    assert [s.name for s in kept.sites] == ["Good"]
+    assert [p.site for p in kept.problems] == ["Bad"]
+    assert kept.problems[0].to_json()["field"] == "headers"
+
+
+def test_duplicate_names_keep_the_first() -> None:
+    kept = read(kit_doc(one(name="Same"), one(name="same", category="gaming")))
+    assert [s.category for s in kept.sites] == ["other"]
+    assert "another site has the same name" in str(kept.problems[0])
+
+
+def test_loopback_http_is_allowed_for_tests() -> None:
+    kept = read(kit_doc(one(profile="http://127.0.0.5:8080/{username}")))
+    assert kept.sites[0].profile_url.startswith("http://127.0.0.5")
+
+
+# --- files that cannot be used at all ---
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"\xff\xfe\x00garbage", "is not UTF-8 text"),
+    (b'{"sites": [', "is not valid JSON"),
+    (b"format = = 1", "neither JSON nor valid TOML"),
+    (b'{"hello": "world"}', "is not a site list the kit knows"),
+    (b'format = 2\n[[site]]\nname = "x"', "is site format 2; this kit reads format 1"),
+    (b'{"format": 1, "sites": "none"}', "has no list of sites"),
+    (b'{"format": 1, "sites": [{"name": "x"}]}', "has no usable sites"),
+    pytest.param(b"[" * 100_000 + b"]" * 100_000, "nested too deeply", id="deep"),
+])
+def test_unusable_files_are_clear_errors(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "sites.json"
+    path.write_bytes(content)
+    with pytest.raises(SiteListError) as caught:
+        load_file(path)
+    assert message in caught.value.message
+    assert caught.value.exit_code == 1
+
+
+def test_missing_files_folders_and_huge_files_are_clear_errors(tmp_path: Path) -> None:
+    with pytest.raises(SiteListError, match="does not exist"):
+        load_file(tmp_path / "nope.json")
+    with pytest.raises(SiteListError, match="is a folder"):
+        load_file(tmp_path)
+    big = tmp_path / "big.json"
+    big.write_bytes(b" " * (site_data.MAX_FILE_BYTES + 1))
+    with pytest.raises(SiteListError, match="larger than 4 MB"):
+        load_file(big)
+
+
+def test_too_many_sites_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(site_data, "MAX_SITES", 3)
+    with pytest.raises(SiteListError, match="lists 4 sites; at most 3"):
+        read(kit_doc(*(one(name=f"S{n}") for n in range(4))))
+    with pytest.raises(SiteListError, match="lists 7 sites; at most 3"):
+        read(SHERLOCK | {"More": SHERLOCK["GitHub"]})
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_give_a_site_list_or_a_clear_error(raw: bytes) -> None:
+    with contextlib.suppress(SiteListError):
+        parse(raw, origin="fuzz")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.sampled_from(["name", "url", "errorType", "profile", "detect",
+                                       "uri_check", "e_code", "sites", "format", "headers",
+                                       "regexCheck", "pattern", "errorMsg"]), children,
+                      max_size=5),
+    max_leaves=20)
+
+
+@settings(max_examples=150, deadline=None)
+@given(json_values)
+def test_any_json_shape_gives_a_site_list_or_a_clear_error(doc: Any) -> None:
+    with contextlib.suppress(SiteListError):
+        read(doc)
+
+
+# --- username patterns ---
+
+
+@pytest.mark.parametrize("pattern", [
+    "^[a-zA-Z0-9](?:[a-zA-Z0-9]|-(?=[a-zA-Z0-9])){0,38}$",  # GitHub, in Sherlock's data
+    "^[a-zA-Z0-9_]{3,32}[^_]$", "^((?!\\.).)*$", "^[^.]*?$", "(?i)^[a-z]+$",
+    "^[\\w@-]+?$", "^(?!.*__)[a-z0-9_]{2,30}$"])
+def test_ordinary_patterns_are_accepted(pattern: str) -> None:
+    assert pattern_problem(pattern) == ""
+
+
+@pytest.mark.parametrize(("pattern", "why"), [
+    ("(a+)+$", "repeats a group that has a repetition"),
+    ("(\\w+\\s?)+$", "repeats a group that has a repetition"),
+    ("(a?a?)+$", "repeats a group that has a repetition or an optional part"),
+    ("(a|a)*$", "can match the same character"),
+    ("([a-z]|[0-9a-f])+$", "can match the same character"),
+    ("(a|aa)*$", "longer than one character"),
+    ("((a|ab)(c|bcd))*", "nested alternatives"),
+    (".*.*.*.*x", "repeats more than 3 times"),
+    ("(.)\\1", "back-reference"),
+    ("(?P<x>a)(?P=x)", "back-reference"),
+    ("(a)(?(1)a|b)", "conditional"),
+])
+def test_patterns_that_could_run_for_ever_are_refused(pattern: str, why: str) -> None:
+    assert why in pattern_problem(pattern)
+
+
+def test_accepted_patterns_match_adversarial_names_quickly() -> None:
+    import re
+
+    for pattern in ("^[a-zA-Z0-9](?:[a-zA-Z0-9]|-(?=[a-zA-Z0-9])){0,38}$", "^((?!\\.).)*$",
+                    "^[a-z]*[a-z0-9]*[0-9]*$"):
+        assert pattern_problem(pattern) == ""
+        started = time.monotonic()
+        for name in ("a" * 64, "a-" * 32, "a" * 63 + "!", "-" * 64):
+            re.search(pattern, name)
+        assert time.monotonic() - started < 0.5
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab()[]|*+?{},.^$\\-:=!<>P1", max_size=30))
+def test_pattern_check_never_raises(pattern: str) -> None:
+    assert isinstance(pattern_problem(pattern), str)
+
+
+# --- filling in a name ---
+
+
+def test_names_in_a_host_must_be_dns_labels() -> None:
+    assert fill_url("https://{username}.tumblr.com/", "Goku") == "https://goku.tumblr.com/"
+    with pytest.raises(ValueError):
+        fill_url("https://{username}.tumblr.com/", "a.b")
+    assert fill_url("https://a.example/{username}", "a b/c") == "https://a.example/a%20b%2Fc"
+
+
+def test_form_bodies_are_form_encoded() -> None:
+    assert fill_body("user={username}&x=1", "a&b=c") == b"user=a%26b%3Dc&x=1"
+
+
+# --- diff and the user's list in the vault ---
+
+
+def test_diff_names_added_removed_and_changed_sites() -> None:
+    old = read(kit_doc(one(name="Kept"), one(name="Gone"), one(name="Moved")))
+    new = read(kit_doc(one(name="Kept"), one(name="Moved", category="gaming"),
+                       one(name="New")))
+    change = diff(old, new)
+    assert change.to_json() == {"added": ["New"], "removed": ["Gone"], "changed": ["Moved"]}
+    assert diff(old, old).empty
+
+
+def test_the_users_list_is_kept_in_the_vault_and_can_be_reset(vault: Vault) -> None:
+    store = site_data.UserSites(vault)
+    assert store.current() is None
+    assert store.active().origin == "shipped"
+    mine = read(WMN)
+    store.save(mine)
+    again = site_data.UserSites(vault)
+    kept = again.current()
+    assert kept is not None
+    assert kept.origin == "your list"
+    assert kept.sites == mine.sites
+    assert (kept.source_format, kept.licence, kept.authors) == \
+        ("whatsmyname", mine.licence, mine.authors)
+    store.save(read(SHERLOCK))  # replaces, never adds a second list
+    assert sum(1 for r in vault.snapshot().records.values() if r.kind == "site_list") == 1
+    assert site_data.UserSites(vault).active().source_format == "sherlock"
+    assert site_data.UserSites(vault).reset() is True
+    assert site_data.UserSites(vault).current() is None
+    assert site_data.UserSites(vault).reset() is False
+
+
+def test_an_unreadable_saved_list_falls_back_to_the_shipped_one(vault: Vault) -> None:
+    vault.put("site_list", {"list": {"format": 99}})
+    store = site_data.UserSites(vault)
+    assert store.active().origin == "shipped"
+    assert [p.code for p in store.problems] == ["unreadable_site_list"]
+    assert store.reset() is True

@@ -1,0 +1,234 @@
+"""Pilot tests for the footprint area: the consent dialog shows what would leave and sends
+nothing on Cancel; Send runs the check through the transport against a real loopback server,
+records the request in the ledger and the finding in the register; photos are read offline."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input
+
+from kit.records.findings import Findings
+from kit.records.ledger import Ledger
+from kit.tui.app import KitApp
+from kit.vault import Credentials, Vault
+from tests.conftest import PASSPHRASE
+from tests.footprint.conftest import LoopbackServer
+from tests.tui.conftest import SIZE, showing, unlock, wait_for
+
+PASSWORD = "correct horse battery staple"
+DIGEST = hashlib.sha1(PASSWORD.encode()).hexdigest().upper()
+
+
+def _text(widget: object) -> str:
+    return str(widget.render())  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def pwned(monkeypatch: pytest.MonkeyPatch) -> Iterator[LoopbackServer]:
+    """A stand-in Pwned Passwords range endpoint that knows our password, with padding."""
+
+    def handler(method: str, path: str, headers: Mapping[str, str], body: bytes
+                ) -> tuple[int, dict[str, str], bytes]:
+        lines = [f"{DIGEST[5:]}:42", "0" * 35 + ":0"]
+        return 200, {"Content-Type": "text/plain"}, "\r\n".join(lines).encode()
+
+    server = LoopbackServer(handler)
+    monkeypatch.setenv("KIT_PWNED_PASSWORDS_URL", server.url)
+    yield server
+    server.close()
+
+
+async def _open(pilot, app: KitApp) -> None:  # type: ignore[no-untyped-def]
+    await unlock(pilot)
+    await pilot.press("f8")
+    await wait_for(pilot, lambda: showing(pilot, "FootprintScreen"), "the footprint area")
+
+
+async def test_cancel_sends_nothing_and_send_checks_logs_and_records(
+        make_app, closed_vault: Path, pwned: LoopbackServer) -> None:  # type: ignore[no-untyped-def]
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        screen = app.screen
+        for answer in ("consent-no", "consent-yes"):
+            screen.query_one("#password", Input).value = PASSWORD
+            screen.query_one("#check-password").press()
+            await wait_for(pilot, lambda: showing(pilot, "ConsentDialog"), "the consent dialog")
+            shown = _text(app.screen.query_one("#consent-plan Static"))
+            assert DIGEST[:5] in shown and "127.0.0.1" in shown
+            assert PASSWORD not in shown and DIGEST[5:] not in shown
+            app.screen.query_one(f"#{answer}").press()
+            await wait_for(pilot, lambda: showing(pilot, "FootprintScreen"), "back")
+            if answer == "consent-no":
+                assert "Nothing was sent" in _text(screen.query_one("#check-result"))
+                assert pwned.received == []
+        await wait_for(pilot, lambda: "42 times" in _text(screen.query_one("#check-result")),
+                       "the password result")
+        assert screen.query_one("#password", Input).value == ""  # not left on screen
+        assert screen.query_one("#ledger", DataTable).row_count == 1
+        assert "password" in _text(screen.query_one("#findings")).lower()
+    assert [r.path for r in pwned.received] == [f"/range/{DIGEST[:5]}"]
+    assert pwned.received[0].headers.get("add-padding") == "true"
+    with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
+        [entry] = Ledger(vault).entries()
+        assert entry.check == "password" and entry.status == 200
+        assert [f.source for f in Findings(vault).list()] == ["password"]
+
+
+async def test_offline_refuses_after_consent_and_says_so(
+        make_app, closed_vault: Path, pwned: LoopbackServer,
+        monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("KIT_OFFLINE", "1")
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        screen = app.screen
+        screen.query_one("#password", Input).value = PASSWORD
+        screen.query_one("#check-password").press()
+        await wait_for(pilot, lambda: showing(pilot, "ConsentDialog"), "the consent dialog")
+        app.screen.query_one("#consent-yes").press()
+        await wait_for(pilot, lambda: "did not finish" in _text(
+            screen.query_one("#check-result")), "the refusal")
+        assert "offline" in _text(screen.query_one("#check-result")).lower()
+    assert pwned.received == []
+
+
+async def test_photos_are_read_offline(make_app, closed_vault: Path,
+                                       tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    picture = tmp_path / "holiday.jpg"
+    Image.new("RGB", (8, 8), "white").save(picture, comment=b"Flat 2, 10 Made-up Road")
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        screen = app.screen
+        screen.query_one("#photos", Input).value = str(tmp_path)
+        screen.query_one("#check-photos").press()
+        await wait_for(pilot, lambda: "file(s) looked at" in _text(
+            screen.query_one("#check-result")), "the photo report")
+        result = _text(screen.query_one("#check-result"))
+        assert "holiday.jpg" in result and "Made-up Road" in result
+
+
+async def test_email_breaches_with_a_key_from_the_environment(
+        make_app, closed_vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    breach = {"Name": "ExampleForum", "Title": "Example Forum", "Domain": "forum.example",
+              "BreachDate": "2020-01-01", "PwnCount": 1000,
+              "DataClasses": ["Email addresses", "Passwords"]}
+
+    def handler(method: str, path: str, headers: Mapping[str, str], body: bytes
+                ) -> tuple[int, dict[str, str], bytes]:
+        doc = [breach] if path.startswith("/breachedaccount/") or path == "/breaches" else []
+        return 200, {"Content-Type": "application/json"}, json.dumps(doc).encode()
+
+    server = LoopbackServer(handler)
+    monkeypatch.setenv("KIT_HIBP_URL", server.url)
+    monkeypatch.setenv("KIT_HIBP_API_KEY", "0123456789abcdef0123456789abcdef")
+    app: KitApp = make_app()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await _open(pilot, app)
+            screen = app.screen
+            screen.query_one("#email", Input).value = "sam@example.org"
+            screen.query_one("#check-email").press()
+            await wait_for(pilot, lambda: showing(pilot, "ConsentDialog"), "the consent")
+            shown = _text(app.screen.query_one("#consent-plan Static"))
+            assert "sam@example.org" in shown or "sam%40example.org" in shown
+            assert "0123456789abcdef" not in shown  # the key is never shown
+            app.screen.query_one("#consent-yes").press()
+            await wait_for(pilot, lambda: "known breach" in _text(
+                screen.query_one("#check-result")), "the breach result")
+            assert "Example Forum" in _text(screen.query_one("#check-result"))
+    finally:
+        server.close()
+    assert server.received[0].headers.get("hibp-api-key") == "0123456789abcdef0123456789abcdef"
+    with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
+        assert [f.source for f in Findings(vault).list()] == ["email"]
+
+
+async def test_domain_record_asks_before_each_server_and_lists_what_shows(
+        make_app, closed_vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    registry = LoopbackServer(host="127.0.0.2")
+    bootstrap = {"version": "1.0", "publication": "2026-11-01T00:00:00Z",
+                 "services": [[["example"], [registry.url + "/"]]]}
+    record = {"objectClassName": "domain", "ldhName": "sam-smith.example",
+              "entities": [{"objectClassName": "entity", "roles": ["registrant"],
+                            "vcardArray": ["vcard", [["version", {}, "text", "4.0"],
+                                                     ["fn", {}, "text", "Sam Smith"],
+                                                     ["tel", {}, "uri", "tel:+44.7700900123"]]]}]}
+
+    def iana(method: str, path: str, headers: Mapping[str, str], body: bytes
+             ) -> tuple[int, dict[str, str], bytes]:
+        return 200, {"Content-Type": "application/json"}, json.dumps(bootstrap).encode()
+
+    def rdap(method: str, path: str, headers: Mapping[str, str], body: bytes
+             ) -> tuple[int, dict[str, str], bytes]:
+        return 200, {"Content-Type": "application/rdap+json"}, json.dumps(record).encode()
+
+    registry.handler = rdap
+    iana_server = LoopbackServer(iana)
+    monkeypatch.setenv("KIT_RDAP_URL", iana_server.url)
+    app: KitApp = make_app()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await _open(pilot, app)
+            screen = app.screen
+            screen.query_one("#domain", Input).value = "sam-smith.example"
+            screen.query_one("#check-domain").press()
+            for host in ("127.0.0.1", "127.0.0.2"):  # the bootstrap, then the registry
+                await wait_for(pilot, lambda: showing(pilot, "ConsentDialog"), "a consent")
+                assert host in _text(app.screen.query_one("#consent-plan Static"))
+                app.screen.query_one("#consent-yes").press()
+                await wait_for(pilot, lambda: not showing(pilot, "ConsentDialog"), "answered")
+            await wait_for(pilot, lambda: "shows personal details" in _text(
+                screen.query_one("#check-result")), "the domain result")
+    finally:
+        registry.close()
+        iana_server.close()
+    assert [r.path for r in registry.received] == ["/domain/sam-smith.example"]
+    with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
+        assert len(Ledger(vault).entries()) >= 2
+        assert {f.source for f in Findings(vault).list()} == {"domain"}
+
+
+async def test_username_scan_streams_results_and_keeps_them(
+        make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.footprint.test_usernames import farm, kinds_list
+
+    server = LoopbackServer(farm)
+    with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
+        from kit.footprint.sites import UserSites
+
+        UserSites(vault).save(kinds_list(server.url))
+    app: KitApp = make_app()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await _open(pilot, app)
+            screen = app.screen
+            screen.query_one("#usernames", Input).value = "alice nobody-here"
+            screen.query_one("#scan-usernames").press()
+            await wait_for(pilot, lambda: showing(pilot, "ConsentDialog"), "the consent")
+            assert "alice" in _text(app.screen.query_one("#consent-plan Static"))
+            app.screen.query_one("#consent-yes").press()
+            await wait_for(pilot, lambda: showing(pilot, "ScanScreen"), "the scan screen")
+            scan = app.screen
+            await wait_for(pilot, lambda: "Done." in _text(scan.query_one("#scan-status")),
+                           "the scan to finish")
+            assert scan.query_one("#scan-results", DataTable).row_count == 8
+            assert "4 found · 4 not found" in _text(scan.query_one("#scan-status"))
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: showing(pilot, "FootprintScreen"), "back")
+    finally:
+        server.close()
+    with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
+        assert len(Findings(vault).list()) == 4
+        assert sum(1 for e in Ledger(vault).entries()) == 8
