@@ -28,7 +28,7 @@ lint: $(STAMP_TEST)
 	$(BIN)/lint-imports
 
 test: lint
-	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/vault_bench.py
