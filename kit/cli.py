@@ -30,13 +30,16 @@ from kit.commands.context import (
     warn_problems,
 )
 from kit.commands.findings import findings
+from kit.commands.identity import identity
 from kit.commands.incidents import evidence, incident, letter
 from kit.commands.ledger import ledger
 from kit.commands.plans import PlanCommand, edit_plan, part_options, show_plan
 from kit.commands.safety_plan import safety_plan
 from kit.commands.scan import scan
 from kit.commands.search_queries import search_queries
+from kit.commands.share import share_group
 from kit.commands.sites import sites
+from kit.commands.supervision import action, supervision, team
 from kit.errors import BadInput, KitError, UsageError
 from kit.hygiene import harden_process
 from kit.records import exposure as exposure_records
@@ -1144,7 +1147,8 @@ def grounding_command() -> None:
 
 AREA_GROUPS: tuple[click.Command, ...] = (check, checklist, safety_plan, incident, evidence,
                                          letter, ledger, findings, search_queries, scan,
-                                         sites)
+                                         sites, identity, share_group, supervision, action,
+                                         team)
 for _group in AREA_GROUPS:
     cli.add_command(_group)
 

@@ -22,6 +22,7 @@ MAX_CHECKLIST_FOLDERS = 20
 # [network]: kit.footprint.transport.PROXY_SCHEMES, without importing it here
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 MAX_NETWORK_TIMEOUT = 300
+MAX_RETENTION_MONTHS = 1200
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,11 @@ class Config:
     # timeout in seconds. The environment's proxy settings are never used.
     network_proxy: str | None = None
     network_timeout: float = 10.0
+    # [supervision]: the time zone follow-ups are scheduled in (None: this computer's), and
+    # how many months supervision records are kept before `kit supervision retention` offers
+    # to delete them (0: kept until deleted by hand).
+    time_zone: str | None = None
+    retention_months: int = 0
 
 
 def _check(path: Path, key: str, value: Any) -> Any:
@@ -65,22 +71,24 @@ def load(path: Path | None = None) -> Config:
         doc = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise BadInput(f"{path} is not valid TOML: {exc}") from None
-    unknown_tables = set(doc) - {"app", "checklists", "network"}
+    unknown_tables = set(doc) - {"app", "checklists", "network", "supervision"}
     if unknown_tables:
         raise BadInput(f"{path}: unknown section [{sorted(unknown_tables)[0]}] "
-                       "(expected [app], [checklists] or [network])")
+                       "(expected [app], [checklists], [network] or [supervision])")
     app = doc.get("app", {})
     if not isinstance(app, dict):
         raise BadInput(f"{path}: app must be a table, [app]")
     known = {f.name for f in fields(Config)} - {"checklist_folders", "region",  # [checklists]
-                                                "network_proxy", "network_timeout"}  # [network]
+                                                "network_proxy", "network_timeout",  # [network]
+                                                "time_zone", "retention_months"}  # [supervision]
     for key in app:
         if key not in known:
             raise BadInput(f"{path}: unknown setting [app] {key} "
                            f"(known: {', '.join(sorted(known))})")
     return Config(**{key: _check(path, key, value) for key, value in app.items()},
                   **_checklists(path, doc.get("checklists", {})),
-                  **_network(path, doc.get("network", {})))
+                  **_network(path, doc.get("network", {})),
+                  **_supervision(path, doc.get("supervision", {})))
 
 
 def _checklists(path: Path, table: Any) -> dict[str, Any]:
@@ -147,4 +155,36 @@ def _network(path: Path, table: Any) -> dict[str, Any]:
             raise BadInput(f"{path}: [network] timeout must be a number of seconds, more than 0 "
                            f"and at most {MAX_NETWORK_TIMEOUT}, not {timeout!r}")
         settings["network_timeout"] = float(timeout)
+    return settings
+
+
+def _supervision(path: Path, table: Any) -> dict[str, Any]:
+    """[supervision] time_zone (an IANA name such as "Europe/London") and retention_months."""
+    if not isinstance(table, dict):
+        raise BadInput(f"{path}: supervision must be a table, [supervision]")
+    for key in table:
+        if key not in ("time_zone", "retention_months"):
+            raise BadInput(f"{path}: unknown setting [supervision] {key} "
+                           "(known: time_zone, retention_months)")
+    settings: dict[str, Any] = {}
+    if "time_zone" in table:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        zone = table["time_zone"]
+        try:
+            if not isinstance(zone, str) or not zone:
+                raise ValueError
+            ZoneInfo(zone)
+        except (ValueError, ZoneInfoNotFoundError):
+            raise BadInput(f"{path}: [supervision] time_zone must be a time zone name such as "
+                           f"\"Europe/London\", not {zone!r}") from None
+        settings["time_zone"] = zone
+    if "retention_months" in table:
+        months = table["retention_months"]
+        if isinstance(months, bool) or not isinstance(months, int) \
+                or not 0 <= months <= MAX_RETENTION_MONTHS:
+            raise BadInput(f"{path}: [supervision] retention_months must be a whole number of "
+                           f"months from 0 (keep until deleted) to {MAX_RETENTION_MONTHS}, "
+                           f"not {months!r}")
+        settings["retention_months"] = months
     return settings

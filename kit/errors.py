@@ -119,3 +119,63 @@ class NetworkFailed(KitError):
 
     exit_code = 7
     code = "network_failed"
+
+
+# --- identity cards and share packets ---
+#
+# Each way a card or packet can be refused has its own class and code, so the person is told
+# what happened (and --json callers can tell them apart). Forgery and damage exit 4, like a
+# tampered vault; the rest are ordinary failures.
+
+
+class CardInvalid(KitError):
+    """An identity card whose text is malformed or whose self-signature does not check."""
+
+    exit_code = 4
+    code = "card_invalid"
+
+
+class FingerprintMismatch(KitError):
+    """A card whose fingerprint is not the one the person read out."""
+
+    exit_code = 4
+    code = "fingerprint_mismatch"
+
+
+class PacketDamaged(KitError):
+    """Not a packet, or one cut short or altered after it was sealed."""
+
+    exit_code = 4
+    code = "packet_damaged"
+
+
+class PacketNotForYou(KitError):
+    """A packet sealed for, or addressed to, someone else."""
+
+    code = "packet_wrong_recipient"
+
+
+class PacketUnknownSender(KitError):
+    """A packet from someone whose identity card this vault has not recorded."""
+
+    code = "packet_unknown_sender"
+
+
+class PacketSenderMismatch(KitError):
+    """A packet that names a known person but carries keys that are not theirs."""
+
+    exit_code = 4
+    code = "packet_sender_mismatch"
+
+
+class PacketBadSignature(KitError):
+    """A packet whose signature does not match its sender's key."""
+
+    exit_code = 4
+    code = "packet_bad_signature"
+
+
+class PacketReplayed(KitError):
+    """A packet this vault has already opened."""
+
+    code = "packet_replayed"

@@ -26,13 +26,17 @@ from kit.records.progress import ProgressLog
 from kit.records.safety_plan import SafetyPlan
 from kit.records.search_details import SearchDetailsStore
 from kit.records.wellbeing_plan import WellbeingPlan
+from kit.supervision.contacts import Contacts
+from kit.supervision.exchange import PacketLog
+from kit.supervision.records import SupervisionRecords
 from kit.vault import Credentials, Problem, Snapshot, Vault
 from kit.wellbeing.library import Instruments
 
 REPOSITORIES = ("journal", "drafts", "exposure", "plan", "instruments", "checkins",
                 "safety_plan", "progress", "incidents", "my_details", "ledger",
                 "breach_catalogue", "findings", "search_details",
-                "rdap_bootstrap", "site_list")
+                "rdap_bootstrap", "site_list", "contacts", "packet_log",
+                "supervision")
 
 
 def open_workspace(path: Path, creds: Credentials) -> Workspace:
@@ -140,3 +144,15 @@ class Workspace:
     @cached_property
     def checkins(self) -> CheckIns:
         return CheckIns(self.vault, source=self, instruments=self.instruments)
+
+    @cached_property
+    def contacts(self) -> Contacts:
+        return Contacts(self.vault, source=self)
+
+    @cached_property
+    def packet_log(self) -> PacketLog:
+        return PacketLog(self.vault, source=self)
+
+    @cached_property
+    def supervision(self) -> SupervisionRecords:
+        return SupervisionRecords(self.vault, source=self)

@@ -63,13 +63,19 @@ def signing_key(records: Mapping[str, Record]) -> Ed25519PrivateKey:
         raise VaultDamaged("the vault's identity record is malformed") from exc
 
 
-def public_identity(records: Mapping[str, Record]) -> PublicIdentity:
-    data = _identity_data(records)
-    signing = signing_key(records)
+def age_identity(records: Mapping[str, Record]) -> pyrage.x25519.Identity:
+    """The vault's X25519 private key, which opens age files sealed to its recipient."""
     try:
-        recipient = str(pyrage.x25519.Identity.from_str(data["x25519"]).to_public())
+        return pyrage.x25519.Identity.from_str(_identity_data(records)["x25519"])
+    except VaultDamaged:
+        raise
     except Exception as exc:  # any malformed key material is damage
         raise VaultDamaged("the vault's identity record is malformed") from exc
+
+
+def public_identity(records: Mapping[str, Record]) -> PublicIdentity:
+    signing = signing_key(records)
+    recipient = str(age_identity(records).to_public())
     raw = signing.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     return PublicIdentity(recipient, raw)
 

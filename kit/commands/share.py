@@ -1,0 +1,119 @@
+"""`kit share`: build a share packet for your supervisor, open packets sent to you, and list
+what was shared and when."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from pathlib import Path
+
+import click
+
+from kit import credentials
+from kit.commands.context import json_option, out, read_private_text, say, unlocked_workspace
+from kit.commands.identity import service
+from kit.errors import BadInput, KitError, UsageError
+from kit.supervision import share as builder
+
+NOT_RECALLED = ("Once sent, a packet cannot be recalled: your supervisor keeps what they "
+                "receive. Your journal is never part of a packet.")
+
+
+@click.group("share")
+def share_group() -> None:
+    """Share packets: a summary you choose, signed and encrypted to one person."""
+
+
+def _since(text: str | None, zone: object) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        day = datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise UsageError(f"--since must be a date like 2026-11-02, not {text!r}") from None
+    return datetime.combine(day, time(0), tzinfo=zone)  # type: ignore[arg-type]
+
+
+@share_group.command("build")
+@click.option("--for", "who", required=True, help="Who receives it (a name from `kit id list`).")
+@click.option("--fields", "fields_spec",
+              help="Comma-separated fields to share (default: those ticked by default). "
+                   f"Known: {', '.join(builder.KEYS)}.")
+@click.option("--note", help="A note for them; '-' reads it from stdin (safer than an argument).")
+@click.option("--since", help="Start of the period (YYYY-MM-DD); default: since your last "
+                              "share to them, or 28 days.")
+@click.option("--out", "out_path", type=click.Path(path_type=Path), required=True,
+              help="Where to write the packet (an .age file).")
+@click.option("--yes", is_flag=True, help="Seal without asking (the preview is still shown).")
+@json_option
+def share_build(who: str, fields_spec: str | None, note: str | None, since: str | None,
+                out_path: Path, yes: bool) -> None:
+    """Preview exactly what will be shared, then seal it for one person.
+
+    Only summaries of your exposure log and check-ins, and a note if you write one. Raw
+    scores and impact ratings are left out unless you name them in --fields."""
+    note_text = read_private_text("-") if note == "-" else (note or "")
+    if out_path.exists():
+        raise UsageError(f"{out_path} already exists; choose a new file name for the packet")
+    ws = unlocked_workspace()
+    with ws.vault:
+        sup = service(ws)
+        contact = sup.contact(who)
+        start, end = sup.share_period(contact)
+        given = _since(since, sup.zone)
+        if given is not None:
+            start = given
+        fields = sup.share_fields(start, end)
+        chosen = builder.parse_fields(fields_spec) if fields_spec else builder.defaults(fields)
+        sealed = sup.seal_share(contact, fields, chosen, note_text, start, end)
+        preview = sealed.packet.content["text"]
+        say(f"This is exactly what {contact.name} ({contact.fingerprint}) will receive:\n")
+        say("\n".join(f"  | {line}" for line in preview.rstrip("\n").split("\n")))
+        say(f"\n{NOT_RECALLED}")
+        if not contact.verified:
+            say(f"Note: you have not checked {contact.name}'s fingerprint with them yet "
+                "(`kit id verify`).")
+        if not yes:
+            if not credentials.terminal_available():
+                raise UsageError("there is no terminal to ask on: read the preview above and "
+                                 "add --yes to seal it; nothing was written")
+            if not credentials.confirm(f"Seal this for {contact.name} into {out_path}?"):
+                raise KitError("nothing was shared")
+        logged = sup.save(sealed, out_path)
+    out(f"Sealed for {contact.name}: {out_path.resolve()}\n"
+        f"Send the file to them any way you like; only they can open it.",
+        {"id": logged.packet.id, "path": str(out_path.resolve()), "to": contact.name,
+         "fingerprint": contact.fingerprint,
+         "fields": [f["key"] for f in sealed.packet.content["fields"]], "text": preview})
+
+
+@share_group.command("open")
+@click.argument("packet_file", metavar="FILE", type=click.Path(path_type=Path))
+@json_option
+def share_open(packet_file: Path) -> None:
+    """Open a packet sent to you (a share, a record, an answer or a handover) and keep it."""
+    try:
+        data = packet_file.read_bytes()
+    except OSError as exc:
+        raise BadInput(f"cannot read {packet_file}: {exc.strerror}") from None
+    ws = unlocked_workspace()
+    with ws.vault:
+        opened = service(ws).open(data)
+    text = opened.packet.content.get("text") if opened.packet.type == "share" else None
+    human = opened.summary + (f"\n\n{text}" if isinstance(text, str) else "")
+    out(human, {"summary": opened.summary, "packet": opened.packet.to_json(),
+                "record": opened.doc.id if opened.doc else None})
+
+
+@share_group.command("list")
+@json_option
+def share_list() -> None:
+    """What you have sent and received, and when (newest first)."""
+    ws = unlocked_workspace()
+    with ws.vault:
+        sup = service(ws)
+        entries = ws.packet_log.entries()
+        zone = sup.zone
+    lines = [f"{e.at.astimezone(zone):%Y-%m-%d %H:%M}  "
+             f"{'to  ' if e.direction == 'sent' else 'from'} {e.peer_name:<18} {e.summary}"
+             for e in entries]
+    out("\n".join(lines) or "Nothing sent or received yet.", [e.to_json() for e in entries])

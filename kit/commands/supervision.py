@@ -1,0 +1,485 @@
+"""`kit supervision`, `kit action` and `kit team`: agreements and session records, their
+countersignatures, agreed actions, and the supervisor's view of the team."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+import click
+
+from kit import config as kit_config
+from kit import credentials
+from kit.commands.context import json_option, out, read_private_text, say, unlocked_workspace
+from kit.commands.identity import service
+from kit.errors import KitError, UsageError
+from kit.records.exposure import Choice, label
+from kit.supervision.records import (
+    ACTION_STATUSES,
+    REFERRALS,
+    SESSION_TYPES,
+    Action,
+    Agreement,
+    Session,
+    new_action,
+)
+
+if TYPE_CHECKING:
+    from kit.supervision.records import SupervisionDoc
+    from kit.supervision.service import Sealed, Supervision
+
+
+def _choice(options: Sequence[Choice]) -> click.Choice[str]:
+    return click.Choice([o.value for o in options])
+
+
+def _text(value: str | None) -> str:
+    """An optional text option: '-' reads stdin (not in shell history); absent is empty."""
+    if value == "-":
+        return read_private_text("-")
+    return value or ""
+
+
+def _day(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{option} must be a date like 2026-12-01, not {text!r}") from None
+
+
+def _when(text: str, option: str, zone: ZoneInfo) -> datetime:
+    """A local date and time ("2026-11-23 14:30", or a date for midnight) in *zone*."""
+    for form in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), form).replace(tzinfo=zone)
+        except ValueError:
+            continue
+    raise UsageError(f"{option} must be a local date and time like \"2026-11-23 14:30\", "
+                     f"not {text!r}")
+
+
+def _local(when: datetime, zone: ZoneInfo) -> str:
+    return when.astimezone(zone).strftime("%a %d %b %Y, %H:%M")
+
+
+def _save(sup: Supervision, sealed: Sealed, path: Path) -> None:
+    if path.exists():
+        raise UsageError(f"{path} already exists; choose a new file name for the packet")
+    sup.save(sealed, path)
+
+
+def _doc_lines(sup: Supervision, doc: SupervisionDoc) -> list[str]:
+    names = sup.names()
+    v = doc.latest
+    lines = [f"{doc.type_label} {doc.short_id} ({doc.id})",
+             f"Supervisor:  {names.get(doc.supervisor, doc.supervisor)}",
+             f"Supervisee:  {names.get(doc.supervisee, doc.supervisee)}",
+             f"Status:      {doc.status_label} (version {v.n} of {len(doc.versions)})"]
+    if doc.type == "agreement":
+        a = doc.agreement
+        lines += [f"Meet every:  {a.frequency_days} days",
+                  f"Comment within: {a.comment_window_days} days of receiving a record",
+                  f"Confidentiality: {a.confidentiality or '—'}",
+                  f"Records kept: {a.records_kept or '—'}",
+                  f"Disagreement: {a.disagreement or '—'}",
+                  f"Cancellations: {a.cancellations or '—'}",
+                  f"Review:      {a.review_date or '—'}"]
+    else:
+        s = doc.session
+        lines += [f"Held:        {_local(s.held, sup.zone)}",
+                  f"Type:        {s.type_label}",
+                  f"Attendees:   {', '.join(s.attendees) or '—'}"]
+        if s.incident_at:
+            lines.append(f"Incident:    {_local(s.incident_at, sup.zone)}")
+        lines += ["Summary received:", *_indent(s.summary_received),
+                  "Impact:", *_indent(s.impact), "Coping:", *_indent(s.coping),
+                  "Agreed actions:"]
+        lines += [f"  [{a.id[:6]}] {a.text} — {a.owner}, due {a.due or 'no date'}, "
+                  f"{a.status_label}" for a in s.actions] or ["  —"]
+        lines += ["Escalation:", *_indent(s.escalation),
+                  f"Referrals:   {', '.join(label(REFERRALS, r) for r in s.referrals) or '—'}",
+                  f"Review:      {s.review_date or '—'}"]
+    for ver in doc.versions:
+        sent = f"sent {_local(ver.sent_at, sup.zone)}" if ver.sent_at else "not sent"
+        line = f"Version {ver.n}: {sent}"
+        if ver.response is not None:
+            r = ver.response
+            line += (f"; {r.decision} {_local(r.at, sup.zone)}{' (late)' if r.late else ''}")
+            if r.comment:
+                line += f"\n  Supervisee's comment: {r.comment}"
+        lines.append(line)
+    return lines
+
+
+def _indent(text: str) -> list[str]:
+    return [f"  {line}" for line in text.splitlines()] or ["  —"]
+
+
+@click.group("supervision")
+def supervision() -> None:
+    """Supervision agreements and session records, countersigned by both of you."""
+
+
+@supervision.command("agreement")
+@click.argument("who")
+@click.option("--every", "frequency", type=int, default=28, show_default=True,
+              help="How often you meet, in days.")
+@click.option("--window", type=int, default=5, show_default=True,
+              help="Days the supervisee has to accept or comment on a record.")
+@click.option("--confidentiality", help="The limits of confidentiality ('-' reads stdin).")
+@click.option("--records", "records_kept", help="Where records are kept and who can see them.")
+@click.option("--disagreement", help="How disagreement is recorded.")
+@click.option("--cancellations", help="How cancellations are handled.")
+@click.option("--review", help="When to review the agreement (YYYY-MM-DD).")
+@json_option
+def agreement_cmd(who: str, frequency: int, window: int, confidentiality: str | None,
+                  records_kept: str | None, disagreement: str | None,
+                  cancellations: str | None, review: str | None) -> None:
+    """Write (or revise) the supervision agreement with someone you supervise."""
+    agreement = Agreement(frequency_days=frequency, comment_window_days=window,
+                          confidentiality=_text(confidentiality),
+                          records_kept=_text(records_kept), disagreement=_text(disagreement),
+                          cancellations=_text(cancellations),
+                          review_date=_day(review, "--review"))
+    ws = unlocked_workspace()
+    with ws.vault:
+        sup = service(ws)
+        doc = sup.add_agreement(sup.supervisee(who), agreement)
+    out(f"Agreement {doc.short_id} saved (version {doc.latest.n}, {doc.status_label.lower()}). "
+        f"Send it with `kit supervision send {doc.short_id} --out FILE`.", doc.to_json())
+
+
+def _action(spec: str, zone: ZoneInfo) -> Action:
+    """'TEXT; OWNER; DUE' (the due date is optional)."""
+    parts = [p.strip() for p in spec.split(";")]
+    if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
+        raise UsageError(f"--action takes \"what; who; due date\" (the date may be left out), "
+                         f"not {spec!r}")
+    return new_action(parts[0], parts[1], _day(parts[2], "an action's due date")
+                      if len(parts) == 3 and parts[2] else None)
+
+
+@supervision.command("add")
+@click.argument("who")
+@click.option("--held", help="When the session took place (\"YYYY-MM-DD HH:MM\", local time; "
+                             "default now).")
+@click.option("--type", "session_type", type=_choice(SESSION_TYPES), default="routine",
+              show_default=True)
+@click.option("--incident-at", help="For a session after an incident: when it happened.")
+@click.option("--follows", help="For a follow-up: the id of the post-incident session.")
+@click.option("--attendee", "attendees", multiple=True,
+              help="Who attended (repeat; default both of you).")
+@click.option("--summary", help="The exposure and wellbeing summary received ('-' reads "
+                                "stdin; default the latest share they sent you).")
+@click.option("--impact", help="Impact on them ('-' reads stdin).")
+@click.option("--coping", help="What helps, what does not ('-' reads stdin).")
+@click.option("--action", "actions", multiple=True,
+              help="An agreed action: \"what; who; YYYY-MM-DD\" (repeat). Open actions from "
+                   "the last session are carried forward by themselves.")
+@click.option("--escalation", help="Escalation, and what happens if things get worse.")
+@click.option("--referral", "referrals", multiple=True, type=_choice(REFERRALS))
+@click.option("--review", help="Review date (YYYY-MM-DD).")
+@json_option
+def session_add(who: str, held: str | None, session_type: str, incident_at: str | None,
+                follows: str | None, attendees: tuple[str, ...], summary: str | None,
+                impact: str | None, coping: str | None, actions: tuple[str, ...],
+                escalation: str | None, referrals: tuple[str, ...], review: str | None) -> None:
+    """Record a supervision session with someone you supervise (saved as a draft)."""
+    if sum(v == "-" for v in (summary, impact, coping, escalation)) > 1:
+        raise UsageError("only one option can read from stdin ('-')")
+    texts = {k: _text(v) for k, v in (("impact", impact), ("coping", coping),
+                                      ("escalation", escalation))}
+    summary_text = _text(summary) if summary is not None else None
+    ws = unlocked_workspace()
+    with ws.vault:
+        sup = service(ws)
+        person = sup.supervisee(who)
+        share_packet = None
+        if summary_text is None:
+            latest = sup.latest_share_from(person)
+            summary_text = latest.text if latest else ""
+            share_packet = latest.packet_id if latest else None
+        follows_id = ws.supervision.get(follows).id if follows else None
+        session = Session(
+            held=_when(held, "--held", sup.zone) if held else sup.clock(),
+            attendees=attendees or (sup.me().name, person.card.name), type=session_type,
+            incident_at=_when(incident_at, "--incident-at", sup.zone) if incident_at else None,
+            follows=follows_id, share_packet=share_packet, summary_received=summary_text,
+            actions=(*sup.carried_forward(person), *(_action(a, sup.zone) for a in actions)),
+            referrals=referrals, review_date=_day(review, "--review"), **texts)
+        doc = sup.add_session(person, session)
+        lines = _doc_lines(sup, doc)
+        if doc.session.type == "post-incident" and doc.session.incident_at:
+            from kit.supervision.schedule import follow_ups
+
+            lines.append("Follow-ups scheduled:")
+            lines += [f"  {f.label}: {_local(f.due, sup.zone)}"
+                      for f in follow_ups(doc.session.incident_at, sup.zone)]
+    out("\n".join(lines), doc.to_json())
+
+
+@supervision.command("list")
+@click.option("--for", "who", help="Only records about this person.")
+@json_option
+def session_list(who: str | None) -> None:
+    """Agreements and session records, newest first."""
+    ws = unlocked_workspace()
+    with ws.vault:
+        sup = service(ws)
+        docs = ws.supervision.all()
+        if who:
+            fpr = sup.contact(who).fingerprint
+            docs = [d for d in docs if fpr in (d.supervisee, d.supervisor)]
+        names = sup.names()
+        rows = [f"{d.short_id}  {d.latest.created.astimezone(sup.zone):%Y-%m-%d}  "
+                f"{names.get(d.supervisee, '?'):<18} {d.type_label if d.type == 'agreement' else d.session.type_label:<22} "  # noqa: E501
+                f"{d.status_label} (v{d.latest.n})" for d in docs]
+    out("\n".join(rows) or "No supervision records yet.", [d.to_json() for d in docs])
+
+
+@supervision.command("show")
+@click.argument("record_id", metavar="ID")
+@json_option
+def session_show(record_id: str) -> None:
+    """One record in full, with every version and answer."""
+    ws = unlocked_workspace()
+    with ws.vault:
+        sup = service(ws)
+        doc = ws.supervision.get(record_id)
+        lines = _doc_lines(sup, doc)
+    out("\n".join(lines), doc.to_json())
+
+
+@supervision.command("send")
+@click.argument("record_id", metavar="ID")
+@click.option("--out", "out_path", type=click.Path(path_type=Path), required=True)
+@json_option
+def session_send(record_id: str, out_path: Path) -> None:
+    """Seal a record's latest version for the supervisee, to accept or comment on."""
+    ws = unlocked_workspace()
+    with ws.vault:
+        sup = service(ws)
+        sealed = sup.send_record(ws.supervision.get(record_id))
+        _save(sup, sealed, out_path)
+    out(f"Version {sealed.version} sealed for {sealed.to.name}: {out_path.resolve()}",
+        {"id": sealed.packet.id, "path": str(out_path.resolve()), "to": sealed.to.name,
+         "version": sealed.version})
+
+
+def _answer(sup: Supervision, doc: SupervisionDoc, comment: str, late: bool,
+            out_path: Path) -> None:
+    sealed = sup.respond(doc, comment, late_ok=late)
+    _save(sup, sealed, out_path)
+    what = "Accepted" if not comment else "Your comment on"
+    out(f"{what} version {sealed.version} of {doc.short_id}. Send {out_path.resolve()} to "
+        f"{sealed.to.name}; you both keep the signed copy.",
+        {"id": sealed.packet.id, "path": str(out_path.resolve()), "record": doc.id,
+         "version": sealed.version, "decision": "commented" if comment else "accepted"})
+
+
+@supervision.command("accept")
+@click.argument("source", metavar="FILE|ID")
+@click.option("--out", "out_path", type=click.Path(path_type=Path), required=True,
+              help="Where to write your signed answer, to send back.")
+@click.option("--late", is_flag=True, help="Answer after the agreed window, marked late.")
+@json_option
+def session_accept(source: str, out_path: Path, late: bool) -> None:
+    """Accept a record from your supervisor: a packet FILE (opened first) or a record ID."""
+    ws = unlocked_workspace()
+    with ws.vault:
+        sup = service(ws)
+        path = Path(source)
+        if path.is_file():
+            opened = sup.open(path.read_bytes())
+            say(opened.summary)
+            if opened.doc is None:
+                raise UsageError("that packet is not a supervision record to accept")
+            doc = opened.doc
+        else:
+            doc = ws.supervision.get(source)
+        _answer(sup, doc, "", late, out_path)
+
+
+@supervision.command("comment")
+@click.argument("record_id", metavar="ID")
+@click.argument("text", required=False)
+@click.option("--out", "out_path", type=click.Path(path_type=Path), required=True,
+              help="Where to write your signed answer, to send back.")
+@click.option("--late", is_flag=True, help="Comment after the agreed window, marked late.")
+@json_option
+def session_comment(record_id: str, text: str | None, out_path: Path, late: bool) -> None:
+    """Comment on (or disagree with) a record; TEXT or stdin."""
+    comment = read_private_text(text)
+    if not comment.strip():
+        raise UsageError("the comment is empty; to agree without comment use "
+                         "`kit supervision accept`")
+    ws = unlocked_workspace()
+    with ws.vault:
+        sup = service(ws)
+        _answer(sup, ws.supervision.get(record_id), comment, late, out_path)
+
+
+@supervision.command("export")
+@click.argument("record_id", metavar="ID")
+@click.option("--format", "fmt", type=click.Choice(["md", "pdf"]), default="md",
+              show_default=True)
+@click.option("--out", "out_path", type=click.Path(path_type=Path), required=True)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@json_option
+def session_export(record_id: str, fmt: str, out_path: Path, force: bool) -> None:
+    """Export a record to Markdown or PDF (plaintext: the kit warns you)."""
+    from kit.reports import supervision_export
+    from kit.reports.plaintext import warning, write_plaintext
+
+    ws = unlocked_workspace()
+    with ws.vault:
+        sup = service(ws)
+        doc = ws.supervision.get(record_id)
+        if fmt == "md":
+            data = supervision_export.to_markdown(doc, sup.names(), sup.zone,
+                                                  sup.today()).encode("utf-8")
+        else:
+            data = supervision_export.to_pdf(doc, sup.names(), sup.zone, sup.today())
+    written = write_plaintext(out_path, data, force=force)
+    say(warning("this supervision record", written.resolve()))
+    out(f"Written to {written.resolve()}", {"path": str(written.resolve())})
+
+
+@supervision.command("archive")
+@click.argument("who")
+@click.option("--undo", is_flag=True, help="Bring an archived person back.")
+@json_option
+def session_archive(who: str, undo: bool) -> None:
+    """Archive someone who has left (their records are kept), or bring them back."""
+    ws = unlocked_workspace()
+    with ws.vault:
+        sup = service(ws)
+        contact = sup.archive(sup.contact(who), archived=not undo)
+    out(f"{contact.name} is {'archived' if contact.archived else 'back on your team'}.",
+        contact.to_json())
+
+
+@supervision.command("handover")
+@click.argument("who")
+@click.option("--to", "to_who", required=True, help="The new supervisor (a contact).")
+@click.option("--out", "out_path", type=click.Path(path_type=Path), required=True)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@json_option
+def session_handover(who: str, to_who: str, out_path: Path, yes: bool) -> None:
+    """Seal all of a supervisee's records for their new supervisor."""
+    ws = unlocked_workspace()
+    with ws.vault:
+        sup = service(ws)
+        person, to = sup.supervisee(who), sup.contact(to_who)
+        sealed = sup.handover(person, to)
+        if not yes:
+            if not credentials.terminal_available():
+                raise UsageError("there is no terminal to ask on: add --yes to hand the "
+                                 "records over; nothing was written")
+            if not credentials.confirm(f"{sealed.summary}: seal them for {to.name}?"):
+                raise KitError("nothing was written")
+        _save(sup, sealed, out_path)
+    say(f"When {to.name} has opened it, archive {person.name} here with "
+        f"`kit supervision archive {person.name!r}`.")
+    out(f"{sealed.summary} sealed for {to.name}: {out_path.resolve()}",
+        {"id": sealed.packet.id, "path": str(out_path.resolve()), "to": to.name})
+
+
+@supervision.command("retention")
+@click.option("--months", type=int, help="Keep records this many months after their last "
+                                         "change (default: retention_months in config.toml).")
+@click.option("--yes", is_flag=True, help="Delete without asking.")
+@json_option
+def session_retention(months: int | None, yes: bool) -> None:
+    """Delete records older than the retention period, after showing them and asking."""
+    months = months if months is not None else kit_config.load().retention_months
+    ws = unlocked_workspace()
+    with ws.vault:
+        sup = service(ws)
+        old = sup.expired(months)
+        names = sup.names()
+        listing = [f"  {d.short_id}  {d.type_label}, {names.get(d.supervisee, '?')}, last "
+                   f"changed {d.last_activity().astimezone(sup.zone):%Y-%m-%d}" for d in old]
+        if not old:
+            out(f"Nothing is older than {months} months.", {"deleted": []})
+            return
+        say(f"These {len(old)} records are older than {months} months:\n" + "\n".join(listing))
+        if not yes:
+            if not credentials.terminal_available():
+                raise UsageError("there is no terminal to ask on: add --yes to delete them; "
+                                 "nothing was deleted")
+            if not credentials.confirm("Delete them? This cannot be undone."):
+                raise KitError("nothing was deleted")
+        sup.delete_records(old)
+    out(f"Deleted {len(old)} records. Encrypted copies stay in the vault's local backups until "
+        "newer backups replace them.", {"deleted": [d.id for d in old]})
+
+
+# --- actions and the team ---
+
+
+@click.group("action")
+def action() -> None:
+    """Actions agreed in supervision: who does what, by when."""
+
+
+def _action_json(doc: SupervisionDoc, a: Action, today: date, names: dict[str, str]
+                 ) -> dict[str, Any]:
+    return {**a.to_json(), "overdue": a.overdue(today), "record": doc.id,
+            "supervisee": names.get(doc.supervisee, doc.supervisee)}
+
+
+@action.command("list")
+@click.option("--overdue", is_flag=True, help="Only actions past their due date.")
+@json_option
+def action_list(overdue: bool) -> None:
+    """Open actions from each person's latest session."""
+    ws = unlocked_workspace()
+    with ws.vault:
+        sup = service(ws)
+        found = sup.actions(overdue=overdue)
+        names, today = sup.names(), sup.today()
+    lines = [f"{a.id[:6]}  {names.get(d.supervisee, '?'):<16} {a.text} — {a.owner}, due "
+             f"{a.due or 'no date'}{'  OVERDUE' if a.overdue(today) else ''}"
+             for d, a in found]
+    out("\n".join(lines) or ("No overdue actions." if overdue else "No open actions."),
+        [_action_json(d, a, today, names) for d, a in found])
+
+
+@action.command("set")
+@click.argument("action_id", metavar="ID")
+@click.argument("status", type=_choice(ACTION_STATUSES))
+@json_option
+def action_set(action_id: str, status: str) -> None:
+    """Mark an action done, dropped or open again (a new version of its record)."""
+    ws = unlocked_workspace()
+    with ws.vault:
+        doc = service(ws).set_action(action_id, status)
+    out(f"Action {action_id} is now {label(ACTION_STATUSES, status).lower()} (record "
+        f"{doc.short_id}, version {doc.latest.n}).", doc.to_json())
+
+
+@click.command("team")
+@json_option
+def team() -> None:
+    """Your supervisees at a glance: in name order, shared bands only, never a ranking."""
+    ws = unlocked_workspace()
+    with ws.vault:
+        sup = service(ws)
+        rows = sup.team()
+    lines = []
+    for r in rows:
+        last = f"{r.last_session.astimezone(sup.zone):%Y-%m-%d}" if r.last_session else "none"
+        due = ", ".join(f"{f.label} {f.due:%d %b}" for f in r.follow_ups_due)
+        lines.append(f"{r.name:<20} last {last:<10} next {r.next_due or '—'!s:<10} "
+                     f"actions {r.open_actions} open, {r.overdue_actions} overdue"
+                     + (f"; follow-ups due: {due}" if due else "")
+                     + f"; shared band: {r.shared_band or 'not shared'}")
+    out("\n".join(lines) or "No supervisees yet. Add one with `kit id add CARD --name NAME "
+        "--relation supervisee`.", [r.to_json() for r in rows])
+

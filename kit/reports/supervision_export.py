@@ -1,0 +1,339 @@
+"""A supervision agreement or session record on paper: Markdown, and an A4 PDF that runs to as
+many pages as it needs. Both are plaintext copies of an encrypted, countersigned record; the
+command writes them through kit.reports.plaintext.
+
+Both are set from one view of the record, so they always say the same thing: the heading, who
+supervises whom, which version and where it stands (sent, accepted or commented, and whether the
+response came after the agreed comment window), every field of the content, and a footer with
+the start of the record's digest, so a paper copy can be matched to the signed original.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, NamedTuple
+from zoneinfo import ZoneInfo
+
+from kit.records.exposure import label
+from kit.reports.safety_plan_export import (
+    BOTTOM,
+    MARGIN_TOP,
+    MARGIN_X,
+    PT,
+    FontFiles,
+    PdfExport,
+    _md_line,
+    _Page,
+    font_candidates,
+)
+from kit.supervision.records import (
+    ACTION_STATUSES,
+    REFERRALS,
+    SESSION_TYPES,
+    Agreement,
+    Session,
+)
+
+if TYPE_CHECKING:
+    from kit.supervision.records import Action, SupervisionDoc, Version
+
+EMPTY = "—"
+PLAINTEXT = ("This is a plaintext copy of an encrypted supervision record. The signed original "
+             "stays in Frontline Kit; keep this copy somewhere safe and destroy it when you no "
+             "longer need it.")
+ACTION_COLUMNS = ("Action", "Owner", "Due", "Status")
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day(when: date) -> str:
+    """A date as people read it, the same in every locale: Tue 24 Nov 2026."""
+    return f"{_DAYS[when.weekday()]} {when.day} {_MONTHS[when.month - 1]} {when.year}"
+
+
+def moment(when: datetime, zone: ZoneInfo) -> str:
+    """A time in *zone*: Tue 24 Nov 2026, 10:00."""
+    local = when.astimezone(zone)
+    return f"{day(local.date())}, {local:%H:%M}"
+
+
+def digest_groups(digest: str) -> str:
+    """The first 16 hex digits of a digest in groups of four, to read aloud or compare."""
+    head = digest[:16]
+    return " ".join(head[i:i + 4] for i in range(0, len(head), 4))
+
+
+class Field(NamedTuple):
+    """One labelled part of the record. No lines: empty, shown as a dash."""
+
+    label: str
+    lines: tuple[str, ...]
+    long: bool  # free text set as a paragraph, not a "label: value" line
+
+
+@dataclass(frozen=True)
+class View:
+    """The record as both formats show it, every value already in words."""
+
+    title: str
+    about: tuple[Field, ...]  # who, which version, status
+    fields: tuple[Field, ...]  # the content, in order
+    actions: tuple[tuple[str, str, str, str], ...] | None  # session records only
+    after: tuple[Field, ...]  # after the actions: escalation, referrals, review, comment
+    footer: tuple[str, ...]
+
+
+def _text(value: str) -> tuple[str, ...]:
+    value = value.strip()
+    return tuple(line.rstrip() for line in value.splitlines()) if value else ()
+
+
+def _short(label_: str, value: str | None) -> Field:
+    return Field(label_, (value,) if value else (), False)
+
+
+def _status(version: Version, zone: ZoneInfo) -> tuple[str, str | None]:
+    """(status, response line) for one version."""
+    if version.sent_at is None:
+        return "Draft, not sent", None
+    response = version.response
+    if response is None:
+        return "Sent, awaiting reply", None
+    decision = "Accepted" if response.decision == "accepted" else "Commented"
+    window = "after the agreed comment window" if response.late else \
+        "within the agreed comment window"
+    return decision, f"{decision} on {moment(response.at, zone)} ({window})"
+
+
+def _action_row(action: Action, today: date) -> tuple[str, str, str, str]:
+    status = label(ACTION_STATUSES, action.status)
+    if action.overdue(today):
+        status += " (overdue)"
+    return (" ".join(_text(action.text)) or EMPTY, action.owner.strip() or EMPTY,
+            day(action.due) if action.due else EMPTY, status)
+
+
+def view(doc: SupervisionDoc, names: Mapping[str, str], zone: ZoneInfo, today: date,
+         version: int | None = None) -> View:
+    """The record's *version* (default: the latest) in words."""
+    chosen = doc.latest if version is None else doc.version(version)  # NotFound if absent
+    supervisee = names.get(doc.supervisee) or doc.supervisee
+    status, responded = _status(chosen, zone)
+    about = (
+        _short("Supervisor", names.get(doc.supervisor) or doc.supervisor),
+        _short("Supervisee", supervisee),
+        _short("Version", f"{chosen.n} of {max(v.n for v in doc.versions)}"),
+        _short("Status", status),
+        _short("Sent", moment(chosen.sent_at, zone) if chosen.sent_at else None),
+        _short("Response", responded),
+    )
+    response = chosen.response
+    comment = Field("Supervisee's comment",
+                    _text(response.comment) if response is not None else (), True)
+    footer = (f"Record digest: {digest_groups(chosen.digest)}", f"Exported {day(today)}",
+              PLAINTEXT)
+    if doc.type == "agreement":
+        a = Agreement.from_json(chosen.content)
+        agreed = (
+            _short("How often we meet", f"Every {a.frequency_days} days"),
+            _short("Time to comment on a record",
+                   f"{a.comment_window_days} day{'' if a.comment_window_days == 1 else 's'}"),
+            Field("Limits of confidentiality", _text(a.confidentiality), True),
+            Field("Where records are kept and who can see them", _text(a.records_kept), True),
+            Field("How disagreement is recorded", _text(a.disagreement), True),
+            Field("How cancellations are handled", _text(a.cancellations), True),
+            # A paragraph under its own heading, so it does not read as part of the one above.
+            Field("Review date", (day(a.review_date),) if a.review_date else (), True),
+        )
+        return View("Supervision agreement", about, agreed, None, (comment,), footer)
+    s = Session.from_json(chosen.content)
+    fields = [
+        _short("Held", moment(s.held, zone)),
+        _short("Session type", label(SESSION_TYPES, s.type)),
+        _short("Attendees", ", ".join(s.attendees)),
+    ]
+    if s.incident_at is not None:
+        fields.append(_short("Incident", moment(s.incident_at, zone)))
+    if s.follows:
+        fields.append(_short("Follows the session record", s.follows[:8]))
+    if s.share_packet:
+        fields.append(_short("Share packet drawn on", s.share_packet[:8]))
+    fields += [
+        Field("Exposure and wellbeing summary received", _text(s.summary_received), True),
+        Field("Impact", _text(s.impact), True),
+        Field("Coping", _text(s.coping), True),
+    ]
+    after = (
+        Field("Escalation: what happens if things get worse", _text(s.escalation), True),
+        Field("Referrals", _text("; ".join(label(REFERRALS, r) for r in s.referrals)), True),
+        Field("Review date", (day(s.review_date),) if s.review_date else (), True),
+        comment,
+    )
+    title = f"Supervision record — {supervisee}, {day(s.held.astimezone(zone).date())}"
+    return View(title, about, tuple(fields), tuple(_action_row(a, today) for a in s.actions), after,
+                footer)
+
+
+# --- Markdown ---
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|")
+
+
+def _md_field(f: Field) -> list[str]:
+    lines = [_md_line(line) for line in f.lines]
+    if not f.long:
+        return [f"- **{f.label}:** {' '.join(lines) or EMPTY}"]
+    # Two trailing spaces keep the user's line breaks when the Markdown is rendered.
+    return [f"## {f.label}", "", "  \n".join(lines) if lines else EMPTY, ""]
+
+
+def _md_fields(fields: Iterable[Field]) -> list[str]:
+    out: list[str] = []
+    for f in fields:
+        if f.long and out and out[-1] != "":
+            out.append("")  # a heading needs a blank line above it
+        out += _md_field(f)
+    if out and out[-1] != "":
+        out.append("")
+    return out
+
+
+def to_markdown(doc: SupervisionDoc, names: Mapping[str, str], zone: ZoneInfo, today: date,
+                version: int | None = None) -> str:
+    """The record as Markdown: heading, status, every field with its label, then the footer."""
+    v = view(doc, names, zone, today, version)
+    parts = [f"# {_md_line(v.title)}", "", *_md_fields(v.about), *_md_fields(v.fields)]
+    if v.actions is not None:
+        parts += ["## Agreed actions", ""]
+        if v.actions:
+            parts += ["| " + " | ".join(ACTION_COLUMNS) + " |",
+                      "|" + "|".join("---" for _ in ACTION_COLUMNS) + "|"]
+            parts += ["| " + " | ".join(_md_cell(cell) for cell in row) + " |"
+                      for row in v.actions]
+        else:
+            parts.append(EMPTY)
+        parts.append("")
+    parts += _md_fields(v.after)
+    parts += ["---", "", "  \n".join(v.footer)]
+    return "\n".join(parts) + "\n"
+
+
+# --- PDF ---
+
+TITLE_SIZE, LABEL_SIZE, BODY, SMALL = 16.0, 11.0, 10.5, 8.5
+
+
+def _height(size: float) -> float:
+    return size * PT * 1.3
+
+
+class _Writer:
+    """Lines down the page, starting a new page when one is full."""
+
+    def __init__(self, page: _Page) -> None:
+        self.page = page
+        self.y = MARGIN_TOP
+        self.lost: list[str] = []
+
+    def clean(self, text: str, where: str) -> str:
+        shown, lost = self.page.clean(text)
+        if lost and where not in self.lost:
+            self.lost.append(where)
+        return shown
+
+    def need(self, height: float) -> None:
+        """A new page unless *height* still fits above the page number."""
+        if self.y + height > BOTTOM - 6:
+            self.page.pdf.add_page()
+            self.y = MARGIN_TOP
+
+    def line(self, text: str, size: float, bold: bool = False) -> None:
+        pdf, height = self.page.pdf, _height(size)
+        self.need(height)
+        self.page.use(size, bold)
+        pdf.set_xy(MARGIN_X, self.y)
+        pdf.cell(pdf.epw, height, text, align="L")
+        self.y += height
+
+    def text(self, text: str, size: float, bold: bool = False, where: str = "") -> None:
+        for line in self.page.wrap(self.clean(text, where), size, bold):
+            self.line(line, size, bold)
+
+    def gap(self, mm: float) -> None:
+        self.y += mm
+
+    def rule(self) -> None:
+        if self.y + 2 > BOTTOM - 6:
+            return
+        pdf = self.page.pdf
+        pdf.set_line_width(0.3)
+        pdf.line(MARGIN_X, self.y, MARGIN_X + pdf.epw, self.y)
+
+
+def _pdf_fields(w: _Writer, fields: Sequence[Field]) -> None:
+    for f in fields:
+        body = "\n".join(f.lines) or EMPTY
+        if f.long:
+            w.gap(1.5)
+            w.need(_height(LABEL_SIZE) + _height(BODY))  # a heading never ends a page
+            w.text(f.label, LABEL_SIZE, bold=True, where=f.label)
+            w.text(body, BODY, where=f.label)
+        else:
+            w.text(f"{f.label}: {body}", BODY, where=f.label)
+
+
+def render_pdf(doc: SupervisionDoc, names: Mapping[str, str], zone: ZoneInfo, today: date,
+               version: int | None = None,
+               fonts: Iterable[FontFiles] | None = None) -> PdfExport:
+    """The record as an A4 PDF of as many pages as it needs. *fonts* replaces the system fonts
+    tried; `lost` names the parts that had characters the font cannot show."""
+    v = view(doc, names, zone, today, version)
+    page = _Page(tuple(font_candidates() if fonts is None else fonts))
+    pdf = page.pdf
+    # A neutral title and no author: the file's details say nothing about whose record it is.
+    pdf.set_title("Supervision agreement" if doc.type == "agreement" else "Supervision record")
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_draw_color(0, 0, 0)
+    w = _Writer(page)
+    w.text(v.title, TITLE_SIZE, bold=True, where="Title")
+    w.gap(2)
+    _pdf_fields(w, v.about)
+    w.gap(2)
+    w.rule()
+    w.gap(2)
+    _pdf_fields(w, v.fields)
+    if v.actions is not None:
+        w.gap(1.5)
+        w.need(_height(LABEL_SIZE) + _height(BODY) + _height(SMALL))
+        w.text("Agreed actions", LABEL_SIZE, bold=True)
+        if not v.actions:
+            w.text(EMPTY, BODY)
+        for n, (text, owner, due, status) in enumerate(v.actions, 1):
+            w.need(_height(BODY) + _height(SMALL))  # an action and its owner stay together
+            w.text(f"{n}. {text}", BODY, where="Agreed actions")
+            w.text(f"Owner: {owner}   Due: {due}   Status: {status}", SMALL,
+                   where="Agreed actions")
+            w.gap(1)
+    _pdf_fields(w, v.after)
+    w.gap(3)
+    w.rule()
+    w.gap(2)
+    for line in v.footer:
+        w.text(line, SMALL)
+    pages = pdf.pages_count
+    for n in range(1, pages + 1):
+        pdf.page = n
+        page.use(SMALL)
+        pdf.set_xy(MARGIN_X, BOTTOM - 4)
+        pdf.cell(pdf.epw, _height(SMALL), f"Page {n} of {pages}", align="R")
+    return PdfExport(bytes(pdf.output()), page.font_name, tuple(w.lost), ())
+
+
+def to_pdf(doc: SupervisionDoc, names: Mapping[str, str], zone: ZoneInfo, today: date,
+           version: int | None = None) -> bytes:
+    """The record as an A4 PDF."""
+    return render_pdf(doc, names, zone, today, version).data

@@ -1,0 +1,1 @@
+"""Supervision: identities, share packets, countersigned records and the team view."""

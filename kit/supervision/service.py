@@ -1,0 +1,442 @@
+"""Supervision, as the command line and the terminal app both use it.
+
+One object over an unlocked workspace: this vault's identity card, its contacts, the share
+builder, sealing and opening packets, session records and their countersignatures, the team
+view, handover and retention. Sealing never writes anything by itself: `save()` writes the
+packet file first and only then records what was sent, so a failed write leaves no trace of a
+packet that never left.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from kit.errors import BadInput, NotFound, PacketDamaged, UsageError
+from kit.supervision import packets, share
+from kit.supervision.cards import Card, check_fingerprint, make_card, parse_card
+from kit.supervision.contacts import Contact
+from kit.supervision.exchange import LoggedPacket, ReceivedShare
+from kit.supervision.packets import Packet
+from kit.supervision.records import (
+    Action,
+    Agreement,
+    Response,
+    Session,
+    SupervisionDoc,
+    Version,
+)
+from kit.supervision.schedule import local_zone
+from kit.supervision.team import RosterRow, expired, roster
+from kit.vault.atomic import write_atomic
+from kit.vault.identity import age_identity, public_identity
+from kit.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """A packet sealed but not yet saved: `save()` writes it and records what was sent."""
+
+    data: bytes
+    packet: Packet
+    to: Contact
+    summary: str
+    doc_id: str | None = None  # a record version being sent, or a response being made
+    version: int | None = None
+    response: Response | None = None
+
+
+@dataclass(frozen=True)
+class Opened:
+    packet: Packet
+    sender: Contact
+    summary: str  # what opening it did, in one sentence
+    doc: SupervisionDoc | None = None
+
+
+class Supervision:
+    def __init__(self, workspace: Workspace, zone: ZoneInfo | None = None,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.workspace = workspace
+        self.zone = zone or local_zone(None)
+        self.clock = clock
+
+    @property
+    def _records(self) -> Any:
+        return self.workspace.snapshot().records
+
+    def today(self) -> date:
+        return self.clock().astimezone(self.zone).date()
+
+    # --- identity ---
+
+    @property
+    def fingerprint(self) -> str:
+        return public_identity(self._records).fingerprint
+
+    @property
+    def recipient(self) -> str:
+        """This vault's age recipient (age1...)."""
+        return public_identity(self._records).recipient
+
+    def me(self) -> Card:
+        """This vault's identity card; UsageError until a name is set."""
+        name, role, made = self.workspace.contacts.profile()
+        if not name:
+            raise UsageError("your identity card needs your name first: run "
+                             "`kit id show --name \"Your Name\" --role \"Your role\"`")
+        return make_card(self._records, name, role, made or self.today())
+
+    def set_me(self, name: str | None, role: str | None) -> Card:
+        old_name, old_role, _made = self.workspace.contacts.profile()
+        self.workspace.contacts.set_profile(name if name is not None else old_name,
+                                            role if role is not None else old_role,
+                                            self.today())
+        return self.me()
+
+    def add_contact(self, card_text: str, name: str, relation: str,
+                    fingerprint: str | None) -> Contact:
+        card = parse_card(card_text)
+        if fingerprint is not None:
+            check_fingerprint(card, fingerprint)
+        return self.workspace.contacts.add(card_text, name, relation,
+                                           verified=fingerprint is not None,
+                                           own_fingerprint=self.fingerprint)
+
+    def age_identity_text(self) -> str:
+        """The private key in age's own identity-file form (AGE-SECRET-KEY-1...)."""
+        return str(age_identity(self._records))
+
+    def contact(self, who: str) -> Contact:
+        return self.workspace.contacts.find(who)
+
+    def _by_fingerprint(self, fingerprint: str) -> Contact:
+        contact = self.workspace.contacts.by_fingerprint(fingerprint)
+        if contact is None:
+            raise NotFound(f"no contact with fingerprint {fingerprint}; add their card with "
+                           "`kit id add`")
+        return contact
+
+    def name_of(self, fingerprint: str) -> str:
+        if fingerprint == self.fingerprint:
+            return self.workspace.contacts.profile()[0] or "me"
+        contact = self.workspace.contacts.by_fingerprint(fingerprint)
+        return contact.name if contact else fingerprint
+
+    def names(self) -> dict[str, str]:
+        found = {c.fingerprint: c.name for c in self.workspace.contacts.all()}
+        found[self.fingerprint] = self.workspace.contacts.profile()[0] or "me"
+        return found
+
+    # --- sharing (practitioner -> supervisor) ---
+
+    def last_share_to(self, contact: Contact) -> LoggedPacket | None:
+        return next((e for e in self.workspace.packet_log.sent()
+                     if e.packet.type == "share" and e.packet.recipient == contact.fingerprint),
+                    None)
+
+    def share_period(self, contact: Contact) -> tuple[datetime, datetime]:
+        """Since the last share to *contact* (or 28 days back) until now."""
+        now = self.clock()
+        last = self.last_share_to(contact)
+        last_end = None
+        if last is not None:
+            try:
+                last_end = datetime.fromisoformat(str(last.packet.content.get("end")))
+            except ValueError:
+                last_end = last.packet.created
+        start = share.default_start(last_end, now)
+        return (start if start < now else now - timedelta(days=1)), now
+
+    def share_fields(self, start: datetime, end: datetime) -> list[share.ShareField]:
+        ws = self.workspace
+        return share.candidate_fields(ws.exposure.entries(), ws.checkins.entries(),
+                                      ws.instruments, start, end, zone=self.zone)
+
+    def preview(self, contact: Contact, fields: Sequence[share.ShareField],
+                chosen: Collection[str], note: str, start: datetime, end: datetime) -> str:
+        return share.render(fields, chosen, note, self.me().name, contact.card.name, start,
+                            end, zone=self.zone)
+
+    def seal_share(self, contact: Contact, fields: Sequence[share.ShareField],
+                   chosen: Collection[str], note: str, start: datetime,
+                   end: datetime) -> Sealed:
+        """The share exactly as previewed: the chosen fields and the rendered text."""
+        text = self.preview(contact, fields, chosen, note, start, end)
+        picked = share.chosen_fields(fields, chosen, note)
+        if not picked:
+            raise UsageError("nothing is ticked to share; choose at least one field or write a "
+                             "note")
+        content = {"start": start.isoformat(), "end": end.isoformat(),
+                   "fields": [{"key": f.key, "label": f.label, "text": f.text} for f in picked],
+                   "text": text}
+        summary = "Shared: " + ", ".join(f.label for f in picked)
+        return self._seal(contact, "share", content, summary)
+
+    def _seal(self, to: Contact, packet_type: str, content: dict[str, Any], summary: str,
+              **pending: Any) -> Sealed:
+        if to.archived:
+            raise UsageError(f"{to.name} is archived; restore them with `kit supervision "
+                             "archive --undo` before sending them anything")
+        data, packet = packets.seal(self._records, self.me(), to.card, packet_type, content,
+                                    self.clock())
+        return Sealed(data, packet, to, summary, **pending)
+
+    def save(self, sealed: Sealed, path: Path) -> LoggedPacket:
+        """Write the packet to *path*, then record that it was sent (and what that means)."""
+        if path.is_dir():
+            raise UsageError(f"{path} is a folder; give a file name for the packet")
+        try:
+            write_atomic(path, sealed.data)
+        except OSError as exc:
+            raise BadInput(f"cannot write {path}: {exc.strerror}") from None
+        records = self.workspace.supervision
+        if sealed.packet.type == "record" and sealed.doc_id and sealed.version:
+            records.mark_sent(sealed.doc_id, sealed.version, sealed.packet.id,
+                              sealed.packet.signed, sealed.packet.created)
+        if sealed.packet.type == "response" and sealed.doc_id and sealed.version \
+                and sealed.response is not None:
+            records.add_response(sealed.doc_id, sealed.version, sealed.response)
+        return self.workspace.packet_log.record_sent(sealed.packet, sealed.to.name,
+                                                     sealed.summary)
+
+    # --- opening ---
+
+    def open(self, data: bytes) -> Opened:
+        """Check a packet file's bytes and act on it: keep a share, a record version, a
+        response, or a handover. Every refusal is its own error (kit.errors)."""
+        def card_of(fingerprint: str) -> Card | None:
+            contact = self.workspace.contacts.by_fingerprint(fingerprint)
+            return contact.card if contact else None
+
+        packet = packets.open_sealed(data, age_identity(self._records), self.fingerprint,
+                                     card_of, self.workspace.packet_log.seen)
+        sender = self._by_fingerprint(packet.sender.fingerprint)
+        handlers = {"share": self._open_share, "record": self._open_record,
+                    "response": self._open_response, "handover": self._open_handover}
+        try:
+            opened = handlers[packet.type](packet, sender)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise PacketDamaged(f"this {packet.type} packet from {sender.name} is signed but "
+                                f"its content is malformed ({exc}); it was not kept") from None
+        except (UsageError, BadInput) as exc:  # content that conflicts with what is kept here
+            raise BadInput(f"this {packet.type} packet from {sender.name} was not kept: "
+                           f"{exc.message}") from None
+        self.workspace.packet_log.record_received(packet, sender.name, opened.summary)
+        return opened
+
+    def _open_share(self, packet: Packet, sender: Contact) -> Opened:
+        fields = packet.content["fields"]
+        if not isinstance(fields, list) or not isinstance(packet.content["text"], str):
+            raise TypeError("fields and text")
+        return Opened(packet, sender, f"A share from {sender.name} with "
+                      f"{len(fields)} field{'s' if len(fields) != 1 else ''}, kept in your "
+                      "vault.")
+
+    def _open_record(self, packet: Packet, sender: Contact) -> Opened:
+        c = packet.content
+        if c["supervisor"] != sender.fingerprint or c["supervisee"] != self.fingerprint:
+            raise ValueError("the record names other people than its sender and you")
+        doc = self.workspace.supervision.store_received(
+            c["doc"], c["type"], c["supervisor"], c["supervisee"], int(c["n"]), c["content"],
+            c["digest"], packet.id, packet.signed, packet.created)
+        what = "supervision agreement" if doc.type == "agreement" else "session record"
+        return Opened(packet, sender, f"{sender.name}'s {what} (version {c['n']}) is kept in "
+                      f"your vault. Accept it or add a comment: `kit supervision accept "
+                      f"{doc.id[:8]}` or `kit supervision comment {doc.id[:8]}`.", doc)
+
+    def _open_response(self, packet: Packet, sender: Contact) -> Opened:
+        c = packet.content
+        doc = self.workspace.supervision.get(c["doc"])
+        if doc.supervisor != self.fingerprint or doc.supervisee != sender.fingerprint:
+            raise ValueError("the response is about a record between other people")
+        version = self._version(doc, int(c["n"]))
+        if version.digest != c["digest"]:
+            raise ValueError("it answers a version of the record that differs from yours")
+        response = Response(decision=str(c["decision"]), comment=str(c["comment"]),
+                            at=packet.created, late=bool(c["late"]), packet_id=packet.id,
+                            signed=packet.signed)
+        saved = self.workspace.supervision.add_response(doc.id, version.n, response)
+        how = "accepted" if response.decision == "accepted" else "commented on"
+        return Opened(packet, sender, f"{sender.name} {how} version {version.n} of the record"
+                      f"{' (after the agreed window)' if response.late else ''}.", saved)
+
+    def _open_handover(self, packet: Packet, sender: Contact) -> Opened:
+        c = packet.content
+        card = parse_card(c["supervisee_card"])
+        records = self.workspace.supervision
+        contact = self.workspace.contacts.by_fingerprint(card.fingerprint)
+        if contact is None:
+            contact = self.workspace.contacts.add(
+                c["supervisee_card"], self._free_name(str(c["supervisee_name"])), "supervisee",
+                verified=False, own_fingerprint=self.fingerprint)
+        docs = c["documents"]
+        if not isinstance(docs, list):
+            raise TypeError("documents")
+        for item in docs:
+            for v in item["versions"]:
+                records.store_received(item["id"], item["type"], item["supervisor"],
+                                       item["supervisee"], int(v["n"]), v["content"],
+                                       v["digest"], v.get("packet_id") or packet.id,
+                                       v.get("signed") or packet.signed,
+                                       datetime.fromisoformat(v["created"]))
+                if v.get("response"):
+                    r = v["response"]
+                    records.add_response(item["id"], int(v["n"]), Response(
+                        decision=r["decision"], comment=r["comment"],
+                        at=datetime.fromisoformat(r["at"]), late=bool(r["late"]),
+                        packet_id=r["packet_id"], signed=r["signed"]))
+        return Opened(packet, sender, f"{sender.name} handed {contact.name}'s supervision "
+                      f"over to you: {len(docs)} record{'s' if len(docs) != 1 else ''} kept. "
+                      f"Check {contact.name}'s fingerprint with them before sending them "
+                      "anything.")
+
+    def _free_name(self, name: str) -> str:
+        taken = {c.name.casefold() for c in self.workspace.contacts.all()}
+        candidate, n = name, 2
+        while candidate.casefold() in taken:
+            candidate, n = f"{name} ({n})", n + 1
+        return candidate
+
+    # --- records (supervisor) ---
+
+    @staticmethod
+    def _version(doc: SupervisionDoc, n: int) -> Version:
+        found = next((v for v in doc.versions if v.n == n), None)
+        if found is None:
+            raise NotFound(f"record {doc.id[:8]} has no version {n}")
+        return found
+
+    def supervisee(self, who: str) -> Contact:
+        contact = self.contact(who)
+        if contact.relation != "supervisee":
+            raise UsageError(f"{contact.name} is recorded as {contact.relation!r}, not as "
+                             "someone you supervise (add them with --relation supervisee)")
+        return contact
+
+    def add_agreement(self, supervisee: Contact, agreement: Agreement) -> SupervisionDoc:
+        existing = self.workspace.supervision.agreement_for(supervisee.fingerprint)
+        if existing is not None:
+            return self.workspace.supervision.revise(existing.id, agreement)
+        return self.workspace.supervision.create_agreement(self.fingerprint,
+                                                           supervisee.fingerprint, agreement)
+
+    def add_session(self, supervisee: Contact, session: Session) -> SupervisionDoc:
+        return self.workspace.supervision.create_session(self.fingerprint,
+                                                         supervisee.fingerprint, session)
+
+    def _written_by_me(self, doc: SupervisionDoc) -> SupervisionDoc:
+        if doc.supervisor != self.fingerprint:
+            raise UsageError("only the supervisor who wrote this record can change it; to "
+                             "answer it, use `kit supervision accept` or `comment`")
+        return doc
+
+    def revise(self, doc: SupervisionDoc, content: Agreement | Session) -> SupervisionDoc:
+        """A change: in place while unsent, otherwise a new version to send again."""
+        return self.workspace.supervision.revise(self._written_by_me(doc).id, content)
+
+    def set_action(self, action_id: str, status: str) -> SupervisionDoc:
+        """Mark an agreed action done, dropped or open, in records this vault wrote."""
+        found = [d for d, a in self.workspace.supervision.actions(self.today())
+                 if a.id.startswith(action_id.strip().lower())]
+        for doc in found:
+            self._written_by_me(doc)
+        return self.workspace.supervision.set_action(action_id, status)
+
+    def carried_forward(self, supervisee: Contact) -> tuple[Action, ...]:
+        return self.workspace.supervision.carried_forward(supervisee.fingerprint)
+
+    def latest_share_from(self, supervisee: Contact) -> ReceivedShare | None:
+        return next((s for s in self.workspace.packet_log.shares()
+                     if s.sender == supervisee.fingerprint), None)
+
+    def send_record(self, doc: SupervisionDoc) -> Sealed:
+        """Seal the record's latest version to the supervisee."""
+        if doc.supervisor != self.fingerprint:
+            raise UsageError("only the supervisor who wrote a record sends it; to answer it, "
+                             "use `kit supervision accept` or `kit supervision comment`")
+        to = self._by_fingerprint(doc.supervisee)
+        v = doc.latest
+        content = {"doc": doc.id, "type": doc.type, "supervisor": doc.supervisor,
+                   "supervisee": doc.supervisee, "n": v.n, "content": v.content,
+                   "digest": v.digest}
+        what = "Agreement" if doc.type == "agreement" else "Session record"
+        return self._seal(to, "record", content, f"{what} {doc.id[:8]}, version {v.n}",
+                          doc_id=doc.id, version=v.n)
+
+    # --- responses (supervisee) ---
+
+    def comment_deadline(self, doc: SupervisionDoc) -> datetime | None:
+        """When the agreed window for answering the latest version closes."""
+        return self.workspace.supervision.comment_deadline(doc.id, doc.latest.n)
+
+    def respond(self, doc: SupervisionDoc, comment: str, *, late_ok: bool = False) -> Sealed:
+        """Countersign the latest version: accept it (no comment) or comment on it."""
+        if doc.supervisee != self.fingerprint:
+            raise UsageError("you wrote this record; the person it is about answers it")
+        v = doc.latest
+        if v.signed is None:
+            raise UsageError("this version was never sent to you, so there is nothing to answer")
+        if v.response is not None:
+            raise UsageError(f"you already {v.response.decision} version {v.n} of this record")
+        comment = comment.strip()
+        if len(comment) > 20_000:
+            raise UsageError("a comment can be at most 20,000 characters")
+        now = self.clock()
+        deadline = self.comment_deadline(doc)
+        late = deadline is not None and now > deadline
+        if late and not late_ok:
+            assert deadline is not None
+            raise UsageError(f"the agreed window for answering closed on "
+                             f"{deadline.astimezone(self.zone):%d %b %Y, %H:%M}; add --late to "
+                             "send your answer anyway, marked as late")
+        decision = "commented" if comment else "accepted"
+        content = {"doc": doc.id, "n": v.n, "digest": v.digest, "decision": decision,
+                   "comment": comment, "late": late}
+        to = self._by_fingerprint(doc.supervisor)
+        data, packet = packets.seal(self._records, self.me(), to.card, "response", content, now)
+        response = Response(decision=decision, comment=comment, at=packet.created, late=late,
+                            packet_id=packet.id, signed=packet.signed)
+        summary = f"{decision.capitalize()} record {doc.id[:8]}, version {v.n}"
+        return Sealed(data, packet, to, summary, doc_id=doc.id, version=v.n, response=response)
+
+    # --- team (supervisor) ---
+
+    def supervisees(self, *, archived: bool = False) -> list[Contact]:
+        return [c for c in self.workspace.contacts.all(archived=archived)
+                if c.relation == "supervisee"]
+
+    def team(self) -> list[RosterRow]:
+        return roster(self.supervisees(), self.workspace.supervision.all(),
+                      self.workspace.packet_log.shares(), self.clock(), self.zone)
+
+    def actions(self, *, overdue: bool = False) -> list[tuple[SupervisionDoc, Action]]:
+        return self.workspace.supervision.actions(self.today(), overdue_only=overdue)
+
+    def archive(self, contact: Contact, archived: bool = True) -> Contact:
+        return self.workspace.contacts.update(contact, archived=archived)
+
+    def handover(self, supervisee: Contact, to: Contact) -> Sealed:
+        """Every record about *supervisee*, with their card, sealed to another supervisor."""
+        if to.fingerprint == supervisee.fingerprint:
+            raise UsageError("hand a supervisee's records to their new supervisor, not to them")
+        docs = self.workspace.supervision.for_supervisee(supervisee.fingerprint)
+        content = {"supervisee_card": supervisee.card.text(), "supervisee_name": supervisee.name,
+                   "documents": [d.to_json() for d in docs]}
+        return self._seal(to, "handover", content,
+                          f"Handover of {supervisee.name}'s records ({len(docs)})")
+
+    def expired(self, months: int) -> list[SupervisionDoc]:
+        if months <= 0:
+            raise UsageError("set a retention period first: retention_months in config.toml "
+                             "[supervision], or --months N")
+        return expired(self.workspace.supervision.all(), self.clock(), months)
+
+    def delete_records(self, docs: Sequence[SupervisionDoc]) -> int:
+        self.workspace.supervision.delete([d.id for d in docs])
+        return len(docs)
+
