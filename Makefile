@@ -35,6 +35,7 @@ bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/tui_bench.py
 	$(BIN)/python benchmarks/preparedness_bench.py
 	$(BIN)/python benchmarks/scan_bench.py
+	$(BIN)/python benchmarks/supervision_bench.py
 
 # SVGs of the demo (made-up records only) for the README, in docs/screenshots/.
 screenshots: $(STAMP_RUN)

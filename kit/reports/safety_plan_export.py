@@ -68,7 +68,7 @@ _MD_BLOCK = re.compile(r"^(\s*)([#>|]|[-+*](?=\s|$)|[-=*_]{3,}\s*$|```|~~~)")
 _MD_NUMBERED = re.compile(r"^(\s*\d{1,9})([.)])(?=\s|$)")
 
 
-def _md_line(line: str) -> str:
+def md_line(line: str) -> str:
     """The user's line, escaped so it cannot change the document's shape."""
     line = _MD_NUMBERED.sub(r"\1\\\2", line, count=1)
     return _MD_BLOCK.sub(r"\1\\\2", line, count=1)
@@ -83,10 +83,10 @@ def to_markdown(plan: SafetyPlanDocument, today: date) -> str:
         if not lines:
             parts += [f"_{NOT_FILLED}._ {f.hint}", ""]
         elif f.kind == "contacts":
-            parts += [f"- {_md_line(line)}" for line in lines] + [""]
+            parts += [f"- {md_line(line)}" for line in lines] + [""]
         else:
             # Two trailing spaces keep the user's line breaks when the Markdown is rendered.
-            parts += ["  \n".join(_md_line(line) for line in lines), ""]
+            parts += ["  \n".join(md_line(line) for line in lines), ""]
     parts += ["---", "", "## Support", "", f"**{EMERGENCY}**", ""]
     for h in sorted(helplines(), key=lambda h: h.id != "posh"):
         parts.append(f"- **{h.name}**: {h.action} ({h.hours}). {h.who_for} "
@@ -148,7 +148,7 @@ RULED_LINES = {"contacts": 3, "text": 2, "date": 1}
 ROOMY = {"household_plan", "if_police_arrive"}  # parts that need more room to write by hand
 
 
-class _Page:
+class Page:
     """An fpdf2 page with one font set up, and the measuring the layout needs."""
 
     def __init__(self, fonts: Sequence[FontFiles]) -> None:
@@ -276,7 +276,7 @@ class _Layout:
     keep: Mapping[str, int]  # lines a cut part keeps, the marker included
 
 
-def _layout(page: _Page, plan: SafetyPlanDocument, support: Sequence[str], today: date,
+def _layout(page: Page, plan: SafetyPlanDocument, support: Sequence[str], today: date,
             scale: float) -> _Layout:
     blocks = []
     for f in SAFETY_FIELDS:
@@ -291,7 +291,7 @@ def _layout(page: _Page, plan: SafetyPlanDocument, support: Sequence[str], today
     return _Layout(scale, tuple(blocks), tuple(header), tuple(wrapped), {})
 
 
-def _fit(page: _Page, plan: SafetyPlanDocument, support: Sequence[str], today: date) -> _Layout:
+def _fit(page: Page, plan: SafetyPlanDocument, support: Sequence[str], today: date) -> _Layout:
     """The largest scale at which the plan fits the page; at the smallest, the longest parts
     give up a line at a time until it does."""
     for scale in SCALES:
@@ -316,7 +316,7 @@ def render_pdf(plan: SafetyPlanDocument, today: date,
                fonts: Iterable[FontFiles] | None = None) -> PdfExport:
     """The plan on exactly one A4 page. *fonts* replaces the system fonts tried (the tests
     pass none to see the built-in fallback)."""
-    page = _Page(tuple(font_candidates() if fonts is None else fonts))
+    page = Page(tuple(font_candidates() if fonts is None else fonts))
     changes: dict[str, Any] = {}
     lost: list[str] = []
     for f in SAFETY_FIELDS:
@@ -347,7 +347,7 @@ def to_pdf(plan: SafetyPlanDocument, today: date) -> bytes:
     return render_pdf(plan, today).data
 
 
-def _draw(page: _Page, layout: _Layout, dry: bool = False) -> float:
+def _draw(page: Page, layout: _Layout, dry: bool = False) -> float:
     """Set the page out (or with *dry*, only measure it); returns where the text ends."""
     pdf, scale = page.pdf, layout.scale
     width = pdf.epw

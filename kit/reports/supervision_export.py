@@ -23,10 +23,10 @@ from kit.reports.safety_plan_export import (
     MARGIN_X,
     PT,
     FontFiles,
+    Page,
     PdfExport,
-    _md_line,
-    _Page,
     font_candidates,
+    md_line,
 )
 from kit.supervision.records import (
     ACTION_STATUSES,
@@ -184,7 +184,7 @@ def _md_cell(text: str) -> str:
 
 
 def _md_field(f: Field) -> list[str]:
-    lines = [_md_line(line) for line in f.lines]
+    lines = [md_line(line) for line in f.lines]
     if not f.long:
         return [f"- **{f.label}:** {' '.join(lines) or EMPTY}"]
     # Two trailing spaces keep the user's line breaks when the Markdown is rendered.
@@ -206,7 +206,7 @@ def to_markdown(doc: SupervisionDoc, names: Mapping[str, str], zone: ZoneInfo, t
                 version: int | None = None) -> str:
     """The record as Markdown: heading, status, every field with its label, then the footer."""
     v = view(doc, names, zone, today, version)
-    parts = [f"# {_md_line(v.title)}", "", *_md_fields(v.about), *_md_fields(v.fields)]
+    parts = [f"# {md_line(v.title)}", "", *_md_fields(v.about), *_md_fields(v.fields)]
     if v.actions is not None:
         parts += ["## Agreed actions", ""]
         if v.actions:
@@ -234,7 +234,7 @@ def _height(size: float) -> float:
 class _Writer:
     """Lines down the page, starting a new page when one is full."""
 
-    def __init__(self, page: _Page) -> None:
+    def __init__(self, page: Page) -> None:
         self.page = page
         self.y = MARGIN_TOP
         self.lost: list[str] = []
@@ -292,7 +292,7 @@ def render_pdf(doc: SupervisionDoc, names: Mapping[str, str], zone: ZoneInfo, to
     """The record as an A4 PDF of as many pages as it needs. *fonts* replaces the system fonts
     tried; `lost` names the parts that had characters the font cannot show."""
     v = view(doc, names, zone, today, version)
-    page = _Page(tuple(font_candidates() if fonts is None else fonts))
+    page = Page(tuple(font_candidates() if fonts is None else fonts))
     pdf = page.pdf
     # A neutral title and no author: the file's details say nothing about whose record it is.
     pdf.set_title("Supervision agreement" if doc.type == "agreement" else "Supervision record")
