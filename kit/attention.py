@@ -50,6 +50,42 @@ def needs_attention(workspace: Workspace, today: date,
                                "You set a review date for it."))
     items += _checklists(workspace, today, config)
     items += _footprint(workspace, today)
+    items += _supervision(workspace, today, config)
+    return items
+
+
+def _supervision(workspace: Workspace, today: date, config: Config | None) -> list[Attention]:
+    """Records waiting for your answer, overdue actions, and follow-ups due for your team."""
+    from kit.supervision.schedule import local_zone
+    from kit.supervision.team import follow_ups_due
+    from kit.vault.identity import public_identity
+
+    docs = workspace.supervision.all()
+    if not docs:
+        return []
+    me = public_identity(workspace.snapshot().records).fingerprint
+    items: list[Attention] = []
+    waiting = [d for d in docs if d.supervisee == me and d.status == "sent"]
+    if waiting:
+        items.append(Attention(
+            "supervision", ("1 supervision record is" if len(waiting) == 1 else
+                            f"{len(waiting)} supervision records are") + " waiting for your answer",
+            "Accept it, or add a comment, within the window you agreed: Supervision (F10)."))
+    overdue = [a for _doc, a in workspace.supervision.actions(today, overdue_only=True)]
+    if overdue:
+        items.append(Attention(
+            "supervision", ("1 agreed action is" if len(overdue) == 1 else
+                            f"{len(overdue)} agreed actions are") + " past their due date",
+            "Supervision (F10) lists them, as does `kit action list --overdue`."))
+    zone = local_zone(config.time_zone if config else None)
+    follow_ups = [f for c in workspace.contacts.all(archived=False) if c.relation == "supervisee"
+                  for f in follow_ups_due(docs, c.fingerprint, zone)
+                  if f.due.date() <= today]
+    if follow_ups:
+        items.append(Attention(
+            "supervision", ("1 follow-up after an incident is" if len(follow_ups) == 1 else
+                            f"{len(follow_ups)} follow-ups after incidents are") + " due",
+            "The team view shows who: Supervision (F10), or `kit team`."))
     return items
 
 
