@@ -107,6 +107,10 @@ def _doc_lines(sup: Supervision, doc: SupervisionDoc) -> list[str]:
     for ver in doc.versions:
         sent = f"sent {_local(ver.sent_at, sup.zone)}" if ver.sent_at else "not sent"
         line = f"Version {ver.n}: {sent}"
+        before = next((p.content for p in doc.versions if p.n == ver.n - 1), None)
+        if before is not None:
+            changed = [k.replace("_", " ") for k in ver.content if ver.content[k] != before.get(k)]
+            line += f"; changed: {', '.join(changed) or 'nothing'}"
         if ver.response is not None:
             r = ver.response
             line += (f"; {r.decision} {_local(r.at, sup.zone)}{' (late)' if r.late else ''}")

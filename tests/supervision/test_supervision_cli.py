@@ -133,6 +133,8 @@ def test_two_vaults_end_to_end(kit_env: Path, tmp_path: Path) -> None:
     ana.run("share", "open", str(tmp_path / "rec2.age"))
     mine = ana.json("supervision", "show", session["id"][:8])
     assert isinstance(mine, dict) and [v["n"] for v in mine["versions"]] == [1, 2]
+    assert "Version 2: sent" in ana.run("supervision", "show", session["id"][:8]).out
+    assert "changed: actions" in ana.run("supervision", "show", session["id"][:8]).out
     assert mine["versions"][0]["response"]["decision"] == "accepted"
     assert mine["versions"][1]["content"]["actions"][0]["status"] == "done"
     assert bo.json("action", "list", "--overdue") == []
@@ -154,13 +156,19 @@ def test_two_vaults_end_to_end(kit_env: Path, tmp_path: Path) -> None:
     assert NOTE_FOR_SUPERVISOR in plain
 
     # The canary: the journal (and the exposure note) never reach a packet or an export.
-    identities = {
-        "bo": pyrage.x25519.Identity.from_str(
-            (tmp_path / "bo.key").read_text().strip().splitlines()[-1]),
-    }
-    for packet in ("share.age", "accept.age", "comment.age"):
-        text = pyrage.decrypt((tmp_path / packet).read_bytes(), [identities["bo"]]).decode()
-        assert JOURNAL_CANARY not in text and EXPOSURE_NOTE_CANARY not in text
+    ana.run("id", "export-age-identity", "--out", str(tmp_path / "ana.key"), "--yes")
+    keys = [pyrage.x25519.Identity.from_str(
+        (tmp_path / f"{who}.key").read_text().strip().splitlines()[-1]) for who in ("ana", "bo")]
+    packets = sorted(tmp_path.glob("*.age"))
+    assert len(packets) == 7
+    opened_all = 0
+    for packet in packets:
+        if packet.name == "damaged.age":
+            continue
+        text = pyrage.decrypt(packet.read_bytes(), keys).decode()
+        assert JOURNAL_CANARY not in text and EXPOSURE_NOTE_CANARY not in text, packet
+        opened_all += 1
+    assert opened_all == 6
     for path in tmp_path.rglob("*"):
         if path.is_file() and path.suffix in (".age", ".md", ".pdf", ".card", ".key"):
             data = path.read_bytes()
