@@ -962,16 +962,21 @@ class SupervisionRecords:
                              "so there is nothing to answer")
         return self._save(_with_version(doc, replace(version, response=response)))
 
-    def set_action(self, action_id_prefix: str, status: str) -> SupervisionDoc:
-        """Change an action's status in the latest session holding it (a new version of that
-        record if it had been sent)."""
-        status = _one_of("action status", ACTION_STATUSES, status)
+    def action_holder(self, action_id_prefix: str) -> tuple[SupervisionDoc, Action]:
+        """The latest session holding the action, and the action as it stands there: the record
+        set_action() would change, whatever the action's status."""
         holders: dict[str, tuple[SupervisionDoc, Action]] = {}
         for doc in sorted((d for d in self._load().values() if d.type == "session"),
                           key=lambda d: (d.session.held, d.id)):
             for action in doc.session.actions:
                 holders[action.id] = (doc, action)  # later sessions overwrite earlier ones
-        doc, action = by_prefix(holders, action_id_prefix, "action")
+        return by_prefix(holders, action_id_prefix, "action")
+
+    def set_action(self, action_id_prefix: str, status: str) -> SupervisionDoc:
+        """Change an action's status in the latest session holding it (a new version of that
+        record if it had been sent)."""
+        status = _one_of("action status", ACTION_STATUSES, status)
+        doc, action = self.action_holder(action_id_prefix)
         if action.status == status:
             return doc
         actions = tuple(replace(a, status=status) if a.id == action.id else a

@@ -177,11 +177,16 @@ class Supervision:
         summary = "Shared: " + ", ".join(f.label for f in picked)
         return self._seal(contact, "share", content, summary)
 
-    def _seal(self, to: Contact, packet_type: str, content: dict[str, Any], summary: str,
-              **pending: Any) -> Sealed:
+    @staticmethod
+    def _sendable(to: Contact) -> Contact:
         if to.archived:
             raise UsageError(f"{to.name} is archived; restore them with `kit supervision "
                              "archive --undo` before sending them anything")
+        return to
+
+    def _seal(self, to: Contact, packet_type: str, content: dict[str, Any], summary: str,
+              **pending: Any) -> Sealed:
+        self._sendable(to)
         data, packet = packets.seal(self._records, self.me(), to.card, packet_type, content,
                                     self.clock())
         return Sealed(data, packet, to, summary, **pending)
@@ -190,6 +195,7 @@ class Supervision:
         """Write the packet to *path*, then record that it was sent (and what that means)."""
         if path.is_dir():
             raise UsageError(f"{path} is a folder; give a file name for the packet")
+        self._check_pending(sealed)
         try:
             write_atomic(path, sealed.data)
         except OSError as exc:
@@ -203,6 +209,25 @@ class Supervision:
             records.add_response(sealed.doc_id, sealed.version, sealed.response)
         return self.workspace.packet_log.record_sent(sealed.packet, sealed.to.name,
                                                      sealed.summary)
+
+    def _check_pending(self, sealed: Sealed) -> None:
+        """Refuse, before the file is written, a packet whose sending could not be recorded
+        afterwards: a file on disk that this vault does not know it sent could reach the other
+        person and say something different from what is kept here."""
+        if sealed.doc_id is None or sealed.version is None:
+            return
+        version = self._version(self.workspace.supervision.get(sealed.doc_id), sealed.version)
+        if sealed.packet.type == "record":
+            if version.digest != sealed.packet.content.get("digest"):
+                raise UsageError(f"version {version.n} of the record changed after this packet "
+                                 "was sealed; send the record again")
+            if version.response is not None:
+                raise UsageError(f"version {version.n} of the record already has a response; "
+                                 "it is not sent again")
+        if sealed.packet.type == "response" and version.response is not None \
+                and version.response != sealed.response:
+            raise UsageError(f"you already {version.response.decision} version {version.n} of "
+                             "this record; this other answer was not saved")
 
     # --- opening ---
 
@@ -269,14 +294,23 @@ class Supervision:
         c = packet.content
         card = parse_card(c["supervisee_card"])
         records = self.workspace.supervision
+        docs = c["documents"]
+        if not isinstance(docs, list):
+            raise TypeError("documents")
+        # Checked before anything is kept: a handover is about one person, and must not slip in
+        # records about anyone else (this vault's other supervisees, or this vault itself).
+        if any(not isinstance(item, dict) or item["supervisee"] != card.fingerprint
+               for item in docs):
+            raise ValueError("a record in it is about someone other than the person handed over")
         contact = self.workspace.contacts.by_fingerprint(card.fingerprint)
         if contact is None:
             contact = self.workspace.contacts.add(
                 c["supervisee_card"], self._free_name(str(c["supervisee_name"])), "supervisee",
                 verified=False, own_fingerprint=self.fingerprint)
-        docs = c["documents"]
-        if not isinstance(docs, list):
-            raise TypeError("documents")
+        elif contact.relation != "supervisee" or contact.archived:
+            # A colleague (or someone who left) who now comes to you for supervision.
+            contact = self.workspace.contacts.update(contact, relation="supervisee",
+                                                     archived=False)
         for item in docs:
             for v in item["versions"]:
                 records.store_received(item["id"], item["type"], item["supervisor"],
@@ -341,10 +375,10 @@ class Supervision:
 
     def set_action(self, action_id: str, status: str) -> SupervisionDoc:
         """Mark an agreed action done, dropped or open, in records this vault wrote."""
-        found = [d for d, a in self.workspace.supervision.actions(self.today())
-                 if a.id.startswith(action_id.strip().lower())]
-        for doc in found:
-            self._written_by_me(doc)
+        # The record that would change, whatever the action's status: checking only open
+        # actions let a supervisee reopen a closed one in the supervisor's record.
+        doc, _action = self.workspace.supervision.action_holder(action_id)
+        self._written_by_me(doc)
         return self.workspace.supervision.set_action(action_id, status)
 
     def carried_forward(self, supervisee: Contact) -> tuple[Action, ...]:
@@ -397,7 +431,7 @@ class Supervision:
         decision = "commented" if comment else "accepted"
         content = {"doc": doc.id, "n": v.n, "digest": v.digest, "decision": decision,
                    "comment": comment, "late": late}
-        to = self._by_fingerprint(doc.supervisor)
+        to = self._sendable(self._by_fingerprint(doc.supervisor))
         data, packet = packets.seal(self._records, self.me(), to.card, "response", content, now)
         response = Response(decision=decision, comment=comment, at=packet.created, late=late,
                             packet_id=packet.id, signed=packet.signed)
