@@ -81,6 +81,22 @@ def read_private_text(text: str | None) -> str:
         raise BadInput("the text on stdin is not valid UTF-8; nothing was saved") from None
 
 
+def go_ahead(yes: bool, question: str, *, to_do: str, otherwise: str) -> None:
+    """Continue only with --yes or a yes typed at the terminal (never read from stdin).
+
+    *to_do* finishes "add --yes to ..."; *otherwise* says what did not happen ("nothing was
+    written"). Without a terminal and without --yes, that is a usage error (exit 2)."""
+    from kit import credentials
+    from kit.errors import KitError
+
+    if yes:
+        return
+    if not credentials.terminal_available():
+        raise UsageError(f"there is no terminal to ask on: add --yes to {to_do}; {otherwise}")
+    if not credentials.confirm(question):
+        raise KitError(otherwise)
+
+
 def unlocked_workspace(allow_device: bool = True) -> Workspace:
     """The unlocked vault and its repositories: every command that reads records opens here."""
     from kit.unlock import unlock

@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING
 import click
 
 from kit import config as kit_config
-from kit import credentials
-from kit.commands.context import json_option, out, say, unlocked_workspace, warn_problems
-from kit.errors import BadInput, KitError, UsageError
+from kit.commands.context import go_ahead, json_option, out, say, unlocked_workspace, warn_problems
+from kit.errors import BadInput
 from kit.supervision.contacts import RELATIONS
 
 if TYPE_CHECKING:
@@ -139,12 +138,8 @@ def id_export_age(out_path: Path, yes: bool) -> None:
     can open packets sent to you (`age -d -i FILE packet.age`)."""
     from kit.reports.plaintext import write_plaintext
 
-    if not yes:
-        if not credentials.terminal_available():
-            raise UsageError("there is no terminal to ask on: add --yes to write your private "
-                             "key to a file; nothing was written")
-        if not credentials.confirm(f"{AGE_IDENTITY_WARNING}\nWrite it to {out_path}?"):
-            raise KitError("nothing was written")
+    go_ahead(yes, f"{AGE_IDENTITY_WARNING}\nWrite it to {out_path}?",
+             to_do="write your private key to a file", otherwise="nothing was written")
     ws = unlocked_workspace(allow_device=False)
     with ws.vault:
         sup = service(ws)

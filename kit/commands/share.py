@@ -8,10 +8,16 @@ from pathlib import Path
 
 import click
 
-from kit import credentials
-from kit.commands.context import json_option, out, read_private_text, say, unlocked_workspace
+from kit.commands.context import (
+    go_ahead,
+    json_option,
+    out,
+    read_private_text,
+    say,
+    unlocked_workspace,
+)
 from kit.commands.identity import service
-from kit.errors import BadInput, KitError, UsageError
+from kit.errors import BadInput, UsageError
 from kit.supervision import share as builder
 
 NOT_RECALLED = ("Once sent, a packet cannot be recalled: your supervisor keeps what they "
@@ -72,12 +78,8 @@ def share_build(who: str, fields_spec: str | None, note: str | None, since: str 
         if not contact.verified:
             say(f"Note: you have not checked {contact.name}'s fingerprint with them yet "
                 "(`kit id verify`).")
-        if not yes:
-            if not credentials.terminal_available():
-                raise UsageError("there is no terminal to ask on: read the preview above and "
-                                 "add --yes to seal it; nothing was written")
-            if not credentials.confirm(f"Seal this for {contact.name} into {out_path}?"):
-                raise KitError("nothing was shared")
+        go_ahead(yes, f"Seal this for {contact.name} into {out_path}?",
+                 to_do="seal what the preview above shows", otherwise="nothing was shared")
         logged = sup.save(sealed, out_path)
     out(f"Sealed for {contact.name}: {out_path.resolve()}\n"
         f"Send the file to them any way you like; only they can open it.",

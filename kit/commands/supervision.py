@@ -12,10 +12,16 @@ from zoneinfo import ZoneInfo
 import click
 
 from kit import config as kit_config
-from kit import credentials
-from kit.commands.context import json_option, out, read_private_text, say, unlocked_workspace
+from kit.commands.context import (
+    go_ahead,
+    json_option,
+    out,
+    read_private_text,
+    say,
+    unlocked_workspace,
+)
 from kit.commands.identity import service
-from kit.errors import KitError, UsageError
+from kit.errors import UsageError
 from kit.records.exposure import Choice, label
 from kit.supervision.records import (
     ACTION_STATUSES,
@@ -381,12 +387,8 @@ def session_handover(who: str, to_who: str, out_path: Path, yes: bool) -> None:
         sup = service(ws)
         person, to = sup.supervisee(who), sup.contact(to_who)
         sealed = sup.handover(person, to)
-        if not yes:
-            if not credentials.terminal_available():
-                raise UsageError("there is no terminal to ask on: add --yes to hand the "
-                                 "records over; nothing was written")
-            if not credentials.confirm(f"{sealed.summary}: seal them for {to.name}?"):
-                raise KitError("nothing was written")
+        go_ahead(yes, f"{sealed.summary}: seal them for {to.name}?",
+                 to_do="hand the records over", otherwise="nothing was written")
         _save(sup, sealed, out_path)
     say(f"When {to.name} has opened it, archive {person.name} here with "
         f"`kit supervision archive {person.name!r}`.")
@@ -413,12 +415,8 @@ def session_retention(months: int | None, yes: bool) -> None:
             out(f"Nothing is older than {months} months.", {"deleted": []})
             return
         say(f"These {len(old)} records are older than {months} months:\n" + "\n".join(listing))
-        if not yes:
-            if not credentials.terminal_available():
-                raise UsageError("there is no terminal to ask on: add --yes to delete them; "
-                                 "nothing was deleted")
-            if not credentials.confirm("Delete them? This cannot be undone."):
-                raise KitError("nothing was deleted")
+        go_ahead(yes, "Delete them? This cannot be undone.", to_do="delete them",
+                 otherwise="nothing was deleted")
         sup.delete_records(old)
     out(f"Deleted {len(old)} records. Encrypted copies stay in the vault's local backups until "
         "newer backups replace them.", {"deleted": [d.id for d in old]})
