@@ -153,6 +153,7 @@ AREAS = {
     "prepare": ("kit.tui.screens.prepare", "PrepareScreen"),
     "incidents": ("kit.tui.screens.incidents", "IncidentsScreen"),
     "footprint": ("kit.tui.screens.footprint", "FootprintScreen"),
+    "supervision": ("kit.tui.screens.supervision", "SupervisionScreen"),
 }
 
 
@@ -173,7 +174,7 @@ def _area_modes() -> dict[str, Callable[[], Screen[Any]]]:
 AREA_KEYS = (("f2", "home", "Home"), ("f3", "journal", "Journal"),
              ("f4", "exposure", "Exposure"), ("f5", "wellbeing", "Wellbeing"),
              ("f6", "prepare", "Prepare"), ("f7", "incidents", "Incidents"),
-             ("f8", "footprint", "Footprint"))
+             ("f8", "footprint", "Footprint"), ("f10", "supervision", "Supervision"))
 
 
 AREA_GROUP = Binding.Group("Areas", compact=True)

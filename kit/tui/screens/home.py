@@ -20,6 +20,7 @@ QUICK_ACTIONS = (
     ("prepare", "steps", "Prepare for doxing and swatting"),
     ("prepare", "safety-plan", "My safety plan"),
     ("incidents", "new-incident", "Record an incident and its evidence"),
+    ("supervision", "supervision", "Supervision (F10)"),
 )
 
 

@@ -1,0 +1,1467 @@
+"""Supervision: share a summary with your supervisor, keep session records that both of you
+sign, see the people you supervise, and follow the actions you agreed.
+
+Every supervision call goes through kit.supervision.service.Supervision; this screen only draws
+what it returns, and asks before anything leaves the device. Text from other people (names,
+records, shares) is never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.css.query import NoMatches
+from textual.screen import ModalScreen
+from textual.style import Style
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+    TextArea,
+)
+
+from kit.errors import KitError, UsageError
+from kit.records.document import parse_date
+from kit.records.exposure import label
+from kit.supervision import share
+from kit.supervision.contacts import RELATIONS, Contact
+from kit.supervision.records import (
+    ACTION_STATUSES,
+    FOLLOW_UP_TYPES,
+    REFERRALS,
+    SESSION_TYPES,
+    Action,
+    Session,
+    SupervisionDoc,
+    new_action,
+)
+from kit.supervision.service import Supervision
+from kit.supervision.team import ROSTER_STATUSES
+from kit.tui.app import AreaScreen, FormScreen
+from kit.tui.widgets.ask import Ask, AskDialog
+from kit.tui.widgets.confirm import ConfirmDialog
+from kit.tui.widgets.entry_list import EntryList
+
+if TYPE_CHECKING:
+    from kit.tui.app import KitApp
+
+DRAFT_AREA = "supervision-session"
+
+SHARE_WARNING = (
+    "Below is exactly what will be sent: nothing else. Your journal is never shared, nor the "
+    "notes you keep with exposure entries or check-ins. Once you send the sealed file it "
+    "cannot be recalled, so read it first.")
+
+NO_CONTACTS = (
+    "You have no contacts yet. Ask your supervisor for their identity card (they get it with "
+    "`kit id show`), then press \"Add a contact…\" and paste it, with the fingerprint they "
+    "read out to you in person or on a call. On the command line: "
+    "`kit id add CARD --name NAME --relation supervisor --fingerprint \"abcd 1234 ...\"`.")
+
+
+# --- small formatting helpers (display only) ---
+
+
+def _stamp(when: datetime, zone: ZoneInfo) -> str:
+    return when.astimezone(zone).strftime("%d %b %Y, %H:%M")
+
+
+def _day(day: date | None, none: str = "–") -> str:
+    return day.strftime("%d %b %Y") if day is not None else none
+
+
+def _parse_time(text: str, zone: ZoneInfo, field: str) -> datetime:
+    """A date and time typed in the form, in the supervision time zone unless it says
+    otherwise."""
+    try:
+        parsed = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{field} {text.strip()!r} is not a date and time; use "
+                         "YYYY-MM-DD HH:MM") from None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=zone)
+
+
+def _optional_day(text: str, field: str) -> date | None:
+    return parse_date(text, field) if text.strip() else None
+
+
+def _free_path(stem: str, today: date) -> Path:
+    """A file name in the home folder that is not taken yet (nothing is written here)."""
+    base = Path.home() / f"{stem}-{today.isoformat()}"
+    path, n = base.with_suffix(".age"), 2
+    while path.exists():
+        path, n = Path(f"{base}-{n}.age"), n + 1
+    return path
+
+
+def action_line(action: Action, today: date) -> str:
+    due = f"due {_day(action.due)}" if action.due else "no due date"
+    overdue = ", OVERDUE" if action.overdue(today) else ""
+    return f"{action.text} ({action.owner}, {due}; {action.status_label}{overdue})"
+
+
+def record_details(doc: SupervisionDoc, names: dict[str, str], me: str, zone: ZoneInfo,
+                   today: date) -> Text:
+    """Every field of a record, its versions and the supervisee's answers, as plain text."""
+    text = Text()
+
+    def row(name: str, value: str) -> None:
+        text.append(f"{name}: ", style="bold")
+        text.append(f"{value}\n")
+
+    def block(title: str, value: str) -> None:
+        text.append(f"\n{title}\n", style="bold")
+        text.append((value or "(nothing written)") + "\n")
+
+    def who(fingerprint: str) -> str:
+        return names.get(fingerprint, fingerprint) + (" (you)" if fingerprint == me else "")
+
+    row("Record", f"{doc.type_label} {doc.short_id}")
+    row("Supervisor", who(doc.supervisor))
+    row("Supervisee", who(doc.supervisee))
+    row("Status", f"{doc.status_label} (version {doc.latest.n})")
+    if doc.type == "session":
+        s = doc.session
+        row("Held", _stamp(s.held, zone))
+        row("Type", s.type_label)
+        if s.incident_at is not None:
+            row("Incident", _stamp(s.incident_at, zone))
+        if s.follows:
+            row("Follows", f"session record {s.follows[:8]}")
+        row("Attendees", ", ".join(s.attendees) or "not recorded")
+        if s.share_packet:
+            row("Drew on share", s.share_packet[:8])
+        block("Summary received", s.summary_received)
+        block("Impact", s.impact)
+        block("Coping and support", s.coping)
+        text.append(f"\nActions ({len(s.actions)})\n", style="bold")
+        if not s.actions:
+            text.append("None agreed.\n")
+        for action in s.actions:
+            text.append(f"• {action_line(action, today)}\n")
+        block("Escalation", s.escalation)
+        text.append("\n")
+        row("Referrals", ", ".join(label(REFERRALS, r) for r in s.referrals) or "none")
+        row("Review date", _day(s.review_date, "not set"))
+    else:
+        a = doc.agreement
+        row("Meet every", f"{a.frequency_days} days")
+        row("Time to comment on a record", f"{a.comment_window_days} days")
+        block("Limits of confidentiality", a.confidentiality)
+        block("Where records are kept, and who sees them", a.records_kept)
+        block("How disagreement is recorded", a.disagreement)
+        block("Cancellations", a.cancellations)
+        text.append("\n")
+        row("Review date", _day(a.review_date, "not set"))
+    text.append("\nVersions\n", style="bold")
+    for v in doc.versions:
+        sent = f"sent {_stamp(v.sent_at, zone)}" if v.sent_at else "not sent"
+        line = f"• Version {v.n}: made {_stamp(v.created, zone)}; {sent}"
+        if v.response is not None:
+            line += f"; {v.response.decision_label.lower()} {_stamp(v.response.at, zone)}"
+            if v.response.late:
+                line += " (after the agreed window)"
+        text.append(line + "\n")
+        if v.response is not None and v.response.comment:
+            text.append("  The supervisee's comment:\n", style="italic")
+            text.append("".join(f"    {part}\n" for part in v.response.comment.split("\n")))
+    return text
+
+
+class Tick(Checkbox):
+    """A checkbox that draws ✓ when ticked and an empty box when not: what is shared must
+    never be told by colour alone (NO_COLOR, colour blindness)."""
+
+    @property
+    def _button(self) -> Content:
+        button_style = self.get_visual_style("toggle--button")
+        side_style = Style(foreground=button_style.background,
+                           background=self.background_colors[1])
+        return Content.assemble((self.BUTTON_LEFT, side_style),
+                                ("✓" if self.value else " ", button_style),
+                                (self.BUTTON_RIGHT, side_style))
+
+
+# --- dialogs ---
+
+
+class TextDialog(ModalScreen[None]):
+    """Something to read and perhaps copy (an identity card): a read-only text box."""
+
+    DEFAULT_CSS = """
+    TextDialog {
+        align: center middle;
+    }
+    TextDialog #text-body {
+        height: 12;
+    }
+    """
+
+    BINDINGS: ClassVar[list[Any]] = [Binding("escape", "close", "Close", id="text-close")]
+
+    def __init__(self, intro: str, body: str) -> None:
+        super().__init__()
+        self.intro, self.body = intro, body
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="text-dialog"):
+            yield Static(self.intro, markup=False)
+            yield TextArea(self.body, read_only=True, id="text-body", soft_wrap=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Close", id="text-ok", variant="primary")
+
+    @on(Button.Pressed, "#text-ok")
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class AddContactDialog(ModalScreen[Contact | None]):
+    """Paste a colleague's identity card, name them, and type the fingerprint they read out."""
+
+    DEFAULT_CSS = """
+    AddContactDialog {
+        align: center middle;
+    }
+    AddContactDialog #contact-card {
+        height: 8;
+    }
+    AddContactDialog #contact-problem {
+        width: 100%;
+    }
+    """
+
+    BINDINGS: ClassVar[list[Any]] = [Binding("escape", "cancel", "Cancel", id="contact-cancel")]
+
+    def __init__(self, add: Callable[[str, str, str, str | None], Contact],
+                 relation: str = "supervisor") -> None:
+        super().__init__()
+        self.add, self.relation = add, relation
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog", id="add-contact-dialog"):
+            yield Static("Add a colleague's identity card. Then check it is really theirs: ask "
+                         "them to read their fingerprint to you in person or on a call, and "
+                         "type it below.", markup=False)
+            yield Label("Their identity card (paste all of it)")
+            yield TextArea("", id="contact-card", tab_behavior="focus", soft_wrap=False)
+            yield Label("Their name, as you call them")
+            yield Input(id="contact-name")
+            yield Label("They are")
+            yield Select([(c.label, c.value) for c in RELATIONS], value=self.relation,
+                         allow_blank=False, id="contact-relation")
+            yield Label("Their fingerprint, as they read it to you")
+            yield Input(placeholder="abcd 1234 ... (left empty: added as not checked)",
+                        id="contact-fingerprint")
+            yield Label("", id="contact-problem", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Add", id="contact-ok", variant="primary")
+                yield Button("Cancel", id="contact-no")
+
+    @on(Button.Pressed, "#contact-ok")
+    def submit(self) -> None:
+        card = self.query_one("#contact-card", TextArea).text
+        name = self.query_one("#contact-name", Input).value
+        relation = str(self.query_one("#contact-relation", Select).value)
+        fingerprint = self.query_one("#contact-fingerprint", Input).value.strip() or None
+        problem = self.query_one("#contact-problem", Label)
+        if not card.strip() or not name.strip():
+            problem.update("Please paste their card and give their name.")
+            return
+        try:
+            contact = self.add(card, name, relation, fingerprint)
+        except KitError as exc:
+            problem.update(f"Not added: {exc.message}")
+            return
+        self.dismiss(contact)
+
+    @on(Button.Pressed, "#contact-no")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CommentDialog(ModalScreen[dict[str, str] | None]):
+    """A comment on a record and where to save the answer."""
+
+    DEFAULT_CSS = """
+    CommentDialog {
+        align: center middle;
+    }
+    CommentDialog #comment-text {
+        height: 8;
+    }
+    CommentDialog #comment-problem {
+        width: 100%;
+    }
+    """
+
+    BINDINGS: ClassVar[list[Any]] = [Binding("escape", "cancel", "Cancel", id="comment-cancel")]
+
+    def __init__(self, question: str, path: Path) -> None:
+        super().__init__()
+        self.question, self.path = question, path
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="comment-dialog"):
+            yield Static(self.question, markup=False)
+            yield Label("Your comment")
+            yield TextArea("", id="comment-text", tab_behavior="focus")
+            yield Label("Save your answer as")
+            yield Input(str(self.path), id="comment-path")
+            yield Label("", id="comment-problem", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Sign and save", id="comment-ok", variant="primary")
+                yield Button("Cancel", id="comment-no")
+
+    @on(Button.Pressed, "#comment-ok")
+    def submit(self) -> None:
+        comment = self.query_one("#comment-text", TextArea).text
+        path = self.query_one("#comment-path", Input).value
+        if not comment.strip() or not path.strip():
+            self.query_one("#comment-problem", Label).update(
+                "Please write your comment and say where to save it.")
+            return
+        self.dismiss({"comment": comment, "path": path})
+
+    @on(Button.Pressed, "#comment-no")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# --- the area ---
+
+
+def _supervision(app: KitApp) -> Supervision:
+    from kit.supervision.schedule import local_zone
+
+    workspace = app.workspace
+    if workspace is None:
+        raise RuntimeError("the vault is locked")
+    try:
+        zone = local_zone(app.services.config.time_zone)
+    except KitError:
+        zone = local_zone(None)
+    return Supervision(workspace, zone=zone, clock=app.services.clock)
+
+
+class SupervisionScreen(AreaScreen):
+    DEFAULT_CSS = """
+    SupervisionScreen #supervision-status {
+        width: 100%;
+        padding: 0 1;
+    }
+    SupervisionScreen #share-pane, SupervisionScreen #team-pane,
+    SupervisionScreen #actions-pane {
+        padding: 0 2;
+    }
+    SupervisionScreen #me-form, SupervisionScreen #no-contacts, SupervisionScreen #share-builder,
+    SupervisionScreen #share-fields {
+        height: auto;
+    }
+    SupervisionScreen .row {
+        height: auto;
+    }
+    SupervisionScreen .row Input {
+        width: 1fr;
+    }
+    SupervisionScreen #share-to {
+        width: 1fr;
+    }
+    SupervisionScreen .field-text {
+        padding: 0 0 0 6;
+        color: $text-muted;
+    }
+    SupervisionScreen #share-note {
+        height: 4;
+    }
+    SupervisionScreen #share-warning {
+        margin-top: 1;
+        text-style: bold;
+    }
+    SupervisionScreen #share-preview {
+        border: round $primary;
+        padding: 0 1;
+    }
+    SupervisionScreen #records-left {
+        width: 2fr;
+        padding: 0 1;
+    }
+    SupervisionScreen #record-detail-box {
+        width: 3fr;
+        border-left: solid $panel;
+        padding: 0 1;
+    }
+    SupervisionScreen #records-count {
+        width: 100%;
+    }
+    SupervisionScreen #team, SupervisionScreen #actions {
+        height: auto;
+        max-height: 20;
+    }
+    SupervisionScreen #team-archived {
+        width: 36;
+    }
+    SupervisionScreen #team-detail, SupervisionScreen #actions-count {
+        width: 100%;
+    }
+    """
+
+    BINDINGS: ClassVar[list[Any]] = [
+        Binding("ctrl+o", "open_packet", "Open packet", id="supervision-open",
+                tooltip="Open a packet file someone sent you"),
+        # On the Records tab's button and in the help; the footer has no room for it.
+        Binding("ctrl+n", "new_record", "New record", id="supervision-new", show=False,
+                tooltip="Write the record of a supervision session (supervisors)"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._sup: Supervision | None = None
+        self._names: dict[str, str] = {}
+        self._me = ""
+        self._share_contact: Contact | None = None
+        self._share_fields: list[share.ShareField] = []
+        self._share_period: tuple[datetime, datetime] | None = None
+        self._share_ticked = False
+        self._team: dict[str, Contact] = {}
+        self._actions: dict[str, tuple[SupervisionDoc, Action]] = {}
+
+    @property
+    def sup(self) -> Supervision:
+        if self._sup is None or self._sup.workspace is not self.workspace:
+            self._sup = _supervision(self.kit_app)
+        return self._sup
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label("", id="supervision-status", markup=False)
+        with TabbedContent(id="supervision-tabs", initial="share-tab"):
+            with TabPane("Share", id="share-tab"), VerticalScroll(id="share-pane"):
+                yield from self._compose_share()
+            with TabPane("Records", id="records-tab"), Horizontal():
+                with Vertical(id="records-left"):
+                    yield Label("", id="records-count", markup=False)
+                    yield EntryList(self._describe, id="records")
+                    with Horizontal(classes="buttons"):
+                        yield Button("New (ctrl+n)", id="record-new")
+                        yield Button("Open a packet… (ctrl+o)", id="open-packet")
+                with VerticalScroll(id="record-detail-box"):
+                    with Horizontal(classes="buttons", id="record-buttons"):
+                        yield Button("Edit…", id="record-edit")
+                        yield Button("Send…", id="record-send", variant="primary")
+                        yield Button("Accept…", id="record-accept", variant="primary")
+                        yield Button("Comment…", id="record-comment")
+                    yield Static("", id="record-detail", markup=False)
+            with TabPane("Team", id="team-tab"), VerticalScroll(id="team-pane"):
+                yield Static("The people you supervise, by name. It shows whether sessions "
+                             "and actions are up to date, and check-in bands only when the "
+                             "person chose to share them. It never ranks anyone.",
+                             classes="hint", markup=False)
+                yield DataTable(id="team", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="team-detail", markup=False)
+                with Horizontal(classes="buttons"):
+                    yield Button("Add someone…", id="team-add")
+                    yield Button("Archive…", id="team-archive")
+                    yield Select([], id="team-archived", prompt="Archived people")
+                    yield Button("Restore…", id="team-restore")
+            with TabPane("Actions", id="actions-tab"), VerticalScroll(id="actions-pane"):
+                yield Tick("Only overdue", id="actions-overdue")
+                yield Label("", id="actions-count", markup=False)
+                yield DataTable(id="actions", cursor_type="row", zebra_stripes=True)
+                with Horizontal(classes="buttons"):
+                    yield Button("Mark done", id="action-done", variant="primary")
+                    yield Button("Mark dropped", id="action-dropped")
+        yield Footer(compact=True)
+
+    def _compose_share(self) -> Iterable[Any]:
+        yield Static("Share a summary with your supervisor: you choose each part, and see "
+                     "exactly what they will read before it is sealed for them alone.",
+                     classes="hint", markup=False)
+        with Vertical(id="me-form"):
+            yield Static("Your identity card needs your name first (your supervisor sees it "
+                         "on everything you send).", classes="hint", markup=False)
+            with Horizontal(classes="row"):
+                yield Input(placeholder="Your name", id="me-name")
+                yield Input(placeholder="Your role (optional)", id="me-role")
+                yield Button("Save my name", id="me-save", variant="primary")
+        with Vertical(id="no-contacts"):
+            yield Static(NO_CONTACTS, classes="hint", markup=False)
+        with Horizontal(classes="row buttons"):
+            yield Select([], id="share-to", prompt="Choose who to send to")
+            yield Button("Add a contact…", id="add-contact")
+            yield Button("My card…", id="my-card")
+        with Vertical(id="share-builder"):
+            yield Label("", id="share-period", markup=False)
+            yield Static("Tick what to share. Under each box is exactly the text it adds.",
+                         classes="hint", markup=False)
+            with Vertical(id="share-fields"):
+                for key, name, _default in share.FIELDS:
+                    yield Tick(name, False, id=f"share-field-{key}", classes="share-field")
+                    yield Static("", id=f"share-text-{key}", classes="field-text",
+                                 markup=False)
+            yield Label("A note for your supervisor (optional; sent if you write one)",
+                        classes="heading")
+            yield TextArea("", id="share-note", tab_behavior="focus")
+            yield Static(SHARE_WARNING, id="share-warning", markup=False)
+            yield Static("", id="share-preview", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Seal…", id="share-seal", variant="primary")
+        yield Static("Shared so far", classes="heading")
+        yield Static("", id="share-history", markup=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.sub_title = "Supervision"
+        team = self.query_one("#team", DataTable)
+        team.add_columns("Name", "Last session", "Next due", "Open", "Overdue",
+                         "Follow-ups due")
+        team.add_column("Shared check-in bands", width=34)
+        self.query_one("#actions", DataTable).add_columns("Who", "Action", "Owner", "Due",
+                                                          "Status")
+        self.reload()
+        drafts = self.workspace.drafts.list(DRAFT_AREA)
+        if drafts:
+            doc = None
+            doc_id = drafts[0].data.get("doc")
+            if isinstance(doc_id, str):
+                try:
+                    doc = self.workspace.supervision.get(doc_id)
+                except KitError:
+                    doc = None
+            self.app.push_screen(SessionForm(self.sup, doc, draft=drafts[0].data,
+                                             draft_id=drafts[0].id), callback=self._saved)
+            self.notify("Your unsaved session record is back. Save it or go back.", timeout=6)
+
+    def reload(self) -> None:
+        sup = self.sup
+        self._me = sup.fingerprint
+        self._names = sup.names()
+        self._reload_share()
+        self._reload_records()
+        self._reload_team()
+        self._reload_actions()
+
+    def _say(self, message: str, *, error: bool = False) -> None:
+        """Keep the last outcome on screen (a toast alone is easy to miss), and notify."""
+        self.query_one("#supervision-status", Label).update(message)
+        if error:
+            self.notify(message, title="Not done", severity="error", timeout=15, markup=False)
+        else:
+            self.notify(message, timeout=10, markup=False)
+
+    # --- share (practitioner -> supervisor) ---
+
+    def _has_name(self) -> bool:
+        try:
+            self.sup.me()
+        except UsageError:
+            return False
+        return True
+
+    def _sharable(self) -> list[Contact]:
+        """Every current contact, the supervisor(s) first."""
+        return sorted(self.workspace.contacts.all(archived=False),
+                      key=lambda c: c.relation != "supervisor")
+
+    def _reload_share(self) -> None:
+        has_name = self._has_name()
+        self.query_one("#me-form").display = not has_name
+        contacts = self._sharable()
+        self.query_one("#no-contacts").display = not contacts
+        select = self.query_one("#share-to", Select)
+        previous = self._share_contact.id if self._share_contact else None
+        relation = {c.value: c.label for c in RELATIONS}
+        with select.prevent(Select.Changed):
+            select.set_options([
+                (Text(f"{c.name} ({relation.get(c.relation, c.relation).lower()}"
+                      + ("" if c.verified else ", fingerprint not checked") + ")"), c.id)
+                for c in contacts])
+            ids = [c.id for c in contacts]
+            if ids:
+                select.value = previous if previous in ids else ids[0]
+        self._build_share()
+        history = self.workspace.packet_log.sent()[:5]
+        self.query_one("#share-history", Static).update(
+            "\n".join(f"{e.at.astimezone(self.sup.zone):%d %b %Y %H:%M}  to {e.peer_name}: "
+                      f"{e.summary}" for e in history) or "Nothing sent yet.")
+
+    def _selected_contact(self) -> Contact | None:
+        value = self.query_one("#share-to", Select).value
+        if value is Select.NULL:
+            return None
+        return next((c for c in self._sharable() if c.id == value), None)
+
+    @on(Select.Changed, "#share-to")
+    def _contact_changed(self) -> None:
+        self._build_share()
+
+    def _build_share(self) -> None:
+        contact = self._selected_contact()
+        ready = contact is not None and self._has_name()
+        self.query_one("#share-builder").display = ready
+        self._share_contact = contact
+        if contact is None or not ready:
+            self._share_fields, self._share_period = [], None
+            return
+        sup = self.sup
+        start, end = sup.share_period(contact)
+        fields = sup.share_fields(start, end)
+        self._share_period, self._share_fields = (start, end), fields
+        first, last = start.astimezone(sup.zone), end.astimezone(sup.zone)
+        self.query_one("#share-preview").border_title = Text(
+            f"Exactly what {contact.name} will read")
+        self.query_one("#share-period", Label).update(
+            f"For {contact.name}, covering {first:%d %b %Y} to {last:%d %b %Y} (since your "
+            "last share to them, or the last 28 days).")
+        defaults = share.defaults(fields)
+        for f in fields:
+            try:
+                box = self.query_one(f"#share-field-{f.key}", Checkbox)
+            except NoMatches:  # a field this screen does not know: never sent unseen
+                continue
+            box.label = f.label
+            if not self._share_ticked:
+                box.value = f.key in defaults
+            self.query_one(f"#share-text-{f.key}", Static).update(f.text)
+        self._share_ticked = True
+        self._update_preview()
+
+    def _chosen(self) -> set[str]:
+        ticked = {box.id.removeprefix("share-field-") for box in self.query(Tick)
+                  if box.id and box.id.startswith("share-field-") and box.value}
+        return {f.key for f in self._share_fields if f.key in ticked}
+
+    def _note(self) -> str:
+        return self.query_one("#share-note", TextArea).text
+
+    def share_preview(self) -> str:
+        """Exactly what Seal would send now."""
+        contact, period = self._share_contact, self._share_period
+        if contact is None or period is None:
+            return ""
+        return self.sup.preview(contact, self._share_fields, self._chosen(), self._note(),
+                                *period)
+
+    @on(Checkbox.Changed, ".share-field")
+    @on(TextArea.Changed, "#share-note")
+    def _update_preview(self) -> None:
+        if self._share_period is None:
+            return
+        try:
+            preview = self.share_preview()
+        except KitError as exc:
+            preview = f"This cannot be sealed as it is: {exc.message}"
+        # As rich Text, so every space shows exactly as it will be sent.
+        self.query_one("#share-preview", Static).update(Text(preview))
+
+    @on(Button.Pressed, "#me-save")
+    def _save_me(self) -> None:
+        name = self.query_one("#me-name", Input).value
+        role = self.query_one("#me-role", Input).value
+        try:
+            card = self.sup.set_me(name, role)
+        except KitError as exc:
+            self._say(f"Not saved: {exc.message}", error=True)
+            return
+        self._say(f"Your identity card now says {card.name}. Give it to your supervisor "
+                  "(My card…).")
+        self.reload()
+
+    @on(Button.Pressed, "#add-contact")
+    def action_add_contact(self) -> None:
+        self.add_contact("supervisor")
+
+    @on(Button.Pressed, "#team-add")
+    def action_add_supervisee(self) -> None:
+        self.add_contact("supervisee")
+
+    def add_contact(self, relation: str) -> None:
+        def added(contact: Contact | None) -> None:
+            if contact is None:
+                return
+            checked = ("Fingerprint checked." if contact.verified else
+                       "Fingerprint NOT checked: check it with them before trusting what "
+                       "they send.")
+            self._say(f"Added {contact.name}. {checked}")
+            self.reload()
+
+        self.app.push_screen(AddContactDialog(self.sup.add_contact, relation), added)
+
+    @on(Button.Pressed, "#my-card")
+    def action_my_card(self) -> None:
+        try:
+            card = self.sup.me()
+        except KitError as exc:
+            self._say(exc.message, error=True)
+            return
+        self.app.push_screen(TextDialog(
+            "Your identity card. Give it to your supervisor (email or chat is fine; it holds "
+            "no secret), then read them your fingerprint in person or on a call so they know "
+            f"it is yours:\n\n{card.fingerprint}", card.text()))
+
+    @on(Button.Pressed, "#share-seal")
+    def action_seal(self) -> None:
+        contact, period = self._share_contact, self._share_period
+        if contact is None or period is None:
+            return
+        fields, chosen, note = list(self._share_fields), self._chosen(), self._note()
+        if not chosen and not note.strip():
+            self._say("Nothing is ticked to share: tick at least one box or write a note.",
+                      error=True)
+            return
+        default = _free_path("supervision-share", self.sup.today())
+
+        def answered(answers: dict[str, str] | None) -> None:
+            if not answers:
+                return
+            path = Path(answers["path"]).expanduser()
+            try:
+                sealed = self.sup.seal_share(contact, fields, chosen, note, *period)
+                self.sup.save(sealed, path)
+            except KitError as exc:
+                self._say(f"Not sealed: {exc.message}", error=True)
+                return
+            self._say(f"Sealed for {contact.name} and written to {path}. Send them that file "
+                      "any way you like: only they can open it.")
+            self.query_one("#share-note", TextArea).text = ""
+            self.reload()
+
+        self.app.push_screen(AskDialog(
+            f"Seal this share for {contact.name}? Only they can open the file, and it shows "
+            "them that it came from you. Once sent, it cannot be recalled.",
+            [Ask("path", "Save the sealed packet as", value=str(default))],
+            ok="Seal and save", required=("path",)), answered)
+
+    # --- records ---
+
+    def _describe(self, doc: SupervisionDoc) -> str:
+        other = doc.supervisee if doc.supervisor == self._me else doc.supervisor
+        who = self._names.get(other, other[:9])
+        if doc.type == "session":
+            when, kind = doc.session.held, doc.session.type_label
+        else:
+            when, kind = doc.latest.created, "Agreement"
+        zone = self.sup.zone
+        return (f" {when.astimezone(zone):%d %b %y}  {doc.status:<9} v{doc.latest.n}  {who} · "
+                f"{kind}")
+
+    def _reload_records(self) -> None:
+        docs = self.workspace.supervision.all()
+        listing = self.query_one("#records", EntryList)
+        current = self._current_record()
+        listing.set_items(docs)
+        ids = [d.id for d in docs]
+        if current is not None and current.id in ids:
+            listing.action_jump(ids.index(current.id))
+        self.query_one("#records-count", Label).update(
+            f"{len(docs)} record{'s' if len(docs) != 1 else ''}" if docs else
+            "No records yet. A supervisor writes one with ctrl+n; a supervisee opens the "
+            "packet their supervisor sent (ctrl+o).")
+        self._show_record(self._current_record())
+
+    def _current_record(self) -> SupervisionDoc | None:
+        item = self.query_one("#records", EntryList).highlighted
+        return item if isinstance(item, SupervisionDoc) else None
+
+    @on(EntryList.Highlighted, "#records")
+    def _record_highlighted(self, event: EntryList.Highlighted) -> None:
+        self._show_record(event.item)
+
+    def _show_record(self, doc: SupervisionDoc | None) -> None:
+        detail = self.query_one("#record-detail", Static)
+        mine = doc is not None and doc.supervisor == self._me
+        theirs = doc is not None and doc.supervisee == self._me
+        answerable = theirs and doc is not None and doc.latest.signed is not None \
+            and doc.latest.response is None
+        self.query_one("#record-edit").display = mine and doc is not None \
+            and doc.type == "session"
+        self.query_one("#record-send").display = mine and doc is not None \
+            and doc.latest.response is None
+        self.query_one("#record-accept").display = answerable
+        self.query_one("#record-comment").display = answerable
+        if doc is None:
+            detail.update("")
+            return
+        detail.update(record_details(doc, self._names, self._me, self.sup.zone,
+                                     self.sup.today()))
+
+    def _saved(self, doc: SupervisionDoc | None) -> None:
+        self.reload()
+        if doc is not None:
+            self._select_record(doc.id)
+
+    def _select_record(self, doc_id: str) -> None:
+        listing = self.query_one("#records", EntryList)
+        ids = [d.id for d in listing.items]
+        if doc_id in ids:
+            listing.action_jump(ids.index(doc_id))
+            self._show_record(self._current_record())
+
+    @on(Button.Pressed, "#record-new")
+    def action_new_record(self) -> None:
+        if not self.sup.supervisees():
+            self._say("A session record is about someone you supervise. Add them first: Share "
+                      "tab, \"Add a contact…\", as \"Someone I supervise\".", error=True)
+            return
+        self.query_one("#supervision-tabs", TabbedContent).active = "records-tab"
+        self.app.push_screen(SessionForm(self.sup), callback=self._saved)
+
+    @on(EntryList.Chosen, "#records")
+    @on(Button.Pressed, "#record-edit")
+    def action_edit_record(self) -> None:
+        doc = self._current_record()
+        if doc is None or doc.type != "session" or doc.supervisor != self._me:
+            return
+        self.app.push_screen(SessionForm(self.sup, doc), callback=self._saved)
+
+    @on(Button.Pressed, "#record-send")
+    def action_send_record(self) -> None:
+        doc = self._current_record()
+        if doc is None:
+            return
+        name = self.sup.name_of(doc.supervisee)
+        default = _free_path(f"supervision-record-{doc.short_id}-v{doc.latest.n}",
+                             self.sup.today())
+
+        def answered(answers: dict[str, str] | None) -> None:
+            if not answers:
+                return
+            path = Path(answers["path"]).expanduser()
+            try:
+                self.sup.save(self.sup.send_record(doc), path)
+            except KitError as exc:
+                self._say(f"Not sent: {exc.message}", error=True)
+                return
+            self._say(f"Version {doc.latest.n} sealed for {name} and written to {path}. Send "
+                      "them that file; they can accept it or comment on it.")
+            self._saved(doc)
+
+        self.app.push_screen(AskDialog(
+            f"Send version {doc.latest.n} of this record to {name}? Once sent, it never "
+            "changes: a later edit becomes a new version for them to answer.",
+            [Ask("path", "Save the sealed record as", value=str(default))],
+            ok="Seal and save", required=("path",)), answered)
+
+    def _late(self, doc: SupervisionDoc) -> datetime | None:
+        """When the agreed window closed, if it has."""
+        deadline = self.sup.comment_deadline(doc)
+        return deadline if deadline is not None and self.sup.clock() > deadline else None
+
+    def _answer(self, doc: SupervisionDoc, commenting: bool) -> None:
+        """Accept or comment: ask first when the agreed window has closed."""
+        closed = self._late(doc)
+        if closed is None:
+            self._ask_answer(doc, commenting, late=False)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._ask_answer(doc, commenting, late=True)
+
+        self.app.push_screen(ConfirmDialog(
+            f"The agreed window for answering closed on {_stamp(closed, self.sup.zone)}. "
+            "Send your answer anyway? It will be marked as late.", yes="Answer anyway"),
+            answered)
+
+    def _ask_answer(self, doc: SupervisionDoc, commenting: bool, late: bool) -> None:
+        name = self.sup.name_of(doc.supervisor)
+        n = doc.latest.n
+        default = _free_path(f"supervision-answer-{doc.short_id}-v{n}", self.sup.today())
+
+        def send(comment: str, where: str) -> None:
+            path = Path(where).expanduser()
+            try:
+                self.sup.save(self.sup.respond(doc, comment, late_ok=late), path)
+            except KitError as exc:
+                self._say(f"Not sent: {exc.message}", error=True)
+                return
+            what = "comment" if comment.strip() else "acceptance"
+            self._say(f"Your signed {what} of version {n} is written to {path}. Send "
+                      f"{name} that file.")
+            self._saved(doc)
+
+        if commenting:
+            self.app.push_screen(CommentDialog(
+                f"Comment on version {n} of this record. {name} keeps your comment with the "
+                "record; the record itself does not change.", default),
+                lambda a: send(a["comment"], a["path"]) if a else None)
+        else:
+            self.app.push_screen(AskDialog(
+                f"Accept version {n} of this record as it is? Your acceptance is signed and "
+                f"sent to {name}.", [Ask("path", "Save your answer as", value=str(default))],
+                ok="Accept and save", required=("path",)),
+                lambda a: send("", a["path"]) if a else None)
+
+    @on(Button.Pressed, "#record-accept")
+    def action_accept(self) -> None:
+        doc = self._current_record()
+        if doc is not None:
+            self._answer(doc, commenting=False)
+
+    @on(Button.Pressed, "#record-comment")
+    def action_comment(self) -> None:
+        doc = self._current_record()
+        if doc is not None:
+            self._answer(doc, commenting=True)
+
+    @on(Button.Pressed, "#open-packet")
+    def action_open_packet(self) -> None:
+        def answered(answers: dict[str, str] | None) -> None:
+            if answers:
+                self.open_packet(Path(answers["path"]).expanduser())
+
+        self.app.push_screen(AskDialog(
+            "Open a packet someone sent you. The kit checks who sealed it and that nothing was "
+            "changed before it keeps anything.",
+            [Ask("path", "Packet file", placeholder="~/Downloads/supervision-share.age")],
+            ok="Open", required=("path",)), answered)
+
+    def open_packet(self, path: Path) -> None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self._say(f"Cannot read {path}: {exc.strerror or exc}", error=True)
+            return
+        try:
+            opened = self.sup.open(data)
+        except KitError as exc:
+            self._say(f"Not opened: {exc.message}", error=True)
+            return
+        self._say(opened.summary)
+        self.reload()
+        if opened.doc is not None:
+            self.query_one("#supervision-tabs", TabbedContent).active = "records-tab"
+            self._select_record(opened.doc.id)
+
+    # --- team (supervisor) ---
+
+    def _reload_team(self) -> None:
+        sup = self.sup
+        table = self.query_one("#team", DataTable)
+        table.clear()
+        current = {c.id: c for c in sup.supervisees()}
+        self._team = current
+        for r in sup.team():
+            follow = "\n".join(f"{f.label.split()[0]} {f.due.astimezone(sup.zone):%d %b %H:%M}"
+                               for f in r.follow_ups_due) or "–"
+            table.add_row(Text(r.name),
+                          _day(r.last_session.astimezone(sup.zone).date())
+                          if r.last_session else "none yet",
+                          _day(r.next_due), str(r.open_actions), str(r.overdue_actions),
+                          Text(follow), Text(r.shared_band or "not shared"),
+                          key=r.contact_id, height=None)
+        archived = [c for c in sup.supervisees(archived=True) if c.archived]
+        select = self.query_one("#team-archived", Select)
+        select.set_options([(Text(c.name), c.id) for c in archived])
+        select.display = bool(archived)
+        self.query_one("#team-restore").display = bool(archived)
+        self.query_one("#team-archive").display = table.row_count > 0
+        if not table.row_count:
+            self.query_one("#team-detail", Static).update(
+                "No one yet. Add someone you supervise with \"Add a contact…\" on the Share "
+                "tab, as \"Someone I supervise\".")
+        else:
+            self._show_team_row()
+
+    def _team_contact(self) -> Contact | None:
+        table = self.query_one("#team", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self._team.get(str(key))
+
+    @on(DataTable.RowHighlighted, "#team")
+    def _show_team_row(self) -> None:
+        contact = self._team_contact()
+        if contact is None:
+            return
+        row = next((r for r in self.sup.team() if r.contact_id == contact.id), None)
+        if row is None:
+            return
+        self.query_one("#team-detail", Static).update(
+            f"{row.name}: {label(ROSTER_STATUSES, row.status)}. "
+            + ("Fingerprint checked." if contact.verified else "Fingerprint not checked."))
+
+    @on(Button.Pressed, "#team-archive")
+    def action_archive(self) -> None:
+        contact = self._team_contact()
+        if contact is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._set_archived(contact, True)
+
+        self.app.push_screen(ConfirmDialog(
+            f"Archive {contact.name}? They leave the team view; their records are kept, and "
+            "you can restore them here.", yes="Archive"), answered)
+
+    @on(Button.Pressed, "#team-restore")
+    def action_restore(self) -> None:
+        value = self.query_one("#team-archived", Select).value
+        contact = next((c for c in self.sup.supervisees(archived=True) if c.id == value), None)
+        if contact is None:
+            self._say("Choose whom to restore from the list first.", error=True)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._set_archived(contact, False)
+
+        self.app.push_screen(ConfirmDialog(
+            f"Restore {contact.name} to the team view?", yes="Restore"), answered)
+
+    def _set_archived(self, contact: Contact, archived: bool) -> None:
+        try:
+            self.sup.archive(contact, archived)
+        except KitError as exc:
+            self._say(f"Not changed: {exc.message}", error=True)
+            return
+        self._say(f"{contact.name} {'archived' if archived else 'restored'}.")
+        self.reload()
+
+    # --- actions ---
+
+    def _reload_actions(self) -> None:
+        sup = self.sup
+        overdue = self.query_one("#actions-overdue", Checkbox).value
+        table = self.query_one("#actions", DataTable)
+        table.clear()
+        today = sup.today()
+        found = sup.actions(overdue=overdue)
+        self._actions = {a.id: (doc, a) for doc, a in found}
+        for doc, a in found:
+            status = a.status_label + (", OVERDUE" if a.overdue(today) else "")
+            table.add_row(Text(self._names.get(doc.supervisee, doc.supervisee[:9])),
+                          Text(a.text), Text(a.owner), _day(a.due, "no date"), status,
+                          key=a.id, height=None)
+        self.query_one("#actions-count", Label).update(
+            f"{len(found)} open action{'s' if len(found) != 1 else ''}"
+            + (" past their due date" if overdue else "") if found else
+            "No overdue actions." if overdue else "No open actions.")
+
+    @on(Checkbox.Changed, "#actions-overdue")
+    def _overdue_toggled(self) -> None:
+        self._reload_actions()
+
+    def _current_action(self) -> tuple[SupervisionDoc, Action] | None:
+        table = self.query_one("#actions", DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self._actions.get(str(key))
+
+    @on(Button.Pressed, "#action-done")
+    def action_mark_done(self) -> None:
+        self._mark("done")
+
+    @on(Button.Pressed, "#action-dropped")
+    def action_mark_dropped(self) -> None:
+        self._mark("dropped")
+
+    def _mark(self, status: str) -> None:
+        found = self._current_action()
+        if found is None:
+            return
+        doc, action = found
+        if doc.supervisor != self._me:
+            self._say("Your supervisor records what happens to agreed actions; tell them at "
+                      "your next session, or comment on the record.", error=True)
+            return
+        try:
+            self.sup.set_action(action.id, status)
+        except KitError as exc:
+            self._say(f"Not changed: {exc.message}", error=True)
+            return
+        self._say(f"Marked {label(ACTION_STATUSES, status).lower()}: {action.text}. The "
+                  "record has a new version to send if the old one was sent.")
+        self.reload()
+
+    # --- the area's entry points ---
+
+    def quick_action(self, action: str) -> None:
+        if action == "supervision":
+            self.query_one("#supervision-tabs", TabbedContent).active = "share-tab"
+
+    def palette_commands(self) -> list[tuple[str, str, Any]]:
+        return [("Open a packet", "Open a supervision packet someone sent you (ctrl+o)",
+                 self.action_open_packet),
+                ("New session record", "Write the record of a supervision session (ctrl+n)",
+                 self.action_new_record),
+                ("My identity card", "Show the card to give your supervisor",
+                 self.action_my_card),
+                ("Add a contact", "Add a colleague's identity card", self.action_add_contact)]
+
+
+# --- the session record form (supervisor) ---
+
+
+class SessionForm(FormScreen):
+    """Every field of a session record; Tab moves, ctrl+s saves, Escape goes back."""
+
+    DEFAULT_CSS = """
+    SessionForm #session-form {
+        padding: 0 2;
+    }
+    SessionForm .row, SessionForm #sf-actions, SessionForm #sf-new-actions,
+    SessionForm .action-row, SessionForm .new-action, SessionForm #sf-referrals {
+        height: auto;
+    }
+    SessionForm .row Vertical {
+        height: auto;
+        width: 1fr;
+        margin-right: 2;
+    }
+    SessionForm TextArea {
+        height: 4;
+    }
+    SessionForm .action-text {
+        width: 1fr;
+        padding: 1 1 0 0;
+    }
+    SessionForm .action-status {
+        width: 20;
+    }
+    SessionForm .new-action Input {
+        width: 1fr;
+    }
+    SessionForm .new-action .due {
+        width: 20;
+    }
+    SessionForm #sf-status {
+        width: 100%;
+    }
+    """
+
+    AUTO_FOCUS = "#sf-supervisee"
+
+    def __init__(self, sup: Supervision, doc: SupervisionDoc | None = None,
+                 draft: dict[str, Any] | None = None, draft_id: str | None = None) -> None:
+        super().__init__()
+        self.sup, self.doc = sup, doc
+        self.draft = draft or {}
+        self.restored_draft_id = draft_id
+        self.loaded: dict[str, Any] = {}
+        self.shown: list[Action] = []  # carried forward or already in the record
+        self.new_rows = 0
+        self.follow_ids: list[str] = []
+        self.prefilled = ""
+        self.share_packet: str | None = doc.session.share_packet if doc else None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="session-form"):
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("Who")
+                    yield Select([(Text(c.name), c.id) for c in self._supervisees()],
+                                 id="sf-supervisee", prompt="Choose",
+                                 disabled=self.doc is not None)
+                with Vertical():
+                    yield Label("Held (YYYY-MM-DD HH:MM)")
+                    yield Input(id="sf-held")
+                with Vertical():
+                    yield Label("Type")
+                    yield Select([(c.label, c.value) for c in SESSION_TYPES], value="routine",
+                                 allow_blank=False, id="sf-type")
+            with Horizontal(classes="row"):
+                with Vertical(id="sf-incident-box"):
+                    yield Label("When the incident happened (YYYY-MM-DD HH:MM)")
+                    yield Input(id="sf-incident")
+                with Vertical(id="sf-follows-box"):
+                    yield Label("The session after the incident it follows")
+                    yield Select([], id="sf-follows", prompt="Choose the session")
+            yield Label("Who was there (separate names with commas)")
+            yield Input(id="sf-attendees")
+            yield Label("Summary received (from their latest share; edit freely)")
+            yield TextArea("", id="sf-summary", tab_behavior="focus")
+            yield Label("Impact of the work")
+            yield TextArea("", id="sf-impact", tab_behavior="focus")
+            yield Label("Coping and support")
+            yield TextArea("", id="sf-coping", tab_behavior="focus")
+            yield Static("Actions", classes="heading")
+            yield Label("", id="sf-actions-hint", markup=False)
+            yield Vertical(id="sf-actions")
+            yield Label("New actions: what, who, and by when (YYYY-MM-DD, optional)")
+            yield Vertical(id="sf-new-actions")
+            yield Button("Another action", id="sf-more")
+            yield Label("Escalation (if anything needs to go further)")
+            yield TextArea("", id="sf-escalation", tab_behavior="focus")
+            yield Label("Referrals")
+            with Vertical(id="sf-referrals"):
+                for c in REFERRALS:
+                    yield Tick(c.label, id=f"sf-ref-{c.value}")
+            yield Label("Review date (YYYY-MM-DD, optional)")
+            yield Input(id="sf-review")
+            yield Label("", id="sf-status", markup=False)
+            yield self.form_buttons()
+        yield Footer(compact=True)
+
+    def _supervisees(self) -> list[Contact]:
+        people = self.sup.supervisees()
+        if self.doc is not None and not any(c.fingerprint == self.doc.supervisee
+                                            for c in people):
+            people += [c for c in self.sup.supervisees(archived=True)
+                       if c.fingerprint == self.doc.supervisee]
+        return people
+
+    def _contact(self) -> Contact | None:
+        value = self.query_one("#sf-supervisee", Select).value
+        return next((c for c in self._supervisees() if c.id == value), None)
+
+    async def on_mount(self) -> None:  # type: ignore[override]
+        super().on_mount()
+        self.sub_title = "Edit session record" if self.doc else "New session record"
+        zone = self.sup.zone
+        held = self.sup.clock()
+        contact: Contact | None = None
+        if self.doc is not None:
+            contact = next((c for c in self._supervisees()
+                            if c.fingerprint == self.doc.supervisee), None)
+        elif len(self._supervisees()) == 1:
+            contact = self._supervisees()[0]
+        select = self.query_one("#sf-supervisee", Select)
+        if contact is not None:
+            with select.prevent(Select.Changed):
+                select.value = contact.id
+        if self.doc is not None:
+            s = self.doc.session
+            self._set("#sf-held", _stamp_input(s.held, zone))
+            self.query_one("#sf-type", Select).value = s.type
+            if s.incident_at is not None:
+                self._set("#sf-incident", _stamp_input(s.incident_at, zone))
+            self._set("#sf-attendees", ", ".join(s.attendees))
+            for key, value in (("summary", s.summary_received), ("impact", s.impact),
+                               ("coping", s.coping), ("escalation", s.escalation)):
+                self.query_one(f"#sf-{key}", TextArea).text = value
+            for ref in s.referrals:
+                for box in self.query(f"#sf-ref-{ref}"):
+                    if isinstance(box, Checkbox):
+                        box.value = True
+            self._set("#sf-review", s.review_date.isoformat() if s.review_date else "")
+        else:
+            self._set("#sf-held", _stamp_input(held, zone))
+        await self._load_person(contact)
+        if self.doc is not None and self.doc.session.follows in self.follow_ids:
+            self.query_one("#sf-follows", Select).value = self.doc.session.follows
+        await self._add_new_row()
+        self._show_type()
+        self.loaded = self._values()
+        if self.draft:
+            await self._fill(self.draft)
+
+    def _set(self, selector: str, value: str) -> None:
+        self.query_one(selector, Input).value = value
+
+    async def _load_person(self, contact: Contact | None, statuses: dict[str, str] | None = None
+                           ) -> None:
+        """The actions to show and the share to start from, for *contact*."""
+        box = self.query_one("#sf-actions", Vertical)
+        await box.remove_children()
+        hint = self.query_one("#sf-actions-hint", Label)
+        follows = self.query_one("#sf-follows", Select)
+        if contact is None:
+            self.shown, self.follow_ids = [], []
+            hint.update("Choose who the session was with first.")
+            follows.set_options([])
+            return
+        if self.doc is not None:
+            self.shown = list(self.doc.session.actions)
+            hint.update("The actions in this record; change a status if it has moved on.")
+        else:
+            self.shown = list(self.sup.carried_forward(contact))
+            hint.update("Carried forward from the last session: still open unless you change "
+                        "them." if self.shown else "Nothing carried forward.")
+            self._prefill(contact)
+        statuses = statuses or {}
+        today = self.sup.today()
+        rows = []
+        for action in self.shown:
+            due = f", due {_day(action.due)}" if action.due else ""
+            overdue = " (overdue)" if action.overdue(today) else ""
+            rows.append(Horizontal(
+                Static(f"{action.text} ({action.owner}{due}){overdue}", markup=False,
+                       classes="action-text"),
+                Select([(c.label, c.value) for c in ACTION_STATUSES],
+                       value=statuses.get(action.id, action.status), allow_blank=False,
+                       id=f"sf-status-{action.id}", classes="action-status"),
+                classes="action-row"))
+        if rows:
+            await box.mount_all(rows)
+        # Follow-ups name the session after the incident that they follow.
+        sessions = [d for d in self.sup.workspace.supervision.sessions_for(contact.fingerprint)
+                    if d.session.type == "post-incident"
+                    and (self.doc is None or d.id != self.doc.id)]
+        self.follow_ids = [d.id for d in sessions]
+        follows.set_options([(f"{_stamp(d.session.held, self.sup.zone)} ({d.short_id})", d.id)
+                             for d in sessions])
+
+    def _prefill(self, contact: Contact) -> None:
+        """Start from what they shared, unless the summary was already written by hand."""
+        summary = self.query_one("#sf-summary", TextArea)
+        if summary.text != self.prefilled:
+            return
+        latest = self.sup.latest_share_from(contact)
+        self.prefilled = latest.text if latest is not None else ""
+        self.share_packet = latest.packet_id if latest is not None else None
+        summary.text = self.prefilled
+        attendees = self.query_one("#sf-attendees", Input)
+        if not attendees.value.strip():
+            me = self.sup.name_of(self.sup.fingerprint)
+            attendees.value = f"{me}, {contact.name}"
+
+    async def _add_new_row(self, values: tuple[str, str, str] = ("", "", "")) -> None:
+        i = self.new_rows
+        self.new_rows += 1
+        text, owner, due = values
+        await self.query_one("#sf-new-actions", Vertical).mount(Horizontal(
+            Input(text, placeholder="What was agreed", id=f"sf-new-text-{i}"),
+            Input(owner, placeholder="Who (a name, or me)", id=f"sf-new-owner-{i}"),
+            Input(due, placeholder="Due YYYY-MM-DD", id=f"sf-new-due-{i}", classes="due"),
+            classes="new-action"))
+
+    @on(Button.Pressed, "#sf-more")
+    async def _more(self) -> None:
+        await self._add_new_row()
+        self.query_one(f"#sf-new-text-{self.new_rows - 1}", Input).focus()
+
+    @on(Select.Changed, "#sf-supervisee")
+    async def _person_changed(self) -> None:
+        await self._load_person(self._contact())
+
+    @on(Select.Changed, "#sf-type")
+    def _show_type(self) -> None:
+        kind = self.query_one("#sf-type", Select).value
+        self.query_one("#sf-incident-box").display = kind == "post-incident"
+        self.query_one("#sf-follows-box").display = kind in FOLLOW_UP_TYPES
+
+    def _text(self, key: str) -> str:
+        return self.query_one(f"#sf-{key}", TextArea).text
+
+    def _input(self, key: str) -> str:
+        return self.query_one(f"#sf-{key}", Input).value
+
+    def _values(self) -> dict[str, Any]:
+        def picked(selector: str) -> str | None:
+            value = self.query_one(selector, Select).value
+            return None if value is Select.NULL else str(value)
+
+        return {
+            "doc": self.doc.id if self.doc else None,
+            "supervisee": picked("#sf-supervisee"), "type": picked("#sf-type"),
+            "follows": picked("#sf-follows"),
+            **{key: self._input(key) for key in ("held", "incident", "attendees", "review")},
+            **{key: self._text(key) for key in ("summary", "impact", "coping", "escalation")},
+            "referrals": [c.value for c in REFERRALS
+                          if self.query_one(f"#sf-ref-{c.value}", Checkbox).value],
+            "statuses": {a.id: str(self.query_one(f"#sf-status-{a.id}", Select).value)
+                         for a in self.shown if self.query(f"#sf-status-{a.id}")},
+            "new_actions": [[self._input(f"new-{part}-{i}") for part in ("text", "owner", "due")]
+                            for i in range(self.new_rows)
+                            if self.query(f"#sf-new-text-{i}")],
+            "share_packet": self.share_packet,
+        }
+
+    async def _fill(self, values: dict[str, Any]) -> None:
+        """Put a restored draft back."""
+        supervisee = values.get("supervisee")
+        select = self.query_one("#sf-supervisee", Select)
+        if self.doc is None and supervisee and any(c.id == supervisee
+                                                   for c in self._supervisees()):
+            with select.prevent(Select.Changed):
+                select.value = supervisee
+        statuses = values.get("statuses")
+        await self._load_person(self._contact(),
+                                statuses if isinstance(statuses, dict) else None)
+        if values.get("type"):
+            self.query_one("#sf-type", Select).value = values["type"]
+        follows = self.query_one("#sf-follows", Select)
+        if values.get("follows") in self.follow_ids:
+            follows.value = values["follows"]
+        for key in ("held", "incident", "attendees", "review"):
+            self._set(f"#sf-{key}", str(values.get(key) or ""))
+        for key in ("summary", "impact", "coping", "escalation"):
+            self.query_one(f"#sf-{key}", TextArea).text = str(values.get(key) or "")
+        for c in REFERRALS:
+            self.query_one(f"#sf-ref-{c.value}", Checkbox).value = \
+                c.value in (values.get("referrals") or [])
+        share_packet = values.get("share_packet")
+        self.share_packet = share_packet if isinstance(share_packet, str) else None
+        rows = [r for r in values.get("new_actions") or [] if isinstance(r, list) and len(r) == 3]
+        for i, row in enumerate(rows):
+            if i >= self.new_rows:
+                await self._add_new_row()
+            for part, value in zip(("text", "owner", "due"), row, strict=True):
+                self._set(f"#sf-new-{part}-{i}", str(value))
+        self._show_type()
+
+    def _session(self) -> tuple[Contact, Session]:
+        contact = self._contact()
+        if contact is None:
+            raise UsageError("choose who the session was with")
+        v = self._values()
+        zone = self.sup.zone
+        kind = v["type"] or "routine"
+        actions = [replace(a, status=v["statuses"].get(a.id, a.status)) for a in self.shown]
+        for text, owner, due in v["new_actions"]:
+            if text.strip() or owner.strip() or due.strip():
+                if not text.strip():
+                    raise UsageError("a new action needs its text (what was agreed)")
+                actions.append(new_action(text, owner, _optional_day(due, "the due date")))
+        session = Session(
+            held=_parse_time(v["held"], zone, "the session time"),
+            attendees=tuple(name.strip() for name in v["attendees"].split(",")),
+            type=kind,
+            incident_at=(_parse_time(v["incident"], zone, "the incident time")
+                         if kind == "post-incident" and v["incident"].strip() else None),
+            follows=v["follows"] if kind in FOLLOW_UP_TYPES else None,
+            share_packet=self.share_packet,
+            summary_received=v["summary"], impact=v["impact"], coping=v["coping"],
+            actions=tuple(actions), escalation=v["escalation"],
+            referrals=tuple(v["referrals"]),
+            review_date=_optional_day(v["review"], "the review date"))
+        return contact, session
+
+    def action_save(self) -> None:
+        try:
+            contact, session = self._session()
+            if self.doc is None:
+                saved = self.sup.add_session(contact, session)
+            else:
+                saved = self.sup.revise(self.doc, session)
+        except KitError as exc:
+            self.query_one("#sf-status", Label).update(f"Not saved: {exc.message}")
+            return
+        if self.restored_draft_id is not None:
+            self.workspace.drafts.discard(self.restored_draft_id)
+        self.dismiss(saved)
+
+    def action_back(self) -> None:
+        self.leave(self._values() != self.loaded, "Leave without saving this session record?")
+
+    def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
+        if not self.is_mounted or not self.loaded or self._values() == self.loaded:
+            return None
+        return DRAFT_AREA, self._values()
+
+
+def _stamp_input(when: datetime, zone: ZoneInfo) -> str:
+    return when.astimezone(zone).strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,329 @@
+"""Pilot tests for the Supervision area: the share builder previews exactly what is sealed (and
+never the journal), a supervisor writes a session record whose open action carries forward,
+and the team view lists people by name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from textual.widgets import Checkbox, DataTable, Input, Select, TextArea
+
+from kit.config import Config
+from kit.supervision.records import Agreement, Session, new_action
+from kit.supervision.service import Supervision
+from kit.tui.app import KitApp
+from kit.vault import Credentials, Vault
+from kit.workspace import Workspace
+from tests.conftest import PASSPHRASE
+from tests.tui.conftest import FIXED_NOW, SIZE, showing, unlock, wait_for
+
+ZONE = ZoneInfo("Europe/London")
+JOURNAL_CANARY = "CANARY-7f3a-journal-never-shared"
+NOTE_CANARY = "CANARY-91bd-exposure-note-private"
+
+
+@dataclass
+class Person:
+    workspace: Workspace
+    sup: Supervision
+
+    def close(self) -> None:
+        self.workspace.close()
+
+
+def person(path: Path, name: str, role: str) -> Person:
+    """A vault (new, or the app's own closed one) with its card named."""
+    if path.exists():
+        vault = Vault.open(path, Credentials(passphrase=PASSPHRASE))
+    else:
+        vault, _recovery = Vault.create(path, PASSPHRASE, "minimum")
+    workspace = Workspace(vault)
+    sup = Supervision(workspace, zone=ZONE, clock=lambda: FIXED_NOW)
+    sup.set_me(name, role)
+    return Person(workspace, sup)
+
+
+def introduce(a: Person, a_calls_b: str, relation: str, b: Person, b_calls_a: str,
+              back: str) -> None:
+    """Each adds the other's card, with the fingerprint checked."""
+    a.sup.add_contact(b.sup.me().text(), a_calls_b, relation, b.sup.fingerprint)
+    b.sup.add_contact(a.sup.me().text(), b_calls_a, back, a.sup.fingerprint)
+
+
+def _text(widget: Any) -> str:
+    return str(widget.render())
+
+
+def _app(make_app: Any) -> KitApp:
+    app: KitApp = make_app(config=Config(time_zone="Europe/London"))
+    return app
+
+
+async def _open_area(pilot: Any) -> Any:
+    await unlock(pilot)
+    await pilot.press("f10")
+    await wait_for(pilot, lambda: showing(pilot, "SupervisionScreen"), "the supervision area")
+    await pilot.pause()
+    return pilot.app.screen
+
+
+@pytest.fixture
+def bo(tmp_path: Path) -> Iterator[Person]:
+    supervisor = person(tmp_path / "bo-vault", "Bo Supervisor", "Clinical supervisor")
+    yield supervisor
+    supervisor.close()
+
+
+async def test_share_preview_is_exactly_what_is_sealed_and_never_the_journal(
+        make_app: Any, closed_vault: Path, bo: Person, tmp_path: Path) -> None:
+    ana = person(closed_vault, "Ana Practitioner", "Analyst")
+    ana.workspace.exposure.add(material=["image", "text"], impact=8, volume="few",
+                               flags=["violent"], when=FIXED_NOW - timedelta(days=3),
+                               note=NOTE_CANARY)
+    ana.workspace.journal.add(f"Today was hard. {JOURNAL_CANARY}",
+                              when=FIXED_NOW - timedelta(days=2))
+    introduce(ana, "Bo", "supervisor", bo, "Ana", "supervisee")
+    ana.close()
+    packet = tmp_path / "share.age"
+    app = _app(make_app)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_area(pilot)
+        assert screen.query_one("#share-to", Select).value == bo_id(app, "Bo")
+        preview = screen.query_one("#share-preview")
+        first = _text(preview)
+        assert first == screen.share_preview()
+        assert "Shared with Bo Supervisor by Ana Practitioner" in first
+        assert "Exposure sessions by type:" in first
+        assert "How much it affected me" not in first  # offered, but not ticked by default
+
+        # Untick a box: the preview loses exactly that field, as the service renders it.
+        screen.query_one("#share-field-exposure_sessions", Checkbox).value = False
+        await pilot.pause()
+        sup = screen.sup
+        contact, period = screen._share_contact, screen._share_period
+        chosen = {key for key in sup_defaults(screen)} - {"exposure_sessions"}
+        expected = sup.preview(contact, screen._share_fields, chosen, "", *period)
+        assert _text(preview) == expected != first
+        assert "Exposure sessions by type:" not in expected
+
+        screen.query_one("#share-note", TextArea).text = "Could we talk about the backlog?"
+        await pilot.pause()
+        shown = _text(preview)
+        assert "Note:\n  Could we talk about the backlog?" in shown
+        assert JOURNAL_CANARY not in shown and NOTE_CANARY not in shown
+
+        screen.query_one("#share-seal").press()
+        await wait_for(pilot, lambda: bool(app.screen.query("#ask-path")), "the seal dialog")
+        app.screen.query_one("#ask-path", Input).value = str(packet)
+        app.screen.query_one("#ask-ok").press()
+        await wait_for(pilot, packet.exists, "the sealed packet")
+        await wait_for(pilot, lambda: "Sealed for Bo" in _text(
+            screen.query_one("#supervision-status")), "the sealed message")
+        assert "to Bo: Shared:" in _text(screen.query_one("#share-history"))
+    data = packet.read_bytes()
+    assert JOURNAL_CANARY.encode() not in data  # sealed, so nothing reads in the clear
+    opened = bo.sup.open(data)
+    assert opened.packet.content["text"] == shown
+    assert JOURNAL_CANARY not in opened.packet.signed
+    assert NOTE_CANARY not in opened.packet.signed
+    assert bo.sup.latest_share_from(bo.sup.contact("Ana")).text == shown  # type: ignore[union-attr]
+
+
+def bo_id(app: KitApp, name: str) -> str:
+    assert app.workspace is not None
+    return app.workspace.contacts.find(name).id
+
+
+def sup_defaults(screen: Any) -> set[str]:
+    from kit.supervision import share
+
+    return share.defaults(screen._share_fields)
+
+
+async def test_a_session_record_with_an_action_that_carries_forward(
+        make_app: Any, closed_vault: Path, tmp_path: Path) -> None:
+    bo = person(closed_vault, "Bo Supervisor", "Clinical supervisor")
+    ana = person(tmp_path / "ana-vault", "Ana Practitioner", "Analyst")
+    introduce(bo, "Ana", "supervisee", ana, "Bo", "supervisor")
+    # Ana has shared a summary: the form starts from it.
+    shared = ana.sup.seal_share(ana.sup.contact("Bo"), [], set(), "Busy month on the queue.",
+                                FIXED_NOW - timedelta(days=28), FIXED_NOW)
+    bo.sup.open(shared.data)
+    bo.close()
+    record_file = tmp_path / "record.age"
+    junk = tmp_path / "junk.age"
+    junk.write_bytes(b"this is not a packet")
+    app = _app(make_app)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await _open_area(pilot)
+            await pilot.press("ctrl+n")
+            await wait_for(pilot, lambda: showing(pilot, "SessionForm")
+                           and bool(app.screen.loaded), "the session form")
+            form = app.screen
+            assert form.query_one("#sf-supervisee", Select).value == bo_id(app, "Ana")
+            assert "Busy month on the queue." in form.query_one("#sf-summary", TextArea).text
+            assert form.query_one("#sf-attendees", Input).value == "Bo Supervisor, Ana"
+            form.query_one("#sf-held", Input).value = "2026-11-20 14:00"
+            form.query_one("#sf-impact", TextArea).text = "Tired after the backlog."
+            form.query_one("#sf-new-text-0", Input).value = "Book two days of leave"
+            form.query_one("#sf-new-owner-0", Input).value = "Ana"
+            form.query_one("#sf-new-due-0", Input).value = "2026-11-21"
+            form.query_one("#sf-ref-occupational-health", Checkbox).value = True
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: showing(pilot, "SupervisionScreen"), "the list")
+            await pilot.pause()
+            listing = screen.query_one("#records")
+            [doc] = listing.items
+            assert "draft     v1  Ana · Routine" in screen._describe(doc)
+            detail = _text(screen.query_one("#record-detail"))
+            assert "Book two days of leave (Ana, due 21 Nov 2026; Open, OVERDUE)" in detail
+            assert "Occupational health" in detail and "Tired after the backlog." in detail
+            assert doc.session.share_packet == shared.packet.id
+
+            # Send it: the file opens on Ana's side as the same record.
+            screen.query_one("#record-send").press()
+            await wait_for(pilot, lambda: bool(app.screen.query("#ask-path")), "send dialog")
+            app.screen.query_one("#ask-path", Input).value = str(record_file)
+            app.screen.query_one("#ask-ok").press()
+            await wait_for(pilot, record_file.exists, "the sealed record")
+            await wait_for(pilot, lambda: " sent " in screen._describe(listing.items[0]),
+                           "the record marked sent")
+
+            # A file that is not a packet: a calm message, nothing kept.
+            await pilot.press("ctrl+o")
+            await wait_for(pilot, lambda: bool(app.screen.query("#ask-path")), "open dialog")
+            app.screen.query_one("#ask-path", Input).value = str(junk)
+            app.screen.query_one("#ask-ok").press()
+            await wait_for(pilot, lambda: "Not opened:" in _text(
+                screen.query_one("#supervision-status")), "the refusal")
+
+            # The next session starts with the open action carried forward.
+            await pilot.press("ctrl+n")
+            await wait_for(pilot, lambda: showing(pilot, "SessionForm")
+                           and bool(app.screen.loaded), "the next form")
+            form = app.screen
+            [action] = doc.session.actions
+            status = form.query_one(f"#sf-status-{action.id}", Select)
+            assert status.value == "open"
+            assert "Carried forward" in _text(form.query_one("#sf-actions-hint"))
+            status.value = "done"
+            form.query_one("#sf-held", Input).value = "2026-11-23 09:00"
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: showing(pilot, "SupervisionScreen"), "the list")
+            await pilot.pause()
+            assert len(listing.items) == 2
+            assert screen.query_one("#actions", DataTable).row_count == 0
+        opened = ana.sup.open(record_file.read_bytes())
+        assert opened.doc is not None and opened.doc.id == doc.id
+        assert opened.doc.session.actions[0].text == "Book two days of leave"
+    finally:
+        ana.close()
+
+
+async def test_team_view_lists_people_by_name_and_archiving_hides_them(
+        make_app: Any, closed_vault: Path, tmp_path: Path) -> None:
+    bo = person(closed_vault, "Bo Supervisor", "Clinical supervisor")
+    zoe = person(tmp_path / "zoe-vault", "Zoe Analyst", "Analyst")
+    ana = person(tmp_path / "ana-vault", "Ana Practitioner", "Analyst")
+    # Zoe is added first: the view must still list Ana first.
+    introduce(bo, "Zoe", "supervisee", zoe, "Bo", "supervisor")
+    introduce(bo, "Ana", "supervisee", ana, "Bo", "supervisor")
+    today = FIXED_NOW.date()
+    for who, days_ago, due in (("Zoe", 10, today - timedelta(days=2)), ("Ana", 3, None)):
+        contact = bo.sup.contact(who)
+        bo.sup.add_agreement(contact, Agreement(frequency_days=14))
+        bo.sup.add_session(contact, Session(
+            held=FIXED_NOW - timedelta(days=days_ago),
+            actions=(new_action("Take the rota to the manager", "Bo", due),)))
+    for side in (bo, zoe, ana):
+        side.close()
+    app = _app(make_app)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_area(pilot)
+        screen.query_one("#supervision-tabs").active = "team-tab"
+        await pilot.pause()
+        table = screen.query_one("#team", DataTable)
+        rows = rows_now(screen)
+        assert [r[0] for r in rows] == ["Ana", "Zoe"]
+        assert rows[0][1:5] == ["20 Nov 2026", "04 Dec 2026", "1", "0"]
+        assert rows[1][1:5] == ["13 Nov 2026", "27 Nov 2026", "1", "1"]
+        assert rows[1][6] == "not shared"
+
+        # Actions: only Zoe's is overdue; marking it done takes it off the list.
+        screen.query_one("#supervision-tabs").active = "actions-tab"
+        actions = screen.query_one("#actions", DataTable)
+        assert actions.row_count == 2
+        screen.query_one("#actions-overdue", Checkbox).value = True
+        await wait_for(pilot, lambda: actions.row_count == 1, "only the overdue action")
+        assert str(actions.get_row_at(0)[0]) == "Zoe"
+        assert "OVERDUE" in str(actions.get_row_at(0)[4])
+        screen.query_one("#action-done").press()
+        await wait_for(pilot, lambda: actions.row_count == 0, "the action marked done")
+        assert rows_now(screen)[1][3:5] == ["0", "0"]  # Zoe: nothing open any more
+
+        screen.query_one("#supervision-tabs").active = "team-tab"
+        await pilot.pause()
+        table.move_cursor(row=1)
+        await pilot.pause()
+        screen.query_one("#team-archive").press()
+        await wait_for(pilot, lambda: showing(pilot, "ConfirmDialog"), "the question")
+        app.screen.query_one("#yes").press()
+        await wait_for(pilot, lambda: showing(pilot, "SupervisionScreen"), "back")
+        await wait_for(pilot, lambda: table.row_count == 1, "Zoe archived")
+        assert str(table.get_row_at(0)[0]) == "Ana"
+        assert app.workspace is not None
+        assert app.workspace.contacts.find("Zoe").archived
+
+
+async def test_a_supervisee_opens_a_record_and_comments_after_the_window(
+        make_app: Any, closed_vault: Path, bo: Person, tmp_path: Path) -> None:
+    ana = person(closed_vault, "Ana Practitioner", "Analyst")
+    introduce(ana, "Bo", "supervisor", bo, "Ana", "supervisee")
+    ana.close()
+    doc = bo.sup.add_session(bo.sup.contact("Ana"), Session(
+        held=FIXED_NOW - timedelta(hours=2), impact="A heavy week on the queue."))
+    record_file, answer_file = tmp_path / "record.age", tmp_path / "answer.age"
+    bo.sup.save(bo.sup.send_record(doc), record_file)
+    # Ten days later: the default five-day window for comments has closed.
+    app: KitApp = make_app(config=Config(time_zone="Europe/London"),
+                           clock=lambda: FIXED_NOW + timedelta(days=10))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_area(pilot)
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: bool(app.screen.query("#ask-path")), "the open dialog")
+        app.screen.query_one("#ask-path", Input).value = str(record_file)
+        app.screen.query_one("#ask-ok").press()
+        await wait_for(pilot, lambda: "session record (version 1) is kept" in _text(
+            screen.query_one("#supervision-status")), "the record opened")
+        assert screen.query_one("#supervision-tabs").active == "records-tab"
+        assert "A heavy week on the queue." in _text(screen.query_one("#record-detail"))
+        assert not screen.query_one("#record-send").display  # only its author sends it
+
+        screen.query_one("#record-comment").press()
+        await wait_for(pilot, lambda: showing(pilot, "ConfirmDialog"), "the late question")
+        assert "marked as late" in _text(app.screen.query_one("Static"))
+        app.screen.query_one("#yes").press()
+        await wait_for(pilot, lambda: bool(app.screen.query("#comment-text")), "the comment")
+        app.screen.query_one("#comment-text", TextArea).text = "It was two heavy weeks."
+        app.screen.query_one("#comment-path", Input).value = str(answer_file)
+        app.screen.query_one("#comment-ok").press()
+        await wait_for(pilot, answer_file.exists, "the signed answer")
+        await wait_for(pilot, lambda: "commented" in screen._describe(
+            screen.query_one("#records").items[0]), "the record marked commented")
+    answered = bo.sup.open(answer_file.read_bytes()).doc
+    assert answered is not None and answered.latest.response is not None
+    response = answered.latest.response
+    assert (response.decision, response.comment, response.late) == (
+        "commented", "It was two heavy weeks.", True)
+
+
+def rows_now(screen: Any) -> list[list[str]]:
+    table = screen.query_one("#team", DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
