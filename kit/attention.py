@@ -71,7 +71,9 @@ def _supervision(workspace: Workspace, today: date, config: Config | None) -> li
             "supervision", ("1 supervision record is" if len(waiting) == 1 else
                             f"{len(waiting)} supervision records are") + " waiting for your answer",
             "Accept it, or add a comment, within the window you agreed: Supervision (F10)."))
-    overdue = [a for _doc, a in workspace.supervision.actions(today, overdue_only=True)]
+    gone = {c.fingerprint for c in workspace.contacts.all() if c.archived}
+    overdue = [a for doc, a in workspace.supervision.actions(today, overdue_only=True)
+               if doc.supervisee not in gone]
     if overdue:
         items.append(Attention(
             "supervision", ("1 agreed action is" if len(overdue) == 1 else

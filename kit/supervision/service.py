@@ -449,7 +449,11 @@ class Supervision:
                       self.workspace.packet_log.shares(), self.clock(), self.zone)
 
     def actions(self, *, overdue: bool = False) -> list[tuple[SupervisionDoc, Action]]:
-        return self.workspace.supervision.actions(self.today(), overdue_only=overdue)
+        """Open actions of each person's latest session; not those of people who have left."""
+        gone = {c.fingerprint for c in self.workspace.contacts.all() if c.archived}
+        return [(doc, action) for doc, action in
+                self.workspace.supervision.actions(self.today(), overdue_only=overdue)
+                if doc.supervisee not in gone]
 
     def archive(self, contact: Contact, archived: bool = True) -> Contact:
         return self.workspace.contacts.update(contact, archived=archived)

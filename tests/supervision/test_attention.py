@@ -64,3 +64,15 @@ def test_supervisor_sees_overdue_actions_and_follow_ups(
     assert titles(ana)[0] == "1 supervision record is waiting for your answer"
     ana.save(ana.respond(ana.workspace.supervision.all()[0], ""), tmp_path / "reply.age")
     assert "waiting for your answer" not in " ".join(titles(ana))
+
+
+def test_actions_of_someone_archived_are_left_out(pair: tuple[Supervision, Supervision]) -> None:
+    _ana, bo = pair
+    person = bo.contact("Ana")
+    bo.add_session(person, Session(held=NOW - timedelta(days=5), actions=(
+        new_action("Check in about the backlog", "Bo", date(2026, 11, 20)),)))
+    assert len(bo.actions(overdue=True)) == 1
+    bo.archive(person)
+    assert bo.actions(overdue=True) == []
+    bo.archive(person, archived=False)
+    assert len(bo.actions()) == 1
