@@ -4,6 +4,7 @@ and is imported only when launched. Errors become exit codes in one place: main(
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -16,8 +17,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kit import __version__, credentials
-from kit.commands.check import check
-from kit.commands.checklist import checklist
 from kit.commands.context import (
     CONTEXT,
     Options,
@@ -29,17 +28,7 @@ from kit.commands.context import (
     unlocked_workspace,
     warn_problems,
 )
-from kit.commands.findings import findings
-from kit.commands.identity import identity
-from kit.commands.incidents import evidence, incident, letter
-from kit.commands.ledger import ledger
 from kit.commands.plans import PlanCommand, edit_plan, part_options, show_plan
-from kit.commands.safety_plan import safety_plan
-from kit.commands.scan import scan
-from kit.commands.search_queries import search_queries
-from kit.commands.share import share_group
-from kit.commands.sites import sites
-from kit.commands.supervision import action, supervision, team
 from kit.errors import BadInput, KitError, UsageError
 from kit.hygiene import harden_process
 from kit.records import exposure as exposure_records
@@ -54,8 +43,45 @@ if TYPE_CHECKING:
 
 # --- the command tree ---
 
+# Each area's commands live in kit.commands and are imported only when used (or listed by
+# --help), so a command starts without loading every other area: the start-up cost of
+# `kit journal add` does not grow with each area the kit gains.
+AREA_COMMANDS: dict[str, tuple[str, str]] = {
+    "action": ("kit.commands.supervision", "action"),
+    "check": ("kit.commands.check", "check"),
+    "checklist": ("kit.commands.checklist", "checklist"),
+    "evidence": ("kit.commands.incidents", "evidence"),
+    "findings": ("kit.commands.findings", "findings"),
+    "id": ("kit.commands.identity", "identity"),
+    "incident": ("kit.commands.incidents", "incident"),
+    "ledger": ("kit.commands.ledger", "ledger"),
+    "letter": ("kit.commands.incidents", "letter"),
+    "safety-plan": ("kit.commands.safety_plan", "safety_plan"),
+    "scan": ("kit.commands.scan", "scan"),
+    "search-queries": ("kit.commands.search_queries", "search_queries"),
+    "share": ("kit.commands.share", "share_group"),
+    "sites": ("kit.commands.sites", "sites"),
+    "supervision": ("kit.commands.supervision", "supervision"),
+    "team": ("kit.commands.supervision", "team"),
+}
 
-@click.group(context_settings=CONTEXT, invoke_without_command=True)
+
+class KitGroup(click.Group):
+    """The top-level group: the commands defined here, plus the areas' commands on demand."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *AREA_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in AREA_COMMANDS and cmd_name not in self.commands:
+            module_name, attr = AREA_COMMANDS[cmd_name]
+            command = getattr(importlib.import_module(module_name), attr)
+            assert isinstance(command, click.Command) and command.name == cmd_name, cmd_name
+            self.add_command(command)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=KitGroup, context_settings=CONTEXT, invoke_without_command=True)
 @click.option("--vault", "vault", metavar="DIR", help="Vault folder (default: $KIT_VAULT, "
               "else $KIT_HOME/vault).")
 @click.option("--passphrase-file", type=click.Path(dir_okay=False, path_type=Path),
@@ -1143,14 +1169,6 @@ def grounding_command() -> None:
     out("\n".join(lines), grounding_json())
 
 
-# --- areas with a module of their own in kit/commands/ ---
-
-AREA_GROUPS: tuple[click.Command, ...] = (check, checklist, safety_plan, incident, evidence,
-                                         letter, ledger, findings, search_queries, scan,
-                                         sites, identity, share_group, supervision, action,
-                                         team)
-for _group in AREA_GROUPS:
-    cli.add_command(_group)
 
 
 # --- entry point: errors to exit codes, in one place ---

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
@@ -241,3 +242,24 @@ def test_backup_copies_are_private(cli_vault: Path) -> None:
     assert copies
     for path in copies:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_every_area_command_loads_under_its_own_name() -> None:
+    """The areas' commands are imported on demand; each entry must name a real command."""
+    import click
+
+    from kit.cli import AREA_COMMANDS, cli
+
+    ctx = click.Context(cli)
+    for name in AREA_COMMANDS:
+        command = cli.get_command(ctx, name)
+        assert command is not None and command.name == name
+    assert set(AREA_COMMANDS) <= set(cli.list_commands(ctx))
+
+
+def test_a_command_does_not_load_the_other_areas() -> None:
+    code = ("import sys; from kit.cli import cli; "
+            "print(sorted(m for m in sys.modules if m.startswith('kit.commands.')))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout
+    assert "kit.commands.supervision" not in loaded and "kit.commands.incidents" not in loaded
