@@ -102,6 +102,8 @@ def _doc_lines(sup: Supervision, doc: SupervisionDoc) -> list[str]:
                   f"Attendees:   {', '.join(s.attendees) or '—'}"]
         if s.incident_at:
             lines.append(f"Incident:    {_local(s.incident_at, sup.zone)}")
+        if s.type == "post-incident" and s.incident_at:
+            lines += ["Follow-ups:", *_follow_up_lines(sup, doc, s.incident_at)]
         lines += ["Summary received:", *_indent(s.summary_received),
                   "Impact:", *_indent(s.impact), "Coping:", *_indent(s.coping),
                   "Agreed actions:"]
@@ -124,6 +126,16 @@ def _doc_lines(sup: Supervision, doc: SupervisionDoc) -> list[str]:
                 line += f"\n  Supervisee's comment: {r.comment}"
         lines.append(line)
     return lines
+
+
+def _follow_up_lines(sup: Supervision, doc: SupervisionDoc, incident_at: datetime) -> list[str]:
+    """The 72-hour and one-month follow-ups after an incident, and whether each was held."""
+    from kit.supervision.schedule import follow_ups
+
+    held = {d.session.type for d in sup.workspace.supervision.sessions_for(doc.supervisee)
+            if d.session.follows == doc.id}
+    return [f"  {f.label}: {_local(f.due, sup.zone)}"
+            + (" (held)" if f.kind in held else "") for f in follow_ups(incident_at, sup.zone)]
 
 
 def _indent(text: str) -> list[str]:
@@ -224,12 +236,6 @@ def session_add(who: str, held: str | None, session_type: str, incident_at: str 
             referrals=referrals, review_date=_day(review, "--review"), **texts)
         doc = sup.add_session(person, session)
         lines = _doc_lines(sup, doc)
-        if doc.session.type == "post-incident" and doc.session.incident_at:
-            from kit.supervision.schedule import follow_ups
-
-            lines.append("Follow-ups scheduled:")
-            lines += [f"  {f.label}: {_local(f.due, sup.zone)}"
-                      for f in follow_ups(doc.session.incident_at, sup.zone)]
     out("\n".join(lines), doc.to_json())
 
 

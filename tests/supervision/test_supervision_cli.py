@@ -185,3 +185,25 @@ def test_bad_cards_are_refused_with_a_reason(kit_env: Path, args: tuple[str, ...
     result = run_kit(*args, "--json", input="Frontline Kit identity card, version 1\nName: X\n")
     assert result.code in (1, 4)
     assert json.loads(result.out)["error"]["code"] in ("bad_input", "card_invalid")
+
+
+def test_a_session_after_an_incident_shows_its_follow_ups_in_local_time(
+        kit_env: Path, tmp_path: Path) -> None:
+    """Across the March clock change the 72-hour follow-up keeps the same wall-clock time."""
+    (kit_env / "config.toml").write_text('[supervision]\ntime_zone = "Europe/London"\n')
+    bo = Vault(tmp_path / "bo")
+    bo.run("init")
+    bo.run("id", "show", "--name", "Bo Supervisor")
+    ana = Vault(tmp_path / "ana")
+    ana.run("init")
+    card = ana.json("id", "show", "--name", "Ana Practitioner")
+    assert isinstance(card, dict)
+    bo.run("id", "add", "-", "--name", "Ana", "--relation", "supervisee", input=card["card"])
+    bo.run("supervision", "add", "Ana", "--type", "post-incident", "--held", "2026-03-27 15:00",
+           "--incident-at", "2026-03-27 10:00")
+    listed = bo.json("supervision", "list")
+    assert isinstance(listed, list)
+    shown = bo.run("supervision", "show", listed[0]["id"][:8]).out
+    assert "72-hour follow-up: Mon 30 Mar 2026, 10:00" in shown
+    assert "One-month follow-up: Mon 27 Apr 2026, 10:00" in shown
+    assert "follow-up-72h" in bo.run("team", "--json").out
