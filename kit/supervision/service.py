@@ -354,7 +354,8 @@ class Supervision:
 
     def add_agreement(self, supervisee: Contact, agreement: Agreement) -> SupervisionDoc:
         existing = self.workspace.supervision.agreement_for(supervisee.fingerprint)
-        if existing is not None:
+        # One handed over from their last supervisor stays theirs: yours is a new agreement.
+        if existing is not None and existing.supervisor == self.fingerprint:
             return self.workspace.supervision.revise(existing.id, agreement)
         return self.workspace.supervision.create_agreement(self.fingerprint,
                                                            supervisee.fingerprint, agreement)

@@ -132,9 +132,12 @@ class FormScreen(AreaScreen):
                           Button("Back (Esc)", id="back"), classes="buttons")
 
     def on_button_pressed(self, event: Any) -> None:
-        if event.button.id in ("save", "back"):
+        if event.button.id == "save":
             event.stop()
-            self.run_action(event.button.id)
+            self.action_save()
+        elif event.button.id == "back":
+            event.stop()
+            self.action_back()
 
     def action_save(self) -> None:
         raise NotImplementedError

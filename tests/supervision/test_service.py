@@ -162,6 +162,11 @@ def test_handover_gives_the_new_supervisor_every_record_and_answer(team: Team) -
     # And the same handover cannot be opened twice.
     with pytest.raises(PacketReplayed):
         t.cy.sv.open(handed.read_bytes())
+    # Cy's own agreement with Ana is a new record, written by Cy, and it is the one in force.
+    mine = t.cy.sv.add_agreement(ana, Agreement(frequency_days=14))
+    assert mine.id not in held and mine.supervisor == t.cy.fpr
+    in_force = t.cy.ws.supervision.agreement_for(t.ana.fpr)
+    assert in_force is not None and in_force.id == mine.id
 
 
 def test_handover_with_a_name_already_taken_gets_a_free_name(team: Team) -> None:

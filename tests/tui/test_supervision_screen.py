@@ -1,12 +1,13 @@
 """Pilot tests for the Supervision area: the share builder previews exactly what is sealed (and
 never the journal), a supervisor writes a session record whose open action carries forward,
-and the team view lists people by name."""
+the team view lists people by name, an agreement is written and exported, and a supervisee is
+handed over before old records are deleted."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -327,3 +328,123 @@ async def test_a_supervisee_opens_a_record_and_comments_after_the_window(
 def rows_now(screen: Any) -> list[list[str]]:
     table = screen.query_one("#team", DataTable)
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_an_agreement_is_written_then_exported_as_markdown_and_pdf(
+        make_app: Any, closed_vault: Path, tmp_path: Path) -> None:
+    bo = person(closed_vault, "Bo Supervisor", "Clinical supervisor")
+    ana = person(tmp_path / "ana-vault", "Ana Practitioner", "Analyst")
+    introduce(bo, "Ana", "supervisee", ana, "Bo", "supervisor")
+    for side in (bo, ana):
+        side.close()
+    md, pdf = tmp_path / "agreement.md", tmp_path / "agreement.pdf"
+    app = _app(make_app)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open_area(pilot)
+        screen.query_one("#supervision-tabs").active = "team-tab"
+        await pilot.pause()
+        screen.query_one("#team-agreement").press()
+        await wait_for(pilot, lambda: showing(pilot, "AgreementForm")
+                       and bool(app.screen.loaded), "the agreement form")
+        form = app.screen
+        assert form.query_one("#af-every", Input).value == "28"  # the defaults, as on the CLI
+        assert form.query_one("#af-window", Input).value == "5"
+        form.query_one("#af-every", Input).value = "14"
+        form.query_one("#af-confidentiality", TextArea).text = "Safety of practice only."
+        form.query_one("#af-review", Input).value = "2027-05-01"
+        form.query_one("#save").press()
+        await wait_for(pilot, lambda: showing(pilot, "SupervisionScreen"), "the records")
+        await pilot.pause()
+        assert screen.query_one("#supervision-tabs").active == "records-tab"
+        [doc] = screen.query_one("#records").items
+        assert doc.type == "agreement" and doc.agreement.frequency_days == 14
+        assert "draft     v1  Ana · Agreement" in screen._describe(doc)
+        assert screen.query_one("#record-send").display
+
+        # Edit… starts from the agreement in force.
+        screen.query_one("#record-edit").press()
+        await wait_for(pilot, lambda: showing(pilot, "AgreementForm")
+                       and bool(app.screen.loaded), "the agreement again")
+        assert app.screen.query_one("#af-every", Input).value == "14"
+        app.screen.query_one("#back").press()
+        await wait_for(pilot, lambda: showing(pilot, "SupervisionScreen"), "back")
+
+        for path, fmt in ((md, "md"), (pdf, "pdf")):
+            screen.query_one("#record-export").press()
+            # Until the Select has drawn its current value, setting another one fails.
+            await wait_for(pilot, lambda: showing(pilot, "ExportDialog") and bool(
+                app.screen.query("#export-format #label")), "the export dialog")
+            assert "NOT encrypted" in _text(app.screen.query_one("#export-warning"))
+            app.screen.query_one("#export-format", Select).value = fmt
+            app.screen.query_one("#export-path", Input).value = str(path)
+            app.screen.query_one("#export-ok").press()
+            await wait_for(pilot, path.exists, f"the {fmt} file")
+            await wait_for(pilot, lambda: "is NOT encrypted" in _text(
+                screen.query_one("#supervision-status")), "the warning with the path")
+            assert str(path) in _text(screen.query_one("#supervision-status"))
+    text = md.read_text(encoding="utf-8")
+    assert "Safety of practice only." in text and "Every 14 days" in text
+    assert md.stat().st_mode & 0o077 == 0  # readable by the owner only
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+async def test_a_supervisee_is_handed_over_and_old_records_are_deleted(
+        make_app: Any, closed_vault: Path, tmp_path: Path) -> None:
+    bo = person(closed_vault, "Bo Supervisor", "Clinical supervisor")
+    ana = person(tmp_path / "ana-vault", "Ana Practitioner", "Analyst")
+    cy = person(tmp_path / "cy-vault", "Cy Supervisor", "Clinical supervisor")
+    introduce(bo, "Ana", "supervisee", ana, "Bo", "supervisor")
+    introduce(bo, "Cy", "colleague", cy, "Bo", "colleague")
+    bo.sup.add_agreement(bo.sup.contact("Ana"), Agreement(frequency_days=14))
+    bo.sup.add_session(bo.sup.contact("Ana"), Session(held=FIXED_NOW - timedelta(days=2),
+                                                      impact="A long week."))
+    ana_fingerprint = ana.sup.fingerprint
+    bo.close()
+    ana.close()
+    handover = tmp_path / "handover.age"
+    now = [FIXED_NOW]
+    app: KitApp = make_app(config=Config(time_zone="Europe/London", retention_months=24),
+                           clock=lambda: now[0])
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await _open_area(pilot)
+            screen.query_one("#supervision-tabs").active = "team-tab"
+            await pilot.pause()
+            screen.query_one("#team-handover").press()
+            await wait_for(pilot, lambda: showing(pilot, "HandoverDialog"), "the handover")
+            dialog = app.screen
+            # Cy is the only other contact, so already chosen.
+            await wait_for(pilot, lambda: dialog.query_one("#handover-to", Select).value
+                           == bo_id(app, "Cy"), "Cy chosen")
+            dialog.query_one("#handover-path", Input).value = str(handover)
+            dialog.query_one("#handover-ok").press()
+            await wait_for(pilot, lambda: showing(pilot, "ConfirmDialog"), "the question")
+            assert "2 records about Ana" in _text(app.screen.query_one("Static"))
+            app.screen.query_one("#yes").press()
+            await wait_for(pilot, handover.exists, "the sealed handover")
+            # Then it offers to archive Ana.
+            await wait_for(pilot, lambda: showing(pilot, "ConfirmDialog"), "the archive offer")
+            assert "Archive Ana now?" in _text(app.screen.query_one("Static"))
+            app.screen.query_one("#yes").press()
+            await wait_for(pilot, lambda: screen.query_one("#team", DataTable).row_count == 0,
+                           "Ana archived")
+
+            # Years later: both records are older than the 24 months in config.toml.
+            now[0] = datetime.now(UTC) + timedelta(days=3 * 366)
+            screen.query_one("#team-retention").press()
+            await wait_for(pilot, lambda: showing(pilot, "ConfirmDialog"), "the listing")
+            listing = _text(app.screen.query_one("Static"))
+            assert "These 2 records are older than 24 months" in listing
+            assert "Supervision agreement, Ana" in listing
+            app.screen.query_one("#yes").press()
+            await wait_for(pilot, lambda: "Deleted 2 records" in _text(
+                screen.query_one("#supervision-status")), "the records deleted")
+            assert screen.query_one("#records").items == []
+            assert app.workspace is not None and app.workspace.supervision.all() == []
+        opened = cy.sup.open(handover.read_bytes())
+        assert "handed Ana's supervision over to you: 2 records kept" in opened.summary
+        kept = cy.workspace.supervision.for_supervisee(ana_fingerprint)
+        assert sorted(d.type for d in kept) == ["agreement", "session"]
+        assert cy.sup.contact("Ana").relation == "supervisee"
+    finally:
+        cy.close()

@@ -46,10 +46,17 @@ from kit.supervision import share
 from kit.supervision.contacts import RELATIONS, Contact
 from kit.supervision.records import (
     ACTION_STATUSES,
+    DEFAULT_FREQUENCY,
+    DEFAULT_WINDOW,
     FOLLOW_UP_TYPES,
+    MAX_FREQUENCY,
+    MAX_WINDOW,
+    MIN_FREQUENCY,
+    MIN_WINDOW,
     REFERRALS,
     SESSION_TYPES,
     Action,
+    Agreement,
     Session,
     SupervisionDoc,
     new_action,
@@ -65,6 +72,7 @@ if TYPE_CHECKING:
     from kit.tui.app import KitApp
 
 DRAFT_AREA = "supervision-session"
+AGREEMENT_DRAFT_AREA = "supervision-agreement"
 
 SHARE_WARNING = (
     "Below is exactly what will be sent: nothing else. Your journal is never shared, nor the "
@@ -346,6 +354,124 @@ class CommentDialog(ModalScreen[dict[str, str] | None]):
         self.dismiss(None)
 
 
+EXPORT_FORMATS = (("Markdown (.md)", "md"), ("PDF, to print (.pdf)", "pdf"))
+
+
+class ExportDialog(ModalScreen[dict[str, str] | None]):
+    """The plaintext warning, then Markdown or PDF and where to write it."""
+
+    DEFAULT_CSS = """
+    ExportDialog {
+        align: center middle;
+    }
+    ExportDialog #export-warning {
+        text-style: bold;
+        margin-bottom: 1;
+    }
+    ExportDialog Input, ExportDialog Select {
+        margin-bottom: 1;
+    }
+    ExportDialog #export-problem {
+        width: 100%;
+    }
+    """
+
+    BINDINGS: ClassVar[list[Any]] = [Binding("escape", "cancel", "Cancel", id="export-cancel")]
+
+    def __init__(self, what: str, warning: str, stem: Path) -> None:
+        super().__init__()
+        self.what, self.warning, self.stem = what, warning, stem
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="export-dialog"):
+            yield Static(self.what, markup=False)
+            yield Static(self.warning, id="export-warning", markup=False)
+            yield Label("Format")
+            yield Select(EXPORT_FORMATS, value="md", allow_blank=False, id="export-format")
+            yield Label("Save as")
+            yield Input(str(self.stem.with_suffix(".md")), id="export-path")
+            yield Checkbox("Replace the file if it is already there", id="export-overwrite")
+            yield Label("", id="export-problem", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Export", id="export-ok", variant="primary")
+                yield Button("Cancel", id="export-no")
+
+    @on(Select.Changed, "#export-format")
+    def _format_changed(self) -> None:
+        """Keep the file name's ending in step with the format, unless it was changed."""
+        path = self.query_one("#export-path", Input)
+        fmt = str(self.query_one("#export-format", Select).value)
+        for _label, other in EXPORT_FORMATS:
+            if path.value.endswith(f".{other}"):
+                path.value = path.value.removesuffix(f".{other}") + f".{fmt}"
+                break
+
+    @on(Input.Submitted, "#export-path")
+    @on(Button.Pressed, "#export-ok")
+    def submit(self) -> None:
+        path = self.query_one("#export-path", Input).value
+        if not path.strip():
+            self.query_one("#export-problem", Label).update("Please say where to save it.")
+            return
+        self.dismiss({"format": str(self.query_one("#export-format", Select).value),
+                      "path": path,
+                      "overwrite": "yes" if self.query_one("#export-overwrite",
+                                                           Checkbox).value else ""})
+
+    @on(Button.Pressed, "#export-no")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class HandoverDialog(ModalScreen[dict[str, str] | None]):
+    """Whom to hand a supervisee's records to, and where to save the sealed file."""
+
+    DEFAULT_CSS = """
+    HandoverDialog {
+        align: center middle;
+    }
+    HandoverDialog Select, HandoverDialog Input {
+        margin-bottom: 1;
+    }
+    HandoverDialog #handover-problem {
+        width: 100%;
+    }
+    """
+
+    BINDINGS: ClassVar[list[Any]] = [Binding("escape", "cancel", "Cancel", id="handover-cancel")]
+
+    def __init__(self, question: str, choices: list[tuple[Text, str]], path: Path) -> None:
+        super().__init__()
+        self.question, self.choices, self.path = question, choices, path
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="handover-dialog"):
+            yield Static(self.question, markup=False)
+            yield Label("Their new supervisor")
+            yield Select(self.choices, id="handover-to", prompt="Choose",
+                         value=self.choices[0][1] if len(self.choices) == 1 else Select.NULL)
+            yield Label("Save the sealed file as")
+            yield Input(str(self.path), id="handover-path")
+            yield Label("", id="handover-problem", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Next…", id="handover-ok", variant="primary")
+                yield Button("Cancel", id="handover-no")
+
+    @on(Button.Pressed, "#handover-ok")
+    def submit(self) -> None:
+        to = self.query_one("#handover-to", Select).value
+        path = self.query_one("#handover-path", Input).value
+        if to is Select.NULL or not path.strip():
+            self.query_one("#handover-problem", Label).update(
+                "Please choose the new supervisor and say where to save the file.")
+            return
+        self.dismiss({"to": str(to), "path": path})
+
+    @on(Button.Pressed, "#handover-no")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 # --- the area ---
 
 
@@ -430,6 +556,10 @@ class SupervisionScreen(AreaScreen):
         # On the Records tab's button and in the help; the footer has no room for it.
         Binding("ctrl+n", "new_record", "New record", id="supervision-new", show=False,
                 tooltip="Write the record of a supervision session (supervisors)"),
+        # Used now and then: on the buttons, in the help (F1) and in the command palette.
+        Binding("ctrl+e", "export_record", "Export record", id="supervision-export",
+                show=False, tooltip="Write the highlighted record to a Markdown or PDF file "
+                                    "(not encrypted)"),
     ]
 
     def __init__(self) -> None:
@@ -462,13 +592,15 @@ class SupervisionScreen(AreaScreen):
                     yield EntryList(self._describe, id="records")
                     with Horizontal(classes="buttons"):
                         yield Button("New (ctrl+n)", id="record-new")
-                        yield Button("Open a packet… (ctrl+o)", id="open-packet")
+                        yield Button("Open a packet…", id="open-packet",
+                                     tooltip="Open a packet file someone sent you (ctrl+o)")
                 with VerticalScroll(id="record-detail-box"):
                     with Horizontal(classes="buttons", id="record-buttons"):
                         yield Button("Edit…", id="record-edit")
                         yield Button("Send…", id="record-send", variant="primary")
                         yield Button("Accept…", id="record-accept", variant="primary")
                         yield Button("Comment…", id="record-comment")
+                        yield Button("Export…", id="record-export")
                     yield Static("", id="record-detail", markup=False)
             with TabPane("Team", id="team-tab"), VerticalScroll(id="team-pane"):
                 yield Static("The people you supervise, by name. It shows whether sessions "
@@ -477,9 +609,13 @@ class SupervisionScreen(AreaScreen):
                              classes="hint", markup=False)
                 yield DataTable(id="team", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="team-detail", markup=False)
+                with Horizontal(classes="buttons", id="team-person-buttons"):
+                    yield Button("Agreement…", id="team-agreement", variant="primary")
+                    yield Button("Hand over…", id="team-handover")
+                    yield Button("Archive…", id="team-archive")
                 with Horizontal(classes="buttons"):
                     yield Button("Add someone…", id="team-add")
-                    yield Button("Archive…", id="team-archive")
+                    yield Button("Old records…", id="team-retention")
                     yield Select([], id="team-archived", prompt="Archived people")
                     yield Button("Restore…", id="team-restore")
             with TabPane("Actions", id="actions-tab"), VerticalScroll(id="actions-pane"):
@@ -549,6 +685,16 @@ class SupervisionScreen(AreaScreen):
             self.app.push_screen(SessionForm(self.sup, doc, draft=drafts[0].data,
                                              draft_id=drafts[0].id), callback=self._saved)
             self.notify("Your unsaved session record is back. Save it or go back.", timeout=6)
+            return
+        for draft in self.workspace.drafts.list(AGREEMENT_DRAFT_AREA):
+            contact = self._supervisee_by_id(draft.data.get("supervisee"))
+            if contact is None:  # they are no longer a contact: nothing to write it about
+                continue
+            self.app.push_screen(AgreementForm(self.sup, contact, draft=draft.data,
+                                               draft_id=draft.id),
+                                 callback=self._agreement_saved)
+            self.notify("Your unsaved agreement is back. Save it or go back.", timeout=6)
+            break
 
     def reload(self) -> None:
         sup = self.sup
@@ -791,8 +937,8 @@ class SupervisionScreen(AreaScreen):
         theirs = doc is not None and doc.supervisee == self._me
         answerable = theirs and doc is not None and doc.latest.signed is not None \
             and doc.latest.response is None
-        self.query_one("#record-edit").display = mine and doc is not None \
-            and doc.type == "session"
+        self.query_one("#record-edit").display = mine
+        self.query_one("#record-export").display = doc is not None
         self.query_one("#record-send").display = mine and doc is not None \
             and doc.latest.response is None
         self.query_one("#record-accept").display = answerable
@@ -828,9 +974,72 @@ class SupervisionScreen(AreaScreen):
     @on(Button.Pressed, "#record-edit")
     def action_edit_record(self) -> None:
         doc = self._current_record()
-        if doc is None or doc.type != "session" or doc.supervisor != self._me:
+        if doc is None or doc.supervisor != self._me:
+            return
+        if doc.type == "agreement":
+            contact = next((c for c in self.sup.supervisees(archived=True)
+                            if c.fingerprint == doc.supervisee), None)
+            if contact is None:
+                self._say("The person this agreement is with is no longer among your "
+                          "contacts, so it cannot be changed here.", error=True)
+                return
+            self.edit_agreement(contact)
             return
         self.app.push_screen(SessionForm(self.sup, doc), callback=self._saved)
+
+    # --- export (either side) ---
+
+    @on(Button.Pressed, "#record-export")
+    def action_export_record(self) -> None:
+        """Write the highlighted record to Markdown or PDF, after the plaintext warning."""
+        self.query_one("#supervision-tabs", TabbedContent).active = "records-tab"
+        doc = self._current_record()
+        if doc is None:
+            self._say("Choose a record to export first.", error=True)
+            return
+        if self.workspace.vault.unlocked_by == "device":
+            self.notify("The kit was opened with the keyring. To export, lock it (ctrl+l) and "
+                        "unlock with your passphrase.", severity="warning")
+            return
+        what = "agreement" if doc.type == "agreement" else "record"
+        about = self.sup.name_of(doc.supervisee)
+
+        def answered(answers: dict[str, str] | None) -> None:
+            if answers:
+                self._export(doc, answers["format"], Path(answers["path"]),
+                             bool(answers["overwrite"]))
+
+        self.app.push_screen(ExportDialog(
+            f"Export {doc.type_label.lower()} {doc.short_id} about {about} (version "
+            f"{doc.latest.n}, with every answer).",
+            "The exported file is NOT encrypted: anyone who can open it can read this "
+            "supervision record. Keep it somewhere safe, and delete the file when you no "
+            "longer need it.",
+            Path.home() / f"supervision-{what}-{doc.short_id}"), answered)
+
+    def _export(self, doc: SupervisionDoc, fmt: str, path: Path, overwrite: bool) -> None:
+        from kit.reports import supervision_export
+        from kit.reports.plaintext import warning, write_plaintext
+
+        sup = self.sup
+        notes = []
+        try:
+            if fmt == "pdf":
+                rendered = supervision_export.render_pdf(doc, sup.names(), sup.zone,
+                                                         sup.today())
+                data = rendered.data
+                if rendered.lost:
+                    notes.append("Some characters could not be printed in: "
+                                 + ", ".join(rendered.lost) + ".")
+            else:
+                data = supervision_export.to_markdown(doc, sup.names(), sup.zone,
+                                                      sup.today()).encode("utf-8")
+            written = write_plaintext(path, data, force=overwrite)
+        except KitError as exc:
+            self._say(f"Not exported: {exc.message}", error=True)
+            return
+        self._say(" ".join([f"Written to {written}.",
+                            warning("this supervision record", written), *notes]))
 
     @on(Button.Pressed, "#record-send")
     def action_send_record(self) -> None:
@@ -973,7 +1182,7 @@ class SupervisionScreen(AreaScreen):
         select.set_options([(Text(c.name), c.id) for c in archived])
         select.display = bool(archived)
         self.query_one("#team-restore").display = bool(archived)
-        self.query_one("#team-archive").display = table.row_count > 0
+        self.query_one("#team-person-buttons").display = table.row_count > 0
         if not table.row_count:
             self.query_one("#team-detail", Static).update(
                 "No one yet. Add someone you supervise with \"Add a contact…\" on the Share "
@@ -1037,6 +1246,157 @@ class SupervisionScreen(AreaScreen):
             return
         self._say(f"{contact.name} {'archived' if archived else 'restored'}.")
         self.reload()
+
+    def _supervisee_by_id(self, contact_id: object) -> Contact | None:
+        return next((c for c in self.sup.supervisees(archived=True) if c.id == contact_id),
+                    None)
+
+    def _team_person(self) -> Contact | None:
+        """The highlighted person on the Team tab, which is shown so the user sees whom."""
+        self.query_one("#supervision-tabs", TabbedContent).active = "team-tab"
+        contact = self._team_contact()
+        if contact is None:
+            self._say("No one is on your team yet. Add someone you supervise first (Add "
+                      "someone…).", error=True)
+        return contact
+
+    # --- the agreement (supervisor) ---
+
+    @on(Button.Pressed, "#team-agreement")
+    def action_agreement(self) -> None:
+        contact = self._team_person()
+        if contact is not None:
+            self.edit_agreement(contact)
+
+    def edit_agreement(self, contact: Contact) -> None:
+        self.app.push_screen(AgreementForm(self.sup, contact), callback=self._agreement_saved)
+
+    def _agreement_saved(self, doc: SupervisionDoc | None) -> None:
+        if doc is None:
+            self.reload()
+            return
+        self.query_one("#supervision-tabs", TabbedContent).active = "records-tab"
+        self._saved(doc)
+        self._say(f"Agreement {doc.short_id} saved (version {doc.latest.n}, "
+                  f"{doc.status_label.lower()}). Send it to them with Send… on this tab.")
+
+    # --- handover (supervisor) ---
+
+    @on(Button.Pressed, "#team-handover")
+    def action_handover(self) -> None:
+        person = self._team_person()
+        if person is None:
+            return
+        others = [c for c in self.workspace.contacts.all(archived=False)
+                  if c.id != person.id]
+        if not others:
+            self._say(f"Add {person.name}'s new supervisor first: their identity card, with "
+                      "Add someone… (they are \"A colleague\").", error=True)
+            return
+        relation = {c.value: c.label for c in RELATIONS}
+        choices = [(Text(f"{c.name} ({relation.get(c.relation, c.relation).lower()})"), c.id)
+                   for c in others]
+
+        def chosen(answers: dict[str, str] | None) -> None:
+            if not answers:
+                return
+            to = next((c for c in others if c.id == answers["to"]), None)
+            if to is not None:
+                self._confirm_handover(person, to, Path(answers["path"]).expanduser())
+
+        self.app.push_screen(HandoverDialog(
+            f"Hand {person.name}'s supervision over to a new supervisor: every agreement and "
+            f"session record about {person.name}, with every version and answer, and "
+            f"{person.name}'s identity card, sealed so only the new supervisor can open it.",
+            choices, _free_path("supervision-handover", self.sup.today())), chosen)
+
+    def _confirm_handover(self, person: Contact, to: Contact, path: Path) -> None:
+        if path.exists():
+            self._say(f"Not sealed: {path} already exists; choose a new file name for the "
+                      "packet.", error=True)
+            return
+        try:
+            sealed = self.sup.handover(person, to)
+        except KitError as exc:
+            self._say(f"Not sealed: {exc.message}", error=True)
+            return
+        count = len(sealed.packet.content["documents"])
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self._say("Nothing was written.")
+                return
+            try:
+                self.sup.save(sealed, path)
+            except KitError as exc:
+                self._say(f"Not sealed: {exc.message}", error=True)
+                return
+            self._say(f"{sealed.summary} sealed for {to.name}: {path}. Send {to.name} that "
+                      f"file. When {to.name} has opened it, archive {person.name} here.")
+            self.reload()
+            self._offer_archive(person, to)
+
+        self.app.push_screen(ConfirmDialog(
+            f"The file will hold {count} record{'s' if count != 1 else ''} about {person.name}"
+            f" and {person.name}'s identity card. Seal them for {to.name}? Once sent, it cannot "
+            "be recalled.", yes="Seal and save"), answered)
+
+    def _offer_archive(self, person: Contact, to: Contact) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._set_archived(person, True)
+
+        self.app.push_screen(ConfirmDialog(
+            f"Archive {person.name} now? They leave your team view; their records stay here "
+            f"until your retention period ends. You can wait until {to.name} has opened the "
+            "file, and archive them then.", yes="Archive", no="Not now"), answered)
+
+    # --- retention (supervisor) ---
+
+    @on(Button.Pressed, "#team-retention")
+    def action_retention(self) -> None:
+        """Offer to delete the records older than retention_months, after listing them."""
+        months = self.kit_app.services.config.retention_months
+        if not months:
+            self._say("No retention period is set, so records are kept until you delete them. "
+                      "To set one, put `retention_months = 24` (for example) under "
+                      "`[supervision]` in config.toml in the kit's folder, then open the kit "
+                      "again.")
+            return
+        try:
+            old = self.sup.expired(months)
+        except KitError as exc:
+            self._say(exc.message, error=True)
+            return
+        if not old:
+            self._say(f"Nothing is older than {months} months.")
+            return
+        zone = self.sup.zone
+        lines = [f"  {d.short_id}  {d.type_label}, {self._names.get(d.supervisee, '?')}, "
+                 f"last changed {d.last_activity().astimezone(zone):%Y-%m-%d}" for d in old]
+        if len(lines) > 8:  # the dialog must keep its buttons on screen
+            lines = [*lines[:7], f"  … and {len(lines) - 7} more, all older "
+                                 f"(`kit supervision retention` lists every one)"]
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self._say("Nothing was deleted.")
+                return
+            try:
+                deleted = self.sup.delete_records(old)
+            except KitError as exc:
+                self._say(f"Not deleted: {exc.message}", error=True)
+                return
+            self._say(f"Deleted {deleted} record{'s' if deleted != 1 else ''}. Encrypted "
+                      "copies stay in the vault's local backups until newer backups replace "
+                      "them.")
+            self.reload()
+
+        self.app.push_screen(ConfirmDialog(
+            f"These {len(old)} record{'s are' if len(old) != 1 else ' is'} older than "
+            f"{months} months (nothing was made, sent or answered since):\n"
+            + "\n".join(lines) + "\n\nDelete them? This cannot be undone.", yes="Delete"),
+            answered)
 
     # --- actions ---
 
@@ -1108,7 +1468,15 @@ class SupervisionScreen(AreaScreen):
                  self.action_new_record),
                 ("My identity card", "Show the card to give your supervisor",
                  self.action_my_card),
-                ("Add a contact", "Add a colleague's identity card", self.action_add_contact)]
+                ("Add a contact", "Add a colleague's identity card", self.action_add_contact),
+                ("Export the record", "The highlighted record as Markdown or PDF, not "
+                 "encrypted (ctrl+e)", self.action_export_record),
+                ("Supervision agreement", "Write or change the agreement with the highlighted "
+                 "person on the Team tab", self.action_agreement),
+                ("Hand over a supervisee", "Seal the highlighted person's records for their "
+                 "new supervisor", self.action_handover),
+                ("Old supervision records", "Delete records older than retention_months, "
+                 "after asking", self.action_retention)]
 
 
 # --- the session record form (supervisor) ---
@@ -1465,3 +1833,149 @@ class SessionForm(FormScreen):
 
 def _stamp_input(when: datetime, zone: ZoneInfo) -> str:
     return when.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+# --- the supervision agreement form (supervisor) ---
+
+AGREEMENT_TEXTS = (("confidentiality", "Limits of confidentiality"),
+                   ("records", "Where records are kept, and who sees them"),
+                   ("disagreement", "How disagreement is recorded"),
+                   ("cancellations", "Cancellations (how they are handled; the reason is "
+                                     "recorded)"))
+
+
+def _whole_number(text: str, field: str, low: int, high: int) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise UsageError(f"{field} must be a whole number from {low} to {high}, not "
+                         f"{text.strip()!r}") from None
+
+
+class AgreementForm(FormScreen):
+    """The agreement with one supervisee, pre-filled from the one in force; saving revises it
+    (a new version once it was sent)."""
+
+    DEFAULT_CSS = """
+    AgreementForm #agreement-form {
+        padding: 0 2;
+    }
+    AgreementForm .row {
+        height: auto;
+    }
+    AgreementForm .row Vertical {
+        height: auto;
+        width: 1fr;
+        margin-right: 2;
+    }
+    AgreementForm TextArea {
+        height: 4;
+    }
+    AgreementForm #af-status, AgreementForm #af-about {
+        width: 100%;
+    }
+    """
+
+    AUTO_FOCUS = "#af-every"
+
+    def __init__(self, sup: Supervision, contact: Contact, draft: dict[str, Any] | None = None,
+                 draft_id: str | None = None) -> None:
+        super().__init__()
+        self.sup, self.contact = sup, contact
+        self.current = sup.workspace.supervision.agreement_for(contact.fingerprint)
+        self.draft = draft or {}
+        self.restored_draft_id = draft_id
+        self.loaded: dict[str, Any] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="agreement-form"):
+            yield Static(self._about(), id="af-about", classes="hint", markup=False)
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label(f"Meet every … days ({MIN_FREQUENCY} to {MAX_FREQUENCY})")
+                    yield Input(id="af-every", type="integer")
+                with Vertical():
+                    yield Label(f"Days to comment on a record ({MIN_WINDOW} to {MAX_WINDOW})")
+                    yield Input(id="af-window", type="integer")
+                with Vertical():
+                    yield Label("Review date (YYYY-MM-DD, optional)")
+                    yield Input(id="af-review")
+            for key, name in AGREEMENT_TEXTS:
+                yield Label(name)
+                yield TextArea("", id=f"af-{key}", tab_behavior="focus")
+            yield Label("", id="af-status", markup=False)
+            yield self.form_buttons()
+        yield Footer(compact=True)
+
+    def _about(self) -> str:
+        name = self.contact.name
+        if self.current is None:
+            return (f"The supervision agreement with {name}: how often you meet, how long they "
+                    "have to comment on a record, and what happens to what is said. It is "
+                    "saved as a draft; send it from Records (Send…) for them to accept or "
+                    "comment on.")
+        latest = self.current.latest
+        if latest.sent:
+            return (f"The agreement with {name} in force (version {latest.n}, "
+                    f"{self.current.status_label.lower()}). Version {latest.n} was sent, so a "
+                    f"change becomes version {latest.n + 1} for {name} to answer.")
+        return (f"The agreement with {name} (version {latest.n}, not sent yet). A change "
+                "replaces this draft.")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.sub_title = f"Supervision agreement with {self.contact.name}"
+        a = self.current.agreement if self.current is not None else Agreement(
+            frequency_days=DEFAULT_FREQUENCY, comment_window_days=DEFAULT_WINDOW)
+        values = {"supervisee": self.contact.id, "every": str(a.frequency_days),
+                  "window": str(a.comment_window_days),
+                  "review": a.review_date.isoformat() if a.review_date else "",
+                  "confidentiality": a.confidentiality, "records": a.records_kept,
+                  "disagreement": a.disagreement, "cancellations": a.cancellations}
+        self._fill(values)
+        self.loaded = self._values()
+        if self.draft:
+            self._fill(self.draft)
+
+    def _fill(self, values: dict[str, Any]) -> None:
+        for key in ("every", "window", "review"):
+            self.query_one(f"#af-{key}", Input).value = str(values.get(key) or "")
+        for key, _name in AGREEMENT_TEXTS:
+            self.query_one(f"#af-{key}", TextArea).text = str(values.get(key) or "")
+
+    def _values(self) -> dict[str, Any]:
+        return {"supervisee": self.contact.id,
+                **{key: self.query_one(f"#af-{key}", Input).value
+                   for key in ("every", "window", "review")},
+                **{key: self.query_one(f"#af-{key}", TextArea).text
+                   for key, _name in AGREEMENT_TEXTS}}
+
+    def _agreement(self) -> Agreement:
+        v = self._values()
+        return Agreement(
+            frequency_days=_whole_number(v["every"], "the meeting frequency (days)",
+                                         MIN_FREQUENCY, MAX_FREQUENCY),
+            comment_window_days=_whole_number(v["window"], "the comment window (days)",
+                                              MIN_WINDOW, MAX_WINDOW),
+            confidentiality=v["confidentiality"], records_kept=v["records"],
+            disagreement=v["disagreement"], cancellations=v["cancellations"],
+            review_date=_optional_day(v["review"], "the review date"))
+
+    def action_save(self) -> None:
+        try:
+            saved = self.sup.add_agreement(self.contact, self._agreement())
+        except KitError as exc:
+            self.query_one("#af-status", Label).update(f"Not saved: {exc.message}")
+            return
+        if self.restored_draft_id is not None:
+            self.workspace.drafts.discard(self.restored_draft_id)
+        self.dismiss(saved)
+
+    def action_back(self) -> None:
+        self.leave(self._values() != self.loaded, "Leave without saving this agreement?")
+
+    def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
+        if not self.is_mounted or not self.loaded or self._values() == self.loaded:
+            return None
+        return AGREEMENT_DRAFT_AREA, self._values()
