@@ -33,11 +33,11 @@ from urllib.parse import quote, urlsplit
 from kit import __version__
 from kit.errors import KeyringUnavailable, NetworkFailed, UsageError
 from kit.footprint.plan import Plan, PlannedRequest
+from kit.records.source import RecordSource, read_kind
 
 if TYPE_CHECKING:
     from kit.footprint.transport import Response, Session
     from kit.records.findings import Finding, Findings
-    from kit.records.source import RecordSource
     from kit.vault import Problem, Record, Vault
 
 ENV_URL = "KIT_HIBP_URL"
@@ -433,22 +433,11 @@ class BreachCatalogue:
         if not self._loaded:
             from kit.vault import Problem  # here: the CLI imports this module at start
 
-            snap = self.source.snapshot()
-            self.problems = list(snap.problems)
-            newest: Catalogue | None = None
-            for record in snap.records.values():
-                if record.kind != KIND:
-                    continue
-                try:
-                    catalogue = _from_record(record)
-                except (KeyError, TypeError, ValueError, AttributeError):
-                    self.problems.append(Problem(
-                        "unreadable_breach_catalogue", f"the cached breach list ({record.id}) "
-                        "has a shape this version of the kit cannot read; it was left "
-                        "untouched", record.id))
-                    continue
-                if newest is None or catalogue.fetched_at > newest.fetched_at:
-                    newest = catalogue
+            read, self.problems = read_kind(self.source, KIND, _from_record, lambda r: Problem(
+                "unreadable_breach_catalogue", f"the cached breach list ({r.id}) has a shape "
+                "this version of the kit cannot read; it was left untouched", r.id))
+            # The first of the newest, should two devices have fetched at the same moment.
+            newest = max(read.values(), key=lambda c: c.fetched_at, default=None)
             self._current, self._loaded = newest, True
         return self._current
 

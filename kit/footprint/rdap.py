@@ -34,12 +34,12 @@ from urllib.parse import urljoin, urlsplit
 
 from kit.errors import BadInput, NetworkFailed, NetworkRefused, NotFound, UsageError
 from kit.footprint.plan import Plan, PlannedRequest, host_of, url_problem
+from kit.records.source import RecordSource, read_kind
 
 if TYPE_CHECKING:
     from kit.footprint.transport import LedgerEntry, Response, Transport
     from kit.records.findings import Finding, Findings
     from kit.records.ledger import Ledger
-    from kit.records.source import RecordSource
     from kit.vault import Problem, Record, Vault
 
 CHECK = "domain"
@@ -252,22 +252,13 @@ class BootstrapCache:
         if not self._loaded:
             from kit.vault import Problem  # here: the CLI imports this module at start
 
-            snap = self.source.snapshot()
-            self.problems = list(snap.problems)
-            newest: Bootstrap | None = None
-            for record in snap.records.values():
-                if record.kind != CACHE_KIND:
-                    continue
-                try:
-                    cached = _from_record(record)
-                except (KeyError, TypeError, ValueError, AttributeError):
-                    self.problems.append(Problem(
-                        "unreadable_rdap_bootstrap", f"the cached list of domain registries "
-                        f"({record.id}) has a shape this version of the kit cannot read; it "
-                        "was left untouched", record.id))
-                    continue
-                if newest is None or cached.fetched_at > newest.fetched_at:
-                    newest = cached
+            read, self.problems = read_kind(
+                self.source, CACHE_KIND, _from_record, lambda r: Problem(
+                    "unreadable_rdap_bootstrap", f"the cached list of domain registries ({r.id}) "
+                    "has a shape this version of the kit cannot read; it was left untouched",
+                    r.id))
+            # The first of the newest, should two devices have fetched at the same moment.
+            newest = max(read.values(), key=lambda b: b.fetched_at, default=None)
             self._current, self._loaded = newest, True
         return self._current
 

@@ -16,9 +16,9 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, NamedTuple, TypeVar
 
 from kit.errors import UsageError
+from kit.records.source import RecordSource, read_kind
 
 if TYPE_CHECKING:
-    from kit.records.source import RecordSource
     from kit.vault import Problem, Record, Vault
 
 
@@ -193,19 +193,11 @@ class DocumentStore(Generic[D]):
         if self._versions is None:
             from kit.vault import Problem  # here: the CLI imports this module at start
 
-            snap = self.source.snapshot()
-            self.problems = list(snap.problems)  # a copy: the snapshot may be shared
-            versions = []
-            for record in snap.records.values():
-                if record.kind != self._kind:
-                    continue
-                try:
-                    versions.append(_decode(self._document, record))
-                except (KeyError, TypeError, ValueError, AttributeError):
-                    self.problems.append(Problem(
-                        self._problem_code, f"a saved {self._noun} ({record.id}) has a shape "
-                        "this version of the kit cannot read; it was left untouched", record.id))
-            self._versions = _newest_first(versions)
+            versions, self.problems = read_kind(
+                self.source, self._kind, lambda r: _decode(self._document, r), lambda r: Problem(
+                    self._problem_code, f"a saved {self._noun} ({r.id}) has a shape this "
+                    "version of the kit cannot read; it was left untouched", r.id))
+            self._versions = _newest_first(versions.values())
         return self._versions
 
     def versions(self) -> list[D]:

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, Protocol
 
 from kit.errors import UsageError
 from kit.records.ids import by_prefix
+from kit.records.source import RecordSource, read_kind
 
 if TYPE_CHECKING:
-    from kit.records.source import RecordSource
     from kit.vault import Problem, Record, Vault
 
 KIND = "exposure"
@@ -325,20 +325,10 @@ class Exposure:
             # any vault is opened, and kit.vault brings in the whole crypto stack.
             from kit.vault import Problem
 
-            snap = self.source.snapshot()
-            # A copy: the snapshot may be shared with other repositories.
-            self.problems = list(snap.problems)
-            self._entries = {}
-            for record in snap.records.values():
-                if record.kind != KIND:
-                    continue
-                try:
-                    self._entries[record.id] = _from_record(record)
-                except (KeyError, TypeError, ValueError, AttributeError):
-                    # Reported and left as it is: never "repaired" by overwriting.
-                    self.problems.append(Problem(
-                        "unreadable_entry", f"exposure entry {record.id} has a shape this "
-                        "version of the kit cannot read; it was left untouched", record.id))
+            self._entries, self.problems = read_kind(
+                self.source, KIND, _from_record, lambda r: Problem(
+                    "unreadable_entry", f"exposure entry {r.id} has a shape this version of "
+                    "the kit cannot read; it was left untouched", r.id))
         return self._entries
 
     def add(self, *, material: Iterable[str], impact: int, when: datetime | None = None,

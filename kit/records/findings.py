@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 from kit.errors import UsageError
 from kit.records.ids import SHORT_ID, by_prefix
+from kit.records.source import RecordSource, read_kind
 
 if TYPE_CHECKING:
-    from kit.records.source import RecordSource
     from kit.vault import Problem, Record, Vault
 
 KIND = "finding"
@@ -293,19 +293,11 @@ class Findings:
         if self._current is None:
             from kit.vault import Problem  # here: the CLI imports this module at start
 
-            snap = self.source.snapshot()
-            self.problems = list(snap.problems)  # a copy: the snapshot may be shared
+            read, self.problems = read_kind(self.source, KIND, _from_record, lambda r: Problem(
+                "unreadable_finding", f"a finding ({r.id}) has a shape this version of the kit "
+                "cannot read; it was left untouched", r.id))
             current: dict[tuple[str, str], Finding] = {}
-            for record in snap.records.values():
-                if record.kind != KIND:
-                    continue
-                try:
-                    finding = _from_record(record)
-                except (KeyError, TypeError, ValueError, AttributeError):
-                    self.problems.append(Problem(
-                        "unreadable_finding", f"a finding ({record.id}) has a shape this "
-                        "version of the kit cannot read; it was left untouched", record.id))
-                    continue
+            for finding in read.values():
                 slot = (finding.source, finding.key)
                 seen = current.get(slot)
                 if seen is None or _newer(finding, seen):

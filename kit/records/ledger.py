@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from kit.footprint.transport import LedgerEntry
+from kit.records.source import RecordSource, read_kind
 
 if TYPE_CHECKING:
-    from kit.records.source import RecordSource
     from kit.vault import Problem, Record, Vault
 
 KIND = "network_ledger"
@@ -73,18 +73,10 @@ class Ledger:
         if self._entries is None:
             from kit.vault import Problem  # here: the CLI imports this module at start
 
-            snap = self.source.snapshot()
-            self.problems = list(snap.problems)  # a copy: the snapshot may be shared
-            entries: list[LedgerEntry] = []
-            for record in snap.records.values():
-                if record.kind != KIND:
-                    continue
-                try:
-                    entries.extend(_from_record(record))
-                except (KeyError, TypeError, ValueError, AttributeError):
-                    self.problems.append(Problem(
-                        "unreadable_ledger", f"a network ledger record ({record.id}) has a shape "
-                        "this version of the kit cannot read; it was left untouched", record.id))
+            runs, self.problems = read_kind(self.source, KIND, _from_record, lambda r: Problem(
+                "unreadable_ledger", f"a network ledger record ({r.id}) has a shape this "
+                "version of the kit cannot read; it was left untouched", r.id))
+            entries = [entry for run in runs.values() for entry in run]
             entries.sort(key=lambda e: e.at, reverse=True)
             self._entries = entries
         return self._entries

@@ -17,9 +17,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from kit.errors import UsageError
+from kit.records.source import RecordSource, read_kind
 
 if TYPE_CHECKING:
-    from kit.records.source import RecordSource
     from kit.vault import Problem, Record, Vault
 
 KIND = "checklist_progress"
@@ -139,20 +139,11 @@ class ProgressLog:
         if self._current is None:
             from kit.vault import Problem  # here: the CLI imports this module at start
 
-            snap = self.source.snapshot()
-            self.problems = list(snap.problems)  # a copy: the snapshot may be shared
+            read, self.problems = read_kind(self.source, KIND, _from_record, lambda r: Problem(
+                "unreadable_progress", f"a checklist progress record ({r.id}) has a shape this "
+                "version of the kit cannot read; it was left untouched", r.id))
             current: dict[str, ItemProgress] = {}
-            for record in snap.records.values():
-                if record.kind != KIND:
-                    continue
-                try:
-                    progress = _from_record(record)
-                except (KeyError, TypeError, ValueError, AttributeError):
-                    self.problems.append(Problem(
-                        "unreadable_progress", f"a checklist progress record ({record.id}) has "
-                        "a shape this version of the kit cannot read; it was left untouched",
-                        record.id))
-                    continue
+            for progress in read.values():
                 seen = current.get(progress.item_id)
                 if seen is None or _newer(progress, seen):
                     current[progress.item_id] = progress

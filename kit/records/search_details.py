@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from kit.errors import UsageError
+from kit.records.source import RecordSource, read_kind
 
 if TYPE_CHECKING:
-    from kit.records.source import RecordSource
     from kit.vault import Problem, Record, Vault
 
 KIND = "search_details"
@@ -136,20 +136,10 @@ class SearchDetailsStore:
         if self._versions is None:
             from kit.vault import Problem  # here: the CLI imports this module at start
 
-            snap = self.source.snapshot()
-            self.problems = list(snap.problems)
-            versions = []
-            for record in snap.records.values():
-                if record.kind != KIND:
-                    continue
-                try:
-                    versions.append(_from_record(record))
-                except (KeyError, TypeError, ValueError, AttributeError):
-                    self.problems.append(Problem(
-                        "unreadable_search_details", f"your saved search details "
-                        f"({record.id}) have a shape this version of the kit cannot read; "
-                        "they were left untouched", record.id))
-            self._versions = _newest_first(versions)
+            versions, self.problems = read_kind(self.source, KIND, _from_record, lambda r: Problem(
+                "unreadable_search_details", f"your saved search details ({r.id}) have a shape "
+                "this version of the kit cannot read; they were left untouched", r.id))
+            self._versions = _newest_first(list(versions.values()))
         return self._versions
 
     def get(self) -> SearchDetails:

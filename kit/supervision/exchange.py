@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from kit.records.source import RecordSource, read_kind
 from kit.supervision.packets import Packet, parse_signed
 
 if TYPE_CHECKING:
-    from kit.records.source import RecordSource
-    from kit.vault import Problem, Vault
+    from kit.vault import Problem, Record, Vault
     from kit.vault.store import WriteTxn
 
 SENT_KIND = "packet_sent"
@@ -64,6 +64,14 @@ def share_from(packet: Packet, received_at: datetime) -> ReceivedShare:
         str(content.get("text", "")))
 
 
+def _from_record(record: Record) -> LoggedPacket:
+    data = record.data
+    at = datetime.fromisoformat(data["at"])
+    return LoggedPacket("sent" if record.kind == SENT_KIND else "received",
+                        parse_signed(data["signed"]), at, str(data["peer_name"]),
+                        str(data["summary"]))
+
+
 class PacketLog:
     def __init__(self, vault: Vault, source: RecordSource | None = None) -> None:
         self.vault = vault
@@ -75,23 +83,10 @@ class PacketLog:
         if self._entries is None:
             from kit.vault import Problem
 
-            snap = self.source.snapshot()
-            self.problems = list(snap.problems)
-            self._entries = {}
-            for record in snap.records.values():
-                if record.kind not in (SENT_KIND, RECEIVED_KIND):
-                    continue
-                data = record.data
-                try:
-                    at = datetime.fromisoformat(data["at"])
-                    self._entries[record.id] = LoggedPacket(
-                        "sent" if record.kind == SENT_KIND else "received",
-                        parse_signed(data["signed"]), at, str(data["peer_name"]),
-                        str(data["summary"]))
-                except Exception:  # reported, never rewritten
-                    self.problems.append(Problem(
-                        "unreadable_packet", f"packet log entry {record.id} cannot be read by "
-                        "this version of the kit; it was left untouched", record.id))
+            self._entries, self.problems = read_kind(
+                self.source, (SENT_KIND, RECEIVED_KIND), _from_record, lambda r: Problem(
+                    "unreadable_packet", f"packet log entry {r.id} cannot be read by this "
+                    "version of the kit; it was left untouched", r.id))
         return self._entries
 
     def _add(self, kind: str, packet: Packet, peer_name: str, summary: str) -> LoggedPacket:
