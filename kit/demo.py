@@ -14,7 +14,9 @@ The preparedness records (checklist progress, a safety plan, two incidents with 
 are fixed text with dates relative to *now*: phone numbers from Ofcom's drama ranges, web
 addresses under example.org and example.com, and a police reference that follows no real
 force's format. The evidence file is a small picture drawn here, byte for byte the same every
-time.
+time. The owner is also a supervisor: their supervisor and three supervisees are made-up
+colleagues whose keys exist only in this process's memory while the demo is built, and the
+packets exchanged with them are real ones, sealed, signed and opened (fill_supervision).
 """
 
 from __future__ import annotations
@@ -29,21 +31,30 @@ import struct
 import sys
 import tempfile
 import zlib
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
+from zoneinfo import ZoneInfo
 
-from kit.records.checkins import CheckIns
-from kit.records.exposure import Exposure
+from kit.records.checkins import CheckIn, CheckIns
+from kit.records.exposure import Exposure, ExposureEntry
 from kit.records.incidents import Incidents, Reference
 from kit.records.journal import Journal
 from kit.records.my_details import Details, MyDetails
 from kit.records.progress import ProgressLog
 from kit.records.safety_plan import SafetyPlan, SafetyPlanDocument
 from kit.records.wellbeing_plan import Contact, Plan, WellbeingPlan
-from kit.vault import Vault
+from kit.supervision import packets, share
+from kit.supervision.cards import Card, make_card
+from kit.supervision.records import Action, Agreement, Session, SupervisionDoc, digest_of
+from kit.supervision.service import Supervision
+from kit.vault import Record, Vault
+from kit.vault.identity import age_identity, create_identity
+from kit.wellbeing.instruments import Instrument
+from kit.wellbeing.scoring import score
+from kit.workspace import Workspace
 
 PREFIX = "frontline-kit-demo-"
 OWNER_FILE = "frontline-kit-demo.owner"
@@ -416,6 +427,7 @@ def fill(vault: Vault, now: datetime, seed: int = SEED) -> None:
     fill_progress(vault, now.date())
     fill_safety_plan(vault, now)
     fill_incidents(vault, now)
+    fill_supervision(vault, now, rng)
 
 
 # --- preparing for doxing and swatting: fixed text, dates relative to now ---
@@ -574,3 +586,262 @@ def fill_incidents(vault: Vault, now: datetime) -> None:
     incidents.add_url(threat.id, REPLY_URL, captured_by=OWNER_NAME,
                       captured_at=threatened + timedelta(minutes=10),
                       note="Screenshot kept on the USB stick with the others.")
+
+
+# --- supervision: the owner is supervised by Sam Sample and supervises three people ---
+#
+# Everyone else's keys are made here, in this process's memory only: their identity records
+# are caught on the way to a vault that does not exist, and are gone when the demo is built.
+# Their packets are real ones, sealed and signed with those keys and opened by the demo's own
+# vault, so the demo takes the same paths a real exchange does. The packet files the owner
+# "sends" are written to a scratch folder inside the demo folder and deleted straight after.
+
+OWNER_ROLE = "Senior practitioner"
+SUPERVISOR = ("Sam Sample", "Practice supervisor")
+JORDAN = ("Jordan Test", "Social worker")
+PRIYA = ("Priya Placeholder", "Social worker")
+CHRIS = ("Chris Specimen", "Newly qualified social worker")
+UTC_ZONE = ZoneInfo("UTC")  # the demo's own dates are UTC, like every other record in it
+
+CONFIDENTIALITY = ("What we talk about stays between us, unless someone's safety or safe "
+                   "practice is at risk; then I say first who I need to tell.")
+RECORDS_KEPT = ("We both keep the signed records in Frontline Kit. Nobody else sees them "
+                "unless we both agree.")
+DISAGREEMENT = "Add a comment to the record; it is kept with the record, word for word."
+CANCELLATIONS = ("Either of us can move a session with a day's notice. We note the reason "
+                 "and rebook within a week.")
+
+
+class _KeyCatcher:
+    """Stands in for a vault while create_identity() makes a made-up colleague's keys."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, Record] = {}
+
+    def put(self, kind: str, data: dict[str, Any]) -> Record:
+        record = Record(f"demo-{kind}", 1, kind, data)
+        self.records[record.id] = record
+        return record
+
+
+@dataclass(frozen=True)
+class Colleague:
+    """A made-up colleague: their signed card, and their keys (in memory only)."""
+
+    card: Card
+    records: Mapping[str, Record] = field(repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.card.name
+
+
+def colleague(name: str, role: str, made: date) -> Colleague:
+    catcher = _KeyCatcher()
+    create_identity(cast("Vault", catcher))
+    return Colleague(make_card(catcher.records, name, role, made), catcher.records)
+
+
+class _Clock:
+    """The service's clock, moved to each moment of the story in turn."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+def _action(rng: random.Random, text: str, owner: str, due: date | None) -> Action:
+    return Action(id=f"{rng.getrandbits(48):012x}", text=text, owner=owner, due=due)
+
+
+def _pulse(instrument: Instrument, when: datetime, level: int, n: int) -> CheckIn:
+    """A colleague's check-in (theirs, so never saved here) with every answer at *level*."""
+    answers = {item.id: (10 - level if item.reverse else level) for item in instrument.items}
+    return CheckIn(f"demo-checkin-{n}", when, instrument.id, instrument.digest, answers,
+                   score(instrument, answers).scores)
+
+
+def _exposure(when: datetime, minutes: int, material: tuple[str, ...], volume: str,
+              steps: tuple[str, ...], impact: int) -> ExposureEntry:
+    return ExposureEntry(f"demo-exposure-{when:%Y%m%d%H%M}", when, minutes, material, volume,
+                         (), steps, None, impact, None, when, when)
+
+
+def _share_from(peer: Colleague, me: Card, exposure: Sequence[ExposureEntry],
+                checkins: Sequence[CheckIn], instruments: share.InstrumentNames,
+                end: datetime, note: str) -> bytes:
+    """A share packet as the colleague's own kit would build it: the default fields over the
+    28 days before *end*, and their note."""
+    start = share.default_start(None, end)
+    fields = share.candidate_fields(exposure, checkins, instruments, start, end,
+                                    zone=UTC_ZONE)
+    chosen = share.defaults(fields)
+    content = {"start": start.isoformat(), "end": end.isoformat(),
+               "fields": [{"key": f.key, "label": f.label, "text": f.text}
+                          for f in share.chosen_fields(fields, chosen, note)],
+               "text": share.render(fields, chosen, note, peer.name, me.name, start, end,
+                                    zone=UTC_ZONE)}
+    data, _packet = packets.seal(peer.records, peer.card, me, "share", content, end)
+    return data
+
+
+class _Exchange:
+    """The owner's side through the supervision service; the colleagues' side in memory."""
+
+    def __init__(self, sup: Supervision, clock: _Clock, scratch: Path) -> None:
+        self.sup, self.clock, self.scratch = sup, clock, scratch
+
+    def send(self, doc: SupervisionDoc, peer: Colleague, sent: datetime,
+             answered: datetime | None = None, comment: str = "") -> None:
+        """Send the record's latest version; the colleague opens it with their own key and,
+        if *answered*, accepts it (or comments, if there is a *comment*)."""
+        self.clock.at = sent
+        sealed = self.sup.send_record(doc)
+        self.sup.save(sealed, self.scratch / "record.age")
+        if answered is None:
+            return
+        me = self.sup.me()
+        packet = packets.open_sealed(sealed.data, age_identity(peer.records),
+                                     peer.card.fingerprint,
+                                     lambda fpr: me if fpr == me.fingerprint else None,
+                                     lambda _packet_id: False)
+        c = packet.content
+        reply = {"doc": c["doc"], "n": c["n"], "digest": c["digest"],
+                 "decision": "commented" if comment else "accepted", "comment": comment,
+                 "late": False}
+        data, _packet = packets.seal(peer.records, peer.card, me, "response", reply, answered)
+        self.clock.at = answered
+        self.sup.open(data)
+
+
+def fill_supervision(vault: Vault, now: datetime, rng: random.Random) -> None:
+    """The owner's card, their supervisor and three supervisees, agreements, session records
+    with actions (one overdue), a post-incident session with its 72-hour follow-up due today,
+    shares both ways, and a record from Sam Sample waiting for the owner's answer."""
+    today = now.date()
+
+    def day(days: int) -> date:
+        return today + timedelta(days=days)
+
+    clock = _Clock(_at(now, 90, 9, 0))
+    sup = Supervision(Workspace(vault), zone=UTC_ZONE, clock=clock)
+    me = sup.set_me(OWNER_NAME, OWNER_ROLE)
+    sam = colleague(*SUPERVISOR, day(-200))
+    jordan, priya, chris = (colleague(name, role, day(-made)) for (name, role), made in
+                            ((JORDAN, 150), (PRIYA, 120), (CHRIS, 30)))
+    contacts = {peer.name: sup.add_contact(peer.card.text(), peer.name, relation,
+                                           peer.card.fingerprint)
+                for peer, relation in ((sam, "supervisor"), (jordan, "supervisee"),
+                                       (priya, "supervisee"), (chris, "supervisee"))}
+    instruments = sup.workspace.instruments
+    pulse = instruments.get("pulse")
+
+    def agreement(every: int) -> Agreement:
+        return Agreement(frequency_days=every, comment_window_days=5,
+                         confidentiality=CONFIDENTIALITY, records_kept=RECORDS_KEPT,
+                         disagreement=DISAGREEMENT, cancellations=CANCELLATIONS,
+                         review_date=day(120))
+
+    with tempfile.TemporaryDirectory(prefix="packets-", dir=vault.path.parent) as folder:
+        send = _Exchange(sup, clock, Path(folder))
+
+        # The owner's own supervision: a share to Sam before their session, covering the
+        # demanding review, and Sam's record of that session, sent yesterday, not yet answered.
+        clock.at = _at(now, 14, 9, 0)
+        start, end = sup.share_period(contacts[sam.name])
+        fields = sup.share_fields(start, end)
+        sealed = sup.seal_share(contacts[sam.name], fields, share.defaults(fields),
+                                "The EX-42 review is finished. I would like to talk about "
+                                "keeping the three o'clock cut-off.", start, end)
+        sup.save(sealed, Path(folder) / "share.age")
+        doc_id = f"{rng.getrandbits(128):032x}"
+        mine = Session(
+            held=_at(now, 13, 14, 0), attendees=(sam.name, OWNER_NAME),
+            share_packet=sealed.packet.id,
+            summary_received="Morgan's share: the weeks of the EX-42 review, a dip in the "
+                             "check-ins during it, and a recovery since.",
+            impact="The review was heavy while it lasted: sleep and evenings suffered.",
+            coping="The three o'clock cut-off, breaks every forty minutes, and saying early "
+                   "that it was getting to them.",
+            actions=tuple(replace(a, agreed_in=doc_id) for a in (
+                _action(rng, "Keep the three o'clock cut-off for review material.",
+                        OWNER_NAME, day(14)),
+                _action(rng, "Book the leave that was put off during the review.", OWNER_NAME,
+                        day(25)))))
+        content = mine.to_json()
+        record = {"doc": doc_id, "type": "session", "supervisor": sam.card.fingerprint,
+                  "supervisee": me.fingerprint, "n": 1, "content": content,
+                  "digest": digest_of(content)}
+        data, _packet = packets.seal(sam.records, sam.card, me, "record", record,
+                                     _at(now, 1, 16, 0))
+        clock.at = _at(now, 1, 16, 30)
+        sup.open(data)
+
+        # Jordan: up to date, with an action past its due date; he commented on the record.
+        jordan_contact = contacts[jordan.name]
+        sup.add_agreement(jordan_contact, agreement(28))
+        held = sup.add_session(jordan_contact, Session(
+            held=_at(now, 17, 10, 0), attendees=(OWNER_NAME, jordan.name),
+            summary_received="Jordan's share: steady; a new case with a lot of reading.",
+            impact="The reading is heavy but manageable with breaks.",
+            coping="A fixed finish time on court days, and walks at lunchtime.",
+            actions=(_action(rng, "Book a half day to catch up on case notes.", jordan.name,
+                             day(-3)),
+                     _action(rng, "Ask the team manager about a second reader for the long "
+                             "case file.", OWNER_NAME, day(4))),
+            review_date=day(11)))
+        send.send(held, jordan, _at(now, 16, 12, 0), _at(now, 15, 8, 45),
+                  "Agreed. I would add that two of those court days were also short-staffed.")
+
+        # Priya: a session on the day of a difficult call; the 72-hour follow-up is due today.
+        priya_contact = contacts[priya.name]
+        sup.add_agreement(priya_contact, agreement(28))
+        after = sup.add_session(priya_contact, Session(
+            held=_at(now, 3, 15, 30), attendees=(OWNER_NAME, priya.name),
+            type="post-incident", incident_at=_at(now, 3, 11, 0),
+            summary_received="A parent was very angry on the phone and said they would "
+                             "complain about Priya by name online. Priya ended the call "
+                             "politely and logged it.",
+            impact="Shaken afterwards; went over the call several times.",
+            coping="Talked it through with a colleague straight away, and went home on time.",
+            actions=(_action(rng, "Go through the lone-working guidance together at the "
+                             "72-hour follow-up.", OWNER_NAME, day(1)),
+                     _action(rng, "Decide whether to call the employee assistance line.",
+                             priya.name, day(7))),
+            escalation="Told the team manager the same afternoon.",
+            referrals=("employee-assistance",)))
+        send.send(after, priya, _at(now, 2, 9, 0))
+
+        # Chris: new, meets every fortnight, and the next session is overdue. The records
+        # are drafts, not sent yet; Chris has not shared anything.
+        chris_contact = contacts[chris.name]
+        sup.add_agreement(chris_contact, agreement(14))
+        sup.add_session(chris_contact, Session(
+            held=_at(now, 20, 14, 0), attendees=(OWNER_NAME, chris.name),
+            summary_received="No share yet: Chris is still setting up the kit.",
+            impact="Settling in; a lot of new names and systems at once.",
+            coping="Asks questions early and keeps a list of what helped.",
+            actions=(_action(rng, "Shadow Priya Placeholder on two home visits.", chris.name,
+                             day(6)),)))
+
+    # Shares from Jordan and Priya (with their check-in bands, for the team view).
+    def when(days: int, hour: int) -> datetime:
+        return _at(now, days, hour, 0)
+
+    clock.at = now
+    sup.open(_share_from(
+        jordan, me,
+        [_exposure(when(20, 10), 60, ("text",), "some", ("breaks",), 3),
+         _exposure(when(12, 14), 45, ("text", "image"), "few", ("breaks", "greyscale"), 4),
+         _exposure(when(5, 11), 30, ("text",), "few", ("breaks",), 2)],
+        [_pulse(pulse, when(16, 8), 7, 1), _pulse(pulse, when(3, 8), 8, 2)], instruments,
+        when(2, 17), "Court next week; otherwise a steady fortnight."))
+    sup.open(_share_from(
+        priya, me,
+        [_exposure(when(10, 15), 40, ("text",), "few", ("breaks",), 3),
+         _exposure(when(3, 11), 20, ("live-disclosure",), "single", ("breaks",), 6)],
+        [_pulse(pulse, when(15, 8), 7, 3), _pulse(pulse, when(2, 8), 5, 4)], instruments,
+        when(1, 18), "Thank you for making time on the day of the call. I am sleeping better "
+        "than I expected."))

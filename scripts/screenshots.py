@@ -163,6 +163,28 @@ async def area_screen(demo: DemoVault, shooter: Shooter, key: str, mode: str,
             break
 
 
+async def supervision_screens(demo: DemoVault, shooter: Shooter) -> None:
+    """Supervision (F10): the Share tab at its preview (exactly what Sam Sample would read),
+    and the Team tab (the demo's owner supervises three people)."""
+    from textual.widgets import TabbedContent
+
+    app = KitApp(services(demo, unlock=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.workspace is not None and screen_is(app, "HomeScreen"),
+                    "the demo to open")
+        await pilot.press("f10")
+        await until(pilot, lambda: app.current_mode == "supervision", "supervision")
+        screen = app.screen
+        screen.query_one("#share-pane").scroll_to_widget(
+            screen.query_one("#share-warning"), animate=False, top=True)
+        await settle(pilot)
+        shooter.shoot(app, "supervision-share", "Supervision, a share and its preview")
+        tabs = screen.query_one("#supervision-tabs", TabbedContent)
+        tabs.active = "team-tab"
+        await until(pilot, lambda: tabs.active == "team-tab", "supervision: team")
+        shooter.shoot(app, "supervision-team", "Supervision, the team")
+
+
 async def main_async(out: Path) -> tuple[list[Path], list[str]]:
     """The screenshots written, and the areas that failed."""
     out.mkdir(parents=True, exist_ok=True)
@@ -176,7 +198,10 @@ async def main_async(out: Path) -> tuple[list[Path], list[str]]:
             if mode in ("home", "journal"):
                 continue
             try:
-                await area_screen(demo, shooter, key, mode, label)
+                if mode == "supervision":  # two chosen views, not one picture per tab
+                    await supervision_screens(demo, shooter)
+                else:
+                    await area_screen(demo, shooter, key, mode, label)
             except Exception as exc:  # report it and carry on with the others
                 failed.append(f"{mode} ({type(exc).__name__}: {exc})")
     finally:

@@ -13,11 +13,13 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from kit.config import Config
 from kit.demo import OWNER_FILE, PREFIX, DemoVault, demo_png, prepare_demo, sweep_stale
+from kit.supervision.service import Supervision
 from kit.vault import Credentials
 from kit.workspace import Workspace, open_workspace
 from tests.conftest import run_kit
@@ -25,6 +27,7 @@ from tests.conftest import run_kit
 NOW = datetime(2026, 11, 20, 10, 30, tzinfo=UTC)
 FICTIONAL_NAMES = ("Alex Example", "Sam Sample", "Riley Test", "Casey Demo",
                    "Jordan Placeholder")
+SUPERVISEES = ("Chris Specimen", "Jordan Test", "Priya Placeholder")  # the team view's order
 # Ofcom's ranges for drama (07700 900000-900999, 01632 960000-960999); 101 is the UK's
 # non-emergency police number, which the plan names as advice, not as a made-up contact.
 DRAMA_NUMBER = re.compile(r"^(07700 900\d{3}|01632 960\d{3})$")
@@ -39,13 +42,28 @@ def demo(tmp_path: Path) -> Iterator[DemoVault]:
         made.cleanup()
 
 
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoVault]:
+    """One demo for the tests that only read it: building one takes a few seconds."""
+    made = prepare_demo(NOW, parent=tmp_path_factory.mktemp("demo"))
+    try:
+        yield made
+    finally:
+        made.cleanup()
+
+
 def opened(demo: DemoVault) -> Workspace:
     return open_workspace(demo.path, Credentials(passphrase=demo.passphrase))
 
 
+def supervision(workspace: Workspace) -> Supervision:
+    return Supervision(workspace, zone=ZoneInfo("UTC"), clock=lambda: NOW)
+
+
 def test_the_demo_vault_holds_fictional_records_in_a_private_temporary_folder(
-        demo: DemoVault, tmp_path: Path) -> None:
-    assert demo.root.parent == tmp_path and demo.root.name.startswith(PREFIX)
+        shared: DemoVault) -> None:
+    demo = shared
+    assert demo.root.name.startswith(PREFIX) and demo.root.parent.name.startswith("demo")
     assert stat.S_IMODE(demo.root.stat().st_mode) == 0o700
     assert (demo.root / OWNER_FILE).read_text().strip() == str(os.getpid())
     assert demo.passphrase not in repr(demo)
@@ -84,7 +102,8 @@ def _phone_numbers(text: str) -> list[str]:
 
 
 def test_the_demo_is_part_way_through_preparing_and_every_step_is_a_real_checklist_item(
-        demo: DemoVault) -> None:
+        shared: DemoVault) -> None:
+    demo = shared
     from kit.guidance.checklists import load_library
     from kit.guidance.planner import recheck_due
 
@@ -113,7 +132,8 @@ def test_the_demo_is_part_way_through_preparing_and_every_step_is_a_real_checkli
 
 
 def test_the_demo_safety_plan_is_filled_with_made_up_people_and_numbers(
-        demo: DemoVault) -> None:
+        shared: DemoVault) -> None:
+    demo = shared
     from kit.records.safety_plan import TEXT_FIELDS
 
     workspace = opened(demo)
@@ -136,7 +156,8 @@ def test_the_demo_safety_plan_is_filled_with_made_up_people_and_numbers(
 
 
 def test_the_demo_incidents_are_fictional_and_carry_evidence_of_each_kind(
-        demo: DemoVault) -> None:
+        shared: DemoVault) -> None:
+    demo = shared
     workspace = opened(demo)
     try:
         repo = workspace.incidents
@@ -168,10 +189,80 @@ def test_the_demo_incidents_are_fictional_and_carry_evidence_of_each_kind(
         assert all(e.captured_at < NOW for i in incidents for e in repo.evidence(i.id))
     finally:
         workspace.close()
-    # The file was written to a scratch folder inside the demo folder and removed again: the
-    # demo folder holds only the vault and the owner file, and nothing went anywhere else.
+    # The file (and the supervision packets) were written to scratch folders inside the demo
+    # folder and removed again: the demo folder holds only the vault and the owner file, and
+    # nothing went anywhere else.
     assert sorted(p.name for p in demo.root.iterdir()) == sorted([OWNER_FILE, "vault"])
     assert not list(demo.root.parent.glob("**/*.png"))
+    assert not list(demo.root.parent.glob("**/*.age"))
+
+
+def test_the_demo_owner_supervises_three_people_and_is_supervised_by_sam(
+        shared: DemoVault) -> None:
+    from kit.attention import needs_attention
+
+    workspace = opened(shared)
+    try:
+        sup = supervision(workspace)
+        card = sup.me()
+        assert (card.name, card.role) == ("Morgan Example", "Senior practitioner")
+        contacts = {c.name: c for c in workspace.contacts.all()}
+        assert {n: c.relation for n, c in contacts.items()} == {
+            "Sam Sample": "supervisor", **dict.fromkeys(SUPERVISEES, "supervisee")}
+        assert all(c.verified and not c.archived for c in contacts.values())
+        # The colleagues' keys were made in memory: this vault holds its own identity only.
+        records = workspace.snapshot().records.values()
+        assert [r.kind for r in records].count("identity") == 1
+
+        team = sup.team()
+        assert [r.name for r in team] == list(SUPERVISEES)
+        chris, jordan, priya = team
+        today = NOW.date()
+        assert chris.status == "overdue" and chris.next_due is not None \
+            and chris.next_due < today
+        assert chris.shared_band is None  # "not shared" on screen
+        assert jordan.status == "up-to-date" and jordan.overdue_actions == 1 \
+            and jordan.open_actions == 2
+        assert priya.follow_ups_due[0].kind == "follow-up-72h"
+        assert priya.follow_ups_due[0].due.date() == today
+        for row in (jordan, priya):
+            assert row.shared_band and "band '" in row.shared_band
+        overdue = sup.actions(overdue=True)
+        assert [(a.owner, a.overdue(today)) for _doc, a in overdue] == [("Jordan Test", True)]
+
+        docs = workspace.supervision.all()
+        post_incident = [d for d in docs if d.type == "session"
+                         and d.session.type == "post-incident"]
+        assert [d.supervisee for d in post_incident] == [contacts["Priya Placeholder"]
+                                                         .fingerprint]
+        assert {d.status for d in docs} == {"draft", "sent", "commented"}
+        # Sam's record of the owner's own supervision, sent yesterday, waiting for an answer.
+        waiting = [d for d in docs if d.supervisee == sup.fingerprint]
+        assert [(sup.name_of(d.supervisor), d.status) for d in waiting] == [("Sam Sample",
+                                                                             "sent")]
+        deadline = sup.comment_deadline(waiting[0])
+        assert deadline is not None and deadline > NOW
+
+        # Shares: one sent to Sam two weeks ago (so the next one covers the last two weeks),
+        # and one received from each of Jordan and Priya.
+        sent = [e for e in workspace.packet_log.sent() if e.packet.type == "share"]
+        assert [e.peer_name for e in sent] == ["Sam Sample"]
+        start, _end = sup.share_period(contacts["Sam Sample"])
+        assert start == NOW - timedelta(days=14, hours=1, minutes=30)
+        shares = workspace.packet_log.shares()
+        assert sorted(sup.name_of(s.sender) for s in shares) == ["Jordan Test",
+                                                                 "Priya Placeholder"]
+        for received in shares:
+            text = received.text
+            assert text.startswith("Shared with Morgan Example by ") and "Note:" in text
+
+        titles = [a.title for a in needs_attention(workspace, today, Config(time_zone="UTC"))
+                  if a.area == "supervision"]
+        assert titles == ["1 supervision record is waiting for your answer",
+                          "1 agreed action is past their due date",
+                          "1 follow-up after an incident is due"]
+    finally:
+        workspace.close()
 
 
 def test_the_demo_picture_is_the_same_bytes_every_time() -> None:
@@ -179,7 +270,9 @@ def test_the_demo_picture_is_the_same_bytes_every_time() -> None:
     assert first.startswith(b"\x89PNG\r\n\x1a\n") and first == demo_png()
 
 
-def test_the_same_clock_and_seed_give_the_same_records(demo: DemoVault, tmp_path: Path) -> None:
+def test_the_same_clock_and_seed_give_the_same_records(shared: DemoVault,
+                                                      tmp_path: Path) -> None:
+    demo = shared
     again = prepare_demo(NOW, parent=tmp_path)
     try:
         assert again.root != demo.root and again.passphrase != demo.passphrase
@@ -209,6 +302,19 @@ def test_the_same_clock_and_seed_give_the_same_records(demo: DemoVault, tmp_path
             assert sorted(prepared(first)) == sorted(prepared(second))
             assert first.safety_plan.get().to_json() | {"id": None, "updated": None} == \
                 second.safety_plan.get().to_json() | {"id": None, "updated": None}
+
+            def team(ws: Workspace) -> list[Any]:
+                # Everything the team view shows; not the keys, which are new every time.
+                return [(r.name, r.last_session, r.next_due, r.open_actions, r.overdue_actions,
+                         r.follow_ups_due, r.shared_band, r.status)
+                        for r in supervision(ws).team()]
+
+            def actions(ws: Workspace) -> list[Any]:
+                return [(a.id, a.text, a.owner, a.due, a.status)
+                        for _doc, a in supervision(ws).actions()]
+
+            assert team(first) == team(second)
+            assert actions(first) == actions(second)
         finally:
             first.close()
             second.close()
@@ -257,9 +363,9 @@ def test_sweep_removes_only_demo_folders_whose_process_is_gone(tmp_path: Path) -
         live.wait()
 
 
-def test_sweep_leaves_the_folder_of_a_running_demo(demo: DemoVault, tmp_path: Path) -> None:
-    assert sweep_stale(tmp_path) == []
-    assert demo.path.is_dir()
+def test_sweep_leaves_the_folder_of_a_running_demo(shared: DemoVault) -> None:
+    assert sweep_stale(shared.root.parent) == []
+    assert shared.path.is_dir()
 
 
 def test_kit_demo_without_a_terminal_exits_2_and_creates_nothing(tmp_path: Path) -> None:

@@ -89,8 +89,9 @@ class PacketLog:
                     "version of the kit; it was left untouched", r.id))
         return self._entries
 
-    def _add(self, kind: str, packet: Packet, peer_name: str, summary: str) -> LoggedPacket:
-        at = datetime.now(UTC)
+    def _add(self, kind: str, packet: Packet, peer_name: str, summary: str,
+             at: datetime | None) -> LoggedPacket:
+        at = at or datetime.now(UTC)
         record = self.vault.put(kind, {"at": at.isoformat(), "peer_name": peer_name,
                                        "summary": summary, "signed": packet.signed})
         entry = LoggedPacket("sent" if kind == SENT_KIND else "received", packet, at,
@@ -98,11 +99,15 @@ class PacketLog:
         self._load()[record.id] = entry
         return entry
 
-    def record_sent(self, packet: Packet, peer_name: str, summary: str) -> LoggedPacket:
-        return self._add(SENT_KIND, packet, peer_name, summary)
+    def record_sent(self, packet: Packet, peer_name: str, summary: str,
+                    at: datetime | None = None) -> LoggedPacket:
+        """Note a packet written for *peer_name*, at *at* (default now)."""
+        return self._add(SENT_KIND, packet, peer_name, summary, at)
 
-    def record_received(self, packet: Packet, peer_name: str, summary: str) -> LoggedPacket:
-        return self._add(RECEIVED_KIND, packet, peer_name, summary)
+    def record_received(self, packet: Packet, peer_name: str, summary: str,
+                        at: datetime | None = None) -> LoggedPacket:
+        """Note a packet opened here (its id is how a replay is recognised)."""
+        return self._add(RECEIVED_KIND, packet, peer_name, summary, at)
 
     def entries(self) -> list[LoggedPacket]:
         """Newest first."""

@@ -14,7 +14,7 @@ import json
 import re
 import secrets
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
@@ -734,6 +734,9 @@ class SupervisionRecords:
         self._unreadable: set[str] = set()
         self._other_ids: set[str] = set()  # records of other kinds: a received id must not clash
         self.problems: list[Problem] = []
+        # When a version is made; the supervision service sets its own clock here, so a
+        # record's dates agree with the rest of what it shows (and tests can fix the time).
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def _load(self) -> dict[str, SupervisionDoc]:
         if self._docs is None:
@@ -849,7 +852,7 @@ class SupervisionRecords:
         if isinstance(content, Session):
             content = self._prepared(content, doc_id, supervisee)
         data = content.to_json()
-        version = Version(n=1, content=data, digest=digest_of(data), created=datetime.now(UTC))
+        version = Version(n=1, content=data, digest=digest_of(data), created=self.clock())
         doc = SupervisionDoc(id=doc_id, type=doc_type,
                              supervisor=_fingerprint("the supervisor", supervisor),
                              supervisee=supervisee, versions=(version,))
@@ -885,7 +888,7 @@ class SupervisionRecords:
         if digest == latest.digest:
             return doc  # nothing changed: no new version to send and sign
         version = Version(n=latest.n if not latest.sent else latest.n + 1, content=data,
-                          digest=digest, created=datetime.now(UTC))
+                          digest=digest, created=self.clock())
         kept = doc.versions[:-1] if not latest.sent else doc.versions
         return self._save(replace(doc, versions=(*kept, version)))
 

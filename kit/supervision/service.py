@@ -64,6 +64,7 @@ class Supervision:
         self.workspace = workspace
         self.zone = zone or local_zone(None)
         self.clock = clock
+        workspace.supervision.clock = clock
 
     @property
     def _records(self) -> Any:
@@ -208,7 +209,7 @@ class Supervision:
                 and sealed.response is not None:
             records.add_response(sealed.doc_id, sealed.version, sealed.response)
         return self.workspace.packet_log.record_sent(sealed.packet, sealed.to.name,
-                                                     sealed.summary)
+                                                     sealed.summary, self.clock())
 
     def _check_pending(self, sealed: Sealed) -> None:
         """Refuse, before the file is written, a packet whose sending could not be recorded
@@ -251,7 +252,8 @@ class Supervision:
         except (UsageError, BadInput) as exc:  # content that conflicts with what is kept here
             raise BadInput(f"this {packet.type} packet from {sender.name} was not kept: "
                            f"{exc.message}") from None
-        self.workspace.packet_log.record_received(packet, sender.name, opened.summary)
+        self.workspace.packet_log.record_received(packet, sender.name, opened.summary,
+                                                  self.clock())
         return opened
 
     def _open_share(self, packet: Packet, sender: Contact) -> Opened:

@@ -20,6 +20,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, SelectionList, TabbedContent, TextArea
 
 from kit.config import Config
+from kit.demo import prepare_demo
 from kit.records.checkins import CheckIns
 from kit.records.drafts import Drafts
 from kit.records.exposure import Exposure
@@ -445,3 +446,26 @@ def test_incident_with_evidence(snap_compare, make_app, seed, tmp_path: Path) ->
         await go(pilot, "f7", "IncidentsScreen")
 
     assert snap_compare(make_app(), run_before=unlocked(show), terminal_size=SIZE)
+
+
+# --- supervision, over the demo (made-up people and records, dates relative to FIXED_NOW) ---
+
+def test_supervision_team_in_the_demo(snap_compare, make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # The team view shows names, dates, counts and shared bands: no fingerprint or id, so the
+    # demo's new keys every run do not reach the screen.
+    demo = prepare_demo(FIXED_NOW, parent=tmp_path)
+    app = make_app(vault_path=demo.path, demo=True, demo_passphrase=demo.passphrase)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait_for(pilot, lambda: app.workspace is not None and showing(pilot, "HomeScreen"),
+                       "the demo to open")
+        await go(pilot, "f10", "SupervisionScreen")
+        tabs = app.screen.query_one("#supervision-tabs", TabbedContent)
+        tabs.active = "team-tab"
+        await wait_for(pilot, lambda: tabs.active == "team-tab", "the team tab")
+        await steady(pilot)
+
+    try:
+        assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
+    finally:
+        demo.cleanup()

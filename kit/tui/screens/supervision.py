@@ -669,7 +669,7 @@ class SupervisionScreen(AreaScreen):
         team = self.query_one("#team", DataTable)
         team.add_columns("Name", "Last session", "Next due", "Open", "Overdue",
                          "Follow-ups due")
-        team.add_column("Shared check-in bands", width=34)
+        team.add_column("Check-in bands")
         self.query_one("#actions", DataTable).add_columns("Who", "Action", "Owner", "Due",
                                                           "Status")
         self.reload()
@@ -1175,7 +1175,9 @@ class SupervisionScreen(AreaScreen):
                           _day(r.last_session.astimezone(sup.zone).date())
                           if r.last_session else "none yet",
                           _day(r.next_due), str(r.open_actions), str(r.overdue_actions),
-                          Text(follow), Text(r.shared_band or "not shared"),
+                          Text(follow),
+                          Text(f"shared {_day(r.last_share.astimezone(sup.zone).date())}"
+                               if r.shared_band and r.last_share else "not shared"),
                           key=r.contact_id, height=None)
         archived = [c for c in sup.supervisees(archived=True) if c.archived]
         select = self.query_one("#team-archived", Select)
@@ -1205,9 +1207,12 @@ class SupervisionScreen(AreaScreen):
         row = next((r for r in self.sup.team() if r.contact_id == contact.id), None)
         if row is None:
             return
-        self.query_one("#team-detail", Static).update(
+        bands = (f"\nCheck-in bands {row.name} chose to share:\n{row.shared_band}"
+                 if row.shared_band else f"\n{row.name} has not shared check-in bands.")
+        self.query_one("#team-detail", Static).update(Text(
             f"{row.name}: {label(ROSTER_STATUSES, row.status)}. "
-            + ("Fingerprint checked." if contact.verified else "Fingerprint not checked."))
+            + ("Fingerprint checked." if contact.verified else "Fingerprint not checked.")
+            + bands))
 
     @on(Button.Pressed, "#team-archive")
     def action_archive(self) -> None:
