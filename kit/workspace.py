@@ -4,33 +4,39 @@ The vault is decrypted once per workspace: every repository reads the same snaps
 its own kind of record up to date as it writes. Each kind has exactly one repository here, so the
 shared snapshot never hides a write. `refresh()` starts again from the disk, which is how the app
 sees what the command line wrote meanwhile.
+
+Each repository's module is imported when the repository is first used, so a command that
+reads the journal does not load the footprint checks or supervision.
 """
 
 from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kit.footprint.breaches import BreachCatalogue
-from kit.footprint.rdap import BootstrapCache
-from kit.footprint.sites import UserSites
-from kit.records.checkins import CheckIns
-from kit.records.drafts import Drafts
-from kit.records.exposure import Exposure
-from kit.records.findings import Findings
-from kit.records.incidents import Incidents
-from kit.records.journal import Journal
-from kit.records.ledger import Ledger
-from kit.records.my_details import MyDetails
-from kit.records.progress import ProgressLog
-from kit.records.safety_plan import SafetyPlan
-from kit.records.search_details import SearchDetailsStore
-from kit.records.wellbeing_plan import WellbeingPlan
-from kit.supervision.contacts import Contacts
-from kit.supervision.exchange import PacketLog
-from kit.supervision.records import SupervisionRecords
 from kit.vault import Credentials, Problem, Snapshot, Vault
-from kit.wellbeing.library import Instruments
+
+if TYPE_CHECKING:
+    from kit.footprint.breaches import BreachCatalogue
+    from kit.footprint.rdap import BootstrapCache
+    from kit.footprint.sites import UserSites
+    from kit.records.checkins import CheckIns
+    from kit.records.drafts import Drafts
+    from kit.records.exposure import Exposure
+    from kit.records.findings import Findings
+    from kit.records.incidents import Incidents
+    from kit.records.journal import Journal
+    from kit.records.ledger import Ledger
+    from kit.records.my_details import MyDetails
+    from kit.records.progress import ProgressLog
+    from kit.records.safety_plan import SafetyPlan
+    from kit.records.search_details import SearchDetailsStore
+    from kit.records.wellbeing_plan import WellbeingPlan
+    from kit.supervision.contacts import Contacts
+    from kit.supervision.exchange import PacketLog
+    from kit.supervision.records import SupervisionRecords
+    from kit.wellbeing.library import Instruments
 
 REPOSITORIES = ("journal", "drafts", "exposure", "plan", "instruments", "checkins",
                 "safety_plan", "progress", "incidents", "my_details", "ledger",
@@ -83,76 +89,114 @@ class Workspace:
 
     @cached_property
     def journal(self) -> Journal:
+        from kit.records.journal import Journal
+
         return Journal(self.vault, source=self)
 
     @cached_property
     def drafts(self) -> Drafts:
+        from kit.records.drafts import Drafts
+
         return Drafts(self.vault, source=self)
 
     @cached_property
     def exposure(self) -> Exposure:
+        from kit.records.exposure import Exposure
+
         return Exposure(self.vault, source=self)
 
     @cached_property
     def plan(self) -> WellbeingPlan:
+        from kit.records.wellbeing_plan import WellbeingPlan
+
         return WellbeingPlan(self.vault, source=self)
 
     @cached_property
     def safety_plan(self) -> SafetyPlan:
+        from kit.records.safety_plan import SafetyPlan
+
         return SafetyPlan(self.vault, source=self)
 
     @cached_property
     def progress(self) -> ProgressLog:
+        from kit.records.progress import ProgressLog
+
         return ProgressLog(self.vault, source=self)
 
     @cached_property
     def incidents(self) -> Incidents:
+        from kit.records.incidents import Incidents
+
         return Incidents(self.vault, source=self)
 
     @cached_property
     def my_details(self) -> MyDetails:
+        from kit.records.my_details import MyDetails
+
         return MyDetails(self.vault, source=self)
 
     @cached_property
     def breach_catalogue(self) -> BreachCatalogue:
+        from kit.footprint.breaches import BreachCatalogue
+
         return BreachCatalogue(self.vault, source=self)
 
     @cached_property
     def ledger(self) -> Ledger:
+        from kit.records.ledger import Ledger
+
         return Ledger(self.vault, source=self)
 
     @cached_property
     def findings(self) -> Findings:
+        from kit.records.findings import Findings
+
         return Findings(self.vault, source=self)
 
     @cached_property
     def search_details(self) -> SearchDetailsStore:
+        from kit.records.search_details import SearchDetailsStore
+
         return SearchDetailsStore(self.vault, source=self)
 
     @cached_property
     def rdap_bootstrap(self) -> BootstrapCache:
+        from kit.footprint.rdap import BootstrapCache
+
         return BootstrapCache(self.vault, source=self)
 
     @cached_property
     def site_list(self) -> UserSites:
+        from kit.footprint.sites import UserSites
+
         return UserSites(self.vault, source=self)
 
     @cached_property
     def instruments(self) -> Instruments:
+        from kit.wellbeing.library import Instruments
+
         return Instruments(self.vault, source=self)
 
     @cached_property
     def checkins(self) -> CheckIns:
+        from kit.records.checkins import CheckIns
+
         return CheckIns(self.vault, source=self, instruments=self.instruments)
 
     @cached_property
     def contacts(self) -> Contacts:
+        from kit.supervision.contacts import Contacts
+
         return Contacts(self.vault, source=self)
 
     @cached_property
     def packet_log(self) -> PacketLog:
+        from kit.supervision.exchange import PacketLog
+
         return PacketLog(self.vault, source=self)
 
     @cached_property
     def supervision(self) -> SupervisionRecords:
+        from kit.supervision.records import SupervisionRecords
+
         return SupervisionRecords(self.vault, source=self)
