@@ -162,7 +162,8 @@ def test_handover_gives_the_new_supervisor_every_record_and_answer(team: Team) -
     # And the same handover cannot be opened twice.
     with pytest.raises(PacketReplayed):
         t.cy.sv.open(handed.read_bytes())
-    # Cy's own agreement with Ana is a new record, written by Cy, and it is the one in force.
+    # Cy's own agreement with Ana, made later, is a new record written by Cy, and in force.
+    t.now[0] += timedelta(days=1)
     mine = t.cy.sv.add_agreement(ana, Agreement(frequency_days=14))
     assert mine.id not in held and mine.supervisor == t.cy.fpr
     in_force = t.cy.ws.supervision.agreement_for(t.ana.fpr)
