@@ -190,7 +190,7 @@ async def test_domain_record_asks_before_each_server_and_lists_what_shows(
                 dialog = app.screen
                 dialog.query_one("#consent-yes").press()
                 # The next dialog may follow within one poll, so wait for this one to go.
-                await wait_for(pilot, lambda: app.screen is not dialog, "answered")
+                await wait_for(pilot, lambda d=dialog: app.screen is not d, "answered")
             await wait_for(pilot, lambda: "shows personal details" in _text(
                 screen.query_one("#check-result")), "the domain result")
     finally:
