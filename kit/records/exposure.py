@@ -351,10 +351,10 @@ class Exposure:
             recorded=now,
             updated=now,
         )
+        entries = self._load()  # before the write: a snapshot read after it may not hold it
         record = self.vault.put(KIND, entry._data())
         saved = entry._replace(id=record.id)
-        if self._entries is not None:
-            self._entries[saved.id] = saved
+        entries[saved.id] = saved
         return saved
 
     def entries(self) -> list[ExposureEntry]:

@@ -129,10 +129,10 @@ class Journal:
             when: datetime | None = None) -> JournalEntry:
         now = when or datetime.now(UTC)
         entry = JournalEntry("", now, now, check_text(text), normalize_tags(tags), check_mood(mood))
+        self._load()  # before the write: a snapshot read after it may not hold it
         record = self.vault.put(KIND, entry._data())
         saved = entry._replace(id=record.id)
-        if self._entries is not None:
-            self._remember(saved)
+        self._remember(saved)
         return saved
 
     def count(self) -> int:

@@ -90,11 +90,11 @@ class Ledger:
         if not entries:
             return
         checks = sorted({e.check for e in entries})
+        held = self._load()  # before the write: a snapshot read after it may not hold it
         self.vault.put(KIND, {
             "check": checks[0] if len(checks) == 1 else ", ".join(checks),
             "saved": datetime.now(UTC).isoformat(),
             "requests": [entry_to_json(e) for e in entries],
         })
-        if self._entries is not None:
-            self._entries.extend(entries)
-            self._entries.sort(key=lambda e: e.at, reverse=True)
+        held.extend(entries)
+        held.sort(key=lambda e: e.at, reverse=True)
