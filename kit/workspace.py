@@ -11,6 +11,8 @@ reads the journal does not load the footprint checks or supervision.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -82,6 +84,17 @@ class Workspace:
         self._snapshot = None
         for name in REPOSITORIES:
             self.__dict__.pop(name, None)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything the repositories write in the block lands together, or none of it does.
+        On failure the repositories forget what they had cached of the unkept writes."""
+        try:
+            with self.vault.transaction():
+                yield
+        except BaseException:
+            self.refresh()
+            raise
 
     def close(self) -> None:
         self.refresh()

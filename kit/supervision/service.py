@@ -201,15 +201,16 @@ class Supervision:
             write_atomic(path, sealed.data)
         except OSError as exc:
             raise BadInput(f"cannot write {path}: {exc.strerror}") from None
-        records = self.workspace.supervision
-        if sealed.packet.type == "record" and sealed.doc_id and sealed.version:
-            records.mark_sent(sealed.doc_id, sealed.version, sealed.packet.id,
-                              sealed.packet.signed, sealed.packet.created)
-        if sealed.packet.type == "response" and sealed.doc_id and sealed.version \
-                and sealed.response is not None:
-            records.add_response(sealed.doc_id, sealed.version, sealed.response)
-        return self.workspace.packet_log.record_sent(sealed.packet, sealed.to.name,
-                                                     sealed.summary, self.clock())
+        with self.workspace.transaction():  # what the packet means, and that it went: both
+            records = self.workspace.supervision
+            if sealed.packet.type == "record" and sealed.doc_id and sealed.version:
+                records.mark_sent(sealed.doc_id, sealed.version, sealed.packet.id,
+                                  sealed.packet.signed, sealed.packet.created)
+            if sealed.packet.type == "response" and sealed.doc_id and sealed.version \
+                    and sealed.response is not None:
+                records.add_response(sealed.doc_id, sealed.version, sealed.response)
+            return self.workspace.packet_log.record_sent(sealed.packet, sealed.to.name,
+                                                         sealed.summary, self.clock())
 
     def _check_pending(self, sealed: Sealed) -> None:
         """Refuse, before the file is written, a packet whose sending could not be recorded
@@ -245,15 +246,18 @@ class Supervision:
         handlers = {"share": self._open_share, "record": self._open_record,
                     "response": self._open_response, "handover": self._open_handover}
         try:
-            opened = handlers[packet.type](packet, sender)
+            # One transaction: a packet is kept whole, with the note that it arrived, or not at
+            # all (a handover's tenth record can fail after nine were stored).
+            with self.workspace.transaction():
+                opened = handlers[packet.type](packet, sender)
+                self.workspace.packet_log.record_received(packet, sender.name, opened.summary,
+                                                          self.clock())
         except (KeyError, TypeError, ValueError) as exc:
             raise PacketDamaged(f"this {packet.type} packet from {sender.name} is signed but "
                                 f"its content is malformed ({exc}); it was not kept") from None
         except (UsageError, BadInput) as exc:  # content that conflicts with what is kept here
             raise BadInput(f"this {packet.type} packet from {sender.name} was not kept: "
                            f"{exc.message}") from None
-        self.workspace.packet_log.record_received(packet, sender.name, opened.summary,
-                                                  self.clock())
         return opened
 
     def _open_share(self, packet: Packet, sender: Contact) -> Opened:

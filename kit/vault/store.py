@@ -383,6 +383,8 @@ class Vault:
         self._closed = False
         self._mutex = threading.RLock()
         self._file_lock = vault_lock(path)
+        # The write transaction open in transaction(): (txn, counter it began at, thread).
+        self._txn: tuple[WriteTxn, int, int] | None = None
 
     # --- opening and creating ---
 
@@ -563,6 +565,11 @@ class Vault:
         """A consistent snapshot, checked against the header (retrying if a writer moved on)."""
         with self._mutex, sqlite_errors("read the vault"):
             conn = self._conn()
+            joined = self._open_txn()
+            if joined is not None:  # inside this thread's write: its own view, writes and all
+                txn, counter = joined
+                yield conn, counter, encode_manifest(txn.entries)
+                return
             for _attempt in range(50):
                 conn.execute("BEGIN")
                 try:
@@ -693,9 +700,29 @@ class Vault:
                 raise
 
     def write(self, operations: Callable[[WriteTxn], T]) -> T:
-        """Run *operations* as one durable, atomic transaction."""
+        """Run *operations* as one durable, atomic transaction (or as part of the one this
+        thread has open; see transaction())."""
+        with self.transaction() as txn:
+            return operations(txn)
+
+    def _open_txn(self) -> tuple[WriteTxn, int] | None:
+        """The transaction this thread has open, with the commit counter it started from."""
+        held = self._txn
+        if held is None or held[2] != threading.get_ident():
+            return None
+        return held[0], held[1]
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[WriteTxn]:
+        """One durable, atomic transaction for everything written in the block, through
+        write(), put(), delete() or the transaction itself: all of it lands, or none of it.
+        Reads in the block see its writes. A block inside another joins the outer one."""
         from kit.vault.backups import take_if_due
 
+        joined = self._open_txn()
+        if joined is not None:
+            yield joined[0]
+            return
         with self._mutex, self._locked():
             self._reload_header()
             # Only under the lock: no other writer can have a temp file in flight.
@@ -703,10 +730,14 @@ class Vault:
             take_if_due(self)
             with self._checked_write("save to the vault") as (conn, counter, manifest, current):
                 txn = WriteTxn(self, conn, decode_manifest(manifest))
-                result = operations(txn)
+                self._txn = (txn, counter, threading.get_ident())
+                try:
+                    yield txn
+                finally:
+                    self._txn = None
                 if not txn.changed:
                     conn.execute("ROLLBACK")
-                    return result
+                    return
                 new_manifest = encode_manifest(txn.entries)
                 new = hdr.Commit(counter + 1, manifest_mac(
                     self._keys.manifest, self.vault_id, counter + 1, new_manifest))
@@ -717,7 +748,6 @@ class Vault:
                 conn.execute("COMMIT")
             # ... and settles once it does. A crash in between leaves both acceptable.
             self._write_header(self.header.with_commit(new, None))
-            return result
 
     def put(self, kind: str, data: dict[str, Any], record_id: str | None = None) -> Record:
         return self.write(lambda txn: txn.put(kind, data, record_id))

@@ -202,6 +202,30 @@ def test_handover_of_records_about_someone_else_is_refused(team: Team) -> None:
     assert [c.name for c in t.cy.sv.supervisees()] == []
 
 
+def test_a_handover_that_fails_part_way_keeps_nothing(team: Team) -> None:
+    """Opening a handover is one transaction: a record that cannot be kept, after others were,
+    leaves no records, no new contact and no note of the packet behind."""
+    t = team
+    docs = ana_with_bo(t)
+    documents = [d.to_json() for d in docs]
+    clash = documents[1] | {"versions": [dict(documents[1]["versions"][0])]}
+    clash["versions"][0]["content"] = clash["versions"][0]["content"] | {"impact": "Changed"}
+    clash["versions"][0]["digest"] = digest_of(clash["versions"][0]["content"])
+    content = {"supervisee_card": t.ana.sv.me().text(), "supervisee_name": "Ana",
+               "documents": [*documents, clash]}  # the same record again, altered
+    text = packets.signed_text(t.bo.ws.snapshot().records, t.bo.sv.me(), t.cy.sv.me(),
+                               "handover", content, t.now[0])
+    with pytest.raises(BadInput, match="was not kept"):
+        t.cy.sv.open(packets.encrypt(text, t.cy.sv.me()))
+    for ws in (t.cy.ws, Workspace(t.cy.ws.vault)):  # what is cached, and what is on disk
+        assert ws.supervision.all() == []
+        assert [c.name for c in ws.contacts.all()] == ["Bo"]
+        assert ws.packet_log.received() == []
+    # The whole handover, sent properly, is kept.
+    t.bo.send(t.bo.sv.handover(t.bo.sv.contact("Ana"), t.bo.sv.contact("Cy")), t.cy)
+    assert len(t.cy.ws.supervision.all()) == 3
+
+
 # --- answers: in time, late, twice, replayed ---
 
 
