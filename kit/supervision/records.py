@@ -906,10 +906,11 @@ class SupervisionRecords:
 
     def store_received(self, doc_id: str, type: str, supervisor: str, supervisee: str,
                        n: int, content: dict[str, Any], digest: str, packet_id: str,
-                       signed: str, at: datetime) -> SupervisionDoc:
+                       signed: str, at: datetime, *, sent: bool = True) -> SupervisionDoc:
         """Keep the other person's copy of version *n*: a new record with their id, or a new
         version of one already here. The same version again is a no-op; a changed version under
-        the same number is refused, since a changed record must come as a new version."""
+        the same number is refused, since a changed record must come as a new version.
+        A handed-over draft comes with sent=False, made at *at*, and stays a draft."""
         if not isinstance(doc_id, str) or not _RECORD_ID.fullmatch(doc_id):
             raise BadInput("the received record's id is not a record id")
         if not isinstance(content, dict):
@@ -920,8 +921,10 @@ class SupervisionRecords:
             raise BadInput("the received record's digest does not match its content; it may "
                            "have been altered, and was not stored")
         with _reading("received record"):
-            version = Version(n=n, content=content, digest=digest, created=at, sent_at=at,
-                              packet_id=packet_id, signed=signed)
+            version = Version(n=n, content=content, digest=digest, created=at,
+                              sent_at=at if sent else None,
+                              packet_id=packet_id if sent else None,
+                              signed=signed if sent else None)
             fresh = SupervisionDoc(id=doc_id, type=type, supervisor=supervisor,
                                    supervisee=supervisee, versions=(version,))
         docs = self._load()

@@ -319,11 +319,16 @@ class Supervision:
                                                      archived=False)
         for item in docs:
             for v in item["versions"]:
+                # A version the supervisee was sent keeps its own packet, signature and time;
+                # a draft stays a draft (the handover itself is kept in the packet log).
+                sent = bool(v.get("sent_at"))
                 records.store_received(item["id"], item["type"], item["supervisor"],
                                        item["supervisee"], int(v["n"]), v["content"],
                                        v["digest"], v.get("packet_id") or packet.id,
                                        v.get("signed") or packet.signed,
-                                       datetime.fromisoformat(v["created"]))
+                                       datetime.fromisoformat(v["sent_at"] if sent
+                                                              else v["created"]),
+                                       sent=sent)
                 if v.get("response"):
                     r = v["response"]
                     records.add_response(item["id"], int(v["n"]), Response(
@@ -470,10 +475,15 @@ class Supervision:
         if to.fingerprint == supervisee.fingerprint:
             raise UsageError("hand a supervisee's records to their new supervisor, not to them")
         docs = self.workspace.supervision.for_supervisee(supervisee.fingerprint)
+        # Drafts go too (the new supervisor needs the whole history), and arrive as drafts.
+        drafts = sum(1 for d in docs if not d.latest.sent)
+        summary = f"Handover of {supervisee.name}'s records ({len(docs)}"
+        if drafts:
+            summary += f"; {drafts} with a draft never sent to {supervisee.name}"
+        summary += ")"
         content = {"supervisee_card": supervisee.card.text(), "supervisee_name": supervisee.name,
                    "documents": [d.to_json() for d in docs]}
-        return self._seal(to, "handover", content,
-                          f"Handover of {supervisee.name}'s records ({len(docs)})")
+        return self._seal(to, "handover", content, summary)
 
     def expired(self, months: int) -> list[SupervisionDoc]:
         if months <= 0:

@@ -170,6 +170,26 @@ def test_handover_gives_the_new_supervisor_every_record_and_answer(team: Team) -
     assert in_force is not None and in_force.id == mine.id
 
 
+def test_handover_brings_drafts_as_drafts_and_says_so(team: Team) -> None:
+    """What Ana was never sent (a new session, the second version of the agreement) goes to
+    the new supervisor as a draft, not as if it had gone out; what was sent keeps its times."""
+    t = team
+    agreement, first, second = ana_with_bo(t)
+    t.now[0] += timedelta(hours=1)
+    draft = t.bo.sv.add_session(t.bo.sv.contact("Ana"), routine(t.now[0], impact="Not sent"))
+    t.bo.sv.revise(agreement, Agreement(frequency_days=14))  # version 2, a draft
+    sealed = t.bo.sv.handover(t.bo.sv.contact("Ana"), t.bo.sv.contact("Cy"))
+    assert sealed.summary == "Handover of Ana's records (4; 2 with a draft never sent to Ana)"
+    t.bo.send(sealed, t.cy)
+    held = {d.id: d for d in t.cy.ws.supervision.all()}
+    assert set(held) == {agreement.id, first.id, second.id, draft.id}
+    assert held[draft.id].status == "draft" and held[agreement.id].status == "draft"
+    for doc_id, mine in held.items():
+        theirs = t.bo.doc(doc_id)
+        assert [(v.n, v.digest, v.sent_at, v.packet_id) for v in mine.versions] == [
+            (v.n, v.digest, v.sent_at, v.packet_id) for v in theirs.versions]
+
+
 def test_handover_with_a_name_already_taken_gets_a_free_name(team: Team) -> None:
     t = team
     other = Person(t.folder.parent, "Dee Other", "Nurse", t.now)
