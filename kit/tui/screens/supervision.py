@@ -73,6 +73,7 @@ if TYPE_CHECKING:
 
 DRAFT_AREA = "supervision-session"
 AGREEMENT_DRAFT_AREA = "supervision-agreement"
+ACTION_WIDTH = 30  # the Actions table's action column, wrapped
 
 SHARE_WARNING = (
     "Below is exactly what will be sent: nothing else. Your journal is never shared, nor the "
@@ -669,9 +670,12 @@ class SupervisionScreen(AreaScreen):
         team = self.query_one("#team", DataTable)
         team.add_columns("Name", "Last session", "Next due", "Open", "Overdue",
                          "Follow-ups due")
-        team.add_column("Check-in bands")
-        self.query_one("#actions", DataTable).add_columns("Who", "Action", "Owner", "Due",
-                                                          "Status")
+        team.add_column("Bands shared")  # when; the bands are in the detail below
+        actions = self.query_one("#actions", DataTable)
+        actions.add_column("Who")
+        # Wrapped at a set width, so owner, due date and status stay in view at 100 columns.
+        actions.add_column("Action", width=ACTION_WIDTH)
+        actions.add_columns("Owner", "Due", "Status")
         self.reload()
         drafts = self.workspace.drafts.list(DRAFT_AREA)
         if drafts:
@@ -1176,7 +1180,7 @@ class SupervisionScreen(AreaScreen):
                           if r.last_session else "none yet",
                           _day(r.next_due), str(r.open_actions), str(r.overdue_actions),
                           Text(follow),
-                          Text(f"shared {_day(r.last_share.astimezone(sup.zone).date())}"
+                          Text(_day(r.last_share.astimezone(sup.zone).date())
                                if r.shared_band and r.last_share else "not shared"),
                           key=r.contact_id, height=None)
         archived = [c for c in sup.supervisees(archived=True) if c.archived]
@@ -1414,7 +1418,7 @@ class SupervisionScreen(AreaScreen):
         found = sup.actions(overdue=overdue)
         self._actions = {a.id: (doc, a) for doc, a in found}
         for doc, a in found:
-            status = a.status_label + (", OVERDUE" if a.overdue(today) else "")
+            status = "Overdue" if a.overdue(today) else a.status_label
             table.add_row(Text(self._names.get(doc.supervisee, doc.supervisee[:9])),
                           Text(a.text), Text(a.owner), _day(a.due, "no date"), status,
                           key=a.id, height=None)
