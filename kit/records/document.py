@@ -10,16 +10,17 @@ tidy up. Fields a newer kit wrote are kept and written back unchanged.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, NamedTuple, TypeVar
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, TypeVar
 
 from kit.errors import UsageError
-from kit.records.source import RecordSource, read_kind
+from kit.records.latest import LatestRecord
+from kit.records.source import RecordSource
 
 if TYPE_CHECKING:
-    from kit.vault import Problem, Record, Vault
+    from kit.vault import Record, Vault
 
 
 class PlanField(NamedTuple):
@@ -177,54 +178,24 @@ def _checked(doc: D) -> D:
     return dataclasses.replace(doc, **changes)
 
 
-class DocumentStore(Generic[D]):
-    """The saved versions of one kind of plan in one vault."""
+class DocumentStore(LatestRecord[D]):
+    """The saved versions of one kind of plan in one vault (kit/records/latest.py)."""
 
     def __init__(self, vault: Vault, source: RecordSource | None, *, kind: str,
                  document: type[D], noun: str, problem_code: str) -> None:
-        self.vault = vault
-        self.source: RecordSource = source or vault
-        self.problems: list[Problem] = []
-        self._kind, self._document = kind, document
-        self._noun, self._problem_code = noun, problem_code
-        self._versions: list[D] | None = None
+        super().__init__(vault, source)
+        self.KIND, self.PROBLEM, self._document = kind, problem_code, document
+        self.UNREADABLE = (f"a saved {noun} ({{id}}) has a shape this version of the kit "
+                           "cannot read; it was left untouched")
 
-    def _load(self) -> list[D]:
-        if self._versions is None:
-            from kit.vault import Problem  # here: the CLI imports this module at start
+    def empty(self) -> D:
+        return self._document()
 
-            versions, self.problems = read_kind(
-                self.source, self._kind, lambda r: _decode(self._document, r), lambda r: Problem(
-                    self._problem_code, f"a saved {self._noun} ({r.id}) has a shape this "
-                    "version of the kit cannot read; it was left untouched", r.id))
-            self._versions = _newest_first(versions.values())
-        return self._versions
+    def parse(self, record: Record) -> D:
+        return _decode(self._document, record)
 
-    def versions(self) -> list[D]:
-        """Every saved plan, newest first. More than one only when two devices each saved."""
-        return list(self._load())
-
-    def get(self) -> D:
-        """The newest saved plan, or an empty one."""
-        versions = self._load()
-        return versions[0] if versions else self._document()
-
-    def save(self, plan: D) -> D:
-        """Save *plan* over the version it was read from (else over the newest one)."""
-        checked = _checked(plan)
-        versions = self._load()
-        ids = {v.id for v in versions}
-        target = plan.id if plan.id in ids else (versions[0].id if versions else None)
-        stamped = dataclasses.replace(checked, updated=datetime.now(UTC), id=None)
-        record = self.vault.put(self._kind, stamped.stored(), record_id=target)
-        saved = dataclasses.replace(stamped, id=record.id)
-        self._versions = _newest_first([saved, *(v for v in versions if v.id != record.id)])
-        return saved
+    def check(self, details: D) -> D:
+        return _checked(details)
 
     def review_due(self, today: date) -> bool:
         return self.get().review_due(today)
-
-
-def _newest_first(versions: Iterable[D]) -> list[D]:
-    return sorted(versions, key=lambda p: (p.updated or datetime.min.replace(tzinfo=UTC),
-                                           p.id or ""), reverse=True)

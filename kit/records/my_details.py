@@ -1,8 +1,7 @@
 """Your own details, kept to fill in letters: the name a site knows you by and where replies
 should go. Encrypted like every other record; nothing here is shared until you send a letter.
 
-There is one set of details. Two devices that each saved them leave two records: the newest is
-used and the other is kept (nothing is deleted to tidy up).
+There is one set of details, saved over in place (kit/records/latest.py).
 """
 
 from __future__ import annotations
@@ -10,14 +9,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kit.records.incidents import MAX_SHORT, check_text
-from kit.records.source import RecordSource, read_kind
+from kit.records.latest import LatestRecord
 
 if TYPE_CHECKING:
-    from kit.vault import Problem, Record, Vault
+    from kit.vault import Record
 
 KIND = "my_details"
 MAX_REPLY_TO = 1000  # an email address, or a postal address over a few lines
@@ -37,7 +36,8 @@ class Details:
         return {"id": self.id, "name": self.name, "reply_to": self.reply_to,
                 "updated": self.updated.isoformat() if self.updated else None}
 
-    def _data(self) -> dict[str, Any]:
+    def stored(self) -> dict[str, Any]:
+        """What the vault keeps: the fields, the save time and any unknown fields."""
         data = {**self.extra, **self.to_json()}
         del data["id"]
         return data
@@ -63,46 +63,19 @@ def _from_record(record: Record) -> Details:
                    {k: v for k, v in d.items() if k not in ("name", "reply_to", "updated")})
 
 
-class MyDetails:
+class MyDetails(LatestRecord[Details]):
     """Your saved details in one vault."""
 
-    def __init__(self, vault: Vault, source: RecordSource | None = None) -> None:
-        self.vault = vault
-        self.source: RecordSource = source or vault
-        self._versions: list[Details] | None = None
-        self.problems: list[Problem] = []
+    KIND = KIND
+    PROBLEM = "unreadable_details"
+    UNREADABLE = ("your saved details ({id}) have a shape this version of the kit cannot read; "
+                  "they were left untouched")
 
-    def _load(self) -> list[Details]:
-        if self._versions is None:
-            from kit.vault import Problem  # here: the CLI imports this module at start
+    def empty(self) -> Details:
+        return Details()
 
-            versions, self.problems = read_kind(self.source, KIND, _from_record, lambda r: Problem(
-                "unreadable_details", f"your saved details ({r.id}) have a shape this version "
-                "of the kit cannot read; they were left untouched", r.id))
-            self._versions = _newest_first(list(versions.values()))
-        return self._versions
+    def parse(self, record: Record) -> Details:
+        return _from_record(record)
 
-    def get(self) -> Details:
-        """The newest saved details, or empty ones."""
-        versions = self._load()
-        return versions[0] if versions else Details()
-
-    def save(self, details: Details) -> Details:
-        """Save over the version *details* was read from (else over the newest)."""
-        checked = check_details(details)
-        versions = self._load()
-        ids = {v.id for v in versions}
-        target = details.id if details.id in ids else (versions[0].id if versions else None)
-        if target is not None:
-            checked = dataclasses.replace(
-                checked, extra=next(v.extra for v in versions if v.id == target))
-        stamped = dataclasses.replace(checked, updated=datetime.now(UTC), id=None)
-        record = self.vault.put(KIND, stamped._data(), record_id=target)
-        saved = dataclasses.replace(stamped, id=record.id)
-        self._versions = _newest_first([saved, *(v for v in versions if v.id != record.id)])
-        return saved
-
-
-def _newest_first(versions: list[Details]) -> list[Details]:
-    return sorted(versions, key=lambda d: (d.updated or datetime.min.replace(tzinfo=UTC),
-                                           d.id or ""), reverse=True)
+    def check(self, details: Details) -> Details:
+        return check_details(details)

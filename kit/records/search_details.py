@@ -2,8 +2,7 @@
 self-search queries look for (`kit search-queries`). Kept encrypted like every other record, so
 they need typing only once and stay out of the shell history afterwards.
 
-There is one set. Two devices that each saved one leave two records: the newest is used and the
-other is kept (nothing is deleted to tidy up).
+There is one set, saved over in place (kit/records/latest.py).
 """
 
 from __future__ import annotations
@@ -12,14 +11,14 @@ import dataclasses
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from kit.errors import UsageError
-from kit.records.source import RecordSource, read_kind
+from kit.records.latest import LatestRecord
 
 if TYPE_CHECKING:
-    from kit.vault import Problem, Record, Vault
+    from kit.vault import Record
 
 KIND = "search_details"
 PARTS: Final = ("names", "usernames", "emails", "phones", "towns")
@@ -50,7 +49,8 @@ class SearchDetails:
         return {"id": self.id, **{part: list(getattr(self, part)) for part in PARTS},
                 "updated": self.updated.isoformat() if self.updated else None}
 
-    def _data(self) -> dict[str, Any]:
+    def stored(self) -> dict[str, Any]:
+        """What the vault keeps: the fields, the save time and any unknown fields."""
         data = {**self.extra, **self.to_json()}
         del data["id"]
         return data
@@ -123,46 +123,19 @@ def _from_record(record: Record) -> SearchDetails:
                          extra={k: v for k, v in d.items() if k not in {*PARTS, "updated"}})
 
 
-class SearchDetailsStore:
+class SearchDetailsStore(LatestRecord[SearchDetails]):
     """Your saved search details in one vault."""
 
-    def __init__(self, vault: Vault, source: RecordSource | None = None) -> None:
-        self.vault = vault
-        self.source: RecordSource = source or vault
-        self._versions: list[SearchDetails] | None = None
-        self.problems: list[Problem] = []
+    KIND = KIND
+    PROBLEM = "unreadable_search_details"
+    UNREADABLE = ("your saved search details ({id}) have a shape this version of the kit "
+                  "cannot read; they were left untouched")
 
-    def _load(self) -> list[SearchDetails]:
-        if self._versions is None:
-            from kit.vault import Problem  # here: the CLI imports this module at start
+    def empty(self) -> SearchDetails:
+        return SearchDetails()
 
-            versions, self.problems = read_kind(self.source, KIND, _from_record, lambda r: Problem(
-                "unreadable_search_details", f"your saved search details ({r.id}) have a shape "
-                "this version of the kit cannot read; they were left untouched", r.id))
-            self._versions = _newest_first(list(versions.values()))
-        return self._versions
+    def parse(self, record: Record) -> SearchDetails:
+        return _from_record(record)
 
-    def get(self) -> SearchDetails:
-        """The newest saved details, or empty ones."""
-        versions = self._load()
-        return versions[0] if versions else SearchDetails()
-
-    def save(self, details: SearchDetails) -> SearchDetails:
-        """Save over the version *details* was read from (else over the newest)."""
-        checked = check_details(details)
-        versions = self._load()
-        ids = {v.id for v in versions}
-        target = details.id if details.id in ids else (versions[0].id if versions else None)
-        if target is not None:
-            checked = dataclasses.replace(
-                checked, extra=next(v.extra for v in versions if v.id == target))
-        stamped = dataclasses.replace(checked, updated=datetime.now(UTC), id=None)
-        record = self.vault.put(KIND, stamped._data(), record_id=target)
-        saved = dataclasses.replace(stamped, id=record.id)
-        self._versions = _newest_first([saved, *(v for v in versions if v.id != record.id)])
-        return saved
-
-
-def _newest_first(versions: list[SearchDetails]) -> list[SearchDetails]:
-    return sorted(versions, key=lambda d: (d.updated or datetime.min.replace(tzinfo=UTC),
-                                           d.id or ""), reverse=True)
+    def check(self, details: SearchDetails) -> SearchDetails:
+        return check_details(details)

@@ -252,7 +252,7 @@ def test_details_round_trip_and_keep_unknown_fields(vault: Vault) -> None:
     assert mine.get() == Details()
     saved = mine.save(Details(" Sam Example ", "sam@example.org\n"))
     assert (saved.name, saved.reply_to) == ("Sam Example", "sam@example.org")
-    vault.put("my_details", {**MyDetails(vault).get()._data(), "phone": "0"},
+    vault.put("my_details", {**MyDetails(vault).get().stored(), "phone": "0"},
               record_id=saved.id)
     again = MyDetails(vault)
     resaved = again.save(dataclasses.replace(again.get(), name="Sam E."))
