@@ -57,17 +57,16 @@ def run_plan(ws: Workspace, plan: Plan, yes: bool, send: Callable[[Session, floa
     request, whether or not *send* succeeds."""
     from kit import config
     from kit.commands.footprint_consent import approve
-    from kit.footprint.transport import Transport
+    from kit.footprint.transport import LedgerEntry, approved_session
 
     settings = config.load()  # a broken config fails before anything is asked or sent
     approve(plan, yes)
-    with Transport.from_config(settings) as transport:
-        session = transport.open(plan, approved=True)
-        try:
+    sent: list[LedgerEntry] = []
+    try:
+        with approved_session(plan, settings, sent) as session:
             return send(session, settings.network_timeout)
-        finally:
-            session.close()
-            ws.ledger.add(session.entries)
+    finally:
+        ws.ledger.add(sent)
 
 
 # --- password ---

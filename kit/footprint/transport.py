@@ -21,11 +21,12 @@ requests is imported inside the functions that need it so `kit --help` stays fas
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
@@ -104,6 +105,21 @@ class LedgerEntry:
     status: int | None
     bytes_received: int
     error: str = ""
+
+
+@contextlib.contextmanager
+def approved_session(plan: Plan, config: Config, ledger: list[LedgerEntry]
+                     ) -> Iterator[Session]:
+    """Sending rights for the plan the user approved, over a transport set up from config.toml.
+    On the way out, success or not, the requests it sent are added to *ledger*, for the
+    caller to keep in the vault (from the thread that owns the vault)."""
+    with Transport.from_config(config) as transport:
+        session = transport.open(plan, approved=True)
+        try:
+            yield session
+        finally:
+            session.close()
+            ledger.extend(session.entries)
 
 
 class Transport:

@@ -141,19 +141,14 @@ class FootprintScreen(AreaScreen):
     @work(thread=True, exclusive=True, group="footprint", exit_on_error=False)
     def _send(self, plan: Plan, send: Callable[[Session, float], T],
               done: Callable[[T], None]) -> None:
-        from kit.footprint.transport import Transport
+        from kit.footprint.transport import approved_session
 
         config = self.kit_app.services.config
         outcome: Any
         entries: list[LedgerEntry] = []
         try:
-            with Transport.from_config(config) as transport:
-                session = transport.open(plan, approved=True)
-                try:
-                    outcome = send(session, config.network_timeout)
-                finally:
-                    session.close()
-                    entries = list(session.entries)
+            with approved_session(plan, config, entries) as session:
+                outcome = send(session, config.network_timeout)
         except KitError as exc:
             outcome = exc
         self.app.call_from_thread(self._finish, entries, outcome, done)

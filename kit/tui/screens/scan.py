@@ -79,22 +79,17 @@ class ScanScreen(AreaScreen):
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
     def _run(self) -> None:
         from kit.footprint import usernames
-        from kit.footprint.transport import Transport
+        from kit.footprint.transport import approved_session
 
         config = self.kit_app.services.config
         entries: list[Any] = []
         failure: KitError | None = None
+        settings = usernames.ScanSettings(timeout=config.network_timeout)
         try:
-            with Transport.from_config(config) as transport:
-                session = transport.open(self.scan_plan.plan, approved=True)
-                try:
-                    settings = usernames.ScanSettings(timeout=config.network_timeout)
-                    for result in usernames.scan(session, self.scan_plan, settings,
-                                                 cancel=self.cancel):
-                        self.app.call_from_thread(self._add, result)
-                finally:
-                    session.close()
-                    entries = list(session.entries)
+            with approved_session(self.scan_plan.plan, config, entries) as session:
+                for result in usernames.scan(session, self.scan_plan, settings,
+                                             cancel=self.cancel):
+                    self.app.call_from_thread(self._add, result)
         except KitError as exc:
             failure = exc
         self.app.call_from_thread(self._finished, entries, failure)
