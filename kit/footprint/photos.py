@@ -291,11 +291,7 @@ def iter_scan(paths: Iterable[Path], *, exclude: Sequence[Path] = ()) -> Iterato
         except OSError as exc:
             yield PhotoReport(path, ERROR, reason=_os_reason(exc))
             continue
-        if stat.S_ISDIR(info.st_mode):
-            yield from _walk(path, excluded, seen)
-        elif (info.st_dev, info.st_ino) not in seen:
-            seen.add((info.st_dev, info.st_ino))
-            yield _scan_file(path, info)
+        yield from _visit(path, info, excluded, seen)
 
 
 def scan(paths: Iterable[Path], *, exclude: Sequence[Path] = ()) -> list[PhotoReport]:
@@ -343,11 +339,17 @@ def _walk(folder: Path, excluded: set[tuple[int, int] | None],
         except OSError as exc:
             yield PhotoReport(path, ERROR, reason=_os_reason(exc))
             continue
-        if stat.S_ISDIR(info.st_mode):
-            yield from _walk(path, excluded, seen)
-        elif (info.st_dev, info.st_ino) not in seen:
-            seen.add((info.st_dev, info.st_ino))
-            yield _scan_file(path, info)
+        yield from _visit(path, info, excluded, seen)
+
+
+def _visit(path: Path, info: os.stat_result, excluded: set[tuple[int, int] | None],
+           seen: set[tuple[int, int]]) -> Iterator[PhotoReport]:
+    """A folder is walked; a file is read, once, however many ways lead to it."""
+    if stat.S_ISDIR(info.st_mode):
+        yield from _walk(path, excluded, seen)
+    elif (info.st_dev, info.st_ino) not in seen:
+        seen.add((info.st_dev, info.st_ino))
+        yield _scan_file(path, info)
 
 
 def _sniff(head: bytes) -> str | None:
