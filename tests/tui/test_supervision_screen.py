@@ -419,7 +419,9 @@ async def test_a_supervisee_is_handed_over_and_old_records_are_deleted(
             dialog.query_one("#handover-path", Input).value = str(handover)
             dialog.query_one("#handover-ok").press()
             await wait_for(pilot, lambda: showing(pilot, "ConfirmDialog"), "the question")
-            assert "2 records about Ana" in _text(app.screen.query_one("Static"))
+            question = _text(app.screen.query_one("Static"))
+            assert "2 records about Ana" in question
+            assert "2 of them end in a draft never sent to Ana" in question
             app.screen.query_one("#yes").press()
             await wait_for(pilot, handover.exists, "the sealed handover")
             # Then it offers to archive Ana.

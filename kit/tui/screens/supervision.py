@@ -1329,7 +1329,14 @@ class SupervisionScreen(AreaScreen):
         except KitError as exc:
             self._say(f"Not sealed: {exc.message}", error=True)
             return
-        count = len(sealed.packet.content["documents"])
+        documents = sealed.packet.content["documents"]
+        count = len(documents)
+        drafts = sum(1 for d in documents if d["versions"][-1]["sent_at"] is None)
+        unsent = ("" if not drafts else
+                  f" 1 of them ends in a draft never sent to {person.name}; it goes as a draft."
+                  if drafts == 1 else
+                  f" {drafts} of them end in a draft never sent to {person.name}; those go as "
+                  "drafts.")
 
         def answered(yes: bool | None) -> None:
             if not yes:
@@ -1347,8 +1354,8 @@ class SupervisionScreen(AreaScreen):
 
         self.app.push_screen(ConfirmDialog(
             f"The file will hold {count} record{'s' if count != 1 else ''} about {person.name}"
-            f" and {person.name}'s identity card. Seal them for {to.name}? Once sent, it cannot "
-            "be recalled.", yes="Seal and save"), answered)
+            f" and {person.name}'s identity card.{unsent} Seal them for {to.name}? Once sent, "
+            "it cannot be recalled.", yes="Seal and save"), answered)
 
     def _offer_archive(self, person: Contact, to: Contact) -> None:
         def answered(yes: bool | None) -> None:
