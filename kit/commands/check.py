@@ -226,7 +226,8 @@ def check_email(address: str | None, refresh_catalogue: bool, forget_key: bool,
             catalogue = ws.breach_catalogue.save(fetched, now)
         result = breaches.EmailResult(breaches.with_details(found, catalogue),
                                       catalogue.fetched_at if catalogue else None)
-        breaches.record_findings(ws.findings, email, result)
+        with ws.transaction():  # one commit for every breach, not one each
+            breaches.record_findings(ws.findings, email, result)
     out(_email_text(email, result), {"check": "email", "email": email, **result.to_json()})
 
 

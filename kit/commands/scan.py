@@ -106,7 +106,8 @@ def scan_username(names: tuple[str, ...], sites_file: Path | None, concurrency: 
         warn_problems(ws.site_list.problems)
         scan_plan = usernames.plan_scan(names, chosen)
         results, elapsed = _run(ws, scan_plan, settings, network, yes)
-        found = usernames.record_findings(ws.findings, results)
+        with ws.transaction():  # one commit for every profile: 200 took 0.45 s one by one
+            found = usernames.record_findings(ws.findings, results)
     if scan_plan.probes and not any(r.http_status is not None for r in results):
         raise NetworkFailed("no site answered in the time allowed, so nothing could be checked: "
                             "check the internet connection (and the proxy, if config.toml sets "

@@ -166,7 +166,8 @@ class FootprintScreen(AreaScreen):
             self._result(f"The check did not finish: {outcome.message}")
         else:
             try:
-                done(outcome)
+                with workspace.transaction():  # a result's findings are kept together
+                    done(outcome)
             except KitError as exc:
                 self._result(f"The result could not be saved: {exc.message}")
         self.reload()

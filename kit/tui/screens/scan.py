@@ -123,7 +123,8 @@ class ScanScreen(AreaScreen):
             return  # locked meanwhile: the vault is closed and cannot take the ledger
         # Kept even if the user has gone back to another screen meanwhile.
         workspace.ledger.add(entries)
-        found = usernames.record_findings(workspace.findings, self.results)
+        with workspace.transaction():  # one commit for every profile, not one each
+            found = usernames.record_findings(workspace.findings, self.results)
         if not self.is_mounted:
             return
         if failure is not None:
