@@ -102,6 +102,10 @@ def share_open(packet_file: Path) -> None:
         opened = service(ws).open(data)
     text = opened.packet.content.get("text") if opened.packet.type == "share" else None
     human = opened.summary + (f"\n\n{text}" if isinstance(text, str) else "")
+    if opened.packet.type == "record" and opened.doc is not None:
+        short = opened.doc.short_id
+        human += (f" Accept it or add a comment: `kit supervision accept {short}` or "
+                  f"`kit supervision comment {short}`.")
     out(human, {"summary": opened.summary, "packet": opened.packet.to_json(),
                 "record": opened.doc.id if opened.doc else None})
 

@@ -311,11 +311,9 @@ def session_accept(source: str, out_path: Path, late: bool) -> None:
         sup = service(ws)
         path = Path(source)
         if path.is_file():
-            opened = sup.open(path.read_bytes())
-            say(opened.summary)
-            if opened.doc is None:
-                raise UsageError("that packet is not a supervision record to accept")
-            doc = opened.doc
+            doc, opened = sup.record_to_answer(path.read_bytes())
+            if opened:
+                say(opened)
         else:
             doc = ws.supervision.get(source)
         _answer(sup, doc, "", late, out_path)

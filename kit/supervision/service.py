@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kit.errors import BadInput, NotFound, PacketDamaged, UsageError
+from kit.errors import BadInput, NotFound, PacketDamaged, PacketReplayed, UsageError
 from kit.supervision import packets, share
 from kit.supervision.cards import Card, check_fingerprint, make_card, parse_card
 from kit.supervision.contacts import Contact
@@ -236,12 +236,7 @@ class Supervision:
     def open(self, data: bytes) -> Opened:
         """Check a packet file's bytes and act on it: keep a share, a record version, a
         response, or a handover. Every refusal is its own error (kit.errors)."""
-        def card_of(fingerprint: str) -> Card | None:
-            contact = self.workspace.contacts.by_fingerprint(fingerprint)
-            return contact.card if contact else None
-
-        packet = packets.open_sealed(data, age_identity(self._records), self.fingerprint,
-                                     card_of, self.workspace.packet_log.seen)
+        packet = self._checked(data, self.workspace.packet_log.seen)
         sender = self._by_fingerprint(packet.sender.fingerprint)
         handlers = {"share": self._open_share, "record": self._open_record,
                     "response": self._open_response, "handover": self._open_handover}
@@ -260,6 +255,40 @@ class Supervision:
                            f"{exc.message}") from None
         return opened
 
+    def _checked(self, data: bytes, seen: Callable[[str], bool]) -> Packet:
+        """Decrypted, and checked for who it is from and to, and against *seen* ids."""
+        def card_of(fingerprint: str) -> Card | None:
+            contact = self.workspace.contacts.by_fingerprint(fingerprint)
+            return contact.card if contact else None
+
+        return packets.open_sealed(data, age_identity(self._records), self.fingerprint,
+                                   card_of, seen)
+
+    def record_to_answer(self, data: bytes) -> tuple[SupervisionDoc, str | None]:
+        """The record a record packet carries, for accepting from the file: kept first if it
+        is new (with what opening it said), or found if the file was opened here before (the
+        usual way: open it to read it, then accept it)."""
+        summary: str | None = None
+        try:
+            opened = self.open(data)
+            packet, summary = opened.packet, opened.summary
+        except PacketReplayed:
+            packet = self._checked(data, lambda _packet_id: False)
+        if packet.type != "record":
+            raise UsageError(f"that file is a {packet.type} packet, not a supervision record "
+                             "to accept" + (f" (it was opened: {summary})" if summary else ""))
+        try:
+            doc = self.workspace.supervision.get(packet.content["doc"])
+            version = self._version(doc, int(packet.content["n"]))
+        except (KeyError, TypeError, ValueError, NotFound):
+            raise PacketDamaged("this record packet was opened here before, but the record it "
+                                "carries is not in this vault as it was sent") from None
+        if version.n != doc.latest.n:
+            raise UsageError(f"that file holds version {version.n} of record {doc.short_id}, "
+                             f"which is now at version {doc.latest.n}: open the newer file, "
+                             "or accept by the record's id")
+        return doc, summary
+
     def _open_share(self, packet: Packet, sender: Contact) -> Opened:
         fields = packet.content["fields"]
         if not isinstance(fields, list) or not isinstance(packet.content["text"], str):
@@ -277,8 +306,7 @@ class Supervision:
             c["digest"], packet.id, packet.signed, packet.created)
         what = "supervision agreement" if doc.type == "agreement" else "session record"
         return Opened(packet, sender, f"{sender.name}'s {what} (version {c['n']}) is kept in "
-                      f"your vault. Accept it or add a comment: `kit supervision accept "
-                      f"{doc.id[:8]}` or `kit supervision comment {doc.id[:8]}`.", doc)
+                      "your vault.", doc)
 
     def _open_response(self, packet: Packet, sender: Contact) -> Opened:
         c = packet.content

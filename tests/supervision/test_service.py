@@ -246,6 +246,32 @@ def test_a_handover_that_fails_part_way_keeps_nothing(team: Team) -> None:
     assert len(t.cy.ws.supervision.all()) == 3
 
 
+def test_a_record_file_opened_before_can_still_be_answered_from_the_file(team: Team) -> None:
+    t = team
+    sent_agreement(t)
+    doc = t.bo.sv.add_session(t.bo.sv.contact("Ana"), routine(START, impact="Long week"))
+    first = t.bo.save(t.bo.sv.send_record(doc))
+    # New: opened and kept, with what opening it said.
+    found, summary = t.ana.sv.record_to_answer(first.read_bytes())
+    assert found.id == doc.id
+    assert summary == "Bo's session record (version 1) is kept in your vault."
+    # Opened before (to read it): found, not refused as a replay, and not kept twice.
+    again, summary = t.ana.sv.record_to_answer(first.read_bytes())
+    assert again.id == doc.id and summary is None
+    assert len(t.ana.ws.packet_log.received()) == 2  # the agreement and this record
+    # Once a newer version has arrived, the old file says so.
+    t.bo.sv.revise(t.bo.doc(doc.id), routine(START, impact="Long week, then better"))
+    t.bo.send(t.bo.sv.send_record(t.bo.doc(doc.id)), t.ana)
+    with pytest.raises(UsageError, match=r"version 1 of record .* now at version 2"):
+        t.ana.sv.record_to_answer(first.read_bytes())
+    # A packet of another kind is not a record to accept.
+    bo = t.ana.sv.contact("Bo")
+    start, end = t.ana.sv.share_period(bo)
+    share_file = t.ana.save(t.ana.sv.seal_share(bo, [], ["note"], "A note", start, end))
+    with pytest.raises(UsageError, match="share packet, not a supervision record"):
+        t.bo.sv.record_to_answer(share_file.read_bytes())
+
+
 # --- answers: in time, late, twice, replayed ---
 
 

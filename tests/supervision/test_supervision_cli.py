@@ -138,6 +138,12 @@ def test_two_vaults_end_to_end(kit_env: Path, tmp_path: Path) -> None:
     assert mine["versions"][0]["response"]["decision"] == "accepted"
     assert mine["versions"][1]["content"]["actions"][0]["status"] == "done"
     assert bo.json("action", "list", "--overdue") == []
+    # Opened to read it first, the file can still be accepted; the older file cannot.
+    assert "now at version 2" in ana.run("supervision", "accept", str(tmp_path / "rec.age"),
+                                         "--out", str(tmp_path / "old.age"), code=2).err
+    ana.run("supervision", "accept", str(tmp_path / "rec2.age"), "--out",
+            str(tmp_path / "accept2.age"))
+    assert "Ana accepted version 2" in bo.run("share", "open", str(tmp_path / "accept2.age")).out
 
     # Exports on both sides.
     bo.run("supervision", "export", session["id"][:8], "--out", str(tmp_path / "bo.md"))
@@ -160,7 +166,7 @@ def test_two_vaults_end_to_end(kit_env: Path, tmp_path: Path) -> None:
     keys = [pyrage.x25519.Identity.from_str(
         (tmp_path / f"{who}.key").read_text().strip().splitlines()[-1]) for who in ("ana", "bo")]
     packets = sorted(tmp_path.glob("*.age"))
-    assert len(packets) == 7
+    assert len(packets) == 8
     opened_all = 0
     for packet in packets:
         if packet.name == "damaged.age":
@@ -168,7 +174,7 @@ def test_two_vaults_end_to_end(kit_env: Path, tmp_path: Path) -> None:
         text = pyrage.decrypt(packet.read_bytes(), keys).decode()
         assert JOURNAL_CANARY not in text and EXPOSURE_NOTE_CANARY not in text, packet
         opened_all += 1
-    assert opened_all == 6
+    assert opened_all == 7
     for path in tmp_path.rglob("*"):
         if path.is_file() and path.suffix in (".age", ".md", ".pdf", ".card", ".key"):
             data = path.read_bytes()

@@ -1158,7 +1158,8 @@ class SupervisionScreen(AreaScreen):
         except KitError as exc:
             self._say(f"Not opened: {exc.message}", error=True)
             return
-        self._say(opened.summary)
+        self._say(opened.summary + (" Accept it or comment on it in Records."
+                                    if opened.packet.type == "record" else ""))
         self.reload()
         if opened.doc is not None:
             self.query_one("#supervision-tabs", TabbedContent).active = "records-tab"
