@@ -416,7 +416,8 @@ def session_retention(months: int | None, yes: bool) -> None:
         listing = [f"  {d.short_id}  {d.type_label}, {names.get(d.supervisee, '?')}, last "
                    f"changed {d.last_activity().astimezone(sup.zone):%Y-%m-%d}" for d in old]
         if not old:
-            out(f"Nothing is older than {months} months.", {"deleted": []})
+            out(f"Nothing is older than {months} month{'s' if months != 1 else ''}.",
+                {"deleted": []})
             return
         say(f"These {len(old)} records are older than {months} months:\n" + "\n".join(listing))
         go_ahead(yes, "Delete them? This cannot be undone.", to_do="delete them",
@@ -478,6 +479,7 @@ def team() -> None:
     with ws.vault:
         sup = service(ws)
         rows = sup.team()
+        archived = [c.name for c in sup.supervisees(archived=True) if c.archived]
     lines = []
     for r in rows:
         last = f"{r.last_session.astimezone(sup.zone):%Y-%m-%d}" if r.last_session else "none"
@@ -486,6 +488,9 @@ def team() -> None:
                      f"actions {r.open_actions} open, {r.overdue_actions} overdue"
                      + (f"; follow-ups due: {due}" if due else "")
                      + f"; shared band: {r.shared_band or 'not shared'}")
+    if archived:
+        lines.append(f"Archived: {', '.join(archived)} (`kit supervision archive NAME --undo` "
+                     "brings someone back).")
     out("\n".join(lines) or "No supervisees yet. Add one with `kit id add CARD --name NAME "
         "--relation supervisee`.", [r.to_json() for r in rows])
 

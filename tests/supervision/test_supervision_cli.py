@@ -145,6 +145,13 @@ def test_two_vaults_end_to_end(kit_env: Path, tmp_path: Path) -> None:
             str(tmp_path / "accept2.age"))
     assert "Ana accepted version 2" in bo.run("share", "open", str(tmp_path / "accept2.age")).out
 
+    # Someone who leaves is archived: off the team view, which still says they are kept.
+    bo.run("supervision", "archive", "Ana")
+    assert bo.run("team").out.startswith("Archived: Ana (")
+    assert bo.json("team") == []
+    bo.run("supervision", "archive", "Ana", "--undo")
+    assert "Archived" not in bo.run("team").out
+
     # Exports on both sides.
     bo.run("supervision", "export", session["id"][:8], "--out", str(tmp_path / "bo.md"))
     ana.run("supervision", "export", session["id"][:8], "--format", "pdf", "--out",

@@ -1386,7 +1386,7 @@ class SupervisionScreen(AreaScreen):
             self._say(exc.message, error=True)
             return
         if not old:
-            self._say(f"Nothing is older than {months} months.")
+            self._say(f"Nothing is older than {months} month{'s' if months != 1 else ''}.")
             return
         zone = self.sup.zone
         lines = [f"  {d.short_id}  {d.type_label}, {self._names.get(d.supervisee, '?')}, "
