@@ -182,7 +182,7 @@ async def test_a_session_record_with_an_action_that_carries_forward(
             await pilot.pause()
             listing = screen.query_one("#records")
             [doc] = listing.items
-            assert "draft     v1  Ana · Routine" in screen._describe(doc)
+            assert "draft     Ana · Routine" in screen._describe(doc)
             detail = _text(screen.query_one("#record-detail"))
             assert "Book two days of leave (Ana, due 21 Nov 2026; Open, OVERDUE)" in detail
             assert "Occupational health" in detail and "Tired after the backlog." in detail
@@ -358,7 +358,7 @@ async def test_an_agreement_is_written_then_exported_as_markdown_and_pdf(
         assert screen.query_one("#supervision-tabs").active == "records-tab"
         [doc] = screen.query_one("#records").items
         assert doc.type == "agreement" and doc.agreement.frequency_days == 14
-        assert "draft     v1  Ana · Agreement" in screen._describe(doc)
+        assert "draft     Ana · Agreement" in screen._describe(doc)
         assert screen.query_one("#record-send").display
 
         # Edit… starts from the agreement in force.

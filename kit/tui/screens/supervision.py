@@ -74,6 +74,9 @@ if TYPE_CHECKING:
 DRAFT_AREA = "supervision-session"
 AGREEMENT_DRAFT_AREA = "supervision-agreement"
 ACTION_WIDTH = 30  # the Actions table's action column, wrapped
+# Session types as the Records list names them: the list shares the screen with the record.
+SHORT_KINDS = {"routine": "Routine", "post-incident": "Incident", "follow-up-72h": "72-hour",
+               "follow-up-1m": "One-month", "other": "Other"}
 
 SHARE_WARNING = (
     "Below is exactly what will be sent: nothing else. Your journal is never shared, nor the "
@@ -528,11 +531,11 @@ class SupervisionScreen(AreaScreen):
         padding: 0 1;
     }
     SupervisionScreen #records-left {
-        width: 2fr;
+        width: 1fr;
         padding: 0 1;
     }
     SupervisionScreen #record-detail-box {
-        width: 3fr;
+        width: 1fr;
         border-left: solid $panel;
         padding: 0 1;
     }
@@ -906,12 +909,12 @@ class SupervisionScreen(AreaScreen):
         other = doc.supervisee if doc.supervisor == self._me else doc.supervisor
         who = self._names.get(other, other[:9])
         if doc.type == "session":
-            when, kind = doc.session.held, doc.session.type_label
+            when, kind = doc.session.held, SHORT_KINDS.get(doc.session.type, "Session")
         else:
             when, kind = doc.latest.created, "Agreement"
-        zone = self.sup.zone
-        return (f" {when.astimezone(zone):%d %b %y}  {doc.status:<9} v{doc.latest.n}  {who} · "
-                f"{kind}")
+        version = f" v{doc.latest.n}" if doc.latest.n > 1 else ""
+        return (f" {when.astimezone(self.sup.zone):%d %b %y}  {doc.status:<9} {who} · "
+                f"{kind}{version}")
 
     def _reload_records(self) -> None:
         docs = self.workspace.supervision.all()
