@@ -549,7 +549,8 @@ class SupervisionScreen(AreaScreen):
     SupervisionScreen #team-archived {
         width: 36;
     }
-    SupervisionScreen #team-detail, SupervisionScreen #actions-count {
+    SupervisionScreen #team-detail, SupervisionScreen #actions-count,
+    SupervisionScreen #share-period {
         width: 100%;
     }
     """
