@@ -76,9 +76,10 @@ def _supervision(workspace: Workspace, today: date, config: Config | None) -> li
                if doc.supervisee not in gone]
     if overdue:
         items.append(Attention(
-            "supervision", ("1 agreed action is" if len(overdue) == 1 else
-                            f"{len(overdue)} agreed actions are") + " past their due date",
-            "Supervision (F10) lists them, as does `kit action list --overdue`."))
+            "supervision", ("1 agreed action is past its due date" if len(overdue) == 1 else
+                            f"{len(overdue)} agreed actions are past their due date"),
+            "Supervision (F10) lists "
+            + ("it" if len(overdue) == 1 else "them") + ", as does `kit action list --overdue`."))
     zone = local_zone(config.time_zone if config else None)
     follow_ups = [f for c in workspace.contacts.all(archived=False) if c.relation == "supervisee"
                   for f in follow_ups_due(docs, c.fingerprint, zone)

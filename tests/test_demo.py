@@ -259,7 +259,7 @@ def test_the_demo_owner_supervises_three_people_and_is_supervised_by_sam(
         titles = [a.title for a in needs_attention(workspace, today, Config(time_zone="UTC"))
                   if a.area == "supervision"]
         assert titles == ["1 supervision record is waiting for your answer",
-                          "1 agreed action is past their due date",
+                          "1 agreed action is past its due date",
                           "1 follow-up after an incident is due"]
     finally:
         workspace.close()

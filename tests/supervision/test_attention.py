@@ -55,7 +55,7 @@ def test_supervisor_sees_overdue_actions_and_follow_ups(
         held=NOW - timedelta(days=5), type="post-incident",
         incident_at=NOW - timedelta(days=6),
         actions=(new_action("Book a TRiM assessment", "Bo", date(2026, 11, 20)),)))
-    assert titles(bo) == ["1 agreed action is past their due date",
+    assert titles(bo) == ["1 agreed action is past its due date",
                           "1 follow-up after an incident is due"]
 
     sealed = bo.send_record(bo.workspace.supervision.all()[0])
