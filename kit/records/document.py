@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, TypeVar
 
 from kit.errors import UsageError
-from kit.records.latest import LatestRecord
+from kit.records.latest import LatestRecord, StoredSet
 from kit.records.source import RecordSource
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def parse_date(text: str, field: str = "review date") -> date:
 
 
 @dataclass(frozen=True)
-class PlanDocument:
+class PlanDocument(StoredSet):
     """What every plan shares. A plan is a frozen subclass adding its parts as fields, with
     FIELDS naming them in order. An unsaved, empty plan has no id and no updated time."""
 
@@ -99,11 +99,6 @@ class PlanDocument:
                 **{f.key: _encode(f.kind, getattr(self, f.key)) for f in self.FIELDS},
                 "updated": self.updated.isoformat() if self.updated else None}
 
-    def stored(self) -> dict[str, Any]:
-        """What the vault keeps: the parts, the save time and any unknown fields."""
-        data = {**self.extra, **self.to_json()}
-        del data["id"]
-        return data
 
 
 def _filled(kind: str, value: Any) -> bool:

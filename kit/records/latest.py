@@ -36,6 +36,22 @@ class SavedSet(Protocol):
 S = TypeVar("S", bound=SavedSet)
 
 
+class StoredSet:
+    """For a set's dataclass: what the vault keeps is its JSON without the id, over the
+    fields a newer kit wrote (kept as they were)."""
+
+    extra: Mapping[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def stored(self) -> dict[str, Any]:
+        """What the vault keeps: the fields, the save time and any unknown fields."""
+        data = {**self.extra, **self.to_json()}
+        del data["id"]
+        return data
+
+
 class LatestRecord(Generic[S]):
     """The store for one kind of set; a subclass names the kind and how to read and check it."""
 

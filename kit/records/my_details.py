@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kit.records.incidents import MAX_SHORT, check_text
-from kit.records.latest import LatestRecord
+from kit.records.latest import LatestRecord, StoredSet
 
 if TYPE_CHECKING:
     from kit.vault import Record
@@ -23,7 +23,7 @@ MAX_REPLY_TO = 1000  # an email address, or a postal address over a few lines
 
 
 @dataclass(frozen=True)
-class Details:
+class Details(StoredSet):
     """An unsaved, empty set of details has no id and no updated time."""
 
     name: str = ""
@@ -36,11 +36,6 @@ class Details:
         return {"id": self.id, "name": self.name, "reply_to": self.reply_to,
                 "updated": self.updated.isoformat() if self.updated else None}
 
-    def stored(self) -> dict[str, Any]:
-        """What the vault keeps: the fields, the save time and any unknown fields."""
-        data = {**self.extra, **self.to_json()}
-        del data["id"]
-        return data
 
 
 def check_details(details: Details) -> Details:

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from kit.errors import UsageError
-from kit.records.latest import LatestRecord
+from kit.records.latest import LatestRecord, StoredSet
 
 if TYPE_CHECKING:
     from kit.vault import Record
@@ -29,7 +29,7 @@ MAX_VALUES = 20  # of each kind
 
 
 @dataclass(frozen=True)
-class SearchDetails:
+class SearchDetails(StoredSet):
     """An unsaved, empty set has no id and no updated time."""
 
     names: tuple[str, ...] = ()
@@ -49,11 +49,6 @@ class SearchDetails:
         return {"id": self.id, **{part: list(getattr(self, part)) for part in PARTS},
                 "updated": self.updated.isoformat() if self.updated else None}
 
-    def stored(self) -> dict[str, Any]:
-        """What the vault keeps: the fields, the save time and any unknown fields."""
-        data = {**self.extra, **self.to_json()}
-        del data["id"]
-        return data
 
 
 def _one(part: str, value: str) -> str:
