@@ -504,7 +504,7 @@ class Supervision:
             raise UsageError("hand a supervisee's records to their new supervisor, not to them")
         docs = self.workspace.supervision.for_supervisee(supervisee.fingerprint)
         # Drafts go too (the new supervisor needs the whole history), and arrive as drafts.
-        drafts = sum(1 for d in docs if not d.latest.sent)
+        drafts = self.unsent_drafts(supervisee)
         summary = f"Handover of {supervisee.name}'s records ({len(docs)}"
         if drafts:
             summary += f"; {drafts} with a draft never sent to {supervisee.name}"
@@ -512,6 +512,11 @@ class Supervision:
         content = {"supervisee_card": supervisee.card.text(), "supervisee_name": supervisee.name,
                    "documents": [d.to_json() for d in docs]}
         return self._seal(to, "handover", content, summary)
+
+    def unsent_drafts(self, supervisee: Contact) -> int:
+        """How many of the supervisee's records end in a version they were never sent."""
+        return sum(1 for d in self.workspace.supervision.for_supervisee(supervisee.fingerprint)
+                   if not d.latest.sent)
 
     def expired(self, months: int) -> list[SupervisionDoc]:
         if months <= 0:

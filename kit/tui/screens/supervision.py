@@ -1334,9 +1334,8 @@ class SupervisionScreen(AreaScreen):
         except KitError as exc:
             self._say(f"Not sealed: {exc.message}", error=True)
             return
-        documents = sealed.packet.content["documents"]
-        count = len(documents)
-        drafts = sum(1 for d in documents if d["versions"][-1]["sent_at"] is None)
+        count = len(sealed.packet.content["documents"])
+        drafts = self.sup.unsent_drafts(person)
         unsent = ("" if not drafts else
                   f" 1 of them ends in a draft never sent to {person.name}; it goes as a draft."
                   if drafts == 1 else
