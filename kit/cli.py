@@ -5,7 +5,6 @@ and is imported only when launched. Errors become exit codes in one place: main(
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import shutil
 import sys
@@ -1175,10 +1174,13 @@ def grounding_command() -> None:
 
 
 def _report(code: str, message: str, exit_code: int, as_json: bool) -> None:
+    from kit.terminal_text import for_terminal, json_text
+
+    # Error messages quote names from packets, cards and files: escaped here as a last line of
+    # defence, whatever the code that raised did.
     if as_json:
-        doc = {"error": {"code": code, "message": message, "exit": exit_code}}
-        click.echo(json.dumps(doc, ensure_ascii=False))
-    click.echo(f"kit: {message}", err=True)
+        click.echo(json_text({"error": {"code": code, "message": message, "exit": exit_code}}))
+    click.echo(f"kit: {for_terminal(message)}", err=True)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -4,7 +4,6 @@ is opened. Command modules import from here; `kit.cli` puts them together.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ import click
 
 from kit import paths
 from kit.errors import BadInput, UsageError
+from kit.terminal_text import for_terminal, json_text
 
 if TYPE_CHECKING:
     from kit.workspace import Workspace
@@ -48,16 +48,21 @@ def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
                         is_eager=True, help="Print one JSON document on stdout.")(func)
 
 
+# Every message is passed through for_terminal() here, the one place output is written: a
+# value from outside that was not escaped where the message was built still cannot act on the
+# terminal (see kit/terminal_text.py).
+
+
 def say(text: str) -> None:
     """A human message: stderr, so stdout stays clean for data."""
-    click.echo(text, err=True)
+    click.echo(for_terminal(text), err=True)
 
 
 def out(human: str, data: Any) -> None:
     if opts().json:
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json_text(data, indent=2))
     else:
-        click.echo(human)
+        click.echo(for_terminal(human))
 
 
 def warn_problems(problems: Sequence[Any]) -> None:

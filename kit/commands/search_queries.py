@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kit.commands.context import json_option, opts, out, say, unlocked_workspace, warn_problems
-from kit.errors import KitError, UsageError
+from kit.errors import UsageError
 
 if TYPE_CHECKING:
     from kit.footprint.queries import Query
@@ -44,17 +44,12 @@ def _save(details: SearchDetails) -> SearchDetails:
 
 
 def _open(query: Query) -> None:
-    import webbrowser
+    from kit.footprint.browser import open_in_browser
+    from kit.terminal_text import shown
 
-    say(f"Opening search {query.number} in your web browser ({query.engine.name}: "
-        f"{query.text}). Your browser sends it, not the kit.")
-    try:
-        opened = webbrowser.open(query.url, new=2)
-    except webbrowser.Error:
-        opened = False
-    if not opened:
-        raise KitError(f"no web browser could be opened here; copy the address instead: "
-                       f"{query.url}")
+    open_in_browser(query.url)
+    say(f"Opened search {query.number} in your web browser ({query.engine.name}: "
+        f"{shown(query.text)}). Your browser sends it, not the kit.")
 
 
 @click.command("search-queries")

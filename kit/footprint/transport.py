@@ -63,6 +63,14 @@ def offline() -> bool:
     return os.environ.get("KIT_OFFLINE", "").strip() not in ("", "0")
 
 
+def refuse_if_offline(what: str = "nothing was sent") -> None:
+    """The offline rule for every way something could leave the machine: the transport's own
+    requests, and a link handed to the web browser (offline means nothing leaves, the browser
+    included). *what* finishes the message, saying what did not happen."""
+    if offline():
+        raise NetworkRefused(f"offline (KIT_OFFLINE=1); {what}")
+
+
 def proxy_problem(proxy: str) -> str:
     """Why `proxy` is not a usable proxy URL ("" when it is)."""
     try:
@@ -142,8 +150,7 @@ class Transport:
 
     def open(self, plan: Plan, *, approved: bool) -> Session:
         """Sending rights for exactly this plan's requests, once the user approved it."""
-        if offline():
-            raise NetworkRefused("offline (KIT_OFFLINE=1); nothing was sent")
+        refuse_if_offline()
         if approved is not True:
             raise NetworkRefused(f"the {plan.check} check was not approved; nothing was sent")
         return Session(self, plan)

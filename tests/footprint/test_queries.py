@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -163,3 +164,36 @@ def test_saved_details_are_used_when_none_are_given(
     assert run_kit("search-queries", "--open", "1", env=env).code == 0
     assert opened.read_text().splitlines() == [f"{first} none"]
     assert os.environ.get("BROWSER") is None  # the test's own environment is untouched
+
+
+def test_open_is_refused_offline_and_the_browser_never_starts(
+        cli_vault: Path, browser: tuple[dict[str, str], Path]) -> None:
+    env, opened = browser
+    offline = {**env, "KIT_OFFLINE": "1"}
+    human = run_kit("search-queries", "--name", "Jane Smith", "--open", "1", env=offline,
+                    passphrase=None)
+    assert human.code == 6
+    assert "offline (KIT_OFFLINE=1); the web browser was not opened and nothing was sent" \
+        in human.err
+    assert "Jane" not in human.err  # not even the search is echoed
+    as_json = run_kit("search-queries", "--name", "Jane Smith", "--open", "1", "--json",
+                      env=offline, passphrase=None)
+    assert as_json.code == 6
+    assert json.loads(as_json.out)["error"]["exit"] == 6
+    # Saved details, opened from the vault, are held to the same rule.
+    assert run_kit("search-queries", "--name", "Jane Smith", "--save", env=env).code == 0
+    before = sorted((p.name, p.stat().st_size) for p in cli_vault.rglob("*") if p.is_file())
+    saved = run_kit("search-queries", "--open", "1", env=offline)
+    assert saved.code == 6 and "the web browser was not opened" in saved.err
+    assert not opened.exists()
+    after = sorted((p.name, p.stat().st_size) for p in cli_vault.rglob("*") if p.is_file())
+    assert after == before
+
+
+def test_only_the_browser_module_hands_links_to_a_browser() -> None:
+    """The offline rule for the browser holds because there is one door to it."""
+    kit_dir = Path(__file__).resolve().parents[2] / "kit"
+    openers = re.compile(r"\bwebbrowser\b|\bopen_url\(|os\.startfile|xdg-open")
+    users = sorted(str(p.relative_to(kit_dir)) for p in kit_dir.rglob("*.py")
+                   if openers.search(p.read_text(encoding="utf-8")))
+    assert users == ["footprint/browser.py"]

@@ -1,0 +1,77 @@
+"""Text from outside the kit, made safe to print on a terminal.
+
+Names in share packets and identity cards, site lists, server replies, photo metadata and
+imported files are written by strangers. A terminal obeys control characters: an escape
+sequence can set the window title, clear the screen or move the cursor, a carriage return or
+newline can forge a line that looks like the kit's own, and a bidirectional override can make
+text read differently from what it is (CVE-2021-42574). Here such characters are *shown* as
+visible escapes (``\\x1b``, ``\\u202e``), never emitted.
+
+Two layers use this module, and both are needed:
+
+* where a message is built, each outside value goes through :func:`shown`, which escapes every
+  control character *including* newline and tab, so a stranger's value stays on its line;
+* the one output layer (``kit.commands.context.say``/``out`` and the error report in
+  ``kit.cli``) passes the whole message through :func:`for_terminal`, which keeps the kit's own
+  newlines and tabs and escapes everything else, as a last line of defence for a value that
+  was missed above.
+
+:func:`json_text` does the same for ``--json``: the JSON stays valid and carries the same
+values, but no character a terminal would act on appears raw in it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+# C0 controls, DEL, C1 controls (0x9b is the 8-bit CSI), the bidi marks, embeddings, overrides
+# and isolates, the Unicode line and paragraph separators, and lone surrogates (undecodable
+# bytes in a file name, which would otherwise crash the write to stdout).
+_OTHERS = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_UNSAFE = re.compile(f"[\x00-\x1f{_OTHERS}]")
+# The same, but the newline and tab the kit lays out its own messages with are left alone.
+_UNSAFE_BUT_LAYOUT = re.compile(f"[\x00-\x08\x0b-\x1f{_OTHERS}]")
+# json.dumps escapes C0 inside strings itself, and a raw newline in its output is layout.
+_UNSAFE_IN_JSON = re.compile(f"[{_OTHERS}]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    if ch in _NAMED:
+        return _NAMED[ch]
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown(value: object) -> str:
+    """An outside value as it may appear inside one line of a message: every control, newline
+    and bidi character is shown as an escape, so it can neither act nor start a new line."""
+    return _UNSAFE.sub(_escape, str(value))
+
+
+def for_terminal(text: str) -> str:
+    """A whole message, ready for the terminal: the kit's own newlines and tabs are kept and
+    every other control or bidi character is shown as an escape."""
+    return _UNSAFE_BUT_LAYOUT.sub(_escape, text)
+
+
+def quoted(text: str, prefix: str = "  | ") -> str:
+    """Multi-line text from outside (a share's content), each line marked with *prefix*, so that
+    none of its lines can pass for a line of the kit's own."""
+    return "\n".join(prefix + for_terminal(line)
+                     for line in text.replace("\r\n", "\n").rstrip("\n").split("\n"))
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_text(data: Any, *, indent: int | None = None) -> str:
+    """*data* as JSON that is safe to print: ``json.dumps`` already escapes C0 controls but
+    leaves DEL, C1 and bidi characters raw; they are written as ``\\uXXXX`` escapes instead.
+    Outside strings JSON is plain ASCII, so every replacement falls inside a string and the
+    document decodes to exactly the same values."""
+    return _UNSAFE_IN_JSON.sub(_json_escape, json.dumps(data, ensure_ascii=False, indent=indent))
