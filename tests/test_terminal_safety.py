@@ -3,13 +3,21 @@ one output layer that applies it, and --json."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from datetime import UTC, date, datetime
+from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kit.supervision import packets
+from kit.supervision.cards import Card, make_card, parse_card
 from kit.terminal_text import for_terminal, json_text, quoted, shown
-from tests.hostile_text import FORGED, HOSTILE, HOSTILE_SHOWN, terminal_safe
+from kit.vault import Vault
+from tests.conftest import PASSPHRASE
+from tests.hostile_text import FORGED, HOSTILE, HOSTILE_SHOWN, run_kit_raw, terminal_safe
 
 _UNSAFE_CHARS = st.sampled_from([chr(c) for c in range(0x20)] + [chr(c) for c in range(0x7f, 0xa0)]
                                 + list("\u061c\u200e\u200f\u2028\u2029\u202a\u202e\u2066\u2069"))
@@ -50,3 +58,110 @@ def test_json_output_is_valid_safe_and_carries_the_same_values(data: object) -> 
         text = json_text(data, indent=indent)
         assert json.loads(text) == data
         terminal_safe(text.encode())
+
+
+# --- share packets: a stranger's names (error path) and a contact's content (success path) ---
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file under *folder* and its bytes: "nothing changed on disk" is checked on this."""
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class Sender:
+    """A vault that seals packets, whatever its card says its name is (a stranger can put
+    anything in a packet sealed to the public key on someone's card)."""
+
+    def __init__(self, path: Path, name: str) -> None:
+        self.vault, _ = Vault.create(path, PASSPHRASE, "minimum")
+        self.records = self.vault.snapshot().records
+        self.card = make_card(self.records, "Ana Practitioner", "Social worker", date(2026, 11, 2))
+        self.claimed = dataclasses.replace(self.card, name=name)
+
+    def packet_for(self, to: Card, content: dict[str, object], *, to_name: str | None = None
+                   ) -> bytes:
+        addressed = dataclasses.replace(to, name=to_name) if to_name is not None else to
+        text = packets.signed_text(self.records, self.claimed, addressed, "share", content,
+                                   datetime.now(UTC))
+        return packets.encrypt(text, to)
+
+
+@pytest.fixture
+def receiver(cli_vault: Path) -> Card:
+    """The CLI's vault, with a name on its card; its card is returned."""
+    made = run_kit_raw("id", "show", "--name", "Bo Supervisor", "--json")
+    assert made.code == 0, made.err
+    return parse_card(json.loads(made.out)["card"])
+
+
+SHARE = {"start": "2026-11-01T00:00:00+00:00", "end": "2026-11-29T00:00:00+00:00",
+         "fields": [{"key": "note", "label": "Note", "text": HOSTILE}]}
+
+
+def test_a_strangers_name_in_a_packet_is_shown_not_obeyed(
+        tmp_path: Path, cli_vault: Path, receiver: Card) -> None:
+    eve = Sender(tmp_path / "eve", HOSTILE)
+    packet = tmp_path / "from-eve.age"
+    packet.write_bytes(eve.packet_for(receiver, {**SHARE, "text": "hi"}))
+    before = _tree(cli_vault)
+    for args in (("share", "open", str(packet)), ("share", "open", str(packet), "--json")):
+        result = run_kit_raw(*args)
+        err = terminal_safe(result.err)
+        terminal_safe(result.out)
+        # The kit may refuse the name itself as malformed (exit 4), or name it with its
+        # escapes showing, as a sender it does not know (exit 1): never obey it.
+        if result.code == 4:
+            assert "packet is malformed" in err and "sender's name" in err
+        else:
+            assert result.code == 1
+            assert f"this packet says it is from {HOSTILE_SHOWN} (" in err
+            assert "who is not in your contacts" in err
+        if "--json" in args:
+            assert json.loads(result.out)["error"]["exit"] == result.code
+    assert _tree(cli_vault) == before
+
+
+def test_a_strangers_recipient_name_is_shown_not_obeyed(
+        tmp_path: Path, cli_vault: Path, receiver: Card) -> None:
+    """A packet for this vault's key that names someone else as its recipient."""
+    eve = Sender(tmp_path / "eve", "Eve")
+    other = Sender(tmp_path / "other", "Other").card
+    forwarded = packets.signed_text(eve.records, eve.claimed,
+                                    dataclasses.replace(other, name=HOSTILE), "share",
+                                    {**SHARE, "text": "hi"}, datetime.now(UTC))
+    packet = tmp_path / "forwarded.age"
+    packet.write_bytes(packets.encrypt(forwarded, receiver))
+    before = _tree(cli_vault)
+    result = run_kit_raw("share", "open", str(packet))
+    err = terminal_safe(result.err)
+    if result.code == 4:
+        assert "packet is malformed" in err and "recipient's name" in err
+    else:
+        assert result.code == 1
+        assert f"this packet is addressed to {HOSTILE_SHOWN} (" in err
+    assert _tree(cli_vault) == before
+
+
+def test_a_contacts_share_content_is_quoted_and_shown_not_obeyed(
+        tmp_path: Path, cli_vault: Path, receiver: Card) -> None:
+    ana = Sender(tmp_path / "ana", "Ana Practitioner")
+    card_file = tmp_path / "ana.card"
+    card_file.write_text(ana.card.text(), encoding="utf-8")
+    added = run_kit_raw("id", "add", str(card_file), "--name", "Ana", "--fingerprint",
+                        ana.card.fingerprint)
+    assert added.code == 0, added.err
+    packet = tmp_path / "share.age"
+    packet.write_bytes(ana.packet_for(receiver, {**SHARE, "text": f"Summary\n{HOSTILE}\n"}))
+    result = run_kit_raw("share", "open", str(packet))
+    assert result.code == 0, result.err
+    out = terminal_safe(result.out)
+    # A CRLF is a line break like any other; each line of the sender's is marked as theirs.
+    assert out == ("A share from Ana with 1 field, kept in your vault.\n\n"
+                   "  | Summary\n  | Eve\\x1b]0;PWNED\\x07\\x1b[2J\n"
+                   f"  | {FORGED}\\x9b2J\\u202eexe.txt\n")
+    terminal_safe(result.err)
+    # Kept exactly as sent: only what is printed is escaped, and --json carries the same text.
+    shown_again = run_kit_raw("share", "list", "--json")
+    assert shown_again.code == 0
+    terminal_safe(shown_again.out)

@@ -19,6 +19,7 @@ from kit.commands.context import (
 from kit.commands.identity import service
 from kit.errors import BadInput, UsageError
 from kit.supervision import share as builder
+from kit.terminal_text import quoted
 
 NOT_RECALLED = ("Once sent, a packet cannot be recalled: your supervisor keeps what they "
                 "receive. Your journal is never part of a packet.")
@@ -73,7 +74,7 @@ def share_build(who: str, fields_spec: str | None, note: str | None, since: str 
         sealed = sup.seal_share(contact, fields, chosen, note_text, start, end)
         preview = sealed.packet.content["text"]
         say(f"This is exactly what {contact.name} ({contact.fingerprint}) will receive:\n")
-        say("\n".join(f"  | {line}" for line in preview.rstrip("\n").split("\n")))
+        say(quoted(preview))
         say(f"\n{NOT_RECALLED}")
         if not contact.verified:
             say(f"Note: you have not checked {contact.name}'s fingerprint with them yet "
@@ -101,7 +102,8 @@ def share_open(packet_file: Path) -> None:
     with ws.vault:
         opened = service(ws).open(data)
     text = opened.packet.content.get("text") if opened.packet.type == "share" else None
-    human = opened.summary + (f"\n\n{text}" if isinstance(text, str) else "")
+    # The text is the sender's: quoted, so none of its lines can pass for the kit's own.
+    human = opened.summary + (f"\n\n{quoted(text)}" if isinstance(text, str) else "")
     if opened.packet.type == "record" and opened.doc is not None:
         short = opened.doc.short_id
         human += (f" Accept it or add a comment: `kit supervision accept {short}` or "

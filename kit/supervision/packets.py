@@ -38,6 +38,7 @@ from kit.errors import (
     UnsupportedFormat,
 )
 from kit.supervision.cards import Card
+from kit.terminal_text import shown
 from kit.vault.identity import PublicIdentity, sign, verify_signature
 
 if TYPE_CHECKING:
@@ -213,12 +214,14 @@ def check_signed(text: str, own_fingerprint: str, sender_card: Callable[[str], C
     packet = parse_signed(text)
     if packet.recipient != own_fingerprint:
         raise PacketNotForYou(
-            f"this packet is addressed to {packet.recipient_name} ({packet.recipient}), not to "
+            f"this packet is addressed to {shown(packet.recipient_name)} "
+            f"({shown(packet.recipient)}), not to "
             "you. It was passed on by someone else; it has not been opened.")
     card = sender_card(packet.sender.fingerprint)
     if card is None:
         raise PacketUnknownSender(
-            f"this packet says it is from {packet.sender.name} ({packet.sender.fingerprint}), "
+            f"this packet says it is from {shown(packet.sender.name)} "
+            f"({shown(packet.sender.fingerprint)}), "
             "who is not in your contacts. Ask them for their identity card, check its "
             "fingerprint with them, and add it with `kit id add` before opening this.")
     claimed = PublicIdentity(packet.sender.recipient, packet.sender.signing_key)
@@ -234,8 +237,9 @@ def check_signed(text: str, own_fingerprint: str, sender_card: Callable[[str], C
             "it was signed, or it was forged. Do not trust it; ask them for a fresh copy.")
     if seen(packet.id):
         raise PacketReplayed(
-            f"this packet ({packet.id[:8]}, from {card.name}, {packet.created:%d %b %Y}) was "
-            "opened here before; opening it again would repeat what it did, so it was refused.")
+            f"this packet ({shown(packet.id[:8])}, from {card.name}, "
+            f"{packet.created:%d %b %Y}) was opened here before; opening it again would repeat "
+            "what it did, so it was refused.")
     return packet
 
 

@@ -33,6 +33,7 @@ from kit.supervision.records import (
 from kit.supervision.schedule import local_zone
 from kit.supervision.team import RosterRow, expired, roster
 from kit.vault.atomic import write_atomic
+from kit.terminal_text import shown
 from kit.vault.identity import age_identity, public_identity
 from kit.workspace import Workspace
 
@@ -249,7 +250,8 @@ class Supervision:
                                                           self.clock())
         except (KeyError, TypeError, ValueError) as exc:
             raise PacketDamaged(f"this {packet.type} packet from {sender.name} is signed but "
-                                f"its content is malformed ({exc}); it was not kept") from None
+                                f"its content is malformed ({shown(exc)}); it was not kept"
+                                ) from None
         except (UsageError, BadInput) as exc:  # content that conflicts with what is kept here
             raise BadInput(f"this {packet.type} packet from {sender.name} was not kept: "
                            f"{exc.message}") from None
@@ -305,8 +307,8 @@ class Supervision:
             c["doc"], c["type"], c["supervisor"], c["supervisee"], int(c["n"]), c["content"],
             c["digest"], packet.id, packet.signed, packet.created)
         what = "supervision agreement" if doc.type == "agreement" else "session record"
-        return Opened(packet, sender, f"{sender.name}'s {what} (version {c['n']}) is kept in "
-                      "your vault.", doc)
+        return Opened(packet, sender, f"{sender.name}'s {what} (version {shown(c['n'])}) is "
+                      "kept in your vault.", doc)
 
     def _open_response(self, packet: Packet, sender: Contact) -> Opened:
         c = packet.content
