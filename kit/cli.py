@@ -995,7 +995,7 @@ def checkin_list(instrument_id: str | None) -> None:
         else:
             entries = ws.checkins.entries()
         names = {i.id: i.short_name for i in ws.instruments.list()}
-        warn_problems(ws.problems)
+        warn_problems(ws.checkins.problems)
     rows = [f"{c.short_id}  {c.when.astimezone():%Y-%m-%d %H:%M}  "
             f"{names.get(c.instrument, c.instrument)}  "
             + "; ".join(f"{s.name} {show_number(s.score)} ({s.band})" for s in c.scores)
@@ -1012,7 +1012,7 @@ def checkin_due() -> None:
     ws = unlocked_workspace()
     with ws.vault:
         due = ws.checkins.due(today)
-        warn_problems(ws.problems)
+        warn_problems(ws.checkins.problems)
     lines = []
     for d in due:
         head = f"{d.instrument.short_name} ({d.instrument.id})"

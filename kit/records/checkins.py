@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from kit.errors import BadInput, UsageError
 from kit.records.ids import by_prefix
-from kit.records.source import RecordSource
+from kit.records.source import RecordSource, read_kind
 from kit.vault import Problem, Record, Vault
 from kit.wellbeing.instruments import MAX_EVERY_DAYS, Instrument
 from kit.wellbeing.library import Instruments
@@ -86,6 +86,8 @@ def _from_record(record: Record) -> CheckIn:
     d = record.data
     try:
         when = datetime.fromisoformat(d["when"])
+        if when.tzinfo is None:  # it could not be sorted among the others
+            raise ValueError("when needs its time zone")
         answers = {str(k): int(v) for k, v in d["answers"].items()}
         scores = tuple(SubscaleScore(str(s["subscale"]), str(s["name"]), float(s["score"]),
                                      str(s["band"]), bool(s["concern"])) for s in d["scores"])
@@ -95,6 +97,14 @@ def _from_record(record: Record) -> CheckIn:
         return CheckIn(record.id, when, d["instrument"], str(d["digest"]), answers, scores, note)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise BadInput(f"check-in {record.id} has an unexpected shape") from exc
+
+
+def _rhythm_from(record: Record) -> tuple[str, int]:
+    d = record.data
+    instrument, days = d["instrument"], d["every_days"]
+    if not isinstance(instrument, str) or type(days) is not int or days < 0:
+        raise BadInput(f"check-in rhythm {record.id} has an unexpected shape")
+    return instrument, days
 
 
 def check_note(note: str | None) -> str | None:
@@ -127,19 +137,17 @@ class CheckIns:
 
     def _load(self) -> dict[str, CheckIn]:
         if self._entries is None:
-            snap = self.source.snapshot()
-            self.problems = snap.problems
-            entries: dict[str, CheckIn] = {}
-            for record in snap.records.values():
-                if record.kind == KIND:
-                    entries[record.id] = _from_record(record)
-                elif record.kind == SCHEDULE_KIND:
-                    d = record.data
-                    if isinstance(d.get("instrument"), str) and isinstance(d.get("every_days"),
-                                                                           int):
-                        self._rhythm[d["instrument"]] = (record.id, d["every_days"])
-                    else:
-                        raise BadInput(f"check-in rhythm {record.id} has an unexpected shape")
+            entries, self.problems = read_kind(self.source, KIND, _from_record, lambda r: Problem(
+                "unreadable_checkin", f"check-in {r.id} has a shape this version of the kit "
+                "cannot read; it was left untouched", r.id))
+            rhythms, rhythm_problems = read_kind(
+                self.source, SCHEDULE_KIND, _rhythm_from, lambda r: Problem(
+                    "unreadable_checkin_rhythm", f"check-in rhythm {r.id} has a shape this "
+                    "version of the kit cannot read; it was left untouched", r.id))
+            # The snapshot's own problems are in both lists; keep them once.
+            self.problems += [p for p in rhythm_problems if p.code == "unreadable_checkin_rhythm"]
+            for record_id, (instrument_id, days) in rhythms.items():
+                self._rhythm[instrument_id] = (record_id, days)
             self._entries = entries
         return self._entries
 
@@ -174,7 +182,7 @@ class CheckIns:
                       key=lambda c: (c.when, c.id))
 
     def get(self, id_or_prefix: str) -> CheckIn:
-        return by_prefix(self._load(), id_or_prefix, "check-in")
+        return by_prefix(self._load(), id_or_prefix, "check-in", problems=self.problems)
 
     def delete(self, id_or_prefix: str) -> CheckIn:
         entry = self.get(id_or_prefix)

@@ -372,7 +372,8 @@ class Exposure:
         return [e for e in self.entries() if start <= e.when < end]
 
     def get(self, id_or_prefix: str) -> ExposureEntry:
-        return by_prefix(self._load(), id_or_prefix, "exposure entry")
+        return by_prefix(self._load(), id_or_prefix, "exposure entry",
+                         problems=self.problems)
 
     def edit(self, id_or_prefix: str, *, when: datetime | Kept = KEEP,
              minutes: int | Kept | None = KEEP, material: Iterable[str] | Kept = KEEP,

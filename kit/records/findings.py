@@ -317,7 +317,8 @@ class Findings:
 
     def get(self, id_or_prefix: str) -> Finding:
         """The finding whose id starts with *id_or_prefix* (at least 4 characters)."""
-        return by_prefix({f.id: f for f in self._load().values()}, id_or_prefix, "finding")
+        return by_prefix({f.id: f for f in self._load().values()}, id_or_prefix, "finding",
+                         problems=self.problems)
 
     def find(self, source: str, key: str) -> Finding | None:
         """The finding a check recorded under (source, key), if any."""

@@ -571,7 +571,10 @@ class Incidents:
         return sorted(self._load().values(), key=lambda i: (i.when, i.id), reverse=True)
 
     def get(self, id_or_prefix: str) -> Incident:
-        return by_prefix(self._load(), id_or_prefix, "incident")
+        incidents = self._load()  # first: it sets self.problems
+        # An evidence item's own trouble is not an incident's: its id would be "no incident".
+        problems = [p for p in self.problems if not p.code.endswith("_" + KIND_EVIDENCE)]
+        return by_prefix(incidents, id_or_prefix, "incident", problems=problems)
 
     def add(self, *, category: str, platform: str, when: datetime | None = None,
             description: str = "", urls: Iterable[str] = (), usernames: Iterable[str] = (),
@@ -627,7 +630,8 @@ class Incidents:
 
     def evidence_item(self, id_or_prefix: str) -> EvidenceItem:
         self._load()
-        return by_prefix(self._evidence, id_or_prefix, "evidence item")
+        problems = [p for p in self.problems if p.code != "unreadable_" + KIND_INCIDENT]
+        return by_prefix(self._evidence, id_or_prefix, "evidence item", problems=problems)
 
     def evidence_counts(self) -> dict[str, int]:
         """How many evidence items each incident has."""

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from kit.errors import BadInput, UsageError
 from kit.records.ids import by_prefix
-from kit.records.source import RecordSource
+from kit.records.source import RecordSource, read_kind
 from kit.vault import Problem, Record, Vault
 
 KIND = "journal"
@@ -53,16 +53,31 @@ class JournalEntry(NamedTuple):
 
 
 def _from_record(record: Record) -> JournalEntry:
+    """The entry a record holds; BadInput if its shape is not one this kit writes. Strict, so
+    that one odd entry is left out with a warning rather than breaking a sort or a screen."""
     d = record.data
     try:
-        created = datetime.fromisoformat(d["created"])
-        updated = created if d["updated"] == d["created"] else datetime.fromisoformat(d["updated"])
-        text, tags = d["text"], d.get("tags", ())
-        if not isinstance(text, str) or not all(isinstance(t, str) for t in tags):
+        created = _aware(d["created"])
+        updated = created if d["updated"] == d["created"] else _aware(d["updated"])
+        text, tags, mood = d["text"], d.get("tags", []), d.get("mood")
+        if not isinstance(text, str) or not isinstance(tags, list) or not all(
+                isinstance(t, str) for t in tags):
             raise TypeError("text and tags must be strings")
-        return JournalEntry(record.id, created, updated, text, tuple(tags), d.get("mood"))
+        if mood is not None and (type(mood) is not int or not 0 <= mood <= 10):
+            raise ValueError("mood must be a whole number from 0 to 10")
+        return JournalEntry(record.id, created, updated, text, tuple(tags), mood)
     except (KeyError, TypeError, ValueError) as exc:
         raise BadInput(f"journal entry {record.id} has an unexpected shape") from exc
+
+
+def _aware(text: object) -> datetime:
+    # A time without a zone cannot be sorted among the others: the whole list would fail.
+    if not isinstance(text, str):
+        raise TypeError("a time must be text")
+    when = datetime.fromisoformat(text)
+    if when.tzinfo is None:
+        raise ValueError("a time needs its time zone")
+    return when
 
 
 def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:
@@ -104,12 +119,12 @@ class Journal:
 
     def _load(self) -> dict[str, JournalEntry]:
         if self._entries is None:
-            snap = self.source.snapshot()
-            self.problems = snap.problems
+            entries, self.problems = read_kind(self.source, KIND, _from_record, lambda r: Problem(
+                "unreadable_journal", f"journal entry {r.id} has a shape this version of the "
+                "kit cannot read; it was left untouched", r.id))
             self._entries = {}
-            for record in snap.records.values():
-                if record.kind == KIND:
-                    self._remember(_from_record(record))
+            for entry in entries.values():
+                self._remember(entry)
         return self._entries
 
     def _remember(self, entry: JournalEntry) -> None:
@@ -143,7 +158,8 @@ class Journal:
         return list(self._newest_first())
 
     def get(self, id_or_prefix: str) -> JournalEntry:
-        return by_prefix(self._load(), id_or_prefix, "journal entry")
+        return by_prefix(self._load(), id_or_prefix, "journal entry",
+                         problems=self.problems)
 
     def search(self, query: str,
                within: Sequence[JournalEntry] | None = None) -> list[JournalEntry]:

@@ -773,7 +773,8 @@ class SupervisionRecords:
     # --- reading ---
 
     def get(self, id_or_prefix: str) -> SupervisionDoc:
-        return by_prefix(self._load(), id_or_prefix, "supervision record")
+        return by_prefix(self._load(), id_or_prefix, "supervision record",
+                         problems=self.problems)
 
     def all(self) -> list[SupervisionDoc]:
         """Every record, the most recently changed first."""
@@ -976,7 +977,7 @@ class SupervisionRecords:
                           key=lambda d: (d.session.held, d.id)):
             for action in doc.session.actions:
                 holders[action.id] = (doc, action)  # later sessions overwrite earlier ones
-        return by_prefix(holders, action_id_prefix, "action")
+        return by_prefix(holders, action_id_prefix, "action", problems=())
 
     def set_action(self, action_id_prefix: str, status: str) -> SupervisionDoc:
         """Change an action's status in the latest session holding it (a new version of that

@@ -1,0 +1,205 @@
+"""Damage is reported as damage: a record the vault's list names but cannot give back (its
+ciphertext flipped, its row deleted or swapped, an old copy put back, or a shape this kit cannot
+read) is "damaged", exit 4, for every kind of record and every command that looks one up, while
+lists and searches show the rest with a warning. Nothing on disk changes."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kit.records.journal import Journal
+from kit.vault import Credentials, Vault
+from tests.conftest import PASSPHRASE, Result, run_kit
+
+HEADER, DB = "vault.header", "vault.sqlite"
+CREDS = Credentials(passphrase=PASSPHRASE)
+
+
+def disk(path: Path) -> dict[str, bytes]:
+    """The vault's two files, byte for byte (the WAL is empty once the vault is closed)."""
+    return {name: (path / name).read_bytes() for name in (HEADER, DB)}
+
+
+@contextlib.contextmanager
+def db(path: Path) -> Iterator[sqlite3.Connection]:
+    """A write transaction on a closed vault's database, made from outside the kit."""
+    conn = sqlite3.connect(path / DB, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        yield conn
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def row(path: Path, record_id: str) -> tuple[int, bytes]:
+    with contextlib.closing(sqlite3.connect(path / DB)) as conn:
+        gen, ct = conn.execute("SELECT gen, ct FROM records WHERE id = ?",
+                               (bytes.fromhex(record_id),)).fetchone()
+    return gen, bytes(ct)
+
+
+def set_row(path: Path, record_id: str, gen: int, ct: bytes) -> None:
+    with db(path) as conn:
+        changed = conn.execute("UPDATE records SET gen = ?, ct = ? WHERE id = ?",
+                               (gen, ct, bytes.fromhex(record_id))).rowcount
+    assert changed == 1
+
+
+@dataclass(frozen=True)
+class Journalled:
+    path: Path
+    ids: list[str]  # ids[0] was edited once: its generation-1 row is `old_row`
+    old_row: tuple[int, bytes]
+
+
+@pytest.fixture
+def journalled(cli_vault: Path) -> Journalled:
+    with Vault.open(cli_vault, CREDS) as vault:
+        journal = Journal(vault)
+        ids = [journal.add(f"entry {n} about the doorstep visit").id for n in range(3)]
+    old = row(cli_vault, ids[0])
+    with Vault.open(cli_vault, CREDS) as vault:
+        Journal(vault).edit(ids[0], "entry 0, rewritten, about the doorstep visit")
+    return Journalled(cli_vault, ids, old)
+
+
+def flip(j: Journalled, victim: str) -> None:
+    gen, ct = row(j.path, victim)
+    set_row(j.path, victim, gen, ct[:20] + bytes([ct[20] ^ 1]) + ct[21:])
+
+
+def delete(j: Journalled, victim: str) -> None:
+    with db(j.path) as conn:
+        conn.execute("DELETE FROM records WHERE id = ?", (bytes.fromhex(victim),))
+
+
+def replay(j: Journalled, victim: str) -> None:
+    assert victim == j.ids[0]
+    set_row(j.path, victim, *j.old_row)
+
+
+def swap(j: Journalled, victim: str) -> None:
+    # Two rows of the same generation, so only the associated data (the id) tells them apart.
+    other = j.ids[2]
+    assert victim == j.ids[1]
+    mine, theirs = row(j.path, victim), row(j.path, other)
+    set_row(j.path, victim, *theirs)
+    set_row(j.path, other, *mine)
+
+
+# How, which entry it strikes (an index into Journalled.ids), and what the message says.
+DAMAGE: dict[str, tuple[Callable[[Journalled, str], None], int, str]] = {
+    "flipped": (flip, 0, "does not check out"),
+    "deleted": (delete, 0, "missing from vault.sqlite"),
+    "replayed": (replay, 0, "older copy"),
+    "swapped": (swap, 1, "does not check out"),
+}
+
+
+def assert_damaged(result: Result, victim: str, because: str) -> None:
+    assert result.code == 4, result.err
+    assert f"record {victim[:8]} is damaged" in result.err, result.err
+    assert because in result.err and "kit vault verify" in result.err, result.err
+    assert "no journal entry" not in result.err and "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("how", list(DAMAGE))
+def test_show_says_damaged_and_lists_keep_the_rest(journalled: Journalled, how: str) -> None:
+    tamper, index, because = DAMAGE[how]
+    victim = journalled.ids[index]
+    tamper(journalled, victim)
+    before = disk(journalled.path)
+
+    for prefix in (victim[:8], victim):
+        assert_damaged(run_kit("journal", "show", prefix), victim, because)
+    as_json = run_kit("journal", "show", victim[:8], "--json")
+    assert as_json.code == 4
+    assert json.loads(as_json.out)["error"]["code"] == "record_damaged"
+    # Changing it is refused the same way, before anything is written.
+    assert_damaged(run_kit("journal", "edit", victim[:8], "new text"), victim, because)
+    assert_damaged(run_kit("journal", "delete", victim[:8], "--yes"), victim, because)
+
+    # A swap spoils both records of the pair; every other entry is still listed and found.
+    spoiled = {victim, journalled.ids[2]} if how == "swapped" else {victim}
+    rest = [i for i in journalled.ids if i not in spoiled]
+    listed = run_kit("journal", "list", "--json")
+    assert listed.code == 0, listed.err
+    assert sorted(e["id"] for e in json.loads(listed.out)["entries"]) == sorted(rest)
+    assert f"Warning: record {victim}" in listed.err
+    found = run_kit("journal", "search", "doorstep", "--json")
+    assert found.code == 0, found.err
+    assert sorted(e["id"] for e in json.loads(found.out)["entries"]) == sorted(rest)
+    assert "Warning" in found.err
+    # A healthy entry still shows, with the warning; an id never written is still "not found".
+    shown = run_kit("journal", "show", rest[0][:8])
+    assert shown.code == 0 and "Warning" in shown.err
+    missing = run_kit("journal", "show", "0000000000")
+    assert missing.code == 1 and "no journal entry" in missing.err
+
+    assert disk(journalled.path) == before
+
+
+@pytest.mark.parametrize("command", [
+    ("exposure", "show"), ("incident", "show"), ("incident", "delete", "--yes"),
+    ("evidence", "delete", "--yes"), ("checkin", "delete", "--yes"), ("supervision", "show"),
+    ("supervision", "export", "--out", "x.md"), ("findings", "mark", "{id}", "fixed"),
+], ids=lambda c: " ".join(c[:2]))
+def test_every_kind_reports_a_damaged_record_as_damaged(journalled: Journalled,
+                                                       command: tuple[str, ...]) -> None:
+    """Damage hides a record's kind, so each command that looks a record up by id must say
+    the id is damaged: the one rule (kit.records.ids.by_prefix) serves every kind."""
+    victim = journalled.ids[1]
+    flip(journalled, victim)
+    before = disk(journalled.path)
+    args = [a.replace("{id}", victim[:8]) for a in command]
+    if "{id}" not in command:
+        args.insert(2, victim[:8])
+    assert_damaged(run_kit(*args), victim, "does not check out")
+    assert disk(journalled.path) == before
+
+
+# Records of the wrong shape, written through the vault's own API (as a newer or buggy kit
+# might): each is named once, and never takes the rest of its kind down with it.
+WRONG_JOURNAL: list[dict[str, Any]] = [
+    {"text": 5, "created": "2026-01-01T09:00:00+00:00", "updated": "2026-01-01T09:00:00+00:00"},
+    {"text": "no time zone", "created": "2026-01-01T09:00:00", "updated": "2026-01-01T09:00:00"},
+    {"text": "tags as text", "tags": "abc", "created": "2026-01-01T09:00:00+00:00",
+     "updated": "2026-01-01T09:00:00+00:00"},
+    {"text": "mood as text", "mood": "low", "created": "2026-01-01T09:00:00+00:00",
+     "updated": "2026-01-01T09:00:00+00:00"},
+    {"created": "2026-01-01T09:00:00+00:00"},
+]
+
+
+def test_wrong_shaped_records_are_named_and_the_rest_shown(journalled: Journalled) -> None:
+    with Vault.open(journalled.path, CREDS) as vault:
+        bad = [vault.put("journal", data).id for data in WRONG_JOURNAL]
+        bad_checkin = vault.put("checkin", {"when": "yesterday"}).id
+        bad_rhythm = vault.put("checkin_schedule", {"instrument": "who5", "every_days": "x"}).id
+    before = disk(journalled.path)
+
+    for command in (("journal", "list", "--json"), ("journal", "search", "doorstep", "--json")):
+        result = run_kit(*command)
+        assert result.code == 0, result.err
+        listed = sorted(e["id"] for e in json.loads(result.out)["entries"])
+        assert listed == sorted(journalled.ids)
+        for record_id in bad:
+            assert result.err.count(f"journal entry {record_id} has a shape") == 1, result.err
+    shown = run_kit("journal", "show", bad[1][:8])
+    assert shown.code == 4 and f"record {bad[1][:8]} is damaged (journal entry" in shown.err
+    checkins = run_kit("checkin", "list", "--json")
+    assert checkins.code == 0, checkins.err
+    assert f"check-in {bad_checkin}" in checkins.err
+    assert f"check-in rhythm {bad_rhythm}" in checkins.err
+    due = run_kit("checkin", "due")
+    assert due.code == 0, due.err
+    assert disk(journalled.path) == before
