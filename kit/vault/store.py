@@ -316,6 +316,7 @@ class WriteTxn:
         rid = bytes.fromhex(record_id) if record_id else os.urandom(ID_BYTES)
         if record_id is not None and rid not in self.entries:
             raise NotFound(f"no record {record_id} in this vault")
+        self._check_index(rid)
         gen = self.entries.get(rid, 0) + 1
         ct = seal(self._vault._keys.records, _plaintext(kind, data), self._vault._aad(rid, gen))
         self._conn.execute("INSERT OR REPLACE INTO records (id, gen, ct) VALUES (?, ?, ?)",
@@ -328,10 +329,31 @@ class WriteTxn:
         rid = bytes.fromhex(record_id)
         if rid not in self.entries:
             raise NotFound(f"no record {record_id} in this vault")
+        self._check_index(rid)
         self._conn.execute("DELETE FROM records WHERE id = ?", (rid,))
         self._conn.execute("DELETE FROM chunks WHERE blob = ?", (rid,))
         del self.entries[rid]
         self.changed = True
+
+    def _check_index(self, rid: bytes) -> None:
+        """Refuse to write through a damaged id index. Writes find a record's row by its id
+        in SQLite's index; an index that no longer agrees with the table (which only
+        `PRAGMA integrity_check` finds) would have an edit replace another record's row or
+        add a second row for this one, turning a damaged index into lost records."""
+        indexed = self._conn.execute("SELECT rowid FROM records WHERE id = ?", (rid,)).fetchone()
+        if indexed is not None:
+            row = self._conn.execute("SELECT id FROM records WHERE rowid = ?", indexed).fetchone()
+            agrees = row is not None and row[0] == rid
+        elif self.entries.get(rid, 0) > 0:  # written before, yet not in the index: is it there?
+            agrees = self._conn.execute("SELECT 1 FROM records NOT INDEXED WHERE id = ?",
+                                        (rid,)).fetchone() is None
+        else:  # a new id: no row can hold it, so no scan
+            agrees = True
+        if not agrees:
+            raise VaultDamaged(
+                "vault.sqlite is damaged: its index of records no longer matches the records, "
+                "so nothing was saved (saving could overwrite another record). Run `kit vault "
+                "verify`, then restore from a backup.")
 
     def put_new(self, record_id: str, kind: str, data: dict[str, Any]) -> Record:
         """Insert a record under a given new id (restoring an export keeps its ids)."""
@@ -765,7 +787,9 @@ class Vault:
         problems: list[Problem] = []
         try:
             with self._read_txn() as (conn, _c, _m), sqlite_errors("check vault.sqlite"):
-                integrity = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+                # The full check: quick_check skips whether each index matches its table, and
+                # a stale id index makes later edits replace or duplicate the wrong rows.
+                integrity = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
                 chunk_rows = conn.execute("SELECT blob, idx, ct FROM chunks ORDER BY blob, idx")
                 chunks: dict[bytes, list[tuple[int, bytes]]] = {}
                 for blob, index, ct in chunk_rows:
@@ -773,7 +797,10 @@ class Vault:
         except VaultDamaged as exc:
             return [Problem(exc.code, exc.message)]
         if integrity != ["ok"]:
-            problems.append(Problem("sqlite", "SQLite reports damage: " + "; ".join(integrity[:5])))
+            problems.append(Problem(
+                "sqlite", "vault.sqlite is damaged (SQLite's integrity check: "
+                + "; ".join(integrity[:5]) + "); the problems listed after this one may "
+                "follow from it"))
         snap = self.snapshot()
         problems.extend(snap.problems)
         for record in snap.records.values():

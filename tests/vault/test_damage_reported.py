@@ -203,3 +203,60 @@ def test_wrong_shaped_records_are_named_and_the_rest_shown(journalled: Journalle
     due = run_kit("checkin", "due")
     assert due.code == 0, due.err
     assert disk(journalled.path) == before
+
+
+def swap_index_entries(path: Path, a: str, b: str) -> None:
+    """Swap the row numbers two entries of the records' id index point at, byte by byte in the
+    file: every page stays well formed and in order, so quick_check passes, but the index no
+    longer matches the table, which only integrity_check compares."""
+    with contextlib.closing(sqlite3.connect(path / DB)) as conn:
+        rowids = dict(conn.execute("SELECT id, rowid FROM records"))
+        (root,) = conn.execute("SELECT rootpage FROM sqlite_master "
+                               "WHERE name = 'sqlite_autoindex_records_1'").fetchone()
+        (size,) = conn.execute("PRAGMA page_size").fetchone()
+    data = bytearray((path / DB).read_bytes())
+    start = (root - 1) * size
+    page = bytes(data[start : start + size])
+    where = []
+    for record_id in (bytes.fromhex(a), bytes.fromhex(b)):
+        # An index cell ends with the key (16 bytes) then the row number (one byte, below 128).
+        assert rowids[record_id] < 128
+        at = page.find(record_id + bytes([rowids[record_id]]))
+        assert at > 0 and page.count(record_id) == 1
+        where.append(start + at + len(record_id))
+    x, y = where
+    data[x], data[y] = data[y], data[x]
+    (path / DB).write_bytes(bytes(data))
+
+
+def sqlite_check(path: Path, pragma: str) -> list[str]:
+    with contextlib.closing(sqlite3.connect(path / DB)) as conn:
+        return [r[0] for r in conn.execute(f"PRAGMA {pragma}")]
+
+
+def test_verify_finds_a_damaged_index_and_edits_refuse_to_write_through_it(
+        journalled: Journalled) -> None:
+    a, b = journalled.ids[1], journalled.ids[2]
+    swap_index_entries(journalled.path, a, b)
+    assert sqlite_check(journalled.path, "quick_check") == ["ok"]
+    assert sqlite_check(journalled.path, "integrity_check") != ["ok"]
+    before = disk(journalled.path)
+
+    verify = run_kit("vault", "verify", "--json")
+    assert verify.code == 4, verify.err
+    problems = json.loads(verify.out)["problems"]
+    assert problems[0]["code"] == "sqlite"
+    assert "sqlite_autoindex_records_1" in problems[0]["message"]
+    assert "vault.sqlite is damaged (SQLite's integrity check" in verify.err
+
+    # An edit or a delete would go through the index to the wrong row (the issue: a second row
+    # for the entry, another entry gone, and verify blaming a rollback). It is refused instead.
+    for command in (("journal", "edit", a[:8], "new words"), ("journal", "delete", b, "--yes")):
+        result = run_kit(*command)
+        assert result.code == 4, result.err
+        assert "index of records no longer matches" in result.err
+        assert "nothing was saved" in result.err and "Traceback" not in result.err
+    assert disk(journalled.path) == before
+    again = run_kit("vault", "verify", "--json")
+    assert [p["code"] for p in json.loads(again.out)["problems"]] == ["sqlite"]
+    assert "rollback" not in again.err and "older copy" not in again.err
