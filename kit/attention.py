@@ -22,6 +22,11 @@ def needs_attention(workspace: Workspace, today: date,
                     config: Config | None = None) -> list[Attention]:
     """Most pressing first: damage, then unsaved writing, then what is due."""
     items: list[Attention] = []
+    if workspace.vault.key_change_unfinished:
+        items.append(Attention(
+            "home", "A change of your vault's keys did not finish",
+            "Your recovery key from before still works, and so does the new one if it was "
+            "shown to you. To finish, run `kit passwd --rotate` in a terminal."))
     problems = workspace.problems
     if problems:
         items.append(Attention(

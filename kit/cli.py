@@ -167,26 +167,31 @@ def init(kdf_profile: str) -> None:
 
 @cli.command()
 @click.option("--rotate", is_flag=True,
-              help="Also make a new data key and re-encrypt everything, backups included.")
+              help="Also make a new data key and re-encrypt everything, backups included. This "
+                   "gives you a new recovery key, and the old one stops working.")
 @click.option("--kdf-profile", type=click.Choice(["default", "minimum", "strong"]), default=None,
               help="Change how hard the passphrase is stretched.")
+@click.option("--yes", is_flag=True, help="With --rotate: do not ask before replacing the "
+              "recovery key, and do not ask you to confirm the new one.")
 @json_option
-def passwd(rotate: bool, kdf_profile: str | None) -> None:
-    """Change the passphrase (and with --rotate, the data key)."""
+def passwd(rotate: bool, kdf_profile: str | None, yes: bool) -> None:
+    """Change the passphrase (and with --rotate, the data key and the recovery key)."""
     from kit.unlock import passphrase_for
     from kit.vault.backups import take
 
     vault, current = passphrase_for(opts().vault_path, opts().passphrase_file)
     with vault:
+        if rotate:
+            _ask_before_retiring(yes, "Your vault's data key will be changed and everything "
+                                 "re-encrypted, backups included.")
         given_new = credentials.from_environment(credentials.ENV_NEW_PASSPHRASE)
         if rotate and given_new is None and not credentials.terminal_available():
             new = current  # rotation alone: keep the passphrase
         else:
             new = credentials.new_passphrase(credentials.ENV_NEW_PASSPHRASE)
         if rotate:
-            recovery_text = _rotate(vault, new, kdf_profile)
-            _show_new_recovery_key(recovery_text, "The data key was changed and everything "
-                                   "re-encrypted, backups included.")
+            _change_keys(vault, new, kdf_profile, yes, "The data key was changed and "
+                         "everything re-encrypted, backups included.")
         else:
             with vault._locked():
                 take(vault)
@@ -195,13 +200,58 @@ def passwd(rotate: bool, kdf_profile: str | None) -> None:
             out("", {"changed": True, "rotated": False})
 
 
-def _rotate(vault: Vault, passphrase: str, profile: str | None = None) -> str:
-    """Rotate the data key. A rotation retires every slot but the passphrase and recovery
-    key, so keyring unlock ends too: remove its key and say so."""
+RETIRES_RECOVERY_KEY = (
+    "You will be given a NEW recovery key to write down. Your current recovery key keeps\n"
+    "working until the new one has been shown to you; after that, only the new one works."
+)
+
+
+def _ask_before_retiring(yes: bool, what: str) -> None:
+    """Say what a key change will do to the recovery key, and ask before it starts."""
+    from kit.commands.context import go_ahead
+
+    if not opts().json:
+        say(f"{what}\n{RETIRES_RECOVERY_KEY}")
+    go_ahead(yes, "Go ahead?", to_do="go ahead", otherwise="nothing was changed")
+
+
+def _change_keys(vault: Vault, passphrase: str, profile: str | None, yes: bool,
+                 done: str) -> None:
+    """Change the data key and the recovery key, showing the new key as soon as it opens the
+    vault and before the old one is retired (kit.vault.rotation). A rotation retires every
+    slot but the passphrase and recovery key, so keyring unlock ends too: remove its key."""
+    from kit.errors import KeyChangeStopped
     from kit.vault import device
 
     had_device = "device" in vault.slot_types()
-    recovery_text = vault.rotate(passphrase, profile)
+    shown = False
+
+    def show(recovery_text: str) -> None:
+        nonlocal shown
+        data = {"changed": True, "rotated": True, "recovery_key": recovery_text}
+        if opts().json:
+            # Written now, not at the end: the old key is retired next, and a key never
+            # printed would leave nothing that opens the vault if the process died then.
+            out("", data)
+            sys.stdout.flush()
+            shown = True
+            return
+        say("Here is your NEW recovery key. Write it on paper now and keep it somewhere safe;\n"
+            "it is shown only this once.\n")
+        click.echo(f"    {recovery_text}\n")
+        sys.stdout.flush()
+        shown = True
+        if not yes and credentials.terminal_available():
+            _confirm_written(recovery_text)
+
+    try:
+        vault.rotate(passphrase, profile, show)
+    except KeyChangeStopped as exc:
+        if shown and opts().json:
+            # The one JSON document (with the new key) is already out: the rest is stderr.
+            say(f"kit: {exc.message}")
+            raise click.exceptions.Exit(exc.exit_code) from None
+        raise
     if had_device:
         try:
             device.delete_key(vault.vault_id)
@@ -209,34 +259,51 @@ def _rotate(vault: Vault, passphrase: str, profile: str | None = None) -> str:
             say(f"Note: {exc.message}; the old keyring entry no longer opens the vault.")
         say("Keyring unlock is now OFF (the key change retired it); "
             "`kit keyring enable` turns it on again.")
-    return recovery_text
+    say(f"{done} Your old recovery key no longer works: the one shown above is your recovery "
+        "key now.")
 
 
-def _show_new_recovery_key(recovery_text: str, what: str) -> None:
-    say(what)
-    say("Your OLD recovery key no longer works. Here is the new one: write it down now,\n"
-        "it is shown only this once.\n")
-    out(f"    {recovery_text}\n", {"changed": True, "rotated": True,
-                                  "recovery_key": recovery_text})
+def _confirm_written(recovery_text: str) -> None:
+    """Ask for the key's last group back, so a key that was not written down stops the change
+    before the old key is retired."""
+    from kit.errors import KeyChangeStopped
+
+    last = recovery_text.rsplit("-", 1)[-1]
+    for _attempt in range(credentials.TRIES):
+        typed = credentials.ask_terminal(
+            "When you have written it down, type its last four characters to go on: ")
+        if typed.strip().upper().translate(str.maketrans("OIL", "011")) == last:
+            return
+        say(f"That is not the last group of the key above (it ends \"...-{last}\"); "
+            "check your copy and try again.")
+    raise KeyChangeStopped(
+        "the new recovery key was not confirmed, so the old one was not retired: your old "
+        "recovery key still works, and so does your new passphrase if you chose one. Run the "
+        "command again when you are ready to write the new key down."
+    )
 
 
 @cli.command()
 @click.option("--kdf-profile", type=click.Choice(["default", "minimum", "strong"]), default=None)
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the recovery key, and do "
+              "not ask you to confirm the new one.")
 @json_option
-def recover(kdf_profile: str | None) -> None:
+def recover(kdf_profile: str | None, yes: bool) -> None:
     """Open the vault with the recovery key and set a new passphrase.
 
     The data key is then changed (everything re-encrypted) and a new recovery key is shown,
-    because the old one has been used.
+    because the old one has been used. The old one works until the new one has been shown.
     """
     from kit.errors import VaultDamaged
     from kit.unlock import recovery_unlock
 
     vault = recovery_unlock(opts().vault_path)
     with vault:
+        _ask_before_retiring(yes, "You will choose a new passphrase, and because the recovery "
+                             "key has now been used, the vault's data key will be changed.")
         new = credentials.new_passphrase(credentials.ENV_NEW_PASSPHRASE)
         try:
-            recovery_text = _rotate(vault, new, kdf_profile)
+            _change_keys(vault, new, kdf_profile, yes, "Your new passphrase is set.")
         except VaultDamaged as exc:
             # Still let the user back in; the key can be changed once the damage is dealt with.
             vault.change_passphrase(new, kdf_profile)
@@ -244,8 +311,6 @@ def recover(kdf_profile: str | None) -> None:
                 "Your recovery key still works. After restoring the damaged records, run "
                 "`kit passwd --rotate`.")
             out("", {"changed": True, "rotated": False})
-            return
-        _show_new_recovery_key(recovery_text, "Your new passphrase is set.")
 
 
 # --- keyring ---
@@ -312,8 +377,10 @@ def keyring_enable(yes: bool) -> None:
 
 
 @keyring.command("disable")
+@click.option("--yes", is_flag=True, help="Do not ask before replacing the recovery key, and do "
+              "not ask you to confirm the new one.")
 @json_option
-def keyring_disable() -> None:
+def keyring_disable(yes: bool) -> None:
     """Remove the device key, then change the data key so the old device key is useless."""
     from kit.errors import KeyringUnavailable
     from kit.unlock import passphrase_for
@@ -321,20 +388,20 @@ def keyring_disable() -> None:
 
     vault, passphrase = passphrase_for(opts().vault_path, opts().passphrase_file)
     with vault:
-        had_slot = "device" in vault.slot_types()
+        if "device" not in vault.slot_types():
+            say("Keyring unlock was already off.")
+            out("", {"enabled": False, "rotated": False})
+            return
+        _ask_before_retiring(yes, "Keyring unlock will be turned off, and the vault's data key "
+                             "changed so that the key left in the keyring opens nothing.")
         vault.remove_device_slot()
         try:
             device.delete_key(vault.vault_id)
         except KeyringUnavailable as exc:
             say(f"Note: {exc.message}; the keyring entry may remain, but it no longer opens "
                 "the vault.")
-        if had_slot:
-            recovery_text = vault.rotate(passphrase)
-            _show_new_recovery_key(recovery_text, "Keyring unlock is OFF, and the data key was "
-                                   "changed so the old device key opens nothing.")
-        else:
-            say("Keyring unlock was already off.")
-            out("", {"enabled": False, "rotated": False})
+        _change_keys(vault, passphrase, None, yes, "Keyring unlock is OFF, and the data key "
+                     "was changed so the old device key opens nothing.")
 
 
 # --- vault ---

@@ -24,6 +24,20 @@ def given_passphrase(passphrase_file: Path | None) -> str | None:
     return None
 
 
+UNFINISHED_KEY_CHANGE = (
+    "WARNING: a change of this vault's keys was stopped before it finished. Your recovery key "
+    "from before still opens the vault, and so does the new one if it was shown to you. Run "
+    "`kit passwd --rotate` to finish, so that you have one recovery key you know works."
+)
+
+
+def _opened(vault: Vault) -> Vault:
+    """Every unlock from the command line passes here: say loudly what the user must know."""
+    if vault.key_change_unfinished:
+        print(UNFINISHED_KEY_CHANGE, file=sys.stderr)
+    return vault
+
+
 def device_vault_id(path: Path) -> bytes | None:
     """The vault id if the vault has a device slot (keyring unlock is on), else None."""
     try:
@@ -62,12 +76,12 @@ def unlock(path: Path, passphrase_file: Path | None, *, allow_device: bool = Tru
     require_vault(path)
     given = given_passphrase(passphrase_file)
     if given is not None:
-        return Vault.open(path, Credentials(passphrase=given))
+        return _opened(Vault.open(path, Credentials(passphrase=given)))
     vault_id = device_vault_id(path) if allow_device else None
     if vault_id is not None:
         vault = _try_device(path, vault_id)
         if vault is not None:
-            return vault
+            return _opened(vault)
     return _prompt_unlock(path, "Passphrase: ")[0]
 
 
@@ -76,7 +90,7 @@ def _prompt_unlock(path: Path, prompt: str) -> tuple[Vault, str]:
     for attempt in range(1, credentials.TRIES + 1):
         typed = credentials.prompt_secret(prompt, HOW_PASSPHRASE)
         try:
-            return Vault.open(path, Credentials(passphrase=typed)), typed
+            return _opened(Vault.open(path, Credentials(passphrase=typed))), typed
         except WrongSecret:
             if attempt == credentials.TRIES:
                 raise WrongSecret(
@@ -94,7 +108,7 @@ def passphrase_for(path: Path, passphrase_file: Path | None) -> tuple[Vault, str
     require_vault(path)
     given = given_passphrase(passphrase_file)
     if given is not None:
-        return Vault.open(path, Credentials(passphrase=given)), given
+        return _opened(Vault.open(path, Credentials(passphrase=given))), given
     return _prompt_unlock(path, "Current passphrase: ")
 
 
@@ -108,7 +122,7 @@ def recovery_unlock(path: Path) -> Vault:
             "Recovery key: ", HOW_RECOVERY)
         try:
             key = recovery.parse(text)
-            return Vault.open(path, Credentials(recovery_key=key))
+            return _opened(Vault.open(path, Credentials(recovery_key=key)))
         except (WrongSecret, UsageError) as exc:
             if attempt == tries:
                 raise WrongSecret(exc.message) from None

@@ -51,7 +51,7 @@ def test_passwd_changes_the_passphrase_and_keeps_the_recovery_key(vault_path: Pa
             assert type(exc).__name__ == "WrongSecret"
         else:
             raise AssertionError(f"old passphrase still opens {backup}")
-    result = run_kit("recover", passphrase=None,
+    result = run_kit("recover", "--yes", passphrase=None,
                      env={"KIT_RECOVERY_KEY": recovery, "KIT_NEW_PASSPHRASE": PASSPHRASE})
     assert result.code == 0, result.err
 
@@ -69,7 +69,7 @@ def test_recover_sets_a_passphrase_and_rotates(vault_path: Path) -> None:
     recovery = init()
     add("survives recovery")
     before = key_id(vault_path / "vault.header")
-    result = run_kit("recover", "--json", passphrase=None,
+    result = run_kit("recover", "--yes", "--json", passphrase=None,
                      env={"KIT_RECOVERY_KEY": recovery.lower().replace("-", " "),
                           "KIT_NEW_PASSPHRASE": NEW})
     assert result.code == 0, result.err
@@ -78,7 +78,7 @@ def test_recover_sets_a_passphrase_and_rotates(vault_path: Path) -> None:
     assert key_id(vault_path / "vault.header") != before
     assert texts(NEW) == ["survives recovery"]
     assert run_kit("journal", "list").code == 3  # old passphrase is gone
-    old = run_kit("recover", passphrase=None,
+    old = run_kit("recover", "--yes", passphrase=None,
                   env={"KIT_RECOVERY_KEY": recovery, "KIT_NEW_PASSPHRASE": NEW})
     assert old.code == 3 and "wrong recovery key" in old.err
     assert run_kit("vault", "verify", passphrase=NEW).code == 0
@@ -87,11 +87,11 @@ def test_recover_sets_a_passphrase_and_rotates(vault_path: Path) -> None:
 def test_mistyped_recovery_key_is_caught_by_its_check_character(vault_path: Path) -> None:
     recovery = init()
     swapped = ("1" if recovery[0] != "1" else "2") + recovery[1:]
-    result = run_kit("recover", passphrase=None,
+    result = run_kit("recover", "--yes", passphrase=None,
                      env={"KIT_RECOVERY_KEY": swapped, "KIT_NEW_PASSPHRASE": NEW})
     assert result.code == 3
     assert "check character" in result.err
-    short = run_kit("recover", passphrase=None,
+    short = run_kit("recover", "--yes", passphrase=None,
                     env={"KIT_RECOVERY_KEY": "ABCD-EFGH", "KIT_NEW_PASSPHRASE": NEW})
     assert short.code == 3 and "13 groups" in short.err
     assert texts() == []
@@ -106,7 +106,7 @@ def test_rotate_reencrypts_everything_and_the_backups(vault_path: Path) -> None:
     init()
     ids = [add(f"entry {n}") for n in range(3)]
     before = key_id(vault_path / "vault.header")
-    result = run_kit("passwd", "--rotate", "--json")
+    result = run_kit("passwd", "--rotate", "--yes", "--json")
     assert result.code == 0, result.err
     assert json.loads(result.out)["rotated"] is True
     after = key_id(vault_path / "vault.header")
@@ -153,7 +153,7 @@ def test_recover_on_a_damaged_vault_still_sets_the_passphrase(vault_path: Path) 
         flipped = bytearray(row[1])
         flipped[-1] ^= 1
         conn.execute("UPDATE records SET ct = ? WHERE id = ?", (bytes(flipped), row[0]))
-    result = run_kit("recover", passphrase=None,
+    result = run_kit("recover", "--yes", passphrase=None,
                      env={"KIT_RECOVERY_KEY": recovery, "KIT_NEW_PASSPHRASE": NEW})
     assert result.code == 0, result.err
     assert "NOT changed" in result.err

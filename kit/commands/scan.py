@@ -21,6 +21,7 @@ import click
 
 from kit.commands.context import json_option, opts, out, say, unlocked_workspace, warn_problems
 from kit.errors import NetworkFailed, UsageError
+from kit.terminal_text import for_terminal, shown
 
 if TYPE_CHECKING:
     from kit.footprint.sites import SiteList
@@ -47,15 +48,16 @@ def site_problems(sites: SiteList) -> None:
     say(f"Note: {count} problem{'s' if count != 1 else ''} in {sites.origin}; the sites "
         "concerned were left out:")
     for problem in sites.problems[:20]:
-        say(f"  {problem}")
+        say(f"  {problem}")  # SiteProblem shows the file's own words escaped
     if count > 20:
         say(f"  ... and {count - 20} more (`kit sites list --sites FILE --json` lists them all)")
 
 
 def list_line(sites: SiteList) -> str:
-    version = f" {sites.version}" if sites.version else ""
-    line = f"Site list: {sites.name}{version} ({sites.origin}, {len(sites.sites)} sites)"
-    return f"{line}\n{sites.attribution}" if sites.attribution else line
+    version = f" {shown(sites.version)}" if sites.version else ""
+    line = (f"Site list: {shown(sites.name)}{version} ({shown(sites.origin)}, "
+            f"{len(sites.sites)} sites)")
+    return f"{line}\n{shown(sites.attribution)}" if sites.attribution else line
 
 
 @scan.command("username")
@@ -168,8 +170,10 @@ class _Progress:
 
         if result.status == "skipped":
             return
-        line = f"[{done}/{self.total}] {STATUS_LABELS[result.status].lower()}: {result.site}" \
-               f" ({result.username})"
+        # Written straight to stderr (the redraw needs its own escape codes), so the site's
+        # name, from a site file, is made safe here.
+        line = f"[{done}/{self.total}] {STATUS_LABELS[result.status].lower()}: " \
+               f"{shown(result.site)} ({shown(result.username)})"
         if self.tty:
             click.echo(f"\r\033[K{line[:100]}", err=True, nl=False)
             self.drawn = True
@@ -200,7 +204,7 @@ def _print(scan_plan: ScanPlan, results: list[SiteResult], settings: ScanSetting
             writer.writerow(["" if row[f] is None else _cell(str(row[f])) for f in
                              ("username", "site", "status", "reason", "url", "http_status",
                               "category", "requests")])
-        click.echo(buffer.getvalue(), nl=False)
+        click.echo(for_terminal(buffer.getvalue()), nl=False)
         return
     doc = {"check": "usernames", "usernames": list(scan_plan.usernames),
            "site_list": scan_plan.sites.summary_json() | {"problems": len(
@@ -220,7 +224,7 @@ def _cell(text: str) -> str:
 def _human(scan_plan: ScanPlan, results: list[SiteResult], counts: dict[str, int],
            elapsed: float) -> str:
     lines = [list_line(scan_plan.sites), ""]
-    width = max((len(r.site) for r in results), default=10)
+    width = max((len(shown(r.site)) for r in results), default=10)
     for name in scan_plan.usernames:
         mine = [r for r in results if r.username == name]
         lines.append(f"{name}:")
@@ -228,18 +232,18 @@ def _human(scan_plan: ScanPlan, results: list[SiteResult], counts: dict[str, int
         if found:
             lines.append("  Found (possible accounts; open each link to see whether it is "
                          "yours):")
-            lines += [f"    {r.site:<{width}}  {r.profile_url}" for r in found]
+            lines += [f"    {shown(r.site):<{width}}  {shown(r.profile_url)}" for r in found]
         uncertain = [r for r in mine if r.status == "uncertain"]
         if uncertain:
             lines.append("  Uncertain (could not tell; check by hand):")
-            lines += [f"    {r.site:<{width}}  {r.reason}" for r in uncertain]
-        missing = [r.site for r in mine if r.status == "not_found"]
+            lines += [f"    {shown(r.site):<{width}}  {shown(r.reason)}" for r in uncertain]
+        missing = [shown(r.site) for r in mine if r.status == "not_found"]
         if missing:
             lines.append(f"  Not found on {len(missing)}: {', '.join(missing)}")
         skipped = [r for r in mine if r.status == "skipped"]
         if skipped:
             lines.append("  Skipped (nothing sent):")
-            lines += [f"    {r.site:<{width}}  {r.reason}" for r in skipped]
+            lines += [f"    {shown(r.site):<{width}}  {shown(r.reason)}" for r in skipped]
         lines.append("")
     lines.append(f"{counts['found']} found, {counts['not_found']} not found, "
                  f"{counts['uncertain']} uncertain, {counts['skipped']} skipped "

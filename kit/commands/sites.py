@@ -17,6 +17,7 @@ import click
 from kit import credentials
 from kit.commands.context import json_option, opts, out, say, unlocked_workspace, warn_problems
 from kit.errors import KitError, NotFound, UsageError
+from kit.terminal_text import shown
 
 if TYPE_CHECKING:
     from kit.footprint.sites import Site, SiteDiff, SiteList
@@ -70,9 +71,10 @@ def sites_list(sites_file: Path | None, shipped: bool) -> None:
     from kit.commands.scan import list_line
 
     chosen = _chosen(sites_file, shipped)
-    width = max(len(s.name) for s in chosen.sites)
-    rows = [f"  {s.name:<{width}}  {s.category:<10}  "
-            + (f"skipped: {s.skip}" if s.skip else _detection(s)) for s in chosen.sites]
+    width = max(len(shown(s.name)) for s in chosen.sites)
+    # Every value below comes from a site file: shown(), so none of it can act on the terminal.
+    rows = [f"  {shown(s.name):<{width}}  {shown(s.category):<10}  "
+            + (f"skipped: {shown(s.skip)}" if s.skip else _detection(s)) for s in chosen.sites]
     out("\n".join([list_line(chosen), "", *rows]),
         {**chosen.summary_json(), "sites": [s.to_json() for s in chosen.sites]})
 
@@ -90,42 +92,46 @@ def sites_show(name: str | None, sites_file: Path | None, shipped: bool) -> None
         return
     site = chosen.get(name)
     if site is None:
-        raise NotFound(f"no site named {name!r} in {chosen.name}; `kit sites list` names them all")
-    lines = [site.name, f"  category: {site.category}", f"  profile: {site.profile_url}"]
+        raise NotFound(f"no site named {name!r} in {shown(chosen.name)}; `kit sites list` "
+                       "names them all")
+    lines = [shown(site.name), f"  category: {shown(site.category)}",
+             f"  profile: {shown(site.profile_url)}"]
     if site.probe_url != site.profile_url:
-        lines.append(f"  asks: {site.method} {site.probe_url}")
+        lines.append(f"  asks: {site.method} {shown(site.probe_url)}")
     else:
         lines.append(f"  asks: {site.method} the profile address")
     lines.append(f"  detection: {_detection(site)}")
     if site.missing_codes:
         lines.append(f"  'no such user' status: {', '.join(map(str, site.missing_codes))}")
     for text in site.missing_text:
-        lines.append(f"  'no such user' text: {text}")
+        lines.append(f"  'no such user' text: {shown(text)}")
     if site.found_code is not None:
         lines.append(f"  'exists' status: {site.found_code}")
     if site.found_text:
-        lines.append(f"  'exists' text: {site.found_text}")
+        lines.append(f"  'exists' text: {shown(site.found_text)}")
     if site.pattern:
-        lines.append(f"  usernames must match: {site.pattern}")
+        lines.append(f"  usernames must match: {shown(site.pattern)}")
     if site.strip_chars:
-        lines.append(f"  the site removes: {site.strip_chars}")
+        lines.append(f"  the site removes: {shown(site.strip_chars)}")
     for header, value in site.headers:
-        lines.append(f"  header {header}: {value}")
+        lines.append(f"  header {shown(header)}: {shown(value)}")
     if site.skip:
-        lines.append(f"  skipped: {site.skip}")
+        lines.append(f"  skipped: {shown(site.skip)}")
     if site.note:
-        lines.append(f"  note: {site.note}")
-    lines += [f"  checklist step: {site.fix_item}", f"  last checked: {site.last_checked}",
+        lines.append(f"  note: {shown(site.note)}")
+    lines += [f"  checklist step: {shown(site.fix_item)}",
+              f"  last checked: {shown(site.last_checked)}",
               "", _attribution(chosen)]
     out("\n".join(lines), {**site.to_json(), "list": chosen.summary_json()})
 
 
 def _attribution(chosen: SiteList) -> str:
-    parts = [f"From {chosen.name}" + (f" {chosen.version}" if chosen.version else "")]
+    parts = [f"From {shown(chosen.name)}" + (f" {shown(chosen.version)}" if chosen.version
+                                             else "")]
     if chosen.attribution:
-        parts.append(chosen.attribution)
+        parts.append(shown(chosen.attribution))
     if chosen.licence and chosen.licence not in chosen.attribution:
-        parts.append(f"Licence: {chosen.licence}")
+        parts.append(f"Licence: {shown(chosen.licence)}")
     return "\n".join(parts)
 
 
@@ -133,22 +139,22 @@ def _show_list(chosen: SiteList) -> None:
     from kit.footprint.sites import NEVER_CHECKED, shipped
 
     never = sum(1 for s in chosen.sites if s.last_checked == NEVER_CHECKED)
-    lines = [f"{chosen.name}", f"  version: {chosen.version or '(none given)'}",
-             f"  date: {chosen.date or '(none given)'}",
-             f"  from: {chosen.origin} ({_format_name(chosen.source_format)})",
+    lines = [shown(chosen.name), f"  version: {shown(chosen.version or '(none given)')}",
+             f"  date: {shown(chosen.date or '(none given)')}",
+             f"  from: {shown(chosen.origin)} ({_format_name(chosen.source_format)})",
              f"  sites: {len(chosen.sites)} ({sum(1 for s in chosen.sites if s.skip)} always "
              "skipped)"]
     if never:
         lines.append(f"  {never} site{'s have' if never != 1 else ' has'} never been checked "
                      "against the live site: treat results as possible accounts")
     if chosen.licence:
-        lines.append(f"  licence: {chosen.licence}")
+        lines.append(f"  licence: {shown(chosen.licence)}")
     if chosen.authors:
-        shown = ", ".join(chosen.authors[:12])
+        authors = ", ".join(shown(a) for a in chosen.authors[:12])
         more = f" and {len(chosen.authors) - 12} more" if len(chosen.authors) > 12 else ""
-        lines.append(f"  authors: {shown}{more}")
+        lines.append(f"  authors: {authors}{more}")
     if chosen.attribution:
-        lines.append(f"  attribution: {chosen.attribution}")
+        lines.append(f"  attribution: {shown(chosen.attribution)}")
     if chosen.origin == "your list":
         kit_list = shipped()
         lines.append(f"  (the kit's own list is {kit_list.name} {kit_list.version}; "
@@ -158,25 +164,26 @@ def _show_list(chosen: SiteList) -> None:
 
 def _format_name(source_format: str) -> str:
     return {"kit": "the kit's own format", "sherlock": "Sherlock data.json",
-            "whatsmyname": "WhatsMyName wmn-data.json"}.get(source_format, source_format)
+            "whatsmyname": "WhatsMyName wmn-data.json"}.get(source_format, shown(source_format))
 
 
 def _names(title: str, names: tuple[str, ...]) -> list[str]:
     if not names:
         return []
-    shown = ", ".join(names[:MAX_SHOWN])
+    listed = ", ".join(shown(n) for n in names[:MAX_SHOWN])
     more = f" and {len(names) - MAX_SHOWN} more" if len(names) > MAX_SHOWN else ""
-    return [f"  {title} ({len(names)}): {shown}{more}"]
+    return [f"  {title} ({len(names)}): {listed}{more}"]
 
 
 def _describe_diff(old: SiteList, new: SiteList, change: SiteDiff) -> str:
-    old_version = f" {old.version}" if old.version else ""
-    new_version = f" {new.version}" if new.version else ""
-    lines = [f"Now in use: {old.name}{old_version} ({old.origin}, {len(old.sites)} sites)",
-             f"New list:   {new.name}{new_version} ({_format_name(new.source_format)}, "
+    old_version = f" {shown(old.version)}" if old.version else ""
+    new_version = f" {shown(new.version)}" if new.version else ""
+    lines = [f"Now in use: {shown(old.name)}{old_version} ({shown(old.origin)}, "
+             f"{len(old.sites)} sites)",
+             f"New list:   {shown(new.name)}{new_version} ({_format_name(new.source_format)}, "
              f"{len(new.sites)} sites)"]
     if new.attribution:
-        lines.append(f"            {new.attribution}")
+        lines.append(f"            {shown(new.attribution)}")
     lines += _names("added", change.added) + _names("removed", change.removed) \
         + _names("changed", change.changed)
     if change.empty:
@@ -216,7 +223,7 @@ def sites_update(file: Path, yes: bool) -> None:
         if not yes and not credentials.confirm("Use the new list from now on?"):
             raise KitError("the site list was not changed")
         store.save(new)
-    say(f"Done: the username check now uses {new.name} ({len(new.sites)} sites). "
+    say(f"Done: the username check now uses {shown(new.name)} ({len(new.sites)} sites). "
         "`kit sites reset` goes back to the kit's own list.")
     if opts().json:
         out("", {**doc, "updated": True})
@@ -240,7 +247,7 @@ def sites_reset(yes: bool) -> None:
             return
         kit_list = shipped()
         if current is not None and not yes and not credentials.confirm(
-                f"Forget your list ({current.name}, {len(current.sites)} sites) and use "
+                f"Forget your list ({shown(current.name)}, {len(current.sites)} sites) and use "
                 f"{kit_list.name} {kit_list.version} again?"):
             raise KitError("the site list was not changed")
         store.reset()

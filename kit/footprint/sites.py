@@ -134,7 +134,10 @@ class SiteProblem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.site}: " if self.site else ""
+        from kit.terminal_text import shown
+
+        # The site's name is the file's own text, and this line is printed as it is.
+        where = f"{shown(self.site)}: " if self.site else ""
         what = f"{self.field}: " if self.field else ""
         return f"{where}{what}{self.message}"
 

@@ -1,9 +1,20 @@
-"""Key rotation: a new data key, everything re-encrypted, backups too.
+"""Key changes: a new data key, everything re-encrypted, backups too, and never a moment in
+which the user holds no recovery key that works.
 
-The new header is written beside the old one as vault.header.next; the database is
-re-encrypted in one transaction that also records the new key id; then the new header
-replaces the old. On open, settle() uses the database's key id to finish or discard an
-interrupted rotation.
+A key change (`kit passwd --rotate`, `kit recover`, `kit keyring disable`) goes in three steps:
+
+1. Add. The header gains the new passphrase slot and a slot for a new recovery key, both
+   wrapping the current data key. The old recovery key still works; so do the new secrets.
+2. Show. The caller shows the new recovery key (and may ask the user to confirm it). Only now
+   can the old one be retired: the user has seen the key that replaces it.
+3. Retire. A new data key: the database is re-encrypted in one transaction that also records
+   the new key id; the new header (the new passphrase and the new recovery key only) is written
+   beside the old one as vault.header.next and then replaces it. On open, settle() uses the
+   database's key id to finish or discard a retire that a crash interrupted.
+
+So at every instant either the old recovery key opens the vault, or the new one does and has
+been shown. A header with more than one recovery slot is a change stopped between steps 1 and 3:
+both keys work, and every unlock says so until a change completes (Vault.key_change_unfinished).
 """
 
 from __future__ import annotations
@@ -11,14 +22,17 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import sqlite3
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kit.errors import KitError, VaultDamaged
+from kit.errors import KeyChangeStopped, KitError, VaultDamaged
 from kit.vault import header as hdr
 from kit.vault import recovery
-from kit.vault.atomic import fsync_dir, write_atomic
+from kit.vault.atomic import fsync_dir, sweep_temp_files, write_atomic
 from kit.vault.crypto import (
     SealError,
     Subkeys,
@@ -30,7 +44,7 @@ from kit.vault.crypto import (
 )
 
 if TYPE_CHECKING:
-    from kit.vault.store import Vault
+    from kit.vault.store import PassphraseKey, Vault
 
 
 def reencrypt(conn: sqlite3.Connection, vault_id: bytes, old: Subkeys, new: Subkeys) -> None:
@@ -53,10 +67,39 @@ def reencrypt(conn: sqlite3.Connection, vault_id: bytes, old: Subkeys, new: Subk
     conn.execute("UPDATE meta SET value = ? WHERE key = 'key_id'", (new.key_id,))
 
 
-def rotate(vault: Vault, passphrase: str, profile: str | None) -> str:
-    from kit.vault.backups import list_backups, take
-    from kit.vault.files import HEADER_FILE, NEXT_HEADER_FILE
-    from kit.vault.store import passphrase_slot, recovery_slot
+class _Deferred:
+    interrupted = False
+
+
+@contextlib.contextmanager
+def _ctrl_c_deferred() -> Iterator[_Deferred]:
+    """Hold ctrl+c back for the steps that must not be cut in two in this process.
+
+    A SIGKILL cannot be held back, and settle() covers it; this is so that a ctrl+c never
+    leaves the process believing, and telling the user, something other than what is on disk.
+    Python handles signals only on the main thread, so elsewhere there is nothing to defer.
+    """
+    state = _Deferred()
+    if threading.current_thread() is not threading.main_thread():
+        yield state
+        return
+
+    def remember(_signum: int, _frame: object) -> None:
+        state.interrupted = True
+
+    previous = signal.signal(signal.SIGINT, remember)
+    try:
+        yield state
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def change_keys(vault: Vault, passphrase: str, profile: str | None,
+                show: Callable[[str], None]) -> str:
+    """Change the data key and the recovery key, setting *passphrase*; *show* is called with
+    the new recovery key once it opens the vault, before the old one stops working."""
+    from kit.vault.backups import list_backups
+    from kit.vault.store import PassphraseKey
 
     problems = vault.verify()
     if problems:
@@ -67,14 +110,62 @@ def rotate(vault: Vault, passphrase: str, profile: str | None) -> str:
     old_params = vault.kdf_params()
     chosen = profile or (old_params.profile_name() if old_params else "default")
     chosen = chosen if chosen != "custom" else "default"
-    new_dek = os.urandom(32)
-    new_keys = Subkeys(new_dek, vault.vault_id)
+    passphrase_key = PassphraseKey.derive(passphrase, chosen)
     recovery_text, recovery_key = recovery.generate()
-    slots = (passphrase_slot(passphrase, new_dek, vault.vault_id, chosen),
-             recovery_slot(recovery_key, new_dek, vault.vault_id))
+    with _ctrl_c_deferred() as held:
+        _add_secrets(vault, passphrase_key, recovery_key)
+    try:
+        if held.interrupted:
+            raise KeyboardInterrupt
+        show(recovery_text)
+        old_keys = _retire(vault, passphrase_key, recovery_key)
+    except KeyboardInterrupt:
+        raise KeyChangeStopped(
+            "stopped before the old recovery key was retired. Your new passphrase is set, and "
+            "your old recovery key still works. So does the new one, if it was shown. To finish "
+            "changing the keys, run `kit passwd --rotate` again."
+        ) from None
+    try:
+        for backup in list_backups(vault.path):
+            _rekey_backup(backup, vault, old_keys)
+    except KeyboardInterrupt:
+        raise KeyChangeStopped(
+            "stopped after the keys were changed: your new passphrase and the new recovery key "
+            "are the ones that work now. Some backup copies were not yet re-encrypted; they "
+            "are removed the next time the vault opens."
+        ) from None
+    return recovery_text
+
+
+def _add_secrets(vault: Vault, passphrase_key: PassphraseKey, recovery_key: bytes) -> None:
+    """Step 1: the new passphrase and a new recovery key open the vault; the old key still does."""
+    from kit.vault.store import recovery_slot
+
     with vault._mutex, vault._locked():
         vault._reload_header()
+        dek, vid = vault._dek, vault.vault_id
+        kept = tuple(s for s in vault.header.slots if s.type != "passphrase")
+        vault.set_slots((passphrase_key.slot(dek, vid), *kept,
+                         recovery_slot(recovery_key, dek, vid)))
+
+
+def _retire(vault: Vault, passphrase_key: PassphraseKey, recovery_key: bytes) -> Subkeys:
+    """Step 3: a new data key, which only the new passphrase and recovery key open. Returns
+    the old keys, for re-encrypting the backups."""
+    from kit.vault.backups import take
+    from kit.vault.files import HEADER_FILE, NEXT_HEADER_FILE
+    from kit.vault.store import recovery_slot
+
+    new_dek = os.urandom(32)
+    new_keys = Subkeys(new_dek, vault.vault_id)
+    slots = (passphrase_key.slot(new_dek, vault.vault_id),
+             recovery_slot(recovery_key, new_dek, vault.vault_id))
+    nxt = vault.path / NEXT_HEADER_FILE
+    with vault._mutex, vault._locked():
+        vault._reload_header()
+        sweep_temp_files(vault.path)
         take(vault)
+        committed = False
         try:
             with vault._checked_write("re-encrypt the vault") as (conn, counter, manifest, _):
                 reencrypt(conn, vault.vault_id, vault._keys, new_keys)
@@ -84,20 +175,26 @@ def rotate(vault: Vault, passphrase: str, profile: str | None) -> str:
                 header = hdr.Header(vault.vault_id, new_keys.key_id, slots, state,
                                     minor=vault.header.minor, extra=vault.header.extra)
                 data = hdr.encode(header, new_keys.header_mac)
-                write_atomic(vault.path / NEXT_HEADER_FILE, data)
-                conn.execute("COMMIT")
+                write_atomic(nxt, data)
+                # From COMMIT until the new header is in place, this process must not stop
+                # believing the old key is current: ctrl+c waits.
+                with _ctrl_c_deferred():
+                    conn.execute("COMMIT")
+                    committed = True
+                    os.replace(nxt, vault.path / HEADER_FILE)
+                    fsync_dir(vault.path)
+                    old_keys = vault._keys
+                    vault.header, vault._header_bytes = header, data
+                    vault._dek, vault._keys = new_dek, new_keys
         except BaseException:
-            with contextlib.suppress(OSError):
-                (vault.path / NEXT_HEADER_FILE).unlink()
+            # Before COMMIT the old key is still current and vault.header.next must go; after
+            # it, vault.header.next is the only copy of the new key's slots, and settle() on
+            # the next open puts it in place.
+            if not committed:
+                with contextlib.suppress(OSError):
+                    nxt.unlink()
             raise
-        os.replace(vault.path / NEXT_HEADER_FILE, vault.path / HEADER_FILE)
-        fsync_dir(vault.path)
-        old_keys = vault._keys
-        vault.header, vault._header_bytes = header, data
-        vault._dek, vault._keys = new_dek, new_keys
-        for backup in list_backups(vault.path):
-            _rekey_backup(backup, vault, old_keys)
-    return recovery_text
+        return old_keys
 
 
 def _rekey_backup(backup: Path, vault: Vault, old_keys: Subkeys) -> None:
@@ -129,17 +226,19 @@ def _rekey_backup(backup: Path, vault: Vault, old_keys: Subkeys) -> None:
 
 
 def settle(path: Path) -> None:
-    """Finish a rotation whose database committed, or discard one that did not."""
+    """Finish a rotation whose database committed, or discard one that did not; remove the
+    temp files of header writes that a kill cut short."""
     from kit.vault.files import DB_FILE, HEADER_FILE, NEXT_HEADER_FILE
-    from kit.vault.store import sqlite_errors, vault_lock
+    from kit.vault.store import _read_header_file, sqlite_errors, vault_lock
 
     nxt = path / NEXT_HEADER_FILE
     db = path / DB_FILE
     with vault_lock(path):
+        sweep_temp_files(path)
         if not nxt.exists():
             return
         try:
-            pending, _s, _t = hdr.decode(nxt.read_bytes())
+            pending, _s, _t = hdr.decode(_read_header_file(nxt))
         except (KitError, OSError):
             nxt.unlink()
             return

@@ -36,6 +36,7 @@ from kit.errors import (
     BadInput,
     HeaderDamaged,
     HeaderTampered,
+    KeyChanged,
     KitError,
     ManifestMismatch,
     NotFound,
@@ -51,7 +52,7 @@ from kit.errors import (
 )
 from kit.vault import header as hdr
 from kit.vault import kdf, recovery
-from kit.vault.atomic import fsync_dir, sweep_temp_files, write_atomic
+from kit.vault.atomic import TEMP_SUFFIX, fsync_dir, sweep_temp_files, write_atomic
 from kit.vault.crypto import (
     SealError,
     Subkeys,
@@ -231,10 +232,26 @@ def _wrap(kek: bytes, dek: bytes, vault_id: bytes, slot_id: bytes, slot_type: st
 
 
 def passphrase_slot(passphrase: str, dek: bytes, vault_id: bytes, profile: str) -> hdr.Slot:
-    params = kdf.KdfParams.new(profile)
-    slot_id = os.urandom(8)
-    wrapped = _wrap(kdf.derive(passphrase, params), dek, vault_id, slot_id, "passphrase")
-    return hdr.Slot("passphrase", slot_id, wrapped, kdf=params)
+    return PassphraseKey.derive(passphrase, profile).slot(dek, vault_id)
+
+@dataclass(frozen=True)
+class PassphraseKey:
+    """A passphrase stretched once, to wrap one data key or several (a key change wraps the
+    old one and then the new one, and Argon2 is the slow part)."""
+
+    params: kdf.KdfParams
+    kek: bytes = field(repr=False)
+
+    @classmethod
+    def derive(cls, passphrase: str, profile: str) -> PassphraseKey:
+        params = kdf.KdfParams.new(profile)
+        return cls(params, kdf.derive(passphrase, params))
+
+    def slot(self, dek: bytes, vault_id: bytes) -> hdr.Slot:
+        slot_id = os.urandom(8)
+        wrapped = _wrap(self.kek, dek, vault_id, slot_id, "passphrase")
+        return hdr.Slot("passphrase", slot_id, wrapped, kdf=self.params)
+
 
 
 def recovery_slot(key: bytes, dek: bytes, vault_id: bytes) -> hdr.Slot:
@@ -418,7 +435,8 @@ class Vault:
     def open(cls, path: Path, creds: Credentials) -> Vault:
         """Unlock the vault at *path*. A wrong secret raises before any file is touched."""
         require_vault(path)
-        if (path / NEXT_HEADER_FILE).exists():
+        # A key change cut short leaves vault.header.next, or a temp file of a header write.
+        if (path / NEXT_HEADER_FILE).exists() or any(path.glob(f".*{TEMP_SUFFIX}")):
             _settle_rotation(path)
         try:
             data = _read_header_file(path / HEADER_FILE)
@@ -516,7 +534,11 @@ class Vault:
             return False
         header, signed, tag = hdr.decode(data)
         if header.key_id != self.header.key_id:
-            raise KitError("the vault's key was changed by another window; unlock it again")
+            raise KeyChanged(
+                "the vault's key was changed in another window while this one had it open, so "
+                "nothing was saved here. Unlock the vault again (with the new passphrase if "
+                "one was set) and try again."
+            )
         hdr.check_mac(signed, tag, self._keys.header_mac)
         self.header, self._header_bytes = header, data
         return True
@@ -855,11 +877,19 @@ class Vault:
         slots = self.header.slots_of("passphrase")
         return slots[0].kdf if slots else None
 
-    def rotate(self, passphrase: str, profile: str | None = None) -> str:
-        """A new data key: re-encrypt everything, backups too. Returns the new recovery key."""
-        from kit.vault.rotation import rotate
+    @property
+    def key_change_unfinished(self) -> bool:
+        """A key change stopped before retiring the old recovery key: both keys still open the
+        vault (kit.vault.rotation explains the phases)."""
+        return len(self.header.slots_of("recovery")) > 1
 
-        return rotate(self, passphrase, profile)
+    def rotate(self, passphrase: str, profile: str | None = None,
+               show: Callable[[str], None] | None = None) -> str:
+        """A new data key: re-encrypt everything, backups too. *show* is given the new recovery
+        key once it opens the vault and before the old one is retired. Returns the key."""
+        from kit.vault.rotation import change_keys
+
+        return change_keys(self, passphrase, profile, show or (lambda _text: None))
 
 
 def _parse_id(record_id: str) -> bytes:

@@ -177,7 +177,7 @@ def test_no_plaintext_on_disk(cli_vault: Path, kit_env: Path, tmp_path: Path) ->
         assert {(path, c) for path, c, _how in scan.hits} == {(export, c) for c in kept}
         export.unlink()
 
-        kit_ok("passwd", "--rotate", env={"KIT_NEW_PASSPHRASE": NEW_PASSPHRASE})
+        kit_ok("passwd", "--rotate", "--yes", env={"KIT_NEW_PASSPHRASE": NEW_PASSPHRASE})
         scan = scan_everything(canary.values(), kit_env, tmp_path, since)
         assert scan.hits == set()
         assert cli_vault / "vault.sqlite-wal" in scan.files

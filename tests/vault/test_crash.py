@@ -4,7 +4,7 @@ A child process adds journal entries through the API and reports each completed 
 the parent kills it at seeded random moments. After every kill `kit vault verify` passes, every
 reported id is present, and the next CLI write goes through at once (no stale lock). The same
 for `kit passwd --rotate` killed part-way: the vault then opens with exactly one of the old and
-new passphrases, and every record is as it was.
+new passphrases, and every record is as it was (test_key_change.py sweeps the recovery key).
 
 20 kills (and 6 rotation kills) by default; 200 (and 40) with `pytest --slow`. Random kills
 rarely land in the narrowest windows (between SQLite's commit and the header write that
@@ -187,7 +187,7 @@ def contents(vault_dir: Path, passphrase: str) -> tuple[dict[str, Any], dict[str
 
 def start_rotation(current: str, new: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "kit", "passwd", "--rotate"],
+        [sys.executable, "-m", "kit", "passwd", "--rotate", "--yes"],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env=child_env(current, KIT_NEW_PASSPHRASE=new), start_new_session=True,
     )
@@ -218,7 +218,7 @@ def test_sigkill_during_key_rotation(cli_vault: Path, slow: bool) -> None:
     # so that the kill moments below spread over all of it.
     before = contents(cli_vault, PASSPHRASE)
     started = time.monotonic()
-    result = run_kit("passwd", "--rotate", env={"KIT_NEW_PASSPHRASE": OTHER_PASSPHRASE})
+    result = run_kit("passwd", "--rotate", "--yes", env={"KIT_NEW_PASSPHRASE": OTHER_PASSPHRASE})
     duration = time.monotonic() - started
     assert result.code == 0, result.err
     assert opening_passphrases(cli_vault) == [OTHER_PASSPHRASE]
@@ -260,11 +260,13 @@ def test_sigkill_during_key_rotation(cli_vault: Path, slow: bool) -> None:
 
 # --- each step hit on purpose ---
 
-# point: (journal entries the killed operation leaves behind, whether the key was rotated)
+# point: (journal entries the killed operation leaves behind, whether the new passphrase is
+# the one that opens). A rotation sets the new passphrase in its first step, before the data
+# key changes (kit.vault.rotation), so every rotation step opens with the new one.
 STEPS = {
     "write-pending": (0, False),
     "write-committed": (1, False),
-    "rotate-next-written": (0, False),
+    "rotate-next-written": (0, True),
     "rotate-committed": (0, True),
     "rotate-backup": (0, True),
 }
@@ -297,7 +299,7 @@ def test_sigkill_at_each_step(cli_vault: Path, point: str) -> None:
     assert len(added) == 1 + left_behind
     cli_add_at_once(f"written after the kill at {point}", current, point)
     assert_verify_passes(current, f"after the kill at {point} and one more write")
-    # No backup may still open with a secret a rotation retired, even one cut short.
+    # No backup may still open with a passphrase a key change retired, even one cut short.
     if rotated:
         for backup in list_backups(cli_vault):
             with pytest.raises(WrongSecret):

@@ -384,7 +384,7 @@ def test_real_secret_service_device_slot(secret_service: dict[str, str],
     assert not export_file.exists()
 
     # disable: the key leaves the keyring and the data key changes
-    disabled = kit("keyring", "disable", "--json", passphrase=PASSPHRASE)
+    disabled = kit("keyring", "disable", "--yes", "--json", passphrase=PASSPHRASE)
     assert disabled.code == 0, disabled.err
     result = json.loads(disabled.out)
     assert result["rotated"] is True
@@ -413,7 +413,7 @@ def test_real_secret_service_device_slot(secret_service: dict[str, str],
     assert kit("keyring", "enable", "--yes", passphrase=PASSPHRASE).code == 0
     vault_key = read_keyring(env, vault_id)
     assert vault_key is not None
-    rotated = kit("passwd", "--rotate", passphrase=PASSPHRASE)
+    rotated = kit("passwd", "--rotate", "--yes", passphrase=PASSPHRASE)
     assert rotated.code == 0, rotated.err
     assert "Keyring unlock is now OFF" in rotated.err
     assert "device" not in slot_types(vault_path)
