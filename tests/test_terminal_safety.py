@@ -165,3 +165,81 @@ def test_a_contacts_share_content_is_quoted_and_shown_not_obeyed(
     shown_again = run_kit_raw("share", "list", "--json")
     assert shown_again.code == 0
     terminal_safe(shown_again.out)
+
+
+# --- identity cards ---
+
+
+@pytest.mark.parametrize("line", ["Name", "Role"])
+@pytest.mark.parametrize("value", [HOSTILE, "Eve\x1b]0;PWNED\x07\x9b2J\u202egnp.exe"])
+def test_a_card_with_a_hostile_name_or_role_is_refused_and_shown_not_obeyed(
+        tmp_path: Path, cli_vault: Path, line: str, value: str) -> None:
+    ana = Sender(tmp_path / "ana", "Ana Practitioner")
+    text = ana.card.text()
+    original = f"{line}: {ana.card.name if line == 'Name' else ana.card.role}\n"
+    assert original in text
+    card_file = tmp_path / "card.txt"
+    card_file.write_text(text.replace(original, f"{line}: {value}\n"), encoding="utf-8",
+                         newline="")
+    before = _tree(cli_vault)
+    for extra in ((), ("--json",)):
+        result = run_kit_raw("id", "add", str(card_file), "--name", "Ana", *extra)
+        assert result.code == 4
+        err = terminal_safe(result.err)
+        assert err.startswith("kit: this is not a valid identity card: ")
+        if extra:
+            doc = json.loads(terminal_safe(result.out))
+            assert doc["error"]["code"] == "card_invalid"
+    assert _tree(cli_vault) == before
+
+
+# --- checklists and instruments imported from files ---
+
+TESTS = Path(__file__).resolve().parent
+
+
+def _toml_string(text: str) -> str:
+    """*text* as a TOML basic string (JSON's escapes are TOML's)."""
+    return json.dumps(text)
+
+
+def test_a_checklist_file_with_hostile_text_is_refused_and_shown_not_obeyed(
+        tmp_path: Path) -> None:
+    source = (TESTS / "guidance" / "fixtures" / "valid" / "10-now.toml").read_text("utf-8")
+    hostile = source.replace('title = "Check that everyone is safe"',
+                             f"title = {_toml_string(HOSTILE)}", 1)
+    hostile = hostile.replace('id = "now-safe"', f"id = {_toml_string('x' + HOSTILE)}", 1)
+    assert hostile.count("PWNED") == 2
+    path = tmp_path / "checklist.toml"
+    path.write_text(hostile, encoding="utf-8")
+    before = path.read_bytes()
+    for extra in ((), ("--json",)):
+        result = run_kit_raw("checklist", "validate", str(path), *extra, passphrase=None)
+        assert result.code == 1
+        out, err = terminal_safe(result.out), terminal_safe(result.err)
+        if extra:
+            doc = json.loads(out)
+            assert doc["valid"] is False and doc["problems"]
+        else:
+            assert "PWNED" in out and "problem" in err
+    assert path.read_bytes() == before
+
+
+def test_an_instrument_file_with_hostile_text_is_refused_and_shown_not_obeyed(
+        tmp_path: Path, cli_vault: Path) -> None:
+    source = (TESTS / "wellbeing" / "fixtures" / "who5_structure.toml").read_text("utf-8")
+    hostile = source.replace('name = "WHO-5 structure (test fixture)"',
+                             f"name = {_toml_string(HOSTILE)}", 1)
+    hostile = hostile.replace('id = "q1"', f"id = {_toml_string(HOSTILE)}", 1)
+    assert hostile.count("PWNED") == 2
+    path = tmp_path / "instrument.toml"
+    path.write_text(hostile, encoding="utf-8")
+    before = _tree(cli_vault)
+    for extra in ((), ("--json",)):
+        result = run_kit_raw("instrument", "add", str(path), *extra)
+        assert result.code == 1, result.err
+        err = terminal_safe(result.err)
+        assert "contains the control character U+001B" in err
+        if extra:
+            assert json.loads(terminal_safe(result.out))["error"]["exit"] == 1
+    assert _tree(cli_vault) == before
