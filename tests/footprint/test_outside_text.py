@@ -100,3 +100,32 @@ def test_a_username_scan_shows_site_names_safely(
             assert f"alice,{BIDI_SHOWN},found," in out
         else:
             assert json.loads(out)["results"][0]["site"] == BIDI_NAME
+
+
+def test_a_photos_metadata_and_file_name_are_shown_not_obeyed(tmp_path: Path) -> None:
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Author", HOSTILE.replace("\u202e", ""))  # tEXt is Latin-1: no bidi there
+    info.add_itxt("Description", HOSTILE)
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    picture = folder / f"{HOSTILE}.png"
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(picture, pnginfo=info)
+    before = _tree(folder)
+    for args in (("check", "photo", str(picture)), ("check", "photo", str(folder)),
+                 ("check", "photo", str(folder), "--json")):
+        result = run_kit_raw(*args, passphrase=None)
+        assert result.code == 0, result.err
+        out = terminal_safe(result.out)
+        terminal_safe(result.err)
+        if "--json" in args:
+            doc = json.loads(out)
+            # The name is carried whole (escaped in transit); the metadata was cleaned on reading.
+            assert doc["files"][0]["path"] == str(picture)
+            assert doc["files"][0]["items"][1]["value"] == f"Eve {FORGED}exe.txt"
+        else:
+            assert f"?{FORGED}?2J?exe.txt.png (PNG): 2 things found" in out
+            assert f"  medium  author: Eve {FORGED}exe.txt  [PNG tEXt]" in out
+    assert _tree(folder) == before

@@ -23,6 +23,7 @@ from kit.vault import Vault
 from kit.workspace import Workspace
 from tests.conftest import run_kit
 from tests.footprint.conftest import LoopbackServer
+from tests.hostile_text import FORGED, HOSTILE, run_kit_raw, terminal_safe
 
 JSON = {"Content-Type": "application/rdap+json"}
 
@@ -509,3 +510,28 @@ def test_check_domain_command_exit_codes(cli_vault: Path, net: Net, kit_env: Pat
                       env={**env, "KIT_OFFLINE": "1"})
     assert offline.code == 6 and "offline" in offline.err
     assert paths(net.registry).count("/rdap/domain/jane.example") == 1
+
+
+def test_a_hostile_record_reaches_the_terminal_only_as_visible_text(cli_vault: Path,
+                                                                   net: Net) -> None:
+    """A registry's answer is a stranger's text: names carrying terminal escapes, line breaks
+    and a bidi override are printed, in the report and in the findings, without acting."""
+    net.serve("/rdap/domain/jane.example", record(
+        "jane.example", entity(["registrant"], ["fn", {}, "text", HOSTILE],
+                               ["org", {}, "text", f"Org\u202e{HOSTILE}"], ADR)))
+    env = {"KIT_RDAP_URL": f"{net.iana.url}/rdap-bootstrap/"}
+    for extra in ((), ("--json",)):
+        result = run_kit_raw("check", "domain", "jane.example", "--yes", *extra, env=env)
+        assert result.code == 0, result.err
+        out = terminal_safe(result.out)
+        terminal_safe(result.err)
+        if extra:
+            assert "registrant" in json.loads(out)["exposed"]
+        else:
+            assert "Registrant (the domain's holder):" in out
+            assert f"name: Eve\\x1b]0;PWNED\\x07\\x1b[2J {FORGED}\\x9b2J\\u202eexe.txt" in out
+    for args in (("findings",), ("findings", "--json")):
+        listed = run_kit_raw(*args)
+        assert listed.code == 0, listed.err
+        terminal_safe(listed.out)
+        terminal_safe(listed.err)
