@@ -155,14 +155,19 @@ def init(kdf_profile: str) -> None:
         passphrase = credentials.check_new_passphrase(given)
     else:
         passphrase = credentials.new_passphrase(credentials.ENV_PASSPHRASE, "vault passphrase")
-    vault, recovery_text = Vault.create(path, passphrase, kdf_profile)
+
+    def show(recovery_text: str) -> None:
+        # Before the vault is moved into place: a vault never exists whose key was not shown.
+        say("Below is your RECOVERY KEY. Write it on paper now and keep it somewhere safe.\n"
+            "It is shown only this once. If you lose both your passphrase and this key,\n"
+            "nobody (including us) can open your vault.\n")
+        out(f"    {recovery_text}\n", {"vault": str(path), "recovery_key": recovery_text,
+                                        "kdf_profile": kdf_profile})
+        sys.stdout.flush()
+
+    vault, _recovery_text = Vault.create(path, passphrase, kdf_profile, show)
     vault.close()
     say(f"Created your vault in {path}.")
-    say("Below is your RECOVERY KEY. Write it on paper now and keep it somewhere safe.\n"
-        "It is shown only this once. If you lose both your passphrase and this key,\n"
-        "nobody (including us) can open your vault.\n")
-    out(f"    {recovery_text}\n", {"vault": str(path), "recovery_key": recovery_text,
-                                    "kdf_profile": kdf_profile})
 
 
 @cli.command()
@@ -468,8 +473,14 @@ def vault_restore(backup_file: Path, kdf_profile: str) -> None:
     else:
         new = credentials.check_new_passphrase(backup_passphrase)
     restored, recovery_text = Vault.create(target, new, kdf_profile)
-    with restored:
-        count = restore_into(restored, doc)
+    try:
+        with restored:
+            count = restore_into(restored, doc)
+    except BaseException:
+        # Nothing went into the new vault (one transaction): remove it, so the refusal leaves
+        # no half-made vault behind and the same command can be run again.
+        shutil.rmtree(target, ignore_errors=True)
+        raise
     say(f"Restored {count} records into a new vault at {target}.")
     say("Its RECOVERY KEY is below; write it down now, it is shown only this once.\n")
     out(f"    {recovery_text}\n", {"vault": str(target), "records": count,

@@ -66,9 +66,11 @@ def create_workspace(path: Path, passphrase: str, profile: str) -> tuple[Workspa
 
 
 class Workspace:
-    def __init__(self, vault: Vault) -> None:
+    def __init__(self, vault: Vault, snapshot: Snapshot | None = None) -> None:
+        """*snapshot* stands in for the vault's own until refresh(): how a restore reads a
+        backup's records through every repository before writing any of them."""
         self.vault = vault
-        self._snapshot: Snapshot | None = None
+        self._snapshot: Snapshot | None = snapshot
 
     def snapshot(self) -> Snapshot:
         if self._snapshot is None:
@@ -78,6 +80,23 @@ class Workspace:
     @property
     def problems(self) -> list[Problem]:
         return self.snapshot().problems
+
+    def unreadable(self) -> list[Problem]:
+        """Each record whose repository cannot read it (a field missing or of the wrong type
+        or value, or a version this kit does not know), named once. Each kind's shape is
+        its repository's rule; this asks every repository, so none is left out. The
+        snapshot's own damage is not repeated here (see problems)."""
+        found: dict[tuple[str, str | None], Problem] = {}
+        for name in REPOSITORIES:
+            repository = getattr(self, name)
+            # Every repository reads its records in _load(), or in current() for the caches.
+            (getattr(repository, "_load", None) or repository.current)()
+            for problem in getattr(repository, "problems", ()):
+                # A repository's own "cannot read" problems; not the snapshot's, and not a
+                # readable record's trouble with another (evidence whose incident is gone).
+                if problem.code.startswith(("unreadable_", "bad_")):
+                    found.setdefault((problem.code, problem.record_id), problem)
+        return list(found.values())
 
     def refresh(self) -> None:
         """Forget everything decrypted; the next read comes from the disk."""

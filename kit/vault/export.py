@@ -127,7 +127,9 @@ def validate(doc: Any, source: str) -> dict[str, Any]:
 
 
 def restore_into(vault: Vault, doc: dict[str, Any]) -> int:
-    """Load an export into a freshly created vault, in one transaction; returns records loaded."""
+    """Load an export into a freshly created vault, in one transaction; returns records loaded.
+    Refuses, writing nothing, if any record is of a shape this kit cannot read."""
+    _refuse_unreadable(vault, doc)
     snap = vault.snapshot()
     own_identity = [r.id for r in snap.records.values() if r.kind == "identity"]
     has_identity = any(r["kind"] == "identity" for r in doc["records"])
@@ -144,6 +146,40 @@ def restore_into(vault: Vault, doc: dict[str, Any]) -> int:
         return len(doc["records"]) + len(doc["blobs"])
 
     return vault.write(load)
+
+
+# How many unreadable records a refusal lists; the rest are counted.
+_NAMED = 20
+
+
+def _refuse_unreadable(vault: Vault, doc: dict[str, Any]) -> None:
+    """Read every record of *doc* as its repository would (see Workspace.unreadable), before
+    any is written. A record of the wrong shape is named and nothing is restored: restoring
+    the rest would leave it out without the person deciding so, and storing it would leave a
+    vault that warns about it forever. The backup file stays as it was, for a newer kit or
+    `age -d` to read."""
+    from kit.errors import VaultDamaged
+    from kit.vault.identity import public_identity
+    from kit.vault.store import Record, Snapshot
+    from kit.workspace import Workspace
+
+    records = {r["id"]: Record(r["id"], 1, r["kind"], r["data"]) for r in doc["records"]}
+    messages = [p.message for p in Workspace(vault, Snapshot(0, records)).unreadable()]
+    identity = [r.id for r in records.values() if r.kind == "identity"]
+    if identity:
+        try:
+            public_identity(records)
+        except VaultDamaged:
+            messages.append(f"the vault's identity record {identity[0]} is malformed")
+    if not messages:
+        return
+    listed = "\n".join(f"  - {m}" for m in messages[:_NAMED])
+    if len(messages) > _NAMED:
+        listed += f"\n  - and {len(messages) - _NAMED} more"
+    raise BadInput(
+        f"the backup holds {len(messages)} record(s) this version of the kit cannot read, so "
+        f"nothing was restored:\n{listed}\nThe backup file is unchanged. A newer version of "
+        "the kit may read it, and `age -d` opens it to show what it holds.")
 
 
 def restore(path: Path, backup_passphrase: str, target: Path, new_passphrase: str,

@@ -70,6 +70,7 @@ from kit.vault.crypto import (
 from kit.vault.files import DB_FILE, HEADER_FILE, LOCK_FILE, NEXT_HEADER_FILE, is_vault
 
 CHUNK_BYTES = 64 * 1024
+DB_FORMAT = 1  # the meta table's "format" row; see _check_meta
 ID_BYTES = 16
 _ENTRY = struct.Struct(">16sQ")
 _MAX_HEADER_FILE = hdr.PREFIX.size + hdr.MAX_BODY + 2 * hdr.DIGEST_BYTES
@@ -454,8 +455,12 @@ class Vault:
         return vault
 
     @classmethod
-    def create(cls, path: Path, passphrase: str, profile: str = "default") -> tuple[Vault, str]:
-        """A new vault at *path*; returns it and the recovery key text, to be shown once."""
+    def create(cls, path: Path, passphrase: str, profile: str = "default",
+               show: Callable[[str], None] | None = None) -> tuple[Vault, str]:
+        """A new vault at *path*; returns it and the recovery key text, to be shown once.
+
+        *show* is given the recovery key while the vault is still in its staging folder: a
+        kill before it leaves no vault, and one after it leaves a vault whose key was shown."""
         if path.exists() and (is_vault(path) or (path / DB_FILE).exists()):
             raise VaultExists(f"a vault already exists at {path}; `kit init` never overwrites one")
         if path.exists() and (not path.is_dir() or any(path.iterdir())):
@@ -472,7 +477,7 @@ class Vault:
             with contextlib.closing(_connect(staging / DB_FILE)) as conn, sqlite_errors("create"):
                 conn.executescript(SCHEMA)
                 conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
-                    ("format", 1), ("vault_id", vault_id), ("key_id", keys.key_id),
+                    ("format", DB_FORMAT), ("vault_id", vault_id), ("key_id", keys.key_id),
                     ("commit", 0), ("manifest", b""),
                 ])
             first = hdr.Commit(0, manifest_mac(keys.manifest, vault_id, 0, b""))
@@ -490,6 +495,8 @@ class Vault:
             os.rename(staging, path)
             fsync_dir(path.parent)
         except BaseException:
+            if show is not None:
+                show(recovery_text)
             shutil.rmtree(staging, ignore_errors=True)
             raise
         return cls.open(path, Credentials(passphrase=passphrase)), recovery_text
@@ -622,6 +629,7 @@ class Vault:
                             self._reload_header() or self._rotation_in_flight()):
                         conn.execute("COMMIT")
                         continue
+                    self._check_meta(conn)
                     self._check_commit(counter, manifest)
                     yield conn, counter, manifest
                 finally:
@@ -737,6 +745,7 @@ class Vault:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 counter, manifest = self._read_meta(conn)
+                self._check_meta(conn)
                 yield conn, counter, manifest, self._check_commit(counter, manifest)
             except BaseException:
                 if conn.in_transaction:
@@ -803,6 +812,27 @@ class Vault:
         return self.write(lambda txn: txn.put_blob(data))
 
     # --- checking ---
+
+    def _check_meta(self, conn: sqlite3.Connection) -> None:
+        """vault.sqlite names the vault, data key and format it belongs to: they must be the
+        header's. Called once the header is current (a key change made by another window is
+        noticed before this, by the commit check and _reload_header), so a mismatch is a
+        database from another vault or from before or after a key change, named as such
+        rather than blamed on a rollback."""
+        meta = dict(conn.execute(
+            "SELECT key, value FROM meta WHERE key IN ('format', 'vault_id', 'key_id')"))
+        wrong = []
+        if meta.get("vault_id") != self.vault_id:
+            wrong.append("its vault id is not the header's: it belongs to another vault")
+        elif meta.get("key_id") != self.header.key_id:
+            wrong.append("its data key is not the header's: one of the two files is a copy "
+                         "from before or after a key change")
+        if meta.get("format") != DB_FORMAT:
+            wrong.append(f"its format number is {meta.get('format')!r}, not {DB_FORMAT}")
+        if wrong:
+            raise VaultDamaged(
+                "vault.sqlite does not belong with vault.header: " + "; and ".join(wrong)
+                + ". Nothing was changed; restore both files from the same folder in backups/.")
 
     def verify(self) -> list[Problem]:
         """Check the header, the manifest, every record and every stored file."""

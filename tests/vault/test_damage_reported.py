@@ -24,8 +24,14 @@ CREDS = Credentials(passphrase=PASSPHRASE)
 
 
 def disk(path: Path) -> dict[str, bytes]:
-    """The vault's two files, byte for byte (the WAL is empty once the vault is closed)."""
-    return {name: (path / name).read_bytes() for name in (HEADER, DB)}
+    """The vault's two files, byte for byte (the WAL is empty once the vault is closed), and
+    every file of its local backups."""
+    files = {name: (path / name).read_bytes() for name in (HEADER, DB)}
+    backups = path / "backups"
+    if backups.is_dir():
+        files |= {str(f.relative_to(path)): f.read_bytes() for f in backups.rglob("*")
+                  if f.is_file()}
+    return files
 
 
 @contextlib.contextmanager
@@ -260,3 +266,68 @@ def test_verify_finds_a_damaged_index_and_edits_refuse_to_write_through_it(
     again = run_kit("vault", "verify", "--json")
     assert [p["code"] for p in json.loads(again.out)["problems"]] == ["sqlite"]
     assert "rollback" not in again.err and "older copy" not in again.err
+
+
+@pytest.mark.parametrize(("key", "value", "said"), [
+    ("vault_id", bytes(16), "its vault id is not the header's: it belongs to another vault"),
+    ("key_id", bytes(16), "its data key is not the header's"),
+    ("format", 2, "its format number is 2, not 1"),
+])
+def test_meta_rows_must_match_the_header(journalled: Journalled, key: str, value: object,
+                                         said: str) -> None:
+    with db(journalled.path) as conn:
+        assert conn.execute("UPDATE meta SET value = ? WHERE key = ?", (value, key)).rowcount
+    before = disk(journalled.path)
+    for command in (("journal", "list"), ("journal", "add", "more"), ("vault", "verify")):
+        result = run_kit(*command)
+        assert result.code == 4, (command, result.err)
+        assert "vault.sqlite does not belong with vault.header" in result.err, result.err
+        assert said in result.err and "rollback" not in result.err.lower(), result.err
+    assert disk(journalled.path) == before
+
+
+def backup_with(path: Path, out: Path, change: Callable[[dict[str, Any]], None]) -> Path:
+    """A backup of the vault at *path* (as `kit vault backup` writes it), changed by *change*
+    before it is sealed: well-formed JSON, sealed with the vault's passphrase."""
+    import pyrage
+
+    from kit.vault.export import export_document
+
+    with Vault.open(path, CREDS) as vault:
+        doc = export_document(vault)
+    change(doc)
+    out.write_bytes(pyrage.passphrase.encrypt(json.dumps(doc).encode(), PASSPHRASE))
+    return out
+
+
+def test_restore_names_each_wrong_shaped_record_and_restores_nothing(
+        journalled: Journalled, tmp_path: Path) -> None:
+    odd, wrong_kind = journalled.ids[1], journalled.ids[2]
+
+    def spoil(doc: dict[str, Any]) -> None:
+        for record in doc["records"]:
+            if record["id"] == odd:
+                record["data"]["text"] = {"not": "text"}
+            if record["id"] == wrong_kind:
+                record["kind"] = "checkin"  # a journal entry's fields under another kind
+    backup = backup_with(journalled.path, tmp_path / "spoiled.age", spoil)
+    sealed = backup.read_bytes()
+    target = tmp_path / "restored"
+
+    result = run_kit("--vault", str(target), "vault", "restore", str(backup), "--json")
+    assert result.code == 1, result.err
+    error = json.loads(result.out)["error"]
+    assert error["code"] == "bad_input"
+    assert "holds 2 record(s) this version of the kit cannot read" in error["message"]
+    assert "nothing was restored" in error["message"]
+    assert f"journal entry {odd} has a shape" in error["message"]
+    assert f"check-in {wrong_kind} has a shape" in error["message"]
+    assert "Traceback" not in result.err
+    assert not target.exists() and backup.read_bytes() == sealed
+
+    # The same backup with good records only restores, and every entry reads back.
+    good = backup_with(journalled.path, tmp_path / "good.age", lambda doc: None)
+    restored = run_kit("--vault", str(target), "vault", "restore", str(good))
+    assert restored.code == 0, restored.err
+    listed = run_kit("--vault", str(target), "journal", "list", "--json")
+    assert sorted(e["id"] for e in json.loads(listed.out)["entries"]) == sorted(journalled.ids)

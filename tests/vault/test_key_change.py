@@ -273,3 +273,36 @@ def test_a_write_racing_a_key_change_is_busy_not_a_failure(vault_path: Path) -> 
     assert busy.value.exit_code == 5
     assert "changed in another window" in busy.value.message
     assert journal_texts(vault_path, PASSPHRASE) == ["entry 0 "]
+
+
+@pytest.mark.skipif(STRACE is None, reason="strace is not installed (.ci/run installs it)")
+def test_a_vault_never_exists_without_its_recovery_key_having_been_shown(
+        vault_path: Path, slow: bool) -> None:
+    """`kit init` shows the key before moving the new vault into place: killed at any
+    rename or fsync, either there is no vault (and init runs again) or its key was shown.
+    (init makes 6 renames, 11 fsyncs and 25 fdatasyncs; the last fsyncs follow the move.)"""
+    assert STRACE is not None
+    made = 0
+    points = [("rename", n) for n in range(1, 8)] + [("fsync", n) for n in range(8, 13)]
+    if slow:
+        points += [("fsync", n) for n in range(1, 8)] + [("fdatasync", n) for n in range(1, 27)]
+    for syscall, when in points:
+        where = f"init killed at {syscall} #{when}"
+        result = subprocess.run(
+            [STRACE, "-f", "-qq", "-o", "/dev/null", "-e", f"trace={syscall}",
+             "-e", f"inject={syscall}:signal=KILL:when={when}",
+             sys.executable, "-m", "kit", "init", "--json"],
+            capture_output=True, text=True, env=dict(os.environ, KIT_PASSPHRASE=PASSPHRASE),
+            timeout=120, start_new_session=True, stdin=subprocess.DEVNULL)
+        assert "Traceback" not in result.stderr, where
+        if (vault_path / HEADER_FILE).exists():
+            key = shown_key(result.stdout)
+            assert key is not None, f"{where}: a vault exists whose key was never shown"
+            assert opens_with_key(vault_path, key), where
+            made += 1
+            shutil.rmtree(vault_path)
+        else:
+            again = run_kit("init", "--json")
+            assert again.code == 0, f"{where}: init cannot run again: {again.err}"
+            shutil.rmtree(vault_path)
+    assert made > 0  # some runs got far enough to make a vault
