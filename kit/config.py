@@ -6,14 +6,15 @@ since this file is plaintext.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from kit import paths
+from kit.bounded_read import read_bounded
 from kit.errors import BadInput
+from kit.outside_data import Malformed, parse_toml
 
 THEMES = ("kit-calm", "kit-high-contrast")
 MAX_IDLE_MINUTES = 24 * 60
@@ -58,19 +59,24 @@ def _check(path: Path, key: str, value: Any) -> Any:
     raise AssertionError(key)
 
 
+MAX_CONFIG_BYTES = 1024 * 1024  # a few lines of settings
+
+
 def load(path: Path | None = None) -> Config:
     """The config, or the defaults when there is no file. Mistakes are named precisely."""
     path = path or paths.config_path()
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_CONFIG_BYTES, "config file", pass_os_errors=True)
     except FileNotFoundError:
         return Config()
     except OSError as exc:
         raise BadInput(f"cannot read {path}: {exc.strerror}") from None
     try:
-        doc = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise BadInput(f"{path} is not valid TOML: {exc}") from None
+        doc = parse_toml(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise BadInput(f"{path} is not valid TOML: it is not UTF-8 text") from None
+    except Malformed as exc:
+        raise BadInput(f"{path} {exc.reason}") from None
     unknown_tables = set(doc) - {"app", "checklists", "network", "supervision"}
     if unknown_tables:
         raise BadInput(f"{path}: unknown section [{sorted(unknown_tables)[0]}] "

@@ -14,13 +14,14 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from kit.errors import SecretMissing, UsageError
+from kit.errors import FileRefused, SecretMissing, UsageError
 
 ENV_PASSPHRASE = "KIT_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
 ENV_NEW_PASSPHRASE = "KIT_NEW_PASSPHRASE"  # noqa: S105
 ENV_RECOVERY_KEY = "KIT_RECOVERY_KEY"
 MIN_PASSPHRASE = 8
 TRIES = 3
+MAX_PASSPHRASE_FILE = 64 * 1024  # a passphrase is one line; anything larger is a wrong file
 
 _taken: dict[str, str] = {}
 
@@ -59,10 +60,20 @@ def prompt_secret(prompt: str, how_to_supply: str) -> str:
 
 
 def read_passphrase_file(path: Path) -> str:
+    """The first line of a passphrase file. Anything that is not a small UTF-8 text file is a
+    usage error (exit 2): a secret was asked for and not supplied."""
+    from kit.bounded_read import read_bounded
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UsageError(f"could not read the passphrase file {path}: {exc.strerror}") from exc
+        data = read_bounded(path, MAX_PASSPHRASE_FILE, "passphrase file")
+    except FileRefused as exc:
+        raise UsageError(f"could not read the passphrase file {path}: it {exc.reason}. "
+                         "Nothing was changed.") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"the passphrase file {path} is not UTF-8 text; save it as UTF-8 (plain "
+                         "text) and try again. Nothing was changed.") from None
     line = text.splitlines()[0] if text else ""
     if not line:
         raise UsageError(f"the passphrase file {path} is empty")

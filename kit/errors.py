@@ -6,6 +6,8 @@ CLI maps the class to an exit code in exactly one place, here.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class KitError(Exception):
     """Base of all errors the user may see. Never shown as a traceback."""
@@ -99,6 +101,32 @@ class BadInput(KitError):
     """A file or value given to the kit is malformed (an import, a backup, an option)."""
 
     code = "bad_input"
+
+
+class FileRefused(BadInput):
+    """A path that is not an ordinary file, is larger than its reader allows, or cannot be
+    read; refused before anything was read (kit.bounded_read). `reason` completes a sentence
+    about the file: "is a named pipe, not an ordinary file"."""
+
+    code = "file_refused"
+
+    def __init__(self, path: Path, reason: str, *, too_large: bool = False) -> None:
+        super().__init__(f"{path} {reason}, so it was not read. Nothing was changed.")
+        self.path = path
+        self.reason = reason
+        self.too_large = too_large
+
+
+class CostlyFile(BadInput):
+    """A file that would take more memory or time to open than any file the kit writes."""
+
+    code = "too_costly"
+
+
+class OutOfMemory(KitError):
+    """The computer ran short of memory for work within the kit's own limits (not damage)."""
+
+    code = "out_of_memory"
 
 
 class VaultClosed(KitError):

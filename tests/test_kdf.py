@@ -52,9 +52,19 @@ def test_composed_and_decomposed_passphrases_are_the_same() -> None:
     (65536, 3, 0),
     (65536, 3, 64),
     (1024 * 1024, 10, 4),      # within each cap but too much work overall
+    (1024 * 1024, 8, 16),      # the old cap: 11 s and 1 GB of work before "wrong passphrase"
+    (256 * 1024 + 1, 3, 4),    # the caps are what `strong` writes, and no more
+    (256 * 1024, 4, 4),
+    (256 * 1024, 3, 5),
 ])
 def test_out_of_bounds_parameters_are_refused_before_any_work(
         memory: int, iterations: int, lanes: int) -> None:
     params = kdf.KdfParams(memory, iterations, lanes, b"\x00" * 16)
     with pytest.raises(HeaderDamaged):
         kdf.derive("anything", params)
+
+
+def test_every_profile_is_within_the_caps() -> None:
+    for name in kdf.PROFILES:
+        kdf.KdfParams.new(name).check_bounds()
+    assert (kdf.CAP_MEMORY_KIB, kdf.CAP_ITERATIONS, kdf.CAP_LANES) == kdf.PROFILES["strong"]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
-from kit.errors import HeaderDamaged, UsageError
+from kit.errors import HeaderDamaged, OutOfMemory, UsageError
 
 SALT_BYTES = 16
 
@@ -24,11 +24,11 @@ PROFILES: dict[str, tuple[int, int, int]] = {
 
 FLOOR_MEMORY_KIB = 19 * 1024
 FLOOR_ITERATIONS = 2
-# Caps checked before any derivation, so a crafted header cannot exhaust memory or time.
-CAP_MEMORY_KIB = 1024 * 1024
-CAP_ITERATIONS = 10
-CAP_LANES = 16
-CAP_WORK = 2 * 1024 * 1024 * 4  # memory KiB x iterations: 1 GiB x 8 passes at most
+# Caps checked before any derivation, so a crafted header cannot exhaust memory or time. They
+# are what the `strong` profile writes and no more: the kit never writes a stronger header, and
+# the old cap (1 GiB x 8 passes) cost 11 s and 1 GB before "wrong passphrase".
+CAP_MEMORY_KIB, CAP_ITERATIONS, CAP_LANES = PROFILES["strong"]
+CAP_WORK = CAP_MEMORY_KIB * CAP_ITERATIONS  # memory KiB x iterations
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,8 @@ class KdfParams:
                 f"{FLOOR_ITERATIONS}..{CAP_ITERATIONS}; the header is damaged or forged"
             )
         if not (1 <= self.lanes <= CAP_LANES):
-            raise HeaderDamaged(f"the vault header asks for {self.lanes} KDF lanes; allowed 1..16")
+            raise HeaderDamaged(f"the vault header asks for {self.lanes} KDF lanes, outside the "
+                                f"allowed 1..{CAP_LANES}; the header is damaged or forged")
         if self.memory_kib * self.iterations > CAP_WORK:
             raise HeaderDamaged("the vault header asks for more KDF work than the kit allows")
         if len(self.salt) != SALT_BYTES:
@@ -87,4 +88,11 @@ def derive(passphrase: str, params: KdfParams) -> bytes:
         lanes=params.lanes,
         memory_cost=params.memory_kib,
     )
-    return kdf.derive(normalize_passphrase(passphrase))
+    try:
+        return kdf.derive(normalize_passphrase(passphrase))
+    except MemoryError:
+        # Within the caps, so the header is sound: this computer is short of memory right now.
+        raise OutOfMemory(
+            f"there was not enough free memory for the passphrase protection (it needs "
+            f"{params.memory_kib // 1024} MiB). Nothing was changed; close other programs and "
+            "try again.") from None

@@ -210,16 +210,21 @@ def sqlite_errors(what: str) -> Iterator[None]:
 
 
 def _read_header_file(path: Path) -> bytes:
+    """A header file's bytes. One that is not a regular file, or is larger than any header,
+    is damage, refused before a byte is read: a pipe there would hang the kit, a huge file
+    fill its memory. FileNotFoundError passes through (no vault, or no pending key change)."""
+    from kit.bounded_read import read_bounded
+    from kit.errors import FileRefused
+
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(_MAX_HEADER_FILE + 1)
+        return read_bounded(path, _MAX_HEADER_FILE, "vault header", pass_os_errors=True)
     except FileNotFoundError:
         raise
     except OSError as exc:
         raise KitError(f"could not read the vault header {path}: {exc.strerror}") from exc
-    if len(data) > _MAX_HEADER_FILE:
-        raise HeaderDamaged("the vault header is damaged (file too large); restore a backup")
-    return data
+    except FileRefused as exc:
+        raise HeaderDamaged(f"the vault header is damaged: {path} {exc.reason}. Nothing was "
+                            "changed; restore the header from a backup.") from None
 
 
 def read_header(path: Path) -> hdr.Header:
