@@ -419,23 +419,24 @@ def vault() -> None:
 
 @vault.command("backup")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The age file to write (it must not exist yet).")
+              help="The age file to write.")
+@click.option("--force", is_flag=True, help="Overwrite the file if it is already there.")
 @json_option
-def vault_backup(out_path: Path) -> None:
+def vault_backup(out_path: Path, force: bool) -> None:
     """Write the whole vault to one age file, encrypted with your passphrase.
 
     The standard `age` tool can open it too (`age -d FILE`), so your records never depend on
     this program alone.
     """
+    from kit.chosen_file import check_chosen_path
     from kit.unlock import passphrase_for
     from kit.vault.export import write_backup
 
-    if out_path.exists():
-        raise KitError(f"{out_path} already exists; choose a new file name")
+    check_chosen_path(out_path, overwrite=force)
     vault, passphrase = passphrase_for(opts().vault_path, opts().passphrase_file)
     with vault:
         say("Encrypting the backup (this takes a few seconds) ...")
-        size = write_backup(vault, out_path, passphrase)
+        size = write_backup(vault, out_path, passphrase, overwrite=force)
     say(f"Backup written to {out_path}. It opens with your current vault passphrase.")
     out("", {"backup": str(out_path), "bytes": size})
 
@@ -716,17 +717,17 @@ def journal_delete(entry_id: str, yes: bool) -> None:
 @json_option
 def journal_export(fmt: str, out_path: Path, force: bool) -> None:
     """Write the journal to a PLAINTEXT file (Markdown or JSON)."""
+    from kit.chosen_file import check_chosen_path
     from kit.reports.journal_export import render
     from kit.reports.plaintext import warning, write_plaintext
 
-    if out_path.exists() and not force:
-        raise KitError(f"{out_path} already exists; add --force to overwrite it")
+    check_chosen_path(out_path, overwrite=force)
     j = _journal(allow_device=False)  # a plaintext copy always needs the passphrase
     with j.vault:
         entries = j.entries()
         warn_problems(j.problems)
     data = render(list(reversed(entries)), fmt).encode("utf-8")
-    out_path = write_plaintext(out_path, data, force)
+    out_path = write_plaintext(j.vault, out_path, data, force)
     say(warning("your journal", out_path))
     say(f"Exported {len(entries)} entries to {out_path}.")
     if opts().json:

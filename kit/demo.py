@@ -699,7 +699,8 @@ class _Exchange:
         if *answered*, accepts it (or comments, if there is a *comment*)."""
         self.clock.at = sent
         sealed = self.sup.send_record(doc)
-        self.sup.save(sealed, self.scratch / "record.age")
+        # One scratch name for every send: the last one has been read already.
+        self.sup.save(sealed, self.scratch / "record.age", overwrite=True)
         if answered is None:
             return
         me = self.sup.me()

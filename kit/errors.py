@@ -25,11 +25,30 @@ class UsageError(KitError):
     code = "usage"
 
 
+class FileAlreadyExists(KitError):
+    """A file is already at the path the user chose to write to; it is never replaced unless
+    they say so (--force on the command line, a yes in the app)."""
+
+    code = "file_exists"
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} already exists; add --force to overwrite it, or choose "
+                         "another name; nothing was written")
+        self.path = path
+
+
 class SecretMissing(KitError):
     """A passphrase or key was needed but neither the environment nor a terminal gave one."""
 
     exit_code = 2
     code = "secret_missing"
+
+
+class PassphraseNeeded(SecretMissing):
+    """A copy that leaves the vault's protection was asked for in a session opened by the
+    keyring: the passphrase itself must be given for it."""
+
+    code = "passphrase_needed"
 
 
 class NoVault(KitError):
@@ -91,6 +110,19 @@ class UnsupportedFormat(KitError):
 class VaultBusy(KitError):
     exit_code = 5
     code = "vault_busy"
+
+
+class KeyChanged(VaultBusy):
+    """Another process changed the data key while this one held the old one open: busy in
+    the contract's sense (try again), not damage."""
+
+    code = "key_changed"
+
+
+class KeyChangeStopped(KitError):
+    """A key change stopped part-way; the message says exactly which secrets work now."""
+
+    code = "key_change_stopped"
 
 
 class KeyringUnavailable(KitError):

@@ -133,12 +133,15 @@ def id_list(archived: bool) -> None:
               help="Where to write the identity file.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @json_option
-def id_export_age(out_path: Path, yes: bool) -> None:
+@click.option("--force", is_flag=True, help="Overwrite the --out file if it is already there.")
+def id_export_age(out_path: Path, yes: bool, force: bool) -> None:
     """Write your private receiving key as an age identity file, so the standard `age` tool
     can open packets sent to you (`age -d -i FILE packet.age`)."""
     from kit.reports.plaintext import write_plaintext
+    from kit.chosen_file import check_chosen_path
 
     go_ahead(yes, f"{AGE_IDENTITY_WARNING}\nWrite it to {out_path}?",
+    check_chosen_path(out_path, overwrite=force)
              to_do="write your private key to a file", otherwise="nothing was written")
     ws = unlocked_workspace(allow_device=False)
     with ws.vault:
@@ -146,6 +149,6 @@ def id_export_age(out_path: Path, yes: bool) -> None:
         text = (f"# Frontline Kit receiving key for {sup.fingerprint}\n"
                 f"# public key: {sup.recipient}\n"
                 f"{sup.age_identity_text()}\n")
-    written = write_plaintext(out_path, text.encode("ascii"))
+    written = write_plaintext(ws.vault, out_path, text.encode("ascii"), force=force)
     say(AGE_IDENTITY_WARNING)
     out(f"Written to {written.resolve()}", {"path": str(written.resolve())})

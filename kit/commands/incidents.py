@@ -597,9 +597,11 @@ def letter_erasure(site: str, urls: tuple[str, ...], incident_id: str | None,
     if out_path is None:
         out(text.rstrip("\n"), doc)
         return
-    from kit.reports.plaintext import warning, write_plaintext
+    from kit.chosen_file import write_chosen_file
+    from kit.reports.plaintext import warning
 
-    written = write_plaintext(out_path, text.encode("utf-8"), force=force)
+    # Not write_plaintext: a letter is written to be sent, and it may come from no vault.
+    written = write_chosen_file(out_path, text.encode("utf-8"), overwrite=force)
     say(warning("your name, your reply address and the pages you listed", written))
     out(str(written), {**doc, "out": str(written)})
 

@@ -9,7 +9,6 @@ import click
 
 from kit.commands.context import json_option, opts, out, say, unlocked_workspace, warn_problems
 from kit.commands.plans import PlanCommand, edit_plan, part_options, show_plan
-from kit.errors import KitError
 from kit.records.safety_plan import SAFETY_FIELDS
 
 SAFETY_PLAN = PlanCommand("safety-plan", "safety plan", SAFETY_FIELDS,
@@ -61,14 +60,11 @@ def safety_plan_edit(people: tuple[str, ...], clear_trusted_people: bool,
 @json_option
 def safety_plan_export(fmt: str, out_path: Path, force: bool) -> None:
     """Write your safety plan to a PLAINTEXT file, to print or keep (Markdown or PDF)."""
+    from kit.chosen_file import check_chosen_path
     from kit.reports.plaintext import warning, write_plaintext
 
     # Said before the passphrase is asked for, not after; write_plaintext checks again.
-    target = out_path.expanduser()
-    if target.exists() and not force:
-        raise KitError(f"{target} already exists; add --force to overwrite it")
-    if not target.parent.is_dir():
-        raise KitError(f"the folder {target.parent} does not exist; nothing was written")
+    target = check_chosen_path(out_path, overwrite=force)
     repo = unlocked_workspace(allow_device=False).safety_plan  # a plaintext copy: passphrase
     with repo.vault:
         plan = repo.get()
@@ -86,7 +82,7 @@ def safety_plan_export(fmt: str, out_path: Path, force: bool) -> None:
 
         rendered = render_pdf(plan, today)
         data, lost, cut, font = rendered.data, rendered.lost, rendered.cut, rendered.font
-    written = write_plaintext(target, data, force)
+    written = write_plaintext(repo.vault, target, data, force)
     say(warning("your safety plan", written))
     if plan.is_empty:
         say("Your safety plan is empty, so the file is a blank form to fill in by hand "

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from kit.chosen_file import check_chosen_path
 from kit.commands.context import (
     go_ahead,
     json_option,
@@ -51,16 +52,16 @@ def _since(text: str | None, zone: object) -> datetime | None:
 @click.option("--out", "out_path", type=click.Path(path_type=Path), required=True,
               help="Where to write the packet (an .age file).")
 @click.option("--yes", is_flag=True, help="Seal without asking (the preview is still shown).")
+@click.option("--force", is_flag=True, help="Overwrite the --out file if it is already there.")
 @json_option
 def share_build(who: str, fields_spec: str | None, note: str | None, since: str | None,
-                out_path: Path, yes: bool) -> None:
+                out_path: Path, yes: bool, force: bool) -> None:
     """Preview exactly what will be shared, then seal it for one person.
 
     Only summaries of your exposure log and check-ins, and a note if you write one. Raw
     scores and impact ratings are left out unless you name them in --fields."""
     note_text = read_private_text("-") if note == "-" else (note or "")
-    if out_path.exists():
-        raise UsageError(f"{out_path} already exists; choose a new file name for the packet")
+    check_chosen_path(out_path, overwrite=force)
     ws = unlocked_workspace()
     with ws.vault:
         sup = service(ws)
@@ -81,7 +82,7 @@ def share_build(who: str, fields_spec: str | None, note: str | None, since: str 
                 "(`kit id verify`).")
         go_ahead(yes, f"Seal this for {contact.name} into {out_path}?",
                  to_do="seal what the preview above shows", otherwise="nothing was shared")
-        logged = sup.save(sealed, out_path)
+        logged = sup.save(sealed, out_path, overwrite=force)
     out(f"Sealed for {contact.name}: {out_path.resolve()}\n"
         f"Send the file to them any way you like; only they can open it.",
         {"id": logged.packet.id, "path": str(out_path.resolve()), "to": contact.name,

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from kit import config as kit_config
+from kit.chosen_file import check_chosen_path
 from kit.commands.context import (
     go_ahead,
     json_option,
@@ -35,7 +36,7 @@ from kit.supervision.records import (
 
 if TYPE_CHECKING:
     from kit.supervision.records import SupervisionDoc
-    from kit.supervision.service import Sealed, Supervision
+    from kit.supervision.service import Supervision
 
 
 def _choice(options: Sequence[Choice]) -> click.Choice[str]:
@@ -73,10 +74,7 @@ def _local(when: datetime, zone: ZoneInfo) -> str:
     return when.astimezone(zone).strftime("%a %d %b %Y, %H:%M")
 
 
-def _save(sup: Supervision, sealed: Sealed, path: Path) -> None:
-    if path.exists():
-        raise UsageError(f"{path} already exists; choose a new file name for the packet")
-    sup.save(sealed, path)
+FORCE_HELP = "Overwrite the --out file if it is already there."
 
 
 def _doc_lines(sup: Supervision, doc: SupervisionDoc) -> list[str]:
@@ -274,23 +272,25 @@ def session_show(record_id: str) -> None:
 @supervision.command("send")
 @click.argument("record_id", metavar="ID")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), required=True)
+@click.option("--force", is_flag=True, help=FORCE_HELP)
 @json_option
-def session_send(record_id: str, out_path: Path) -> None:
+def session_send(record_id: str, out_path: Path, force: bool) -> None:
     """Seal a record's latest version for the supervisee, to accept or comment on."""
+    check_chosen_path(out_path, overwrite=force)
     ws = unlocked_workspace()
     with ws.vault:
         sup = service(ws)
         sealed = sup.send_record(ws.supervision.get(record_id))
-        _save(sup, sealed, out_path)
+        sup.save(sealed, out_path, overwrite=force)
     out(f"Version {sealed.version} sealed for {sealed.to.name}: {out_path.resolve()}",
         {"id": sealed.packet.id, "path": str(out_path.resolve()), "to": sealed.to.name,
          "version": sealed.version})
 
 
 def _answer(sup: Supervision, doc: SupervisionDoc, comment: str, late: bool,
-            out_path: Path) -> None:
+            out_path: Path, force: bool) -> None:
     sealed = sup.respond(doc, comment, late_ok=late)
-    _save(sup, sealed, out_path)
+    sup.save(sealed, out_path, overwrite=force)
     what = "Accepted" if not comment else "Your comment on"
     out(f"{what} version {sealed.version} of {doc.short_id}. Send {out_path.resolve()} to "
         f"{sealed.to.name}; you both keep the signed copy.",
@@ -303,9 +303,11 @@ def _answer(sup: Supervision, doc: SupervisionDoc, comment: str, late: bool,
 @click.option("--out", "out_path", type=click.Path(path_type=Path), required=True,
               help="Where to write your signed answer, to send back.")
 @click.option("--late", is_flag=True, help="Answer after the agreed window, marked late.")
+@click.option("--force", is_flag=True, help=FORCE_HELP)
 @json_option
-def session_accept(source: str, out_path: Path, late: bool) -> None:
+def session_accept(source: str, out_path: Path, late: bool, force: bool) -> None:
     """Accept a record from your supervisor: a packet FILE (opened first) or a record ID."""
+    check_chosen_path(out_path, overwrite=force)
     ws = unlocked_workspace()
     with ws.vault:
         sup = service(ws)
@@ -316,7 +318,7 @@ def session_accept(source: str, out_path: Path, late: bool) -> None:
                 say(opened)
         else:
             doc = ws.supervision.get(source)
-        _answer(sup, doc, "", late, out_path)
+        _answer(sup, doc, "", late, out_path, force)
 
 
 @supervision.command("comment")
@@ -326,16 +328,19 @@ def session_accept(source: str, out_path: Path, late: bool) -> None:
               help="Where to write your signed answer, to send back.")
 @click.option("--late", is_flag=True, help="Comment after the agreed window, marked late.")
 @json_option
-def session_comment(record_id: str, text: str | None, out_path: Path, late: bool) -> None:
+def session_comment(record_id: str, text: str | None, out_path: Path, late: bool,
+                    force: bool) -> None:
+@click.option("--force", is_flag=True, help=FORCE_HELP)
     """Comment on (or disagree with) a record; TEXT or stdin."""
     comment = read_private_text(text)
     if not comment.strip():
+    check_chosen_path(out_path, overwrite=force)
         raise UsageError("the comment is empty; to agree without comment use "
                          "`kit supervision accept`")
     ws = unlocked_workspace()
     with ws.vault:
         sup = service(ws)
-        _answer(sup, ws.supervision.get(record_id), comment, late, out_path)
+        _answer(sup, ws.supervision.get(record_id), comment, late, out_path, force)
 
 
 @supervision.command("export")
@@ -350,7 +355,8 @@ def session_export(record_id: str, fmt: str, out_path: Path, force: bool) -> Non
     from kit.reports import supervision_export
     from kit.reports.plaintext import warning, write_plaintext
 
-    ws = unlocked_workspace()
+    check_chosen_path(out_path, overwrite=force)
+    ws = unlocked_workspace(allow_device=False)  # a plaintext copy: the passphrase, always
     with ws.vault:
         sup = service(ws)
         doc = ws.supervision.get(record_id)
@@ -359,7 +365,7 @@ def session_export(record_id: str, fmt: str, out_path: Path, force: bool) -> Non
                                                   sup.today()).encode("utf-8")
         else:
             data = supervision_export.to_pdf(doc, sup.names(), sup.zone, sup.today())
-    written = write_plaintext(out_path, data, force=force)
+    written = write_plaintext(ws.vault, out_path, data, force=force)
     say(warning("this supervision record", written.resolve()))
     out(f"Written to {written.resolve()}", {"path": str(written.resolve())})
 
@@ -384,16 +390,18 @@ def session_archive(who: str, undo: bool) -> None:
 @click.option("--out", "out_path", type=click.Path(path_type=Path), required=True)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @json_option
-def session_handover(who: str, to_who: str, out_path: Path, yes: bool) -> None:
+def session_handover(who: str, to_who: str, out_path: Path, yes: bool, force: bool) -> None:
+@click.option("--force", is_flag=True, help=FORCE_HELP)
     """Seal all of a supervisee's records for their new supervisor."""
     ws = unlocked_workspace()
     with ws.vault:
+    check_chosen_path(out_path, overwrite=force)
         sup = service(ws)
         person, to = sup.supervisee(who), sup.contact(to_who)
         sealed = sup.handover(person, to)
         go_ahead(yes, f"{sealed.summary}: seal them for {to.name}?",
                  to_do="hand the records over", otherwise="nothing was written")
-        _save(sup, sealed, out_path)
+        sup.save(sealed, out_path, overwrite=force)
     say(f"When {to.name} has opened it, archive {person.name} here with "
         f"`kit supervision archive {person.name!r}`.")
     out(f"{sealed.summary} sealed for {to.name}: {out_path.resolve()}",

@@ -958,7 +958,7 @@ def strip(path: Path, out_dir: Path, *, force: bool = False) -> StripResult:
     the original even then. The copy is re-read with scan(): if anything is left, it is
     deleted and KitError raised.
     """
-    from kit.reports.plaintext import write_plaintext
+    from kit.chosen_file import write_chosen_file
 
     path, out_dir = Path(path), Path(out_dir)
     if not path.is_file():
@@ -983,7 +983,7 @@ def strip(path: Path, out_dir: Path, *, force: bool = False) -> StripResult:
             data, notes = _encode(path, "JPEG" if report.format == "MPO" else report.format)
     except _Unreadable as exc:
         raise BadInput(f"{printable_path(path)}: {exc}; no copy was made") from None
-    written = write_plaintext(target, data, force=force)
+    written = write_chosen_file(target, data, overwrite=force)
     check = scan([target])[0]
     if not check.clean:
         target.unlink(missing_ok=True)

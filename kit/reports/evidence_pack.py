@@ -34,9 +34,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Final
 
 from kit import __version__
+from kit.chosen_file import check_chosen_path, write_chosen_file
 from kit.errors import BadInput, KitError, UnsupportedFormat, UsageError, WrongSecret
 from kit.records.incidents import EvidenceItem, HandlingEvent, Incident, Incidents
 
+from kit.reports.plaintext import require_passphrase
 if TYPE_CHECKING:
     from kit.records.source import RecordSource
     from kit.vault import Record
@@ -180,8 +182,8 @@ def check_target(out: Path, container: str, force: bool = False) -> None:
                            "never written into an existing one)")
     elif out.is_dir():
         raise KitError(f"{out} is a folder; give a file name to write")
-    elif out.exists() and not force:
-        raise KitError(f"{out} already exists; add --force to overwrite it")
+    else:
+        check_chosen_path(out, overwrite=force)
 
 
 def export_pack(incidents: Incidents, records: Mapping[str, Record] | RecordSource,
@@ -199,6 +201,9 @@ def export_pack(incidents: Incidents, records: Mapping[str, Record] | RecordSour
     container = container_for(out, encrypt_passphrase is not None)
     check_target(out, container, force)
     incident = incidents.get(incident_id)
+    # Even sealed with a pack passphrase, a pack takes the evidence out of the vault: the
+    # same rule as a plaintext export, so a keyring unlock is not enough.
+    require_passphrase(incidents.vault)
     items = incidents.evidence(incident.id)
     total = sum(i.size for i in items)
     if total > MAX_PACK_BYTES or any(i.size > MAX_MEMBER_BYTES for i in items):
@@ -238,15 +243,13 @@ def export_pack(incidents: Incidents, records: Mapping[str, Record] | RecordSour
         size = _write_folder(out, contents())
         written = out.resolve()
     else:
-        from kit.reports.plaintext import write_plaintext
-
         payload = _zip_bytes(contents(), exported_at)
         if encrypt_passphrase is not None:
             import pyrage
 
             payload = pyrage.passphrase.encrypt(payload, encrypt_passphrase)
         size = len(payload)
-        written = write_plaintext(out, payload, force=force)
+        written = write_chosen_file(out, payload, overwrite=force)
     recorded, error = True, ""
     try:
         incidents.record_handling(items, event)

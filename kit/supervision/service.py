@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from kit.chosen_file import check_chosen_path, write_chosen_file
 from kit.errors import BadInput, NotFound, PacketDamaged, PacketReplayed, UsageError
 from kit.supervision import packets, share
 from kit.supervision.cards import Card, check_fingerprint, make_card, parse_card
@@ -32,7 +33,6 @@ from kit.supervision.records import (
 )
 from kit.supervision.schedule import local_zone
 from kit.supervision.team import RosterRow, expired, roster
-from kit.vault.atomic import write_atomic
 from kit.terminal_text import shown
 from kit.vault.identity import age_identity, public_identity
 from kit.workspace import Workspace
@@ -193,15 +193,12 @@ class Supervision:
                                     self.clock())
         return Sealed(data, packet, to, summary, **pending)
 
-    def save(self, sealed: Sealed, path: Path) -> LoggedPacket:
-        """Write the packet to *path*, then record that it was sent (and what that means)."""
-        if path.is_dir():
-            raise UsageError(f"{path} is a folder; give a file name for the packet")
+    def save(self, sealed: Sealed, path: Path, *, overwrite: bool = False) -> LoggedPacket:
+        """Write the packet to *path* (never over an existing file unless *overwrite*), then
+        record that it was sent (and what that means). A refused write records nothing."""
+        check_chosen_path(path, overwrite=overwrite)
         self._check_pending(sealed)
-        try:
-            write_atomic(path, sealed.data)
-        except OSError as exc:
-            raise BadInput(f"cannot write {path}: {exc.strerror}") from None
+        write_chosen_file(path, sealed.data, overwrite=overwrite)
         with self.workspace.transaction():  # what the packet means, and that it went: both
             records = self.workspace.supervision
             if sealed.packet.type == "record" and sealed.doc_id and sealed.version:

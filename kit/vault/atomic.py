@@ -78,3 +78,56 @@ def sweep_temp_files(directory: Path) -> int:
             leftover.unlink()
             removed += 1
     return removed
+
+
+def _write_temp(path: Path, data: bytes) -> Path:
+    """*data* in a new, fsynced temp file (mode 0600) beside *path*; the caller places it."""
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        try:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, 0o600)  # exactly 0600, whatever the umask took away
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            _fsync_file(fd)
+        finally:
+            os.close(fd)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return tmp
+
+
+def create_atomic(path: Path, data: bytes) -> None:
+    """Create *path* holding *data*, whole or not at all, only if nothing is there yet.
+
+    Raises FileExistsError if *path* exists, even if it appeared a moment ago: checking first
+    and then renaming would replace a file made in between, so the finished temp file is
+    hard-linked to *path* instead, which the OS refuses atomically when the name is taken.
+    Some file systems (FAT and exFAT USB sticks, some network shares) have no hard links;
+    there the name is first claimed with O_EXCL (just as atomic) and the temp file then
+    renamed over that empty claim. A crash in that short gap leaves an empty file under the
+    new name, never a lost one.
+    """
+    tmp = _write_temp(path, data)
+    try:
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise
+        except (OSError, AttributeError):  # no hard links here (or no os.link at all)
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            try:
+                _replace(tmp, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    path.unlink()  # our own empty claim, made just above
+                raise
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()  # after a link, the temp name is a second name for the file
+    fsync_dir(path.parent)

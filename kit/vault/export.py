@@ -51,18 +51,15 @@ def export_document(vault: Vault) -> dict[str, Any]:
     }
 
 
-def write_backup(vault: Vault, out: Path, passphrase: str) -> int:
-    """Encrypt the export to *out* (never overwriting); returns the file's size."""
+def write_backup(vault: Vault, out: Path, passphrase: str, *, overwrite: bool = False) -> int:
+    """Encrypt the export to *out* (0600; never over an existing file unless *overwrite*);
+    returns the file's size."""
+    from kit.chosen_file import write_chosen_file
+
     payload = json.dumps(export_document(vault), ensure_ascii=False).encode("utf-8")
     sealed = pyrage.passphrase.encrypt(payload, passphrase)
     del payload
-    try:
-        with open(out, "xb") as fh:
-            fh.write(sealed)
-    except FileExistsError:
-        raise KitError(f"{out} already exists; choose a new file name") from None
-    except OSError as exc:
-        raise KitError(f"could not write {out}: {exc.strerror}") from exc
+    write_chosen_file(out, sealed, overwrite=overwrite)
     return len(sealed)
 
 

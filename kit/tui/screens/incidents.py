@@ -24,6 +24,7 @@ from kit.tui.app import AreaScreen, FormScreen
 from kit.tui.widgets.ask import Ask, AskDialog
 from kit.tui.widgets.confirm import ConfirmDialog
 from kit.tui.widgets.entry_list import EntryList
+from kit.tui.widgets.replace_file import write_or_ask
 
 
 def _label(choices: Any, value: str) -> str:
@@ -252,9 +253,12 @@ class IncidentsScreen(AreaScreen):
         incident = self._current()
         if incident is None:
             return
-        if self.workspace.vault.unlocked_by == "device":
-            self.notify("The kit was opened with the keyring. To export, lock it (ctrl+l) and "
-                        "unlock with your passphrase.", severity="warning")
+        from kit.reports.plaintext import require_passphrase
+
+        try:
+            require_passphrase(self.workspace.vault)
+        except KitError as exc:
+            self.notify(f"Not exported: {exc.message}.", severity="warning")
             return
         default = str(Path.home() / f"evidence-{incident.when.astimezone():%Y%m%d}.zip")
 
@@ -284,20 +288,24 @@ class IncidentsScreen(AreaScreen):
             ok="Export", required=("path",)), answered)
 
     def _export(self, incident: inc.Incident, path: Path, passphrase: str | None) -> None:
-        from kit.reports.evidence_pack import export_pack
+        from kit.reports.evidence_pack import PackResult, export_pack
         from kit.reports.plaintext import warning
 
-        try:
-            result = export_pack(self.workspace.incidents, self.workspace, incident.id, path,
-                                 encrypt_passphrase=passphrase, exported_by=self._by())
-        except KitError as exc:
-            self.notify(f"Not exported: {exc.message}", severity="error", timeout=10)
-            return
-        message = f"Evidence pack written to {result.path}."
-        if passphrase is None:
-            message += " " + warning("this evidence", result.path)
-        self.notify(message, timeout=15)
-        self.reload()
+        def write(overwrite: bool) -> PackResult:
+            return export_pack(self.workspace.incidents, self.workspace, incident.id, path,
+                               encrypt_passphrase=passphrase, exported_by=self._by(),
+                               force=overwrite)
+
+        def written(result: PackResult) -> None:
+            message = f"Evidence pack written to {result.path}."
+            if passphrase is None:
+                message += " " + warning("this evidence", result.path)
+            self.notify(message, timeout=15)
+            self.reload()
+
+        write_or_ask(self.app, write, written,
+                     lambda why: self.notify(f"Not exported: {why}", severity="error",
+                                             timeout=10))
 
     def action_delete(self) -> None:
         incident = self._current()

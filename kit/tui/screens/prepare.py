@@ -36,6 +36,7 @@ from kit.records.progress import ItemProgress
 from kit.tui.app import AreaScreen
 from kit.tui.widgets.ask import Ask, AskDialog
 from kit.tui.widgets.plan_form import PlanForm
+from kit.tui.widgets.replace_file import write_or_ask
 
 TIME_CHOICES = (("Any time", 0), ("5 minutes", 5), ("15 minutes", 15),
                 ("30 minutes", 30), ("An hour", 60), ("Two hours", 120))
@@ -365,23 +366,32 @@ class PrepareScreen(AreaScreen):
             self.notify("Save the plan first (ctrl+s): the export is made from the saved plan.",
                         severity="warning")
             return
-        if self.workspace.vault.unlocked_by == "device":
-            self.notify("The kit was opened with the keyring. To export, lock it (ctrl+l) and "
-                        "unlock with your passphrase.", severity="warning")
-            return
         from pathlib import Path
+
+        from kit.reports.plaintext import require_passphrase
+
+        try:
+            require_passphrase(self.workspace.vault)
+        except KitError as exc:
+            self.notify(f"Not exported: {exc.message}.", severity="warning")
+            return
 
         default = str(Path.home() / f"safety-plan.{fmt}")
 
         def answered(answers: dict[str, str] | None) -> None:
             if not answers:
                 return
+            from kit.chosen_file import check_chosen_path
             from kit.reports.plaintext import warning, write_plaintext
             from kit.reports.safety_plan_export import render_pdf, to_markdown
 
+            path = Path(answers["path"]).expanduser()
             plan = self.workspace.safety_plan.get()
-            notes = []
-            try:
+            notes: list[str] = []
+
+            def write(overwrite: bool) -> Path:
+                check_chosen_path(path, overwrite=overwrite)  # ask before the PDF is made
+                notes.clear()
                 if fmt == "pdf":
                     rendered = render_pdf(plan, self._today())
                     data = rendered.data
@@ -393,19 +403,20 @@ class PrepareScreen(AreaScreen):
                                      + ", ".join(rendered.cut) + ".")
                 else:
                     data = to_markdown(plan, self._today()).encode("utf-8")
-                written = write_plaintext(Path(answers["path"]), data,
-                                          force=bool(answers["overwrite"]))
-            except KitError as exc:
-                self.notify(f"Not exported: {exc.message}", severity="error", timeout=10)
-                return
-            self.notify(" ".join(["Written.", warning("your safety plan", written), *notes]),
-                        timeout=15)
+                return write_plaintext(self.workspace.vault, path, data, force=overwrite)
+
+            def written(where: Path) -> None:
+                self.notify(" ".join(["Written.", warning("your safety plan", where), *notes]),
+                            timeout=15)
+
+            write_or_ask(self.app, write, written,
+                         lambda why: self.notify(f"Not exported: {why}", severity="error",
+                                                 timeout=10))
 
         self.app.push_screen(AskDialog(
             "The exported file is NOT encrypted: anyone who can open it can read your safety "
             "plan. Print it, keep it somewhere safe, and delete the file when you are done.",
-            [Ask("path", "Save as", value=default),
-             Ask("overwrite", "Replace the file if it is already there", tick=True)],
+            [Ask("path", "Save as", value=default)],
             ok="Export", required=("path",)), answered)
 
     # --- from Home and the palette ---

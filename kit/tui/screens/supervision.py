@@ -42,6 +42,7 @@ from textual.widgets import (
 from kit.errors import KitError, UsageError
 from kit.records.document import parse_date
 from kit.records.exposure import label
+from kit.reports.plaintext import require_passphrase
 from kit.supervision import share
 from kit.supervision.contacts import RELATIONS, Contact
 from kit.supervision.records import (
@@ -67,6 +68,7 @@ from kit.tui.app import AreaScreen, FormScreen
 from kit.tui.widgets.ask import Ask, AskDialog
 from kit.tui.widgets.confirm import ConfirmDialog
 from kit.tui.widgets.entry_list import EntryList
+from kit.tui.widgets.replace_file import write_or_ask
 
 if TYPE_CHECKING:
     from kit.tui.app import KitApp
@@ -394,7 +396,6 @@ class ExportDialog(ModalScreen[dict[str, str] | None]):
             yield Select(EXPORT_FORMATS, value="md", allow_blank=False, id="export-format")
             yield Label("Save as")
             yield Input(str(self.stem.with_suffix(".md")), id="export-path")
-            yield Checkbox("Replace the file if it is already there", id="export-overwrite")
             yield Label("", id="export-problem", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Export", id="export-ok", variant="primary")
@@ -418,9 +419,7 @@ class ExportDialog(ModalScreen[dict[str, str] | None]):
             self.query_one("#export-problem", Label).update("Please say where to save it.")
             return
         self.dismiss({"format": str(self.query_one("#export-format", Select).value),
-                      "path": path,
-                      "overwrite": "yes" if self.query_one("#export-overwrite",
-                                                           Checkbox).value else ""})
+                      "path": path})
 
     @on(Button.Pressed, "#export-no")
     def action_cancel(self) -> None:
@@ -889,14 +888,19 @@ class SupervisionScreen(AreaScreen):
             path = Path(answers["path"]).expanduser()
             try:
                 sealed = self.sup.seal_share(contact, fields, chosen, note, *period)
-                self.sup.save(sealed, path)
             except KitError as exc:
                 self._say(f"Not sealed: {exc.message}", error=True)
                 return
-            self._say(f"Sealed for {contact.name} and written to {path}. Send them that file "
-                      "any way you like: only they can open it.")
-            self.query_one("#share-note", TextArea).text = ""
-            self.reload()
+
+            def written(_logged: object) -> None:
+                self._say(f"Sealed for {contact.name} and written to {path}. Send them that "
+                          "file any way you like: only they can open it.")
+                self.query_one("#share-note", TextArea).text = ""
+                self.reload()
+
+            write_or_ask(self.app, lambda overwrite: self.sup.save(sealed, path,
+                                                                   overwrite=overwrite),
+                         written, lambda why: self._say(f"Not sealed: {why}", error=True))
 
         self.app.push_screen(AskDialog(
             f"Seal this share for {contact.name}? Only they can open the file, and it shows "
@@ -1005,17 +1009,17 @@ class SupervisionScreen(AreaScreen):
         if doc is None:
             self._say("Choose a record to export first.", error=True)
             return
-        if self.workspace.vault.unlocked_by == "device":
-            self.notify("The kit was opened with the keyring. To export, lock it (ctrl+l) and "
-                        "unlock with your passphrase.", severity="warning")
+        try:
+            require_passphrase(self.workspace.vault)
+        except KitError as exc:
+            self.notify(f"Not exported: {exc.message}.", severity="warning")
             return
         what = "agreement" if doc.type == "agreement" else "record"
         about = self.sup.name_of(doc.supervisee)
 
         def answered(answers: dict[str, str] | None) -> None:
             if answers:
-                self._export(doc, answers["format"], Path(answers["path"]),
-                             bool(answers["overwrite"]))
+                self._export(doc, answers["format"], Path(answers["path"]).expanduser())
 
         self.app.push_screen(ExportDialog(
             f"Export {doc.type_label.lower()} {doc.short_id} about {about} (version "
@@ -1025,13 +1029,17 @@ class SupervisionScreen(AreaScreen):
             "longer need it.",
             Path.home() / f"supervision-{what}-{doc.short_id}"), answered)
 
-    def _export(self, doc: SupervisionDoc, fmt: str, path: Path, overwrite: bool) -> None:
+    def _export(self, doc: SupervisionDoc, fmt: str, path: Path) -> None:
+        from kit.chosen_file import check_chosen_path
         from kit.reports import supervision_export
         from kit.reports.plaintext import warning, write_plaintext
 
         sup = self.sup
-        notes = []
-        try:
+        notes: list[str] = []
+
+        def write(overwrite: bool) -> Path:
+            check_chosen_path(path, overwrite=overwrite)  # ask before the PDF is made
+            notes.clear()
             if fmt == "pdf":
                 rendered = supervision_export.render_pdf(doc, sup.names(), sup.zone,
                                                          sup.today())
@@ -1042,12 +1050,14 @@ class SupervisionScreen(AreaScreen):
             else:
                 data = supervision_export.to_markdown(doc, sup.names(), sup.zone,
                                                       sup.today()).encode("utf-8")
-            written = write_plaintext(path, data, force=overwrite)
-        except KitError as exc:
-            self._say(f"Not exported: {exc.message}", error=True)
-            return
-        self._say(" ".join([f"Written to {written}.",
-                            warning("this supervision record", written), *notes]))
+            return write_plaintext(self.workspace.vault, path, data, force=overwrite)
+
+        def written(where: Path) -> None:
+            self._say(" ".join([f"Written to {where}.",
+                                warning("this supervision record", where), *notes]))
+
+        write_or_ask(self.app, write, written,
+                     lambda why: self._say(f"Not exported: {why}", error=True))
 
     @on(Button.Pressed, "#record-send")
     def action_send_record(self) -> None:
@@ -1062,14 +1072,15 @@ class SupervisionScreen(AreaScreen):
             if not answers:
                 return
             path = Path(answers["path"]).expanduser()
-            try:
-                self.sup.save(self.sup.send_record(doc), path)
-            except KitError as exc:
-                self._say(f"Not sent: {exc.message}", error=True)
-                return
-            self._say(f"Version {doc.latest.n} sealed for {name} and written to {path}. Send "
-                      "them that file; they can accept it or comment on it.")
-            self._saved(doc)
+
+            def written(_logged: object) -> None:
+                self._say(f"Version {doc.latest.n} sealed for {name} and written to {path}. "
+                          "Send them that file; they can accept it or comment on it.")
+                self._saved(doc)
+
+            write_or_ask(self.app, lambda overwrite: self.sup.save(
+                self.sup.send_record(doc), path, overwrite=overwrite), written,
+                lambda why: self._say(f"Not sent: {why}", error=True))
 
         self.app.push_screen(AskDialog(
             f"Send version {doc.latest.n} of this record to {name}? Once sent, it never "
@@ -1105,15 +1116,16 @@ class SupervisionScreen(AreaScreen):
 
         def send(comment: str, where: str) -> None:
             path = Path(where).expanduser()
-            try:
-                self.sup.save(self.sup.respond(doc, comment, late_ok=late), path)
-            except KitError as exc:
-                self._say(f"Not sent: {exc.message}", error=True)
-                return
-            what = "comment" if comment.strip() else "acceptance"
-            self._say(f"Your signed {what} of version {n} is written to {path}. Send "
-                      f"{name} that file.")
-            self._saved(doc)
+
+            def written(_logged: object) -> None:
+                what = "comment" if comment.strip() else "acceptance"
+                self._say(f"Your signed {what} of version {n} is written to {path}. Send "
+                          f"{name} that file.")
+                self._saved(doc)
+
+            write_or_ask(self.app, lambda overwrite: self.sup.save(
+                self.sup.respond(doc, comment, late_ok=late), path, overwrite=overwrite),
+                written, lambda why: self._say(f"Not sent: {why}", error=True))
 
         if commenting:
             self.app.push_screen(CommentDialog(
@@ -1325,10 +1337,6 @@ class SupervisionScreen(AreaScreen):
             choices, _free_path("supervision-handover", self.sup.today())), chosen)
 
     def _confirm_handover(self, person: Contact, to: Contact, path: Path) -> None:
-        if path.exists():
-            self._say(f"Not sealed: {path} already exists; choose a new file name for the "
-                      "packet.", error=True)
-            return
         try:
             sealed = self.sup.handover(person, to)
         except KitError as exc:
@@ -1342,17 +1350,17 @@ class SupervisionScreen(AreaScreen):
                   f" {drafts} of them end in a draft never sent to {person.name}; those go as "
                   "drafts.")
 
+        def written(_logged: object) -> None:
+            self._say(f"{sealed.summary} sealed for {to.name}: {path}. Send {to.name} that "
+                      f"file. When {to.name} has opened it, archive {person.name} here.")
         def answered(yes: bool | None) -> None:
             if not yes:
                 self._say("Nothing was written.")
                 return
-            try:
-                self.sup.save(sealed, path)
-            except KitError as exc:
-                self._say(f"Not sealed: {exc.message}", error=True)
-                return
-            self._say(f"{sealed.summary} sealed for {to.name}: {path}. Send {to.name} that "
-                      f"file. When {to.name} has opened it, archive {person.name} here.")
+            write_or_ask(self.app, lambda overwrite: self.sup.save(sealed, path,
+                                                                   overwrite=overwrite),
+                         written, lambda why: self._say(f"Not sealed: {why}", error=True))
+
             self.reload()
             self._offer_archive(person, to)
 

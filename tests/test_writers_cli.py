@@ -1,0 +1,219 @@
+"""Every command that writes a file the person named: it refuses a file already there (exit
+1, a message saying to add --force or choose another name, the file and the vault as they
+were), replaces it with --force, and writes 0600 whatever the umask. Every command that
+takes the vault's content out of it asks for the passphrase even when keyring unlock is on.
+
+The vault is a copy of the demo's, which holds records of every kind; each `kit` runs as a
+subprocess, as a person would run it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from kit.demo import DemoVault, demo_png, prepare_demo
+from tests.conftest import REPO, Result, run_kit
+from tests.demo_copy import DemoIds, copy_vault, demo_ids, files_of
+
+THEIRS = b"the person's own file, which must survive\n"
+PACK_PASSPHRASE = "a long pack passphrase for the test"
+
+
+@dataclass(frozen=True)
+class Writer:
+    """A command that writes one file; *args* builds its command line for that file."""
+
+    name: str
+    suffix: str
+    args: Callable[[DemoIds, Path], list[str]]
+    plaintext: bool = False  # takes the vault's content out in a form the vault cannot guard
+    env: tuple[tuple[str, str], ...] = ()
+
+
+def _photo(ids: DemoIds, out: Path) -> list[str]:
+    picture = out.parent.parent / out.name
+    picture.write_bytes(demo_png())
+    return ["check", "photo", str(picture), "--strip", "--out", str(out.parent)]
+
+
+WRITERS = [
+    Writer("share build", ".age",
+           lambda i, o: ["share", "build", "--for", i.share_to, "--out", str(o), "--yes"]),
+    Writer("supervision send", ".age",
+           lambda i, o: ["supervision", "send", i.to_send, "--out", str(o)]),
+    Writer("supervision accept", ".age",
+           lambda i, o: ["supervision", "accept", i.to_answer, "--out", str(o)]),
+    Writer("supervision comment", ".age",
+           lambda i, o: ["supervision", "comment", i.to_answer, "Noted, thank you.",
+                         "--out", str(o)]),
+    Writer("supervision handover", ".age",
+           lambda i, o: ["supervision", "handover", i.supervisee, "--to", i.new_supervisor,
+                         "--out", str(o), "--yes"]),
+    Writer("supervision export md", ".md",
+           lambda i, o: ["supervision", "export", i.any_record, "--out", str(o)],
+           plaintext=True),
+    Writer("supervision export pdf", ".pdf",
+           lambda i, o: ["supervision", "export", i.any_record, "--format", "pdf",
+                         "--out", str(o)], plaintext=True),
+    Writer("journal export", ".md",
+           lambda i, o: ["journal", "export", "--format", "md", "--out", str(o)],
+           plaintext=True),
+    Writer("safety-plan export", ".pdf",
+           lambda i, o: ["safety-plan", "export", "--format", "pdf", "--out", str(o)],
+           plaintext=True),
+    Writer("evidence export zip", ".zip",
+           lambda i, o: ["evidence", "export", i.incident, "--out", str(o)], plaintext=True),
+    Writer("evidence export age", ".age",
+           lambda i, o: ["evidence", "export", i.incident, "--encrypt", "--out", str(o)],
+           plaintext=True, env=(("KIT_NEW_PASSPHRASE", PACK_PASSPHRASE),)),
+    Writer("id export-age-identity", ".key",
+           lambda i, o: ["id", "export-age-identity", "--out", str(o), "--yes"],
+           plaintext=True),
+    Writer("vault backup", ".age", lambda i, o: ["vault", "backup", "--out", str(o)],
+           plaintext=True),
+    Writer("letter erasure", ".txt",
+           lambda i, o: ["letter", "erasure", "--site", "Example People Search", "--name",
+                         "Morgan Example", "--reply-to", "morgan@example.org", "--out",
+                         str(o)]),
+    Writer("check photo --strip", ".png", _photo),
+]
+PLAINTEXT = [w for w in WRITERS if w.plaintext]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[DemoVault, DemoIds]]:
+    made = prepare_demo(parent=tmp_path_factory.mktemp("demo"))
+    try:
+        yield made, demo_ids(made)
+    finally:
+        made.cleanup()
+
+
+@dataclass
+class Setup:
+    vault: Path
+    out: Path
+    args: list[str]
+    env: dict[str, str]
+    passphrase: str
+
+
+@pytest.fixture
+def setup(request: pytest.FixtureRequest, demo: tuple[DemoVault, DemoIds],
+          tmp_path: Path) -> Setup:
+    writer: Writer = request.param
+    made, ids = demo
+    vault = copy_vault(made, tmp_path / "vault")
+    out_dir = tmp_path / "chosen"
+    out_dir.mkdir()
+    out = out_dir / f"out{writer.suffix}"
+    return Setup(vault, out, writer.args(ids, out), {"KIT_VAULT": str(vault), **dict(writer.env)},
+                 made.passphrase)
+
+
+def run(s: Setup, *extra: str, umask: int = 0o022, passphrase: str | None = "",
+        env: dict[str, str] | None = None) -> Result:
+    """`kit` with the writer's arguments, under *umask* (the child inherits it)."""
+    previous = os.umask(umask)
+    try:
+        return run_kit(*s.args, *extra, env={**s.env, **(env or {})},
+                       passphrase=s.passphrase if passphrase == "" else passphrase)
+    finally:
+        os.umask(previous)
+
+
+def temp_leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def by_name(writers: list[Writer]) -> list[object]:
+    return [pytest.param(w, id=w.name) for w in writers]
+
+
+@pytest.mark.parametrize("setup", by_name(WRITERS), indirect=True)
+def test_an_existing_file_is_refused_and_nothing_changes(setup: Setup) -> None:
+    setup.out.write_bytes(THEIRS)
+    vault_before = files_of(setup.vault)
+
+    result = run(setup)
+
+    assert result.code == 1, result.err
+    assert f"{setup.out} already exists; add --force to overwrite it, or choose another " \
+           "name" in result.out + result.err
+    assert "Traceback" not in result.err
+    assert setup.out.read_bytes() == THEIRS
+    assert files_of(setup.vault) == vault_before, "a refused write changed the vault"
+    assert temp_leftovers(setup.out.parent) == []
+
+
+@pytest.mark.parametrize("setup", by_name(WRITERS), indirect=True)
+def test_force_replaces_the_file_readable_by_its_owner_only(setup: Setup) -> None:
+    setup.out.write_bytes(THEIRS)
+    setup.out.chmod(0o644)
+
+    result = run(setup, "--force", umask=0o022)
+
+    assert result.code == 0, result.err
+    assert setup.out.read_bytes() != THEIRS
+    assert stat.S_IMODE(setup.out.stat().st_mode) == 0o600
+    assert temp_leftovers(setup.out.parent) == []
+
+
+@pytest.mark.parametrize("setup", by_name(WRITERS), indirect=True)
+def test_a_new_file_is_0600_under_a_permissive_umask(setup: Setup) -> None:
+    result = run(setup, umask=0o022)
+
+    assert result.code == 0, result.err
+    assert stat.S_IMODE(setup.out.stat().st_mode) == 0o600
+    assert setup.out.stat().st_size > 0
+
+
+@pytest.mark.parametrize("setup", by_name(WRITERS[:1]), indirect=True)
+def test_the_refusal_in_json_names_its_own_code(setup: Setup) -> None:
+    setup.out.write_bytes(THEIRS)
+    result = run(setup, "--json")
+    assert result.code == 1
+    error = json.loads(result.out)["error"]
+    assert error["code"] == "file_exists" and error["exit"] == 1
+    assert setup.out.read_bytes() == THEIRS
+
+
+# --- keyring unlock is not enough to take the vault's content out ---
+
+TRUSTED_KEYRING = "tests.keyring_backends.trusted_file.Keyring"
+
+
+def keyring_env(tmp_path: Path) -> dict[str, str]:
+    path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
+    return {"PYTHON_KEYRING_BACKEND": TRUSTED_KEYRING, "PYTHONPATH": path,
+            "KIT_TEST_PLAINTEXT_KEYRING": str(tmp_path / "keyring.json")}
+
+
+@pytest.mark.parametrize("setup", by_name(PLAINTEXT), indirect=True)
+def test_a_keyring_unlock_does_not_export_without_the_passphrase(
+        setup: Setup, tmp_path: Path) -> None:
+    env = keyring_env(tmp_path)
+    enabled = run_kit("keyring", "enable", "--yes", env={**setup.env, **env},
+                      passphrase=setup.passphrase)
+    assert enabled.code == 0, enabled.err
+    # The keyring does open the vault for ordinary commands, with no passphrase given...
+    listed = run_kit("journal", "list", "--json", env={**setup.env, **env}, passphrase=None)
+    assert listed.code == 0 and "Opened with this computer's keyring" in listed.err
+    vault_before = files_of(setup.vault)
+
+    # ...but not for a copy that leaves the vault: that asks for the passphrase, and with
+    # no terminal to ask on and none given, stops.
+    refused = run(setup, env=env, passphrase=None)
+
+    assert refused.code == 2, refused.err
+    assert "KIT_PASSPHRASE" in refused.err and "Traceback" not in refused.err
+    assert "Opened with this computer's keyring" not in refused.err
+    assert not setup.out.exists()
+    assert files_of(setup.vault) == vault_before
