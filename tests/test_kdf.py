@@ -67,4 +67,4 @@ def test_out_of_bounds_parameters_are_refused_before_any_work(
 def test_every_profile_is_within_the_caps() -> None:
     for name in kdf.PROFILES:
         kdf.KdfParams.new(name).check_bounds()
-    assert (kdf.CAP_MEMORY_KIB, kdf.CAP_ITERATIONS, kdf.CAP_LANES) == kdf.PROFILES["strong"]
+    assert kdf.PROFILES["strong"] == (kdf.CAP_MEMORY_KIB, kdf.CAP_ITERATIONS, kdf.CAP_LANES)

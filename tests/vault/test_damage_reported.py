@@ -331,3 +331,59 @@ def test_restore_names_each_wrong_shaped_record_and_restores_nothing(
     assert restored.code == 0, restored.err
     listed = run_kit("--vault", str(target), "journal", "list", "--json")
     assert sorted(e["id"] for e in json.loads(listed.out)["entries"]) == sorted(journalled.ids)
+
+
+# --- what README.md says about old copies, claim by claim ---
+
+
+def entries_seen(passphrase: str = PASSPHRASE) -> Result:
+    return run_kit("journal", "list", "--json", passphrase=passphrase)
+
+
+def test_readme_an_older_database_or_header_is_noticed_once_something_was_saved(
+        cli_vault: Path, tmp_path: Path) -> None:
+    assert run_kit("journal", "add", "first").code == 0
+    old = tmp_path / "old"
+    old.mkdir()
+    for name in (HEADER, DB):
+        (old / name).write_bytes((cli_vault / name).read_bytes())
+    assert run_kit("journal", "add", "second").code == 0
+    current = disk(cli_vault)
+    for name in (DB, HEADER):
+        (cli_vault / name).write_bytes((old / name).read_bytes())
+        put_back = disk(cli_vault)
+        result = entries_seen()
+        assert result.code == 4, (name, result.err)
+        assert "do not belong together" in result.err, result.err
+        assert disk(cli_vault) == put_back
+        (cli_vault / name).write_bytes(current[name])
+    assert entries_seen().code == 0
+
+
+def test_readme_an_old_header_put_back_after_passwd_is_not_noticed(cli_vault: Path) -> None:
+    """The limit README.md states: with nothing saved since, the header from before `kit passwd`
+    is accepted, and the old passphrase opens the vault again, for good."""
+    assert run_kit("journal", "add", "first").code == 0
+    before = (cli_vault / HEADER).read_bytes()
+    changed = run_kit("passwd", env={"KIT_NEW_PASSPHRASE": "a brand new passphrase here"})
+    assert changed.code == 0, changed.err
+    assert entries_seen().code == 3
+    (cli_vault / HEADER).write_bytes(before)
+    assert entries_seen().code == 0
+    assert run_kit("journal", "add", "second").code == 0
+    assert entries_seen().code == 0
+    assert entries_seen("a brand new passphrase here").code == 3
+
+
+def test_readme_a_whole_vault_folder_copied_back_is_not_noticed(cli_vault: Path,
+                                                                 tmp_path: Path) -> None:
+    import shutil
+
+    assert run_kit("journal", "add", "first").code == 0
+    shutil.copytree(cli_vault, tmp_path / "copy")
+    assert run_kit("journal", "add", "second").code == 0
+    shutil.rmtree(cli_vault)
+    shutil.copytree(tmp_path / "copy", cli_vault)
+    result = entries_seen()
+    assert result.code == 0 and result.err == ""
+    assert [e["text"] for e in json.loads(result.out)["entries"]] == ["first"]
