@@ -112,19 +112,6 @@ class VaultBusy(KitError):
     code = "vault_busy"
 
 
-class KeyChanged(VaultBusy):
-    """Another process changed the data key while this one held the old one open: busy in
-    the contract's sense (try again), not damage."""
-
-    code = "key_changed"
-
-
-class KeyChangeStopped(KitError):
-    """A key change stopped part-way; the message says exactly which secrets work now."""
-
-    code = "key_change_stopped"
-
-
 class KeyringUnavailable(KitError):
     code = "keyring_unavailable"
 

@@ -132,16 +132,16 @@ def id_list(archived: bool) -> None:
 @click.option("--out", "out_path", type=click.Path(path_type=Path), required=True,
               help="Where to write the identity file.")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@json_option
 @click.option("--force", is_flag=True, help="Overwrite the --out file if it is already there.")
+@json_option
 def id_export_age(out_path: Path, yes: bool, force: bool) -> None:
     """Write your private receiving key as an age identity file, so the standard `age` tool
     can open packets sent to you (`age -d -i FILE packet.age`)."""
-    from kit.reports.plaintext import write_plaintext
     from kit.chosen_file import check_chosen_path
+    from kit.reports.plaintext import write_plaintext
 
-    go_ahead(yes, f"{AGE_IDENTITY_WARNING}\nWrite it to {out_path}?",
     check_chosen_path(out_path, overwrite=force)
+    go_ahead(yes, f"{AGE_IDENTITY_WARNING}\nWrite it to {out_path}?",
              to_do="write your private key to a file", otherwise="nothing was written")
     ws = unlocked_workspace(allow_device=False)
     with ws.vault:

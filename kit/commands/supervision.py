@@ -327,14 +327,14 @@ def session_accept(source: str, out_path: Path, late: bool, force: bool) -> None
 @click.option("--out", "out_path", type=click.Path(path_type=Path), required=True,
               help="Where to write your signed answer, to send back.")
 @click.option("--late", is_flag=True, help="Comment after the agreed window, marked late.")
+@click.option("--force", is_flag=True, help=FORCE_HELP)
 @json_option
 def session_comment(record_id: str, text: str | None, out_path: Path, late: bool,
                     force: bool) -> None:
-@click.option("--force", is_flag=True, help=FORCE_HELP)
     """Comment on (or disagree with) a record; TEXT or stdin."""
+    check_chosen_path(out_path, overwrite=force)
     comment = read_private_text(text)
     if not comment.strip():
-    check_chosen_path(out_path, overwrite=force)
         raise UsageError("the comment is empty; to agree without comment use "
                          "`kit supervision accept`")
     ws = unlocked_workspace()
@@ -389,13 +389,13 @@ def session_archive(who: str, undo: bool) -> None:
 @click.option("--to", "to_who", required=True, help="The new supervisor (a contact).")
 @click.option("--out", "out_path", type=click.Path(path_type=Path), required=True)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--force", is_flag=True, help=FORCE_HELP)
 @json_option
 def session_handover(who: str, to_who: str, out_path: Path, yes: bool, force: bool) -> None:
-@click.option("--force", is_flag=True, help=FORCE_HELP)
     """Seal all of a supervisee's records for their new supervisor."""
+    check_chosen_path(out_path, overwrite=force)
     ws = unlocked_workspace()
     with ws.vault:
-    check_chosen_path(out_path, overwrite=force)
         sup = service(ws)
         person, to = sup.supervisee(who), sup.contact(to_who)
         sealed = sup.handover(person, to)

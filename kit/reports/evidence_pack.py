@@ -37,8 +37,8 @@ from kit import __version__
 from kit.chosen_file import check_chosen_path, write_chosen_file
 from kit.errors import BadInput, KitError, UnsupportedFormat, UsageError, WrongSecret
 from kit.records.incidents import EvidenceItem, HandlingEvent, Incident, Incidents
-
 from kit.reports.plaintext import require_passphrase
+
 if TYPE_CHECKING:
     from kit.records.source import RecordSource
     from kit.vault import Record
@@ -200,10 +200,10 @@ def export_pack(incidents: Incidents, records: Mapping[str, Record] | RecordSour
     out = Path(out).expanduser()
     container = container_for(out, encrypt_passphrase is not None)
     check_target(out, container, force)
-    incident = incidents.get(incident_id)
     # Even sealed with a pack passphrase, a pack takes the evidence out of the vault: the
     # same rule as a plaintext export, so a keyring unlock is not enough.
     require_passphrase(incidents.vault)
+    incident = incidents.get(incident_id)
     items = incidents.evidence(incident.id)
     total = sum(i.size for i in items)
     if total > MAX_PACK_BYTES or any(i.size > MAX_MEMBER_BYTES for i in items):

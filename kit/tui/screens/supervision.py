@@ -1353,6 +1353,9 @@ class SupervisionScreen(AreaScreen):
         def written(_logged: object) -> None:
             self._say(f"{sealed.summary} sealed for {to.name}: {path}. Send {to.name} that "
                       f"file. When {to.name} has opened it, archive {person.name} here.")
+            self.reload()
+            self._offer_archive(person, to)
+
         def answered(yes: bool | None) -> None:
             if not yes:
                 self._say("Nothing was written.")
@@ -1360,9 +1363,6 @@ class SupervisionScreen(AreaScreen):
             write_or_ask(self.app, lambda overwrite: self.sup.save(sealed, path,
                                                                    overwrite=overwrite),
                          written, lambda why: self._say(f"Not sealed: {why}", error=True))
-
-            self.reload()
-            self._offer_archive(person, to)
 
         self.app.push_screen(ConfirmDialog(
             f"The file will hold {count} record{'s' if count != 1 else ''} about {person.name}"
