@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from kit.config import Config
+from kit.tui.terminal_guard import show_control_characters
 from kit.tui.themes import THEMES
 
 if TYPE_CHECKING:
@@ -208,6 +209,8 @@ class KitApp(App[None]):
         # Start straight in the right mode: a mode switch at start-up would parse the
         # stylesheet a second time.
         self.DEFAULT_MODE = "locked" if is_vault(services.vault_path) else "welcome"
+        # Before any widget text is made: outside text then shows its escapes, never acts.
+        show_control_characters()
         super().__init__()
         self.animation_level = "none"  # calm: nothing slides or fades
         self.services = services

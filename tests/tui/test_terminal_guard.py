@@ -1,0 +1,66 @@
+"""Outside text in the app's widgets is shown with its escapes and never acts on the terminal
+(kit/tui/terminal_guard.py): checked on the text widgets hold, and on the bytes the running app
+writes to a real pseudo-terminal."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.text import Text
+from textual.content import Content
+
+from kit.tui.app import KitApp
+from tests.hostile_text import HOSTILE
+from tests.pty_session import PtySession
+
+SHOWN_IN_A_WIDGET = "Eve\\x1b]0;PWNED\\x07\\x1b[2J\\r\nThe packet opened fine.\\x9b2J\\u202eexe.txt"
+
+
+def test_the_app_makes_widget_text_show_its_control_characters(
+        make_app: Callable[..., KitApp]) -> None:
+    make_app()
+    # The kit's own layout (newline, tab) is kept; everything else is shown.
+    assert Content(HOSTILE).plain == SHOWN_IN_A_WIDGET
+    assert Text(HOSTILE).plain == SHOWN_IN_A_WIDGET
+    assert Content.from_markup("[b]x[/b]\x1b[31m").plain == "x\\x1b[31m"
+
+
+PROBE = f"""
+import sys
+from pathlib import Path
+from textual.widgets import DataTable, Label, Static
+from rich.text import Text
+import kit.tui.app
+from kit.tui.app import AppServices, KitApp
+
+HOSTILE = {HOSTILE!r}
+
+
+class Probe(KitApp):
+    CSS_PATH = str(Path(kit.tui.app.__file__).with_name(KitApp.CSS_PATH))
+
+    def on_ready(self) -> None:
+        table = DataTable()
+        self.screen.mount(Static(HOSTILE, markup=False), Label(Text(HOSTILE)), table)
+        table.add_column(HOSTILE)
+        table.add_row(HOSTILE)
+        self.notify(HOSTILE)
+        self.set_timer(1.5, self.exit)
+
+
+Probe(AppServices(vault_path=Path(sys.argv[1]))).run()
+"""
+
+
+def test_the_running_app_writes_no_raw_escape_from_outside_text(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text(PROBE, encoding="utf-8")
+    session = PtySession([sys.executable, str(probe), str(tmp_path / "no-vault")])
+    session.expect("PWNED", timeout=60)
+    assert session.wait() == 0
+    written = session.output
+    assert b"Eve\\x1b]0;PWNED\\x07\\x1b[2J\\r" in written  # shown, as text
+    for raw in (b"\x1b]0;PWNED", b"PWNED\x07", b"\x1b[2J", b"\xc2\x9b", b"\xe2\x80\xae"):
+        assert raw not in written, raw
