@@ -20,6 +20,7 @@ from kit.commands.context import (
     read_private_text,
     say,
     unlocked_workspace,
+    warn_problems,
 )
 from kit.commands.identity import service
 from kit.errors import UsageError
@@ -250,6 +251,7 @@ def session_list(who: str | None) -> None:
             fpr = sup.contact(who).fingerprint
             docs = [d for d in docs if fpr in (d.supervisee, d.supervisor)]
         names = sup.names()
+        warn_problems(ws.supervision.problems)
         rows = [f"{d.short_id}  {d.latest.created.astimezone(sup.zone):%Y-%m-%d}  "
                 f"{names.get(d.supervisee, '?'):<18} {d.type_label if d.type == 'agreement' else d.session.type_label:<22} "  # noqa: E501
                 f"{d.status_label} (v{d.latest.n})" for d in docs]
@@ -266,6 +268,7 @@ def session_show(record_id: str) -> None:
         sup = service(ws)
         doc = ws.supervision.get(record_id)
         lines = _doc_lines(sup, doc)
+        warn_problems(ws.supervision.problems)
     out("\n".join(lines), doc.to_json())
 
 

@@ -387,3 +387,20 @@ def test_readme_a_whole_vault_folder_copied_back_is_not_noticed(cli_vault: Path,
     result = entries_seen()
     assert result.code == 0 and result.err == ""
     assert [e["text"] for e in json.loads(result.out)["entries"]] == ["first"]
+
+
+@pytest.mark.parametrize("command", [
+    ("journal", "list"), ("journal", "search", "doorstep"), ("exposure", "list"),
+    ("checkin", "list"), ("checkin", "due"), ("incident", "list"), ("findings",),
+    ("supervision", "list"), ("ledger",), ("id", "list"), ("vault", "info"),
+], ids=" ".join)
+def test_lists_of_every_kind_warn_and_carry_on(journalled: Journalled,
+                                                command: tuple[str, ...]) -> None:
+    victim = journalled.ids[1]
+    flip(journalled, victim)
+    before = disk(journalled.path)
+    result = run_kit(*command)
+    assert result.code == 0, result.err
+    assert f"Warning: record {victim} is damaged" in result.err, result.err
+    assert "kit vault verify" in result.err
+    assert disk(journalled.path) == before
