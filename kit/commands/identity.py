@@ -59,13 +59,14 @@ def _card_text(source: str) -> str:
         return sys.stdin.read(MAX_CARD_FILE + 1)
     if "\n" not in source and len(source) < 4096:
         path = Path(source).expanduser()
-        if path.is_file():
-            if path.stat().st_size > MAX_CARD_FILE:
-                raise BadInput(f"{path} is too large to be an identity card")
+        if path.exists():  # a pipe or a device is refused by name, never waited on
+            from kit.bounded_read import read_bounded
+
             try:
-                return path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise BadInput(f"cannot read {path}: {exc}") from None
+                return read_bounded(path, MAX_CARD_FILE, "identity card").decode("utf-8")
+            except UnicodeDecodeError:
+                raise BadInput(f"{path} is not UTF-8 text, so it is not an identity "
+                               "card") from None
         if not source.startswith("Frontline Kit"):
             raise BadInput(f"{source} is neither a file nor an identity card's text")
     return source

@@ -18,7 +18,7 @@ from kit.commands.context import (
     unlocked_workspace,
 )
 from kit.commands.identity import service
-from kit.errors import BadInput, UsageError
+from kit.errors import UsageError
 from kit.supervision import share as builder
 from kit.terminal_text import quoted
 
@@ -95,10 +95,9 @@ def share_build(who: str, fields_spec: str | None, note: str | None, since: str 
 @json_option
 def share_open(packet_file: Path) -> None:
     """Open a packet sent to you (a share, a record, an answer or a handover) and keep it."""
-    try:
-        data = packet_file.read_bytes()
-    except OSError as exc:
-        raise BadInput(f"cannot read {packet_file}: {exc.strerror}") from None
+    from kit.supervision.packets import read_packet_file
+
+    data = read_packet_file(packet_file)
     ws = unlocked_workspace()
     with ws.vault:
         opened = service(ws).open(data)

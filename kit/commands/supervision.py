@@ -315,8 +315,10 @@ def session_accept(source: str, out_path: Path, late: bool, force: bool) -> None
     with ws.vault:
         sup = service(ws)
         path = Path(source)
-        if path.is_file():
-            doc, opened = sup.record_to_answer(path.read_bytes())
+        if path.exists():  # a pipe or a huge file is refused by name, not taken for an ID
+            from kit.supervision.packets import read_packet_file
+
+            doc, opened = sup.record_to_answer(read_packet_file(path))
             if opened:
                 say(opened)
         else:

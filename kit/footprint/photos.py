@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 MAX_PIXELS: Final = 120_000_000
 MAX_FILE_BYTES: Final = 256 * 1024 * 1024
 MAX_TEXT_BYTES: Final = 1_000_000  # one PNG text chunk, after decompression
+MAX_PNG_TEXT_CHUNKS: Final = 100  # text fields read and listed; the rest are counted
+MAX_PNG_CHUNKS: Final = 100_000  # chunk headers walked: pixel data comes in 8 KiB chunks
 MAX_VALUE_CHARS: Final = 160  # of any value shown
 JPEG_QUALITY: Final = 95
 HEIF_QUALITY: Final = 90
@@ -837,16 +839,21 @@ _PNG_TEXT_KINDS: Final = {
 
 
 def _png_chunks(path: Path, found: _Found) -> None:
+    text_chunks = 0
     with path.open("rb") as fh:
         fh.seek(8)
-        while True:
+        for _ in range(MAX_PNG_CHUNKS):
             header = fh.read(8)
             if len(header) < 8:
-                return  # cut short: what was there has been read
+                break  # cut short: what was there has been read
             length, kind = struct.unpack(">I4s", header)
             if length > 0x7FFFFFFF:
-                return
+                break
             if kind in (b"tEXt", b"zTXt", b"iTXt", b"eXIf"):
+                text_chunks += 1
+                if text_chunks > MAX_PNG_TEXT_CHUNKS:
+                    fh.seek(length + 4, os.SEEK_CUR)  # counted, not read: see below
+                    continue
                 if length > MAX_TEXT_BYTES * 4:
                     found.add("text", "PNG text", "a very large text chunk (not read)",
                               f"{length:,} bytes", "medium")
@@ -862,9 +869,18 @@ def _png_chunks(path: Path, found: _Found) -> None:
                 found.add("date", "PNG", "time last changed", severity="low")
                 fh.seek(length + 4, os.SEEK_CUR)
             elif kind == b"IEND":
-                return
+                break
             else:
                 fh.seek(length + 4, os.SEEK_CUR)
+        else:
+            found.add("text", "PNG", f"more than {MAX_PNG_CHUNKS:,} chunks: the rest of the "
+                      "file was not read", severity="medium")
+    if text_chunks > MAX_PNG_TEXT_CHUNKS:
+        # Hundreds of thousands of text fields would take seconds and megabytes to list, and
+        # no camera or editor writes more than a few: the count says what is there.
+        more = text_chunks - MAX_PNG_TEXT_CHUNKS
+        found.add("text", "PNG text", f"and {more:,} more text field{'s' if more != 1 else ''} "
+                  "(not read)", severity="medium")
 
 
 def _inflate(data: bytes) -> str | None:

@@ -20,7 +20,6 @@ import functools
 import hashlib
 import json
 import re
-import tomllib
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -31,8 +30,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote
 
-from kit.errors import BadInput
+from kit.bounded_read import read_bounded
+from kit.errors import BadInput, FileRefused
 from kit.footprint.plan import url_problem
+from kit.outside_data import Malformed, parse_json, parse_toml
 
 if TYPE_CHECKING:
     from kit.records.source import RecordSource
@@ -199,14 +200,9 @@ class SiteListError(BadInput):
 def load_file(path: Path) -> SiteList:
     """Read a site file in any of the three formats; BadInput when it cannot be used at all."""
     try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise SiteListError(f"{path} does not exist") from None
-    except IsADirectoryError:
-        raise SiteListError(f"{path} is a folder; give a site file") from None
-    except OSError as exc:
-        raise SiteListError(f"{path} could not be read ({exc.strerror or exc})") from None
+        raw = read_bounded(path, MAX_FILE_BYTES, "site list")
+    except FileRefused as exc:
+        raise SiteListError(exc.message) from None
     return parse(raw, origin=str(path))
 
 
@@ -235,18 +231,13 @@ def _decode(text: str, origin: str) -> Any:
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
         try:
-            return json.loads(text)
-        except RecursionError:
-            raise SiteListError(f"{origin} is nested too deeply to be a site list") from None
-        except json.JSONDecodeError as exc:
-            raise SiteListError(f"{origin} is not valid JSON (line {exc.lineno}, column "
-                                f"{exc.colno}: {exc.msg})") from None
+            return parse_json(text)
+        except Malformed as exc:
+            raise SiteListError(f"{origin} {exc.reason}; it cannot be a site list") from None
     try:
-        return tomllib.loads(text)
-    except RecursionError:
-        raise SiteListError(f"{origin} is nested too deeply to be a site list") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SiteListError(f"{origin} is neither JSON nor valid TOML ({exc})") from None
+        return parse_toml(text)
+    except Malformed as exc:
+        raise SiteListError(f"{origin} {exc.reason}; it cannot be a site list") from None
 
 
 def _is_wmn(doc: Any) -> bool:
@@ -724,7 +715,7 @@ def fill_url(template: str, username: str) -> str:
 def fill_body(template: str, username: str) -> bytes:
     """The POST body with the username: JSON-escaped in a JSON body, else form-encoded."""
     try:
-        json.loads(template.replace(PLACEHOLDER, "x"))
+        parse_json(template.replace(PLACEHOLDER, "x"))  # deep nesting: not JSON, not a crash
         value = json.dumps(username)[1:-1]
     except ValueError:
         value = quote(username, safe="")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,7 +22,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from kit.errors import BadInput, NotFound, UsageError
+from kit.bounded_read import read_bounded
+from kit.errors import BadInput, FileRefused, NotFound, UsageError
+from kit.outside_data import Malformed, parse_toml
 
 FORMAT = "frontline-kit-checklist"
 VERSION = 1
@@ -364,13 +365,15 @@ def _read_folder(folder: Path, shown: str) -> tuple[list[tuple[str, Section]], l
 
 def _read_file(path: Path, shown: str) -> tuple[Section | None, list[Problem]]:
     try:
-        if not path.is_file():  # never open a FIFO or device: it could block for ever
-            what = "does not exist" if not path.exists() else "is not a regular file"
-            return None, [Problem(shown, None, None, what)]
-        with path.open("rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+        # Never opened if it is a pipe or a device (it could block or run for ever), and
+        # never read past the limit.
+        data = read_bounded(path, MAX_FILE_BYTES, "checklist file", pass_os_errors=True)
+    except FileNotFoundError:
+        return None, [Problem(shown, None, None, "does not exist")]
     except OSError as exc:
         return None, [Problem(shown, None, None, f"cannot be read: {_reason(exc)}")]
+    except FileRefused as exc:
+        return None, [Problem(shown, None, None, exc.reason)]
     return parse_checklist(data, shown, path)
 
 
@@ -527,12 +530,9 @@ class _FileReader:
             self.add("is not UTF-8 text")
             return None, self.problems
         try:
-            doc = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            self.add(f"is not valid TOML: {exc}")
-            return None, self.problems
-        except (RecursionError, ValueError):  # absurd nesting, or an integer of 5,000 digits
-            self.add("is not valid TOML that a checklist could hold")
+            doc = parse_toml(text)
+        except Malformed as exc:
+            self.add(exc.reason)
             return None, self.problems
         if not self.header(doc):
             return None, self.problems
@@ -559,12 +559,14 @@ class _FileReader:
         if "version" not in doc:
             self.add(f"is missing; add version = {VERSION}", None, "version")
             return False
-        if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
+        # An integer, as §3 says: 1.0 and true compare equal to 1 in Python, so the type is
+        # checked, not just the value.
+        if type(version) is int and version > VERSION:
             self.add(f"is {version}: this file was made for a newer Frontline Kit (this one "
                      f"reads checklist format version {VERSION}); update the kit to use it",
                      None, "version")
             return False
-        if version != VERSION or isinstance(version, bool):
+        if type(version) is not int or version != VERSION:
             self.add(f"must be {VERSION}, not {_shown(version)}", None, "version")
             return False
         return True

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Final
 from kit import __version__
 from kit.chosen_file import check_chosen_path, write_chosen_file
 from kit.errors import BadInput, KitError, UnsupportedFormat, UsageError, WrongSecret
+from kit.outside_data import Malformed, parse_json
 from kit.records.incidents import EvidenceItem, HandlingEvent, Incident, Incidents
 from kit.reports.plaintext import require_passphrase
 
@@ -631,10 +632,12 @@ class _FolderPack(_Pack):
 
 def is_encrypted_pack(path: Path) -> bool:
     """True for an age file (which needs a passphrase to verify)."""
+    from kit.bounded_read import open_regular
+
     try:
-        with open(path, "rb") as fh:
+        with open_regular(path, MAX_PACK_BYTES + _AGE_OVERHEAD, "evidence pack") as fh:
             return fh.read(64).startswith(_AGE_PREFIXES)
-    except OSError:
+    except (KitError, OSError):  # a folder, a pipe, too large: verify_pack says which
         return False
 
 
@@ -660,12 +663,13 @@ def _open_pack(path: Path, passphrase: str | None, stack: ExitStack) -> _Pack:
         raise BadInput(f"could not read {path}: {exc.strerror}") from exc
     if stat.S_ISDIR(st.st_mode):
         return _FolderPack(path)
-    if not stat.S_ISREG(st.st_mode):
-        raise BadInput(f"{path} is neither a file nor a folder")
-    if st.st_size > MAX_PACK_BYTES + _AGE_OVERHEAD:
-        raise BadInput(f"{path} is larger than the kit reads ({MAX_PACK_BYTES:,} bytes)")
+    from kit.age_header import refuse_costly
+    from kit.bounded_read import open_regular, read_limited
+
+    # Opened without blocking and checked again through the descriptor: a pipe or device put
+    # in the file's place is refused, never waited on or read for ever.
+    fh = stack.enter_context(open_regular(path, MAX_PACK_BYTES + _AGE_OVERHEAD, "evidence pack"))
     try:
-        fh = stack.enter_context(open(path, "rb"))  # noqa: SIM115 - closed by the stack
         head = fh.read(64)
         fh.seek(0)
     except OSError as exc:
@@ -675,10 +679,8 @@ def _open_pack(path: Path, passphrase: str | None, stack: ExitStack) -> _Pack:
             raise UsageError(f"{path} is encrypted; its passphrase is needed to check it")
         import pyrage
 
-        try:
-            sealed = fh.read(MAX_PACK_BYTES + _AGE_OVERHEAD + 1)
-        except OSError as exc:
-            raise BadInput(f"could not read {path}: {exc.strerror}") from exc
+        sealed = read_limited(fh, path, MAX_PACK_BYTES + _AGE_OVERHEAD, "evidence pack")
+        refuse_costly(sealed, f"evidence pack ({path})")
         try:
             plain = pyrage.passphrase.decrypt(sealed, passphrase)
         except pyrage.DecryptError as exc:
@@ -829,8 +831,8 @@ class _Verifier:
         if raw is None:
             return self.report()
         try:
-            doc = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
+            doc = parse_json(raw)
+        except Malformed:
             doc = None
         self._check_signature(raw, doc)
         if not isinstance(doc, dict):

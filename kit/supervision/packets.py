@@ -20,15 +20,21 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import pyrage
 
+from kit.age_header import scrypt_work_factors
+from kit.bounded_read import read_bounded
 from kit.errors import (
+    CostlyFile,
+    FileRefused,
     PacketBadSignature,
     PacketDamaged,
     PacketNotForYou,
@@ -36,8 +42,10 @@ from kit.errors import (
     PacketSenderMismatch,
     PacketUnknownSender,
     UnsupportedFormat,
+    UsageError,
 )
-from kit.supervision.cards import Card
+from kit.outside_data import Malformed, parse_json
+from kit.supervision.cards import MAX_NAME, Card, check_label
 from kit.terminal_text import shown
 from kit.vault.identity import PublicIdentity, sign, verify_signature
 
@@ -51,6 +59,8 @@ TYPES: Final = ("share", "record", "response", "handover")
 MAX_PACKET_BYTES = 64 * 1024 * 1024
 AGE_BINARY = b"age-encryption.org/v1\n"
 AGE_ARMOR = b"-----BEGIN AGE ENCRYPTED FILE-----"
+_PACKET_ID = re.compile(r"[0-9a-f]{32}")
+_FINGERPRINT = re.compile(r"[0-9a-f]{4}( [0-9a-f]{4}){7}")
 
 
 @dataclass(frozen=True)
@@ -117,6 +127,17 @@ def seal(records: Mapping[str, Record], me: Card, to: Card, packet_type: str,
     return encrypt(text, to), parse_signed(text)
 
 
+def read_packet_file(path: Path) -> bytes:
+    """A packet file's bytes: only an ordinary file, at most MAX_PACKET_BYTES, checked before
+    it is read (a pipe or a device named by mistake is refused, not waited on)."""
+    try:
+        return read_bounded(path, MAX_PACKET_BYTES, "packet")
+    except FileRefused as exc:
+        if exc.too_large:  # as docs/share-packet-format.md says: not a packet (exit 4)
+            raise PacketDamaged(exc.message) from None
+        raise
+
+
 def decrypt(data: bytes, identity: pyrage.x25519.Identity) -> str:
     """The signed text inside a sealed packet; PacketDamaged or PacketNotForYou otherwise."""
     if len(data) > MAX_PACKET_BYTES:
@@ -124,6 +145,15 @@ def decrypt(data: bytes, identity: pyrage.x25519.Identity) -> str:
                             f"({MAX_PACKET_BYTES // (1024 * 1024)} MiB); it is not a packet")
     if not (data.startswith(AGE_BINARY) or data.lstrip().startswith(AGE_ARMOR)):
         raise PacketDamaged("this file is not a Frontline Kit packet: it is not an age file")
+    try:
+        passphrase_stanzas = scrypt_work_factors(data)
+    except CostlyFile as exc:
+        raise PacketDamaged(f"this file is not a Frontline Kit packet: {exc.message}") from None
+    if passphrase_stanzas:
+        # A packet is sealed to a person's key, never with a passphrase; and a passphrase
+        # stanza's work factor could be set to stall the computer.
+        raise PacketDamaged("this file is not a Frontline Kit packet: it is sealed with a "
+                            "passphrase, not to your identity. Nothing was changed.")
     try:
         plain = bytes(pyrage.decrypt(data, [identity]))
     except pyrage.DecryptError as exc:
@@ -165,46 +195,93 @@ def _split(text: str) -> tuple[bytes, bytes]:
     return signature, body.encode("utf-8")
 
 
-def _text(value: object, what: str) -> str:
+def _text(value: object, what: str, limit: int = 200) -> str:
     if not isinstance(value, str):
         raise _damaged(f"{what} is missing")
+    if len(value) > limit:
+        raise _damaged(f"{what} is longer than {limit} characters")
     return value
 
 
+def _label(value: object, what: str) -> str:
+    """A name, as a card allows it: one line of at most MAX_NAME characters."""
+    text = _text(value, what, MAX_NAME)
+    try:
+        return check_label(text, what, MAX_NAME, required=True)
+    except UsageError as exc:
+        raise _damaged(exc.message) from None
+
+
+def _fingerprint(value: object, what: str) -> str:
+    text = _text(value, what)
+    if not _FINGERPRINT.fullmatch(text):
+        raise _damaged(f"{what} is not a fingerprint (eight groups of four hex digits)")
+    return text
+
+
+def _recipient(value: object) -> str:
+    text = _text(value, "the sender's key")
+    try:
+        pyrage.x25519.Recipient.from_str(text)
+    except Exception:  # pyrage raises its own RecipientError, or ValueError
+        raise _damaged("the sender's key is not an age X25519 recipient") from None
+    return text
+
+
+def _signing_key(value: object) -> bytes:
+    try:
+        key = base64.b64decode(_text(value, "the signing key"), validate=True)
+    except (ValueError, binascii.Error):
+        raise _damaged("the sender's signing key is garbled") from None
+    if len(key) != 32:
+        raise _damaged("the sender's signing key has the wrong length")
+    return key
+
+
+def _created(value: object) -> datetime:
+    try:
+        created = datetime.fromisoformat(_text(value, "the time", 40))
+    except ValueError:
+        raise _damaged("the time is garbled") from None
+    if created.tzinfo is None:
+        raise _damaged("the time has no zone")
+    return created
+
+
 def parse_signed(text: str) -> Packet:
-    """A packet's fields, read from its signed text. Checks the shape, not the signature."""
+    """A packet's fields, read from its signed text and each checked against its documented
+    type and bounds (docs/share-packet-format.md). Checks the shape, not the signature."""
     _signature, body_bytes = _split(text)
     try:
-        body = json.loads(body_bytes)
-    except ValueError:
-        raise _damaged("the body is not JSON") from None
+        body = parse_json(body_bytes)
+    except Malformed as exc:
+        raise _damaged(f"the body {exc.reason}") from None
     if not isinstance(body, dict) or body.get("format") != "flk-packet":
         raise _damaged("the body is not a packet")
-    if body.get("version") != VERSION:
-        raise UnsupportedFormat(f"this packet is in format version {body.get('version')!r}, "
+    version = body.get("version")
+    if type(version) is not int:  # 1.0 and true compare equal to 1
+        raise _damaged("the version is not a whole number")
+    if version != VERSION:
+        raise UnsupportedFormat(f"this packet is in format version {version!r}, "
                                 "which this kit does not know; update the kit to open it")
     sender, to, content = body.get("from"), body.get("to"), body.get("content")
     if not isinstance(sender, dict) or not isinstance(to, dict) or not isinstance(content, dict):
         raise _damaged("sender, recipient or content is missing")
+    packet_id = _text(body.get("id"), "the id")
+    if not _PACKET_ID.fullmatch(packet_id):
+        raise _damaged("the id is not 32 lowercase hex digits")
     packet_type = _text(body.get("type"), "the type")
     if packet_type not in TYPES:
-        raise _damaged(f"unknown type {packet_type!r}")
-    try:
-        created = datetime.fromisoformat(_text(body.get("created"), "the time"))
-        key = base64.b64decode(_text(sender.get("signing_key"), "the signing key"),
-                               validate=True)
-    except (ValueError, binascii.Error):
-        raise _damaged("the time or the sender's key is garbled") from None
-    if created.tzinfo is None:
-        raise _damaged("the time has no zone")
+        raise _damaged(f"unknown type {packet_type[:20]!r}")
     return Packet(
-        id=_text(body.get("id"), "the id"), type=packet_type,
-        sender=Sender(_text(sender.get("name"), "the sender's name"),
-                      _text(sender.get("fingerprint"), "the sender's fingerprint"),
-                      _text(sender.get("age_recipient"), "the sender's key"), key),
-        recipient=_text(to.get("fingerprint"), "the recipient"),
-        recipient_name=_text(to.get("name"), "the recipient's name"),
-        created=created, content=content, signed=text)
+        id=packet_id, type=packet_type,
+        sender=Sender(_label(sender.get("name"), "the sender's name"),
+                      _fingerprint(sender.get("fingerprint"), "the sender's fingerprint"),
+                      _recipient(sender.get("age_recipient")),
+                      _signing_key(sender.get("signing_key"))),
+        recipient=_fingerprint(to.get("fingerprint"), "the recipient's fingerprint"),
+        recipient_name=_label(to.get("name"), "the recipient's name"),
+        created=_created(body.get("created")), content=content, signed=text)
 
 
 def check_signed(text: str, own_fingerprint: str, sender_card: Callable[[str], Card | None],

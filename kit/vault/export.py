@@ -23,6 +23,8 @@ EXPORT_FORMAT = "frontline-kit-export"
 EXPORT_VERSION = 1
 _ID = re.compile(r"^[0-9a-f]{32}$")
 _AGE_PREFIXES = (b"age-encryption.org/v1\n", b"-----BEGIN AGE ENCRYPTED FILE-----")
+# Writing a backup builds the whole vault in memory, so no backup the kit wrote is larger.
+MAX_BACKUP_BYTES = 2 * 1024 * 1024 * 1024
 
 
 def export_document(vault: Vault) -> dict[str, Any]:
@@ -64,14 +66,18 @@ def write_backup(vault: Vault, out: Path, passphrase: str, *, overwrite: bool = 
 
 
 def read_backup(path: Path, passphrase: str) -> dict[str, Any]:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise BadInput(f"{path} does not exist") from None
-    except OSError as exc:
-        raise BadInput(f"could not read {path}: {exc.strerror}") from exc
-    if not data.startswith(_AGE_PREFIXES):
-        raise BadInput(f"{path} is not an age-encrypted file, so it is not a kit backup")
+    """The export document in the backup at *path*. The file is checked to be an age file
+    whose passphrase work is no more than the kit writes before any key is derived."""
+    from kit.age_header import refuse_costly
+    from kit.bounded_read import open_regular, read_limited
+    from kit.outside_data import Malformed, parse_json
+
+    with open_regular(path, MAX_BACKUP_BYTES, "kit backup") as fh:
+        head = fh.read(64)
+        if not head.startswith(_AGE_PREFIXES):
+            raise BadInput(f"{path} is not an age-encrypted file, so it is not a kit backup")
+        data = head + read_limited(fh, path, MAX_BACKUP_BYTES - len(head), "kit backup")
+    refuse_costly(data, f"backup ({path})")
     try:
         plain = pyrage.passphrase.decrypt(data, passphrase)
     except pyrage.DecryptError as exc:
@@ -79,10 +85,12 @@ def read_backup(path: Path, passphrase: str) -> dict[str, Any]:
             f"could not decrypt {path}: wrong passphrase, or the file is damaged or was "
             "encrypted to a key rather than a passphrase"
         ) from exc
+    del data
     try:
-        doc = json.loads(plain.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadInput(f"{path} decrypted, but it does not hold a kit export (not JSON)") from exc
+        doc = parse_json(plain)
+    except Malformed as exc:
+        raise BadInput(f"{path} decrypted, but it does not hold a kit export (it "
+                       f"{exc.reason})") from None
     return validate(doc, str(path))
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -22,7 +21,9 @@ from pathlib import Path
 from typing import Any, Literal, NoReturn
 from urllib.parse import urlsplit
 
-from kit.errors import BadInput
+from kit.bounded_read import read_bounded
+from kit.errors import BadInput, FileRefused
+from kit.outside_data import Malformed, parse_toml
 
 FORMAT = "frontline-kit-instrument"
 VERSION = 1
@@ -220,11 +221,9 @@ def parse(data: bytes | str, name: str, *, builtin: bool = False) -> Instrument:
     except UnicodeDecodeError:
         raise InstrumentError(name, "is not UTF-8 text") from None
     try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InstrumentError(name, f"is not valid TOML ({exc})") from None
-    except RecursionError:  # absurd nesting: no real instrument looks like this
-        raise InstrumentError(name, "is nested too deeply to be an instrument file") from None
+        doc = parse_toml(text)
+    except Malformed as exc:
+        raise InstrumentError(name, exc.reason) from None
     instrument = _Reader(name).document(doc)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Instrument(**instrument, text=text, digest=digest, builtin=builtin)
@@ -233,10 +232,9 @@ def parse(data: bytes | str, name: str, *, builtin: bool = False) -> Instrument:
 def load_file(path: Path) -> Instrument:
     """Read and validate the instrument file at *path* (errors name the file)."""
     try:
-        with path.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise BadInput(f"could not read {path}: {exc.strerror or exc}") from None
+        data = read_bounded(path, MAX_BYTES, "instrument file")
+    except FileRefused as exc:  # a pipe, a device, too large, missing: named like the rest
+        raise InstrumentError(str(path), exc.reason) from None
     return parse(data, path.name)
 
 

@@ -285,7 +285,8 @@ def test_loopback_http_is_allowed_for_tests() -> None:
 @pytest.mark.parametrize(("content", "message"), [
     (b"\xff\xfe\x00garbage", "is not UTF-8 text"),
     (b'{"sites": [', "is not valid JSON"),
-    (b"format = = 1", "neither JSON nor valid TOML"),
+    (b"format = = 1", "is not valid TOML"),
+    (b"a = " + b"9" * 5000, "holds a number too large"),
     (b'{"hello": "world"}', "is not a site list the kit knows"),
     (b'format = 2\n[[site]]\nname = "x"', "is site format 2; this kit reads format 1"),
     (b'{"format": 1, "sites": "none"}', "has no list of sites"),
@@ -308,7 +309,7 @@ def test_missing_files_folders_and_huge_files_are_clear_errors(tmp_path: Path) -
         load_file(tmp_path)
     big = tmp_path / "big.json"
     big.write_bytes(b" " * (site_data.MAX_FILE_BYTES + 1))
-    with pytest.raises(SiteListError, match="larger than 4 MB"):
+    with pytest.raises(SiteListError, match=r"larger than any site list can be \(at most 4 MiB\)"):
         load_file(big)
 
 

@@ -264,6 +264,9 @@ def test_a_section_table_that_is_wrong() -> None:
     ("version = 1", 'version = "1"', "version", 'must be 1, not "1"'),
     ("version = 1", "version = 0", "version", "must be 1, not 0"),
     ("version = 1", "version = true", "version", "must be 1, not true"),
+    # An integer, as the format says: a float that equals 1 is still not one.
+    ("version = 1", "version = 1.0", "version", "must be 1, not 1.0"),
+    ("version = 1", "version = 2.0", "version", "must be 1, not 2.0"),
     ("version = 1\n", "", "version", "is missing"),
 ])
 def test_wrong_format_or_version_stops_there(old: str, new: str, field: str,
@@ -280,7 +283,9 @@ def test_a_file_too_large_is_refused_unread(tmp_path: Path) -> None:
     path = tmp_path / "big.toml"
     path.write_text(VALID + "#" * MAX_FILE_BYTES)
     (problem,) = validate_path(path)
-    assert str(problem) == f"{path}: is larger than 1 MiB, the most a checklist file may be"
+    size = path.stat().st_size
+    assert str(problem) == (f"{path}: is {size:,} bytes, larger than any checklist file can be "
+                            "(at most 1 MiB)")
 
 
 def test_every_problem_is_reported_at_once() -> None:
@@ -303,7 +308,7 @@ def test_files_that_are_not_text_or_not_there(tmp_path: Path) -> None:
     assert [p.message for p in validate_path(empty)] == ["holds no checklist files (*.toml)"]
     fifo = tmp_path / "pipe.toml"
     os.mkfifo(fifo)
-    assert [p.message for p in validate_path(fifo)] == ["is not a regular file"]
+    assert [p.message for p in validate_path(fifo)] == ["is a named pipe, not an ordinary file"]
 
 
 def test_a_folder_of_junk_reports_each_file_and_ignores_the_rest(tmp_path: Path) -> None:
@@ -316,7 +321,7 @@ def test_a_folder_of_junk_reports_each_file_and_ignores_the_rest(tmp_path: Path)
     found = {p.path.rsplit("/", 1)[1]: p.message for p in validate_path(tmp_path)}
     assert set(found) == {"10-empty.toml", "20-nested.toml", "30-huge-int.toml", "40-dir.toml"}
     assert "format: is missing" in str(validate_path(tmp_path / "10-empty.toml")[0])
-    assert found["40-dir.toml"] == "is not a regular file"
+    assert found["40-dir.toml"] == "is a folder, not an ordinary file"
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
@@ -410,10 +415,10 @@ def test_a_read_error_is_a_problem_not_a_crash(tmp_path: Path,
     path = tmp_path / "10-alpha.toml"
     path.write_text(VALID)
 
-    def refuse(self: Path, *args: object, **kwargs: object) -> object:
+    def refuse(*args: object, **kwargs: object) -> int:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     assert [str(p) for p in validate_path(path)] == [f"{path}: cannot be read: Permission denied"]
 
 

@@ -1164,13 +1164,10 @@ class SupervisionScreen(AreaScreen):
             ok="Open", required=("path",)), answered)
 
     def open_packet(self, path: Path) -> None:
+        from kit.supervision.packets import read_packet_file
+
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            self._say(f"Cannot read {path}: {exc.strerror or exc}", error=True)
-            return
-        try:
-            opened = self.sup.open(data)
+            opened = self.sup.open(read_packet_file(path))
         except KitError as exc:
             self._say(f"Not opened: {exc.message}", error=True)
             return
