@@ -12,7 +12,7 @@ reads the journal does not load the footprint checks or supervision.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,9 +59,11 @@ def open_workspace(path: Path, creds: Credentials) -> Workspace:
     return workspace
 
 
-def create_workspace(path: Path, passphrase: str, profile: str) -> tuple[Workspace, str]:
-    """A new vault; returns its workspace and the recovery key text, to be shown once."""
-    vault, recovery_text = Vault.create(path, passphrase, profile)
+def create_workspace(path: Path, passphrase: str, profile: str,
+                     show: Callable[[str], None] | None = None) -> tuple[Workspace, str]:
+    """A new vault; returns its workspace and the recovery key text, to be shown once (by
+    *show*, before the vault is in place: see Vault.create)."""
+    vault, recovery_text = Vault.create(path, passphrase, profile, show)
     return Workspace(vault), recovery_text
 
 

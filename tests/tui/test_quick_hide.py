@@ -284,6 +284,9 @@ async def test_secrets_typed_before_unlocking_stay_out_of_worker_descriptions(
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await welcome_recovery(pilot)  # the create worker gets the new passphrase
+        await pilot.click("#written")
+        await pilot.click("#recovery-done")  # the vault is made only once the key is written
+        await wait_for(pilot, lambda: app.workspace is not None)
         await pilot.press("ctrl+l")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "HiddenScreen")
         await pilot.press("x")

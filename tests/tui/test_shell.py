@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from textual.widgets import Input, TextArea
@@ -34,12 +35,35 @@ async def test_first_run_creates_the_vault_and_shows_the_recovery_key_once(
         key = str(app.screen.query_one("#recovery-key").render())
         assert len(key.replace("-", "").split()) >= 1 and len(key) > 40
         assert app.screen.query_one("#recovery-done").disabled
+        # Not in place until the user says the key is written down (kit.vault.rotation's rule
+        # for key changes, applied to the first key).
+        assert not (vault_path / "vault.header").exists()
         await pilot.click("#written")
         await pilot.click("#recovery-done")
         await wait_for(pilot, lambda: app.workspace is not None)
         assert app.screen.__class__.__name__ == "HomeScreen"
     with Vault.open(vault_path, Credentials(passphrase=PASSPHRASE)) as vault:
         assert vault.snapshot().problems == []
+
+
+async def test_quitting_before_the_recovery_key_is_confirmed_leaves_no_vault(
+        make_app, vault_path: Path) -> None:  # type: ignore[no-untyped-def]
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter")
+        app.screen.query_one("#new", Input).value = PASSPHRASE
+        app.screen.query_one("#again", Input).value = PASSPHRASE
+        await pilot.pause()
+        await pilot.click("#create")
+        await wait_for(pilot, lambda: app.screen.query_one("#steps").current == "recovery")
+        await app.action_quit()
+    staged = f".{vault_path.name}.init-*"
+    deadline = time.monotonic() + 10  # the cancelled worker removes the staged vault
+    while list(vault_path.parent.glob(staged)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not list(vault_path.parent.glob(staged))
+    assert not (vault_path / "vault.header").exists()
 
 
 async def test_wrong_passphrase_keeps_it_locked_then_the_right_one_opens(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from textual import on, work
@@ -18,7 +19,7 @@ from textual.widgets import (
     ProgressBar,
     Static,
 )
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from kit.credentials import MIN_PASSPHRASE, strength
 from kit.errors import KitError
@@ -79,6 +80,9 @@ class WelcomeScreen(Screen[None]):
         super().__init__()
         self._workspace: Workspace | None = None
         self._keyring_available = False
+        # Set when the user says the recovery key is written down: only then is the new vault
+        # moved into place (Vault.create's show), so no vault exists whose key went unseen.
+        self._key_written = threading.Event()
 
     def compose(self) -> ComposeResult:
         path = self.app.services.vault_path  # type: ignore[attr-defined]
@@ -155,23 +159,38 @@ class WelcomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="create", exit_on_error=False,
           description="create")  # not the default repr of the args: it holds the secret
-    def _create(self, passphrase: str) -> tuple[Workspace, str, bool]:
+    def _create(self, passphrase: str) -> tuple[Workspace, bool]:
         services = self.app.services  # type: ignore[attr-defined]
-        workspace, recovery_text = create_workspace(services.vault_path, passphrase,
-                                                    services.kdf_profile)
+        worker = get_current_worker()
+        self._key_written.clear()
+
+        def show_and_wait(recovery_text: str) -> None:
+            self.app.call_from_thread(self._present_key, recovery_text)
+            while not self._key_written.wait(0.1):
+                if worker.is_cancelled:  # quit or hidden: the staged vault is removed
+                    raise KitError("the recovery key was not confirmed")
+
+        workspace, _text = create_workspace(services.vault_path, passphrase,
+                                            services.kdf_profile, show_and_wait)
         available = False
         if services.allow_keyring:
             from kit.vault import device
 
             available = device.backend_status().available
-        return workspace, recovery_text, available
+        return workspace, available
+
+    def _present_key(self, recovery_text: str) -> None:
+        self.query_one("#recovery-key", Static).update(recovery_text)
+        self._show("recovery", "#written")
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker: Worker[Any] = event.worker
         if worker.group == "create" and event.state == WorkerState.SUCCESS:
-            self._workspace, recovery_text, self._keyring_available = worker.result
-            self.query_one("#recovery-key", Static).update(recovery_text)
-            self._show("recovery", "#written")
+            self._workspace, self._keyring_available = worker.result
+            if self._keyring_available:
+                self._show("keyring", "#keyring-no")
+            else:
+                self._finish()
         elif worker.group == "create" and event.state == WorkerState.ERROR:
             error = worker.error
             message = error.message if isinstance(error, KitError) else repr(error)
@@ -195,10 +214,8 @@ class WelcomeScreen(Screen[None]):
     @on(Button.Pressed, "#recovery-done")
     def recovery_done(self) -> None:
         self.query_one("#recovery-key", Static).update("")  # off the screen for good
-        if self._keyring_available:
-            self._show("keyring", "#keyring-no")
-        else:
-            self._finish()
+        self._show("creating")
+        self._key_written.set()  # the worker moves the vault into place and opens it
 
     @on(Button.Pressed, "#keyring-yes")
     def keyring_yes(self) -> None:
@@ -218,7 +235,9 @@ class WelcomeScreen(Screen[None]):
             self.app.open_workspace(workspace)  # type: ignore[attr-defined]
 
     def on_unmount(self) -> None:
-        # Hidden or quit mid-way: the new vault stays, locked; nothing decrypted is kept.
+        # Hidden or quit before the recovery key was confirmed: Textual cancels the worker and
+        # the staged vault is removed, so no vault exists whose key went unseen. After it: the
+        # new vault stays, locked. Nothing decrypted is kept either way.
         if self._workspace is not None:
             self._workspace.close()
             self._workspace = None
