@@ -211,3 +211,23 @@ def test_imports_refuse_a_pipe_and_a_device_at_once(cli_vault: Path, tmp_path: P
         assert words in result.err + result.out
         path.unlink() if path.parent == tmp_path else None
     assert tree_state(cli_vault) == before
+
+
+@pytest.mark.parametrize(("payload", "words"), [
+    (b'{"format": "frontline-kit-export", "n": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
+     "is nested too deeply"),
+    (b'{"format": "frontline-kit-export", "n": ' + b"9" * 5000 + b"}",
+     "holds a number too large"),
+])
+def test_restore_names_hostile_json_inside_a_backup(kit_env: Path, tmp_path: Path,
+                                                    payload: bytes, words: str) -> None:
+    import pyrage
+
+    backup = tmp_path / "backup.age"
+    backup.write_bytes(pyrage.passphrase.encrypt(payload, PASSPHRASE))
+    target = kit_env / "restored"
+    result = run_kit("--vault", str(target), "vault", "restore", str(backup))
+    assert result.code == 1, result.err
+    assert "decrypted, but it does not hold a kit export" in result.err and words in result.err
+    assert "unexpected error" not in result.err
+    assert not target.exists()

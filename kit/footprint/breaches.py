@@ -19,7 +19,6 @@ of its own; otherwise it is asked for each time, or read once from KIT_HIBP_API_
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import time
 import unicodedata
@@ -33,6 +32,7 @@ from urllib.parse import quote, urlsplit
 from kit import __version__
 from kit.errors import KeyringUnavailable, NetworkFailed, UsageError
 from kit.footprint.plan import Plan, PlannedRequest
+from kit.outside_data import Malformed, parse_json
 from kit.records.source import RecordSource, read_kind
 
 if TYPE_CHECKING:
@@ -227,8 +227,8 @@ class Breach:
 def parse_breaches(body: bytes, what: str) -> list[Breach]:
     """Breaches from an HIBP JSON list; NetworkFailed if the answer is not one."""
     try:
-        doc = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        doc = parse_json(body)
+    except Malformed:  # not JSON, nested absurdly deep, numbers of thousands of digits
         doc = None
     if not isinstance(doc, list):
         raise NetworkFailed(f"the answer from {what} could not be read as a list of breaches; "

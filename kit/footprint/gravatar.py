@@ -13,7 +13,6 @@ public fields the profile exposes.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import unicodedata
 from collections.abc import Mapping
@@ -24,6 +23,7 @@ from urllib.parse import urlsplit
 from kit.errors import NetworkFailed
 from kit.footprint.breaches import normalise_email
 from kit.footprint.plan import Plan, PlannedRequest
+from kit.outside_data import Malformed, parse_json
 
 if TYPE_CHECKING:
     from kit.footprint.transport import Response
@@ -204,8 +204,8 @@ def evaluate_profile(response: Response) -> tuple[ProfileField, ...] | None:
     if response.status != 200:
         raise _failed(response, "the profile")
     try:
-        doc = json.loads(response.body) if not response.truncated else None
-    except (ValueError, UnicodeDecodeError):
+        doc = parse_json(response.body) if not response.truncated else None
+    except Malformed:  # not JSON, nested absurdly deep, numbers of thousands of digits
         doc = None
     if not isinstance(doc, Mapping):
         raise NetworkFailed(f"the profile from {_host(response)} could not be read; nothing "
