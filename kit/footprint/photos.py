@@ -22,15 +22,17 @@ import os
 import re
 import stat
 import struct
+import sys
 import unicodedata
 import warnings
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, BinaryIO, Final
 
-from kit.errors import BadInput, KitError, UsageError
+from kit.bounded_read import open_regular
+from kit.errors import BadInput, FileRefused, KitError, UsageError
 
 if TYPE_CHECKING:
     from PIL.Image import Exif
@@ -208,6 +210,7 @@ class _Opened:
     def __init__(self, path: Path, kind: str) -> None:
         self.path, self.kind = path, kind
         self.image: ImageFile | None = None
+        self.file: BinaryIO | None = None
 
     def __enter__(self) -> ImageFile:
         pil = _pillow()
@@ -217,9 +220,15 @@ class _Opened:
                               if self.kind in ("HEIF", "AVIF") else
                               f"this kit cannot read {self.kind} pictures")
         try:
+            # Through kit.bounded_read: the file checked a moment ago may since have been
+            # swapped for a pipe, which Pillow would wait on for ever.
+            self.file = open_regular(self.path, MAX_FILE_BYTES, "picture")
+        except FileRefused as exc:
+            raise _Unreadable(f"it {exc.reason}") from None
+        try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", pil.DecompressionBombWarning)
-                self.image = pil.open(self.path, formats=formats)
+                self.image = pil.open(self.file, formats=formats)
         except (pil.DecompressionBombWarning, pil.DecompressionBombError):
             raise _Unreadable(_too_big()) from None
         except pil.UnidentifiedImageError:
@@ -228,13 +237,15 @@ class _Opened:
             raise _Unreadable(_damaged(exc)) from None
         width, height = self.image.size
         if width * height > MAX_PIXELS:  # the warning filter is process-wide; check anyway
-            self.image.close()
+            self.__exit__()
             raise _Unreadable(_too_big())
         return self.image
 
     def __exit__(self, *exc: object) -> None:
         if self.image is not None:
             self.image.close()
+        if self.file is not None:
+            self.file.close()
 
 
 def _too_big() -> str:
@@ -397,8 +408,11 @@ def _scan_file(path: Path, info: os.stat_result) -> PhotoReport:
             return PhotoReport(path, ERROR, reason="the file is empty")
         return PhotoReport(path, SKIPPED, reason="an empty file")
     try:
-        with path.open("rb") as fh:
+        # Any size: a video is recognised from its first bytes before its size is judged.
+        with open_regular(path, sys.maxsize, "picture") as fh:
             head = fh.read(32)
+    except FileRefused as exc:
+        return PhotoReport(path, SKIPPED, reason=f"it {exc.reason}")
     except OSError as exc:
         return PhotoReport(path, ERROR, reason=_os_reason(exc))
     kind = _sniff(head)
@@ -840,7 +854,7 @@ _PNG_TEXT_KINDS: Final = {
 
 def _png_chunks(path: Path, found: _Found) -> None:
     text_chunks = 0
-    with path.open("rb") as fh:
+    with open_regular(path, MAX_FILE_BYTES, "picture") as fh:
         fh.seek(8)
         for _ in range(MAX_PNG_CHUNKS):
             header = fh.read(8)
