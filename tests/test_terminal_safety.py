@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -243,3 +244,55 @@ def test_an_instrument_file_with_hostile_text_is_refused_and_shown_not_obeyed(
         if extra:
             assert json.loads(terminal_safe(result.out))["error"]["exit"] == 1
     assert _tree(cli_vault) == before
+
+
+def test_a_supervisees_shared_bands_stay_on_their_row_in_the_team_view(
+        tmp_path: Path, cli_vault: Path, receiver: Card) -> None:
+    ana = Sender(tmp_path / "ana", "Ana Practitioner")
+    card_file = tmp_path / "ana.card"
+    card_file.write_text(ana.card.text(), encoding="utf-8")
+    added = run_kit_raw("id", "add", str(card_file), "--name", "Ana", "--fingerprint",
+                        ana.card.fingerprint, "--relation", "supervisee")
+    assert added.code == 0, added.err
+    bands = f"Pulse: band 'steady'\n{HOSTILE}"
+    packet = tmp_path / "share.age"
+    packet.write_bytes(ana.packet_for(receiver, {
+        **SHARE, "fields": [{"key": "checkin_bands", "label": "Check-in bands", "text": bands}],
+        "text": bands}))
+    assert run_kit_raw("share", "open", str(packet)).code == 0
+    team = run_kit_raw("team")
+    assert team.code == 0, team.err
+    out = terminal_safe(team.out)
+    (row,) = out.splitlines()
+    assert row.startswith("Ana ")
+    assert row.endswith("; shared band: Pulse: band 'steady'; Eve\\x1b]0;PWNED\\x07\\x1b[2J; "
+                        f"{FORGED}\\x9b2J\\u202eexe.txt")
+    as_json = run_kit_raw("team", "--json")
+    assert as_json.code == 0
+    assert json.loads(terminal_safe(as_json.out))[0]["shared_band"] == bands
+
+
+# --- evidence packs made elsewhere ---
+
+
+def test_an_evidence_packs_manifest_is_shown_not_obeyed(tmp_path: Path) -> None:
+    manifest = {"format": "frontline-kit-evidence-pack", "version": 1,
+                "incident": {"id": HOSTILE, "category": HOSTILE,
+                             "when": "2026-11-01T10:00:00+00:00"},
+                "files": [{"path": f"files/{HOSTILE}", "sha256": "00" * 32, "size": 1}]}
+    pack = tmp_path / "pack.zip"
+    with zipfile.ZipFile(pack, "w") as zf:
+        zf.writestr("manifest.json", json.dumps(manifest))
+        zf.writestr("manifest.sig", "not a signature\n")
+    before = pack.read_bytes()
+    for extra in ((), ("--json",)):
+        result = run_kit_raw("evidence", "verify", str(pack), *extra, passphrase=None)
+        assert result.code == 4
+        out, err = terminal_safe(result.out), terminal_safe(result.err)
+        if extra:
+            assert json.loads(out)["intact"] is False
+        else:
+            assert "NOT INTACT" in out and "manifest.sig is damaged" in out
+            assert "Eve?]0;PWNED" in out
+        assert "Traceback" not in err
+    assert pack.read_bytes() == before

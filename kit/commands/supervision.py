@@ -34,6 +34,7 @@ from kit.supervision.records import (
     Session,
     new_action,
 )
+from kit.terminal_text import shown
 
 if TYPE_CHECKING:
     from kit.supervision.records import SupervisionDoc
@@ -484,6 +485,14 @@ def action_set(action_id: str, status: str) -> None:
         f"{doc.short_id}, version {doc.latest.n}).", doc.to_json())
 
 
+def _band(text: str | None) -> str:
+    """The bands a supervisee shared, on their row: the text is theirs, so its lines are joined
+    and shown escaped, and none of it can start a row of its own."""
+    if not text:
+        return "not shared"
+    return "; ".join(shown(line) for line in text.splitlines() if line.strip())
+
+
 @click.command("team")
 @json_option
 def team() -> None:
@@ -500,7 +509,7 @@ def team() -> None:
         lines.append(f"{r.name:<20} last {last:<10} next {r.next_due or '—'!s:<10} "
                      f"actions {r.open_actions} open, {r.overdue_actions} overdue"
                      + (f"; follow-ups due: {due}" if due else "")
-                     + f"; shared band: {r.shared_band or 'not shared'}")
+                     + f"; shared band: {_band(r.shared_band)}")
     if archived:
         lines.append(f"Archived: {', '.join(archived)} (`kit supervision archive NAME --undo` "
                      "brings someone back).")
