@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -248,6 +249,13 @@ class KitApp(App[None]):
         from kit.tui.screens.welcome import WelcomeScreen
 
         return WelcomeScreen()
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification is plain text, whatever the caller asked: messages quote file,
+        site and contact names, and a name holding `[` would be read as markup (or fail to
+        parse, and stop the app). The kit's own notifications use no markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     # --- start-up ---
 

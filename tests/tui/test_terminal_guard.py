@@ -10,10 +10,12 @@ from pathlib import Path
 
 from rich.text import Text
 from textual.content import Content
+from textual.widgets._toast import Toast
 
 from kit.tui.app import KitApp
 from tests.hostile_text import HOSTILE
 from tests.pty_session import PtySession
+from tests.tui.conftest import SIZE
 
 SHOWN_IN_A_WIDGET = "Eve\\x1b]0;PWNED\\x07\\x1b[2J\\r\nThe packet opened fine.\\x9b2J\\u202eexe.txt"
 
@@ -64,3 +66,23 @@ def test_the_running_app_writes_no_raw_escape_from_outside_text(tmp_path: Path) 
     assert b"Eve\\x1b]0;PWNED\\x07\\x1b[2J\\r" in written  # shown, as text
     for raw in (b"\x1b]0;PWNED", b"PWNED\x07", b"\x1b[2J", b"\xc2\x9b", b"\xe2\x80\xae"):
         assert raw not in written, raw
+
+
+async def test_notifications_show_brackets_in_names_instead_of_reading_markup(
+        make_app: Callable[..., KitApp]) -> None:
+    """A file or site name holding `[` is quoted in notifications; as markup it would restyle
+    the message, or fail to parse and stop the app."""
+    app = make_app()
+    message = "Not added: [/] [bold]x[/bold] \x1b[2J.png"
+    async with app.run_test(size=SIZE) as pilot:
+        app.notify(message)
+        app.screen.notify(message, severity="error")  # a screen's notify goes the same way
+        await pilot.pause()
+        # What the toasts will show (the app keeps each notification until it times out).
+        shown = list(app._notifications)
+        assert len(shown) == 2
+        for notification in shown:
+            assert not notification.markup
+            assert Toast(notification).render().plain == \
+                "Not added: [/] [bold]x[/bold] \\x1b[2J.png"
+        assert app.is_running
