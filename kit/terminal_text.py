@@ -25,44 +25,49 @@ values, but no character a terminal would act on appears raw in it.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Final
 
-
-def _unsafe_codepoints() -> list[int]:
-    """C0 controls, DEL, C1 controls (0x9b is the 8-bit CSI), the bidi marks, embeddings,
-    overrides and isolates, the Unicode line and paragraph separators, and lone surrogates
-    (undecodable bytes in a file name, which would otherwise crash the write to stdout)."""
-    return [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F, 0x2028, 0x2029,
-            *range(0x202A, 0x202F), *range(0x2066, 0x206A), *range(0xD800, 0xE000)]
-
-
-def _visible(code: int) -> str:
-    named = {0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"}
-    if code in named:
-        return named[code]
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-# str.translate tables: each unsafe character to its visible escape. The app's widgets use
-# LAYOUT_KEPT too (kit/tui/terminal_guard.py), so the terminal and the app show the same.
-ONE_LINE: Final[dict[int, str]] = {code: _visible(code) for code in _unsafe_codepoints()}
-LAYOUT_KEPT: Final[dict[int, str]] = {code: text for code, text in ONE_LINE.items()
-                                      if code not in (0x0A, 0x09)}
+# C0 controls, DEL, C1 controls (0x9b is the 8-bit CSI), the bidi marks, embeddings, overrides
+# and isolates, the Unicode line and paragraph separators, and lone surrogates (undecodable
+# bytes in a file name, which would otherwise crash the write to stdout).
+_OTHERS: Final = ("\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+                  "\ud800-\udfff")
+_ONE_LINE: Final = re.compile(f"[\x00-\x1f{_OTHERS}]")
+# The same but for the newline and tab the kit lays its own messages out with.
+_LAYOUT_KEPT: Final = re.compile(f"[\x00-\x08\x0b-\x1f{_OTHERS}]")
 # json.dumps escapes C0 inside strings itself, and a raw newline in its output is layout.
-_IN_JSON: Final[dict[int, str]] = {code: f"\\u{code:04x}" for code in _unsafe_codepoints()
-                                   if code >= 0x7F}
+_IN_JSON: Final = re.compile(f"[{_OTHERS}]")
+_NAMED: Final = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _visible(ch: str) -> str:
+    code = ord(ch)
+    return _NAMED.get(ch) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return _visible(match.group())
 
 
 def shown(value: object) -> str:
     """An outside value as it may appear inside one line of a message: every control, newline
     and bidi character is shown as an escape, so it can neither act nor start a new line."""
-    return str(value).translate(ONE_LINE)
+    return _ONE_LINE.sub(_escape, str(value))
 
 
 def for_terminal(text: str) -> str:
     """A whole message, ready for the terminal: the kit's own newlines and tabs are kept and
     every other control or bidi character is shown as an escape."""
-    return text.translate(LAYOUT_KEPT)
+    return _LAYOUT_KEPT.sub(_escape, text)
+
+
+def layout_kept_table() -> dict[int, str]:
+    """for_terminal() as a str.translate table (for kit/tui/terminal_guard.py, so the app's
+    widgets show exactly what the command line shows). Read off the rule itself, so the two
+    cannot drift apart; every character it escapes is in the Basic Multilingual Plane."""
+    text = "".join(map(chr, range(0x10000)))
+    return {ord(m.group()): _escape(m) for m in _LAYOUT_KEPT.finditer(text)}
 
 
 def quoted(text: str, prefix: str = "  | ") -> str:
@@ -77,4 +82,5 @@ def json_text(data: Any, *, indent: int | None = None) -> str:
     leaves DEL, C1 and bidi characters raw; they are written as ``\\uXXXX`` escapes instead.
     Outside strings JSON is plain ASCII, so every replacement falls inside a string and the
     document decodes to exactly the same values."""
-    return json.dumps(data, ensure_ascii=False, indent=indent).translate(_IN_JSON)
+    return _IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}",
+                        json.dumps(data, ensure_ascii=False, indent=indent))

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from kit.supervision import packets
 from kit.supervision.cards import Card, make_card, parse_card
-from kit.terminal_text import for_terminal, json_text, quoted, shown
+from kit.terminal_text import for_terminal, json_text, layout_kept_table, quoted, shown
 from kit.vault import Vault
 from tests.conftest import PASSPHRASE
 from tests.hostile_text import FORGED, HOSTILE, HOSTILE_SHOWN, run_kit_raw, terminal_safe
@@ -43,6 +43,15 @@ def test_quoted_text_cannot_pass_for_the_kits_own_lines() -> None:
     text = quoted(f"Summary\r\n{FORGED}\x1b[2J\n")
     assert text == f"  | Summary\n  | {FORGED}\\x1b[2J"
     terminal_safe(text.encode())
+
+
+def test_the_apps_table_is_the_command_lines_rule() -> None:
+    """kit/tui/terminal_guard.py hands this table to Textual: it escapes exactly what
+    for_terminal() escapes, in the same way."""
+    table = layout_kept_table()
+    assert len(table) == 32 - 2 + 33 + 14 + 2048  # C0 but LF and TAB, DEL and C1, bidi, surrogates
+    for code in [*range(0x10000), 0x1F600, 0xE0001, 0x10FFFF]:
+        assert chr(code).translate(table) == for_terminal(chr(code))
 
 
 @given(MIXED)

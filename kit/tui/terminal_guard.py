@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from kit.terminal_text import LAYOUT_KEPT
+from kit.terminal_text import layout_kept_table
 
 
 def show_control_characters() -> None:
@@ -26,7 +26,8 @@ def show_control_characters() -> None:
     import rich.control
     import textual.content
 
+    escapes = layout_kept_table()
     for table in (rich.control._CONTROL_STRIP_TRANSLATE,
                   textual.content._CONTROL_STRIP_TRANSLATE):
         # Typed as "code to None" (drop), but str.translate takes a replacement string too.
-        cast("dict[int, str | None]", table).update(LAYOUT_KEPT)
+        cast("dict[int, str | None]", table).update(escapes)
