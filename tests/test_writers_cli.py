@@ -217,3 +217,21 @@ def test_a_keyring_unlock_does_not_export_without_the_passphrase(
     assert "Opened with this computer's keyring" not in refused.err
     assert not setup.out.exists()
     assert files_of(setup.vault) == vault_before
+
+
+def test_a_folder_pack_is_0600_files_in_0700_folders_under_a_permissive_umask(
+        demo: tuple[DemoVault, DemoIds], tmp_path: Path) -> None:
+    made, ids = demo
+    vault = copy_vault(made, tmp_path / "vault")
+    pack = tmp_path / "pack"
+    previous = os.umask(0o022)
+    try:
+        result = run_kit("evidence", "export", ids.incident, "--out", str(pack),
+                         env={"KIT_VAULT": str(vault)}, passphrase=made.passphrase)
+    finally:
+        os.umask(previous)
+    assert result.code == 0, result.err
+    inside = [pack, *pack.rglob("*")]
+    assert any(p.is_file() for p in inside)
+    for path in inside:
+        assert stat.S_IMODE(path.stat().st_mode) == (0o700 if path.is_dir() else 0o600), path
