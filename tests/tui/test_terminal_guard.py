@@ -10,12 +10,16 @@ from pathlib import Path
 
 from rich.text import Text
 from textual.content import Content
+from textual.widgets import OptionList
 from textual.widgets._toast import Toast
 
+from kit.config import Config
 from kit.tui.app import KitApp
 from tests.hostile_text import HOSTILE
 from tests.pty_session import PtySession
-from tests.tui.conftest import SIZE
+from tests.tui.conftest import SIZE, showing, unlock, wait_for
+
+TESTS = Path(__file__).resolve().parents[1]
 
 SHOWN_IN_A_WIDGET = "Eve\\x1b]0;PWNED\\x07\\x1b[2J\\r\nThe packet opened fine.\\x9b2J\\u202eexe.txt"
 
@@ -85,4 +89,29 @@ async def test_notifications_show_brackets_in_names_instead_of_reading_markup(
             assert not notification.markup
             assert Toast(notification).render().plain == \
                 "Not added: [/] [bold]x[/bold] \\x1b[2J.png"
+        assert app.is_running
+
+
+async def test_checklist_titles_from_an_organisations_folder_are_plain_text(
+        make_app: Callable[..., KitApp], closed_vault: Path, tmp_path: Path) -> None:
+    """The "do this first" list shows titles from the checklist folders config.toml names:
+    brackets in them are text, and would otherwise restyle the line or stop the screen."""
+    folder = tmp_path / "org-checklists"
+    folder.mkdir()
+    source = TESTS / "guidance" / "fixtures" / "valid" / "20-prepare.toml"
+    title = "Opt out of the [bold]open[/bold] register [/]"
+    folder.joinpath("20-prepare.toml").write_text(
+        source.read_text("utf-8").replace('"Opt out of the open register"', f'"{title}"'),
+        encoding="utf-8")
+    app = make_app(config=Config(checklist_folders=(folder,)))
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: showing(pilot, "PrepareScreen"), "the prepare area")
+        steps = app.screen.query_one("#steps", OptionList)
+        steps.highlighted = steps.get_option_index("prep-register")  # scrolled into view
+        await pilot.pause()
+        lines = [steps.render_line(y).text.strip() for y in range(steps.size.height)]
+        assert f"○ {title} · 10 min" in " ".join(lines), lines  # wrapped, but all there
+        assert title in str(app.screen.query_one("#prepare-detail").render())
         assert app.is_running

@@ -135,7 +135,8 @@ class PrepareScreen(AreaScreen):
                                      tooltip="How much time do you have now?")
                         yield Checkbox("Show finished", id="show-all")
                     yield Label("", id="prepare-count", markup=False)
-                    yield OptionList(id="steps")
+                    # Titles may come from an organisation's checklist folder: plain text.
+                    yield OptionList(id="steps", markup=False)
                 with VerticalScroll(id="prepare-detail-box"):
                     yield Static("", id="prepare-detail", markup=False)
                     with Horizontal(classes="buttons"):
