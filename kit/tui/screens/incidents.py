@@ -305,7 +305,8 @@ class IncidentsScreen(AreaScreen):
 
         write_or_ask(self.app, write, written,
                      lambda why: self.notify(f"Not exported: {why}", severity="error",
-                                             timeout=10))
+                                             timeout=10),
+                     lambda kept: self.notify(kept, timeout=10))
 
     def action_delete(self) -> None:
         incident = self._current()

@@ -412,7 +412,8 @@ class PrepareScreen(AreaScreen):
 
             write_or_ask(self.app, write, written,
                          lambda why: self.notify(f"Not exported: {why}", severity="error",
-                                                 timeout=10))
+                                                 timeout=10),
+                         lambda kept: self.notify(kept, timeout=10))
 
         self.app.push_screen(AskDialog(
             "The exported file is NOT encrypted: anyone who can open it can read your safety "

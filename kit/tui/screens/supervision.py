@@ -900,7 +900,8 @@ class SupervisionScreen(AreaScreen):
 
             write_or_ask(self.app, lambda overwrite: self.sup.save(sealed, path,
                                                                    overwrite=overwrite),
-                         written, lambda why: self._say(f"Not sealed: {why}", error=True))
+                         written, lambda why: self._say(f"Not sealed: {why}", error=True),
+                         self._say)
 
         self.app.push_screen(AskDialog(
             f"Seal this share for {contact.name}? Only they can open the file, and it shows "
@@ -1057,7 +1058,7 @@ class SupervisionScreen(AreaScreen):
                                 warning("this supervision record", where), *notes]))
 
         write_or_ask(self.app, write, written,
-                     lambda why: self._say(f"Not exported: {why}", error=True))
+                     lambda why: self._say(f"Not exported: {why}", error=True), self._say)
 
     @on(Button.Pressed, "#record-send")
     def action_send_record(self) -> None:
@@ -1080,7 +1081,7 @@ class SupervisionScreen(AreaScreen):
 
             write_or_ask(self.app, lambda overwrite: self.sup.save(
                 self.sup.send_record(doc), path, overwrite=overwrite), written,
-                lambda why: self._say(f"Not sent: {why}", error=True))
+                lambda why: self._say(f"Not sent: {why}", error=True), self._say)
 
         self.app.push_screen(AskDialog(
             f"Send version {doc.latest.n} of this record to {name}? Once sent, it never "
@@ -1125,7 +1126,7 @@ class SupervisionScreen(AreaScreen):
 
             write_or_ask(self.app, lambda overwrite: self.sup.save(
                 self.sup.respond(doc, comment, late_ok=late), path, overwrite=overwrite),
-                written, lambda why: self._say(f"Not sent: {why}", error=True))
+                written, lambda why: self._say(f"Not sent: {why}", error=True), self._say)
 
         if commenting:
             self.app.push_screen(CommentDialog(
@@ -1359,7 +1360,8 @@ class SupervisionScreen(AreaScreen):
                 return
             write_or_ask(self.app, lambda overwrite: self.sup.save(sealed, path,
                                                                    overwrite=overwrite),
-                         written, lambda why: self._say(f"Not sealed: {why}", error=True))
+                         written, lambda why: self._say(f"Not sealed: {why}", error=True),
+                         self._say)
 
         self.app.push_screen(ConfirmDialog(
             f"The file will hold {count} record{'s' if count != 1 else ''} about {person.name}"

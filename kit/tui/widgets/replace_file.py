@@ -25,12 +25,14 @@ def replace_question(path: Path) -> str:
 
 
 def write_or_ask(app: App[Any], write: Callable[[bool], T], done: Callable[[T], None],
-                 failed: Callable[[str], None]) -> None:
-    """Run write(overwrite=False); if the file is there already, ask, and run write(True)
-    only on a yes. done() gets the result; failed() a message saying nothing was written.
+                 failed: Callable[[str], None], kept: Callable[[str], None]) -> None:
+    """Run write(overwrite=False); if a file is there already, ask, and run write(True) only
+    on a yes. done() gets the result, failed() the reason nothing was written, and kept()
+    a calm line when the person chose to keep their file (a choice, not an error).
 
     *write* raises FileAlreadyExists before changing anything (kit.chosen_file), so it may
-    run twice; a file that appears after the question is asked again about."""
+    run twice; a file that appears between a check and the write is refused there too, and
+    the question is asked about it."""
 
     def attempt(overwrite: bool) -> None:
         try:
@@ -48,9 +50,13 @@ def write_or_ask(app: App[Any], write: Callable[[bool], T], done: Callable[[T], 
             if yes:
                 attempt(True)
             else:
-                failed(f"nothing was written; the file already at {path} is as it was")
+                kept(kept_message(path))
 
         app.push_screen(ConfirmDialog(replace_question(path), yes="Replace it", no="Keep it"),
                         answered)
 
     attempt(False)
+
+
+def kept_message(path: Path) -> str:
+    return f"Nothing was written: you kept the file already at {path}, as it was."
