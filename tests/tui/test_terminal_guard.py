@@ -10,7 +10,8 @@ from pathlib import Path
 
 from rich.text import Text
 from textual.content import Content
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList, Select, TabbedContent
+from textual.widgets._select import SelectCurrent
 from textual.widgets._toast import Toast
 
 from kit.config import Config
@@ -114,4 +115,32 @@ async def test_checklist_titles_from_an_organisations_folder_are_plain_text(
         lines = [steps.render_line(y).text.strip() for y in range(steps.size.height)]
         assert f"○ {title} · 10 min" in " ".join(lines), lines  # wrapped, but all there
         assert title in str(app.screen.query_one("#prepare-detail").render())
+        assert app.is_running
+
+
+async def test_an_imported_instruments_name_is_plain_text_in_the_pickers(
+        make_app: Callable[..., KitApp], closed_vault: Path, tmp_path: Path) -> None:
+    """Instrument names come from a file an organisation hands out: brackets in them are text
+    in the check-in and trend pickers (as markup, `[/]` stopped the screen)."""
+    source = TESTS / "wellbeing" / "fixtures" / "who5_structure.toml"
+    name = "Team [bold]pulse[/bold] [/]"
+    path = tmp_path / "org.toml"
+    path.write_text(source.read_text("utf-8").replace(
+        'name = "WHO-5 structure (test fixture)"', f'name = "{name}"'), encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#wellbeing-tabs", TabbedContent).active = "instruments"
+        await pilot.pause()
+        screen.query_one("#import-path", Input).value = str(path)
+        await pilot.click("#import")
+        await pilot.pause()
+        assert f"Imported {name}." in str(screen.query_one("#import-status").render())
+        picker = screen.query_one("#instrument", Select)
+        picker.value = "who5-structure"
+        await pilot.pause()
+        assert name in str(picker.query_one(SelectCurrent).query_one("#label").render())
         assert app.is_running

@@ -74,11 +74,12 @@ class WellbeingScreen(AreaScreen):
         Binding("ctrl+s", "save", "Save", id="wellbeing-save", priority=True),
     ]
 
-    def _instrument_options(self) -> list[tuple[str, str]]:
-        return [(i.name, i.id) for i in self.workspace.instruments.list()]
+    # Names come from instrument files an organisation hands out: Text, so never markup.
+    def _instrument_options(self) -> list[tuple[Text, str]]:
+        return [(Text(i.name), i.id) for i in self.workspace.instruments.list()]
 
-    def _subscale_options(self) -> list[tuple[str, str]]:
-        return [(f"{i.short_name}: {s.name}", f"{i.id}/{s.id}")
+    def _subscale_options(self) -> list[tuple[Text, str]]:
+        return [(Text(f"{i.short_name}: {s.name}"), f"{i.id}/{s.id}")
                 for i in self.workspace.instruments.list() for s in i.subscales]
 
     def compose(self) -> ComposeResult:
