@@ -237,6 +237,9 @@ def _decode(text: str, origin: str) -> Any:
     try:
         return parse_toml(text)
     except Malformed as exc:
+        syntax = exc.reason.removeprefix("is not valid TOML: ")
+        if syntax != exc.reason:  # it looked like neither, so say both
+            raise SiteListError(f"{origin} is neither JSON nor valid TOML ({syntax})") from None
         raise SiteListError(f"{origin} {exc.reason}; it cannot be a site list") from None
 
 

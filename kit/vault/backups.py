@@ -82,11 +82,12 @@ def retire_foreign(vault: Vault) -> None:
     """Remove backups under another data key. Only an interrupted rotation leaves them, and
     they would still open with the secrets that rotation retired. Caller holds the lock."""
     from kit.vault.files import HEADER_FILE
+    from kit.vault.store import _read_header_file
 
     prune(vault.path)
     for backup in list_backups(vault.path):
         try:
-            header, _signed, _tag = hdr.decode((backup / HEADER_FILE).read_bytes())
+            header, _signed, _tag = hdr.decode(_read_header_file(backup / HEADER_FILE))
             foreign = header.key_id != vault.header.key_id
         except (OSError, KitError):
             foreign = True
@@ -104,11 +105,12 @@ def take_if_due(vault: Vault) -> None:
 def reslot_backups(vault: Vault) -> None:
     """Give every backup the vault's current key slots, so an old passphrase opens none."""
     from kit.vault.files import HEADER_FILE
+    from kit.vault.store import _read_header_file
 
     for backup in list_backups(vault.path):
         path = backup / HEADER_FILE
         try:
-            header, _signed, _tag = hdr.decode(path.read_bytes())
+            header, _signed, _tag = hdr.decode(_read_header_file(path))
             if header.key_id != vault.header.key_id:
                 raise KitError("backup is under another data key")
             updated = replace(header, slots=vault.header.slots)

@@ -285,7 +285,7 @@ def test_loopback_http_is_allowed_for_tests() -> None:
 @pytest.mark.parametrize(("content", "message"), [
     (b"\xff\xfe\x00garbage", "is not UTF-8 text"),
     (b'{"sites": [', "is not valid JSON"),
-    (b"format = = 1", "is not valid TOML"),
+    (b"format = = 1", "neither JSON nor valid TOML"),
     (b"a = " + b"9" * 5000, "holds a number too large"),
     (b'{"hello": "world"}', "is not a site list the kit knows"),
     (b'format = 2\n[[site]]\nname = "x"', "is site format 2; this kit reads format 1"),
