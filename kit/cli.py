@@ -473,19 +473,24 @@ def vault_restore(backup_file: Path, kdf_profile: str) -> None:
         new = credentials.new_passphrase(credentials.ENV_NEW_PASSPHRASE, "vault passphrase")
     else:
         new = credentials.check_new_passphrase(backup_passphrase)
-    restored, recovery_text = Vault.create(target, new, kdf_profile)
-    try:
-        with restored:
-            count = restore_into(restored, doc)
-    except BaseException:
-        # Nothing went into the new vault (one transaction): remove it, so the refusal leaves
-        # no half-made vault behind and the same command can be run again.
-        shutil.rmtree(target, ignore_errors=True)
-        raise
-    say(f"Restored {count} records into a new vault at {target}.")
-    say("Its RECOVERY KEY is below; write it down now, it is shown only this once.\n")
-    out(f"    {recovery_text}\n", {"vault": str(target), "records": count,
-                                    "recovery_key": recovery_text})
+    count = 0
+
+    def fill(staged: Vault) -> None:
+        nonlocal count
+        count = restore_into(staged, doc)
+
+    def show(recovery_text: str) -> None:
+        # The records are in and the vault not yet in place: a failure or kill before this
+        # leaves no vault at all (the same command runs again), and after it a whole vault
+        # whose key was shown (kit init does the same).
+        say(f"Restored {count} records into a new vault at {target}.")
+        say("Its RECOVERY KEY is below; write it down now, it is shown only this once.\n")
+        out(f"    {recovery_text}\n", {"vault": str(target), "records": count,
+                                        "recovery_key": recovery_text})
+        sys.stdout.flush()
+
+    restored, _recovery_text = Vault.create(target, new, kdf_profile, show, fill)
+    restored.close()
 
 
 @vault.command("verify")

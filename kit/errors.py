@@ -112,6 +112,19 @@ class VaultBusy(KitError):
     code = "vault_busy"
 
 
+class KeyChanged(VaultBusy):
+    """Another process changed the data key while this one held the old one open: busy in
+    the contract's sense (try again), not damage."""
+
+    code = "key_changed"
+
+
+class KeyChangeStopped(KitError):
+    """A key change stopped part-way; the message says exactly which secrets work now."""
+
+    code = "key_change_stopped"
+
+
 class KeyringUnavailable(KitError):
     code = "keyring_unavailable"
 
@@ -159,19 +172,6 @@ class NetworkRefused(KitError):
 
     exit_code = 6
     code = "network_refused"
-class KeyChanged(VaultBusy):
-    """Another process changed the data key while this one held the old one open: busy in
-    the contract's sense (try again), not damage."""
-
-    code = "key_changed"
-
-
-class KeyChangeStopped(KitError):
-    """A key change stopped part-way; the message says exactly which secrets work now."""
-
-    code = "key_change_stopped"
-
-
 
 
 class NetworkFailed(KitError):

@@ -237,9 +237,6 @@ def _wrap(kek: bytes, dek: bytes, vault_id: bytes, slot_id: bytes, slot_type: st
     return seal(AESGCM(kek), dek, slot_aad(vault_id, slot_id, slot_type))
 
 
-def passphrase_slot(passphrase: str, dek: bytes, vault_id: bytes, profile: str) -> hdr.Slot:
-    return PassphraseKey.derive(passphrase, profile).slot(dek, vault_id)
-
 @dataclass(frozen=True)
 class PassphraseKey:
     """A passphrase stretched once, to wrap one data key or several (a key change wraps the
@@ -258,6 +255,9 @@ class PassphraseKey:
         wrapped = _wrap(self.kek, dek, vault_id, slot_id, "passphrase")
         return hdr.Slot("passphrase", slot_id, wrapped, kdf=self.params)
 
+
+def passphrase_slot(passphrase: str, dek: bytes, vault_id: bytes, profile: str) -> hdr.Slot:
+    return PassphraseKey.derive(passphrase, profile).slot(dek, vault_id)
 
 
 def recovery_slot(key: bytes, dek: bytes, vault_id: bytes) -> hdr.Slot:
@@ -461,11 +461,13 @@ class Vault:
 
     @classmethod
     def create(cls, path: Path, passphrase: str, profile: str = "default",
-               show: Callable[[str], None] | None = None) -> tuple[Vault, str]:
+               show: Callable[[str], None] | None = None,
+               fill: Callable[[Vault], object] | None = None) -> tuple[Vault, str]:
         """A new vault at *path*; returns it and the recovery key text, to be shown once.
 
-        *show* is given the recovery key while the vault is still in its staging folder: a
-        kill before it leaves no vault, and one after it leaves a vault whose key was shown."""
+        While the vault is still in its staging folder, *fill* may write its first records (a
+        restore), and then *show* is given the recovery key: a failure or kill before that
+        leaves no vault, and one after it leaves a whole vault whose key was shown."""
         if path.exists() and (is_vault(path) or (path / DB_FILE).exists()):
             raise VaultExists(f"a vault already exists at {path}; `kit init` never overwrites one")
         if path.exists() and (not path.is_dir() or any(path.iterdir())):
@@ -494,14 +496,16 @@ class Vault:
             from kit.vault.identity import create_identity
 
             create_identity(staged)
+            if fill is not None:
+                fill(staged)
             staged.close()
+            if show is not None:
+                show(recovery_text)
             if path.exists():
                 path.rmdir()
             os.rename(staging, path)
             fsync_dir(path.parent)
         except BaseException:
-            if show is not None:
-                show(recovery_text)
             shutil.rmtree(staging, ignore_errors=True)
             raise
         return cls.open(path, Credentials(passphrase=passphrase)), recovery_text

@@ -17,6 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -275,34 +276,86 @@ def test_a_write_racing_a_key_change_is_busy_not_a_failure(vault_path: Path) -> 
     assert journal_texts(vault_path, PASSPHRASE) == ["entry 0 "]
 
 
+def syscall_counts(args: list[str], names: tuple[str, ...]) -> dict[str, int]:
+    """How many of each system call one whole run of `kit ARGS` makes (strace -c)."""
+    assert STRACE is not None
+    result = subprocess.run(
+        [STRACE, "-f", "-qq", "-c", "-o", "/dev/stdout", "-e", f"trace={','.join(names)}",
+         sys.executable, "-m", "kit", *args],
+        capture_output=True, text=True, env=dict(os.environ, KIT_PASSPHRASE=PASSPHRASE),
+        timeout=120, start_new_session=True, stdin=subprocess.DEVNULL)
+    counts = {row.split()[-1]: int(row.split()[3]) for row in result.stdout.splitlines()
+              if row.split() and row.split()[-1] in names}
+    assert set(counts) == set(names), result.stdout
+    return counts
+
+
+def killed_while_creating(args: list[str], target: Path, points: list[tuple[str, int]],
+                         check: Callable[[str], None]) -> int:
+    """Kill `kit ARGS` (which makes a vault at *target*) at each (syscall, n) in *points*.
+    Each time, either there is no vault and the command runs again, or there is one whose
+    key the command printed, and *check* passes on it. Returns how many runs made a vault."""
+    assert STRACE is not None
+    made = 0
+    for syscall, when in points:
+        where = f"{args[-2:]} killed at {syscall} #{when}"
+        result = subprocess.run(
+            [STRACE, "-f", "-qq", "-o", "/dev/null", "-e", f"trace={syscall}",
+             "-e", f"inject={syscall}:signal=KILL:when={when}",
+             sys.executable, "-m", "kit", *args],
+            capture_output=True, text=True, env=dict(os.environ, KIT_PASSPHRASE=PASSPHRASE),
+            timeout=120, start_new_session=True, stdin=subprocess.DEVNULL)
+        assert "Traceback" not in result.stderr, where
+        if (target / HEADER_FILE).exists():
+            key = shown_key(result.stdout)
+            assert key is not None, f"{where}: a vault exists whose key was never shown"
+            assert opens_with_key(target, key), where
+            check(where)
+            made += 1
+        else:
+            again = run_kit(*args)
+            assert again.code == 0, f"{where}: it cannot run again: {again.err}"
+        shutil.rmtree(target)
+    return made
+
+
 @pytest.mark.skipif(STRACE is None, reason="strace is not installed (.ci/run installs it)")
 def test_a_vault_never_exists_without_its_recovery_key_having_been_shown(
         vault_path: Path, slow: bool) -> None:
     """`kit init` shows the key before moving the new vault into place: killed at any
-    rename or fsync, either there is no vault (and init runs again) or its key was shown.
-    (init makes 6 renames, 11 fsyncs and 25 fdatasyncs; the last fsyncs follow the move.)"""
-    assert STRACE is not None
-    made = 0
-    points = [("rename", n) for n in range(1, 8)] + [("fsync", n) for n in range(8, 13)]
+    rename or fsync, either there is no vault (and init runs again) or its key was shown."""
+    counts = syscall_counts(["init", "--json"], ("rename", "fsync", "fdatasync"))
+    shutil.rmtree(vault_path)
+    # Every rename, and the last fsyncs (which follow the move into place); all with --slow.
+    points = [("rename", n) for n in range(1, counts["rename"] + 1)]
+    points += [("fsync", n) for n in range(counts["fsync"] - 2, counts["fsync"] + 1)]
     if slow:
-        points += [("fsync", n) for n in range(1, 8)] + [("fdatasync", n) for n in range(1, 27)]
-    for syscall, when in points:
-        where = f"init killed at {syscall} #{when}"
-        result = subprocess.run(
-            [STRACE, "-f", "-qq", "-o", "/dev/null", "-e", f"trace={syscall}",
-             "-e", f"inject={syscall}:signal=KILL:when={when}",
-             sys.executable, "-m", "kit", "init", "--json"],
-            capture_output=True, text=True, env=dict(os.environ, KIT_PASSPHRASE=PASSPHRASE),
-            timeout=120, start_new_session=True, stdin=subprocess.DEVNULL)
-        assert "Traceback" not in result.stderr, where
-        if (vault_path / HEADER_FILE).exists():
-            key = shown_key(result.stdout)
-            assert key is not None, f"{where}: a vault exists whose key was never shown"
-            assert opens_with_key(vault_path, key), where
-            made += 1
-            shutil.rmtree(vault_path)
-        else:
-            again = run_kit("init", "--json")
-            assert again.code == 0, f"{where}: init cannot run again: {again.err}"
-            shutil.rmtree(vault_path)
+        points = [(name, n) for name in counts for n in range(1, counts[name] + 1)]
+    made = killed_while_creating(["init", "--json"], vault_path, points, lambda _where: None)
     assert made > 0  # some runs got far enough to make a vault
+
+
+@pytest.mark.skipif(STRACE is None, reason="strace is not installed (.ci/run installs it)")
+def test_a_restored_vault_is_whole_and_its_key_shown_or_it_is_not_there(
+        vault_path: Path, tmp_path: Path, slow: bool) -> None:
+    init_with_entries(3)
+    backup = tmp_path / "backup.age"
+    made_backup = run_kit("vault", "backup", "--out", str(backup))
+    assert made_backup.code == 0, made_backup.err
+    expected = journal_texts(vault_path, PASSPHRASE)
+    target = tmp_path / "restored"
+
+    def whole(where: str) -> None:
+        assert journal_texts(target, PASSPHRASE) == expected, f"{where}: records missing"
+
+    args = ["--vault", str(target), "vault", "restore", str(backup), "--json"]
+    counts = syscall_counts(args, ("rename", "fsync"))
+    shutil.rmtree(target)
+    # The last rename moves the vault into place and the last fsync makes that durable. By
+    # default: half-way through, at the move, and just after it; every one with --slow.
+    points = [("rename", counts["rename"] // 2), ("rename", counts["rename"]),
+              ("fsync", counts["fsync"])]
+    if slow:
+        points = [(name, n) for name in counts for n in range(1, counts[name] + 1)]
+    made = killed_while_creating(args, target, points, whole)
+    assert made > 0
