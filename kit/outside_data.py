@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import tomllib
 from typing import Any, Final
 
 MAX_DEPTH: Final = 64  # the kit's own formats nest fewer than 10 levels
 MAX_INT: Final = 2**63 - 1  # what the vault's encoder (orjson) can write back
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 class Malformed(ValueError):
@@ -35,16 +37,23 @@ def _no_constant(name: str) -> Any:
 
 
 def _check_values(doc: object) -> None:
-    """Refuse nesting deeper than MAX_DEPTH and numbers the kit cannot hold. Iterative, so
-    the check itself cannot run out of stack."""
+    """Refuse nesting deeper than MAX_DEPTH, numbers the kit cannot hold, and text that is not
+    Unicode (JSON's \ud800 escapes give lone surrogates, which no UTF-8 encoder writes back).
+    Iterative, so the check itself cannot run out of stack."""
     stack: list[tuple[object, int]] = [(doc, 1)]
     while stack:
         value, depth = stack.pop()
         if isinstance(value, dict | list):
             if depth > MAX_DEPTH:
                 raise Malformed(f"is nested too deeply (more than {MAX_DEPTH} levels)")
-            children = value.values() if isinstance(value, dict) else value
-            stack.extend((child, depth + 1) for child in children)
+            if isinstance(value, dict):
+                stack.extend((key, depth + 1) for key in value)
+                stack.extend((child, depth + 1) for child in value.values())
+            else:
+                stack.extend((child, depth + 1) for child in value)
+        elif isinstance(value, str):
+            if _SURROGATE.search(value):
+                raise Malformed("holds text that is not valid Unicode (a lone surrogate)")
         elif isinstance(value, bool):
             continue
         elif isinstance(value, int):

@@ -24,6 +24,8 @@ from kit.outside_data import MAX_DEPTH, Malformed, parse_json, parse_toml
     ("[NaN]", "holds NaN, which is not a number"),
     ("-Infinity", "holds -Infinity, which is not a number"),
     ('{"a": ', "is not valid JSON (line 1, column 7"),
+    ('["\\ud800"]', "holds text that is not valid Unicode"),
+    ('{"\\udfff": 1}', "holds text that is not valid Unicode"),
 ])
 def test_hostile_json_is_malformed_with_a_reason(text: str, reason: str) -> None:
     with pytest.raises(Malformed) as caught:
@@ -60,7 +62,7 @@ def test_hostile_toml_is_malformed_with_a_reason(text: str, reason: str) -> None
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet="[]{}\":,0123456789.eE-+ aNInfity", max_size=200))
+@given(st.text(alphabet="[]{}\":,0123456789.eE-+ aNInfity\\udbcf", max_size=200))
 def test_any_text_parses_or_is_malformed(text: str) -> None:
     # Whatever comes back, the vault's encoder can store it.
     try:
