@@ -731,7 +731,7 @@ def fill_body(template: str, username: str) -> bytes:
 def _from_kit(doc: dict[str, Any], origin: str) -> SiteList:
     reader = _Reader()
     fmt = doc.get("format")
-    if fmt != FORMAT_VERSION:
+    if type(fmt) is not int or fmt != FORMAT_VERSION:  # an integer: 1.0 and true equal 1
         raise SiteListError(f"{origin} is site format {str(fmt)[:20]}; this kit reads format "
                             f"{FORMAT_VERSION}. A newer kit may read it")
     raw_sites = doc.get("site", doc.get("sites"))

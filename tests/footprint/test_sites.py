@@ -289,6 +289,8 @@ def test_loopback_http_is_allowed_for_tests() -> None:
     (b"a = " + b"9" * 5000, "holds a number too large"),
     (b'{"hello": "world"}', "is not a site list the kit knows"),
     (b'format = 2\n[[site]]\nname = "x"', "is site format 2; this kit reads format 1"),
+    (b'format = 1.0\n[[site]]\nname = "x"', "is site format 1.0; this kit reads format 1"),
+    (b'{"format": true, "sites": []}', "is site format True; this kit reads format 1"),
     (b'{"format": 1, "sites": "none"}', "has no list of sites"),
     (b'{"format": 1, "sites": [{"name": "x"}]}', "has no usable sites"),
     pytest.param(b"[" * 100_000 + b"]" * 100_000, "nested too deeply", id="deep"),
