@@ -231,3 +231,14 @@ def test_restore_names_hostile_json_inside_a_backup(kit_env: Path, tmp_path: Pat
     assert "decrypted, but it does not hold a kit export" in result.err and words in result.err
     assert "unexpected error" not in result.err
     assert not target.exists()
+
+
+@pytest.mark.parametrize("version", [1.0, True, "1"])
+def test_an_export_version_must_be_the_integer_1(version: object) -> None:
+    from kit.errors import BadInput
+    from kit.vault.export import EXPORT_FORMAT, validate
+
+    doc = {"format": EXPORT_FORMAT, "version": version, "records": [], "blobs": {}}
+    with pytest.raises(BadInput, match="is not one this kit reads"):
+        validate(doc, "backup.age")
+    assert validate({**doc, "version": 1}, "backup.age")["version"] == 1

@@ -101,7 +101,7 @@ def validate(doc: Any, source: str) -> dict[str, Any]:
 
     if not isinstance(doc, dict) or doc.get("format") != EXPORT_FORMAT:
         raise bad("not a Frontline Kit export (the 'format' field is missing or different)")
-    if doc.get("version") != EXPORT_VERSION:
+    if type(doc.get("version")) is not int or doc.get("version") != EXPORT_VERSION:  # not 1.0
         raise bad(f"export version {doc.get('version')!r} is not one this kit reads")
     records, blobs = doc.get("records"), doc.get("blobs", {})
     if not isinstance(records, list) or not isinstance(blobs, dict):
