@@ -28,7 +28,7 @@ from kit.commands.context import (
     warn_problems,
 )
 from kit.commands.plans import PlanCommand, edit_plan, part_options, show_plan
-from kit.errors import BadInput, KitError, UsageError
+from kit.errors import BadInput, KitError, OutOfMemory, UsageError
 from kit.hygiene import harden_process
 from kit.records import exposure as exposure_records
 from kit.records import wellbeing_plan as plan_records
@@ -1289,6 +1289,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.ClickException as exc:
         _report("error", exc.format_message(), exc.exit_code, as_json)
         code = exc.exit_code
+    except MemoryError:
+        # Not a bug to report: the computer (or a memory limit) could not spare what a large
+        # but allowed file or key derivation needed. Writes are atomic, so nothing is half-done.
+        _report(OutOfMemory.code, "there was not enough free memory to finish. Nothing more "
+                "was saved; close other programs and try again.", OutOfMemory.exit_code, as_json)
+        code = OutOfMemory.exit_code
     except Exception as exc:  # a bug: still no traceback for the user, unless asked
         if os.environ.get("KIT_DEBUG"):
             raise

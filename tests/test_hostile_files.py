@@ -242,3 +242,17 @@ def test_an_export_version_must_be_the_integer_1(version: object) -> None:
     with pytest.raises(BadInput, match="is not one this kit reads"):
         validate(doc, "backup.age")
     assert validate({**doc, "version": 1}, "backup.age")["version"] == 1
+
+
+def test_running_out_of_memory_anywhere_is_a_calm_message(kit_env: Path, tmp_path: Path) -> None:
+    # A backup within the size the kit reads, but larger than this process may hold.
+    backup = sparse(tmp_path / "big-backup.age", 600 * 1024 * 1024)
+    with open(backup, "r+b") as fh:
+        fh.write(b"age-encryption.org/v1\n")
+    target = kit_env / "restored"
+    result = run_kit_capped("--vault", str(target), "vault", "restore", str(backup), "--json",
+                            headroom=128 * 1024 * 1024)
+    assert result.code == 1, result.err
+    assert '"code": "out_of_memory"' in result.out and "not enough free memory" in result.out
+    assert "unexpected error" not in result.out + result.err
+    assert not target.exists()
