@@ -14,11 +14,16 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from pathlib import Path
 from typing import Final
 
 from kit.errors import CostlyFile
 
 MAX_LOG_N: Final = 20  # 1 GiB of scrypt memory: a few seconds here
+# age's own ceiling. pyrage calibrates the factor to the writing computer, so a much faster
+# one can write 21 or 22: the kit's own backups and packs open up to here when the person
+# asks (--allow-costly), having been told the cost.
+AGE_MAX_LOG_N: Final = 22
 MAX_HEADER_BYTES: Final = 64 * 1024  # the kit's files carry one or two short stanzas
 INTRO: Final = b"age-encryption.org/v1\n"
 ARMOR_BEGIN: Final = b"-----BEGIN AGE ENCRYPTED FILE-----"
@@ -65,20 +70,41 @@ def scrypt_work_factors(data: bytes) -> list[int] | None:
                      "any file the kit writes, so it cannot be opened")
 
 
-def refuse_costly(data: bytes, what: str) -> None:
+def costly_note(path: Path, opened_by: str) -> str | None:
+    """For an age file the kit has just written at *path*: a note for the person if this
+    computer chose a work factor above what the kit opens by default, saying how to open it
+    (*opened_by* is the command, such as `kit vault restore`). None when there is nothing to
+    say."""
+    with open(path, "rb") as fh:
+        factors = scrypt_work_factors(fh.read(MAX_HEADER_BYTES)) or []
+    highest = max(factors, default=0)
+    if highest <= MAX_LOG_N:
+        return None
+    return (f"Note: this computer is fast, so it protected the file more strongly than the kit "
+            f"opens by default (scrypt work factor {highest}). To open it, add --allow-costly to "
+            f"`{opened_by}` (it then needs {128 * 8 * 2**highest / 2**30:,.0f} GiB of memory), "
+            "or use the age tool.")
+
+
+def refuse_costly(data: bytes, what: str, *, allow_costly: bool = False) -> None:
     """Raise CostlyFile, naming *what* the file is, if opening the age file *data* would cost
-    more than any file the kit writes. Runs before any key derivation."""
+    more than any file the kit writes (up to age's own ceiling with *allow_costly*). Runs
+    before any key derivation."""
     try:
         factors = scrypt_work_factors(data)
     except CostlyFile as exc:
         raise CostlyFile(f"this {what} was refused: {exc.message}. Nothing was "
                          "changed.") from None
+    ceiling = AGE_MAX_LOG_N if allow_costly else MAX_LOG_N
     for log_n in factors or ():
-        if log_n > MAX_LOG_N:
+        if log_n > ceiling:
             need = 128 * 8 * 2**log_n
+            own = "" if allow_costly or log_n > AGE_MAX_LOG_N else (
+                f" If the kit made this file on a faster computer, add --allow-costly to open "
+                f"it anyway: it needs {need / 2**30:,.0f} GiB of memory and may take a minute.")
             raise CostlyFile(
                 f"this {what} was refused: its passphrase protection asks for far more work to "
-                f"open (scrypt work factor {log_n}, {need / 2**30:,.0f} GiB of memory) than any "
-                f"file the kit writes (work factor {MAX_LOG_N} at most). A file asking that much "
-                "may be made to stall or crash the computer. If you made it yourself with the "
+                f"open (scrypt work factor {log_n}, {need / 2**30:,.0f} GiB of memory) than the "
+                f"kit accepts (work factor {ceiling} at most). A file asking that much may be "
+                f"made to stall or crash the computer.{own} If you made it yourself with the "
                 "age tool, decrypt it with age instead. Nothing was changed.")

@@ -438,6 +438,11 @@ def vault_backup(out_path: Path, force: bool) -> None:
         say("Encrypting the backup (this takes a few seconds) ...")
         size = write_backup(vault, out_path, passphrase, overwrite=force)
     say(f"Backup written to {out_path}. It opens with your current vault passphrase.")
+    from kit.age_header import costly_note
+
+    note = costly_note(out_path, "kit vault restore")
+    if note:
+        say(note)
     out("", {"backup": str(out_path), "bytes": size})
 
 
@@ -445,8 +450,11 @@ def vault_backup(out_path: Path, force: bool) -> None:
 @click.argument("backup_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--kdf-profile", type=click.Choice(["default", "minimum", "strong"]),
               default=lambda: os.environ.get("KIT_KDF_PROFILE", "default"))
+@click.option("--allow-costly", is_flag=True, help="Open a backup whose passphrase protection "
+              "asks for more memory than the kit accepts by default (one made on a much faster "
+              "computer), up to age's own limit of 4 GiB.")
 @json_option
-def vault_restore(backup_file: Path, kdf_profile: str) -> None:
+def vault_restore(backup_file: Path, kdf_profile: str, allow_costly: bool) -> None:
     """Make a new vault from a backup file (made by `kit vault backup` or by `age -p`)."""
     from kit.unlock import HOW_PASSPHRASE, given_passphrase
     from kit.vault.export import read_backup, restore_into
@@ -465,7 +473,7 @@ def vault_restore(backup_file: Path, kdf_profile: str) -> None:
         backup_passphrase = credentials.prompt_secret("Passphrase of the backup file: ",
                                                       HOW_PASSPHRASE)
     say("Decrypting the backup (this takes a few seconds) ...")
-    doc = read_backup(backup_file, backup_passphrase)
+    doc = read_backup(backup_file, backup_passphrase, allow_costly=allow_costly)
     if credentials.from_environment(credentials.ENV_NEW_PASSPHRASE) is not None or (
         credentials.terminal_available()
         and not credentials.confirm("Use the backup's passphrase for the new vault?")

@@ -256,3 +256,43 @@ def test_running_out_of_memory_anywhere_is_a_calm_message(kit_env: Path, tmp_pat
     assert '"code": "out_of_memory"' in result.out and "not enough free memory" in result.out
     assert "unexpected error" not in result.out + result.err
     assert not target.exists()
+
+
+# --- the kit's own files from a faster computer ---
+
+
+def test_a_backup_from_a_faster_computer_opens_when_asked(kit_env: Path, tmp_path: Path) -> None:
+    """pyrage sets the work factor by the writing computer's speed, so the kit's own backup
+    may ask for 21 or 22: refused by default with the way to open it, accepted (up to age's
+    own ceiling, never beyond) with --allow-costly."""
+    from kit.age_header import refuse_costly
+
+    backup = tmp_path / "backup.age"
+    backup.write_bytes(age_with_scrypt(21))
+    target = kit_env / "restored"
+    refused = run_kit_capped("--vault", str(target), "vault", "restore", str(backup))
+    assert refused.code == 1, refused.err
+    assert "add --allow-costly" in refused.err and "2 GiB of memory" in refused.err
+    assert not target.exists()
+
+    refuse_costly(age_with_scrypt(21), "backup", allow_costly=True)  # no scrypt runs here
+    refuse_costly(age_with_scrypt(22), "backup", allow_costly=True)
+    backup.write_bytes(age_with_scrypt(23))
+    beyond = run_kit_capped("--vault", str(target), "vault", "restore", str(backup),
+                            "--allow-costly")
+    assert beyond.code == 1, beyond.err
+    assert "work factor 22 at most" in beyond.err and "--allow-costly" not in beyond.err
+    assert not target.exists()
+
+
+def test_writing_a_file_the_kit_would_not_open_by_default_says_how_to_open_it(
+        tmp_path: Path) -> None:
+    from kit.age_header import costly_note
+
+    fast = tmp_path / "fast.age"
+    fast.write_bytes(age_with_scrypt(21))
+    note = costly_note(fast, "kit vault restore")
+    assert note is not None and "--allow-costly" in note and "`kit vault restore`" in note
+    usual = tmp_path / "usual.age"
+    usual.write_bytes(age_with_scrypt(19))
+    assert costly_note(usual, "kit vault restore") is None

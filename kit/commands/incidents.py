@@ -440,8 +440,13 @@ def evidence_export(incident_id: str, out_path: Path, encrypt: bool, force: bool
     say(f"Signer fingerprint: {result.fingerprint}\nWhoever receives the pack can check it "
         f"with: kit evidence verify PACK --fingerprint '{result.fingerprint}'")
     if result.container == "age":
+        from kit.age_header import costly_note
+
         say("Give the passphrase to the recipient separately (by phone, say), never with the "
             "file.")
+        note = costly_note(result.path, "kit evidence verify")
+        if note:
+            say(note)
     else:
         say(warning("the incident's details and its evidence", result.path))
     if not result.handling_recorded:
@@ -489,8 +494,11 @@ def _report_text(report: PackReport) -> str:
 @click.argument("pack", type=click.Path(path_type=Path))
 @click.option("--fingerprint", metavar="FINGERPRINT",
               help="The signer's fingerprint as the sender gave it; anything else is reported.")
+@click.option("--allow-costly", is_flag=True, help="Open an encrypted pack whose passphrase "
+              "protection asks for more memory than the kit accepts by default (a pack made "
+              "on a much faster computer), up to age's own limit of 4 GiB.")
 @json_option
-def evidence_verify(pack: Path, fingerprint: str | None) -> None:
+def evidence_verify(pack: Path, fingerprint: str | None, allow_costly: bool) -> None:
     """Check an evidence pack: its signature and every file.
 
     PACK is a folder, a .zip or an .age file. Every file's size and SHA-256 is checked
@@ -512,7 +520,8 @@ def evidence_verify(pack: Path, fingerprint: str | None) -> None:
             passphrase = credentials.prompt_secret("Passphrase of the evidence pack: ",
                                                    HOW_PASSPHRASE)
         say("Decrypting the pack (this takes a few seconds) ...")
-    report = verify_pack(pack, passphrase=passphrase, expected_fingerprint=fingerprint)
+    report = verify_pack(pack, passphrase=passphrase, expected_fingerprint=fingerprint,
+                         allow_costly=allow_costly)
     out(_report_text(report), report.to_json())
     if not report.intact:
         raise click.exceptions.Exit(4)

@@ -654,7 +654,8 @@ def _open_zip(fileobj: BinaryIO, path: Path, container: str) -> _ZipPack:
                        "checked") from exc
 
 
-def _open_pack(path: Path, passphrase: str | None, stack: ExitStack) -> _Pack:
+def _open_pack(path: Path, passphrase: str | None, stack: ExitStack,
+               allow_costly: bool = False) -> _Pack:
     try:
         st = os.stat(path)
     except FileNotFoundError:
@@ -680,7 +681,7 @@ def _open_pack(path: Path, passphrase: str | None, stack: ExitStack) -> _Pack:
         import pyrage
 
         sealed = read_limited(fh, path, MAX_PACK_BYTES + _AGE_OVERHEAD, "evidence pack")
-        refuse_costly(sealed, f"evidence pack ({path})")
+        refuse_costly(sealed, f"evidence pack ({path})", allow_costly=allow_costly)
         try:
             plain = pyrage.passphrase.decrypt(sealed, passphrase)
         except pyrage.DecryptError as exc:
@@ -775,13 +776,14 @@ def normalise_fingerprint(text: str) -> str:
 
 
 def verify_pack(path: Path, *, passphrase: str | None = None,
-                expected_fingerprint: str | None = None) -> PackReport:
+                expected_fingerprint: str | None = None,
+                allow_costly: bool = False) -> PackReport:
     """Check a pack's signature and every file against its manifest. Damage and tampering
     are findings in the report; a file that is not a pack, or one that is refused as
     unsafe, is an error (BadInput); a wrong passphrase is WrongSecret."""
     path = Path(path).expanduser()
     with ExitStack() as stack:
-        pack = _open_pack(path, passphrase, stack)
+        pack = _open_pack(path, passphrase, stack, allow_costly)
         return _Verifier(path, pack, expected_fingerprint).run()
 
 

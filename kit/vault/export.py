@@ -65,7 +65,7 @@ def write_backup(vault: Vault, out: Path, passphrase: str, *, overwrite: bool = 
     return len(sealed)
 
 
-def read_backup(path: Path, passphrase: str) -> dict[str, Any]:
+def read_backup(path: Path, passphrase: str, *, allow_costly: bool = False) -> dict[str, Any]:
     """The export document in the backup at *path*. The file is checked to be an age file
     whose passphrase work is no more than the kit writes before any key is derived."""
     from kit.age_header import refuse_costly
@@ -77,7 +77,7 @@ def read_backup(path: Path, passphrase: str) -> dict[str, Any]:
         if not head.startswith(_AGE_PREFIXES):
             raise BadInput(f"{path} is not an age-encrypted file, so it is not a kit backup")
         data = head + read_limited(fh, path, MAX_BACKUP_BYTES - len(head), "kit backup")
-    refuse_costly(data, f"backup ({path})")
+    refuse_costly(data, f"backup ({path})", allow_costly=allow_costly)
     try:
         plain = pyrage.passphrase.decrypt(data, passphrase)
     except pyrage.DecryptError as exc:
