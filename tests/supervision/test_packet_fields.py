@@ -131,10 +131,11 @@ def test_hostile_json_in_a_signed_body_is_damage_not_a_crash(pair: Pair, content
     assert words in caught.value.message
 
 
+# Explicit ids: the files hold random bytes, and every xdist worker must collect the same names.
 @pytest.mark.parametrize("data", [
     age_with_scrypt(22), age_with_scrypt(10), armored(age_with_scrypt(22)),
     b"  \n" + armored(age_with_scrypt(40)),
-])
+], ids=["work-factor-22", "work-factor-10", "armored-22", "armored-40-after-blank-line"])
 def test_a_passphrase_sealed_file_is_not_a_packet(pair: Pair, data: bytes) -> None:
     # No scrypt runs: a work factor of 22 would take 4 GiB and many seconds.
     with pytest.raises(errors.PacketDamaged, match="sealed with a passphrase"):
@@ -146,7 +147,7 @@ def test_a_passphrase_sealed_file_is_not_a_packet(pair: Pair, data: bytes) -> No
     (age_with_scrypt("22 extra"), "passphrase stanza is malformed"),
     (b"age-encryption.org/v1\n" + b"-> X25519 abc\n" * 6000, "longer than 64 KiB"),
     (b"-----BEGIN AGE ENCRYPTED FILE-----\n%%%%\n", "armored text is damaged"),
-])
+], ids=["zero-padded-factor", "extra-argument", "long-header", "damaged-armor"])
 def test_an_unreadable_age_header_is_damage(pair: Pair, data: bytes, words: str) -> None:
     with pytest.raises(errors.PacketDamaged, match=words):
         pair.open(data)
