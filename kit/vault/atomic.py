@@ -49,37 +49,6 @@ def _replace(src: Path, dst: Path) -> None:
             time.sleep(0.05 * (attempt + 1))
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace *path* with *data* so that a crash leaves either the old or the new content."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            _fsync_file(fd)
-        finally:
-            os.close(fd)
-        _replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    fsync_dir(path.parent)
-
-
-def sweep_temp_files(directory: Path) -> int:
-    """Remove temp files a crash left behind. They hold only ciphertext, never plaintext."""
-    removed = 0
-    for leftover in directory.glob(f".*{TEMP_SUFFIX}"):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
-            removed += 1
-    return removed
-
-
 def _write_temp(path: Path, data: bytes) -> Path:
     """*data* in a new, fsynced temp file (mode 0600) beside *path*; the caller places it."""
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{TEMP_SUFFIX}")
@@ -100,6 +69,28 @@ def _write_temp(path: Path, data: bytes) -> Path:
             tmp.unlink()
         raise
     return tmp
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace *path* with *data* so that a crash leaves either the old or the new content."""
+    tmp = _write_temp(path, data)
+    try:
+        _replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    fsync_dir(path.parent)
+
+
+def sweep_temp_files(directory: Path) -> int:
+    """Remove temp files a crash left behind. They hold only ciphertext, never plaintext."""
+    removed = 0
+    for leftover in directory.glob(f".*{TEMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+            removed += 1
+    return removed
 
 
 def create_atomic(path: Path, data: bytes) -> None:
