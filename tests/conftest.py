@@ -3,6 +3,7 @@ environment, and no way to reach any host but loopback."""
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import os
 import socket
@@ -23,6 +24,16 @@ REPO = Path(__file__).resolve().parent.parent
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--slow", action="store_true", default=False,
                      help="run the full-depth tamper and crash sweeps")
+
+
+def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
+    """Hostile inputs run to megabytes: name such a case by its start, its length and a digest,
+    so the test's name stays readable and the same on every xdist worker."""
+    if isinstance(val, str | bytes) and len(val) > 60:
+        raw = val.encode("utf-8", "surrogatepass") if isinstance(val, str) else val
+        start = raw[:24].decode("ascii", "backslashreplace")
+        return f"{start}...({len(val)} long, {hashlib.sha256(raw).hexdigest()[:8]})"
+    return None
 
 
 @pytest.fixture

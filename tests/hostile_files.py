@@ -96,3 +96,35 @@ def tree_state(root: Path) -> dict[str, tuple[str, int]]:
         else:
             state[str(path)] = (f"mode {st.st_mode:o}", 0)
     return state
+
+
+def age_passphrase_file(plaintext: bytes, passphrase: str, log_n: int = 10) -> bytes:
+    """*plaintext* sealed with *passphrase* in the age format (C2SP age.md), at scrypt work
+    factor *log_n*. pyrage picks about a second of work per file and offers no choice; tests
+    that only need a real passphrase-sealed file (a backup to restore) make it here cheaply,
+    and pyrage (the kit's reader) opens it like any other."""
+    from cryptography.hazmat.primitives import hashes, hmac
+    from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    def b64(data: bytes) -> bytes:
+        return base64.b64encode(data).rstrip(b"=")
+
+    def hkdf(key: bytes, salt: bytes, info: bytes) -> bytes:
+        return HKDF(hashes.SHA256(), 32, salt, info).derive(key)
+
+    file_key, salt = os.urandom(16), os.urandom(16)
+    wrap_key = hashlib.scrypt(passphrase.encode(), salt=b"age-encryption.org/v1/scrypt" + salt,
+                              n=2**log_n, r=8, p=1, dklen=32, maxmem=2**31 - 1)
+    body = ChaCha20Poly1305(wrap_key).encrypt(bytes(12), file_key, None)
+    header = (b"age-encryption.org/v1\n-> scrypt " + b64(salt) + b" " + str(log_n).encode()
+              + b"\n" + b64(body) + b"\n---")
+    mac = hmac.HMAC(hkdf(file_key, b"", b"header"), hashes.SHA256())
+    mac.update(header)
+    nonce = os.urandom(16)
+    stream = ChaCha20Poly1305(hkdf(file_key, nonce, b"payload"))
+    size = 64 * 1024
+    chunks = [plaintext[i:i + size] for i in range(0, len(plaintext), size)] or [b""]
+    sealed = [stream.encrypt(index.to_bytes(11, "big") + bytes([index == len(chunks) - 1]),
+                             chunk, None) for index, chunk in enumerate(chunks)]
+    return header + b" " + b64(mac.finalize()) + b"\n" + nonce + b"".join(sealed)

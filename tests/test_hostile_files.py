@@ -18,6 +18,7 @@ from kit.vault.files import HEADER_FILE
 from kit.vault.kdf import KdfParams
 from tests.conftest import PASSPHRASE, run_kit
 from tests.hostile_files import (
+    age_passphrase_file,
     age_with_scrypt,
     fifo,
     run_kit_capped,
@@ -218,13 +219,11 @@ def test_imports_refuse_a_pipe_and_a_device_at_once(cli_vault: Path, tmp_path: P
      "is nested too deeply"),
     (b'{"format": "frontline-kit-export", "n": ' + b"9" * 5000 + b"}",
      "holds a number too large"),
-])
+], ids=["deep-nesting", "long-number"])
 def test_restore_names_hostile_json_inside_a_backup(kit_env: Path, tmp_path: Path,
                                                     payload: bytes, words: str) -> None:
-    import pyrage
-
     backup = tmp_path / "backup.age"
-    backup.write_bytes(pyrage.passphrase.encrypt(payload, PASSPHRASE))
+    backup.write_bytes(age_passphrase_file(payload, PASSPHRASE))
     target = kit_env / "restored"
     result = run_kit("--vault", str(target), "vault", "restore", str(backup))
     assert result.code == 1, result.err

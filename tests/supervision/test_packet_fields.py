@@ -119,7 +119,7 @@ def test_each_field_out_of_its_type_or_bounds_is_damage(pair: Pair, path: str, v
     ('{"n": ' + "9" * 30 + "}", "holds a number too large"),  # the vault cannot store it
     ('{"n": 1e400}', "holds a number too large"),
     ('{"n": NaN}', "holds NaN, which is not a number"),
-])
+], ids=["nested-100", "nested-50000", "digits-5000", "digits-30", "1e400", "NaN"])
 def test_hostile_json_in_a_signed_body_is_damage_not_a_crash(pair: Pair, content: str,
                                                               words: str) -> None:
     text = json.dumps(pair.body(), indent=2)

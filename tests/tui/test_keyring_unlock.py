@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import keyring
-import pytest
-from textual.widgets import Input
 
 from kit.tui.app import KitApp
 from kit.vault.store import read_header
-from tests.conftest import PASSPHRASE
 from tests.keyring_backends.memory import Keyring as MemoryKeyring
-from tests.tui.conftest import SIZE, wait_for
-
-
-@pytest.fixture
-def secure_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
+from tests.tui.conftest import SIZE, reach_recovery_key, wait_for
 
 
 async def create_vault(app: KitApp, pilot) -> None:  # type: ignore[no-untyped-def]
-    await pilot.pause()
-    await pilot.press("enter")
-    app.screen.query_one("#new", Input).value = PASSPHRASE
-    app.screen.query_one("#again", Input).value = PASSPHRASE
-    await pilot.pause()
-    await pilot.click("#create")
-    await wait_for(pilot, lambda: app.screen.query_one("#steps").current == "recovery")
+    await reach_recovery_key(pilot)
     await pilot.click("#written")
     await pilot.click("#recovery-done")
     await pilot.pause()

@@ -11,7 +11,7 @@ from kit.records.journal import Journal
 from kit.tui.app import KitApp
 from kit.vault import Credentials, Vault
 from tests.conftest import PASSPHRASE
-from tests.tui.conftest import SIZE, showing, unlock, wait_for
+from tests.tui.conftest import SIZE, reach_recovery_key, showing, unlock, wait_for
 
 
 async def test_first_run_creates_the_vault_and_shows_the_recovery_key_once(
@@ -50,13 +50,7 @@ async def test_quitting_before_the_recovery_key_is_confirmed_leaves_no_vault(
         make_app, vault_path: Path) -> None:  # type: ignore[no-untyped-def]
     app: KitApp = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("enter")
-        app.screen.query_one("#new", Input).value = PASSPHRASE
-        app.screen.query_one("#again", Input).value = PASSPHRASE
-        await pilot.pause()
-        await pilot.click("#create")
-        await wait_for(pilot, lambda: app.screen.query_one("#steps").current == "recovery")
+        await reach_recovery_key(pilot)
         await app.action_quit()
     staged = f".{vault_path.name}.init-*"
     deadline = time.monotonic() + 10  # the cancelled worker removes the staged vault

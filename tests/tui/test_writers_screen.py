@@ -15,7 +15,6 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
 from textual.widgets import Button, Input, Select, TabbedContent, TextArea
 
@@ -202,17 +201,6 @@ async def test_the_app_asks_before_replacing_a_file(
 
 
 # --- a keyring unlock is not enough for a copy that leaves the vault ---
-
-
-@pytest.fixture
-def secure_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
 
 
 EXPORTS = [("export a record", start_record_export),

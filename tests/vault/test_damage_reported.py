@@ -18,6 +18,7 @@ import pytest
 from kit.records.journal import Journal
 from kit.vault import Credentials, Vault
 from tests.conftest import PASSPHRASE, Result, run_kit
+from tests.hostile_files import age_passphrase_file
 
 HEADER, DB = "vault.header", "vault.sqlite"
 CREDS = Credentials(passphrase=PASSPHRASE)
@@ -288,15 +289,14 @@ def test_meta_rows_must_match_the_header(journalled: Journalled, key: str, value
 
 def backup_with(path: Path, out: Path, change: Callable[[dict[str, Any]], None]) -> Path:
     """A backup of the vault at *path* (as `kit vault backup` writes it), changed by *change*
-    before it is sealed: well-formed JSON, sealed with the vault's passphrase."""
-    import pyrage
-
+    before it is sealed: well-formed JSON, sealed with the vault's passphrase (at a cheap
+    scrypt cost; pyrage would spend a second on each)."""
     from kit.vault.export import export_document
 
     with Vault.open(path, CREDS) as vault:
         doc = export_document(vault)
     change(doc)
-    out.write_bytes(pyrage.passphrase.encrypt(json.dumps(doc).encode(), PASSPHRASE))
+    out.write_bytes(age_passphrase_file(json.dumps(doc).encode(), PASSPHRASE))
     return out
 
 
