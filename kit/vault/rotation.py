@@ -94,6 +94,13 @@ def _ctrl_c_deferred() -> Iterator[_Deferred]:
         signal.signal(signal.SIGINT, previous)
 
 
+STOPPED_BEFORE_RETIRING = (
+    "stopped before the old recovery key was retired. Your new passphrase is set, and your old "
+    "recovery key still works. So does the new one, if it was shown. To finish changing the "
+    "keys, run `kit passwd --rotate` again."
+)
+
+
 def change_keys(vault: Vault, passphrase: str, profile: str | None,
                 show: Callable[[str], None]) -> str:
     """Change the data key and the recovery key, setting *passphrase*; *show* is called with
@@ -120,11 +127,13 @@ def change_keys(vault: Vault, passphrase: str, profile: str | None,
         show(recovery_text)
         old_keys = _retire(vault, passphrase_key, recovery_key)
     except KeyboardInterrupt:
-        raise KeyChangeStopped(
-            "stopped before the old recovery key was retired. Your new passphrase is set, and "
-            "your old recovery key still works. So does the new one, if it was shown. To finish "
-            "changing the keys, run `kit passwd --rotate` again."
-        ) from None
+        raise KeyChangeStopped(f"stopped {STOPPED_BEFORE_RETIRING}") from None
+    except KeyChangeStopped:
+        raise
+    except KitError as exc:  # a full disk, a busy vault: the same state, and the same words
+        stopped = KeyChangeStopped(f"{exc.message}. So the key change {STOPPED_BEFORE_RETIRING}")
+        stopped.exit_code = exc.exit_code
+        raise stopped from exc
     try:
         for backup in list_backups(vault.path):
             _rekey_backup(backup, vault, old_keys)

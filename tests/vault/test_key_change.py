@@ -364,3 +364,36 @@ def test_a_restored_vault_is_whole_and_its_key_shown_or_it_is_not_there(
         points = [(name, n) for name in counts for n in range(1, counts[name] + 1)]
     made = killed_while_creating(args, target, points, whole)
     assert made > 0
+
+
+def test_a_change_that_fails_after_showing_the_key_says_which_keys_work(
+        vault_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not only ctrl+c: a failure between showing the new key and retiring the old one (here
+    the vault stays busy) is told in the same words, with the failure's own exit code."""
+    first_key = init_with_entries(1)
+    monkeypatch.setenv("KIT_LOCK_TIMEOUT", "1")
+    shown: list[str] = []
+    holders: list[subprocess.Popen[str]] = []
+
+    def show_then_hold_the_lock(text: str) -> None:
+        shown.append(text)
+        holder = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("crash_child.py")), "hold-lock",
+             str(vault_path / "vault.lock")],
+            stdout=subprocess.PIPE, text=True, start_new_session=True)
+        holders.append(holder)
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+
+    try:
+        with Vault.open(vault_path, Credentials(passphrase=PASSPHRASE)) as vault, \
+                pytest.raises(KeyChangeStopped) as stopped:
+            vault.rotate(PASSPHRASES[1], show=show_then_hold_the_lock)
+    finally:
+        for holder in holders:
+            holder.kill()
+            holder.wait(timeout=30)
+    assert stopped.value.exit_code == 5
+    assert "busy" in stopped.value.message
+    assert "your old recovery key still works" in stopped.value.message
+    assert opens_with_key(vault_path, first_key) and opens_with_key(vault_path, shown[0])
+    assert journal_texts(vault_path, PASSPHRASES[1]) == ["entry 0 "]
