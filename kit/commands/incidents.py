@@ -543,12 +543,13 @@ def _ask(what: str, option: str) -> str:
 
 
 @letter.command("erasure")
-@click.option("--site", required=True, metavar="NAME", help="The people-search site, e.g. "
-              "192.com.")
+@click.option("--site", required=True, metavar="NAME", help="The people-search site's web "
+              "address, e.g. 192.com (or its name, with --url pages on it).")
 @click.option("--url", "urls", multiple=True, metavar="URL",
               help="A page of the site that shows your details (repeat for more).")
 @click.option("--incident", "incident_id", metavar="ID",
-              help="Also list the web addresses recorded on this incident.")
+              help="Also list the pages on this site recorded on this incident (its links "
+              "to other sites are left out).")
 @click.option("--name", metavar="NAME", help="Your name (default: your saved details).")
 @click.option("--reply-to", metavar="ADDRESS",
               help="Where they should reply: an email or postal address (default: your saved "
@@ -565,17 +566,25 @@ def letter_erasure(site: str, urls: tuple[str, ...], incident_id: str | None,
                    out_path: Path | None, force: bool) -> None:
     """A UK GDPR erasure request to a people-search site.
 
-    It asks the site to erase your personal data and stop processing it. Under the UK GDPR
-    they must reply within one month; if they do not, you can complain to the Information
-    Commissioner's Office (ICO). Printed, or written to --out (a plain, unencrypted file)."""
+    It says your details there put you and your family at risk, asks the site to erase them
+    and stop processing them, and asks where it got them and who it passed them to. Only
+    pages on that site are listed. The site must respond without undue delay and within one
+    month; if it does not, you can complain to the Information Commissioner's Office (ICO).
+    Printed, or written to --out (a plain, unencrypted file)."""
     from datetime import date
 
     from kit.records.my_details import Details
-    from kit.reports.letters import erasure_letter
+    from kit.reports.letters import erasure_letter, letter_host, next_steps, split_by_site
     from kit.vault.files import is_vault
 
     pages = [records.check_url(u, "--url") for u in urls]
     records.check_text("--site", site, records.MAX_SHORT, required=True, one_line=True)
+    host = letter_host(site, pages)
+    elsewhere = split_by_site(host, pages)[1]
+    if elsewhere:
+        raise UsageError(f"--url {elsewhere[0]} is not on {host}: a letter lists only the "
+                         "site's own pages, so write one letter per site; nothing was written")
+    left_out: list[str] = []
     details = Details(name or "", reply_to or "")
     needs_vault = incident_id is not None or save_details or (
         (name is None or reply_to is None) and is_vault(opts().vault_path))
@@ -587,7 +596,8 @@ def letter_erasure(site: str, urls: tuple[str, ...], incident_id: str | None,
                 saved, name=saved.name if name is None else name,
                 reply_to=saved.reply_to if reply_to is None else reply_to)
             if incident_id is not None:
-                pages += ws.incidents.get(incident_id).urls
+                found, left_out = split_by_site(host, ws.incidents.get(incident_id).urls)
+                pages += found
             details = _complete(details)
             erasure_letter(details, site, pages, date.today())  # check before saving
             if save_details:
@@ -596,13 +606,18 @@ def letter_erasure(site: str, urls: tuple[str, ...], incident_id: str | None,
     else:
         details = _complete(details)
     text = erasure_letter(details, site, pages, date.today())
+    if left_out:
+        say(f"Left out {len(left_out)} of the incident's links: "
+            + (f"they are not on {host}." if host else "give the site's web address as "
+               "--site (for example --site 192.com) to list the ones on it."))
     if not pages:
-        say("Note: no page addresses were given; the letter is stronger with the pages that "
-            "show your details (--url).")
+        say("Note: no page of this site is known, and the letter says so; it is stronger "
+            "with the pages that show your details (--url).")
     say("Send it to the site's privacy or data protection contact (usually named in its "
         "privacy policy). Keep a copy and note the date you sent it.")
+    say(next_steps(site).rstrip("\n"))
     doc: dict[str, Any] = {"site": site, "urls": list(dict.fromkeys(pages)), "letter": text,
-                           "out": None}
+                           "left_out": left_out, "next_steps": next_steps(site), "out": None}
     if out_path is None:
         out(text.rstrip("\n"), doc)
         return
