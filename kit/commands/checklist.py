@@ -220,7 +220,7 @@ def _item_text(item: Item, library: Library) -> list[str]:
     if item.caution:
         lines.append(f"Please note: {item.caution}")
     lines += ["", "Sources:", *(f"  {s.title}: {s.url}" for s in item.sources),
-              f"Last checked against its sources on {item.last_verified.isoformat()}."]
+              item.checked_text]
     if item.recheck_days:
         lines.append(f"Worth checking again every {item.recheck_days} days once done.")
     return lines

@@ -27,7 +27,9 @@ from kit.errors import BadInput, FileRefused, NotFound, UsageError
 from kit.outside_data import Malformed, parse_toml
 
 FORMAT = "frontline-kit-checklist"
-VERSION = 1
+# Version 2 made last_verified optional and added claim; version 1 files still load.
+VERSION = 2
+VERSIONS: tuple[int, ...] = (1, 2)
 MAX_FILE_BYTES = 1024 * 1024
 MAX_FILES = 200  # per folder
 MAX_ITEMS_PER_FILE = 500
@@ -58,6 +60,8 @@ STAGES: tuple[tuple[str, str], ...] = (
     ("report", "Report it"),
 )
 STAGE_IDS: tuple[str, ...] = tuple(stage for stage, _title in STAGES)
+CLAIMS: tuple[str, ...] = ("uk-legal", "uk-process", "how-to")
+NOT_CHECKED = "Not yet checked against its source."
 
 _SECTION_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
 _ITEM_ID = re.compile(r"[a-z0-9][a-z0-9-]{2,63}")
@@ -66,9 +70,9 @@ _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\
 
 _TOP_KEYS = ("format", "version", "section", "items")
 _SECTION_KEYS = ("id", "title", "summary", "order")
-_ITEM_KEYS = ("id", "title", "steps", "why", "priority", "minutes", "mode", "regions",
-              "recheck_days", "stage", "caution", "last_verified", "sources")
-_OPTIONAL_ITEM_KEYS = frozenset({"recheck_days", "stage", "caution"})
+_ITEM_KEYS_V1 = ("id", "title", "steps", "why", "priority", "minutes", "mode", "regions",
+                 "recheck_days", "stage", "caution", "last_verified", "sources")
+_ITEM_KEYS = (*_ITEM_KEYS_V1[:-2], "claim", "last_verified", "sources")
 _SOURCE_KEYS = ("title", "url")
 
 
@@ -96,11 +100,21 @@ class Item:
     mode: str
     regions: tuple[str, ...]
     sources: tuple[Source, ...]
-    last_verified: date
+    # The day the item's claims were compared with the text of a source it cites; None until
+    # that has been done (docs/content-review.toml records each comparison).
+    last_verified: date | None
     recheck_days: int | None
     stage: str | None
     caution: str
     section: str
+    claim: str | None = None
+
+    @property
+    def checked_text(self) -> str:
+        """What the kit says about the date: never a date that was not a real comparison."""
+        if self.last_verified is None:
+            return NOT_CHECKED
+        return f"Checked against its source on {self.last_verified:%d %B %Y}."
 
     def applies_to(self, region: str) -> bool:
         """True when the item is for *region*; the region "any" shows every item."""
@@ -118,7 +132,9 @@ class Item:
             "recheck_days": self.recheck_days, "stage": self.stage,
             "caution": self.caution or None,
             "sources": [{"title": s.title, "url": s.url} for s in self.sources],
-            "last_verified": self.last_verified.isoformat(),
+            "claim": self.claim,
+            "last_verified": self.last_verified.isoformat() if self.last_verified else None,
+            "checked": self.checked_text,
         }
 
 
@@ -494,6 +510,7 @@ class _FileReader:
         self.shown = shown
         self.path = path
         self.problems: list[Problem] = []
+        self.version = VERSION
 
     def add(self, message: str, item: str | None = None, field: str | None = None) -> None:
         self.problems.append(Problem(self.shown, item, field, message))
@@ -516,7 +533,7 @@ class _FileReader:
                 prefix: str = "") -> None:
         for key in table:
             if key not in allowed:
-                self.add(f"is not part of checklist format version {VERSION} (allowed here: "
+                self.add(f"is not part of checklist format version {self.version} (allowed here: "
                          f"{', '.join(allowed)})", item, prefix + _shown(key).strip('"'))
 
     def document(self, data: bytes) -> tuple[Section | None, list[Problem]]:
@@ -566,9 +583,10 @@ class _FileReader:
                      f"reads checklist format version {VERSION}); update the kit to use it",
                      None, "version")
             return False
-        if type(version) is not int or version != VERSION:
-            self.add(f"must be {VERSION}, not {_shown(version)}", None, "version")
+        if type(version) is not int or version not in VERSIONS:
+            self.add(f"must be 1 or {VERSION}, not {_shown(version)}", None, "version")
             return False
+        self.version = version
         return True
 
     def section(self, doc: Mapping[str, Any]) -> tuple[str, str, str, int] | None:
@@ -620,7 +638,8 @@ class _FileReader:
         return items
 
     def item(self, table: Mapping[str, Any], label: str, section_id: str) -> Item | None:
-        self.unknown(table, _ITEM_KEYS, label)
+        v1 = self.version == 1
+        self.unknown(table, _ITEM_KEYS_V1 if v1 else _ITEM_KEYS, label)
         before = len(self.problems)
         get = self.check
         mode = get(table, "mode", lambda v: _one_of(v, MODES), label)
@@ -643,7 +662,10 @@ class _FileReader:
             "stage": stage,
             "caution": get(table, "caution", lambda v: _text(v, 1000, multiline=True), label,
                            optional=True) or "",
-            "last_verified": get(table, "last_verified", _day, label),
+            # Required in version 1; from version 2 an item without a checked date has none.
+            "last_verified": get(table, "last_verified", _day, label, optional=not v1),
+            "claim": None if v1 else get(table, "claim", lambda v: _one_of(v, CLAIMS), label,
+                                         optional=True),
             "sources": self.sources(table, label),
         }
         if len(self.problems) > before:

@@ -195,7 +195,7 @@ def test_list_show_mark_and_next(kit: Kit, made_vault: Path) -> None:
     assert shown.code == 0
     for words in ("Turn on two-step verification", "1. Open the settings.",
                   "Example: 2FA page: https://example.org/2fa",
-                  "Last checked against its sources on 2026-01-10",
+                  "Checked against its source on 10 January 2026.",
                   f"Your progress: Done (done on {today}; check again on {due})",
                   "Phone and email, not the old tablet."):
         assert words in shown.out

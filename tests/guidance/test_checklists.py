@@ -17,6 +17,7 @@ from kit.guidance.checklists import (
     Item,
     Library,
     Problem,
+    Section,
     Source,
     load_library,
     parse_checklist,
@@ -260,13 +261,13 @@ def test_a_section_table_that_is_wrong() -> None:
     ('format = "frontline-kit-checklist"\n', "", "format", "is missing"),
     ('format = "frontline-kit-checklist"', 'format = "frontline-kit-instrument"', "format",
      "is not a Frontline Kit checklist file"),
-    ("version = 1", "version = 2", "version", "made for a newer Frontline Kit"),
-    ("version = 1", 'version = "1"', "version", 'must be 1, not "1"'),
-    ("version = 1", "version = 0", "version", "must be 1, not 0"),
-    ("version = 1", "version = true", "version", "must be 1, not true"),
+    ("version = 1", "version = 3", "version", "made for a newer Frontline Kit"),
+    ("version = 1", 'version = "1"', "version", 'must be 1 or 2, not "1"'),
+    ("version = 1", "version = 0", "version", "must be 1 or 2, not 0"),
+    ("version = 1", "version = true", "version", "must be 1 or 2, not true"),
     # An integer, as the format says: a float that equals 1 is still not one.
-    ("version = 1", "version = 1.0", "version", "must be 1, not 1.0"),
-    ("version = 1", "version = 2.0", "version", "must be 1, not 2.0"),
+    ("version = 1", "version = 1.0", "version", "must be 1 or 2, not 1.0"),
+    ("version = 1", "version = 2.0", "version", "must be 1 or 2, not 2.0"),
     ("version = 1\n", "", "version", "is missing"),
 ])
 def test_wrong_format_or_version_stops_there(old: str, new: str, field: str,
@@ -458,3 +459,42 @@ def test_config_mistakes_are_named(tmp_path: Path, text: str, message: str) -> N
     with pytest.raises(BadInput) as caught:
         config.load(path)
     assert message in caught.value.message and str(path) in caught.value.message
+
+
+# --- version 2: an honest date (docs/checklist-format.md §5, §15) ---
+
+V2 = breaking("version = 1", "version = 2")
+
+
+def read_one(text: str, tmp_path: Path) -> Section:
+    path = tmp_path / "10-alpha.toml"
+    path.write_text(text)
+    (section,), problems = read_path(path)
+    assert problems == []
+    return section
+
+
+def test_a_version_2_item_without_a_date_says_it_was_not_checked(tmp_path: Path) -> None:
+    text = breaking("last_verified = 2026-01-10\n", 'claim = "uk-process"\n', V2)
+    one, two = read_one(text, tmp_path).items
+    assert (one.last_verified, one.claim) == (None, "uk-process")
+    assert one.checked_text == "Not yet checked against its source."
+    assert one.to_json()["last_verified"] is None
+    assert two.checked_text == "Checked against its source on 11 January 2026."
+    assert two.to_json()["last_verified"] == "2026-01-11" and two.claim is None
+
+
+def test_a_version_1_file_keeps_the_version_1_rules() -> None:
+    # A user's own version 1 file still loads (the fixtures are version 1), with its dates.
+    problem = only(breaking("last_verified = 2026-01-10\n", ""))
+    assert (problem.item, problem.field, problem.message) == ("alpha-one", "last_verified",
+                                                              "is missing")
+    problem = only(breaking("recheck_days = 90\n", 'recheck_days = 90\nclaim = "how-to"\n'))
+    assert (problem.item, problem.field) == ("alpha-one", "claim")
+    assert problem.message.startswith("is not part of checklist format version 1")
+
+
+def test_a_claim_must_be_one_of_the_three() -> None:
+    problem = only(breaking("recheck_days = 90\n", 'recheck_days = 90\nclaim = "legal"\n', V2))
+    assert (problem.item, problem.field) == ("alpha-one", "claim")
+    assert problem.message == '"legal" is not one of uk-legal, uk-process, how-to'

@@ -62,7 +62,8 @@ def toml_document(doc: dict[str, Any]) -> str:
 
 KEYS = st.sampled_from(["format", "version", "section", "items", "id", "title", "steps", "why",
                         "priority", "minutes", "mode", "regions", "sources", "url", "stage",
-                        "caution", "last_verified", "recheck_days", "summary", "order"]) | \
+                        "caution", "last_verified", "claim", "recheck_days", "summary",
+                        "order"]) | \
     st.text(max_size=12)
 SCALARS = (st.booleans() | st.integers(min_value=-(10**20), max_value=10**20) | st.floats()
            | st.text(max_size=20) | st.dates() | st.datetimes() | st.times()

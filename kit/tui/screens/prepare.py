@@ -66,7 +66,7 @@ def item_details(item: Item, progress: ItemProgress, today: date, first: bool) -
     text.append("\nWhere is this from?\n", style="bold")
     for source in item.sources:
         text.append(f"• {source.title}\n  {source.url}\n")
-    text.append(f"Last checked {item.last_verified:%d %B %Y}.\n", style="dim")
+    text.append(item.checked_text + "\n", style="dim")
     text.append("\nWhere you are with it\n", style="bold")
     status = {"todo": "Not done yet", "done": "Done", "na": "Not applicable to you",
               "delegated": f"Delegated to {progress.delegated_to}"}.get(progress.status,
