@@ -97,7 +97,7 @@ def checklist_now(region: str | None) -> None:
     """It's happening now: what to do, in order, if you are being doxed or swatted."""
     from kit.errors import BadInput
     from kit.guidance.checklists import load_library
-    from kit.guidance.planner import happening_now
+    from kit.guidance.planner import WALK_THROUGH_INTRO, happening_now
 
     # At the worst moment, a mistake in config.toml or in an organisation's folder must not
     # hide the kit's own steps: say so briefly and carry on without them.
@@ -115,8 +115,7 @@ def checklist_now(region: str | None) -> None:
             "FOLDER` says why), so these are the kit's own steps.")
         library = load_library()
     stages = happening_now(library, chosen)
-    lines = ["It's happening now. Take a breath: you do not have to do everything at once.",
-             "Go one step at a time, and ask someone you trust to help."]
+    lines = ["It's happening now.", WALK_THROUGH_INTRO]
     number = 0
     for n, (_stage, title, items) in enumerate(stages, 1):
         lines += ["", f"{n}. {title}"]

@@ -161,6 +161,15 @@ def _levels(ordered: Sequence[Step]) -> tuple[Level, ...]:
     return tuple(levels)
 
 
+# The first words of the walk-through, in the app and on the command line alike: said plainly,
+# before any step, because people targeted like this often blame themselves.
+WALK_THROUGH_INTRO = (
+    "This is not your fault. Take a breath: you do not have to do everything at once. Go one "
+    "step at a time, and ask someone you trust to help. If anyone is in danger right now, call "
+    "999."
+)
+
+
 def happening_now(library: Library, region: str = "uk") -> list[tuple[str, str, list[Item]]]:
     """The "It's happening now" walk-through: (stage id, stage title, items) in the order of
     STAGES, items in library order. A stage with no items for *region* is left out."""

@@ -32,6 +32,8 @@ async def test_happening_now_opens_from_the_lock_screen_without_unlocking(
         await pilot.press("f9")
         await wait_for(pilot, lambda: showing(pilot, "HappeningNowScreen"), "the walk-through")
         screen = app.screen
+        # Said plainly, first, before any step.
+        assert _text(screen.query_one("#now-intro")).startswith("This is not your fault.")
         assert _text(screen.query_one("#now-stage")) == f"Step 1 of {len(stages)}: {stages[0][1]}"
         shown = " ".join(_text(s) for s in screen.query(".now-item"))
         assert all(item.title in shown for item in stages[0][2])

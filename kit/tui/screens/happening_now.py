@@ -21,14 +21,12 @@ from textual.widgets import Button, Checkbox, Footer, Header, Static
 
 from kit.errors import KitError
 from kit.guidance.checklists import Item
-from kit.guidance.planner import happening_now
+from kit.guidance.planner import WALK_THROUGH_INTRO, happening_now
 
 if TYPE_CHECKING:
     from kit.tui.app import KitApp
     from kit.workspace import Workspace
 
-INTRO = ("Take a breath. You do not have to do everything at once: go one step at a time, "
-         "and ask someone you trust to help. If anyone is in danger right now, call 999.")
 
 
 def item_text(item: Item, number: int) -> Text:
@@ -86,7 +84,7 @@ class HappeningNowScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="now-body"):
-            yield Static(INTRO, id="now-intro", markup=False)
+            yield Static(WALK_THROUGH_INTRO, id="now-intro", markup=False)
             yield Static("", id="now-stage", markup=False)
             yield Vertical(id="now-items")
             yield Static("", id="now-after", classes="hint", markup=False)
