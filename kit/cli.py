@@ -1237,11 +1237,11 @@ def helplines_command() -> None:
 
     lines = [EMERGENCY]
     for h in helplines():
-        checked = f"checked {h.last_verified}"
+        checked = h.checked + "."
         if h.recheck:
-            checked += "; the source is old, so check the website before relying on it"
+            checked += " The source is old, so check the website before relying on it."
         lines += ["", f"{h.name}: {h.action} ({h.hours})", f"  {h.who_for}",
-                  f"  Source: {h.source_url} ({checked})"]
+                  f"  Source: {h.source_url}", f"  {checked}"]
     out("\n".join(lines), helplines_json())
 
 

@@ -12,7 +12,9 @@ holds the shipped checklists to the record:
   entry records that the primary page is still missing, and why (a debt that is written down,
   and that the lint reports as stale once a primary page is cited);
 - every item says what kind of claim it makes;
-- every stage of the "It's happening now" walk-through has an item, in each region.
+- every stage of the "It's happening now" walk-through has an item, in each region;
+- the support lines (kit/wellbeing/data/helplines.toml) follow the same date rule, each with
+  its own entry under [[helplines]], and cite the helpline's own site (lint_helplines).
 
 This is the kit's rule for its own content, not the reader's: a checklist an organisation
 writes loads without any record (docs/checklist-format.md).
@@ -29,6 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kit.guidance.checklists import STAGES, Item, Library, Problem, Section
+from kit.wellbeing.helplines import Helpline
 
 FORMAT = "frontline-kit-content-review"
 VERSION = 1
@@ -48,6 +51,7 @@ PRIMARY_HOSTS: tuple[str, ...] = (
     "revengepornhelpline.org.uk", "stopncii.org", "iwf.org.uk",
     "samaritans.org", "giveusashout.org", "educationsupport.org.uk", "policecare.org.uk",
     "oscarkilo.org.uk", "suzylamplugh.org", "victimsupport.org.uk",
+    "educationsupportpartnership.org.uk",
 )
 
 _ENTRY_KEYS = ("id", "compared_on", "changed", "read", "not_checked", "no_primary_source")
@@ -87,8 +91,9 @@ def record_path() -> Path:
     return Path(__file__).resolve().parents[2] / "docs" / "content-review.toml"
 
 
-def read_record(path: Path) -> tuple[dict[str, Entry], list[Problem]]:
-    """The record's entries by item id, and every problem with the record itself."""
+def read_record(path: Path, table: str = "items") -> tuple[dict[str, Entry], list[Problem]]:
+    """The record's entries by id ([[items]] for checklist items, [[helplines]] for support
+    lines), and every problem with the record itself."""
     shown = str(path)
     problems: list[Problem] = []
 
@@ -103,13 +108,13 @@ def read_record(path: Path) -> tuple[dict[str, Entry], list[Problem]]:
     if doc.get("format") != FORMAT or doc.get("version") != VERSION:
         bad(f'must start with format = "{FORMAT}" and version = {VERSION}')
         return {}, problems
-    raw = doc.get("items")
+    raw = doc.get(table)
     if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
-        bad("must hold [[items]] tables", None, "items")
+        bad(f"must hold [[{table}]] tables", None, table)
         return {}, problems
     entries: dict[str, Entry] = {}
-    for n, table in enumerate(raw, 1):
-        entry = _entry(table, n, bad)
+    for n, fields in enumerate(raw, 1):
+        entry = _entry(fields, n, bad)
         if entry is None:
             continue
         if entry.id in entries:
@@ -251,4 +256,52 @@ def _lint_item(item: Item, entry: Entry | None, shown: str, record: str,
                 "with a page it cites", f"read[{n}].url", record)
         if reading.copy_date > today:
             bad(f"{reading.copy_date} is in the future", f"read[{n}].copy_date", record)
+    return problems
+
+
+def lint_helplines(lines: Iterable[Helpline], entries: Mapping[str, Entry], record: str,
+                   today: date | None = None) -> list[Problem]:
+    """The date rule for the support lines: a line shows a date only when its entry records a
+    comparison with its source_url that day; every line has an entry; its source is primary,
+    unless the entry records why not."""
+    today = today or date.today()
+    shown = "kit/wellbeing/data/helplines.toml"
+    problems: list[Problem] = []
+    seen: set[str] = set()
+
+    def bad(line: str, message: str, field: str, where: str = shown) -> None:
+        problems.append(Problem(where, line, field, message))
+
+    for line in lines:
+        seen.add(line.id)
+        entry = entries.get(line.id)
+        primary = is_primary(line.source_url)
+        if not primary and not (entry and entry.no_primary_source):
+            bad(line.id, f"{line.source_url} is not the helpline's own site or another primary "
+                "page", "source_url")
+        if entry is None:
+            bad(line.id, "has no [[helplines]] entry in the content review record", "id", record)
+            continue
+        if entry.no_primary_source and primary:
+            bad(line.id, f"is recorded as lacking a primary page, but cites one: "
+                f"{line.source_url}; remove no_primary_source", "no_primary_source", record)
+        if entry.compared_on is None:
+            if line.last_verified is not None:
+                bad(line.id, f"has the date {line.last_verified} but no check record: the "
+                    f"record says it was not compared with its source ({entry.not_checked})",
+                    "last_verified")
+            continue
+        if entry.compared_on > today:
+            bad(line.id, f"{entry.compared_on} is in the future", "compared_on", record)
+        if line.last_verified != entry.compared_on:
+            bad(line.id, f"is {line.last_verified or 'missing'} but the record compared the "
+                f"line with its source on {entry.compared_on}; the two must be the same day",
+                "last_verified")
+        for n, reading in enumerate(entry.read, 1):
+            if reading.url != line.source_url:
+                bad(line.id, f"{reading.url} is not the line's source_url", f"read[{n}].url",
+                    record)
+    for line_id in entries:
+        if line_id not in seen:
+            bad(line_id, "names no support line; remove the entry or fix the id", "id", record)
     return problems

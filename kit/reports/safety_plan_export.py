@@ -90,7 +90,7 @@ def to_markdown(plan: SafetyPlanDocument, today: date) -> str:
     parts += ["---", "", "## Support", "", f"**{EMERGENCY}**", ""]
     for h in sorted(helplines(), key=lambda h: h.id != "posh"):
         parts.append(f"- **{h.name}**: {h.action} ({h.hours}). {h.who_for} "
-                     f"Source: <{h.source_url}> (checked {h.last_verified.isoformat()}).")
+                     f"Source: <{h.source_url}>. {h.checked}.")
     return "\n".join(parts) + "\n"
 
 

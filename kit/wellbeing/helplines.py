@@ -1,5 +1,7 @@
-"""Support lines, from the shipped data/helplines.toml, each with its source and the date it
-was last checked. The emergency line is fixed here in code: it must never depend on a file."""
+"""Support lines, from the shipped data/helplines.toml, each with its source and, once it has
+been compared with that source, the date of the comparison (docs/content-review.md); until then
+it says "Not yet checked against its source", never a date. The emergency line is fixed here in
+code: it must never depend on a file."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -32,9 +34,17 @@ class Helpline:
     hours: str
     who_for: str
     source_url: str
-    last_verified: date
+    last_verified: date | None  # the day compared with source_url's text; None: not yet
     recheck: bool  # the research's only source is old: confirm before relying on it
     text_word: str = ""
+
+    @property
+    def checked(self) -> str:
+        """Whether the details were compared with the source, and when: never a date that was
+        not such a comparison."""
+        if self.last_verified is None:
+            return "Not yet checked against its source"
+        return f"Checked against its source on {self.last_verified:%d %b %Y}"
 
     @property
     def action(self) -> str:
@@ -47,7 +57,8 @@ class Helpline:
         return {"id": self.id, "name": self.name, "how": self.how, "number": self.number,
                 "text_word": self.text_word or None, "action": self.action,
                 "hours": self.hours, "who_for": self.who_for, "source_url": self.source_url,
-                "last_verified": self.last_verified.isoformat(), "recheck": self.recheck}
+                "last_verified": self.last_verified.isoformat() if self.last_verified else None,
+                "checked": self.checked, "recheck": self.recheck}
 
 
 def _line(t: Mapping[str, Any], n: int) -> Helpline:
@@ -64,11 +75,14 @@ def _line(t: Mapping[str, Any], n: int) -> Helpline:
         raise BadInput(f"{where}: field 'number' must be digits and spaces")
     if not t["source_url"].startswith("https://"):
         raise BadInput(f"{where}: field 'source_url' must be an https:// address")
-    if not isinstance(t.get("last_verified"), date) or not isinstance(t.get("recheck"), bool):
-        raise BadInput(f"{where}: fields 'last_verified' (a date) and 'recheck' (true or "
-                       "false) are required")
+    day = t.get("last_verified")
+    if day is not None and (isinstance(day, datetime) or not isinstance(day, date)):
+        raise BadInput(f"{where}: field 'last_verified' must be a date, or left out until the "
+                       "line has been compared with its source")
+    if not isinstance(t.get("recheck"), bool):
+        raise BadInput(f"{where}: field 'recheck' (true or false) is required")
     return Helpline(t["id"], t["name"], t["how"], t["number"], t["hours"], t["who_for"],
-                    t["source_url"], t["last_verified"], t["recheck"], t.get("text_word", ""))
+                    t["source_url"], day, t["recheck"], t.get("text_word", ""))
 
 
 @cache

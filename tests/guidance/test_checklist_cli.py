@@ -131,7 +131,8 @@ def test_now_walks_through_the_stages_without_a_vault(kit: Kit, kit_env: Path) -
     ran = kit("checklist", "now")
     assert ran.code == 0, ran.err
     text = ran.out
-    order = ["This is not your fault.", "1. Make sure you are safe", "Check that everyone is safe", "1. Step one.",
+    order = ["This is not your fault.", "1. Make sure you are safe",
+             "Check that everyone is safe", "1. Step one.",
              "2. Keep a record of what is happening", "Take screenshots",
              "Please note: Made-up caution.", "3. Tell people who can help", "Tell your manager",
              "4. Report it", "Report the post to the platform", "kit helplines"]

@@ -26,10 +26,12 @@ from kit.guidance.checklists import (
     shipped_folder,
     validate_path,
 )
-from kit.guidance.content_review import lint, read_record, record_path
+from kit.guidance.content_review import lint, lint_helplines, read_record, record_path
 from kit.guidance.planner import happening_now, next_steps
 from kit.records.progress import ItemProgress
 from kit.tui.screens.prepare import item_details
+from kit.tui.widgets.support import support_text
+from kit.wellbeing.helplines import helplines
 from tests.conftest import run_kit
 
 MIN_ITEMS = 45
@@ -125,3 +127,19 @@ def test_the_walk_through_runs_on_the_shipped_content() -> None:
     first = json.loads(ran.out)["stages"][0]["items"][0]
     assert first["last_verified"] is None
     assert first["checked"] == "Not yet checked against its source."
+
+
+def test_the_support_lines_follow_the_same_rule() -> None:
+    entries, problems = read_record(record_path(), "helplines")
+    assert problems == [], "\n".join(str(p) for p in problems)
+    problems = lint_helplines(helplines(), entries, str(record_path()))
+    assert problems == [], "\n".join(str(p) for p in problems)
+    assert set(entries) == {line.id for line in helplines()}
+    unchecked = [line for line in helplines() if entries[line.id].compared_on is None]
+    shown = support_text().plain
+    assert shown.count("Not yet checked against its source") == len(unchecked) > 0
+    if len(unchecked) == len(helplines()):
+        assert not re.search(r"[Cc]hecked [^\n]*20[0-9]{2}", shown)
+    listed = run_kit("helplines", passphrase=None)
+    assert listed.code == 0, listed.err
+    assert listed.out.count("Not yet checked against its source.") == len(unchecked)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from kit.guidance.checklists import Problem, Section, read_path
-from kit.guidance.content_review import is_primary, lint, read_record
+from kit.guidance.content_review import is_primary, lint, lint_helplines, read_record
+from kit.wellbeing.helplines import Helpline
 
 REVIEW = Path(__file__).parent / "fixtures" / "review"
 TODAY = date(2026, 12, 7)
@@ -89,3 +90,44 @@ def test_a_date_in_the_future_fails() -> None:
 ])
 def test_primary_hosts(url: str, primary: bool) -> None:
     assert is_primary(url) is primary
+
+
+# --- the support lines follow the same rule ---
+
+
+def line(line_id: str, day: date | None, url: str = "https://www.samaritans.org/example"
+         ) -> Helpline:
+    return Helpline(line_id, "A line", "phone", "116 123", "Always", "Anyone.", url, day, False)
+
+
+GOOD_LINES = (line("line-checked", date(2026, 11, 30)), line("line-unchecked", None))
+
+
+def lint_lines(lines: tuple[Helpline, ...]) -> list[Problem]:
+    entries, problems = read_record(REVIEW / "good-record.toml", "helplines")
+    assert problems == []
+    return lint_helplines(lines, entries, "record", TODAY)
+
+
+def test_good_support_lines_pass() -> None:
+    assert lint_lines(GOOD_LINES) == []
+    assert GOOD_LINES[0].checked == "Checked against its source on 30 Nov 2026"
+    assert GOOD_LINES[1].checked == "Not yet checked against its source"
+
+
+@pytest.mark.parametrize(("lines", "problem", "words"), [
+    ((GOOD_LINES[0], line("line-unchecked", date(2026, 11, 30))),
+     ("line-unchecked", "last_verified"), "has the date 2026-11-30 but no check record"),
+    ((line("line-checked", date(2026, 12, 1)), GOOD_LINES[1]),
+     ("line-checked", "last_verified"), "the two must be the same day"),
+    ((line("line-checked", None), GOOD_LINES[1]),
+     ("line-checked", "last_verified"), "is missing but the record compared"),
+    ((GOOD_LINES[0], line("line-unchecked", None, "https://news.example.org/about-it")),
+     ("line-unchecked", "source_url"), "is not the helpline's own site"),
+    ((GOOD_LINES[0],), ("line-unchecked", "id"), "names no support line"),
+    ((*GOOD_LINES, line("line-new", None)), ("line-new", "id"), "has no [[helplines]] entry"),
+])
+def test_a_bad_support_line_fails_the_lint(lines: tuple[Helpline, ...],
+                                           problem: tuple[str, str], words: str) -> None:
+    (found,) = lint_lines(lines)
+    assert (found.item, found.field) == problem and words in found.message

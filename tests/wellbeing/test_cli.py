@@ -107,7 +107,7 @@ def test_helplines_need_no_vault() -> None:
     data = kit_json("helplines")
     assert "999" in data["emergency"]
     assert {h["number"] for h in data["helplines"]} >= {"116 123", "85258"}
-    assert all(h["source_url"].startswith("https://") and h["last_verified"]
+    assert all(h["source_url"].startswith("https://") and h["checked"]
                for h in data["helplines"])
 
 

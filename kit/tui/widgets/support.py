@@ -17,14 +17,15 @@ class SupportPanel(VerticalScroll):
 
 
 def support_text() -> Text:
-    """Every helpline with how to reach it and when its details were last checked."""
+    """Every helpline with how to reach it and whether (and when) its details were checked
+    against its source."""
     text = Text()
     text.append(EMERGENCY + "\n\n", style="bold")
     for line in helplines():
         text.append(f"{line.name}\n", style="bold")
         text.append(f"{line.action} · {line.hours}\n")
         text.append(f"{line.who_for}\n")
-        checked = f"details checked {line.last_verified:%d %b %Y}"
+        checked = line.checked
         if line.recheck:
             checked += " (please re-check)"
         text.append(checked + "\n\n", style="dim")
