@@ -46,7 +46,7 @@ PRIMARY_HOSTS: tuple[str, ...] = (
     "ico.org.uk", "electoralcommission.org.uk", "police.uk", "psni.police.uk",
     "nationalcrimeagency.gov.uk", "cps.gov.uk", "ncsc.gov.uk", "ros.gov.uk",
     "socialworkengland.org.uk", "socialcare.wales", "sssc.uk.com", "niscc.info", "gtcs.org.uk",
-    "nominet.uk",
+    "nominet.uk", "nominet.org.uk",  # the .uk registry: its current and its older domain
     "swgfl.org.uk", "saferinternet.org.uk", "reportharmfulcontent.com",
     "revengepornhelpline.org.uk", "stopncii.org", "iwf.org.uk",
     "samaritans.org", "giveusashout.org", "educationsupport.org.uk", "policecare.org.uk",

@@ -143,3 +143,20 @@ def test_the_support_lines_follow_the_same_rule() -> None:
     listed = run_kit("helplines", passphrase=None)
     assert listed.code == 0, listed.err
     assert listed.out.count("Not yet checked against its source.") == len(unchecked)
+
+
+CAPTURE_WORDS = re.compile(r"screenshot|screen recording|capture|download|save a copy", re.I)
+
+
+@pytest.mark.parametrize("region", ["uk"])
+def test_the_warning_about_sexual_images_of_children_comes_before_any_capture_step(
+        region: str) -> None:
+    """Com channels carry child sexual abuse material: the walk-through must warn against
+    copying it before it first asks anyone to screenshot or record anything."""
+    walk = [item for _stage, _title, items in happening_now(load_library(), region)
+            for item in items]
+    ids = [item.id for item in walk]
+    assert "evidence-csam-warning" in ids
+    first_capture = next(n for n, item in enumerate(walk) if item.id != "evidence-csam-warning"
+                         and any(CAPTURE_WORDS.search(step) for step in item.steps))
+    assert ids.index("evidence-csam-warning") < first_capture, ids[:first_capture + 1]

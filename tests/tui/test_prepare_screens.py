@@ -51,6 +51,21 @@ async def test_happening_now_opens_from_the_lock_screen_without_unlocking(
         await unlock(pilot)  # the lock screen still works afterwards
 
 
+async def test_the_evidence_stage_opens_with_the_warning_about_images_of_children(
+        make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "the lock screen")
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: showing(pilot, "HappeningNowScreen"), "the walk-through")
+        await pilot.press("ctrl+right")  # stage 2: keeping a record
+        await pilot.pause()
+        screen = app.screen
+        assert "Keep a record" in _text(screen.query_one("#now-stage"))
+        first = _text(screen.query(".now-item").first())
+        assert "don't save or share it" in first and "Never screenshot" in first
+
+
 async def test_happening_now_ticks_steps_off_once_unlocked(
         make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
     app: KitApp = make_app()
