@@ -61,6 +61,21 @@ STAGES: tuple[tuple[str, str], ...] = (
 )
 STAGE_IDS: tuple[str, ...] = tuple(stage for stage, _title in STAGES)
 CLAIMS: tuple[str, ...] = ("uk-legal", "uk-process", "how-to")
+# The walk-through's first question: someone is in danger now; someone threatened a false
+# emergency call or police are on their way (swatting); or details were shared (doxing).
+PATHS: tuple[tuple[str, str], ...] = (
+    ("danger", "Someone is in danger right now"),
+    ("swatting", "Someone has threatened a false emergency call, or police are on their way"),
+    ("doxing", "My details have been shared, but nobody is in danger right now"),
+)
+PATH_IDS: tuple[str, ...] = tuple(path for path, _label in PATHS)
+# The areas of the app an item can open with a button (its `in_app`), with what the app's button
+# says and what `kit checklist now` prints instead: the app never shows a command.
+IN_APP: dict[str, tuple[str, str]] = {
+    "incidents": ("Open the incident log", "kit incident add"),
+    "prepare": ("Open your safety plan and checklists", "kit safety-plan show"),
+    "wellbeing": ("Open support lines", "kit helplines"),
+}
 NOT_CHECKED = "Not yet checked against its source."
 
 _SECTION_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
@@ -72,7 +87,7 @@ _TOP_KEYS = ("format", "version", "section", "items")
 _SECTION_KEYS = ("id", "title", "summary", "order")
 _ITEM_KEYS_V1 = ("id", "title", "steps", "why", "priority", "minutes", "mode", "regions",
                  "recheck_days", "stage", "caution", "last_verified", "sources")
-_ITEM_KEYS = (*_ITEM_KEYS_V1[:-2], "claim", "last_verified", "sources")
+_ITEM_KEYS = (*_ITEM_KEYS_V1[:-2], "claim", "paths", "in_app", "last_verified", "sources")
 _SOURCE_KEYS = ("title", "url")
 
 
@@ -108,6 +123,14 @@ class Item:
     caution: str
     section: str
     claim: str | None = None
+    # Which answers to the walk-through's first question show the item (all, by default).
+    paths: tuple[str, ...] = PATH_IDS
+    # The app area the item's button opens (IN_APP), if any.
+    in_app: str | None = None
+
+    def on_path(self, path: str | None) -> bool:
+        """True when the walk-through shows the item for the answer *path* (None: every)."""
+        return path is None or path in self.paths
 
     @property
     def checked_text(self) -> str:
@@ -133,6 +156,7 @@ class Item:
             "caution": self.caution or None,
             "sources": [{"title": s.title, "url": s.url} for s in self.sources],
             "claim": self.claim,
+            "paths": list(self.paths), "in_app": self.in_app,
             "last_verified": self.last_verified.isoformat() if self.last_verified else None,
             "checked": self.checked_text,
         }
@@ -666,8 +690,15 @@ class _FileReader:
             "last_verified": get(table, "last_verified", _day, label, optional=not v1),
             "claim": None if v1 else get(table, "claim", lambda v: _one_of(v, CLAIMS), label,
                                          optional=True),
+            "paths": (None if v1 else get(table, "paths", _paths, label, optional=True))
+                     or PATH_IDS,
+            "in_app": None if v1 else get(table, "in_app", lambda v: _one_of(v, tuple(IN_APP)),
+                                          label, optional=True),
             "sources": self.sources(table, label),
         }
+        if stage is None and "paths" in table and not v1:
+            self.add("only a walk-through item (one with a stage) can be limited to some "
+                     "answers of the first question", label, "paths")
         if len(self.problems) > before:
             return None
         return Item(**fields, section=section_id)
@@ -724,6 +755,17 @@ def _steps(value: object) -> tuple[str, ...]:
         except _Bad as bad:
             raise _Bad(f"step {n} {bad.message}") from None
     return tuple(steps)
+
+
+def _paths(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise _Bad(f"must be a list of one or more of {', '.join(PATH_IDS)}, not "
+                   f"{_shown(value)}")
+    for path in value:
+        _one_of(path, PATH_IDS)
+    if len(set(value)) != len(value):
+        raise _Bad("names a path twice")
+    return tuple(p for p in PATH_IDS if p in value)
 
 
 def _regions(value: object) -> tuple[str, ...]:

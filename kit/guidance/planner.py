@@ -170,10 +170,12 @@ WALK_THROUGH_INTRO = (
 )
 
 
-def happening_now(library: Library, region: str = "uk") -> list[tuple[str, str, list[Item]]]:
+def happening_now(library: Library, region: str = "uk",
+                  path: str | None = None) -> list[tuple[str, str, list[Item]]]:
     """The "It's happening now" walk-through: (stage id, stage title, items) in the order of
-    STAGES, items in library order. A stage with no items for *region* is left out."""
-    items = library.for_region(region)
+    STAGES, items in library order. *path* is the answer to the first question (PATHS): only
+    its items are shown; None shows every item. A stage with no items is left out."""
+    items = [item for item in library.for_region(region) if item.on_path(path)]
     stages = []
     for stage, title in STAGES:
         here = [item for item in items if item.stage == stage]

@@ -498,3 +498,45 @@ def test_a_claim_must_be_one_of_the_three() -> None:
     problem = only(breaking("recheck_days = 90\n", 'recheck_days = 90\nclaim = "legal"\n', V2))
     assert (problem.item, problem.field) == ("alpha-one", "claim")
     assert problem.message == '"legal" is not one of uk-legal, uk-process, how-to'
+
+
+# --- the walk-through's first question (paths) and the app's buttons (in_app), version 2 ---
+
+
+V2 = breaking("version = 1", "version = 2")
+
+
+def test_a_walk_through_item_can_be_limited_to_some_answers_and_open_an_area() -> None:
+    text = breaking('stage = "evidence"',
+                    'stage = "evidence"\npaths = ["doxing", "swatting"]\nin_app = "incidents"', V2)
+    section, problems = parse_checklist(text.encode(), "20-test.toml")
+    assert problems == [] and section is not None
+    plain, limited = section.items
+    assert plain.paths == ("danger", "swatting", "doxing") and plain.in_app is None
+    assert limited.paths == ("swatting", "doxing") and limited.in_app == "incidents"
+    assert limited.on_path("doxing") and not limited.on_path("danger")
+    assert limited.on_path(None)
+    assert limited.to_json()["paths"] == ["swatting", "doxing"]
+
+
+@pytest.mark.parametrize(("new", "field", "words"), [
+    ('stage = "evidence"\npaths = ["panic"]', "paths", "is not one of danger, swatting, doxing"),
+    ('stage = "evidence"\npaths = []', "paths", "must be a list of one or more"),
+    ('stage = "evidence"\npaths = ["doxing", "doxing"]', "paths", "names a path twice"),
+    ('stage = "evidence"\nin_app = "journal"', "in_app", "is not one of incidents, prepare, wellbeing"),
+])
+def test_bad_paths_and_in_app(new: str, field: str, words: str) -> None:
+    problem = only(breaking('stage = "evidence"', new, V2))
+    assert problem.item == "alpha-two" and problem.field == field
+    assert words in problem.message
+
+
+def test_paths_belong_only_to_walk_through_items() -> None:
+    problem = only(breaking("recheck_days = 90", 'recheck_days = 90\npaths = ["doxing"]', V2))
+    assert problem.item == "alpha-one" and problem.field == "paths"
+    assert "only a walk-through item" in problem.message
+
+
+def test_version_1_knows_neither_field() -> None:
+    problem = only(breaking('stage = "evidence"', 'stage = "evidence"\npaths = ["doxing"]'))
+    assert problem.field == "paths" and "not part of checklist format version 1" in problem.message

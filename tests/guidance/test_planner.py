@@ -146,3 +146,21 @@ def test_rechecks_due_longest_overdue_first(fixture_library: Library) -> None:
     exactly = {"prep-2fa": done("prep-2fa", 90, 90)}
     assert ids(recheck_due(fixture_library, exactly, TODAY)) == ["prep-2fa"]
     assert recheck_due(fixture_library, exactly, TODAY - timedelta(days=1)) == []
+
+
+def test_the_first_answer_decides_which_walk_through_items_show() -> None:
+    from kit.guidance.checklists import parse_checklist
+    from tests.guidance.conftest import VALID
+
+    text = VALID.replace("version = 1", "version = 2").replace(
+        'stage = "evidence"', 'stage = "evidence"\npaths = ["swatting"]')
+    section, problems = parse_checklist(text.encode(), "20-test.toml")
+    assert section is not None, problems
+    library = Library((section,))
+    def shown(path: str | None) -> list[str]:
+        return [item.id for _s, _t, items in happening_now(library, "any", path)
+                for item in items]
+
+    assert shown("swatting") == ["alpha-two"]
+    assert shown("doxing") == [] and shown("danger") == []
+    assert shown(None) == ["alpha-two"]
