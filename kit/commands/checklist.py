@@ -92,11 +92,15 @@ def checklist_validate(path: Path) -> None:
 
 @checklist.command("now")
 @_region_option
+@click.option("--path", "path", type=click.Choice(["danger", "swatting", "doxing"]),
+              default=None, help="What is happening: someone is in danger now; a false emergency "
+              "call was threatened or police are on their way; or your details were shared. "
+              "Without it, every step is shown.")
 @json_option
-def checklist_now(region: str | None) -> None:
+def checklist_now(region: str | None, path: str | None) -> None:
     """It's happening now: what to do, in order, if you are being doxed or swatted."""
     from kit.errors import BadInput
-    from kit.guidance.checklists import load_library
+    from kit.guidance.checklists import IN_APP, PATHS, load_library
     from kit.guidance.planner import WALK_THROUGH_INTRO, happening_now
 
     # At the worst moment, a mistake in config.toml or in an organisation's folder must not
@@ -114,8 +118,11 @@ def checklist_now(region: str | None) -> None:
         say("Note: your own checklist folders could not be loaded (`kit checklist validate "
             "FOLDER` says why), so these are the kit's own steps.")
         library = load_library()
-    stages = happening_now(library, chosen)
+    stages = happening_now(library, chosen, path)
     lines = ["It's happening now.", WALK_THROUGH_INTRO]
+    if path is None:
+        lines += ["", "Steps for one situation only: add --path with " + "; ".join(
+            f"{name} ({label.lower()})" for name, label in PATHS) + "."]
     number = 0
     for n, (_stage, title, items) in enumerate(stages, 1):
         lines += ["", f"{n}. {title}"]
@@ -125,11 +132,16 @@ def checklist_now(region: str | None) -> None:
             lines.append(f"    Why: {item.why}")
             if item.caution:
                 lines.append(f"    Please note: {item.caution}")
+            if item.in_app is not None:
+                lines.append(f"    In the kit: {IN_APP[item.in_app][1]}")
+            if path is None and len(item.paths) < len(PATHS):
+                lines.append("    Only if: " + "; or ".join(
+                    label.lower() for name, label in PATHS if name in item.paths))
     if not stages:
         lines += ["", "No walk-through steps are available for this region."]
     lines += ["", "`kit helplines` lists people you can talk to. When things are calmer,",
               "`kit checklist next` helps you prepare, one step at a time."]
-    out("\n".join(lines), {"region": chosen, "stages": [
+    out("\n".join(lines), {"region": chosen, "path": path, "stages": [
         {"id": stage, "title": title, "items": [i.to_json() for i in items]}
         for stage, title, items in stages]})
 

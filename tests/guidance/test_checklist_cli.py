@@ -296,3 +296,17 @@ def test_the_real_program_never_shows_a_traceback(tmp_path: Path) -> None:
     helped = run_kit("checklist", "--help", passphrase=None)
     for command in ("validate", "now", "list", "show", "next", "mark"):
         assert command in helped.out
+
+
+def test_now_follows_the_answer_given_with_path(kit: Kit) -> None:
+    every = kit("checklist", "now", "--json").json()
+    assert every["path"] is None
+    for path in ("danger", "swatting", "doxing"):
+        doc = kit("checklist", "now", "--json", "--path", path).json()
+        assert doc["path"] == path
+        for stage in doc["stages"]:
+            assert all(path in item["paths"] for item in stage["items"])
+    text = kit("checklist", "now").out
+    assert "add --path with danger" in text
+    wrong = kit("checklist", "now", "--path", "panic")
+    assert wrong.code == 2 and "panic" in wrong.err
