@@ -56,6 +56,10 @@ class ConsentDialog(ModalScreen[bool]):
         Binding("escape", "answer(False)", "Cancel", id="consent-cancel"),
     ]
 
+    # Focused when shown (Cancel is the safe default). Not from on_mount: a dialog answered at
+    # once is gone before its mount event runs, and the query there then fails.
+    AUTO_FOCUS = "#consent-no"
+
     def __init__(self, plan: Plan) -> None:
         super().__init__()
         self.plan = plan
@@ -71,9 +75,6 @@ class ConsentDialog(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="consent-no", variant="primary")
                 yield Button("Send", id="consent-yes", variant="warning")
-
-    def on_mount(self) -> None:
-        self.query_one("#consent-no").focus()
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:

@@ -44,6 +44,10 @@ class SupportScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[Any]] = [Binding("escape", "close", "Close", id="support-close")]
 
+    # Focused when shown (the way out). Not from on_mount: a dialog answered at
+    # once is gone before its mount event runs, and the query there then fails.
+    AUTO_FOCUS = "#close"
+
     def __init__(self, message: str) -> None:
         super().__init__()
         self.message = message
@@ -56,9 +60,6 @@ class SupportScreen(ModalScreen[None]):
                 yield Button("A grounding exercise", id="grounding")
             yield Static("", id="grounding-text", markup=False)
             yield Static(support_text(), markup=False)
-
-    def on_mount(self) -> None:
-        self.query_one("#close").focus()
 
     @on(Button.Pressed, "#grounding")
     def show_grounding(self) -> None:

@@ -23,6 +23,10 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("escape", "answer(False)", "Cancel", id="cancel"),
     ]
 
+    # Focused when shown (the safe answer is the default). Not from on_mount: a dialog answered at
+    # once is gone before its mount event runs, and the query there then fails.
+    AUTO_FOCUS = "#no"
+
     def __init__(self, question: str, yes: str = "Yes", no: str = "Cancel") -> None:
         super().__init__()
         self.question, self.yes, self.no = question, yes, no
@@ -33,9 +37,6 @@ class ConfirmDialog(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(self.no, id="no", variant="primary")
                 yield Button(self.yes, id="yes", variant="error")
-
-    def on_mount(self) -> None:
-        self.query_one("#no").focus()  # the safe answer is the default
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
