@@ -143,7 +143,8 @@ def test_bad_priority_mode_region_and_stage() -> None:
         (('regions = ["uk"]', 'regions = []'), "regions", "must be a list of one or more"),
         (('regions = ["uk"]', 'regions = ["uk", "uk"]'), "regions", "names a region twice"),
         (('stage = "evidence"', 'stage = "panic"'), "stage",
-         '"panic" is not one of safety, evidence, tell, report'),
+         '"panic" is not one of safety, tell, evidence, report, young-people, work, '
+         'aftercare'),
         (('recheck_days = 90', 'recheck_days = 90\nstage = "safety"'), "stage",
          "mode must be incident or both"),
     ]
@@ -523,7 +524,8 @@ def test_a_walk_through_item_can_be_limited_to_some_answers_and_open_an_area() -
     ('stage = "evidence"\npaths = ["panic"]', "paths", "is not one of danger, swatting, doxing"),
     ('stage = "evidence"\npaths = []', "paths", "must be a list of one or more"),
     ('stage = "evidence"\npaths = ["doxing", "doxing"]', "paths", "names a path twice"),
-    ('stage = "evidence"\nin_app = "journal"', "in_app", "is not one of incidents, prepare, wellbeing"),
+    ('stage = "evidence"\nin_app = "journal"', "in_app",
+     "is not one of incidents, prepare, wellbeing"),
 ])
 def test_bad_paths_and_in_app(new: str, field: str, words: str) -> None:
     problem = only(breaking('stage = "evidence"', new, V2))
