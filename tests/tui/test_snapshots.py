@@ -428,6 +428,18 @@ def test_happening_now_while_locked(snap_compare, make_app, seed) -> None:  # ty
     assert snap_compare(make_app(), run_before=run_before, terminal_size=SIZE)
 
 
+def test_happening_now_first_question_at_80x24(snap_compare, make_app, seed) -> None:  # type: ignore[no-untyped-def]
+    """The first thing a frightened person sees after F9, on the smallest usual terminal."""
+    seed()
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "the lock screen")
+        await go(pilot, "f9", "HappeningNowScreen")
+        await steady(pilot)
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=(80, 24))
+
+
 def test_prepare_do_this_first(snap_compare, make_app, seed) -> None:  # type: ignore[no-untyped-def]
     seed(preparation)
 

@@ -1,5 +1,6 @@
-""""It's happening now": one calm screen, reachable from anywhere (F9), even before unlocking,
-that walks through immediate safety, evidence, who to tell and what to report, in that order.
+""""It's happening now": one calm screen, reachable from anywhere (F9), even before unlocking.
+It asks one question first (is anyone in danger now; has a false emergency call been threatened;
+or have details been shared), then walks through that answer's steps one stage at a time.
 
 The steps come from the shipped checklists (the items with a `stage`), so the walk-through and
 `kit checklist now` always say the same thing. When the vault is open, a step can be ticked off
@@ -20,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Static
 
 from kit.errors import KitError
-from kit.guidance.checklists import Item
+from kit.guidance.checklists import IN_APP, PATHS, Item
 from kit.guidance.planner import WALK_THROUGH_INTRO, happening_now
 
 if TYPE_CHECKING:
@@ -62,6 +63,17 @@ class HappeningNowScreen(Screen[None]):
     HappeningNowScreen .now-item {
         margin-top: 1;
     }
+    HappeningNowScreen #now-question {
+        height: auto;
+        margin-top: 1;
+    }
+    HappeningNowScreen #now-question Button {
+        width: 100%;
+        margin-top: 1;
+    }
+    HappeningNowScreen .now-open {
+        margin-left: 3;
+    }
     HappeningNowScreen .now-done {
         margin-left: 3;
         border: none;
@@ -80,11 +92,20 @@ class HappeningNowScreen(Screen[None]):
         super().__init__()
         self.stage = 0
         self.stages: list[tuple[str, str, list[Item]]] = []
+        self.path: str | None = None
+        self._library: Any = None
+        self._region = "uk"
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="now-body"):
             yield Static(WALK_THROUGH_INTRO, id="now-intro", markup=False)
+            with Vertical(id="now-question"):
+                yield Static("First, which is closest to what is happening?",
+                             id="now-question-text", markup=False)
+                for path, label in PATHS:
+                    yield Button(label, id=f"path-{path}",
+                                 variant="error" if path == "danger" else "default")
             yield Static("", id="now-stage", markup=False)
             yield Vertical(id="now-items")
             yield Static("", id="now-after", classes="hint", markup=False)
@@ -100,13 +121,32 @@ class HappeningNowScreen(Screen[None]):
             from kit.guidance.checklists import load_library
 
             config = self.kit_app.services.config
-            library = load_library(config.checklist_folders)
-            self.stages = happening_now(library, config.region)
+            self._library = load_library(config.checklist_folders)
+            self._region = config.region
         except KitError as exc:
+            # No command here: this screen speaks to someone frightened, not to a terminal user.
+            self.query_one("#now-question").display = False
             self.query_one("#now-stage", Static).update(
-                f"The guidance could not be loaded: {exc.message}. If anyone is in danger, "
-                "call 999; otherwise run `kit checklist now` in a terminal.")
+                f"The steps could not be shown: {exc.message}. If anyone is in danger, call 999. "
+                "Then ask someone you trust to help you.")
             return
+        self._show_question()
+
+    def _show_question(self) -> None:
+        self.path = None
+        self.query_one("#now-question").display = True
+        for widget in ("#now-stage", "#now-items", "#now-after", ".buttons"):
+            self.query_one(widget).display = False
+        self.query_one("#path-danger", Button).focus()
+
+    @on(Button.Pressed, "#now-question Button")
+    def _answered(self, event: Button.Pressed) -> None:
+        self.path = (event.button.id or "").removeprefix("path-")
+        self.stages = happening_now(self._library, self._region, self.path)
+        self.stage = 0
+        self.query_one("#now-question").display = False
+        for widget in ("#now-stage", "#now-items", "#now-after", ".buttons"):
+            self.query_one(widget).display = True
         self.show_stage()
 
     @property
@@ -134,6 +174,12 @@ class HappeningNowScreen(Screen[None]):
         widgets: list[Any] = []
         for number, item in enumerate(items, 1):
             widgets.append(Static(item_text(item, number), classes="now-item"))
+            if item.in_app is not None:
+                label = IN_APP[item.in_app][0]
+                widgets.append(Button(label, id=f"open-{item.id}", classes="now-open")
+                               if workspace is not None else
+                               Static(f"   Once the kit is unlocked: {label}.",
+                                      classes="now-open hint", markup=False))
             if workspace is not None:
                 done = progress.get(item.id)
                 widgets.append(Checkbox("I have done this", done is not None
@@ -147,13 +193,27 @@ class HappeningNowScreen(Screen[None]):
                  "Unlock the kit to tick steps off and to keep an encrypted incident log."
                  if workspace is None else "")
         self.query_one("#now-after", Static).update(after)
-        self.query_one("#now-back-button", Button).disabled = self.stage == 0
+        # Back from the first stage goes back to the question.
+        self.query_one("#now-back-button", Button).disabled = False
         self.query_one("#now-next-button", Button).disabled = last
         self.query_one("#now-body", VerticalScroll).scroll_home(animate=False)
 
     def action_step(self, delta: int) -> None:
+        if self.path is None:
+            return
+        if self.stage + delta < 0:
+            self._show_question()
+            return
         self.stage += delta
         self.show_stage()
+
+    @on(Button.Pressed, ".now-open")
+    def _open_area(self, event: Button.Pressed) -> None:
+        item_id = (event.button.id or "").removeprefix("open-")
+        item = next(i for _s, _t, items in self.stages for i in items if i.id == item_id)
+        self.dismiss(None)
+        assert item.in_app is not None
+        self.kit_app.action_area(item.in_app)
 
     @on(Button.Pressed, "#now-next-button")
     def _next(self) -> None:
