@@ -55,9 +55,12 @@ REGION_LABELS: dict[str, str] = {
 }
 STAGES: tuple[tuple[str, str], ...] = (
     ("safety", "Make sure you are safe"),
+    ("tell", "In the first hour: tell people and lock down your accounts"),
     ("evidence", "Keep a record of what is happening"),
-    ("tell", "Tell people who can help"),
     ("report", "Report it"),
+    ("young-people", "If a young person may be behind it"),
+    ("work", "Your employer's part"),
+    ("aftercare", "Looking after yourself"),
 )
 STAGE_IDS: tuple[str, ...] = tuple(stage for stage, _title in STAGES)
 CLAIMS: tuple[str, ...] = ("uk-legal", "uk-process", "how-to")

@@ -133,15 +133,16 @@ def test_now_walks_through_the_stages_without_a_vault(kit: Kit, kit_env: Path) -
     text = ran.out
     order = ["This is not your fault.", "1. Make sure you are safe",
              "Check that everyone is safe", "1. Step one.",
-             "2. Keep a record of what is happening", "Take screenshots",
-             "Please note: Made-up caution.", "3. Tell people who can help", "Tell your manager",
+             "2. In the first hour: tell people and lock down your accounts",
+             "Tell your manager", "3. Keep a record of what is happening", "Take screenshots",
+             "Please note: Made-up caution.",
              "4. Report it", "Report the post to the platform", "kit helplines"]
     places = [text.index(words) for words in order]
     assert places == sorted(places)
     assert "(US)" not in text
     doc = kit("checklist", "now", "--json", "--region", "us").json()
     assert doc["region"] == "us"
-    assert [s["id"] for s in doc["stages"]] == ["safety", "evidence", "tell", "report"]
+    assert [s["id"] for s in doc["stages"]] == ["safety", "tell", "evidence", "report"]
     assert [i["id"] for i in doc["stages"][0]["items"]] == ["now-safe-us"]
 
 

@@ -143,7 +143,8 @@ def test_bad_priority_mode_region_and_stage() -> None:
         (('regions = ["uk"]', 'regions = []'), "regions", "must be a list of one or more"),
         (('regions = ["uk"]', 'regions = ["uk", "uk"]'), "regions", "names a region twice"),
         (('stage = "evidence"', 'stage = "panic"'), "stage",
-         '"panic" is not one of safety, evidence, tell, report'),
+         '"panic" is not one of safety, tell, evidence, report, young-people, work, '
+         'aftercare'),
         (('recheck_days = 90', 'recheck_days = 90\nstage = "safety"'), "stage",
          "mode must be incident or both"),
     ]

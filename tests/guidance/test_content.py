@@ -160,3 +160,117 @@ def test_the_warning_about_sexual_images_of_children_comes_before_any_capture_st
     first_capture = next(n for n, item in enumerate(walk) if item.id != "evidence-csam-warning"
                          and any(CAPTURE_WORDS.search(step) for step in item.steps))
     assert ids.index("evidence-csam-warning") < first_capture, ids[:first_capture + 1]
+
+
+# --- the walk-through built around the Com scenario (issue 14) ---
+
+WALK_PATHS = ("danger", "swatting", "doxing")
+# Command syntax: a code quote, an option, or the kit's own command (the app shows buttons).
+COMMAND_WORDS = re.compile(
+    r"`|--[a-z]|\bkit (incident|evidence|checklist|safety-plan|helplines|vault|journal)\b")
+# Notes written for the content's authors, which once reached the screen.
+AUTHOR_NOTES = re.compile(r"US sources|research author|get (it|your plan) reviewed|research notes",
+                          re.I)
+
+
+def _walk(path: str, region: str = "uk") -> list[tuple[str, list[str]]]:
+    return [(stage, [item.id for item in items])
+            for stage, _title, items in happening_now(load_library(), region, path)]
+
+
+def test_the_stages_run_from_safety_through_the_first_hour_to_aftercare() -> None:
+    assert [stage for stage, _title in STAGES] == [
+        "safety", "tell", "evidence", "report", "young-people", "work", "aftercare"]
+    assert "first hour" in dict(STAGES)["tell"]
+
+
+@pytest.mark.parametrize("region", ["uk", "us"])
+@pytest.mark.parametrize("path", WALK_PATHS)
+def test_each_path_puts_safety_first_then_telling_people_and_email_before_evidence(
+        path: str, region: str) -> None:
+    walk = _walk(path, region)
+    stages = [stage for stage, _ids in walk]
+    assert stages[0] == "safety" and stages.index("tell") < stages.index("evidence")
+    assert stages.index("evidence") < stages.index("report")
+    safety = dict(walk)["safety"]
+    assert safety[0] == ("triage-danger-999" if region == "uk" else "triage-danger-emergency-us")
+    assert safety[1] == "triage-tonight"
+    tell = dict(walk)["tell"]
+    # The manager first, then one trusted person, then email before phone and bank.
+    assert tell[:2] == ["triage-tell-manager-today", "triage-trusted-person"]
+    assert tell.index("triage-secure-email") < tell.index("triage-secure-phone") \
+        < tell.index("triage-secure-bank")
+    assert stages[-1] == "aftercare"
+
+
+def test_telling_the_manager_and_warning_the_police_of_a_hoax_call_are_for_today() -> None:
+    items = load_library().items
+    for item_id in ("triage-tell-manager-today", "triage-trusted-person",
+                    "triage-secure-email", "swatting-tell-police-first",
+                    "evidence-report-police"):
+        assert items[item_id].priority == "now", item_id
+
+
+@pytest.mark.parametrize("region", ["uk", "us"])
+@pytest.mark.parametrize("path", WALK_PATHS)
+def test_no_step_asks_anyone_to_capture_before_the_warning_about_images_of_children(
+        path: str, region: str) -> None:
+    walk = [item for _stage, _title, items in happening_now(load_library(), region, path)
+            for item in items]
+    ids = [item.id for item in walk]
+    captures = [n for n, item in enumerate(walk) if item.id != "evidence-csam-warning"
+                and any(CAPTURE_WORDS.search(step) for step in item.steps)]
+    assert captures, ids
+    if region == "uk":
+        assert ids.index("evidence-csam-warning") < captures[0], ids[:captures[0] + 1]
+        assert dict(_walk(path, region))["evidence"][0] == "evidence-csam-warning"
+
+
+def test_the_armed_police_items_show_only_on_the_swatting_path() -> None:
+    swatting_only = {"swatting-if-police-arrive", "swatting-tell-police-first",
+                     "swatting-keep-threats", "swatting-afterwards"}
+    for path in WALK_PATHS:
+        shown = {i for _stage, ids in _walk(path) for i in ids}
+        if path == "swatting":
+            assert swatting_only <= shown
+        else:
+            assert not swatting_only & shown, path
+
+
+def test_the_com_scenario_steps_are_in_the_walk_through() -> None:
+    walk = dict(_walk("doxing"))
+    assert walk["young-people"] == [
+        "young-people-safeguarding-lead", "young-people-who-works-with-the-child",
+        "young-people-cyber-choices", "young-people-filmed-visits"]
+    assert {"support-data-protection-officer", "support-false-complaints"} <= set(walk["work"])
+    items = load_library().items
+    police = " ".join(items["evidence-report-police"].steps)
+    assert "group" in police and "usernames" in police and "101" in police and "999" in police
+    assert "group name" in " ".join(items["evidence-record-details"].steps)
+    # The report stage carries the police, the platforms and POSH, in that order.
+    report = walk["report"]
+    assert report.index("evidence-report-police") < report.index("evidence-report-platform") \
+        < report.index("evidence-escalate-helpline")
+
+
+def test_no_command_or_note_for_authors_reaches_the_walk_through() -> None:
+    library = load_library()
+    for region in ("uk", "us"):
+        for path in WALK_PATHS:
+            for _stage, _title, items in happening_now(library, region, path):
+                for item in items:
+                    for text in (item.title, *item.steps, item.why, item.caution):
+                        assert not COMMAND_WORDS.search(text), (item.id, text)
+                        assert not AUTHOR_NOTES.search(text), (item.id, text)
+    # The items that used to name a command now open the app instead.
+    assert library.items["evidence-log"].in_app == "incidents"
+    assert library.items["triage-trusted-person"].in_app == "prepare"
+    assert library.items["support-look-after-yourself"].in_app == "wellbeing"
+
+
+def test_advice_for_later_is_not_a_walk_through_step() -> None:
+    for item in load_library().items.values():
+        if item.stage is not None:
+            assert item.mode in ("incident", "both"), item.id
+        if item.mode == "prepare":
+            assert item.stage is None, item.id

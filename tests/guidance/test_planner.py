@@ -121,7 +121,7 @@ def test_the_region_decides_what_is_listed(fixture_library: Library) -> None:
 def test_happening_now_walks_through_the_stages_in_order(fixture_library: Library) -> None:
     stages = happening_now(fixture_library)
     assert [(stage, [i.id for i in items]) for stage, _title, items in stages] == [
-        ("safety", ["now-safe"]), ("evidence", ["now-screenshot"]), ("tell", ["now-tell"]),
+        ("safety", ["now-safe"]), ("tell", ["now-tell"]), ("evidence", ["now-screenshot"]),
         ("report", ["now-report"])]
     assert stages[0][1] == "Make sure you are safe"
     us = happening_now(fixture_library, "us")

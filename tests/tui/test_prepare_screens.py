@@ -23,30 +23,17 @@ def _text(widget: object) -> str:
     return str(widget.render())  # type: ignore[attr-defined]
 
 
-async def answer(pilot, path: str) -> None:  # type: ignore[no-untyped-def]
-    """Open the walk-through (F9) and answer its first question."""
-    await pilot.press("f9")
-    await wait_for(pilot, lambda: showing(pilot, "HappeningNowScreen"), "the walk-through")
-    await pilot.click(f"#path-{path}")
-    await wait_for(pilot, lambda: pilot.app.screen.query_one("#now-stage").display,
-                   "the first stage")
-
-
 async def test_happening_now_opens_from_the_lock_screen_without_unlocking(
         make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
     app: KitApp = make_app()
-    stages = happening_now(load_library(), "uk", "doxing")
+    stages = happening_now(load_library(), "uk")
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "the lock screen")
         await pilot.press("f9")
         await wait_for(pilot, lambda: showing(pilot, "HappeningNowScreen"), "the walk-through")
         screen = app.screen
-        # Said plainly, first, before any step; then one question, and no step yet.
+        # Said plainly, first, before any step.
         assert _text(screen.query_one("#now-intro")).startswith("This is not your fault.")
-        assert screen.query_one("#now-question").display
-        assert not screen.query_one("#now-stage").display
-        await pilot.click("#path-doxing")
-        await pilot.pause()
         assert _text(screen.query_one("#now-stage")) == f"Step 1 of {len(stages)}: {stages[0][1]}"
         shown = " ".join(_text(s) for s in screen.query(".now-item"))
         assert all(item.title in shown for item in stages[0][2])
@@ -58,10 +45,6 @@ async def test_happening_now_opens_from_the_lock_screen_without_unlocking(
             await pilot.pause()
             assert _text(screen.query_one("#now-stage")).startswith(f"Step {number} of")
         assert screen.query_one("#now-next-button").disabled
-        for _ in stages:  # back past the first stage: the question again
-            await pilot.press("ctrl+left")
-            await pilot.pause()
-        assert screen.query_one("#now-question").display
         await pilot.press("escape")
         await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "back to the lock")
         assert app.workspace is None
@@ -71,12 +54,11 @@ async def test_happening_now_opens_from_the_lock_screen_without_unlocking(
 async def test_the_evidence_stage_opens_with_the_warning_about_images_of_children(
         make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
     app: KitApp = make_app()
-    stages = happening_now(load_library(), "uk", "doxing")
-    evidence = [stage for stage, _t, _i in stages].index("evidence")
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "the lock screen")
-        await answer(pilot, "doxing")
-        for _ in range(evidence):
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: showing(pilot, "HappeningNowScreen"), "the walk-through")
+        for _ in range(2):  # stage 3: keeping a record, after the first hour's calls
             await pilot.press("ctrl+right")
             await pilot.pause()
         screen = app.screen
@@ -88,10 +70,11 @@ async def test_the_evidence_stage_opens_with_the_warning_about_images_of_childre
 async def test_happening_now_ticks_steps_off_once_unlocked(
         make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
     app: KitApp = make_app()
-    first = happening_now(load_library(), "uk", "doxing")[0][2][0]
+    first = happening_now(load_library(), "uk")[0][2][0]
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
-        await answer(pilot, "doxing")
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: showing(pilot, "HappeningNowScreen"), "the walk-through")
         box = app.screen.query_one(f"#done-{first.id}", Checkbox)
         assert box.value is False
         box.value = True
