@@ -22,6 +22,7 @@ writes loads without any record (docs/checklist-format.md).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -203,6 +204,10 @@ def lint(sections: Iterable[Section], entries: Mapping[str, Entry], record: str,
         if item_id not in seen:
             problems.append(Problem(record, item_id, "id", "names no item in the checklists; "
                                     "remove the entry or fix the id"))
+    for section in sections:
+        for item in section.items:
+            if item.stage is not None:
+                problems += _lint_walk_through_words(item, str(section.path))
     library = Library(sections)
     for region in WALK_THROUGH_REGIONS:
         shown_items = library.for_region(region)
@@ -211,6 +216,30 @@ def lint(sections: Iterable[Section], entries: Mapping[str, Entry], record: str,
                 problems.append(Problem("checklists", None, f"stage {stage}",
                                         f'"{title}" has no item for region {region}: every '
                                         "stage of the walk-through needs at least one"))
+    return problems
+
+
+# Command syntax: code quotes, or the kit's own command. The app's walk-through speaks to a
+# frightened person and never shows one; an item's in_app gives its button (and the command
+# that `kit checklist now` prints instead).
+_COMMAND = re.compile(
+    r"`|--[a-z]|\bkit (?:init|passwd|recover|keyring|vault|journal|exposure|checkin|instrument|"
+    r"helplines|grounding|demo|incident|evidence|letter|checklist|safety-plan|scan|check|sites|"
+    r"share|id|supervision|team|action|findings|ledger|search-queries)\b")
+
+
+def _lint_walk_through_words(item: Item, shown: str) -> list[Problem]:
+    problems: list[Problem] = []
+    for field, texts in (("steps", item.steps), ("why", (item.why,)),
+                         ("caution", (item.caution,))):
+        for text in texts:
+            found = _COMMAND.search(text)
+            if found:
+                problems.append(Problem(
+                    shown, item.id, field,
+                    f"has command syntax ({found.group(0)!r}) in a walk-through item: say it in "
+                    "plain words, and give the item an in_app button for the app"))
+                break
     return problems
 
 

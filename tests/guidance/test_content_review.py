@@ -44,6 +44,8 @@ def test_the_good_fixture_passes() -> None:
      "makes a uk-legal claim but cites no primary page"),
     ("empty-stage", None, "stage report", '"Report it" has no item for region uk'),
     ("no-claim", "now-tell", "claim", "is missing: say what the item claims"),
+    ("command-in-walk-through", "now-tell", "steps",
+     "has command syntax ('`') in a walk-through item"),
 ])
 def test_a_bad_checklist_fails_the_lint(case: str, item: str | None, field: str,
                                         words: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Checkbox, Input, OptionList, Select, TabbedContent, TextArea
 
 from kit.guidance.checklists import load_library
@@ -23,17 +24,30 @@ def _text(widget: object) -> str:
     return str(widget.render())  # type: ignore[attr-defined]
 
 
+async def answer(pilot, path: str) -> None:  # type: ignore[no-untyped-def]
+    """Open the walk-through (F9) and answer its first question."""
+    await pilot.press("f9")
+    await wait_for(pilot, lambda: showing(pilot, "HappeningNowScreen"), "the walk-through")
+    await pilot.click(f"#path-{path}")
+    await wait_for(pilot, lambda: pilot.app.screen.query_one("#now-stage").display,
+                   "the first stage")
+
+
 async def test_happening_now_opens_from_the_lock_screen_without_unlocking(
         make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
     app: KitApp = make_app()
-    stages = happening_now(load_library(), "uk")
+    stages = happening_now(load_library(), "uk", "doxing")
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "the lock screen")
         await pilot.press("f9")
         await wait_for(pilot, lambda: showing(pilot, "HappeningNowScreen"), "the walk-through")
         screen = app.screen
-        # Said plainly, first, before any step.
+        # Said plainly, first, before any step; then one question, and no step yet.
         assert _text(screen.query_one("#now-intro")).startswith("This is not your fault.")
+        assert screen.query_one("#now-question").display
+        assert not screen.query_one("#now-stage").display
+        await pilot.click("#path-doxing")
+        await pilot.pause()
         assert _text(screen.query_one("#now-stage")) == f"Step 1 of {len(stages)}: {stages[0][1]}"
         shown = " ".join(_text(s) for s in screen.query(".now-item"))
         assert all(item.title in shown for item in stages[0][2])
@@ -45,20 +59,61 @@ async def test_happening_now_opens_from_the_lock_screen_without_unlocking(
             await pilot.pause()
             assert _text(screen.query_one("#now-stage")).startswith(f"Step {number} of")
         assert screen.query_one("#now-next-button").disabled
+        for _ in stages:  # back past the first stage: the question again
+            await pilot.press("ctrl+left")
+            await pilot.pause()
+        assert screen.query_one("#now-question").display
         await pilot.press("escape")
         await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "back to the lock")
         assert app.workspace is None
         await unlock(pilot)  # the lock screen still works afterwards
 
 
+CAPTURE = ("screenshot", "screen recording", "capture")
+
+
+@pytest.mark.parametrize("path", ["danger", "swatting", "doxing"])
+async def test_each_answer_walks_its_own_steps_in_a_safe_order(
+        make_app, closed_vault: Path, path: str) -> None:  # type: ignore[no-untyped-def]
+    """Safety first; telling someone and securing email before any evidence; the warning about
+    images of children before any capture step; never a command on this screen."""
+    app: KitApp = make_app()
+    expected = happening_now(load_library(), "uk", path)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "the lock screen")
+        await answer(pilot, path)
+        screen = app.screen
+        seen: list[tuple[str, str]] = []  # (stage title, item text) in the order shown
+        for number in range(1, len(expected) + 1):
+            stage = _text(screen.query_one("#now-stage"))
+            assert stage.startswith(f"Step {number} of {len(expected)}")
+            seen += [(stage, _text(item)) for item in screen.query(".now-item")]
+            everything = " ".join(_text(w) for w in screen.query("#now-body Static"))
+            assert "`" not in everything and "kit incident" not in everything
+            await pilot.press("ctrl+right")
+            await pilot.pause()
+    stage_ids = [stage for stage, _title, _items in expected]
+    assert stage_ids[0] == "safety"
+    assert stage_ids.index("tell") < stage_ids.index("evidence")
+    assert len(seen) == sum(len(items) for _s, _t, items in expected)
+    texts = [text for _stage, text in seen]
+    warning = next(n for n, text in enumerate(texts) if "don't save or share it" in text)
+    first_capture = next(n for n, text in enumerate(texts) if n != warning
+                         and any(word in text.lower() for word in CAPTURE))
+    assert warning < first_capture
+    armed = any("armed police" in text.lower() for text in texts)
+    assert armed == (path == "swatting")
+
+
 async def test_the_evidence_stage_opens_with_the_warning_about_images_of_children(
         make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
     app: KitApp = make_app()
+    stages = happening_now(load_library(), "uk", "doxing")
+    evidence = [stage for stage, _t, _i in stages].index("evidence")
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "the lock screen")
-        await pilot.press("f9")
-        await wait_for(pilot, lambda: showing(pilot, "HappeningNowScreen"), "the walk-through")
-        for _ in range(2):  # stage 3: keeping a record, after the first hour's calls
+        await answer(pilot, "doxing")
+        for _ in range(evidence):
             await pilot.press("ctrl+right")
             await pilot.pause()
         screen = app.screen
@@ -70,11 +125,10 @@ async def test_the_evidence_stage_opens_with_the_warning_about_images_of_childre
 async def test_happening_now_ticks_steps_off_once_unlocked(
         make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
     app: KitApp = make_app()
-    first = happening_now(load_library(), "uk")[0][2][0]
+    first = happening_now(load_library(), "uk", "doxing")[0][2][0]
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
-        await pilot.press("f9")
-        await wait_for(pilot, lambda: showing(pilot, "HappeningNowScreen"), "the walk-through")
+        await answer(pilot, "doxing")
         box = app.screen.query_one(f"#done-{first.id}", Checkbox)
         assert box.value is False
         box.value = True
