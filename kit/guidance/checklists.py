@@ -760,23 +760,22 @@ def _steps(value: object) -> tuple[str, ...]:
     return tuple(steps)
 
 
-def _paths(value: object) -> tuple[str, ...]:
+def _some_of(value: object, allowed: tuple[str, ...], what: str) -> tuple[str, ...]:
+    """A list of one or more of *allowed*, each once, in *allowed*'s order; *what* names one
+    in the message ("region", "path")."""
     if not isinstance(value, list) or not value:
-        raise _Bad(f"must be a list of one or more of {', '.join(PATH_IDS)}, not "
+        raise _Bad(f"must be a list of one or more of {', '.join(allowed)}, not "
                    f"{_shown(value)}")
-    for path in value:
-        _one_of(path, PATH_IDS)
+    for choice in value:
+        _one_of(choice, allowed)
     if len(set(value)) != len(value):
-        raise _Bad("names a path twice")
-    return tuple(p for p in PATH_IDS if p in value)
+        raise _Bad(f"names a {what} twice")
+    return tuple(choice for choice in allowed if choice in value)
+
+
+def _paths(value: object) -> tuple[str, ...]:
+    return _some_of(value, PATH_IDS, "path")
 
 
 def _regions(value: object) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value:
-        raise _Bad(f"must be a list of one or more of {', '.join(REGIONS)}, not "
-                   f"{_shown(value)}")
-    for region in value:
-        _one_of(region, REGIONS)
-    if len(set(value)) != len(value):
-        raise _Bad("names a region twice")
-    return tuple(r for r in REGIONS if r in value)
+    return _some_of(value, REGIONS, "region")
