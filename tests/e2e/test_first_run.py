@@ -79,10 +79,12 @@ def test_first_run_in_a_terminal(tmux: Tmux, kit_env: Path) -> None:
     assert PASSPHRASE not in screen  # never echoed
     tmux.type("echo INIT-DONE=$?")
     tmux.wait_for("INIT-DONE=0")
-    tmux.type(f"echo 'Difficult home visit, handled well' | {KIT} journal add --tag visits")
+    # The status is echoed by the same command line: typed afterwards, it could arrive while
+    # getpass restores the terminal, which discards pending input (TCSAFLUSH).
+    tmux.type(f"echo 'Difficult home visit, handled well' | {KIT} journal add --tag visits; "
+              "echo ADDED=$?")
     tmux.wait_for("Passphrase:")
     tmux.type(PASSPHRASE)
-    tmux.type("echo ADDED=$?")
     tmux.wait_for("ADDED=0")
     tmux.type(f"{KIT} journal list; echo EXIT=$?")
     tmux.wait_for("Passphrase:", count=2)
