@@ -70,6 +70,11 @@ def scrypt_work_factors(data: bytes) -> list[int] | None:
                      "any file the kit writes, so it cannot be opened")
 
 
+def scrypt_gib(log_n: int) -> float:
+    """The memory scrypt needs at work factor *log_n* (r = 8, as age uses), in GiB."""
+    return float(128 * 8 * 2**log_n) / 2**30
+
+
 def costly_note(path: Path, opened_by: str) -> str | None:
     """For an age file the kit has just written at *path*: a note for the person if this
     computer chose a work factor above what the kit opens by default, saying how to open it
@@ -82,7 +87,7 @@ def costly_note(path: Path, opened_by: str) -> str | None:
         return None
     return (f"Note: this computer is fast, so it protected the file more strongly than the kit "
             f"opens by default (scrypt work factor {highest}). To open it, add --allow-costly to "
-            f"`{opened_by}` (it then needs {128 * 8 * 2**highest / 2**30:,.0f} GiB of memory), "
+            f"`{opened_by}` (it then needs {scrypt_gib(highest):,.0f} GiB of memory), "
             "or use the age tool.")
 
 
@@ -98,13 +103,13 @@ def refuse_costly(data: bytes, what: str, *, allow_costly: bool = False) -> None
     ceiling = AGE_MAX_LOG_N if allow_costly else MAX_LOG_N
     for log_n in factors or ():
         if log_n > ceiling:
-            need = 128 * 8 * 2**log_n
             own = "" if allow_costly or log_n > AGE_MAX_LOG_N else (
                 f" If the kit made this file on a faster computer, add --allow-costly to open "
-                f"it anyway: it needs {need / 2**30:,.0f} GiB of memory and may take a minute.")
+                f"it anyway: it needs {scrypt_gib(log_n):,.0f} GiB of memory and may take a "
+                "minute.")
             raise CostlyFile(
                 f"this {what} was refused: its passphrase protection asks for far more work to "
-                f"open (scrypt work factor {log_n}, {need / 2**30:,.0f} GiB of memory) than the "
-                f"kit accepts (work factor {ceiling} at most). A file asking that much may be "
+                f"open (scrypt work factor {log_n}, {scrypt_gib(log_n):,.0f} GiB of memory) than "
+                f"the kit accepts (work factor {ceiling} at most). A file asking that much may be "
                 f"made to stall or crash the computer.{own} If you made it yourself with the "
                 "age tool, decrypt it with age instead. Nothing was changed.")
