@@ -13,9 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import keyring
 import pytest
 
 from kit.vault import Vault
+from tests.keyring_backends.memory import Keyring as MemoryKeyring
 
 PASSPHRASE = "correct horse battery staple"
 REPO = Path(__file__).resolve().parent.parent
@@ -160,3 +162,15 @@ def cli_vault(vault_path: Path) -> Path:
     result = run_kit("init")
     assert result.code == 0, result.err
     return vault_path
+
+
+@pytest.fixture
+def secure_keyring() -> Iterator[MemoryKeyring]:
+    """A keyring the kit trusts, in memory, for this test only."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import unquote
@@ -432,17 +432,6 @@ def test_each_breach_becomes_a_finding_and_a_vanished_one_is_fixed(
 
 
 # --- the API key in the keyring ---
-
-
-@pytest.fixture
-def secure_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
 
 
 def test_the_key_is_kept_read_and_forgotten_in_a_secure_keyring(

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import keyring
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -16,7 +15,6 @@ from kit.config import Config
 from kit.tui.app import AppServices, KitApp
 from kit.vault import Vault
 from tests.conftest import PASSPHRASE
-from tests.keyring_backends.memory import Keyring as MemoryKeyring
 
 FIXED_NOW = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)
 SIZE = (110, 36)
@@ -67,18 +65,6 @@ async def unlock(pilot: Pilot[Any], passphrase: str = PASSPHRASE) -> None:
     await pilot.press("enter")  # the passphrase field has focus
     await wait_for(pilot, lambda: app.workspace is not None and showing(pilot, "HomeScreen"),
                    "home after unlocking")
-
-
-@pytest.fixture
-def secure_keyring() -> Iterator[MemoryKeyring]:
-    """A keyring the kit trusts, in memory, for this test only."""
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
 
 
 async def reach_recovery_key(pilot: Pilot[Any], passphrase: str = PASSPHRASE) -> None:
