@@ -134,19 +134,21 @@ class HappeningNowScreen(Screen[None]):
 
     def _show_question(self) -> None:
         self.path = None
-        self.query_one("#now-question").display = True
-        for widget in ("#now-stage", "#now-items", "#now-after", ".buttons"):
-            self.query_one(widget).display = False
+        self._steps_shown(False)
         self.query_one("#path-danger", Button).focus()
+
+    def _steps_shown(self, shown: bool) -> None:
+        """Either the first question, or the steps for its answer: never both."""
+        self.query_one("#now-question").display = not shown
+        for widget in ("#now-stage", "#now-items", "#now-after", ".buttons"):
+            self.query_one(widget).display = shown
 
     @on(Button.Pressed, "#now-question Button")
     def _answered(self, event: Button.Pressed) -> None:
         self.path = (event.button.id or "").removeprefix("path-")
         self.stages = happening_now(self._library, self._region, self.path)
         self.stage = 0
-        self.query_one("#now-question").display = False
-        for widget in ("#now-stage", "#now-items", "#now-after", ".buttons"):
-            self.query_one(widget).display = True
+        self._steps_shown(True)
         self.show_stage()
 
     @property
