@@ -119,7 +119,7 @@ class Item:
     regions: tuple[str, ...]
     sources: tuple[Source, ...]
     # The day the item's claims were compared with the text of a source it cites; None until
-    # that has been done (docs/content-review.toml records each comparison).
+    # that has been done (docs/content-review/ records each comparison).
     last_verified: date | None
     recheck_days: int | None
     stage: str | None

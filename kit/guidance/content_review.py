@@ -1,4 +1,4 @@
-"""The content review record (docs/content-review.toml) and the kit's own content lint.
+"""The content review record (docs/content-review/) and the kit's own content lint.
 
 An item's date means one thing: the day its claims were compared with the text of a source it
 cites. The record holds, per item, that comparison (the page read, which copy of it, what it
@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -80,6 +80,7 @@ class Entry:
     read: tuple[Reading, ...]
     not_checked: str
     no_primary_source: str
+    file: str | None = None  # the record file it came from, when the record is a folder
 
 
 def is_primary(url: str) -> bool:
@@ -88,13 +89,34 @@ def is_primary(url: str) -> bool:
 
 
 def record_path() -> Path:
-    """docs/content-review.toml at the top of the source tree."""
-    return Path(__file__).resolve().parents[2] / "docs" / "content-review.toml"
+    """docs/content-review/ at the top of the source tree: one file per checklist file, named
+    as it is (10-triage.toml), and helplines.toml for the support lines."""
+    return Path(__file__).resolve().parents[2] / "docs" / "content-review"
 
 
 def read_record(path: Path, table: str = "items") -> tuple[dict[str, Entry], list[Problem]]:
     """The record's entries by id ([[items]] for checklist items, [[helplines]] for support
-    lines), and every problem with the record itself."""
+    lines), and every problem with the record itself. *path* is one record file, or a folder
+    of them (each entry then remembers its file, so the lint can say where it belongs)."""
+    if not path.is_dir():
+        return _read_record_file(path, table, required=True)
+    entries: dict[str, Entry] = {}
+    problems: list[Problem] = []
+    for file in sorted(path.glob("*.toml")):
+        found, bad = _read_record_file(file, table, required=False)
+        problems += bad
+        for entry_id, entry in found.items():
+            if entry_id in entries:
+                problems.append(Problem(str(file), entry_id, "id",
+                                        f"has a second entry (the first is in "
+                                        f"{entries[entry_id].file}); each item has one"))
+            else:
+                entries[entry_id] = replace(entry, file=file.name)
+    return entries, problems
+
+
+def _read_record_file(path: Path, table: str,
+                      required: bool) -> tuple[dict[str, Entry], list[Problem]]:
     shown = str(path)
     problems: list[Problem] = []
 
@@ -109,7 +131,7 @@ def read_record(path: Path, table: str = "items") -> tuple[dict[str, Entry], lis
     if doc.get("format") != FORMAT or doc.get("version") != VERSION:
         bad(f'must start with format = "{FORMAT}" and version = {VERSION}')
         return {}, problems
-    raw = doc.get(table)
+    raw = doc.get(table, None if required else [])
     if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
         bad(f"must hold [[{table}]] tables", None, table)
         return {}, problems
@@ -263,6 +285,9 @@ def _lint_item(item: Item, entry: Entry | None, shown: str, record: str,
         bad("has no entry in the content review record: add one, saying what was compared or "
             '"not yet checked against its source" and why', "id", record)
         return problems
+    if entry.file is not None and entry.file != Path(shown).name:
+        bad(f"its entry is in {entry.file}; it belongs in {Path(shown).name}, the record file "
+            "named after the item's checklist", "id", record)
     if entry.no_primary_source and (primary or item.claim not in UK_CLAIMS):
         bad("is recorded as lacking a primary page, but "
             + ("cites one: " + primary[0] if primary else f"its claim is {item.claim}")
@@ -311,6 +336,9 @@ def lint_helplines(lines: Iterable[Helpline], entries: Mapping[str, Entry], reco
         if entry is None:
             bad(line.id, "has no [[helplines]] entry in the content review record", "id", record)
             continue
+        if entry.file is not None and entry.file != "helplines.toml":
+            bad(line.id, f"its entry is in {entry.file}; it belongs in helplines.toml", "id",
+                record)
         if entry.no_primary_source and primary:
             bad(line.id, f"is recorded as lacking a primary page, but cites one: "
                 f"{line.source_url}; remove no_primary_source", "no_primary_source", record)

@@ -2,7 +2,7 @@
 
 Every file validates with no problem at all; there are enough items, each with an https source;
 ids are unique; the "It's happening now" walk-through has something in every stage; both regions
-are covered. The content review record (docs/content-review.toml) covers every item, and the
+are covered. The content review record (docs/content-review/) covers every item, and the
 content lint (kit/guidance/content_review.py) finds nothing: an item carries a date only when
 the record says it was compared with its source that day, and UK legal and process claims cite
 a primary page. CI runs this, so a content change that breaks either never ships.

@@ -133,3 +133,40 @@ def test_a_bad_support_line_fails_the_lint(lines: tuple[Helpline, ...],
                                            problem: tuple[str, str], words: str) -> None:
     (found,) = lint_lines(lines)
     assert (found.item, found.field) == problem and words in found.message
+
+
+def _record_folder(tmp_path: Path, files: dict[str, list[str]]) -> Path:
+    """A record folder made from the good record's entries: *files* maps a file name to the
+    ids of the entries it holds."""
+    good = (REVIEW / "good-record.toml").read_text(encoding="utf-8")
+    head, *blocks = good.split("\n[[items]]\n")
+    by_id = {block.split('"')[1]: block for block in blocks}
+    folder = tmp_path / "record"
+    folder.mkdir(parents=True)
+    for name, ids in files.items():
+        body = "".join("\n[[items]]\n" + by_id[i] for i in ids)
+        (folder / name).write_text(head + body, encoding="utf-8")
+    return folder
+
+
+def test_a_record_folder_holds_each_entry_in_the_file_named_after_its_checklist(
+        tmp_path: Path) -> None:
+    checklist = next((REVIEW / "good").glob("*.toml")).name
+    entries, _problems = read_record(REVIEW / "good-record.toml")
+    ids = list(entries)
+    assert run(record=_record_folder(tmp_path, {checklist: ids})) == []
+    wrong = _record_folder(tmp_path / "wrong", {checklist: ids[1:], "99-other.toml": ids[:1]})
+    (problem,) = run(record=wrong)
+    assert (problem.item, problem.field) == (ids[0], "id")
+    assert f"its entry is in 99-other.toml; it belongs in {checklist}" in problem.message
+
+
+def test_a_record_folder_refuses_a_second_entry_in_another_file(tmp_path: Path) -> None:
+    checklist = next((REVIEW / "good").glob("*.toml")).name
+    entries, _problems = read_record(REVIEW / "good-record.toml")
+    ids = list(entries)
+    folder = _record_folder(tmp_path, {checklist: ids, "99-other.toml": ids[:1]})
+    _entries, problems = read_record(folder)
+    (problem,) = problems
+    assert problem.path.endswith("99-other.toml") and problem.item == ids[0]
+    assert f"has a second entry (the first is in {checklist})" in problem.message
