@@ -18,7 +18,8 @@ from kit.outside_data import Malformed, parse_toml
 
 THEMES = ("kit-calm", "kit-high-contrast")
 MAX_IDLE_MINUTES = 24 * 60
-REGIONS = ("uk", "us", "any")  # kit.guidance.checklists.REGIONS, without importing it here
+REGIONS = ("uk", "england", "scotland", "wales", "northern-ireland", "us",  # kit.guidance
+           "any")  # .checklists.REGIONS, without importing it here
 MAX_CHECKLIST_FOLDERS = 20
 # [network]: kit.footprint.transport.PROXY_SCHEMES, without importing it here
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from kit.guidance.planner import Step
     from kit.records.progress import ItemProgress
 
-REGION_CHOICE = click.Choice(["uk", "us", "any"])  # kit.guidance.checklists.REGIONS
+REGION_CHOICE = click.Choice(["uk", "england", "scotland", "wales", "northern-ireland", "us",
+                              "any"])  # kit.guidance.checklists.REGIONS
 STATUS_CHOICE = click.Choice(["todo", "done", "na", "delegated"])  # progress.STATUSES
 LIST_FILTERS = click.Choice(["todo", "done", "na", "delegated", "open", "due"])
 

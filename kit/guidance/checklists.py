@@ -49,9 +49,15 @@ MODES: tuple[str, ...] = ("prepare", "incident", "both")
 MODE_LABELS: dict[str, str] = {
     "prepare": "Prepare", "incident": "If it happens", "both": "Prepare, and if it happens",
 }
-REGIONS: tuple[str, ...] = ("uk", "us", "any")
+# Where a user lives. "uk" is the whole United Kingdom; the four nations are for the steps that
+# differ between them (land registers, electoral registration, social care registers, support
+# lines). An item for "uk" applies in every nation; a user who chose "uk" without saying which
+# nation sees every nation's steps, each labelled.
+UK_NATIONS: tuple[str, ...] = ("england", "scotland", "wales", "northern-ireland")
+REGIONS: tuple[str, ...] = ("uk", *UK_NATIONS, "us", "any")
 REGION_LABELS: dict[str, str] = {
-    "uk": "United Kingdom", "us": "United States", "any": "Anywhere",
+    "uk": "United Kingdom", "england": "England", "scotland": "Scotland", "wales": "Wales",
+    "northern-ireland": "Northern Ireland", "us": "United States", "any": "Anywhere",
 }
 STAGES: tuple[tuple[str, str], ...] = (
     ("safety", "Make sure you are safe"),
@@ -143,8 +149,13 @@ class Item:
         return f"Checked against its source on {self.last_verified:%d %B %Y}."
 
     def applies_to(self, region: str) -> bool:
-        """True when the item is for *region*; the region "any" shows every item."""
-        return region == "any" or region in self.regions or "any" in self.regions
+        """True when the item is for *region*. The region "any" shows every item; a UK nation
+        shows the items for the whole UK and its own; "uk" shows every nation's."""
+        if region == "any" or region in self.regions or "any" in self.regions:
+            return True
+        if region in UK_NATIONS:
+            return "uk" in self.regions
+        return region == "uk" and any(r in UK_NATIONS for r in self.regions)
 
     @property
     def priority_label(self) -> str:
