@@ -1,7 +1,10 @@
 """Settings read before the vault is unlocked, from $KIT_HOME/config.toml.
 
-Only how the app behaves lives here (the idle lock, the theme); never anything the user wrote,
-since this file is plaintext.
+Only how the app behaves lives here (the idle lock, the theme, the region whose guidance
+shows); never anything the user wrote, since this file is plaintext. The region is here, not
+in the vault, because the "It's happening now" walk-through shows it before anyone unlocks.
+save_region() is the one place the kit writes this file: it changes that one setting and
+keeps every other line, comments included.
 """
 
 from __future__ import annotations
@@ -195,3 +198,32 @@ def _supervision(path: Path, table: Any) -> dict[str, Any]:
                            f"not {months!r}")
         settings["retention_months"] = months
     return settings
+
+
+def save_region(region: str, path: Path | None = None) -> None:
+    """Set [checklists] region in the config file, keeping the rest of the file as it is.
+
+    A file with a mistake in it is never overwritten: the mistake is reported (BadInput) and
+    the file is left for the person to fix.
+    """
+    import tomlkit
+
+    from kit.vault.atomic import write_atomic
+
+    if region not in REGIONS:
+        raise BadInput(f"region must be one of {', '.join(REGIONS)}, not {region!r}")
+    path = path or paths.config_path()
+    load(path)  # refuses a file it cannot read, before anything is changed
+    try:
+        text = read_bounded(path, MAX_CONFIG_BYTES, "config file",
+                            pass_os_errors=True).decode("utf-8")
+    except FileNotFoundError:
+        text = ""
+    doc = tomlkit.parse(text)
+    table = doc.get("checklists")
+    if table is None:
+        table = tomlkit.table()
+        doc["checklists"] = table
+    table["region"] = region
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, tomlkit.dumps(doc).encode("utf-8"))

@@ -38,8 +38,10 @@ LIST_FILTERS = click.Choice(["todo", "done", "na", "delegated", "open", "due"])
 
 def _region_option(func: Any) -> Any:
     return click.option("--region", type=REGION_CHOICE, default=None,
-                        help="Whose guidance to show: uk, us or any (all). Default: the "
-                        "[checklists] region in config.toml, else uk.")(func)
+                        help="Whose guidance to show: uk (every UK nation's), england, "
+                        "scotland, wales, northern-ireland, us, or any (all). Default: the "
+                        "[checklists] region in config.toml (`kit checklist region` sets it), "
+                        "else uk.")(func)
 
 
 def _settings(region: str | None) -> tuple[tuple[Path, ...], str]:
@@ -63,6 +65,27 @@ def checklist() -> None:
 
 
 # --- no vault needed ---
+
+
+@checklist.command("region")
+@click.argument("region", type=REGION_CHOICE, required=False)
+@json_option
+def checklist_region(region: str | None) -> None:
+    """Show, or set, where you live: some steps differ between England, Scotland, Wales and
+    Northern Ireland. Saved as [checklists] region in config.toml (a settings file, not
+    encrypted); the rest of that file is kept as it is."""
+    from kit import config
+    from kit.guidance.checklists import REGION_LABELS
+
+    if region is not None:
+        config.save_region(region)
+    chosen = config.load().region
+    label = REGION_LABELS[chosen]
+    if region is None:
+        message = f"Showing the guidance for: {label}. Change it with `kit checklist region NAME`."
+    else:
+        message = f"Saved. The checklists now show the guidance for: {label}."
+    out(message, {"region": chosen, "label": label})
 
 
 @checklist.command("validate")
@@ -129,7 +152,7 @@ def checklist_now(region: str | None, path: str | None) -> None:
         lines += ["", f"{n}. {title}"]
         for item in items:
             number += 1
-            lines += ["", f"  {item.title}", *_numbered(item.steps, "    ")]
+            lines += ["", f"  {item.title_for(chosen)}", *_numbered(item.steps, "    ")]
             lines.append(f"    Why: {item.why}")
             if item.caution:
                 lines.append(f"    Please note: {item.caution}")
@@ -154,10 +177,10 @@ def _numbered(steps: tuple[str, ...], indent: str) -> list[str]:
 # --- progress, in the vault ---
 
 
-def _row(item: Item, progress: ItemProgress, today: date) -> str:
+def _row(item: Item, progress: ItemProgress, today: date, region: str) -> str:
     status = "Re-check due" if progress.recheck_due(today) else progress.label
     return (f"  {status:<14}  {item.priority_label:<13}  {item.minutes:>3} min  "
-            f"{item.id}: {item.title}")
+            f"{item.id}: {item.title_for(region)}")
 
 
 def _item_json(item: Item, progress: ItemProgress, today: date) -> dict[str, Any]:
@@ -202,7 +225,8 @@ def checklist_list(region: str | None, status: str | None) -> None:
             continue
         if lines:
             lines.append("")
-        lines += [f"{section.title} ({section.id})", *(_row(item, p, today) for item, p in rows)]
+        lines += [f"{section.title} ({section.id})",
+                  *(_row(item, p, today, chosen) for item, p in rows)]
         sections.append({"id": section.id, "title": section.title, "summary": section.summary,
                          "items": [_item_json(item, p, today) for item, p in rows]})
     summary = next_steps(library, progress, today, region=chosen)
@@ -262,10 +286,10 @@ def checklist_show(item_id: str) -> None:
     out("\n".join(lines), _item_json(item, progress, today))
 
 
-def _step_line(step: Step) -> str:
+def _step_line(step: Step, region: str) -> str:
     item = step.item
-    return (f"  {item.id}: {item.title} ({item.minutes} min, {item.priority_label.lower()}; "
-            f"{step.reason})")
+    return (f"  {item.id}: {item.title_for(region)} ({item.minutes} min, "
+            f"{item.priority_label.lower()}; {step.reason})")
 
 
 @checklist.command("next")
@@ -305,7 +329,7 @@ def checklist_next(minutes: int | None, incident: bool, region: str | None) -> N
                   f"When it is done: kit checklist mark {step.item.id} done"]
         if plan.rest:
             heading = "Also fits in the time left:" if minutes is not None else "After that:"
-            lines += ["", heading, *(_step_line(s) for s in plan.rest)]
+            lines += ["", heading, *(_step_line(s, chosen) for s in plan.rest)]
     if plan.total:
         lines += ["", f"{plan.done} of {plan.total} steps are done or handed on."]
     out("\n".join(lines), {"region": chosen, "minutes": minutes, "incident": incident,
@@ -331,6 +355,9 @@ def checklist_mark(item_id: str, status: str, note: str | None,
         raise UsageError("--to is only for delegated; nothing was saved")
     library, _region = _library(None)
     item = library.get(item_id)  # before unlocking: a typo needs no passphrase
+    if status == "delegated" and item.only_you:
+        raise UsageError(f"“{item.title}” is a step only you can take, so it cannot be handed "
+                         "on; nothing was saved")
     note_text = read_private_text(note) if note == "-" else note
     ws = unlocked_workspace()
     with ws.vault:

@@ -96,7 +96,8 @@ _TOP_KEYS = ("format", "version", "section", "items")
 _SECTION_KEYS = ("id", "title", "summary", "order")
 _ITEM_KEYS_V1 = ("id", "title", "steps", "why", "priority", "minutes", "mode", "regions",
                  "recheck_days", "stage", "caution", "last_verified", "sources")
-_ITEM_KEYS = (*_ITEM_KEYS_V1[:-2], "claim", "paths", "in_app", "last_verified", "sources")
+_ITEM_KEYS = (*_ITEM_KEYS_V1[:-2], "claim", "paths", "in_app", "only_you", "last_verified",
+              "sources")
 _SOURCE_KEYS = ("title", "url")
 
 
@@ -136,6 +137,9 @@ class Item:
     paths: tuple[str, ...] = PATH_IDS
     # The app area the item's button opens (IN_APP), if any.
     in_app: str | None = None
+    # A step nobody can take for the user ("don't reply", "tell your manager"): never offered
+    # to be handed on to someone else.
+    only_you: bool = False
 
     def on_path(self, path: str | None) -> bool:
         """True when the walk-through shows the item for the answer *path* (None: every)."""
@@ -158,6 +162,22 @@ class Item:
         return region == "uk" and any(r in UK_NATIONS for r in self.regions)
 
     @property
+    def nations(self) -> str:
+        """The UK nations the item is for ("England and Wales"), or "" when it is for the whole
+        UK, for anywhere, or for the US."""
+        named = [REGION_LABELS[r] for r in self.regions if r in UK_NATIONS]
+        if not named or len(named) < len(self.regions):
+            return ""
+        return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+    def title_for(self, region: str) -> str:
+        """The title as shown to a user of *region*: someone who has not said which UK nation
+        they live in sees which nation a nation's step is for."""
+        if self.nations and region not in UK_NATIONS:
+            return f"{self.title} ({self.nations})"
+        return self.title
+
+    @property
     def priority_label(self) -> str:
         return PRIORITY_LABELS[self.priority]
 
@@ -170,7 +190,7 @@ class Item:
             "caution": self.caution or None,
             "sources": [{"title": s.title, "url": s.url} for s in self.sources],
             "claim": self.claim,
-            "paths": list(self.paths), "in_app": self.in_app,
+            "paths": list(self.paths), "in_app": self.in_app, "only_you": self.only_you,
             "last_verified": self.last_verified.isoformat() if self.last_verified else None,
             "checked": self.checked_text,
         }
@@ -708,6 +728,8 @@ class _FileReader:
                      or PATH_IDS,
             "in_app": None if v1 else get(table, "in_app", lambda v: _one_of(v, tuple(IN_APP)),
                                           label, optional=True),
+            "only_you": False if v1 else bool(get(table, "only_you", _flag, label,
+                                                  optional=True)),
             "sources": self.sources(table, label),
         }
         if stage is None and "paths" in table and not v1:
@@ -786,6 +808,12 @@ def _some_of(value: object, allowed: tuple[str, ...], what: str) -> tuple[str, .
 
 def _paths(value: object) -> tuple[str, ...]:
     return _some_of(value, PATH_IDS, "path")
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _Bad(f"must be true or false, not {_shown(value)}")
+    return value
 
 
 def _regions(value: object) -> tuple[str, ...]:

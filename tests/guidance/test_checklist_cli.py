@@ -311,3 +311,52 @@ def test_now_follows_the_answer_given_with_path(kit: Kit) -> None:
     assert "add --path with danger" in text
     wrong = kit("checklist", "now", "--path", "panic")
     assert wrong.code == 2 and "panic" in wrong.err
+
+
+# --- where you live ---
+
+
+def test_region_shows_and_saves_where_you_live_keeping_the_rest_of_the_config(
+        kit: Kit, kit_env: Path) -> None:
+    ran = kit("checklist", "region")
+    assert ran.code == 0 and "Showing the guidance for: United Kingdom." in ran.out
+    assert not (kit_env / "config.toml").exists()  # showing writes nothing
+    write_config(kit_env, '# our team\'s settings\n[app]\ntheme = "kit-calm"  # calm\n')
+    ran = kit("checklist", "region", "scotland", "--json")
+    assert ran.code == 0 and ran.json() == {"region": "scotland", "label": "Scotland"}
+    text = (kit_env / "config.toml").read_text()
+    assert text.startswith('# our team\'s settings\n[app]\ntheme = "kit-calm"  # calm\n')
+    assert '[checklists]\nregion = "scotland"' in text
+    assert (kit_env / "config.toml").stat().st_mode & 0o077 == 0
+    assert "Showing the guidance for: Scotland." in kit("checklist", "region").out
+    assert kit("checklist", "now", "--json").json()["region"] == "scotland"
+
+
+@pytest.mark.parametrize(("config", "words"), [
+    ("[checklists\n", "is not valid TOML"),
+    ('[checklists]\nregion = "fr"\n', "region must be one of"),
+])
+def test_region_never_overwrites_a_config_with_a_mistake(kit: Kit, kit_env: Path, config: str,
+                                                         words: str) -> None:
+    write_config(kit_env, config)
+    ran = kit("checklist", "region", "wales")
+    assert ran.code == 1 and words in ran.err
+    assert (kit_env / "config.toml").read_text() == config
+    ran = kit("checklist", "region", "france")
+    assert ran.code == 2 and "'france' is not one of" in ran.err
+    assert (kit_env / "config.toml").read_text() == config
+
+
+def test_a_step_only_you_can_take_is_never_handed_on(kit: Kit, kit_env: Path,
+                                                     made_vault: Path) -> None:
+    folder = kit_env / "team"
+    folder.mkdir()
+    (folder / "50-team.toml").write_text(
+        VALID.replace("version = 1", "version = 2").replace("acme", "team")
+        .replace('id = "alpha"', 'id = "team"').replace("alpha-", "team-")
+        .replace("recheck_days = 90\n", "recheck_days = 90\nonly_you = true\n"))
+    write_config(kit_env, '[checklists]\nfolders = ["team"]\n')
+    ran = kit("checklist", "mark", "team-one", "delegated", "--to", "Sam")
+    assert ran.code == 2 and "only you can take" in ran.err and "nothing was saved" in ran.err
+    assert kit("checklist", "show", "team-one", "--json").json()["progress"]["status"] == "todo"
+    assert kit("checklist", "mark", "team-two", "delegated", "--to", "Sam").code == 0

@@ -251,3 +251,38 @@ async def test_safety_plan_saves_keeps_a_draft_and_exports_a_pdf(
         assert plan.household_plan == "Meet at the corner shop"
         assert plan.if_police_arrive == "Hands visible"
         assert [(c.name, c.how) for c in plan.trusted_people] == [("Sam", "07700 900123")]
+
+
+def _listed(screen) -> list[str]:  # type: ignore[no-untyped-def]
+    steps = screen.query_one("#steps", OptionList)
+    return [option.id for i in range(steps.option_count)
+            if (option := steps.get_option_at_index(i)).id]
+
+
+async def test_a_step_only_you_can_take_offers_no_delegation(
+        make_app, closed_vault: Path, kit_env: Path) -> None:  # type: ignore[no-untyped-def]
+    from kit.config import Config
+    from tests.guidance.conftest import VALID
+
+    folder = kit_env / "team"
+    folder.mkdir()
+    (folder / "50-team.toml").write_text(
+        VALID.replace("version = 1", "version = 2").replace('id = "alpha"', 'id = "team"')
+        .replace("alpha-", "team-").replace('minutes = 5', 'minutes = 1')
+        .replace("recheck_days = 90\n", "recheck_days = 90\nonly_you = true\n"))
+    app: KitApp = make_app(config=Config(checklist_folders=(folder,)))
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: showing(pilot, "PrepareScreen"), "the prepare area")
+        screen = app.screen
+        steps = screen.query_one("#steps", OptionList)
+        steps.highlighted = steps.get_option_index("team-one")
+        await pilot.pause()
+        assert screen.query_one("#mark-delegated").disabled
+        assert "Only you can take this step" in _text(screen.query_one("#prepare-detail"))
+        await pilot.press("g")
+        await pilot.pause()
+        assert showing(pilot, "PrepareScreen") and not app.screen.query("#ask-who")
+    with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
+        assert "team-one" not in ProgressLog(vault).all()

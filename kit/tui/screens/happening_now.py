@@ -30,9 +30,9 @@ if TYPE_CHECKING:
 
 
 
-def item_text(item: Item, number: int) -> Text:
+def item_text(item: Item, number: int, region: str) -> Text:
     text = Text()
-    text.append(f"{number}. {item.title}\n", style="bold")
+    text.append(f"{number}. {item.title_for(region)}\n", style="bold")
     for step in item.steps:
         text.append(f"   • {step}\n")
     text.append(f"   Why: {item.why}\n", style="dim")
@@ -175,7 +175,7 @@ class HappeningNowScreen(Screen[None]):
         progress = workspace.progress.all() if workspace is not None else {}
         widgets: list[Any] = []
         for number, item in enumerate(items, 1):
-            widgets.append(Static(item_text(item, number), classes="now-item"))
+            widgets.append(Static(item_text(item, number, self._region), classes="now-item"))
             if item.in_app is not None:
                 label = IN_APP[item.in_app][0]
                 widgets.append(Button(label, id=f"open-{item.id}", classes="now-open")

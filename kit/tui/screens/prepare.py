@@ -6,6 +6,7 @@ The order, the levels and what counts as open come from kit.guidance.planner, ex
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any, ClassVar
 
@@ -28,8 +29,16 @@ from textual.widgets import (
 )
 from textual.widgets.option_list import Option
 
+from kit.config import save_region
 from kit.errors import KitError
-from kit.guidance.checklists import PRIORITY_LABELS, Item, Library, load_library
+from kit.guidance.checklists import (
+    PRIORITY_LABELS,
+    REGION_LABELS,
+    REGIONS,
+    Item,
+    Library,
+    load_library,
+)
 from kit.guidance.planner import next_steps
 from kit.records import safety_plan as sp
 from kit.records.progress import ItemProgress
@@ -38,6 +47,8 @@ from kit.tui.widgets.ask import Ask, AskDialog
 from kit.tui.widgets.plan_form import PlanForm
 from kit.tui.widgets.replace_file import write_or_ask
 
+# "Anywhere" shows every region's steps: useful to an organisation, not to someone preparing.
+REGION_CHOICES = tuple((REGION_LABELS[r], r) for r in REGIONS if r != "any")
 TIME_CHOICES = (("Any time", 0), ("5 minutes", 5), ("15 minutes", 15),
                 ("30 minutes", 30), ("An hour", 60), ("Two hours", 120))
 
@@ -58,6 +69,10 @@ def item_details(item: Item, progress: ItemProgress, today: date, first: bool) -
     text.append(f"{item.title}\n", style="bold")
     text.append(f"{PRIORITY_LABELS.get(item.priority, item.priority)} · about {item.minutes} "
                 f"minutes\n", style="dim")
+    if item.nations:
+        text.append(f"For people who live in {item.nations}.\n", style="dim")
+    if item.only_you:
+        text.append("Only you can take this step, so it cannot be handed on.\n", style="dim")
     text.append(f"\n{item.why}\n\n")
     for number, step in enumerate(item.steps, 1):
         text.append(f"{number}. {step}\n")
@@ -99,6 +114,9 @@ class PrepareScreen(AreaScreen):
     PrepareScreen #minutes {
         width: 20;
     }
+    PrepareScreen #region {
+        width: 24;
+    }
     PrepareScreen #prepare-count {
         width: 100%;
     }
@@ -133,6 +151,10 @@ class PrepareScreen(AreaScreen):
                     with Horizontal(id="prepare-controls"):
                         yield Select(TIME_CHOICES, value=0, allow_blank=False, id="minutes",
                                      tooltip="How much time do you have now?")
+                        yield Select(self._region_choices(), allow_blank=False, id="region",
+                                     value=self.kit_app.services.config.region,
+                                     tooltip="Where you live: some steps differ between "
+                                             "England, Scotland, Wales and Northern Ireland")
                         yield Checkbox("Show finished", id="show-all")
                     yield Label("", id="prepare-count", markup=False)
                     # Titles may come from an organisation's checklist folder: plain text.
@@ -196,7 +218,8 @@ class PrepareScreen(AreaScreen):
 
         def row(item: Item) -> None:
             state = progress.get(item.id) or ItemProgress(item.id)
-            options.append(Option(f"{mark(state, today)} {item.title} · {item.minutes} min",
+            options.append(Option(f"{mark(state, today)} {item.title_for(config.region)} · "
+                                  f"{item.minutes} min",
                                   id=item.id))
 
         self.first_id = plan.first.item.id if plan.first else None
@@ -259,10 +282,36 @@ class PrepareScreen(AreaScreen):
         item = self.library.items[item_id]
         box.update(item_details(item, self.workspace.progress.get(item_id), self._today(),
                                 item_id == self.first_id))
+        # A step nobody can take for you ("don't reply") is never offered to be handed on.
+        self.query_one("#mark-delegated", Button).disabled = item.only_you
+        self.refresh_bindings()
 
     @on(Select.Changed, "#minutes")
     @on(Checkbox.Changed, "#show-all")
     def _filters_changed(self) -> None:
+        self._load_steps()
+
+    def _region_choices(self) -> tuple[tuple[str, str], ...]:
+        current = self.kit_app.services.config.region
+        extra = () if any(r == current for _label, r in REGION_CHOICES) else (
+            (REGION_LABELS[current], current),)
+        return REGION_CHOICES + extra
+
+    @on(Select.Changed, "#region")
+    def _region_changed(self, event: Select.Changed) -> None:
+        services = self.kit_app.services
+        region = event.value
+        if not isinstance(region, str) or region == services.config.region:
+            return
+        try:
+            save_region(region)
+        except KitError as exc:
+            self.notify(f"Shown for now, but not saved for next time: {exc.message}",
+                        severity="warning")
+        else:
+            self.notify(f"Showing the steps for {REGION_LABELS[region]}. Saved in the kit's "
+                        "settings file on this computer.")
+        services.config = replace(services.config, region=region)
         self._load_steps()
 
     def _current(self) -> Item | None:
@@ -301,7 +350,7 @@ class PrepareScreen(AreaScreen):
     @on(Button.Pressed, "#mark-delegated")
     def action_delegate(self) -> None:
         item = self._current()
-        if item is None:
+        if item is None or item.only_you:
             return
 
         def answered(answers: dict[str, str] | None) -> None:
@@ -336,7 +385,11 @@ class PrepareScreen(AreaScreen):
             tabs = self.query_one("#prepare-tabs", TabbedContent) if self.is_mounted else None
             if tabs is None:
                 return True
-            return tabs.active == ("safety" if action == "save" else "first")
+            if tabs.active != ("safety" if action == "save" else "first"):
+                return False
+            if action == "delegate":
+                item = self._current()
+                return item is None or not item.only_you
         return True
 
     @on(TabbedContent.TabActivated, "#prepare-tabs")
