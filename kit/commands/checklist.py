@@ -296,7 +296,7 @@ def _step_line(step: Step, region: str) -> str:
 @click.option("--minutes", type=click.IntRange(min=1, max=24 * 60), default=None,
               help="How long you have: the next step that fits, and what else fits.")
 @click.option("--incident", is_flag=True,
-              help="It is happening now: put the steps for an incident first.")
+              help="It is happening now: only the steps that help now, no preparation advice.")
 @_region_option
 @json_option
 def checklist_next(minutes: int | None, incident: bool, region: str | None) -> None:

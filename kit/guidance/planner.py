@@ -97,9 +97,12 @@ def next_steps(library: Library, progress: Mapping[str, ItemProgress], today: da
                incident: bool = False) -> NextSteps:
     """The open items for *region* (never done, or due for a re-check), best first.
 
+    With *incident* (it is happening now), preparation advice is left out altogether: a
+    to-do list of things to have done beforehand helps nobody in the middle of it.
+
     The order: priority (now, this week, this month, every quarter); then the mode that fits
-    the moment (with *incident*, incident and both before prepare; otherwise prepare and both
-    before incident-only); then re-checks that are due before items never done; then the
+    the moment (with *incident*, incident before both; otherwise prepare and both before
+    incident-only); then re-checks that are due before items never done; then the
     shorter first; then the order of the library.
 
     With *minutes*, `first` is the first step in that order that fits in the time, and `rest`
@@ -114,15 +117,16 @@ def next_steps(library: Library, progress: Mapping[str, ItemProgress], today: da
     """
     if minutes is not None and (isinstance(minutes, bool) or minutes < 1):
         raise UsageError(f"the time you have must be at least 1 minute, not {minutes}")
-    items = library.for_region(region)
+    items = [item for item in library.for_region(region)
+             if not (incident and item.mode == "prepare")]
     position = {item.id: n for n, item in enumerate(library.items.values())}
     steps = [step_for(item, _progress(progress, item), today) for item in items]
     open_steps = [s for s in steps if s.progress.is_open(today)]
 
     def fits_moment(item: Item) -> int:
-        if item.mode == "both":
-            return 0
-        return 0 if (item.mode == "incident") == incident else 1
+        if incident:
+            return 0 if item.mode == "incident" else 1
+        return 1 if item.mode == "incident" else 0
 
     open_steps.sort(key=lambda s: (
         PRIORITIES.index(s.item.priority), fits_moment(s.item),

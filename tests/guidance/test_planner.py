@@ -38,12 +38,13 @@ def test_nothing_done_preparing(fixture_library: Library) -> None:
     assert (plan.done, plan.total) == (0, 8)
 
 
-def test_an_incident_puts_incident_steps_first(fixture_library: Library) -> None:
+def test_an_incident_shows_no_preparation_advice(fixture_library: Library) -> None:
     plan = next_steps(fixture_library, {}, TODAY, incident=True)
     assert plan.first is not None
+    # prep-register, prep-2fa and prep-search are preparation only: not a to-do now.
     assert [plan.first.item.id, *ids(plan.rest)] == [
-        "now-safe", "now-tell", "now-screenshot", "prep-register", "prep-2fa",
-        "now-report", "prep-plan", "prep-search"]
+        "now-safe", "now-tell", "now-screenshot", "now-report", "prep-plan"]
+    assert (plan.done, plan.total) == (0, 5)
 
 
 def test_a_due_recheck_comes_before_a_step_never_done(fixture_library: Library) -> None:
