@@ -53,6 +53,7 @@ PRIMARY_HOSTS: tuple[str, ...] = (
     "samaritans.org", "giveusashout.org", "educationsupport.org.uk", "policecare.org.uk",
     "oscarkilo.org.uk", "suzylamplugh.org", "victimsupport.org.uk",
     "educationsupportpartnership.org.uk",
+    "breathingspace.scot",  # Scotland's Breathing Space line, run by NHS 24: its own site
 )
 
 _ENTRY_KEYS = ("id", "compared_on", "changed", "read", "not_checked", "no_primary_source")
