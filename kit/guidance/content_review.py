@@ -54,6 +54,7 @@ PRIMARY_HOSTS: tuple[str, ...] = (
     "oscarkilo.org.uk", "suzylamplugh.org", "victimsupport.org.uk",
     "educationsupportpartnership.org.uk",
     "breathingspace.scot",  # Scotland's Breathing Space line, run by NHS 24: its own site
+    "cifas.org.uk",  # runs Protective Registration: its own site is primary for that service
 )
 
 _ENTRY_KEYS = ("id", "compared_on", "changed", "read", "not_checked", "no_primary_source")
