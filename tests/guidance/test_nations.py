@@ -1,0 +1,73 @@
+"""The shipped guidance for each of the UK's four nations: `kit checklist list --region` gives
+each nation its own route where the process differs (the land register above all), and never
+another nation's."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kit import credentials
+from kit.cli import main
+from kit.guidance.checklists import UK_NATIONS, Library, load_library
+from kit.vault import Vault
+from tests.conftest import PASSPHRASE
+
+# The land register each nation's user must see: HM Land Registry covers England and Wales only.
+LAND_REGISTER = {
+    "england": "records-land-registry", "wales": "records-land-registry",
+    "scotland": "records-land-register-scotland",
+    "northern-ireland": "records-land-register-northern-ireland",
+}
+
+
+@pytest.fixture(scope="module")
+def library() -> Library:
+    return load_library()
+
+
+def listed(region: str, monkeypatch: pytest.MonkeyPatch,
+           capsys: pytest.CaptureFixture[str]) -> set[str]:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    monkeypatch.setattr(credentials, "_taken", {credentials.ENV_PASSPHRASE: PASSPHRASE})
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as caught:
+        main(["checklist", "list", "--region", region, "--json"])
+    out, err = capsys.readouterr()
+    assert caught.value.code in (0, None), err
+    doc: dict[str, Any] = json.loads(out)
+    assert doc["region"] == region
+    return {item["id"] for section in doc["sections"] for item in section["items"]}
+
+
+@pytest.mark.parametrize("nation", UK_NATIONS)
+def test_each_nation_lists_its_own_route_and_no_other_nations(
+        nation: str, library: Library, vault_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    Vault.create(vault_path, PASSPHRASE, "minimum")[0].close()
+    shown = listed(nation, monkeypatch, capsys)
+    assert LAND_REGISTER[nation] in shown
+    for item in library.items.values():
+        regions = set(item.regions)
+        if nation in regions or regions & {"uk", "any"}:
+            assert item.id in shown, item.id
+        else:  # another nation's step, or the US's
+            assert item.id not in shown, item.id
+    own = [i for i in library.items.values() if nation in i.regions and "uk" not in i.regions]
+    assert own, f"{nation} has no step of its own"
+
+
+def test_every_nation_is_covered_and_a_uk_user_sees_them_all(
+        library: Library, vault_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    Vault.create(vault_path, PASSPHRASE, "minimum")[0].close()
+    shown = listed("uk", monkeypatch, capsys)
+    assert set(LAND_REGISTER.values()) <= shown
+    for item in library.items.values():
+        if item.nations:
+            assert item.id in shown and item.title_for("uk").endswith(f"({item.nations})")
