@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,11 +17,16 @@ from kit.commands.context import (
     read_private_text,
     say,
     unlocked_workspace,
+    warn_problems,
 )
 from kit.commands.identity import service
 from kit.errors import UsageError
 from kit.supervision import share as builder
 from kit.terminal_text import quoted
+
+if TYPE_CHECKING:
+    from kit.supervision.packets import Packet
+    from kit.supervision.service import Supervision
 
 NOT_RECALLED = ("Once sent, a packet cannot be recalled: your supervisor keeps what they "
                 "receive. Your journal is never part of a packet.")
@@ -90,26 +96,71 @@ def share_build(who: str, fields_spec: str | None, note: str | None, since: str 
          "fields": [f["key"] for f in sealed.packet.content["fields"]], "text": preview})
 
 
+def _received_lines(sup: Supervision, packet: Packet, summary: str) -> list[str]:
+    """What a received packet holds, for reading: a share's text, or the record it carried
+    (as kept in this vault, with every version and answer), under the one-line summary."""
+    from kit.commands.supervision import _doc_lines
+
+    lines = [summary]
+    if packet.type == "share" and isinstance(packet.content.get("text"), str):
+        # The text is the sender's: quoted, so none of its lines can pass for the kit's own.
+        lines += ["", quoted(packet.content["text"])]
+    elif packet.type in ("record", "response"):
+        doc_id = packet.content.get("doc")
+        # Found by its whole id (a record deleted since, by retention, is simply not shown).
+        doc = next((d for d in sup.workspace.supervision.all() if d.id == doc_id), None)
+        if doc is not None:
+            lines += ["", *_doc_lines(sup, doc)]
+            if packet.type == "record" and doc.supervisee == sup.fingerprint \
+                    and doc.latest.response is None:
+                lines += ["", f"Accept it or add a comment: `kit supervision accept "
+                          f"{doc.short_id} --out FILE` or `kit supervision comment "
+                          f"{doc.short_id} --out FILE`."]
+    return lines
+
+
 @share_group.command("open")
 @click.argument("packet_file", metavar="FILE", type=click.Path(path_type=Path))
 @json_option
 def share_open(packet_file: Path) -> None:
-    """Open a packet sent to you (a share, a record, an answer or a handover) and keep it."""
+    """Open a packet sent to you (a share, a record, an answer or a handover), keep it and
+    show it. A packet is opened once; `kit share received` shows it again later."""
     from kit.supervision.packets import read_packet_file
 
     data = read_packet_file(packet_file)
     ws = unlocked_workspace()
     with ws.vault:
-        opened = service(ws).open(data)
-    text = opened.packet.content.get("text") if opened.packet.type == "share" else None
-    # The text is the sender's: quoted, so none of its lines can pass for the kit's own.
-    human = opened.summary + (f"\n\n{quoted(text)}" if isinstance(text, str) else "")
-    if opened.packet.type == "record" and opened.doc is not None:
-        short = opened.doc.short_id
-        human += (f" Accept it or add a comment: `kit supervision accept {short}` or "
-                  f"`kit supervision comment {short}`.")
-    out(human, {"summary": opened.summary, "packet": opened.packet.to_json(),
-                "record": opened.doc.id if opened.doc else None})
+        sup = service(ws)
+        opened = sup.open(data)
+        human = _received_lines(sup, opened.packet, opened.summary)
+    out("\n".join(human), {"summary": opened.summary, "packet": opened.packet.to_json(),
+                           "record": opened.doc.id if opened.doc else None})
+
+
+@share_group.command("received")
+@click.argument("packet_id", metavar="[ID]", required=False)
+@json_option
+def share_received(packet_id: str | None) -> None:
+    """What you have received, newest first; with an ID (its first 4 or more characters),
+    show that packet again as it was opened: a share's text, or the record it carried."""
+    from kit.records.ids import by_prefix
+
+    ws = unlocked_workspace()
+    with ws.vault:
+        sup = service(ws)
+        received = {e.packet.id: e for e in ws.packet_log.received()}
+        warn_problems(ws.packet_log.problems)
+        if packet_id is None:
+            lines = [f"{e.packet.id[:8]}  {e.at.astimezone(sup.zone):%Y-%m-%d %H:%M}  from "
+                     f"{e.peer_name:<18} {e.summary}" for e in received.values()]
+            out("\n".join(lines) or "Nothing received yet.",
+                [e.to_json() for e in received.values()])
+            return
+        entry = by_prefix(received, packet_id, "received packet", problems=())
+        lines = [f"Received {entry.at.astimezone(sup.zone):%a %d %b %Y, %H:%M} from "
+                 f"{entry.peer_name}:",
+                 *_received_lines(sup, entry.packet, entry.summary)]
+    out("\n".join(lines), {**entry.to_json(), "packet": entry.packet.to_json()})
 
 
 @share_group.command("list")

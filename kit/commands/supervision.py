@@ -189,7 +189,7 @@ def _action(spec: str, zone: ZoneInfo) -> Action:
 @supervision.command("add")
 @click.argument("who")
 @click.option("--held", help="When the session took place (\"YYYY-MM-DD HH:MM\", local time; "
-                             "default now).")
+                             "default now). A time still to come is refused.")
 @click.option("--type", "session_type", type=_choice(SESSION_TYPES), default="routine",
               show_default=True)
 @click.option("--incident-at", help="For a session after an incident: when it happened.")
@@ -253,10 +253,25 @@ def session_list(who: str | None) -> None:
             docs = [d for d in docs if fpr in (d.supervisee, d.supervisor)]
         names = sup.names()
         warn_problems(ws.supervision.problems)
-        rows = [f"{d.short_id}  {d.latest.created.astimezone(sup.zone):%Y-%m-%d}  "
-                f"{names.get(d.supervisee, '?'):<18} {d.type_label if d.type == 'agreement' else d.session.type_label:<22} "  # noqa: E501
+        # A session by when it was held (not when its record was typed); an agreement by when
+        # it was written. Newest first.
+        docs = sorted(docs, key=lambda d: (_listed_at(d), d.id), reverse=True)
+        rows = [f"{d.short_id}  {_listed_when(d, sup.zone)}  "
+                f"{names.get(d.supervisee, '?'):<18} "
+                f"{d.type_label if d.type == 'agreement' else d.session.type_label:<22} "
                 f"{d.status_label} (v{d.latest.n})" for d in docs]
     out("\n".join(rows) or "No supervision records yet.", [d.to_json() for d in docs])
+
+
+def _listed_at(doc: SupervisionDoc) -> datetime:
+    return doc.session.held if doc.type == "session" else doc.latest.created
+
+
+def _listed_when(doc: SupervisionDoc, zone: ZoneInfo) -> str:
+    """'held 2026-12-01 10:00' for a session, 'written 2026-11-02' for an agreement."""
+    when = _listed_at(doc).astimezone(zone)
+    return (f"held {when:%Y-%m-%d %H:%M}" if doc.type == "session"
+            else f"written {when:%Y-%m-%d}      ")
 
 
 @supervision.command("show")

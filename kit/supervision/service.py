@@ -37,6 +37,10 @@ from kit.terminal_text import shown
 from kit.vault.identity import age_identity, public_identity
 from kit.workspace import Workspace
 
+# How far ahead of this computer's clock a session time may be: another device's clock, or a
+# record written as the session ends, can be a few minutes ahead.
+HELD_SKEW = timedelta(minutes=5)
+
 
 @dataclass(frozen=True)
 class Sealed:
@@ -398,9 +402,21 @@ class Supervision:
         return self.workspace.supervision.create_agreement(self.fingerprint,
                                                            supervisee.fingerprint, agreement)
 
+    def _held_already(self, session: Session) -> Session:
+        """A session is recorded once it has taken place: a time still to come (beyond a few
+        minutes of clock difference) is a typing slip that would show as the last session and
+        set the next one due from the future."""
+        now = self.clock()
+        if session.held > now + HELD_SKEW:
+            raise UsageError(
+                f"the session time, {session.held.astimezone(self.zone):%d %b %Y, %H:%M}, is "
+                f"still to come (it is now {now.astimezone(self.zone):%d %b %Y, %H:%M}): a "
+                "record is of a session that has taken place, so check the date and time")
+        return session
+
     def add_session(self, supervisee: Contact, session: Session) -> SupervisionDoc:
-        return self.workspace.supervision.create_session(self.fingerprint,
-                                                         supervisee.fingerprint, session)
+        return self.workspace.supervision.create_session(
+            self.fingerprint, supervisee.fingerprint, self._held_already(session))
 
     def _written_by_me(self, doc: SupervisionDoc) -> SupervisionDoc:
         if doc.supervisor != self.fingerprint:
@@ -410,6 +426,8 @@ class Supervision:
 
     def revise(self, doc: SupervisionDoc, content: Agreement | Session) -> SupervisionDoc:
         """A change: in place while unsent, otherwise a new version to send again."""
+        if isinstance(content, Session):
+            self._held_already(content)
         return self.workspace.supervision.revise(self._written_by_me(doc).id, content)
 
     def set_action(self, action_id: str, status: str) -> SupervisionDoc:

@@ -559,8 +559,18 @@ def test_follow_ups_fall_due_by_the_local_clock_and_go_once_recorded(team: Team)
     [row] = t.bo.sv.team()
     assert [f.kind for f in row.follow_ups_due] == ["follow-up-1m"]
 
+    # A session still to come is refused (a few minutes of clock difference are not).
+    with pytest.raises(UsageError, match="still to come"):
+        t.bo.sv.add_session(t.bo.sv.contact("Ana"), routine(
+            datetime(2026, 3, 30, 11, 6, tzinfo=LONDON)))
+    soon = t.bo.sv.add_session(t.bo.sv.contact("Ana"), routine(
+        datetime(2026, 3, 30, 11, 4, tzinfo=LONDON)))
+    with pytest.raises(UsageError, match="still to come"):
+        t.bo.sv.revise(soon, routine(datetime(2026, 4, 2, 10, 0, tzinfo=LONDON)))
+    t.bo.sv.delete_records([soon])
+
     # A follow-up must follow a post-incident session of the same person.
     with pytest.raises(UsageError, match="follow"):
         t.bo.sv.add_session(t.bo.sv.contact("Ana"), replace(
-            routine(datetime(2026, 3, 31, 10, 0, tzinfo=LONDON)), type="follow-up-1m",
+            routine(datetime(2026, 3, 30, 10, 30, tzinfo=LONDON)), type="follow-up-1m",
             follows=secrets.token_hex(16)))
