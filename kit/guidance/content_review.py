@@ -44,9 +44,11 @@ WALK_THROUGH_REGIONS = ("uk", "us")
 # and any name under it (www.gov.uk, ico.org.uk, devon-cornwall.police.uk).
 PRIMARY_HOSTS: tuple[str, ...] = (
     "gov.uk", "gov.scot", "gov.wales", "legislation.gov.uk", "nidirect.gov.uk",
-    "ico.org.uk", "electoralcommission.org.uk", "police.uk", "psni.police.uk",
+    "ico.org.uk", "electoralcommission.org.uk", "eoni.org.uk", "police.uk", "psni.police.uk",
     "nationalcrimeagency.gov.uk", "cps.gov.uk", "ncsc.gov.uk", "ros.gov.uk",
     "socialworkengland.org.uk", "socialcare.wales", "sssc.uk.com", "niscc.info", "gtcs.org.uk",
+    "scwonline.wales", "niscconline.hscni.net",  # Social Care Wales's and the NISCC's own portals
+    "ewc.wales", "gtcni.org.uk", "companieshouse.org.uk",
     "nominet.uk", "nominet.org.uk",  # the .uk registry: its current and its older domain
     "swgfl.org.uk", "saferinternet.org.uk", "reportharmfulcontent.com",
     "revengepornhelpline.org.uk", "stopncii.org", "iwf.org.uk",
