@@ -852,7 +852,8 @@ def exposure_add(when_text: str | None, minutes: int | None, material: tuple[str
         say(_support_text(prompt))
     from kit.wellbeing.helplines import helplines_json
 
-    support = None if prompt is None else {**prompt.to_json(), **helplines_json()}
+    support = (None if prompt is None
+               else {**prompt.to_json(), **helplines_json(_helpline_region())})
     out(entry.short_id, {**entry.to_json(), "support": support})
 
 
@@ -1019,11 +1020,23 @@ def _score_lines(instrument: Instrument | None, checkin: CheckIn) -> list[str]:
     return lines
 
 
-def _support_text(prompt: SupportPrompt) -> str:
-    from kit.wellbeing.helplines import EMERGENCY, helplines
+def _helpline_region() -> str:
+    """The region whose support lines to show (config.toml's [checklists] region). A config
+    file that cannot be read must never hide the support lines: then every line shows."""
+    from kit import config
 
+    try:
+        return config.load().region
+    except BadInput:
+        return "uk"
+
+
+def _support_text(prompt: SupportPrompt) -> str:
+    from kit.wellbeing.helplines import EMERGENCY, helplines_for
+
+    region = _helpline_region()
     lines = [prompt.message, "", EMERGENCY]
-    lines += [f"  {h.name}: {h.action} ({h.hours})" for h in helplines()]
+    lines += [f"  {h.name_for(region)}: {h.action} ({h.hours})" for h in helplines_for(region)]
     lines.append("`kit helplines` has more about each, and `kit grounding` has exercises "
                  "for difficult moments.")
     return "\n".join(lines)
@@ -1066,7 +1079,8 @@ def checkin_add(instrument_id: str, answers: tuple[str, ...], note: str | None) 
     prompt = support_prompt(instrument, saved.result, previous)
     human = "\n".join([f"Saved your {instrument.short_name} check-in ({saved.short_id}).",
                        *_score_lines(instrument, saved)])
-    support = None if prompt is None else {**prompt.to_json(), **helplines_json()}
+    support = (None if prompt is None
+               else {**prompt.to_json(), **helplines_json(_helpline_region())})
     out(human, {"checkin": saved.to_json(), "support": support})
     if prompt is not None and not opts().json:
         say("\n" + _support_text(prompt))
@@ -1232,17 +1246,20 @@ def instrument_show(instrument_id: str) -> None:
 @cli.command("helplines")
 @json_option
 def helplines_command() -> None:
-    """Support lines you can call or text, with where each number comes from."""
-    from kit.wellbeing.helplines import EMERGENCY, helplines, helplines_json
+    """Support lines you can call or text, with where each number comes from. Shows the lines
+    for the region in config.toml (`kit checklist region`): a UK nation's user sees the
+    UK-wide lines and that nation's; "uk" shows every line, each nation's labelled."""
+    from kit.wellbeing.helplines import EMERGENCY, helplines_for, helplines_json
 
+    region = _helpline_region()
     lines = [EMERGENCY]
-    for h in helplines():
+    for h in helplines_for(region):
         checked = h.checked + "."
         if h.recheck:
             checked += " The source is old, so check the website before relying on it."
-        lines += ["", f"{h.name}: {h.action} ({h.hours})", f"  {h.who_for}",
+        lines += ["", f"{h.name_for(region)}: {h.action} ({h.hours})", f"  {h.who_for}",
                   f"  Source: {h.source_url}", f"  {checked}"]
-    out("\n".join(lines), helplines_json())
+    out("\n".join(lines), helplines_json(region))
 
 
 @cli.command("grounding")

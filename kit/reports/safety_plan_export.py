@@ -44,9 +44,10 @@ def _written(today: date) -> str:
 
 def _support_lines() -> list[str]:
     """The helplines in a line each, the Professionals Online Safety Helpline first: it is the
-    one meant for a professional targeted online."""
+    one meant for a professional targeted online. Every line is listed, a nation's labelled
+    with its nation (a printed plan may travel; the app and `kit helplines` filter by region)."""
     lines = sorted(helplines(), key=lambda h: h.id != "posh")
-    return [f"{h.name}: {h.action} ({h.hours})" for h in lines]
+    return [f"{h.name_for('uk')}: {h.action} ({h.hours})" for h in lines]
 
 
 def _part_lines(plan: SafetyPlanDocument, f: PlanField) -> list[str]:
@@ -89,7 +90,7 @@ def to_markdown(plan: SafetyPlanDocument, today: date) -> str:
             parts += ["  \n".join(md_line(line) for line in lines), ""]
     parts += ["---", "", "## Support", "", f"**{EMERGENCY}**", ""]
     for h in sorted(helplines(), key=lambda h: h.id != "posh"):
-        parts.append(f"- **{h.name}**: {h.action} ({h.hours}). {h.who_for} "
+        parts.append(f"- **{h.name_for('uk')}**: {h.action} ({h.hours}). {h.who_for} "
                      f"Source: <{h.source_url}>. {h.checked}.")
     return "\n".join(parts) + "\n"
 

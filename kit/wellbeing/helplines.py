@@ -1,7 +1,13 @@
 """Support lines, from the shipped data/helplines.toml, each with its source and, once it has
 been compared with that source, the date of the comparison (docs/content-review.md); until then
 it says "Not yet checked against its source", never a date. The emergency line is fixed here in
-code: it must never depend on a file."""
+code: it must never depend on a file.
+
+A line is for the whole UK unless its `regions` name the nations it serves (Breathing Space is
+for Scotland). helplines_for() follows the checklists' rule (Item.applies_to): a user who chose
+a nation sees the UK-wide lines and that nation's; one who chose "uk" sees every line, each
+nation's line labelled with its nation (name_for). The lines are all UK services, so a user
+who chose "us" or "any" sees every line too, labelled, rather than none."""
 
 from __future__ import annotations
 
@@ -15,13 +21,14 @@ from importlib import resources
 from typing import Any, Literal
 
 from kit.errors import BadInput
+from kit.guidance.checklists import REGION_LABELS, REGIONS, UK_NATIONS
 
 EMERGENCY = "In an emergency, or if a life is at risk right now, call 999."
 FORMAT = "frontline-kit-helplines"
 VERSION = 1
 
 _FIELDS = {"id", "name", "how", "number", "text_word", "hours", "who_for", "source_url",
-           "last_verified", "recheck"}
+           "last_verified", "recheck", "regions"}
 _NUMBER = re.compile(r"[0-9][0-9 ]{2,18}[0-9]")
 
 
@@ -37,6 +44,29 @@ class Helpline:
     last_verified: date | None  # the day compared with source_url's text; None: not yet
     recheck: bool  # the research's only source is old: confirm before relying on it
     text_word: str = ""
+    regions: tuple[str, ...] = ("uk",)  # as a checklist item's: "uk", or the nations it serves
+
+    def applies_to(self, region: str) -> bool:
+        """True when the line is for a user of *region*: the UK-wide lines and a nation's own
+        for that nation; every line for "uk", and for "us" or "any" (all lines are UK ones)."""
+        if region not in UK_NATIONS or "uk" in self.regions or "any" in self.regions:
+            return True
+        return region in self.regions
+
+    @property
+    def nations(self) -> str:
+        """The UK nations the line is for ("England and Wales"), or "" for a UK-wide line."""
+        named = [REGION_LABELS[r] for r in self.regions if r in UK_NATIONS]
+        if not named or len(named) < len(self.regions):
+            return ""
+        return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+    def name_for(self, region: str) -> str:
+        """The name as shown to a user of *region*: someone who has not said which UK nation
+        they live in sees which nation a nation's line is for."""
+        if self.nations and region not in UK_NATIONS:
+            return f"{self.name} ({self.nations})"
+        return self.name
 
     @property
     def checked(self) -> str:
@@ -58,7 +88,8 @@ class Helpline:
                 "text_word": self.text_word or None, "action": self.action,
                 "hours": self.hours, "who_for": self.who_for, "source_url": self.source_url,
                 "last_verified": self.last_verified.isoformat() if self.last_verified else None,
-                "checked": self.checked, "recheck": self.recheck}
+                "checked": self.checked, "recheck": self.recheck,
+                "regions": list(self.regions), "nations": self.nations or None}
 
 
 def _line(t: Mapping[str, Any], n: int) -> Helpline:
@@ -81,8 +112,13 @@ def _line(t: Mapping[str, Any], n: int) -> Helpline:
                        "line has been compared with its source")
     if not isinstance(t.get("recheck"), bool):
         raise BadInput(f"{where}: field 'recheck' (true or false) is required")
+    regions = t.get("regions", ["uk"])
+    if (not isinstance(regions, list) or not regions or len(set(regions)) != len(regions)
+            or any(r not in REGIONS for r in regions)):
+        raise BadInput(f"{where}: field 'regions' must be a list of one or more of "
+                       f"{', '.join(REGIONS)}, none twice")
     return Helpline(t["id"], t["name"], t["how"], t["number"], t["hours"], t["who_for"],
-                    t["source_url"], day, t["recheck"], t.get("text_word", ""))
+                    t["source_url"], day, t["recheck"], t.get("text_word", ""), tuple(regions))
 
 
 @cache
@@ -99,5 +135,12 @@ def helplines() -> tuple[Helpline, ...]:
     return tuple(_line(t, n) for n, t in enumerate(lines, 1))
 
 
-def helplines_json() -> dict[str, Any]:
-    return {"emergency": EMERGENCY, "helplines": [h.to_json() for h in helplines()]}
+def helplines_for(region: str) -> tuple[Helpline, ...]:
+    """The lines a user of *region* sees (config.region), in the file's order."""
+    return tuple(h for h in helplines() if h.applies_to(region))
+
+
+def helplines_json(region: str = "uk") -> dict[str, Any]:
+    """The emergency line and the lines for *region* ("uk", the default, is every line)."""
+    return {"emergency": EMERGENCY, "region": region,
+            "helplines": [h.to_json() for h in helplines_for(region)]}

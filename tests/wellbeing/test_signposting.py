@@ -72,24 +72,30 @@ def test_who5_ten_point_drop_prompts(who5: Instrument) -> None:
 def test_helplines_load_with_sources_and_dates() -> None:
     lines = helplines()
     assert [h.id for h in lines] == ["samaritans", "shout", "police-care-uk",
-                                     "oscar-kilo-crisis-line", "education-support", "posh"]
+                                     "oscar-kilo-crisis-line", "education-support", "posh",
+                                     "revenge-porn-helpline", "victim-support",
+                                     "breathing-space"]
     for line in lines:
         assert line.source_url.startswith("https://")
-        # A date only once compared with the source (docs/content-review.md); none is yet.
+        # A date only once compared with the source (docs/content-review.md).
         assert line.last_verified is None or line.last_verified <= date.today()
         assert line.who_for and line.hours
     numbers = {h.id: h.action for h in lines}
-    # Exactly the numbers research/wellbeing.md (and doxing.md, for POSH) confirms.
+    # Exactly the numbers the record (docs/content-review/helplines.toml) says were read.
     assert numbers == {"samaritans": "Call 116 123", "shout": "Text SHOUT to 85258",
                        "police-care-uk": "Call 0300 012 0030",
                        "oscar-kilo-crisis-line": "Call 0300 131 2789",
                        "education-support": "Call 08000 562 561",
-                       "posh": "Call 0344 381 4772"}
-    assert [h.id for h in lines if h.recheck] == ["education-support"]
+                       "posh": "Call 0344 381 4772",
+                       "revenge-porn-helpline": "Call 0345 6000 459",
+                       "victim-support": "Call 08 08 16 89 111",
+                       "breathing-space": "Call 0800 83 85 87"}
+    assert [h.id for h in lines if h.recheck] == ["education-support", "victim-support"]
     data = helplines_json()
     assert data["emergency"] == EMERGENCY and "999" in EMERGENCY
     assert data["helplines"][0]["last_verified"] is None and lines[0].last_verified is None
     assert data["helplines"][0]["checked"] == "Not yet checked against its source"
+    assert [h["id"] for h in data["helplines"]] == [h.id for h in lines]  # "uk": every line
 
 
 def test_grounding_exercises_are_present_and_cautious() -> None:

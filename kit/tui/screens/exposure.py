@@ -124,7 +124,8 @@ class ExposureScreen(AreaScreen):
         if prompt is not None:
             from kit.tui.screens.support import SupportScreen
 
-            self.app.push_screen(SupportScreen(prompt.message))
+            region = self.kit_app.services.config.region
+            self.app.push_screen(SupportScreen(prompt.message, region))
 
     def action_delete(self) -> None:
         entry = self.query_one("#exposures", EntryList).highlighted

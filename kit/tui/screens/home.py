@@ -73,7 +73,7 @@ class HomeScreen(AreaScreen):
                 with Vertical(id="quick-actions"):
                     for area, action, label in QUICK_ACTIONS:
                         yield Button(label, id=f"quick-{action}", name=area)
-            yield SupportPanel(id="support")
+            yield SupportPanel(self.kit_app.services.config.region, id="support")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

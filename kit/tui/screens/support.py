@@ -48,9 +48,10 @@ class SupportScreen(ModalScreen[None]):
     # once is gone before its mount event runs, and the query there then fails.
     AUTO_FOCUS = "#close"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, region: str = "uk") -> None:
         super().__init__()
         self.message = message
+        self.support_region = region
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="support-dialog"):
@@ -59,7 +60,7 @@ class SupportScreen(ModalScreen[None]):
                 yield Button("Close", id="close", variant="primary")
                 yield Button("A grounding exercise", id="grounding")
             yield Static("", id="grounding-text", markup=False)
-            yield Static(support_text(), markup=False)
+            yield Static(support_text(self.support_region), markup=False)
 
     @on(Button.Pressed, "#grounding")
     def show_grounding(self) -> None:

@@ -230,7 +230,8 @@ class WellbeingScreen(AreaScreen):
         if prompt is not None:
             from kit.tui.screens.support import SupportScreen
 
-            self.app.push_screen(SupportScreen(prompt.message))
+            region = self.kit_app.services.config.region
+            self.app.push_screen(SupportScreen(prompt.message, region))
 
     # --- trends ---
 

@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from kit.wellbeing.helplines import EMERGENCY, helplines
+from kit.wellbeing.helplines import EMERGENCY, helplines_for
 
 
 class SupportPanel(VerticalScroll):
+    def __init__(self, region: str = "uk", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.support_region = region
+
     def compose(self) -> ComposeResult:
         yield Static("Support", classes="heading")
-        yield Static(support_text(), markup=False)
+        yield Static(support_text(self.support_region), markup=False)
 
 
-def support_text() -> Text:
-    """Every helpline with how to reach it and whether (and when) its details were checked
-    against its source."""
+def support_text(region: str = "uk") -> Text:
+    """The helplines for *region* (config.region; "uk" is every line, a nation's labelled),
+    each with how to reach it and whether (and when) its details were checked against its
+    source."""
     text = Text()
     text.append(EMERGENCY + "\n\n", style="bold")
-    for line in helplines():
-        text.append(f"{line.name}\n", style="bold")
+    for line in helplines_for(region):
+        text.append(f"{line.name_for(region)}\n", style="bold")
         text.append(f"{line.action} · {line.hours}\n")
         text.append(f"{line.who_for}\n")
         checked = line.checked
