@@ -18,7 +18,6 @@ from kit.errors import KitError, UsageError
 if TYPE_CHECKING:
     from kit.footprint.photos import PhotoReport, StripResult
 
-FINDING_SOURCE = "photos"
 MAX_SKIPPED_NAMED = 10
 
 
@@ -82,7 +81,7 @@ def photo(paths: tuple[Path, ...], do_strip: bool, out_dir: Path | None, force: 
     doc = {"check": "photo", "files": [_row_json(r) for r in rows],
            "summary": _summary(rows), "recorded": recorded}
     out(_text(rows, do_strip), doc)
-    _advice(rows, do_strip)
+    _advice(rows, do_strip, recorded is not None)
     if failed:
         raise click.exceptions.Exit(1)
 
@@ -203,9 +202,13 @@ def _text(rows: list[dict[str, Any]], do_strip: bool) -> str:
     return "\n".join(lines)
 
 
-def _advice(rows: list[dict[str, Any]], do_strip: bool) -> None:
+def _advice(rows: list[dict[str, Any]], do_strip: bool, recorded: bool) -> None:
     """What to do next, on stderr so stdout stays the report."""
     summary = _summary(rows)
+    if not recorded and any(i.severity in ("high", "medium")
+                            for r in rows for i in r["report"].items):
+        say("Nothing was kept: add --record to keep what was found in your findings "
+            "(`kit findings`), with the step that deals with it.")
     if do_strip:
         say("Your original files were not changed.")
         notes = {note for r in rows if r["stripped"] for note in r["stripped"].notes}
@@ -220,35 +223,14 @@ def _advice(rows: list[dict[str, Any]], do_strip: bool) -> None:
 
 
 def _record(reports: list[PhotoReport]) -> dict[str, int]:
-    """Each picture that shows a location or names (high or medium) becomes a finding; one
-    found clean now that had one before is marked fixed."""
+    """Keep what was found in the findings register (kit.footprint.photos.record_findings)."""
     from kit.commands.context import unlocked_workspace, warn_problems
     from kit.footprint import photos
 
     ws = unlocked_workspace()
-    added = gone = 0
-    with ws.vault:
-        register = ws.findings
-        for report in reports:
-            key = str(_key(report.path))
-            # The register takes one-line text only; such a name is reported, not recorded.
-            if report.status != photos.SCANNED or photos.printable_path(key) != key:
-                continue
-            serious = [i for i in report.items if i.severity in ("high", "medium")]
-            if not serious:
-                if register.record_gone(FINDING_SOURCE, key) is not None:
-                    gone += 1
-                continue
-            located = any(i.kind == "location" and i.severity == "high" for i in serious)
-            title = (f"{report.path.name[:120]}: "
-                     + ("shows where it was taken" if located else "carries personal details"))
-            exposed = "; ".join(f"{i.describe()} [{i.source}]" for i in serious)
-            register.record(FINDING_SOURCE, key, title, exposed[:2000],
-                            report.severity or "medium",
-                            f"{key} (make a clean copy before sharing it: kit check photo "
-                            "FILE --strip --out FOLDER)", None)
-            added += 1
-        warn_problems(register.problems)
+    with ws.vault, ws.transaction():
+        added, gone = photos.record_findings(ws.findings, reports)
+        warn_problems(ws.findings.problems)
     say(f"Findings register: {added} picture{'s' if added != 1 else ''} recorded"
-        + (f", {gone} marked fixed" if gone else "") + ".")
+        + (f", {gone} marked fixed" if gone else "") + " (`kit findings` lists them).")
     return {"recorded": added, "fixed": gone}

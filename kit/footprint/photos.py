@@ -38,6 +38,13 @@ if TYPE_CHECKING:
     from PIL.Image import Exif
     from PIL.ImageFile import ImageFile
 
+    from kit.records.findings import Findings
+
+# The findings register's source for photos, and the step that stops new photos recording
+# where they were taken.
+SOURCE: Final = "photos"
+FIX_ITEM: Final = "triage-location-sharing-off"
+
 # Enough for a 108-megapixel phone photo; a file claiming more is refused before it is decoded
 # (a small PNG can declare 100,000 x 100,000 pixels and ask for 30 GB when opened).
 MAX_PIXELS: Final = 120_000_000
@@ -1078,3 +1085,37 @@ def _encode(path: Path, kind: str) -> tuple[bytes, list[str]]:
         upright.save(out, fmt, quality=HEIF_QUALITY, exif=None, xmp=None, **keep)
         notes.append(f"saved again as {fmt} at quality {HEIF_QUALITY}, so slightly changed")
     return out.getvalue(), notes
+
+
+def finding_key(path: Path) -> str:
+    """A picture's key in the findings register: its full path, links resolved."""
+    try:
+        return str(path.resolve())
+    except OSError:
+        return str(path.absolute())
+
+
+def record_findings(register: Findings, reports: Iterable[PhotoReport]) -> tuple[int, int]:
+    """Each picture that shows where it was taken or names people (high or medium) becomes a
+    finding; one read clean now that had one before is marked fixed. Returns (recorded, fixed).
+    The command line and the app both keep a photo check's results through this."""
+    added = gone = 0
+    for report in reports:
+        key = finding_key(report.path)
+        # The register takes one-line text only; such a name is reported, not recorded.
+        if report.status != SCANNED or printable_path(key) != key:
+            continue
+        serious = [i for i in report.items if i.severity in ("high", "medium")]
+        if not serious:
+            if register.record_gone(SOURCE, key) is not None:
+                gone += 1
+            continue
+        located = any(i.kind == "location" and i.severity == "high" for i in serious)
+        title = (f"{report.path.name[:120]}: "
+                 + ("shows where it was taken" if located else "carries personal details"))
+        exposed = "; ".join(f"{i.describe()} [{i.source}]" for i in serious)
+        register.record(SOURCE, key, title, exposed[:2000], report.severity or "medium",
+                        f"{key} (share only a clean copy, made without its details)",
+                        FIX_ITEM if located else None)
+        added += 1
+    return added, gone

@@ -728,6 +728,7 @@ def test_cli_record_adds_findings_and_marks_them_fixed(tmp_path: Path, cli_vault
     assert found[0]["severity"] == "high" and found[0]["status"] == "open"
     assert found[0]["key"] == str(picture.resolve())
     assert "where the photo was taken" in found[0]["exposed"]
+    assert found[0]["fix_item"] == "triage-location-sharing-off"  # the step, as other checks
 
     two_tone().save(picture, "JPEG")  # the user replaced it with a clean copy
     result = run_kit("check", "photo", str(picture), "--record", "--json")
@@ -755,6 +756,8 @@ def test_without_record_an_existing_vault_is_never_opened(
     monkeypatch.setattr(credentials, "_taken", {})
     assert "KIT_PASSPHRASE" not in os.environ
     make_jpeg(tmp_path / "a.jpg")
-    assert kit_here(capsys, "check", "photo", str(tmp_path)).code == 0
+    unrecorded = kit_here(capsys, "check", "photo", str(tmp_path))
+    assert unrecorded.code == 0
+    assert "Nothing was kept: add --record" in unrecorded.err  # how to keep it, said
     refused = kit_here(capsys, "check", "photo", str(tmp_path), "--record")
     assert refused.code == 2  # the same command asked to record does need the secret

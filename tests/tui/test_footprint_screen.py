@@ -97,22 +97,39 @@ async def test_offline_refuses_after_consent_and_says_so(
     assert pwned.received == []
 
 
-async def test_photos_are_read_offline(make_app, closed_vault: Path,
-                                       tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+async def test_photos_are_read_offline_and_what_they_show_becomes_a_finding(
+        make_app, closed_vault: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from PIL import Image
 
-    picture = tmp_path / "holiday.jpg"
-    Image.new("RGB", (8, 8), "white").save(picture, comment=b"Flat 2, 10 Made-up Road")
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    Image.new("RGB", (8, 8), "white").save(folder / "holiday.jpg",
+                                           comment=b"Flat 2, 10 Made-up Road")
+    exif = Image.Exif()
+    exif.get_ifd(0x8825).update({1: "N", 2: (51.0, 30.0, 29.99), 3: "W", 4: (0.0, 7.0, 39.0)})
+    Image.new("RGB", (8, 8), "white").save(folder / "garden.jpg", exif=exif)
     app: KitApp = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app)
         screen = app.screen
-        screen.query_one("#photos", Input).value = str(tmp_path)
+        screen.query_one("#photos", Input).value = str(folder)
         screen.query_one("#check-photos").press()
-        await wait_for(pilot, lambda: "file(s) looked at" in _text(
+        await wait_for(pilot, lambda: "2 files looked at" in _text(
             screen.query_one("#check-result")), "the photo report")
         result = _text(screen.query_one("#check-result"))
         assert "holiday.jpg" in result and "Made-up Road" in result
+        assert "2 pictures added to your findings." in result
+        # The findings tab lists it straight away, as `kit findings` does.
+        assert "garden.jpg: shows where it was taken" in _text(screen.query_one("#findings"))
+    vault = Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE))
+    try:
+        found = {f.key: f for f in Findings(vault).list()}
+        garden = found[str((folder / "garden.jpg").resolve())]
+        assert (garden.source, garden.severity, garden.fix_item) == (
+            "photos", "high", "triage-location-sharing-off")
+        assert found[str((folder / "holiday.jpg").resolve())].severity == "medium"
+    finally:
+        vault.close()
 
 
 async def test_email_breaches_with_a_key_from_the_environment(

@@ -171,6 +171,12 @@ async def test_a_session_record_with_an_action_that_carries_forward(
             assert form.query_one("#sf-supervisee", Select).value == bo_id(app, "Ana")
             assert "Busy month on the queue." in form.query_one("#sf-summary", TextArea).text
             assert form.query_one("#sf-attendees", Input).value == "Bo Supervisor, Ana"
+            # A session still to come is a slip: refused, and the form stays open.
+            form.query_one("#sf-held", Input).value = "2026-12-01 14:00"
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: "still to come" in _text(
+                form.query_one("#sf-status")), "the refusal of a future session")
+            assert showing(pilot, "SessionForm")
             form.query_one("#sf-held", Input).value = "2026-11-20 14:00"
             form.query_one("#sf-impact", TextArea).text = "Tired after the backlog."
             form.query_one("#sf-new-text-0", Input).value = "Book two days of leave"

@@ -30,6 +30,7 @@ from textual.widgets import (
 )
 
 from kit.errors import KitError
+from kit.plurals import counted
 from kit.tui.app import AreaScreen
 from kit.tui.screens.consent import ConsentDialog
 
@@ -439,15 +440,30 @@ class FootprintScreen(AreaScreen):
         self.app.call_from_thread(self._photos_done, reports)
 
     def _photos_done(self, reports: Any) -> None:
-        from kit.footprint.photos import printable_path
+        from kit.footprint.photos import printable_path, record_findings
 
         if isinstance(reports, KitError):
             self._result(f"Could not look inside: {reports.message}")
             return
+        # What a photo check finds becomes a finding, as every other check's does.
+        try:
+            with self.workspace.transaction():
+                recorded, fixed = record_findings(self.workspace.findings, reports)
+        except KitError as exc:
+            kept = f"Not added to your findings: {exc.message}\n"
+        else:
+            kept = (f"{counted(recorded, 'picture')} added to your findings"
+                    + (f", {fixed} marked fixed" if fixed else "") + ".\n"
+                    if recorded or fixed else "")
+        self._show_findings()
         text = Text()
         revealing = [r for r in reports if r.items and not r.clean]
-        text.append(f"{len(reports)} file(s) looked at; {len(revealing)} carry details about "
-                    "you or where they were taken.\n", style="bold")
+        text.append(f"{counted(len(reports), 'file')} looked at; {len(revealing)} "
+                    f"carr{'ies' if len(revealing) == 1 else 'y'} details about you or where "
+                    f"{'it was' if len(revealing) == 1 else 'they were'} taken.\n",
+                    style="bold")
+        if kept:
+            text.append(kept)
         for report in reports:
             if report.clean and not report.reason:
                 continue
