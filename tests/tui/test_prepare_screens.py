@@ -259,6 +259,34 @@ def _listed(screen) -> list[str]:  # type: ignore[no-untyped-def]
             if (option := steps.get_option_at_index(i)).id]
 
 
+async def test_a_scotland_user_sees_the_scottish_land_register(
+        make_app, closed_vault: Path, kit_env: Path) -> None:  # type: ignore[no-untyped-def]
+    app: KitApp = make_app()  # the config says nothing: the whole UK
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: showing(pilot, "PrepareScreen"), "the prepare area")
+        screen = app.screen
+        listed = _listed(screen)
+        assert {"records-land-registry", "records-land-register-scotland"} <= set(listed)
+        steps = screen.query_one("#steps", OptionList)
+        scottish = steps.get_option(
+            "records-land-register-scotland").prompt  # labelled for a UK-wide user
+        assert str(scottish).endswith("(Scotland) · " + str(
+            load_library().items["records-land-register-scotland"].minutes) + " min")
+        screen.query_one("#region", Select).value = "scotland"
+        await wait_for(pilot, lambda: "records-land-registry" not in _listed(screen),
+                       "the list for Scotland")
+        listed = _listed(screen)
+        assert "records-land-register-scotland" in listed
+        assert "records-land-register-northern-ireland" not in listed
+        assert "(Scotland)" not in str(steps.get_option(
+            "records-land-register-scotland").prompt)
+        assert app.services.config.region == "scotland"
+    # Saved for next time, outside the vault: the walk-through reads it before unlocking.
+    assert 'region = "scotland"' in (kit_env / "config.toml").read_text()
+
+
 async def test_a_step_only_you_can_take_offers_no_delegation(
         make_app, closed_vault: Path, kit_env: Path) -> None:  # type: ignore[no-untyped-def]
     from kit.config import Config

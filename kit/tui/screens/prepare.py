@@ -49,8 +49,8 @@ from kit.tui.widgets.replace_file import write_or_ask
 
 # "Anywhere" shows every region's steps: useful to an organisation, not to someone preparing.
 REGION_CHOICES = tuple((REGION_LABELS[r], r) for r in REGIONS if r != "any")
-TIME_CHOICES = (("Any time", 0), ("5 minutes", 5), ("15 minutes", 15),
-                ("30 minutes", 30), ("An hour", 60), ("Two hours", 120))
+TIME_CHOICES = (("Any time", 0), ("5 min", 5), ("15 min", 15), ("30 min", 30),
+                ("1 hour", 60), ("2 hours", 120))
 
 # Shapes, not colours, say where each step stands.
 MARKS = {"todo": "○", "done": "✓", "na": "–", "delegated": "→", "recheck": "↻"}
@@ -101,6 +101,7 @@ class PrepareScreen(AreaScreen):
     DEFAULT_CSS = """
     PrepareScreen #prepare-left {
         width: 2fr;
+        min-width: 39;
         padding: 0 1;
     }
     PrepareScreen #prepare-detail-box {
@@ -112,10 +113,17 @@ class PrepareScreen(AreaScreen):
         height: auto;
     }
     PrepareScreen #minutes {
-        width: 20;
+        width: 16;
+    }
+    PrepareScreen #prepare-where {
+        height: auto;
+    }
+    PrepareScreen #prepare-where Label {
+        padding: 1 1 0 1;
     }
     PrepareScreen #region {
-        width: 24;
+        width: 1fr;
+        max-width: 26;
     }
     PrepareScreen #prepare-count {
         width: 100%;
@@ -151,11 +159,13 @@ class PrepareScreen(AreaScreen):
                     with Horizontal(id="prepare-controls"):
                         yield Select(TIME_CHOICES, value=0, allow_blank=False, id="minutes",
                                      tooltip="How much time do you have now?")
+                        yield Checkbox("Show finished", id="show-all")
+                    with Horizontal(id="prepare-where"):
+                        yield Label("You live in")
                         yield Select(self._region_choices(), allow_blank=False, id="region",
                                      value=self.kit_app.services.config.region,
                                      tooltip="Where you live: some steps differ between "
                                              "England, Scotland, Wales and Northern Ireland")
-                        yield Checkbox("Show finished", id="show-all")
                     yield Label("", id="prepare-count", markup=False)
                     # Titles may come from an organisation's checklist folder: plain text.
                     yield OptionList(id="steps", markup=False)
