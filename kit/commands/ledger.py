@@ -1,7 +1,9 @@
 """`kit ledger`: every request the footprint checks made, newest first, from the vault.
 
 What it shows is all the ledger holds: time, check, method, host, path (no query string),
-status and bytes received. Never a secret, a header value or what was checked.
+status and bytes received. The path can hold what was checked (an email address, a username,
+a domain name, the start of a password's hash): kit.footprint.plan.LEDGER_KEEPS says so
+wherever a plan is shown. Never an API key, a password, a header value or a query string.
 """
 
 from __future__ import annotations

@@ -264,7 +264,8 @@ def send_account(session: Session, request: PlannedRequest, *, timeout: float,
     if response.status == 429:
         wait = retry_after(response.headers)
         if wait is not None and wait <= MAX_RETRY_WAIT:
-            notify(f"HIBP asked to wait {wait:g} s (its rate limit); trying once more ...")
+            notify(f"{request.host} said too many requests were made (its rate limit): "
+                   f"waiting {wait:g} s before retrying once, as the server asked.")
             sleep(wait)
             response = session.send(request, timeout=timeout)
     return response
@@ -286,9 +287,11 @@ class EmailResult:
 
 
 def evaluate_account(response: Response, *, key_source: str = "",
-                     now: datetime | None = None) -> list[Breach]:
+                     now: datetime | None = None,
+                     forget: str = "`kit check email --forget-key` removes it") -> list[Breach]:
     """The breaches in a `breachedaccount` answer; [] for 404. Every refusal is NetworkFailed
-    (exit 7) with what it means and what to do."""
+    (exit 7) with what it means and what to do. *forget* says how to remove a kept key where
+    the user is (the app has its own button)."""
     host = urlsplit(response.url).hostname or "HIBP"
     status = response.status
     if status == 404:
@@ -299,8 +302,8 @@ def evaluate_account(response: Response, *, key_source: str = "",
                                 "nothing was learned. Try again later.")
         return parse_breaches(response.body, host)
     if status == 401:
-        hint = (" The key stored in the system keyring was used; `kit check email "
-                "--forget-key` removes it, and the next check asks for a new one."
+        hint = (f" The key stored in the system keyring was used; {forget}, and the next "
+                "check asks for a new one."
                 if key_source == "keyring" else "")
         raise NetworkFailed(f"HIBP did not accept the API key (HTTP 401): it is wrong, has "
                             f"expired or its subscription has ended. Check it at {KEY_PAGE}."
@@ -495,6 +498,11 @@ def stored_key() -> str | None:
     value = _bounded(lambda: backend.get_password(KEYRING_SERVICE, KEYRING_ACCOUNT),
                      "read the HIBP API key")
     return value if isinstance(value, str) and value else None
+
+
+def can_keep_key() -> bool:
+    """Whether a secure keyring exists to keep the key in (asked before offering to)."""
+    return _secure_backend() is not None
 
 
 def keep_key(api_key: str) -> bool:

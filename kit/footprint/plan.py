@@ -12,10 +12,19 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from kit import __version__
 from kit.errors import UsageError
 
 METHODS = ("GET", "HEAD", "POST")
 MAX_REDIRECTS = 5
+# Sent with every request that does not name its own (the transport sets it).
+USER_AGENT = f"FrontlineKit/{__version__} (+self-check)"
+# What the encrypted ledger keeps of each request, said the same wherever a plan is shown.
+LEDGER_KEEPS = (
+    "Each request is kept in your encrypted ledger: when, which check, the host, and the path "
+    "of the address, which can hold what was checked (your email address, a username, a "
+    "domain name or the start of a password's hash); and the answer's status and size. Never "
+    "an API key, a password, a query string or a header's value.")
 
 
 def is_loopback(hostname: str) -> bool:
@@ -120,6 +129,14 @@ class PlannedRequest:
         return [(name, "(secret, not shown)" if name.lower() in self.secret_headers else value)
                 for name, value in self.headers]
 
+    def sent_headers(self) -> list[tuple[str, str]]:
+        """Every header that goes out, as it may be shown: the request's own (secret values
+        replaced by a note) and the User-Agent the transport adds when it names none."""
+        shown = self.shown_headers()
+        if not any(name.lower() == "user-agent" for name, _ in shown):
+            shown.append(("User-Agent", USER_AGENT))
+        return shown
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -144,8 +161,11 @@ class Plan:
             grouped.setdefault(request.host, []).append(request)
         return grouped
 
-    def describe(self) -> str:
-        """Human text: the disclosure, then per host each request and the exact values it sends."""
+    def describe(self, shown_per_host: int | None = None) -> str:
+        """Human text: the disclosure, then per host each request, the exact values and headers
+        it sends and how it treats redirects, then what the ledger keeps. The one disclosure:
+        the command line and the app both show this text. With *shown_per_host*, only that
+        many requests are listed per host, then a count of the rest."""
         lines = [self.disclosure]
         if not self.requests:
             lines.append("Nothing will be sent.")
@@ -153,17 +173,28 @@ class Plan:
             count = len(requests)
             lines.append("")
             lines.append(f"To {host} ({count} request{'s' if count != 1 else ''}):")
-            for request in requests:
+            shown = requests if shown_per_host is None else requests[:shown_per_host]
+            for request in shown:
                 lines.append(f"  {request.method} {request.target}")
                 for value in request.sends:
                     lines.append(f"    sends {value}")
-                for name, value in request.shown_headers():
+                for name, value in request.sent_headers():
                     lines.append(f"    header {name}: {value}")
                 if request.body is not None:
                     lines.append(f"    with a {len(request.body)}-byte body")
                 if request.follow_redirects:
                     lines.append(f"    follows up to {MAX_REDIRECTS} https redirects "
                                  "(secret headers are not sent on to another host)")
+                elif request.secret_headers:
+                    lines.append("    follows no redirect (so the secret cannot be sent on "
+                                 "to another host)")
+            hidden = count - len(shown)
+            if hidden:
+                lines.append(f"  … and {hidden} more request{'s' if hidden != 1 else ''} "
+                             "like these to this host")
+        if self.requests:
+            lines.append("")
+            lines.append(LEDGER_KEEPS)
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:

@@ -33,10 +33,10 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from kit import __version__
 from kit.errors import NetworkFailed, NetworkRefused, UsageError
 from kit.footprint.plan import (
     MAX_REDIRECTS,
+    USER_AGENT,
     Plan,
     PlannedRequest,
     host_of,
@@ -49,7 +49,6 @@ if TYPE_CHECKING:
 
     from kit.config import Config
 
-USER_AGENT = f"FrontlineKit/{__version__} (+self-check)"
 PROXY_SCHEMES = ("http", "https", "socks5", "socks5h")
 POOL_SIZE = 64  # the username scan's worker threads share one Session
 MAX_TIMEOUT = 300.0

@@ -300,7 +300,8 @@ def test_429_with_a_short_retry_after_is_waited_out_once(
                     js(200, [ADOBE]))
     result = check(hibp, "--yes")
     assert result.code == 0, result.err
-    assert "wait 1 s" in result.err and "appears in 1 known breach:" in result.out
+    assert "waiting 1 s before retrying once, as the server asked" in result.err
+    assert "appears in 1 known breach:" in result.out
     assert len(hibp.account_requests()) == 2
     (ledger,) = records_of(cli_vault, "network_ledger")
     statuses = [e["status"] for e in ledger["requests"]  # type: ignore[attr-defined]

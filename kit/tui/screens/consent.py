@@ -6,7 +6,6 @@ before anything is sent. Nothing is sent unless the user presses "Send"; the saf
 from __future__ import annotations
 
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
 from rich.text import Text
 from textual import on
@@ -23,21 +22,9 @@ SHOWN_PER_HOST = 6
 
 
 def plan_text(plan: Plan) -> Text:
-    text = Text()
-    text.append(plan.disclosure + "\n", style="bold")
-    hosts = plan.by_host()
-    text.append(f"\n{len(plan.requests)} request(s) to {len(hosts)} host(s):\n")
-    for host, requests in hosts.items():
-        text.append(f"\n{host}\n", style="bold")
-        for request in requests[:SHOWN_PER_HOST]:
-            parts = urlsplit(request.url)
-            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-            text.append(f"  {request.method} {path}\n")
-            for value in request.sends:
-                text.append(f"    sends: {value}\n", style="dim")
-        if len(requests) > SHOWN_PER_HOST:
-            text.append(f"  … and {len(requests) - SHOWN_PER_HOST} more to this host\n",
-                        style="dim")
+    """The plan's own disclosure (the same text the command line shows), its first line bold."""
+    text = Text(plan.describe(shown_per_host=SHOWN_PER_HOST))
+    text.stylize("bold", 0, len(plan.disclosure))
     return text
 
 
@@ -69,9 +56,9 @@ class ConsentDialog(ModalScreen[bool]):
             yield Static("What will leave this computer", classes="title")
             with VerticalScroll(id="consent-plan"):
                 yield Static(plan_text(self.plan), markup=False)
-            yield Static("Every request is recorded in your encrypted ledger (host, path, "
-                         "status and size; never the values). Nothing is sent unless you press "
-                         "Send.", classes="hint", markup=False)
+            # What the ledger keeps is said at the end of the plan itself (Plan.describe).
+            yield Static("Nothing is sent unless you press Send.", classes="hint",
+                         markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="consent-no", variant="primary")
                 yield Button("Send", id="consent-yes", variant="warning")

@@ -8,7 +8,6 @@ check worked or not; what was found goes into the findings register. Photo check
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -30,15 +29,19 @@ from textual.widgets import (
 )
 
 from kit.errors import KitError
+from kit.footprint.plan import LEDGER_KEEPS
 from kit.plurals import counted
 from kit.tui.app import AreaScreen
 from kit.tui.screens.consent import ConsentDialog
+from kit.tui.widgets.entry_list import EntryList
 
 if TYPE_CHECKING:
     from kit.footprint.plan import Plan
     from kit.footprint.transport import LedgerEntry, Session
+    from kit.records.findings import Finding
 
 T = TypeVar("T")
+FORGET_KEY = "\"Forget key\" (next to Breaches…) removes it"
 
 
 class FootprintScreen(AreaScreen):
@@ -64,6 +67,17 @@ class FootprintScreen(AreaScreen):
     FootprintScreen #findings-pane, FootprintScreen #ledger-pane {
         padding: 0 1;
     }
+    FootprintScreen #findings-list {
+        height: auto;
+        max-height: 10;
+        border: round $panel;
+    }
+    FootprintScreen #findings-buttons {
+        height: auto;
+    }
+    FootprintScreen #findings-count {
+        width: 100%;
+    }
     """
 
     BINDINGS: ClassVar[list[Any]] = [
@@ -88,6 +102,9 @@ class FootprintScreen(AreaScreen):
                     yield Input(placeholder="name@example.org", id="email")
                     yield Button("Gravatar", id="check-gravatar")
                     yield Button("Breaches…", id="check-email")
+                    yield Button("Forget key", id="forget-key",
+                                 tooltip="Remove the HIBP API key kept in this computer's "
+                                         "keyring")
                 yield Label("Your domain name, if you have one", classes="field-label")
                 with Horizontal(classes="check-row"):
                     yield Input(placeholder="example.org", id="domain")
@@ -102,19 +119,30 @@ class FootprintScreen(AreaScreen):
                     yield Button("Look inside", id="check-photos")
                 yield Static("", id="check-result", markup=False)
             with TabPane("Findings", id="findings-tab"), VerticalScroll(id="findings-pane"):
+                yield Label("", id="findings-count", markup=False)
+                yield EntryList(self._describe_finding, id="findings-list")
+                with Horizontal(classes="buttons", id="findings-buttons"):
+                    yield Button("Mark fixed", id="finding-fixed", variant="primary",
+                                 tooltip="You have dealt with it; the kit asks you to look "
+                                         "again in 90 days")
+                    yield Button("Accept", id="finding-accepted",
+                                 tooltip="You have decided to live with it")
+                    yield Button("Open again", id="finding-open")
                 yield Static("", id="findings", markup=False)
             with TabPane("Ledger", id="ledger-tab"), VerticalScroll(id="ledger-pane"):
-                yield Static("Every request the kit has sent: when, for which check, to which "
-                             "host and path, and the answer's status and size. Never the "
-                             "values or keys.", classes="hint", markup=False)
+                yield Static("Every request the kit has sent, newest first. " + LEDGER_KEEPS
+                             + " The full address is the last column: on a narrow window, "
+                             "move along a row with the arrow keys to read it.",
+                             classes="hint", markup=False)
                 yield DataTable(id="ledger", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         super().on_mount()
         self.sub_title = "Your digital footprint"
-        self.query_one("#ledger", DataTable).add_columns("When", "Check", "Request", "Status",
-                                                         "Bytes")
+        # The address is last and may be long: when, check, status and size always fit.
+        self.query_one("#ledger", DataTable).add_columns("When", "Check", "Status", "Bytes",
+                                                         "Request")
         self.reload()
 
     def reload(self) -> None:
@@ -132,7 +160,8 @@ class FootprintScreen(AreaScreen):
 
         def answered(approved: bool | None) -> None:
             if approved:
-                self._result(f"Sending… ({len(plan.requests)} request(s))")
+                count = len(plan.requests)
+                self._result(f"Sending {count} request{'s' if count != 1 else ''}…")
                 self._send(plan, send, done)
             else:
                 self._result("Nothing was sent.")
@@ -233,8 +262,8 @@ class FootprintScreen(AreaScreen):
 
     @on(Button.Pressed, "#check-email")
     def check_email(self) -> None:
-        """HIBP breaches: the key comes from the keyring, or is asked for (and then kept in
-        the keyring, as on the command line, once HIBP has accepted it)."""
+        """HIBP breaches: the key comes from the keyring, or is asked for (and then, once HIBP
+        has accepted it, kept in the keyring only if the user says yes)."""
         from kit.errors import KeyringUnavailable
         from kit.footprint import breaches
         from kit.tui.widgets.ask import Ask, AskDialog
@@ -258,8 +287,9 @@ class FootprintScreen(AreaScreen):
 
         self.app.push_screen(AskDialog(
             "Have I Been Pwned needs your API key for this check (from "
-            "haveibeenpwned.com/API/Key). It is kept in this computer's keyring when there is "
-            "a secure one.", [Ask("key", "HIBP API key", password=True)], ok="Continue",
+            "haveibeenpwned.com/API/Key). After the check, the kit asks whether to keep it in "
+            "this computer's keyring; it is not kept unless you say so.",
+            [Ask("key", "HIBP API key", password=True)], ok="Continue",
             required=("key",)), answered)
 
     def _check_email(self, email: str, api_key: str, *, typed: bool) -> None:
@@ -277,10 +307,14 @@ class FootprintScreen(AreaScreen):
             self._result(exc.message)
             return
 
+        def said(text: str) -> None:  # from the worker: a wait the server asked for
+            self.app.call_from_thread(self._result, text)
+
         def send(session: Session, timeout: float) -> tuple[Any, Any]:
-            response = breaches.send_account(session, plan.requests[0], timeout=timeout)
+            response = breaches.send_account(session, plan.requests[0], timeout=timeout,
+                                             notify=said)
             found = breaches.evaluate_account(response, key_source="terminal" if typed
-                                              else "keyring")
+                                              else "keyring", forget=FORGET_KEY)
             fetched = None
             if refresh:
                 try:
@@ -298,8 +332,7 @@ class FootprintScreen(AreaScreen):
                                           catalogue.fetched_at if catalogue else None)
             breaches.record_findings(self.workspace.findings, email, result)
             if typed:
-                with contextlib.suppress(KitError):  # not kept: asked again next time
-                    breaches.keep_key(api_key)
+                self._offer_to_keep(api_key)
             if not result.found:
                 self._result(f"{email} was not found in any known breach.")
                 return
@@ -312,6 +345,53 @@ class FootprintScreen(AreaScreen):
             self._result(text)
 
         self.run_check(plan, send, done)
+
+    def _offer_to_keep(self, api_key: str) -> None:
+        """HIBP accepted a typed key: keep it in the keyring only if the user says so."""
+        from kit.footprint import breaches
+        from kit.tui.widgets.confirm import ConfirmDialog
+
+        try:
+            can_keep = breaches.can_keep_key()
+        except KitError:
+            can_keep = False
+        if not can_keep:
+            self.notify("Your HIBP API key was not kept (this computer has no secure keyring): "
+                        "you will be asked for it next time.", markup=False, timeout=10)
+            return
+
+        def answered(keep: bool | None) -> None:
+            if not keep:
+                self.notify("Your HIBP API key was not kept: you will be asked for it next "
+                            "time.", markup=False)
+                return
+            try:
+                breaches.keep_key(api_key)
+            except KitError as exc:
+                self.notify(f"Your HIBP API key was not kept: {exc.message}", markup=False,
+                            severity="warning", timeout=10)
+                return
+            self.notify("Your HIBP API key is kept in this computer's keyring. \"Forget key\" "
+                        "removes it.", markup=False, timeout=10)
+
+        self.app.push_screen(ConfirmDialog(
+            "Keep your HIBP API key in this computer's keyring, so you are not asked for it "
+            "next time? Anyone who can use this computer's login could read it from there. "
+            f"{FORGET_KEY} at any time.",
+            yes="Keep it", no="Don't keep it"), answered)
+
+    @on(Button.Pressed, "#forget-key")
+    def action_forget_key(self) -> None:
+        from kit.footprint import breaches
+
+        try:
+            removed = breaches.forget_key()
+        except KitError as exc:
+            self._result(f"Nothing to remove: {exc.message}.")
+            return
+        self._result("Your HIBP API key was removed from this computer's keyring; the next "
+                     "breach check asks for it." if removed else
+                     "No HIBP API key was kept in this computer's keyring; nothing was removed.")
 
     @on(Button.Pressed, "#scan-usernames")
     @on(Input.Submitted, "#usernames")
@@ -480,15 +560,40 @@ class FootprintScreen(AreaScreen):
 
     # --- findings and the ledger ---
 
-    def _show_findings(self) -> None:
-        findings = self.workspace.findings.list()
+    @staticmethod
+    def _describe_finding(finding: Finding) -> str:
+        return f" {finding.severity_label:<6}  {finding.status_label:<8}  {finding.title}"
+
+    def _show_findings(self, keep: str | None = None) -> None:
+        listing = self.query_one("#findings-list", EntryList)
+        current = listing.highlighted
+        keep = keep or (current.id if current is not None else None)
+        findings = self.workspace.findings.list()  # open first, then by severity
+        listing.set_items(findings)
+        ids = [f.id for f in findings]
+        if keep in ids:
+            listing.action_jump(ids.index(keep))
+        opened = sum(1 for f in findings if f.status == "open")
+        self.query_one("#findings-count", Label).update(
+            f"{len(findings)} finding{'s' if len(findings) != 1 else ''}, {opened} open. "
+            "Choose one with the arrow keys; say what you did about it with the buttons."
+            if findings else "")
+        listing.display = bool(findings)
+        self._show_finding(listing.highlighted)
+
+    @on(EntryList.Highlighted, "#findings-list")
+    def _finding_highlighted(self, event: EntryList.Highlighted) -> None:
+        self._show_finding(event.item)
+
+    def _show_finding(self, f: Finding | None) -> None:
+        self.query_one("#findings-buttons").display = f is not None
         text = Text()
-        if not findings:
+        if f is None:
             text.append("Nothing found yet. Run a check, and what it finds is listed here "
                         "with what to do about it.")
-        order = {"high": 0, "medium": 1, "low": 2}
-        for f in sorted(findings, key=lambda f: (f.status != "open",
-                                                 order.get(f.severity, 3))):
+        else:
+            for status in ("fixed", "accepted", "open"):
+                self.query_one(f"#finding-{status}").display = f.status != status
             text.append(f"[{f.severity_label}] ", style="bold")
             text.append(f"{f.title}  ({f.status_label})\n", style="bold")
             text.append(f"  {f.exposed}\n")
@@ -496,8 +601,36 @@ class FootprintScreen(AreaScreen):
                 text.append(f"  {f.evidence}\n", style="dim")
             if f.fix_item:
                 text.append(f"  What to do: Prepare (F6), step {f.fix_item}\n", style="italic")
-            text.append("\n")
+            if f.recheck_on and f.status != "open":
+                text.append(f"  Look again on {f.recheck_on:%d %b %Y}.\n")
         self.query_one("#findings", Static).update(text)
+
+    def _mark_finding(self, status: str) -> None:
+        finding = self.query_one("#findings-list", EntryList).highlighted
+        if finding is None:
+            return
+        try:
+            marked = self.workspace.findings.mark(finding.id, status)
+        except KitError as exc:
+            self.notify(f"Not changed: {exc.message}", severity="error", markup=False)
+            return
+        again = (f" The kit asks you to look again on {marked.recheck_on:%d %b %Y}."
+                 if marked.recheck_on else "")
+        self.notify(f"Marked {marked.status_label.lower()}: {marked.title}.{again}",
+                    markup=False)
+        self._show_findings(keep=marked.id)
+
+    @on(Button.Pressed, "#finding-fixed")
+    def _mark_fixed(self) -> None:
+        self._mark_finding("fixed")
+
+    @on(Button.Pressed, "#finding-accepted")
+    def _mark_accepted(self) -> None:
+        self._mark_finding("accepted")
+
+    @on(Button.Pressed, "#finding-open")
+    def _mark_open(self) -> None:
+        self._mark_finding("open")
 
     def _show_ledger(self) -> None:
         table = self.query_one("#ledger", DataTable)
@@ -505,12 +638,14 @@ class FootprintScreen(AreaScreen):
         for entry in self.workspace.ledger.entries()[:500]:
             status = str(entry.status) if entry.status is not None else entry.error or "–"
             table.add_row(entry.at.astimezone().strftime("%d %b %H:%M:%S"), entry.check,
-                          Text(f"{entry.method} {entry.host}{entry.path}"), status,
-                          f"{entry.bytes_received:,}")
+                          Text(status), f"{entry.bytes_received:,}",
+                          Text(f"{entry.method} {entry.host}{entry.path}"))
 
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         tabs = self.query_one("#footprint-tabs", TabbedContent)
         return [("Findings", "What the checks found, and what to do",
                  lambda: setattr(tabs, "active", "findings-tab")),
                 ("Network ledger", "Every request the kit has sent",
-                 lambda: setattr(tabs, "active", "ledger-tab"))]
+                 lambda: setattr(tabs, "active", "ledger-tab")),
+                ("Forget my HIBP key", "Remove the Have I Been Pwned API key kept in this "
+                 "computer's keyring", self.action_forget_key)]
