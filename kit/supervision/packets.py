@@ -300,7 +300,7 @@ def check_signed(text: str, own_fingerprint: str, sender_card: Callable[[str], C
             f"this packet says it is from {shown(packet.sender.name)} "
             f"({shown(packet.sender.fingerprint)}), "
             "who is not in your contacts. Ask them for their identity card, check its "
-            "fingerprint with them, and add it with `kit id add` before opening this.")
+            "fingerprint with them, and add them as a contact before opening this.")
     claimed = PublicIdentity(packet.sender.recipient, packet.sender.signing_key)
     if (claimed.fingerprint != card.fingerprint or card.recipient != packet.sender.recipient
             or card.signing_key != packet.sender.signing_key):

@@ -299,6 +299,25 @@ class Action:
                        agreed_in=d["agreed_in"])
 
 
+# An owner written as the writer's own self: kept as the writer's name (Supervision does), since
+# every other reader of the record would take "me" to mean themselves.
+SELF_WORDS: Final = frozenset({"me", "myself", "i"})
+
+
+def written_as_self(owner: str) -> bool:
+    return " ".join(owner.casefold().split()) in SELF_WORDS
+
+
+def owner_shown(action: Action, doc: SupervisionDoc, names: Mapping[str, str]) -> str:
+    """An action's owner as a reader should see it: one an older kit kept as "me" is the
+    record's writer, its supervisor, shown by name."""
+    if written_as_self(action.owner):
+        writer = names.get(doc.supervisor)
+        if writer and not written_as_self(writer):
+            return f"{writer} (written as \"{action.owner}\")"
+    return action.owner
+
+
 def new_action(text: str, owner: str, due: date | None = None, agreed_in: str = "") -> Action:
     """A new open action with a random id; *agreed_in* is filled in when its session is saved."""
     return Action(id=secrets.token_hex(6), text=text, owner=owner, due=due, status="open",

@@ -10,7 +10,7 @@ packet that never left.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from kit.supervision.records import (
     Session,
     SupervisionDoc,
     Version,
+    written_as_self,
 )
 from kit.supervision.schedule import local_zone
 from kit.supervision.team import RosterRow, expired, roster
@@ -123,8 +124,8 @@ class Supervision:
     def _by_fingerprint(self, fingerprint: str) -> Contact:
         contact = self.workspace.contacts.by_fingerprint(fingerprint)
         if contact is None:
-            raise NotFound(f"no contact with fingerprint {fingerprint}; add their card with "
-                           "`kit id add`")
+            raise NotFound(f"no contact with fingerprint {fingerprint}; add their identity "
+                           "card as a contact first")
         return contact
 
     def name_of(self, fingerprint: str) -> str:
@@ -414,7 +415,23 @@ class Supervision:
                 "record is of a session that has taken place, so check the date and time")
         return session
 
+    def _owners_named(self, session: Session, known: Collection[str]) -> Session:
+        """A new action's owner typed as "me" ("myself", "I") is kept as the person's name:
+        the supervisee, and any later supervisor the record is handed to, would read "me" as
+        themselves. Actions in *known* (carried forward or already in the record) keep what
+        their own record says."""
+        if not any(a.id not in known and written_as_self(a.owner) for a in session.actions):
+            return session
+        name = self.workspace.contacts.profile()[0]
+        if not name:
+            raise UsageError("an action's owner was written as \"me\", and your own name is "
+                             "not set yet: write the person's name instead")
+        return replace(session, actions=tuple(
+            replace(a, owner=name) if a.id not in known and written_as_self(a.owner) else a
+            for a in session.actions))
+
     def add_session(self, supervisee: Contact, session: Session) -> SupervisionDoc:
+        session = self._owners_named(session, {a.id for a in self.carried_forward(supervisee)})
         return self.workspace.supervision.create_session(
             self.fingerprint, supervisee.fingerprint, self._held_already(session))
 
@@ -428,6 +445,8 @@ class Supervision:
         """A change: in place while unsent, otherwise a new version to send again."""
         if isinstance(content, Session):
             self._held_already(content)
+            if doc.type == "session":
+                content = self._owners_named(content, {a.id for a in doc.session.actions})
         return self.workspace.supervision.revise(self._written_by_me(doc).id, content)
 
     def set_action(self, action_id: str, status: str) -> SupervisionDoc:

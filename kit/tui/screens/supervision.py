@@ -61,6 +61,7 @@ from kit.supervision.records import (
     Session,
     SupervisionDoc,
     new_action,
+    owner_shown,
 )
 from kit.supervision.service import Supervision
 from kit.supervision.team import ROSTER_STATUSES
@@ -86,10 +87,10 @@ SHARE_WARNING = (
     "cannot be recalled, so read it first.")
 
 NO_CONTACTS = (
-    "You have no contacts yet. Ask your supervisor for their identity card (they get it with "
-    "`kit id show`), then press \"Add a contact…\" and paste it, with the fingerprint they "
-    "read out to you in person or on a call. On the command line: "
-    "`kit id add CARD --name NAME --relation supervisor --fingerprint \"abcd 1234 ...\"`.")
+    "You have no contacts yet. To share with your supervisor: ask them for their identity card "
+    "(they find it here, under My card…), press \"Add a contact…\" and paste it, with the "
+    "fingerprint they read out to you in person or on a call. If you supervise others, add "
+    "each of them on the Team tab (Add someone…).")
 
 
 # --- small formatting helpers (display only) ---
@@ -127,10 +128,10 @@ def _free_path(stem: str, today: date) -> Path:
     return path
 
 
-def action_line(action: Action, today: date) -> str:
+def action_line(action: Action, today: date, owner: str | None = None) -> str:
     due = f"due {_day(action.due)}" if action.due else "no due date"
     overdue = ", OVERDUE" if action.overdue(today) else ""
-    return f"{action.text} ({action.owner}, {due}; {action.status_label}{overdue})"
+    return f"{action.text} ({owner or action.owner}, {due}; {action.status_label}{overdue})"
 
 
 def record_details(doc: SupervisionDoc, names: dict[str, str], me: str, zone: ZoneInfo,
@@ -171,7 +172,7 @@ def record_details(doc: SupervisionDoc, names: dict[str, str], me: str, zone: Zo
         if not s.actions:
             text.append("None agreed.\n")
         for action in s.actions:
-            text.append(f"• {action_line(action, today)}\n")
+            text.append(f"• {action_line(action, today, owner_shown(action, doc, names))}\n")
         block("Escalation", s.escalation)
         text.append("\n")
         row("Referrals", ", ".join(label(REFERRALS, r) for r in s.referrals) or "none")
@@ -475,6 +476,17 @@ class HandoverDialog(ModalScreen[dict[str, str] | None]):
         self.dismiss(None)
 
 
+class ReadDialog(TextDialog):
+    """A longer text to read whole (a share received): wrapped, and scrolled with the arrow
+    keys."""
+
+    def on_mount(self) -> None:
+        body = self.query_one("#text-body", TextArea)
+        body.soft_wrap = True
+        body.styles.height = 14
+        body.focus()
+
+
 # --- the area ---
 
 
@@ -495,7 +507,18 @@ class SupervisionScreen(AreaScreen):
     DEFAULT_CSS = """
     SupervisionScreen #supervision-status {
         width: 100%;
+        height: auto;
+        max-height: 4;
         padding: 0 1;
+        background: $boost;
+        display: none;
+    }
+    SupervisionScreen #supervision-tabs {
+        /* the rest of the screen: the status line above is never pushed under the header */
+        height: 1fr;
+    }
+    SupervisionScreen #actions-hint {
+        width: 100%;
     }
     SupervisionScreen #share-pane, SupervisionScreen #team-pane,
     SupervisionScreen #actions-pane {
@@ -614,6 +637,8 @@ class SupervisionScreen(AreaScreen):
                 yield DataTable(id="team", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="team-detail", markup=False)
                 with Horizontal(classes="buttons", id="team-person-buttons"):
+                    yield Button("Shares…", id="team-shares",
+                                 tooltip="Read what this person has shared with you")
                     yield Button("Agreement…", id="team-agreement", variant="primary")
                     yield Button("Hand over…", id="team-handover")
                     yield Button("Archive…", id="team-archive")
@@ -626,9 +651,10 @@ class SupervisionScreen(AreaScreen):
                 yield Tick("Only overdue", id="actions-overdue")
                 yield Label("", id="actions-count", markup=False)
                 yield DataTable(id="actions", cursor_type="row", zebra_stripes=True)
-                with Horizontal(classes="buttons"):
+                with Horizontal(classes="buttons", id="action-buttons"):
                     yield Button("Mark done", id="action-done", variant="primary")
                     yield Button("Mark dropped", id="action-dropped")
+                yield Static("", id="actions-hint", classes="hint", markup=False)
         yield Footer(compact=True)
 
     def _compose_share(self) -> Iterable[Any]:
@@ -680,6 +706,9 @@ class SupervisionScreen(AreaScreen):
         actions.add_column("Action", width=ACTION_WIDTH)
         actions.add_columns("Owner", "Due", "Status")
         self.reload()
+        if self._supervises_only():
+            # Sharing is for the person supervised: a supervisor starts with the team.
+            self.query_one("#supervision-tabs", TabbedContent).active = "team-tab"
         drafts = self.workspace.drafts.list(DRAFT_AREA)
         if drafts:
             doc = None
@@ -712,9 +741,17 @@ class SupervisionScreen(AreaScreen):
         self._reload_team()
         self._reload_actions()
 
+    def _supervises_only(self) -> bool:
+        """Someone on the team, and no supervisor of their own among the contacts."""
+        return bool(self.sup.supervisees()) and not any(
+            c.relation == "supervisor" for c in self.workspace.contacts.all(archived=False))
+
     def _say(self, message: str, *, error: bool = False) -> None:
-        """Keep the last outcome on screen (a toast alone is easy to miss), and notify."""
-        self.query_one("#supervision-status", Label).update(message)
+        """Keep the last outcome on screen, whole, under the header (a toast alone is easy to
+        miss), and notify. Each message replaces the one before, error or not."""
+        status = self.query_one("#supervision-status", Label)
+        status.update(message)
+        status.display = bool(message)
         if error:
             self.notify(message, title="Not done", severity="error", timeout=15, markup=False)
         else:
@@ -858,8 +895,19 @@ class SupervisionScreen(AreaScreen):
 
         self.app.push_screen(AddContactDialog(self.sup.add_contact, relation), added)
 
+    @on(TabbedContent.TabActivated, "#supervision-tabs")
+    def _tab_changed(self) -> None:
+        """What was said about one tab's work is stale on another."""
+        self._say("")
+
     @on(Button.Pressed, "#my-card")
     def action_my_card(self) -> None:
+        if not self._has_name():
+            self._say("Your identity card needs your name first: type it in \"Your name\" on "
+                      "the Share tab and press Save my name.", error=True)
+            self.query_one("#supervision-tabs", TabbedContent).active = "share-tab"
+            self.query_one("#me-name", Input).focus()
+            return
         try:
             card = self.sup.me()
         except KitError as exc:
@@ -930,10 +978,14 @@ class SupervisionScreen(AreaScreen):
         ids = [d.id for d in docs]
         if current is not None and current.id in ids:
             listing.action_jump(ids.index(current.id))
+        supervises = bool(self.sup.supervisees())
+        # Writing a session record is for someone who supervises: nobody else sees New.
+        self.query_one("#record-new").display = supervises
         self.query_one("#records-count", Label).update(
             f"{len(docs)} record{'s' if len(docs) != 1 else ''}" if docs else
-            "No records yet. A supervisor writes one with ctrl+n; a supervisee opens the "
-            "packet their supervisor sent (ctrl+o).")
+            "No records yet. Write the record of a session with New (ctrl+n)." if supervises
+            else "No records yet. When your supervisor sends you a record of your session, "
+            "open the file with \"Open a packet…\" (ctrl+o).")
         self._show_record(self._current_record())
 
     def _current_record(self) -> SupervisionDoc | None:
@@ -974,14 +1026,22 @@ class SupervisionScreen(AreaScreen):
             listing.action_jump(ids.index(doc_id))
             self._show_record(self._current_record())
 
+    def _record_saved(self, doc: SupervisionDoc | None) -> None:
+        """Back from the session form: saved (and said so), or left unchanged."""
+        self._saved(doc)
+        if doc is not None:
+            self._say(f"Session record {doc.short_id} saved (version {doc.latest.n}, "
+                      f"{doc.status_label.lower()}). Send it to them with Send….")
+
     @on(Button.Pressed, "#record-new")
     def action_new_record(self) -> None:
         if not self.sup.supervisees():
-            self._say("A session record is about someone you supervise. Add them first: Share "
-                      "tab, \"Add a contact…\", as \"Someone I supervise\".", error=True)
+            self.query_one("#supervision-tabs", TabbedContent).active = "team-tab"
+            self._say("A session record is about someone you supervise. Add them first with "
+                      "Add someone… on this tab.", error=True)
             return
         self.query_one("#supervision-tabs", TabbedContent).active = "records-tab"
-        self.app.push_screen(SessionForm(self.sup), callback=self._saved)
+        self.app.push_screen(SessionForm(self.sup), callback=self._record_saved)
 
     @on(EntryList.Chosen, "#records")
     @on(Button.Pressed, "#record-edit")
@@ -998,7 +1058,7 @@ class SupervisionScreen(AreaScreen):
                 return
             self.edit_agreement(contact)
             return
-        self.app.push_screen(SessionForm(self.sup, doc), callback=self._saved)
+        self.app.push_screen(SessionForm(self.sup, doc), callback=self._record_saved)
 
     # --- export (either side) ---
 
@@ -1175,9 +1235,48 @@ class SupervisionScreen(AreaScreen):
         self._say(opened.summary + (" Accept it or comment on it in Records."
                                     if opened.packet.type == "record" else ""))
         self.reload()
+        if opened.packet.type == "share":
+            self.query_one("#supervision-tabs", TabbedContent).active = "team-tab"
+            self._select_team_person(opened.sender.id)
+            self._read_share(opened.sender, opened.packet.id)
         if opened.doc is not None:
             self.query_one("#supervision-tabs", TabbedContent).active = "records-tab"
             self._select_record(opened.doc.id)
+
+    # --- shares received (supervisor) ---
+
+    def _read_share(self, sender: Contact, packet_id: str | None = None) -> None:
+        """What *sender* shared, whole, to read and scroll: the one just opened, or all of
+        theirs, newest first."""
+        shares = [s for s in self.workspace.packet_log.shares() if s.sender == sender.fingerprint
+                  and (packet_id is None or s.packet_id == packet_id)]
+        if not shares:
+            self._say(f"{sender.name} has not shared anything with you yet (or nothing kept "
+                      "here).")
+            return
+        zone = self.sup.zone
+        parts = []
+        for s in shares:
+            parts.append(f"Received {s.received_at.astimezone(zone):%d %b %Y, %H:%M}, "
+                         f"covering {s.start} to {s.end}\n\n{s.text.rstrip()}")
+        count = len(shares)
+        intro = (f"The share {sender.name} sent you. It is kept in your vault: the Team "
+                 "tab's Shares… shows it again." if packet_id is not None else
+                 f"Everything {sender.name} has shared with you ({count} "
+                 f"share{'s' if count != 1 else ''}), newest first.")
+        self.app.push_screen(ReadDialog(intro, ("\n\n" + "─" * 40 + "\n\n").join(parts)))
+
+    @on(Button.Pressed, "#team-shares")
+    def action_team_shares(self) -> None:
+        contact = self._team_person()
+        if contact is not None:
+            self._read_share(contact)
+
+    def _select_team_person(self, contact_id: str) -> None:
+        if contact_id not in self._team:  # a colleague, not on the team: nothing to highlight
+            return
+        table = self.query_one("#team", DataTable)
+        table.move_cursor(row=table.get_row_index(contact_id))
 
     # --- team (supervisor) ---
 
@@ -1206,8 +1305,8 @@ class SupervisionScreen(AreaScreen):
         self.query_one("#team-person-buttons").display = table.row_count > 0
         if not table.row_count:
             self.query_one("#team-detail", Static).update(
-                "No one yet. Add someone you supervise with \"Add a contact…\" on the Share "
-                "tab, as \"Someone I supervise\".")
+                "No one yet. If you supervise others, add each of them with Add someone… "
+                "below: their identity card, with the fingerprint they read out to you.")
         else:
             self._show_team_row()
 
@@ -1302,7 +1401,8 @@ class SupervisionScreen(AreaScreen):
         self.query_one("#supervision-tabs", TabbedContent).active = "records-tab"
         self._saved(doc)
         self._say(f"Agreement {doc.short_id} saved (version {doc.latest.n}, "
-                  f"{doc.status_label.lower()}). Send it to them with Send… on this tab.")
+                  f"{doc.status_label.lower()}). Send it to them with Send… on the Records "
+                  "tab, which is open now.")
 
     # --- handover (supervisor) ---
 
@@ -1402,8 +1502,8 @@ class SupervisionScreen(AreaScreen):
         lines = [f"  {d.short_id}  {d.type_label}, {self._names.get(d.supervisee, '?')}, "
                  f"last changed {d.last_activity().astimezone(zone):%Y-%m-%d}" for d in old]
         if len(lines) > 8:  # the dialog must keep its buttons on screen
-            lines = [*lines[:7], f"  … and {len(lines) - 7} more, all older "
-                                 f"(`kit supervision retention` lists every one)"]
+            lines = [*lines[:7], f"  … and {len(lines) - 7} more, all as old (each is "
+                                 "deleted with these)"]
 
         def answered(yes: bool | None) -> None:
             if not yes:
@@ -1438,12 +1538,28 @@ class SupervisionScreen(AreaScreen):
         for doc, a in found:
             status = "Overdue" if a.overdue(today) else a.status_label
             table.add_row(Text(self._names.get(doc.supervisee, doc.supervisee[:9])),
-                          Text(a.text), Text(a.owner), _day(a.due, "no date"), status,
-                          key=a.id, height=None)
+                          Text(a.text), Text(owner_shown(a, doc, self._names)),
+                          _day(a.due, "no date"), status, key=a.id, height=None)
         self.query_one("#actions-count", Label).update(
             f"{len(found)} open action{'s' if len(found) != 1 else ''}"
             + (" past their due date" if overdue else "") if found else
             "No overdue actions." if overdue else "No open actions.")
+        self._show_action_buttons()
+
+    @on(DataTable.RowHighlighted, "#actions")
+    def _show_action_buttons(self) -> None:
+        """Mark done and Mark dropped only where this vault keeps the record (its supervisor
+        does); the person supervised reads how to say an action has moved on."""
+        found = self._current_action()
+        mine = found is not None and found[0].supervisor == self._me
+        self.query_one("#action-buttons").display = mine
+        hint = self.query_one("#actions-hint", Static)
+        theirs = found is not None and not mine
+        hint.display = theirs
+        if theirs:
+            hint.update("Your supervisor keeps these records and marks what happens to each "
+                        "action. If one has moved on, tell them at your next session, or say "
+                        "so in a comment when they send you the record.")
 
     @on(Checkbox.Changed, "#actions-overdue")
     def _overdue_toggled(self) -> None:
@@ -1491,6 +1607,8 @@ class SupervisionScreen(AreaScreen):
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         return [("Open a packet", "Open a supervision packet someone sent you (ctrl+o)",
                  self.action_open_packet),
+                ("Shares received", "Read what the highlighted person on the Team tab has "
+                 "shared with you", self.action_team_shares),
                 ("New session record", "Write the record of a supervision session (ctrl+n)",
                  self.action_new_record),
                 ("My identity card", "Show the card to give your supervisor",
@@ -1692,8 +1810,10 @@ class SessionForm(FormScreen):
         for action in self.shown:
             due = f", due {_day(action.due)}" if action.due else ""
             overdue = " (overdue)" if action.overdue(today) else ""
+            owner = (owner_shown(action, self.doc, self.sup.names()) if self.doc is not None
+                     else action.owner)
             rows.append(Horizontal(
-                Static(f"{action.text} ({action.owner}{due}){overdue}", markup=False,
+                Static(f"{action.text} ({owner}{due}){overdue}", markup=False,
                        classes="action-text"),
                 Select([(c.label, c.value) for c in ACTION_STATUSES],
                        value=statuses.get(action.id, action.status), allow_blank=False,
@@ -1729,7 +1849,7 @@ class SessionForm(FormScreen):
         text, owner, due = values
         await self.query_one("#sf-new-actions", Vertical).mount(Horizontal(
             Input(text, placeholder="What was agreed", id=f"sf-new-text-{i}"),
-            Input(owner, placeholder="Who (a name, or me)", id=f"sf-new-owner-{i}"),
+            Input(owner, placeholder="Who (their name, or yours)", id=f"sf-new-owner-{i}"),
             Input(due, placeholder="Due YYYY-MM-DD", id=f"sf-new-due-{i}", classes="due"),
             classes="new-action"))
 
