@@ -21,9 +21,10 @@ from textual.widgets import (
     TextArea,
 )
 
-from kit.errors import KitError
+from kit.errors import UsageError
 from kit.records import exposure as ex
 from kit.tui.app import AreaScreen, FormScreen
+from kit.tui.refusal import Refused, checked, refuse
 from kit.tui.widgets.choices import TickList
 from kit.tui.widgets.confirm import ConfirmDialog
 from kit.tui.widgets.entry_list import EntryList
@@ -150,6 +151,16 @@ class ExposureScreen(AreaScreen):
                  self.action_new)]
 
 
+def _number(text: str, what: str) -> int:
+    """A whole number typed into a field; an empty or non-numeric one is refused by name."""
+    if not text.strip():
+        raise UsageError(f"please give {what}")
+    try:
+        return int(text)
+    except ValueError:
+        raise UsageError(f"{what} must be a whole number, not {text!r}") from None
+
+
 class ExposureForm(FormScreen):
     """Every field of an exposure entry, keyboard first: Tab moves, Space ticks, ctrl+s saves."""
     DEFAULT_CSS = """
@@ -261,28 +272,26 @@ class ExposureForm(FormScreen):
     def action_save(self) -> None:
         v = self._values()
         try:
-            if not v["impact"].strip():
-                raise ValueError("Please give the impact on you, from 0 to 10.")
-            minutes = int(v["minutes"]) if v["minutes"].strip() else None
-            entry = self.workspace.exposure.add(
-                material=v["material"], impact=int(v["impact"]),
-                when=ex.parse_when(v["when"]) if v["when"].strip() else None,
-                minutes=minutes, volume=v["volume"], flags=v["flags"], steps=v["steps"],
+            material = checked(self.query_one("#material"),
+                               lambda: ex.check_material(v["material"]))
+            when = checked(self.query_one("#when"), lambda: ex.check_when(
+                ex.parse_when(v["when"]))) if v["when"].strip() else None
+            minutes = checked(self.query_one("#minutes"), lambda: ex.check_minutes(
+                _number(v["minutes"], "minutes")) if v["minutes"].strip() else None)
+            impact = checked(self.query_one("#impact"), lambda: ex.check_impact(
+                _number(v["impact"], "the impact on you, from 0 to 10")))
+            entry = checked(self.query_one("#material"), lambda: self.workspace.exposure.add(
+                material=material, impact=impact, when=when, minutes=minutes,
+                volume=v["volume"], flags=v["flags"], steps=v["steps"],
                 outcome_known=None if v["outcome"] is None else v["outcome"] == "yes",
-                note=v["note"] or None)
-        except KitError as exc:
-            self._status(f"Not saved: {exc.message}")
-            return
-        except ValueError as exc:
-            message = str(exc) if "Please" in str(exc) else "Minutes and impact must be numbers."
-            self._status(f"Not saved: {message}")
+                note=v["note"] or None))
+        except Refused as refused:
+            refuse(refused.field, f"Not saved: {refused.message}",
+                   self.query_one("#exposure-status", Label))
             return
         if self.restored_draft_id is not None:
             self.workspace.drafts.discard(self.restored_draft_id)
         self.dismiss(entry)
-
-    def _status(self, message: str) -> None:
-        self.query_one("#exposure-status", Label).update(message)
 
     def action_back(self) -> None:
         self.leave(self._touched(), "Leave without saving this entry?")

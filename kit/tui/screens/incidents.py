@@ -16,11 +16,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
-from kit.errors import KitError
+from kit.errors import KitError, UsageError
 from kit.records import incidents as inc
 from kit.tui.app import AreaScreen, FormScreen
+from kit.tui.refusal import Refused, checked, refuse
 from kit.tui.widgets.ask import Ask, AskDialog
 from kit.tui.widgets.confirm import ConfirmDialog
 from kit.tui.widgets.entry_list import EntryList
@@ -449,26 +451,43 @@ class IncidentForm(FormScreen):
 
     def action_save(self) -> None:
         v = self._values()
-        try:
+
+        def field(key: str) -> Widget:
+            return self.query_one(f"#{key}")
+
+        def chosen() -> str:
             if v["category"] is None:
-                raise KitError("please choose what happened")
-            fields = {
-                "category": v["category"], "status": v["status"],
-                "when": inc.parse_when(v["when"]) if v["when"].strip() else None,
-                "platform": v["platform"].strip(), "description": v["description"].strip(),
-                "urls": tuple(_lines(v["urls"])), "usernames": tuple(_lines(v["usernames"])),
-                "references": tuple(inc.parse_reference(line)
-                                    for line in _lines(v["references"])),
+                raise UsageError("please choose what happened")
+            return str(v["category"])
+
+        try:
+            fields: dict[str, Any] = {
+                "category": checked(field("category"), chosen), "status": v["status"],
+                "when": checked(field("when"), lambda: inc.parse_when(v["when"]))
+                if v["when"].strip() else None,
+                "platform": checked(field("platform"), lambda: inc.check_text(
+                    "platform", v["platform"], inc.MAX_SHORT, one_line=True)),
+                "description": checked(field("description"), lambda: inc.check_text(
+                    "description", v["description"], inc.MAX_LONG)),
+                "urls": checked(field("urls"), lambda: inc.check_urls(_lines(v["urls"]))),
+                "usernames": checked(field("usernames"), lambda: inc.check_usernames(
+                    _lines(v["usernames"]))),
+                "references": checked(field("references"), lambda: tuple(
+                    inc.parse_reference(line) for line in _lines(v["references"]))),
             }
             repo = self.workspace.incidents
-            if self.incident is None:
-                saved = repo.add(**fields)
-            else:
+
+            def save() -> inc.Incident:
+                if self.incident is None:
+                    return repo.add(**fields)
                 if fields["when"] is None:
                     fields["when"] = self.incident.when
-                saved = repo.update(replace(self.incident, **fields))
-        except KitError as exc:
-            self.query_one("#incident-status-line", Label).update(f"Not saved: {exc.message}")
+                return repo.update(replace(self.incident, **fields))
+
+            saved = checked(field("category"), save)
+        except Refused as refused:
+            refuse(refused.field, f"Not saved: {refused.message}",
+                   self.query_one("#incident-status-line", Label))
             return
         if self.restored_draft_id is not None:
             self.workspace.drafts.discard(self.restored_draft_id)

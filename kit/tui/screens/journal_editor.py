@@ -10,10 +10,18 @@ from textual.containers import Horizontal, Vertical
 from textual.validation import Integer
 from textual.widgets import Footer, Header, Input, Label, Select, TextArea
 
-from kit.errors import KitError
-from kit.records.journal import JournalEntry
+from kit.errors import UsageError
+from kit.records.journal import JournalEntry, check_mood, check_text, normalize_tags
 from kit.records.prompts import PROMPT_SETS, prompt_set
 from kit.tui.app import FormScreen
+from kit.tui.refusal import Refused, checked, refuse
+
+
+def _mood(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise UsageError(f"mood must be a whole number from 0 to 10, not {text!r}") from None
 
 
 class EditorScreen(FormScreen):
@@ -97,19 +105,23 @@ class EditorScreen(FormScreen):
         state = self._state()
         mood_text = state["mood"].strip()
         try:
-            mood = int(mood_text) if mood_text else None
-            tags = state["tags"].replace(",", " ").split()
+            checked(self.query_one("#text"), lambda: check_text(state["text"]))
+            tags = checked(self.query_one("#tags"), lambda: normalize_tags(
+                state["tags"].replace(",", " ").split()))
+            mood = checked(self.query_one("#mood"), lambda: check_mood(
+                _mood(mood_text))) if mood_text else None
             journal = self.workspace.journal
-            if self.entry is None:
-                self.entry = journal.add(state["text"], tags, mood)
-            else:
-                self.entry = journal.edit(self.entry.id, text=state["text"], tags=tags,
-                                          mood=mood, clear_mood=mood is None)
-        except ValueError:
-            self._status("Mood must be a whole number from 0 to 10.")
-            return
-        except KitError as exc:
-            self._status(f"Not saved: {exc.message}")
+
+            def save() -> JournalEntry:
+                if self.entry is None:
+                    return journal.add(state["text"], tags, mood)
+                return journal.edit(self.entry.id, text=state["text"], tags=tags, mood=mood,
+                                    clear_mood=mood is None)
+
+            self.entry = checked(self.query_one("#text"), save)
+        except Refused as refused:
+            refuse(refused.field, f"Not saved: {refused.message}",
+                   self.query_one("#editor-status", Label))
             return
         if self.restored_draft_id:
             self.workspace.drafts.discard(self.restored_draft_id)

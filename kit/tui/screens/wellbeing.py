@@ -31,6 +31,7 @@ from textual_plotext import PlotextPlot
 from kit.errors import KitError
 from kit.records import wellbeing_plan as wp
 from kit.tui.app import AreaScreen
+from kit.tui.refusal import refuse
 from kit.tui.widgets.plan_form import PlanForm
 from kit.tui.widgets.scale import ScaleInput
 from kit.wellbeing.instruments import Instrument, show_number
@@ -206,15 +207,16 @@ class WellbeingScreen(AreaScreen):
         missing = [n for n, item in enumerate(instrument.items, 1) if item.id not in answers]
         result_box = self.query_one("#checkin-result", Static)
         if missing:
-            result_box.update(f"Please answer question {missing[0]} "
-                              f"({len(missing)} still to answer). Nothing was saved.")
+            item = instrument.items[missing[0] - 1]
+            refuse(self.query_one(f"#item-{item.id}"), f"Please answer question {missing[0]} "
+                   f"({len(missing)} still to answer). Nothing was saved.", result_box)
             return
         note = self.query_one("#checkin-note", TextArea).text
         checkins = self.workspace.checkins
         try:
             saved = checkins.add(instrument, answers, note=note or None)
         except KitError as exc:
-            result_box.update(f"Not saved: {exc.message}")
+            refuse(self.query_one("#checkin-note"), f"Not saved: {exc.message}", result_box)
             return
         previous = [c.result for c in checkins.before(saved)]
         text = Text("Saved. ", style="bold")
@@ -346,13 +348,14 @@ class WellbeingScreen(AreaScreen):
     def _import(self, *, replace: bool) -> None:
         status = self.query_one("#import-status", Static)
         raw = self.query_one("#import-path", Input).value.strip()
+        field = self.query_one("#import-path", Input)
         if not raw:
-            status.update("Type the path of the file to import.")
+            refuse(field, "Type the path of the file to import.", status)
             return
         try:
             imported = self.workspace.instruments.add(Path(raw).expanduser(), replace=replace)
         except KitError as exc:
-            status.update(f"Not imported: {exc.message}")
+            refuse(field, f"Not imported: {exc.message}", status)
             return
         verb = {"added": "Imported", "replaced": "Replaced", "unchanged": "Already imported:"}
         status.update(f"{verb[imported.outcome]} {imported.instrument.name}.")
@@ -370,8 +373,13 @@ class WellbeingScreen(AreaScreen):
         return None if state is None else ("plan", state)
 
     def quick_action(self, action: str) -> None:
-        tabs = self.query_one("#wellbeing-tabs", TabbedContent)
-        tabs.active = {"check-in": "checkin", "plan": "plan"}.get(action, "checkin")
+        pane = "plan" if action == "plan" else "checkin"
+        self.query_one("#wellbeing-tabs", TabbedContent).active = pane
+        # The focus goes into the tab shown: left in another tab, it would bring that one back.
+        if pane == "plan":
+            self.query_one(PlanForm).first_field().focus()
+        else:
+            self.query_one("#instrument").focus()
 
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         return [("Check in", "Answer a short wellbeing check-in",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import partial
 from typing import Any, Protocol
 
 from textual import on
@@ -14,8 +15,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Input, Label, Static, TextArea
 
-from kit.errors import KitError
 from kit.records.document import parse_contact, parse_date
+from kit.tui.refusal import Refused, checked, refuse
 
 
 class Field(Protocol):
@@ -38,6 +39,10 @@ def _as_text(plan: Any, f: Field) -> str:
     if f.kind == "date":
         return value.isoformat() if value else ""
     return str(value or "")
+
+
+def _contacts(text: str) -> tuple[Any, ...]:
+    return tuple(parse_contact(line) for line in text.splitlines() if line.strip())
 
 
 class PlanForm(VerticalScroll):
@@ -95,6 +100,10 @@ class PlanForm(VerticalScroll):
         assert isinstance(widget, Input | TextArea)
         return widget
 
+    def first_field(self) -> Input | TextArea:
+        """Where typing starts when the plan is opened."""
+        return self._widget(self.fields[0].key)
+
     def _fill(self, values: dict[str, str]) -> None:
         for key, value in values.items():
             if key in {f.key for f in self.fields}:
@@ -146,18 +155,20 @@ class PlanForm(VerticalScroll):
         changes: dict[str, Any] = {}
         try:
             for f in self.fields:
-                text = state[f.key]
+                text, widget = state[f.key], self._widget(f.key)
                 if f.kind == "contacts":
-                    changes[f.key] = tuple(parse_contact(line) for line in text.splitlines()
-                                           if line.strip())
+                    changes[f.key] = checked(widget, partial(_contacts, text))
                 elif f.kind == "date":
-                    changes[f.key] = parse_date(text, f.label.lower()) if text.strip() else None
+                    changes[f.key] = checked(widget, partial(
+                        parse_date, text, f.label.lower())) if text.strip() else None
                 else:
                     changes[f.key] = text
             repository = self.repository()
-            plan = repository.save(replace(repository.get(), **changes))
-        except KitError as exc:
-            self.status(f"Not saved: {exc.message}")
+            plan = checked(self.query_one(f"#save-{self.prefix}"),
+                           lambda: repository.save(replace(repository.get(), **changes)))
+        except Refused as refused:
+            refuse(refused.field, f"Not saved: {refused.message}",
+                   self.query_one(f"#{self.prefix}-status", Label))
             return None
         host = self.host
         if host.restored_draft_id is not None:
