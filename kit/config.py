@@ -3,8 +3,8 @@
 Only how the app behaves lives here (the idle lock, the theme, the region whose guidance
 shows); never anything the user wrote, since this file is plaintext. The region is here, not
 in the vault, because the "It's happening now" walk-through shows it before anyone unlocks.
-save_region() is the one place the kit writes this file: it changes that one setting and
-keeps every other line, comments included.
+save_region() and save_theme() are the only places the kit writes this file (through one
+_save_setting): each changes its one setting and keeps every other line, comments included.
 """
 
 from __future__ import annotations
@@ -201,7 +201,22 @@ def _supervision(path: Path, table: Any) -> dict[str, Any]:
 
 
 def save_region(region: str, path: Path | None = None) -> None:
-    """Set [checklists] region in the config file, keeping the rest of the file as it is.
+    """Set [checklists] region in the config file, keeping the rest of the file as it is."""
+    if region not in REGIONS:
+        raise BadInput(f"region must be one of {', '.join(REGIONS)}, not {region!r}")
+    _save_setting("checklists", "region", region, path)
+
+
+def save_theme(theme: str, path: Path | None = None) -> None:
+    """Set [app] theme in the config file (the palette's High contrast is remembered), keeping
+    the rest of the file as it is."""
+    if theme not in THEMES:
+        raise BadInput(f"theme must be one of {', '.join(THEMES)}, not {theme!r}")
+    _save_setting("app", "theme", theme, path)
+
+
+def _save_setting(section: str, key: str, value: str, path: Path | None) -> None:
+    """Set one setting, keeping every other line of the file, comments included.
 
     A file with a mistake in it is never overwritten: the mistake is reported (BadInput) and
     the file is left for the person to fix.
@@ -210,8 +225,6 @@ def save_region(region: str, path: Path | None = None) -> None:
 
     from kit.vault.atomic import write_atomic
 
-    if region not in REGIONS:
-        raise BadInput(f"region must be one of {', '.join(REGIONS)}, not {region!r}")
     path = path or paths.config_path()
     load(path)  # refuses a file it cannot read, before anything is changed
     try:
@@ -220,10 +233,10 @@ def save_region(region: str, path: Path | None = None) -> None:
     except FileNotFoundError:
         text = ""
     doc = tomlkit.parse(text)
-    table = doc.get("checklists")
+    table = doc.get(section)
     if table is None:
         table = tomlkit.table()
-        doc["checklists"] = table
-    table["region"] = region
+        doc[section] = table
+    table[key] = value
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, tomlkit.dumps(doc).encode("utf-8"))

@@ -47,23 +47,34 @@ def device_vault_id(path: Path) -> bytes | None:
     return header.vault_id if header.slots_of("device") else None
 
 
-def _try_device(path: Path, vault_id: bytes) -> Vault | None:
+NO_DEVICE_KEY = ("this device's keyring holds no key for the vault; asking for the passphrase "
+                 "instead.")
+STALE_DEVICE_KEY = "the keyring's key no longer opens this vault; asking for the passphrase."
+
+
+def device_key(vault_id: bytes) -> tuple[bytes | None, str]:
+    """The keyring's key for the vault, or None and why not: the reason the command line and
+    the app's lock screen both give (a locked or missing keyring, no key kept)."""
     from kit.vault import device
 
     try:
         key = device.load_key(vault_id)
     except KeyringUnavailable as exc:
-        print(f"Note: {exc.message}", file=sys.stderr)
-        return None
+        return None, exc.message
     if key is None:
-        print("Note: this device's keyring holds no key for the vault; asking for the "
-              "passphrase instead.", file=sys.stderr)
+        return None, NO_DEVICE_KEY
+    return key, ""
+
+
+def _try_device(path: Path, vault_id: bytes) -> Vault | None:
+    key, why = device_key(vault_id)
+    if key is None:
+        print(f"Note: {why}", file=sys.stderr)
         return None
     try:
         vault = Vault.open(path, Credentials(device_key=key))
     except WrongSecret:
-        print("Note: the keyring's key no longer opens this vault; asking for the passphrase.",
-              file=sys.stderr)
+        print(f"Note: {STALE_DEVICE_KEY}", file=sys.stderr)
         return None
     # Always visible, so keyring unlock is never mistaken for "not encrypted".
     print("Opened with this computer's keyring (keyring unlock is ON; "

@@ -393,7 +393,19 @@ class KitApp(App[None]):
         return True
 
     def toggle_high_contrast(self) -> None:
+        """Switch theme, and remember the choice in config.toml for the next start."""
+        from dataclasses import replace
+
+        from kit.config import save_theme
+        from kit.errors import KitError
+
         self.theme = "kit-calm" if self.theme == "kit-high-contrast" else "kit-high-contrast"
+        self.services.config = replace(self.services.config, theme=self.theme)
+        try:
+            save_theme(self.theme)
+        except KitError as exc:
+            self.notify(f"Shown now, but not remembered for next time: {exc.message}",
+                        severity="warning", markup=False)
 
     # --- privacy: nothing on screen is ever written to a file ---
 

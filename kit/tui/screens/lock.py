@@ -24,6 +24,9 @@ class LockScreen(Screen[None]):
 
     AUTO_FOCUS = "#passphrase"
 
+    # Why keyring unlock did not open the vault this time (said as the command line says it).
+    _keyring_note = ""
+
     def compose(self) -> ComposeResult:
         with Center(), Vertical(id="lock-box", classes="box"):
             yield Static("Frontline Kit is locked", classes="title")
@@ -58,8 +61,8 @@ class LockScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="unlock", exit_on_error=False)
     def _try_keyring(self) -> Workspace | None:
-        from kit.unlock import device_vault_id
-        from kit.vault import Credentials, device
+        from kit.unlock import STALE_DEVICE_KEY, device_key, device_vault_id
+        from kit.vault import Credentials
         from kit.workspace import open_workspace
 
         path = self.app.services.vault_path  # type: ignore[attr-defined]
@@ -68,14 +71,16 @@ class LockScreen(Screen[None]):
             return None
         self.app.call_from_thread(self._busy, "Opening with this computer's keyring…")
         try:
-            key = device.load_key(vault_id)
-        except KitError:
-            return None
+            key, why = device_key(vault_id)
+        except KitError as exc:
+            key, why = None, exc.message
         if key is None:
+            self._keyring_note = why
             return None
         try:
             return open_workspace(path, Credentials(device_key=key))
         except WrongSecret:
+            self._keyring_note = STALE_DEVICE_KEY
             return None
 
     @on(Input.Submitted, "#passphrase")
@@ -135,8 +140,10 @@ class LockScreen(Screen[None]):
             return
         if event.state == WorkerState.SUCCESS:
             workspace = worker.result
-            if workspace is None:  # no keyring key: ask for the passphrase
-                self._idle("")
+            if workspace is None:  # no keyring key: say why, and ask for the passphrase
+                note, self._keyring_note = self._keyring_note, ""
+                self._idle(f"Keyring unlock is on, but it did not open the vault: "
+                           f"{note.rstrip('.')}. Type your passphrase." if note else "")
             elif worker.is_cancelled:
                 workspace.close()
             else:
