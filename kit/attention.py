@@ -6,6 +6,7 @@ from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
 from kit.errors import KitError
+from kit.plurals import counted
 from kit.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ def needs_attention(workspace: Workspace, today: date,
     problems = workspace.problems
     if problems:
         items.append(Attention(
-            "home", f"{len(problems)} record(s) in the vault could not be read",
+            "home", f"{counted(len(problems), 'record')} in the vault could not be read",
             "The rest is safe. Run `kit vault verify` in a terminal for the details."))
     drafts = workspace.drafts.list()
     if drafts:
@@ -45,7 +46,7 @@ def needs_attention(workspace: Workspace, today: date,
             detail = "You have not done this one yet."
         else:
             detail = f"Last done {due.last_done.astimezone():%d %b}; you chose every " \
-                     f"{due.every_days} days."
+                     f"{counted(due.every_days, 'day')}."
         items.append(Attention("wellbeing", f"Check-in due: {due.instrument.name}", detail))
     if workspace.plan.review_due(today):
         items.append(Attention("wellbeing", "Time to look at your wellbeing plan again",
@@ -144,9 +145,10 @@ def _checklists(workspace: Workspace, today: date, config: Config | None) -> lis
                if item.priority == "now" and item.mode != "incident"
                and (progress.get(item.id) is None or progress[item.id].status == "todo")]
     if waiting:
+        # The kit's checklists mark these urgent, not the user: on a new vault they have
+        # marked nothing, and the words must not say they did.
         items.append(Attention(
-            "prepare", ("1 preparation step marked now is" if len(waiting) == 1 else
-                        f"{len(waiting)} preparation steps marked now are") + " not done yet",
-            "Take them one at a time, when you are ready: Prepare (F6) shows the first one, "
-            "as does `kit checklist next`."))
+            "prepare", ("1 step the kit marks as urgent is" if len(waiting) == 1 else
+                        f"{len(waiting)} steps the kit marks as urgent are") + " not done yet",
+            "Take them one at a time, when you are ready: Prepare (F6) shows the first one."))
     return items

@@ -28,8 +28,9 @@ from kit.commands.context import (
     warn_problems,
 )
 from kit.commands.plans import PlanCommand, edit_plan, part_options, show_plan
-from kit.errors import BadInput, KitError, OutOfMemory, UsageError
+from kit.errors import BadInput, KitError, NotFound, OutOfMemory, UsageError
 from kit.hygiene import harden_process
+from kit.plurals import counted
 from kit.records import exposure as exposure_records
 from kit.records import wellbeing_plan as plan_records
 
@@ -491,7 +492,7 @@ def vault_restore(backup_file: Path, kdf_profile: str, allow_costly: bool) -> No
         # The records are in and the vault not yet in place: a failure or kill before this
         # leaves no vault at all (the same command runs again), and after it a whole vault
         # whose key was shown (kit init does the same).
-        say(f"Restored {count} records into a new vault at {target}.")
+        say(f"Restored {counted(count, 'record')} into a new vault at {target}.")
         say("Its RECOVERY KEY is below; write it down now, it is shown only this once.\n")
         out(f"    {recovery_text}\n", {"vault": str(target), "records": count,
                                         "recovery_key": recovery_text})
@@ -550,7 +551,7 @@ def vault_info() -> None:
                 "algorithm": "argon2id", "memory_kib": params.memory_kib,
                 "iterations": params.iterations, "lanes": params.lanes,
                 "profile": params.profile_name()},
-            "backups": len(list_backups(v.path)),
+            "backups": (backups := len(list_backups(v.path))),
             "identity": {"age_recipient": ident.recipient, "fingerprint": ident.fingerprint},
         }
     kdf_text = "" if params is None else (
@@ -559,11 +560,11 @@ def vault_info() -> None:
     human = "\n".join([
         f"Vault:          {info['path']}",
         "Format:         v1",
-        f"Journal:        {kinds.get('journal', 0)} entries",
+        f"Journal:        {counted(kinds.get('journal', 0), 'entry', 'entries')}",
         f"Protection:     {kdf_text}",
         f"Key slots:      {', '.join(v.slot_types())}",
         f"Keyring unlock: {'ON' if info['keyring_unlock'] else 'off'}",
-        f"Backups:        {info['backups']} local copies",
+        f"Backups:        {counted(backups, 'local copy', 'local copies')}",
         f"Identity:       {ident.recipient}",
         f"Fingerprint:    {ident.fingerprint}",
     ])
@@ -742,7 +743,7 @@ def journal_export(fmt: str, out_path: Path, force: bool) -> None:
     data = render(list(reversed(entries)), fmt).encode("utf-8")
     out_path = write_plaintext(j.vault, out_path, data, force)
     say(warning("your journal", out_path))
-    say(f"Exported {len(entries)} entries to {out_path}.")
+    say(f"Exported {counted(len(entries), 'entry', 'entries')} to {out_path}.")
     if opts().json:
         out("", {"out": str(out_path), "entries": len(entries), "format": fmt})
 
@@ -796,7 +797,7 @@ def _exposure_full(entry: exposure_records.ExposureEntry) -> str:
         "how much:         " + (ex.label(ex.VOLUME_BANDS, entry.volume) if entry.volume
                                 else "not recorded"),
         "time spent:       " + ("not recorded" if entry.minutes is None
-                                else f"{entry.minutes} minutes"),
+                                else counted(entry.minutes, "minute")),
         f"what stood out:   {_labels(ex.FLAGS, entry.flags)}",
         f"protective steps: {_labels(ex.PROTECTIVE_STEPS, entry.steps)}",
         f"case outcome:     {ex.OUTCOME_LABELS[entry.outcome_known]}",
@@ -982,7 +983,7 @@ def _ask_answers(instrument: Instrument) -> dict[str, int]:
     if instrument.description:
         say(f"\n{instrument.description}")
     say(f"\nThink about how things have been {instrument.recall_period}. Answer each of the "
-        f"{total} questions with a number from {scale.min} to {scale.max}:\n  "
+        f"{counted(total, 'question')} with a number from {scale.min} to {scale.max}:\n  "
         f"{_scale_hint(instrument)}\nYour answers are saved only in your encrypted vault. "
         "Press Ctrl-C to stop without saving.")
     answers: dict[str, int] = {}
@@ -1063,14 +1064,22 @@ def checkin_add(instrument_id: str, answers: tuple[str, ...], note: str | None) 
     from kit.wellbeing.signposting import support_prompt
 
     given = _parse_answers(answers)
-    if not given and not credentials.terminal_available():
-        raise UsageError("no answers given and no terminal to ask on: give every answer as "
-                         f"--answer ITEM=N (`kit instrument show {instrument_id}` lists the "
-                         "items)")
     note_text = read_private_text(note) if note == "-" else note
     ws = unlocked_workspace()
     with ws.vault:
-        instrument = ws.instruments.get(instrument_id)
+        try:
+            instrument = ws.instruments.get(instrument_id)
+        except NotFound:
+            # Asked for by name, so a usage slip: say what is loaded and how to load more.
+            loaded = ", ".join(i.id for i in ws.instruments.list())
+            raise UsageError(
+                f"the questionnaire {instrument_id!r} is not loaded in this vault (loaded: "
+                f"{loaded}). A questionnaire your organisation holds a licence for is loaded "
+                "from its file with `kit instrument add FILE`") from None
+        if not given and not credentials.terminal_available():
+            raise UsageError("no answers given and no terminal to ask on: give every answer "
+                             f"as --answer ITEM=N (`kit instrument show {instrument_id}` "
+                             "lists the items)")
         if not given:
             given = _ask_answers(instrument)
         saved = ws.checkins.add(instrument, given, note=note_text)
@@ -1146,7 +1155,7 @@ def checkin_rhythm(instrument_id: str, days: int) -> None:
     with ws.vault:
         instrument = ws.checkins.set_every_days(instrument_id, days)
     say(f"{instrument.short_name}: reminders are off." if days == 0 else
-        f"{instrument.short_name}: you will be reminded every {days} days.")
+        f"{instrument.short_name}: you will be reminded every {counted(days, 'day')}.")
     if opts().json:
         out("", {"instrument": instrument.id, "every_days": days})
 
@@ -1189,7 +1198,7 @@ def instrument_add(file: Path, replace: bool) -> None:
     with ws.vault:
         imported = ws.instruments.add(parsed, replace=replace)
     done = imported.instrument
-    say({"added": f"Imported {done.name} ({done.id}): {len(done.items)} questions.",
+    say({"added": f"Imported {done.name} ({done.id}): {counted(len(done.items), 'question')}.",
          "replaced": f"Replaced {done.name} ({done.id}) with the new file.",
          "unchanged": f"{done.name} ({done.id}) is already imported; nothing changed."}
         [imported.outcome])
@@ -1206,7 +1215,7 @@ def instrument_list() -> None:
     with ws.vault:
         instruments = ws.instruments.list()
         warn_problems(ws.instruments.problems)
-    rows = [f"{i.id:<16}  {i.name}  ({len(i.items)} questions, "
+    rows = [f"{i.id:<16}  {i.name}  ({counted(len(i.items), 'question')}, "
             f"{'built in' if i.builtin else 'imported'})" for i in instruments]
     out("\n".join(rows), {"instruments": [
         {"id": i.id, "name": i.name, "short_name": i.short_name, "builtin": i.builtin,
@@ -1235,11 +1244,11 @@ def instrument_show(instrument_id: str) -> None:
     lines += [f"  {item.id}: {item.text}" + ("  [reverse-scored]" if item.reverse else "")
               for item in found.items]
     for sub in found.subscales:
-        lines += ["", f"{sub.name} ({sub.id}): {sub.method} of {len(sub.items)} answers"
+        lines += ["", f"{sub.name} ({sub.id}): {sub.method} of {counted(len(sub.items), 'answer')}"
                   + (f", times {show_number(sub.multiplier)}" if sub.multiplier != 1 else "")]
         lines += [f"  {show_number(b.low)} to {show_number(b.high)}: {b.name}"
                   + (" (support is offered)" if b.concern else "") for b in sub.bands]
-    lines += ["", f"Suggested rhythm: every {found.recommended_every_days} days."]
+    lines += ["", f"Suggested rhythm: every {counted(found.recommended_every_days, 'day')}."]
     out("\n".join(lines), found.to_json())
 
 

@@ -92,7 +92,11 @@ def check_new_passphrase(passphrase: str) -> str:
 class Strength(NamedTuple):
     level: int  # 0 too short, 1 weak, 2 fair, 3 strong
     label: str
-    advice: str
+    advice: str  # what to do about it, never the label again ("strong: Strong.")
+
+    def __str__(self) -> str:
+        """"Strong. Make sure you can remember it: ...", as the app shows it."""
+        return f"{self.label[:1].upper()}{self.label[1:]}. {self.advice}"
 
 
 def strength(passphrase: str) -> Strength:
@@ -118,9 +122,9 @@ def strength(passphrase: str) -> Strength:
     if bits < 40:
         return Strength(1, "weak", "Longer is stronger: try four or more unrelated words.")
     if bits < 55:
-        return Strength(2, "fair", "Good. One more unrelated word would make it much stronger.")
-    return Strength(3, "strong", "Strong. Make sure you can remember it: it cannot be reset "
-                                 "without your recovery key.")
+        return Strength(2, "fair", "One more unrelated word would make it much stronger.")
+    return Strength(3, "strong", "Make sure you can remember it: it cannot be reset without "
+                                 "your recovery key.")
 
 
 def new_passphrase(env_name: str, what: str = "new passphrase") -> str:

@@ -121,3 +121,17 @@ def test_search_within_earlier_hits_equals_a_full_search(vault) -> None:  # type
         [e.text for e in journal.search("court v")] == ["court visit went well"]
     journal.delete(first[0].id)  # a stale earlier hit is skipped, not resurrected
     assert first[0] not in journal.search("cour", within=first)
+
+
+def test_an_entry_started_from_a_prompt_is_titled_by_what_was_written(vault: Vault) -> None:
+    from kit.records.prompts import prompt_set
+
+    journal = Journal(vault)
+    headings = prompt_set("cycle").questions
+    written = journal.add(f"{headings[0]}\n\nThe Tuesday visit overran.\n\n{headings[1]}\n\n"
+                          "Tired.\n")
+    unanswered = journal.add(prompt_set("hard-day").as_text())
+    plain = journal.add("Short day.\nNothing more.")
+    assert written.title == "The Tuesday visit overran."
+    assert unanswered.title == "What stayed with me today?"  # nothing written yet
+    assert plain.title == "Short day."

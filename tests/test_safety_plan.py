@@ -140,7 +140,8 @@ def test_fields_describe_the_plan_in_order() -> None:
                   "reference"):
         assert words in advice
     assert "101" in sp.FIELD_BY_KEY["police_non_emergency"].hint
-    assert "`kit incident list`" in sp.FIELD_BY_KEY["evidence_location"].hint
+    # The hint is read in the app and printed on paper: a place, not a command to type.
+    assert "under Incidents" in sp.FIELD_BY_KEY["evidence_location"].hint
     assert "Professionals Online Safety Helpline" in sp.FIELD_BY_KEY["support_services"].hint
     assert sp.FIELD_BY_KEY["household_plan"].option == "--household-plan"
 

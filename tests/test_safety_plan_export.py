@@ -202,3 +202,16 @@ def test_nothing_is_written_to_disk_while_rendering(tmp_path: Path,
     monkeypatch.chdir(scratch)
     render_pdf(PLAN, TODAY)
     assert list(scratch.iterdir()) == []
+
+
+def test_printed_hints_and_support_lines_carry_no_markup(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hint that names a command on screen (`like this`) prints without the backticks."""
+    from kit.reports import safety_plan_export
+
+    fields = tuple(f._replace(hint="See `kit incident list`.")
+                   if f.key == "evidence_location" else f for f in SAFETY_FIELDS)
+    monkeypatch.setattr(safety_plan_export, "SAFETY_FIELDS", fields)
+    shown = words(pdf_text(to_pdf(SafetyPlanDocument(), TODAY), tmp_path))
+    assert "See kit incident list." in shown and "`" not in shown
+    assert "`" not in "".join(f.hint for f in SAFETY_FIELDS)  # nor in the shipped hints

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from kit.commands.context import json_option, out, say, unlocked_workspace, warn_problems
+from kit.plurals import counted
 
 if TYPE_CHECKING:
     from kit.footprint.rdap import DomainReport, SourceReport
@@ -119,9 +120,10 @@ def _text(report: DomainReport) -> str:
         lines.append("No personal contact details are shown in the parts that were read.")
     new = sum(1 for f in report.findings if f.seen_count == 1)
     if report.findings:
-        lines.append(f"{len(report.findings)} finding(s) recorded ({new} new); `kit findings` "
-                     "lists them.")
+        lines.append(f"{counted(len(report.findings), 'finding')} recorded ({new} new); "
+                     "`kit findings` lists them.")
     if report.cleared:
-        lines.append(f"{len(report.cleared)} earlier finding(s) no longer show and were marked "
-                     "fixed.")
+        lines.append(f"{counted(len(report.cleared), 'earlier finding')} no longer "
+                     f"show{'s' if len(report.cleared) == 1 else ''} and "
+                     f"{'was' if len(report.cleared) == 1 else 'were'} marked fixed.")
     return "\n".join(lines).rstrip()

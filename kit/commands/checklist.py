@@ -24,6 +24,7 @@ from kit.commands.context import (
     warn_problems,
 )
 from kit.errors import UsageError
+from kit.plurals import counted
 
 if TYPE_CHECKING:
     from kit.guidance.checklists import Item, Library
@@ -230,7 +231,8 @@ def checklist_list(region: str | None, status: str | None) -> None:
         sections.append({"id": section.id, "title": section.title, "summary": section.summary,
                          "items": [_item_json(item, p, today) for item, p in rows]})
     summary = next_steps(library, progress, today, region=chosen)
-    tally = (f"{summary.done} of {summary.total} steps are done or handed on. "
+    tally = (f"{summary.done} of {counted(summary.total, 'step')} "
+             f"{'is' if summary.done == 1 else 'are'} done or handed on. "
              "`kit checklist next` shows what to do first.")
     human = "\n".join(lines) if lines else \
         "No items match." if status else "No checklist items for this region."
@@ -249,7 +251,7 @@ def _item_text(item: Item, library: Library) -> list[str]:
     from kit.guidance.checklists import MODE_LABELS, REGION_LABELS
 
     lines = [item.title, f"id: {item.id}, in {library.section(item.section).title}",
-             f"Priority: {item.priority_label}. About {item.minutes} minutes. "
+             f"Priority: {item.priority_label}. About {counted(item.minutes, 'minute')}. "
              f"{MODE_LABELS[item.mode]}. For: "
              + ", ".join(REGION_LABELS[r] for r in item.regions) + ".",
              "", *_numbered(item.steps, "  "), "", f"Why: {item.why}"]
@@ -258,7 +260,8 @@ def _item_text(item: Item, library: Library) -> list[str]:
     lines += ["", "Sources:", *(f"  {s.title}: {s.url}" for s in item.sources),
               item.checked_text]
     if item.recheck_days:
-        lines.append(f"Worth checking again every {item.recheck_days} days once done.")
+        lines.append(f"Worth checking again every {counted(item.recheck_days, 'day')} once "
+                     "done.")
     return lines
 
 
@@ -317,8 +320,9 @@ def checklist_next(minutes: int | None, incident: bool, region: str | None) -> N
         waiting = [s for level in plan.levels for s in level.steps]
         if waiting and minutes is not None:
             shortest = min(s.item.minutes for s in waiting)
-            lines.append(f"Nothing still to do fits in {minutes} minutes; the shortest takes "
-                         f"{shortest}. That is fine: come back when you have a little longer.")
+            lines.append(f"Nothing still to do fits in {counted(minutes, 'minute')}; the "
+                         f"shortest takes {shortest}. That is fine: come back when you have a "
+                         "little longer.")
         else:
             lines.append("Nothing is waiting: every step for your region is done, not "
                          "applicable or with someone you trust.")

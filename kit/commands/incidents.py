@@ -22,6 +22,7 @@ from kit.commands.context import (
     warn_problems,
 )
 from kit.errors import KitError, UsageError
+from kit.plurals import counted
 from kit.records import incidents as records
 from kit.records.exposure import Choice
 
@@ -229,17 +230,13 @@ def _day(when: datetime) -> str:
     return when.astimezone().strftime("%d %b %Y")
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def _with_evidence(items: Sequence[EvidenceItem]) -> str:
     """'and its 3 evidence items (2 stored files)', for the question before a delete."""
     if not items:
         return " (it has no evidence)"
     files = sum(1 for i in items if i.kind == "file")
-    stored = f" ({_plural(files, 'stored file')})" if files else ""
-    return f" and its {_plural(len(items), 'evidence item')}{stored}"
+    stored = f" ({counted(files, 'stored file')})" if files else ""
+    return f" and its {counted(len(items), 'evidence item')}{stored}"
 
 
 def _refuse_without_terminal(what: str) -> None:
@@ -273,8 +270,8 @@ def incident_delete(incident_id: str, yes: bool) -> None:
                 raise KitError("nothing was deleted")
         deleted = ws.incidents.delete(found.id)
     say(f"Incident {found.short_id} deleted, with "
-        f"{_plural(len(deleted.evidence), 'evidence item')} "
-        f"({_plural(deleted.files, 'stored file')}).")
+        f"{counted(len(deleted.evidence), 'evidence item')} "
+        f"({counted(deleted.files, 'stored file')}).")
     say(AFTER_DELETE)
     if opts().json:
         out("", deleted.to_json())
@@ -352,7 +349,7 @@ def evidence_add(incident_id: str, files: tuple[Path, ...], urls: tuple[str, ...
         if item.captured_at_basis == "file-modified":
             say(f"{item.file_name}: capture time taken from the file's last-modified time "
                 f"({_local(item.captured_at)}); give --captured-at if you know it better.")
-    say(f"Added {len(added)} item(s) to incident {found.short_id}.")
+    say(f"Added {counted(len(added), 'item')} to incident {found.short_id}.")
     if files:
         say(KEEP_ORIGINALS)
     out("\n".join(_item_line(i) for i in added),
@@ -435,8 +432,8 @@ def evidence_export(incident_id: str, out_path: Path, encrypt: bool, force: bool
         result = export_pack(ws.incidents, ws.snapshot().records, found.id, out_path,
                              encrypt_passphrase=pack_passphrase,
                              exported_by=ws.my_details.get().name, force=force)
-    say(f"Evidence pack written to {result.path}: {result.items} item(s), {result.files} "
-        "file(s), signed with this vault's key.")
+    say(f"Evidence pack written to {result.path}: {counted(result.items, 'item')}, "
+        f"{counted(result.files, 'file')}, signed with this vault's key.")
     say(f"Signer fingerprint: {result.fingerprint}\nWhoever receives the pack can check it "
         f"with: kit evidence verify PACK --fingerprint '{result.fingerprint}'")
     if result.container == "age":
@@ -510,7 +507,10 @@ def evidence_verify(pack: Path, fingerprint: str | None, allow_costly: bool) -> 
     terminal).
     """
     from kit.reports.evidence_pack import is_encrypted_pack, verify_pack
+    from kit.supervision.cards import normalize_fingerprint
 
+    if fingerprint is not None:
+        normalize_fingerprint(fingerprint)  # a mistyped one is a usage error (exit 2), at once
     passphrase = None
     if is_encrypted_pack(pack):
         from kit.unlock import HOW_PASSPHRASE, given_passphrase

@@ -18,6 +18,7 @@ import click
 from kit import credentials
 from kit.commands.context import opts, out, read_private_text, say, warn_problems
 from kit.errors import UsageError
+from kit.plurals import counted
 from kit.records.document import (
     DocumentStore,
     PlanDocument,
@@ -82,8 +83,10 @@ def plan_json(plan: PlanDocument, today: date, versions: int) -> dict[str, Any]:
 
 def note_versions(count: int) -> None:
     if count > 1:
-        say(f"Note: {count - 1} older version(s) of the plan are also kept (saved on another "
-            "device at about the same time, perhaps); this is the newest.")
+        older = count - 1
+        say(f"Note: {counted(older, 'older version')} of the plan "
+            f"{'is' if older == 1 else 'are'} also kept (saved on another device at about the "
+            "same time, perhaps); this is the newest.")
 
 
 def show_plan(repo: DocumentStore[D], cmd: PlanCommand) -> None:

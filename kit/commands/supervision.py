@@ -24,6 +24,7 @@ from kit.commands.context import (
 )
 from kit.commands.identity import service
 from kit.errors import UsageError
+from kit.plurals import counted
 from kit.records.exposure import Choice, label
 from kit.supervision.records import (
     ACTION_STATUSES,
@@ -431,11 +432,15 @@ def session_handover(who: str, to_who: str, out_path: Path, yes: bool, force: bo
 
 @supervision.command("retention")
 @click.option("--months", type=int, help="Keep records this many months after their last "
-                                         "change (default: retention_months in config.toml).")
+                                         "change (default: retention_months in config.toml; "
+                                         "unset or 0, the default, keeps every record).")
 @click.option("--yes", is_flag=True, help="Delete without asking.")
 @json_option
 def session_retention(months: int | None, yes: bool) -> None:
-    """Delete records older than the retention period, after showing them and asking."""
+    """Delete records older than the retention period, after showing them and asking.
+
+    There is no period unless you set one (retention_months in config.toml, or --months):
+    by default every record is kept until you delete it."""
     months = months if months is not None else kit_config.load().retention_months
     ws = unlocked_workspace()
     with ws.vault:
@@ -445,15 +450,16 @@ def session_retention(months: int | None, yes: bool) -> None:
         listing = [f"  {d.short_id}  {d.type_label}, {names.get(d.supervisee, '?')}, last "
                    f"changed {d.last_activity().astimezone(sup.zone):%Y-%m-%d}" for d in old]
         if not old:
-            out(f"Nothing is older than {months} month{'s' if months != 1 else ''}.",
+            out(f"Nothing is older than {counted(months, 'month')}.",
                 {"deleted": []})
             return
-        say(f"These {len(old)} records are older than {months} months:\n" + "\n".join(listing))
+        say(("This record is" if len(old) == 1 else f"These {len(old)} records are")
+            + f" older than {counted(months, 'month')}:\n" + "\n".join(listing))
         go_ahead(yes, "Delete them? This cannot be undone.", to_do="delete them",
                  otherwise="nothing was deleted")
         sup.delete_records(old)
-    out(f"Deleted {len(old)} records. Encrypted copies stay in the vault's local backups until "
-        "newer backups replace them.", {"deleted": [d.id for d in old]})
+    out(f"Deleted {counted(len(old), 'record')}. Encrypted copies stay in the vault's local "
+        "backups until newer backups replace them.", {"deleted": [d.id for d in old]})
 
 
 # --- actions and the team ---

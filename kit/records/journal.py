@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from kit.errors import BadInput, UsageError
 from kit.records.ids import by_prefix
+from kit.records.prompts import PROMPT_QUESTIONS
 from kit.records.source import RecordSource, read_kind
 from kit.vault import Problem, Record, Vault
 
@@ -32,9 +33,13 @@ class JournalEntry(NamedTuple):
 
     @property
     def title(self) -> str:
-        """The first line, for lists."""
-        first = self.text.strip().splitlines()[0] if self.text.strip() else "(empty)"
-        return first[:80]
+        """For lists: the first line the person wrote. The headings a reflective prompt seeds
+        an entry with are passed over, or every entry started from one would share a title."""
+        lines = [line.strip() for line in self.text.splitlines() if line.strip()]
+        if not lines:
+            return "(empty)"
+        own = next((line for line in lines if line not in PROMPT_QUESTIONS), lines[0])
+        return own[:80]
 
     def to_json(self) -> dict[str, Any]:
         return {

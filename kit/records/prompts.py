@@ -46,3 +46,6 @@ def prompt_set(set_id: str) -> PromptSet:
         if ps.id == set_id:
             return ps
     raise KeyError(set_id)
+
+# Every heading a prompt set seeds; an entry's title passes over them (kit.records.journal).
+PROMPT_QUESTIONS: frozenset[str] = frozenset(q for ps in PROMPT_SETS for q in ps.questions)

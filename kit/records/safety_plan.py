@@ -55,7 +55,7 @@ SAFETY_FIELDS: Final = (
               "anything your household has agreed to add.", "text"),
     PlanField("evidence_location", "Where the evidence log is",
               "Where you keep screenshots, links and your log of what happened. For example: "
-              "in Frontline Kit on this computer: `kit incident list`.", "text"),
+              "in Frontline Kit on this computer, under Incidents.", "text"),
     PlanField("support_services", "Support services",
               "Services that can help, and how to reach them: for example the Professionals "
               "Online Safety Helpline, which supports people who work with children.", "text"),

@@ -780,7 +780,14 @@ def verify_pack(path: Path, *, passphrase: str | None = None,
                 allow_costly: bool = False) -> PackReport:
     """Check a pack's signature and every file against its manifest. Damage and tampering
     are findings in the report; a file that is not a pack, or one that is refused as
-    unsafe, is an error (BadInput); a wrong passphrase is WrongSecret."""
+    unsafe, is an error (BadInput); a wrong passphrase is WrongSecret; a malformed
+    *expected_fingerprint* is UsageError."""
+    if expected_fingerprint is not None:
+        from kit.supervision.cards import normalize_fingerprint
+
+        # A fingerprint mistyped is a usage error, said before anything is opened: it must not
+        # read as "signed by someone else".
+        expected_fingerprint = normalize_fingerprint(expected_fingerprint)
     path = Path(path).expanduser()
     with ExitStack() as stack:
         pack = _open_pack(path, passphrase, stack, allow_costly)

@@ -61,6 +61,15 @@ def _part_lines(plan: SafetyPlanDocument, f: PlanField) -> list[str]:
     return text.splitlines() if text else []
 
 
+_CODE = re.compile(r"`([^`\n]*)`")
+
+
+def printed(text: str) -> str:
+    """The kit's own words as they go on paper: without the backticks that mark a command or
+    a name on screen and in Markdown (a printed page shows them as stray characters)."""
+    return _CODE.sub(r"\1", text)
+
+
 # --- Markdown ---
 
 
@@ -286,9 +295,10 @@ def _layout(page: Page, plan: SafetyPlanDocument, support: Sequence[str], today:
             blocks.append(_Block(f.key, f.label, page.wrap(text, BODY * scale), [], 0))
         else:
             ruled = RULED_LINES[f.kind] + (1 if f.key in ROOMY else 0)
-            blocks.append(_Block(f.key, f.label, [], page.wrap(f.hint, _small(scale)), ruled))
+            blocks.append(_Block(f.key, f.label, [], page.wrap(printed(f.hint), _small(scale)),
+                                 ruled))
     header = page.wrap(f"{_written(today)} {PRIVATE}", _small(scale))
-    wrapped = [w for line in support for w in page.wrap(line, _small(scale))]
+    wrapped = [w for line in support for w in page.wrap(printed(line), _small(scale))]
     return _Layout(scale, tuple(blocks), tuple(header), tuple(wrapped), {})
 
 

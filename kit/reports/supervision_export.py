@@ -4,7 +4,7 @@ command writes them through kit.reports.plaintext.
 
 Both are set from one view of the record, so they always say the same thing: the heading, who
 supervises whom, which version and where it stands (sent, accepted or commented, and whether the
-response came after the agreed comment window), every field of the content, and a footer with
+response came after the comment window), every field of the content, and a footer with
 the start of the record's digest, so a paper copy can be matched to the signed original.
 """
 
@@ -102,8 +102,9 @@ def _status(version: Version, zone: ZoneInfo) -> tuple[str, str | None]:
     if response is None:
         return "Sent, awaiting reply", None
     decision = "Accepted" if response.decision == "accepted" else "Commented"
-    window = "after the agreed comment window" if response.late else \
-        "within the agreed comment window"
+    # "Agreed" only where the reader can see an agreement: without one the kit's default
+    # window applied, and the export cannot say one was agreed.
+    window = "after the comment window" if response.late else "within the comment window"
     return decision, f"{decision} on {moment(response.at, zone)} ({window})"
 
 

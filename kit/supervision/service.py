@@ -326,7 +326,7 @@ class Supervision:
         saved = self.workspace.supervision.add_response(doc.id, version.n, response)
         how = "accepted" if response.decision == "accepted" else "commented on"
         return Opened(packet, sender, f"{sender.name} {how} version {version.n} of the record"
-                      f"{' (after the agreed window)' if response.late else ''}.", saved)
+                      f"{' (after the comment window)' if response.late else ''}.", saved)
 
     def _open_handover(self, packet: Packet, sender: Contact) -> Opened:
         c = packet.content
@@ -501,7 +501,7 @@ class Supervision:
         late = deadline is not None and now > deadline
         if late and not late_ok:
             assert deadline is not None
-            raise UsageError(f"the agreed window for answering closed on "
+            raise UsageError(f"the window for answering closed on "
                              f"{deadline.astimezone(self.zone):%d %b %Y, %H:%M}; add --late to "
                              "send your answer anyway, marked as late")
         decision = "commented" if comment else "accepted"
@@ -556,8 +556,9 @@ class Supervision:
 
     def expired(self, months: int) -> list[SupervisionDoc]:
         if months <= 0:
-            raise UsageError("set a retention period first: retention_months in config.toml "
-                             "[supervision], or --months N")
+            raise UsageError("no retention period is set, so every record is kept (the "
+                             "default: retention_months = 0 in config.toml [supervision]). "
+                             "Set retention_months there, or give --months N")
         return expired(self.workspace.supervision.all(), self.clock(), months)
 
     def delete_records(self, docs: Sequence[SupervisionDoc]) -> int:

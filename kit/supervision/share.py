@@ -43,6 +43,7 @@ FIELDS: Final = (
     ("exposure_volume", "Amount of material", True),
     ("exposure_flags", "Violent, unexpected or close to home", True),
     ("exposure_steps", "Protective steps", True),
+    ("exposure_outcome", "Knew how the case turned out", True),
     ("exposure_impact", "Impact on me, in bands", False),
     ("checkin_bands", "Check-in bands", True),
     ("checkin_scores", "Check-in scores", False),
@@ -157,10 +158,19 @@ def _flags(entries: Sequence[ExposureEntry]) -> str:
 
 
 def _steps(entries: Sequence[ExposureEntry]) -> str:
-    lines = _tally(entries, PROTECTIVE_STEPS, _STEP_WORDS, lambda e: e.steps)
-    # Knowing how a case turned out helped in the research (BMC Psychiatry 2023).
+    return "\n".join(_tally(entries, PROTECTIVE_STEPS, _STEP_WORDS, lambda e: e.steps))
+
+
+def _outcome(entries: Sequence[ExposureEntry]) -> str:
+    """Knowing how a case turned out helped in the research (BMC Psychiatry 2023). It is not
+    a protective step, and a session where it was never recorded is unknown, not a "no"."""
+    total = _sessions(len(entries))
     known = sum(1 for e in entries if e.outcome_known is True)
-    lines.append(f"Knew how the case turned out: {known} of {_sessions(len(entries))}")
+    unknown = sum(1 for e in entries if e.outcome_known is False)
+    lines = [f"Yes: {known} of {total}", f"No: {unknown} of {total}"]
+    unrecorded = len(entries) - known - unknown
+    if unrecorded:
+        lines.append(f"Not recorded: {unrecorded} of {total}")
     return "\n".join(lines)
 
 
@@ -250,6 +260,7 @@ def candidate_fields(exposure: Sequence[ExposureEntry], checkins: Sequence[Check
         "exposure_volume": exposure_text(_volume),
         "exposure_flags": exposure_text(_flags),
         "exposure_steps": exposure_text(_steps),
+        "exposure_outcome": exposure_text(_outcome),
         "exposure_impact": exposure_text(_impact),
         "checkin_bands": _bands(pairs, names, zone) if pairs else NO_CHECKINS,
         "checkin_scores": _scores(inside, names, zone) if inside else NO_CHECKINS,

@@ -17,6 +17,7 @@ from typing import Any
 import pyrage
 
 from kit.errors import BadInput, KitError, WrongSecret
+from kit.plurals import counted
 from kit.vault.store import Vault, WriteTxn
 
 EXPORT_FORMAT = "frontline-kit-export"
@@ -182,7 +183,8 @@ def _refuse_unreadable(vault: Vault, doc: dict[str, Any]) -> None:
     if len(messages) > _NAMED:
         listed += f"\n  - and {len(messages) - _NAMED} more"
     raise BadInput(
-        f"the backup holds {len(messages)} record(s) this version of the kit cannot read, so "
+        f"the backup holds {counted(len(messages), 'record')} this version of the kit cannot "
+        "read, so "
         f"nothing was restored:\n{listed}\nThe backup file is unchanged. A newer version of "
         "the kit may read it, and `age -d` opens it to show what it holds.")
 

@@ -166,7 +166,7 @@ def test_attention_counts_now_steps_and_due_rechecks(vault: Vault,
     uk = Config()
     titles = [t for t, _d in prepare_items(vault, TODAY, uk)]
     # prep-register, prep-2fa and now-screenshot: priority now, for preparing, for the UK.
-    assert titles == ["3 preparation steps marked now are not done yet"]
+    assert titles == ["3 steps the kit marks as urgent are not done yet"]
     log = ProgressLog(vault)
     log.mark("prep-register", "done", today=TODAY, recheck_days=365)
     log.mark("prep-2fa", "done", today=TODAY, recheck_days=90)
@@ -178,7 +178,7 @@ def test_attention_counts_now_steps_and_due_rechecks(vault: Vault,
     log.mark("prep-register", "todo", today=later)
     assert [t for t, _d in prepare_items(vault, later, uk)] == [
         "1 checklist step is due for a re-check",
-        "1 preparation step marked now is not done yet"]
+        "1 step the kit marks as urgent is not done yet"]
     # The region decides: prep-register is a UK step.
     assert [t for t, _d in prepare_items(vault, later, Config(region="us"))] == [
         "1 checklist step is due for a re-check"]

@@ -215,8 +215,14 @@ def test_packs_exported_and_verified(cli_vault: Path, tmp_path: Path) -> None:
     human = run_kit("evidence", "verify", str(tmp_path / "pack"), env=elsewhere)
     assert human.code == 4 and "NOT INTACT" in human.out and "[changed]" in human.out
     mismatch = run_kit("evidence", "verify", str(tmp_path / "pack.zip"), "--fingerprint",
-                       "0000 0000", env=elsewhere)
+                       " ".join(["0000"] * 8), env=elsewhere)
     assert mismatch.code == 4 and "signer_mismatch" in mismatch.out
+    # A fingerprint typed wrongly is a usage slip (exit 2), not a pack signed by someone else.
+    for typo in ("x", "0000 0000"):
+        mistyped = run_kit("evidence", "verify", str(tmp_path / "pack.zip"), "--fingerprint",
+                           typo, env=elsewhere)
+        assert mistyped.code == 2 and "32 hexadecimal characters" in mistyped.err
+        assert "signer_mismatch" not in mistyped.out + mistyped.err
     (tmp_path / "notes.txt").write_text("hello")
     for target, code in (("notes.txt", 1), ("nowhere", 1)):
         result = run_kit("evidence", "verify", str(tmp_path / target), "--json", env=elsewhere)

@@ -293,7 +293,7 @@ def test_a_late_answer_needs_late_ok_and_is_marked_late_on_both_sides(team: Team
 
     late = t.ana.sv.respond(t.ana.doc(agreement.id), "I missed the window", late_ok=True)
     opened = t.ana.send(late, t.bo)
-    assert "after the agreed window" in opened.summary
+    assert "after the comment window" in opened.summary
     for side in (t.ana, t.bo):
         response = side.doc(agreement.id).latest.response
         assert response is not None

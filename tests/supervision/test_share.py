@@ -83,7 +83,7 @@ def test_a_type_from_a_newer_kit_shows_its_raw_value() -> None:
 def test_no_exposure_says_so_in_every_exposure_field() -> None:
     got = fields([entry(day(1) - timedelta(days=3))])  # before the period
     for key in ("exposure_sessions", "exposure_volume", "exposure_flags", "exposure_steps",
-                "exposure_impact"):
+                "exposure_outcome", "exposure_impact"):
         assert got[key].text == "No exposure logged in this period."
 
 
@@ -102,15 +102,24 @@ def test_flags_count_every_flag_out_of_the_total() -> None:
                                           "Felt close to home: 0 of 3 sessions")
 
 
-def test_steps_count_each_protective_step_and_known_outcomes() -> None:
+def test_steps_count_each_protective_step_and_the_outcome_is_its_own_field() -> None:
     got = fields([entry(day(2), steps=("breaks", "greyscale"), outcome_known=True),
                   entry(day(3), steps=("breaks",), outcome_known=False)])
     assert got["exposure_steps"].text.splitlines() == [
         "Regular breaks: 2 of 2 sessions", "Filters or blurring: 0 of 2 sessions",
         "Sound off or separate: 0 of 2 sessions", "Viewed in greyscale: 1 of 2 sessions",
         "Smaller view or thumbnails: 0 of 2 sessions",
-        "Stopped at the cut-off time: 0 of 2 sessions",
-        "Knew how the case turned out: 1 of 2 sessions"]
+        "Stopped at the cut-off time: 0 of 2 sessions"]
+    assert got["exposure_outcome"].label == "Knew how the case turned out"
+    assert got["exposure_outcome"].text.splitlines() == ["Yes: 1 of 2 sessions",
+                                                         "No: 1 of 2 sessions"]
+
+
+def test_an_outcome_never_recorded_is_unknown_not_no() -> None:
+    got = fields([entry(day(n + 2), outcome_known=None) for n in range(4)])
+    assert got["exposure_outcome"].text.splitlines() == [
+        "Yes: 0 of 4 sessions", "No: 0 of 4 sessions", "Not recorded: 4 of 4 sessions"]
+    assert "Knew how" not in got["exposure_steps"].text
 
 
 def test_impact_is_shared_as_bands_never_as_numbers() -> None:
@@ -208,10 +217,11 @@ def test_no_check_ins_says_so() -> None:
 def test_fields_come_in_a_fixed_order_and_impact_and_scores_are_not_ticked() -> None:
     found = candidate_fields([], [], Names(), START, END, zone=LONDON)
     assert [f.key for f in found] == ["exposure_sessions", "exposure_volume", "exposure_flags",
-                                      "exposure_steps", "exposure_impact", "checkin_bands",
+                                      "exposure_steps", "exposure_outcome",
+                                      "exposure_impact", "checkin_bands",
                                       "checkin_scores"]
     assert share.defaults(found) == {"exposure_sessions", "exposure_volume", "exposure_flags",
-                                     "exposure_steps", "checkin_bands"}
+                                     "exposure_steps", "exposure_outcome", "checkin_bands"}
 
 
 def test_parse_fields() -> None:

@@ -117,8 +117,8 @@ def test_session_markdown_has_every_label_and_the_users_text() -> None:
     for piece in ("- **Supervisor:** Sam Patel", "- **Supervisee:** Zoë Ólafsdóttir",
                   "- **Version:** 1 of 1", "- **Status:** Commented",
                   "- **Sent:** Tue 24 Nov 2026, 15:00",
-                  "- **Response:** Commented on Thu 3 Dec 2026, 08:30 (after the agreed "
-                  "comment window)",
+                  "- **Response:** Commented on Thu 3 Dec 2026, 08:30 (after the comment "
+                  "window)",
                   "- **Held:** Tue 24 Nov 2026, 10:00", "- **Session type:** After an incident",
                   "- **Attendees:** Sam Patel, Zoë Ólafsdóttir",
                   "- **Incident:** Mon 20 Jul 2026, 10:00",  # British Summer Time
@@ -179,7 +179,7 @@ def test_agreement_markdown() -> None:
                   "Written as a comment on the record.",
                   "## How cancellations are handled\n\n—\n", "## Review date\n\n—\n",
                   "- **Status:** Accepted",
-                  "Accepted on Wed 25 Nov 2026, 09:00 (within the agreed comment window)"):
+                  "Accepted on Wed 25 Nov 2026, 09:00 (within the comment window)"):
         assert piece in text, piece
     assert "Agreed actions" not in text
 
@@ -267,3 +267,16 @@ def test_without_a_unicode_font_lost_characters_are_named() -> None:
     assert result.lost == ("Supervisor",)
     shown = pdf_text(result.data)
     assert "Zoë Ólafsdóttir" in shown and "?ukasz" in shown
+
+
+def test_an_answered_session_never_claims_a_window_was_agreed() -> None:
+    """A session answered with no agreement sent: the kit's default window applied, so the
+    export says whether the answer was in time, not that a window was agreed."""
+    for late, said in ((False, "(within the comment window)"),
+                       (True, "(after the comment window)")):
+        answer = Response(decision="accepted", comment="",
+                          at=datetime(2026, 11, 25, 9, 0, tzinfo=UTC), late=late,
+                          packet_id="b" * 32, signed="signed")
+        text = to_markdown(doc("session", version(SESSION.to_json(), response=answer)), NAMES,
+                           LONDON, TODAY)
+        assert said in text and "agreed comment window" not in text

@@ -318,7 +318,7 @@ def test_restore_names_each_wrong_shaped_record_and_restores_nothing(
     assert result.code == 1, result.err
     error = json.loads(result.out)["error"]
     assert error["code"] == "bad_input"
-    assert "holds 2 record(s) this version of the kit cannot read" in error["message"]
+    assert "holds 2 records this version of the kit cannot read" in error["message"]
     assert "nothing was restored" in error["message"]
     assert f"journal entry {odd} has a shape" in error["message"]
     assert f"check-in {wrong_kind} has a shape" in error["message"]

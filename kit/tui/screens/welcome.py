@@ -31,8 +31,9 @@ and how you are doing.
 
 • Everything you write is encrypted on this computer, in one folder:
   {path}
-• Nothing is sent anywhere. Later features that check the internet always show you exactly \
-what would be sent, and ask first.
+• Nothing leaves this computer unless you choose. Only the footprint checks you start \
+yourself use the internet: each shows first exactly what it would send, and to whom, and sends \
+nothing until you agree.
 • One passphrase opens it. You will also get a recovery key, for the day you forget it.
 • Press ctrl+l at any moment to blank the screen and lock the kit.
 """
@@ -130,7 +131,7 @@ class WelcomeScreen(Screen[None]):
     def rate(self, event: Input.Changed) -> None:
         verdict = strength(event.value)
         meter = "▮" * (verdict.level + 1) + "▯" * (3 - verdict.level)
-        text = f"{meter}  {verdict.label}: {verdict.advice}" if event.value else ""
+        text = f"{meter}  {verdict}" if event.value else ""
         self.query_one("#strength", Label).update(text)
 
     @on(Input.Submitted, "#new")
