@@ -124,3 +124,38 @@ async def test_one_disclosure_a_shown_retry_a_key_kept_only_on_yes_and_findings_
     with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
         [finding] = Findings(vault).list()
         assert finding.status == "fixed"
+
+
+async def test_clean_copies_are_made_in_the_app_not_sent_to_a_terminal(
+        make_app, closed_vault: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    from kit.footprint import photos
+
+    folder = tmp_path / "to-post"
+    folder.mkdir()
+    picture = folder / "holiday.jpg"
+    Image.new("RGB", (8, 8), "white").save(picture, comment=b"Flat 2, 10 Made-up Road")
+    original = picture.read_bytes()
+    app: KitApp = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: showing(pilot, "FootprintScreen"), "footprint")
+        screen = app.screen
+        assert not screen.query_one("#strip-photos").display  # nothing to clean yet
+        screen.query_one("#photos", Input).value = str(folder)
+        screen.query_one("#check-photos").press()
+        await wait_for(pilot, lambda: "Made-up Road" in _text(
+            screen.query_one("#check-result")), "the photo report")
+        said = _text(screen.query_one("#check-result"))
+        assert "Clean copies…" in said and "kit check" not in said and "terminal" not in said
+        screen.query_one("#strip-photos").press()
+        await wait_for(pilot, lambda: showing(pilot, "AskDialog"), "where to put them")
+        await pilot.pause()
+        await pilot.press("enter")  # the folder offered: beside the pictures
+        await wait_for(pilot, lambda: "1 clean copy made" in _text(
+            screen.query_one("#check-result")), "the copies")
+    copy = folder / "clean-copies" / "holiday.jpg"
+    assert photos.scan([copy])[0].clean
+    assert picture.read_bytes() == original

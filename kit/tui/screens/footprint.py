@@ -117,6 +117,9 @@ class FootprintScreen(AreaScreen):
                 with Horizontal(classes="check-row"):
                     yield Input(placeholder="~/Pictures/to-post", id="photos")
                     yield Button("Look inside", id="check-photos")
+                    yield Button("Clean copies…", id="strip-photos",
+                                 tooltip="Copies of the pictures that carry details, with "
+                                         "only the picture in them (originals unchanged)")
                 yield Static("", id="check-result", markup=False)
             with TabPane("Findings", id="findings-tab"), VerticalScroll(id="findings-pane"):
                 yield Label("", id="findings-count", markup=False)
@@ -139,6 +142,8 @@ class FootprintScreen(AreaScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self._revealing: list[Any] = []  # the last photo check's pictures that carry details
+        self.query_one("#strip-photos").display = False
         self.sub_title = "Your digital footprint"
         # The address is last and may be long: when, check, status and size always fit.
         self.query_one("#ledger", DataTable).add_columns("When", "Check", "Status", "Bytes",
@@ -553,9 +558,68 @@ class FootprintScreen(AreaScreen):
             for item in report.items:
                 value = f": {item.value}" if item.value else ""
                 text.append(f"  [{item.severity}] {item.label}{value}\n")
+        self._revealing = [r.path for r in revealing]
+        self.query_one("#strip-photos").display = bool(revealing)
         if revealing:
-            text.append("\nTo make clean copies, in a terminal: kit check photo PATH --strip "
-                        "--out FOLDER (your originals are not changed).", style="italic")
+            text.append("\nTo make copies that hold only the picture, press Clean copies… "
+                        "(your originals are not changed).", style="italic")
+        self._result(text)
+
+    @on(Button.Pressed, "#strip-photos")
+    def strip_photos(self) -> None:
+        """Clean copies of the last check's revealing pictures, into a folder the user names."""
+        from pathlib import Path
+
+        from kit.tui.widgets.ask import Ask, AskDialog
+
+        pictures = list(self._revealing)
+        if not pictures:
+            return
+        count = len(pictures)
+        default = Path(pictures[0]).parent / "clean-copies"
+
+        def answered(answers: dict[str, str] | None) -> None:
+            if answers:
+                self._result("Making clean copies…")
+                self._strip(pictures, Path(answers["folder"]).expanduser())
+
+        self.app.push_screen(AskDialog(
+            f"Make copies of the {count} picture{'s' if count != 1 else ''} that carry "
+            "details, holding only the picture: no location, camera, dates or comments. Your "
+            "originals are not changed, and a copy already in the folder is not replaced.",
+            [Ask("folder", "Folder for the clean copies (made if it is not there)",
+                 value=str(default))], ok="Make copies", required=("folder",)), answered)
+
+    @work(thread=True, exclusive=True, group="photos", exit_on_error=False)
+    def _strip(self, pictures: list[Any], folder: Any) -> None:
+        from kit.footprint import photos
+
+        made: list[Any] = []
+        problems: list[str] = []
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            problems.append(f"could not make the folder {photos.printable_path(folder)}: "
+                            f"{exc.strerror}")
+        else:
+            for picture in pictures:
+                try:
+                    made.append(photos.strip(picture, folder))
+                except KitError as exc:
+                    problems.append(exc.message)
+        self.app.call_from_thread(self._stripped, made, problems, folder)
+
+    def _stripped(self, made: list[Any], problems: list[str], folder: Any) -> None:
+        from kit.footprint.photos import printable_path
+
+        text = Text(f"{counted(len(made), 'clean copy', 'clean copies')} made in "
+                    f"{printable_path(folder)}; your originals are unchanged.\n", style="bold")
+        for result in made:
+            text.append(f"  {printable_path(result.output)}\n")
+            for note in result.notes:
+                text.append(f"    {note}\n", style="dim")
+        for problem in problems:
+            text.append(f"Not made: {problem}\n")
         self._result(text)
 
     # --- findings and the ledger ---
