@@ -8,6 +8,7 @@ from pathlib import Path
 from textual.widgets import Input, TabbedContent, TextArea
 
 from kit.records.checkins import CheckIns
+from kit.records.exposure import Exposure
 from kit.records.wellbeing_plan import WellbeingPlan
 from kit.tui.app import KitApp
 from kit.tui.widgets.scale import ScaleInput
@@ -40,6 +41,7 @@ async def test_a_low_check_in_is_saved_scored_and_offers_support(
         pulse = checkins.instruments.get("pulse")
         high = {item.id: (0 if item.reverse else 9) for item in pulse.items}
         checkins.add(pulse, high, when=FIXED_NOW - timedelta(days=8))
+        Exposure(vault).add(material=["text"], impact=3, when=FIXED_NOW - timedelta(days=2))
     app: KitApp = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
@@ -59,12 +61,35 @@ async def test_a_low_check_in_is_saved_scored_and_offers_support(
         await pilot.pause()
         assert "Saved" in str(screen.query_one("#checkin-result").render())
         screen.query_one("#wellbeing-tabs", TabbedContent).active = "trends"
+        screen.query_one("#trend-subscale").focus()
         await pilot.pause()
+        # Two check-ins and one exposure session are too few for a chart: said plainly, with
+        # the scores in words (no date axis across a century, no bar across the width).
         notes = str(screen.query_one("#trend-notes").render())
-        assert "Latest" in notes and "x " in notes  # the drop is marked
+        assert "Not enough yet for a chart: so far 2 check-ins" in notes
+        assert "Latest" in notes and "things are hard" in notes  # the drop is still said
+        exposure_notes = str(screen.query_one("#exposure-notes").render())
+        assert "Not enough yet for a chart: so far 1 session." in exposure_notes
+        assert ": 1 session, 0 min" in exposure_notes  # one session, not "1 sessions"
+        assert not screen.query_one("#score-plot").display
+        assert not screen.query_one("#exposure-plot").display
+        # Three of each, over more than a week: the charts appear.
+        workspace = app.workspace
+        assert workspace is not None
+        workspace.checkins.add(pulse, high, when=FIXED_NOW - timedelta(days=16))
+        for days in (9, 1):
+            workspace.exposure.add(material=["text"], impact=4,
+                                   when=FIXED_NOW - timedelta(days=days))
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert screen.query_one("#score-plot").display
+        assert screen.query_one("#exposure-plot").display
+        notes = str(screen.query_one("#trend-notes").render())
+        assert "Not enough" not in notes and "x " in notes  # the drop is marked
+        assert "Not enough" not in str(screen.query_one("#exposure-notes").render())
     with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
         saved = CheckIns(vault, instruments=Instruments(vault)).entries()
-        assert len(saved) == 2 and saved[0].concern
+        assert len(saved) == 3 and sum(c.concern for c in saved) == 1
 
 
 async def test_plan_is_saved_with_contacts_and_review_date(

@@ -6,6 +6,8 @@ change for the worse brings a gentle prompt with helplines, shown only here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -37,6 +39,27 @@ from kit.tui.widgets.scale import ScaleInput
 from kit.wellbeing.instruments import Instrument, show_number
 from kit.wellbeing.signposting import support_prompt
 from kit.wellbeing.trends import series, weekly_exposure
+
+# A chart needs this much before it shows anything but noise: with fewer points, or all of them
+# within a few days, a line has no direction and one bar fills the width (and plotext stretches
+# a lone date into an axis across a century). Three points a week or more apart are the least
+# that can show a direction; the check-ins themselves ask about the past week or two.
+CHART_MIN_POINTS = 3
+CHART_MIN_SPAN = timedelta(days=7)
+
+
+def enough_for_a_chart(times: Sequence[datetime]) -> bool:
+    return len(times) >= CHART_MIN_POINTS and max(times) - min(times) >= CHART_MIN_SPAN
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def not_enough_yet(n: int, noun: str) -> str:
+    return (f"Not enough yet for a chart: so far {_count(n, noun)}. The chart appears once "
+            f"there are at least {CHART_MIN_POINTS} {noun}s, a week or more apart from the "
+            "first to the last.\n")
 
 
 class WellbeingScreen(AreaScreen):
@@ -277,49 +300,65 @@ class WellbeingScreen(AreaScreen):
         for band in subscale.bands[:-1]:
             plt.hline(float(band.high))
         notes = Text()
+        charted = enough_for_a_chart([p.when for p in points])
+        widget.display = charted
         if points:
             dates = [p.when.astimezone().strftime("%d/%m/%Y") for p in points]
-            plt.plot(dates, [p.score for p in points], marker="dot")
             marked = [(d, p) for d, p in zip(dates, points, strict=True) if p.mark]
-            if marked:
-                plt.scatter([d for d, _ in marked], [p.score for _, p in marked], marker="x")
+            if charted:
+                plt.plot(dates, [p.score for p in points], marker="dot")
+                if marked:
+                    plt.scatter([d for d, _ in marked], [p.score for _, p in marked],
+                                marker="x")
+            else:
+                notes.append(not_enough_yet(len(points), "check-in"))
             latest = points[-1]
             notes.append(f"Latest: {show_number(latest.score)} — {latest.band} "
                          f"({latest.when.astimezone():%d %b %Y}). ", style="bold")
             bands = ", ".join(f"{b.name} {show_number(float(b.low))}–"
                               f"{show_number(float(b.high))}" for b in subscale.bands)
-            notes.append(f"Bands: {bands}. Lines on the chart mark the band edges.\n")
+            notes.append(f"Bands: {bands}."
+                         + (" Lines on the chart mark the band edges.\n" if charted else "\n"))
             for when, point in marked:
                 why = ("moved into a band that suggests things are hard"
                        if point.mark == "into_concern" else "a noticeable change for the worse")
-                notes.append(f"x {when}: {show_number(point.score)}, {why}.\n")
+                notes.append(f"{'x ' if charted else ''}{when}: {show_number(point.score)}, "
+                             f"{why}.\n")
             if marked:
-                notes.append("Marks are prompts to look after yourself, not a diagnosis.",
-                             style="italic")
+                notes.append("Marks are prompts to look after yourself, not a diagnosis."
+                             if charted else "These are prompts to look after yourself, not "
+                             "a diagnosis.", style="italic")
         else:
             notes.append("No check-ins yet. Your scores will appear here over time.")
         widget.refresh()
         self.query_one("#trend-notes", Static).update(notes)
 
     def _draw_exposure(self) -> None:
-        weeks = weekly_exposure(self.workspace.exposure.entries())[-12:]
+        entries = self.workspace.exposure.entries()
+        weeks = weekly_exposure(entries)[-12:]
         widget = self.query_one("#exposure-plot", PlotextPlot)
         plt = widget.plt
         plt.clear_data()
         plt.clear_figure()
         notes = Text()
-        if weeks:
+        sessions = [e.when for e in entries
+                    if weeks and e.when.astimezone().date() >= weeks[0].start]
+        charted = enough_for_a_chart(sessions)
+        widget.display = charted
+        if charted:
             labels = [w.start.strftime("%d %b") for w in weeks]
             plt.bar(labels, [w.sessions for w in weeks])
             most = max(w.sessions for w in weeks)
             step = max(1, (most + 4) // 5)
             plt.yticks(list(range(0, most + 1, step)))  # whole sessions only
             plt.title("Sessions logged per week (last 12 weeks)")
-            for w in weeks:
-                impact = "-" if w.mean_impact is None else show_number(w.mean_impact)
-                notes.append(f"Week of {w.start:%d %b}: {w.sessions} sessions, {w.minutes} min, "
-                             f"mean impact {impact}, violent {w.violent}\n")
-        else:
+        elif weeks:
+            notes.append(not_enough_yet(len(sessions), "session"))
+        for w in weeks:
+            impact = "-" if w.mean_impact is None else show_number(w.mean_impact)
+            notes.append(f"Week of {w.start:%d %b}: {_count(w.sessions, 'session')}, "
+                         f"{w.minutes} min, mean impact {impact}, violent {w.violent}\n")
+        if not weeks:
             notes.append("Nothing in the exposure log yet.")
         widget.refresh()
         self.query_one("#exposure-notes", Static).update(notes)
