@@ -28,7 +28,7 @@ from kit.records.incidents import Incidents, Reference
 from kit.records.journal import Journal
 from kit.records.progress import ProgressLog
 from kit.records.wellbeing_plan import Contact, Plan, WellbeingPlan
-from kit.vault import Vault
+from kit.vault import Credentials, Vault
 from kit.wellbeing.library import Instruments
 from tests.conftest import PASSPHRASE
 from tests.tui.conftest import FIXED_NOW, showing, unlock, wait_for
@@ -481,3 +481,71 @@ def test_supervision_team_in_the_demo(snap_compare, make_app, tmp_path: Path) ->
         assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
     finally:
         demo.cleanup()
+
+
+# --- at 80x24: lists, buttons and footers that must not be cut ---
+
+def findings(vault: Vault) -> None:
+    from kit.records.findings import Findings
+
+    register = Findings(vault)
+    register.record("email", "sam@example.org/ExampleForum", "In the Example Forum breach",
+                    "Your email address and a password hash", "high", "forum.example, 2020",
+                    None, now=days_ago(3))
+    register.record("gravatar", "sam@example.org", "A public Gravatar picture",
+                    "A picture linked to your email address", "medium", "gravatar.com", None,
+                    now=days_ago(2))
+    fixed = register.record("domain", "example.org", "Your domain's public record",
+                            "Your name and street in the registration", "high",
+                            "rdap.example", None, now=days_ago(20))
+    register.mark(fixed.id, "fixed", today=FIXED_NOW.date(), now=days_ago(1))
+
+
+def test_footprint_findings_at_80x24(snap_compare, make_app, seed) -> None:  # type: ignore[no-untyped-def]
+    seed(findings)
+
+    async def show(pilot: Pilot[Any]) -> None:
+        await go(pilot, "f8", "FootprintScreen")
+        pilot.app.screen.query_one("#footprint-tabs", TabbedContent).active = "findings-tab"
+        await pilot.pause()
+
+    assert snap_compare(make_app(), run_before=unlocked(show), terminal_size=(80, 24))
+
+
+def test_supervision_team_at_80x24_with_a_one_line_status(snap_compare, make_app, vault_path: Path,  # type: ignore[no-untyped-def]
+                                                         tmp_path: Path) -> None:
+    # A supervisor lands on the Team tab; its people, buttons, a one-line status under the
+    # header and the footer all fit at 80x24. Names only reach the screen, never a key.
+    from kit.supervision.records import Session, new_action
+    from kit.supervision.service import Supervision
+    from kit.workspace import Workspace
+
+    def named(path: Path, name: str) -> Workspace:
+        vault = Vault.open(path, Credentials(passphrase=PASSPHRASE)) if path.exists() else \
+            Vault.create(path, PASSPHRASE, "minimum")[0]
+        workspace = Workspace(vault)
+        Supervision(workspace, clock=lambda: FIXED_NOW).set_me(name, "")
+        return workspace
+
+    bo = named(vault_path, "Bo Supervisor")
+    bo_sup = Supervision(bo, clock=lambda: FIXED_NOW)
+    for name in ("Ana Practitioner", "Cy Youth Worker"):
+        other = named(tmp_path / name.split()[0], name)
+        card = Supervision(other, clock=lambda: FIXED_NOW).me()
+        bo_sup.add_contact(card.text(), name.split()[0], "supervisee", card.fingerprint)
+        other.close()
+    leave = new_action("Book two days of leave", "Ana", days_ago(2).date())
+    bo_sup.add_session(bo_sup.contact("Ana"), Session(held=days_ago(12), actions=(leave,)))
+    bo.close()
+
+    async def show(pilot: Pilot[Any]) -> None:
+        await go(pilot, "f10", "SupervisionScreen")
+        screen = pilot.app.screen
+        assert screen.query_one("#supervision-tabs", TabbedContent).active == "team-tab"
+        screen.query_one("#team").move_cursor(row=1)
+        screen.query_one("#team-shares").press()
+        await pilot.pause()
+        pilot.app.clear_notifications()  # the toast says it too; the status line stays
+        await pilot.pause()
+
+    assert snap_compare(make_app(), run_before=unlocked(show), terminal_size=(80, 24))
