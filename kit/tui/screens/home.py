@@ -10,6 +10,7 @@ from textual.widgets import Button, Footer, Header, Static
 
 from kit.attention import needs_attention
 from kit.tui.app import AreaScreen
+from kit.tui.palette import open_area
 from kit.tui.widgets.support import SupportPanel
 
 QUICK_ACTIONS = (
@@ -107,10 +108,4 @@ class HomeScreen(AreaScreen):
     def quick(self, event: Button.Pressed) -> None:
         area = event.button.name or "home"
         action = (event.button.id or "").removeprefix("quick-")
-        self.kit_app.switch_mode(area)
-        self.kit_app.call_after_refresh(self._start, action)
-
-    def _start(self, action: str) -> None:
-        screen = self.kit_app.screen
-        if isinstance(screen, AreaScreen):
-            screen.quick_action(action)
+        open_area(self.kit_app, area, lambda screen: screen.quick_action(action))

@@ -487,8 +487,14 @@ class PrepareScreen(AreaScreen):
     # --- from Home and the palette ---
 
     def quick_action(self, action: str) -> None:
-        tabs = self.query_one("#prepare-tabs", TabbedContent)
-        tabs.active = "safety" if action == "safety-plan" else "first"
+        pane = "safety" if action == "safety-plan" else "first"
+        self.query_one("#prepare-tabs", TabbedContent).active = pane
+        # The focus goes into the tab shown, ready to type. Left in the other tab, it would
+        # bring that tab back: a screen just opened focuses its steps list on mount.
+        if pane == "safety":
+            self.query_one(PlanForm).first_field().focus()
+        else:
+            self.query_one("#steps").focus()
 
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         return [("Do this first", "The next preparation step for doxing and swatting",

@@ -1,0 +1,118 @@
+"""The command palette finds every area's actions from anywhere (README: "any action").
+
+Each area's screen offers its actions (`AreaScreen.palette_commands`), but a screen exists
+only once its area has been opened, and building one to read its list would make the palette
+slow. So the names are listed here, by area; choosing one opens the area and runs the action
+of that name on its screen. tests/tui/test_palette.py checks that this list and each screen's
+own list name the same actions, so neither drifts from the other.
+
+`open_area` is also how Home's quick actions start a task in another area.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from kit.tui.app import AreaScreen
+
+# area -> (name, what it does), as each area's screen names them in palette_commands().
+AREA_ACTIONS: dict[str, tuple[tuple[str, str], ...]] = {
+    "journal": (("New journal entry", "Write a new entry (ctrl+n)"),
+                ("Search the journal", "Filter entries as you type (ctrl+f)")),
+    "exposure": (("Log exposure", "Record a session with difficult material (ctrl+n)"),),
+    "wellbeing": (("Check in", "Answer a short wellbeing check-in"),
+                  ("My wellbeing plan", "What keeps you well, and who to contact")),
+    "prepare": (("Do this first", "The next preparation step for doxing and swatting"),
+                ("My safety plan", "What you will do if you are doxed or swatted"),
+                ("Export safety plan as PDF", "A printable one-page copy (not encrypted)")),
+    "incidents": (("New incident", "Record what happened (ctrl+n)"),
+                  ("Evidence pack", "Export a signed evidence pack for the highlighted "
+                   "incident"),
+                  ("Delete incident", "Delete the highlighted incident and its evidence, "
+                   "after asking (ctrl+d)")),
+    "footprint": (("Findings", "What the checks found, and what to do"),
+                  ("Network ledger", "Every request the kit has sent"),
+                  ("Forget my HIBP key", "Remove the Have I Been Pwned API key kept in this "
+                   "computer's keyring")),
+    "supervision": (("Open a packet", "Open a supervision packet someone sent you (ctrl+o)"),
+                    ("Shares received", "Read what the highlighted person on the Team tab "
+                     "has shared with you"),
+                    ("New session record", "Write the record of a supervision session "
+                     "(ctrl+n)"),
+                    ("My identity card", "Show the card to give your supervisor"),
+                    ("Add a contact", "Add a colleague's identity card"),
+                    ("Export the record", "The highlighted record as Markdown or PDF, not "
+                     "encrypted (ctrl+e)"),
+                    ("Supervision agreement", "Write or change the agreement with the "
+                     "highlighted person on the Team tab"),
+                    ("Hand over a supervisee", "Seal the highlighted person's records for "
+                     "their new supervisor"),
+                    ("Old supervision records", "Delete records older than "
+                     "retention_months, after asking")),
+}
+
+
+def open_area(app: Any, area: str, then: Callable[[AreaScreen], object]) -> None:
+    """Show *area*, then run *then* on its screen once that screen is mounted (a screen
+    opened for the first time mounts after the switch, and its own on_mount would otherwise
+    undo what *then* did, such as the tab it showed and the field it focused)."""
+    from kit.tui.app import AreaScreen
+
+    app.switch_mode(area)
+
+    def start() -> None:
+        screen = app.screen
+        if isinstance(screen, AreaScreen):
+            screen.call_after_refresh(then, screen)
+
+    app.call_after_refresh(start)
+
+
+def run_named(name: str, screen: AreaScreen) -> None:
+    """Run the action called *name* on *screen*, if it offers one by that name now (a form
+    open on top of the area's list offers none: the area is shown, with the form)."""
+    for title, _help, callback in screen.palette_commands():
+        if title == name:
+            callback()
+            return
+
+
+class AreaCommands(Provider):
+    """Every area's actions, wherever the palette is opened, once the vault is open."""
+
+    def _commands(self) -> list[tuple[str, str, str, Callable[[], object]]]:
+        from kit.tui.app import AREA_KEYS
+
+        app: Any = self.app
+        if not getattr(app, "unlocked", False):
+            return []
+        # The screen the palette was opened on offers its own actions already (through the
+        # app's system commands): not listed twice.
+        own = getattr(self.screen, "palette_commands", lambda: ())
+        here = {title for title, _help, _callback in own()}
+        labels = {mode: label for _key, mode, label in AREA_KEYS}
+        commands: list[tuple[str, str, str, Callable[[], object]]] = []
+        for area, actions in AREA_ACTIONS.items():
+            for name, help_text in actions:
+                if name not in here:
+                    commands.append((name, labels.get(area, area), help_text,
+                                     partial(open_area, app, area, partial(run_named, name))))
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, area, help_text, command in self._commands():
+            yield DiscoveryHit(name, command, help=f"{area}: {help_text}")
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, area, help_text, command in self._commands():
+            # The area's name counts too, below a name's own match: "prepare" finds the
+            # safety plan.
+            score = max(matcher.match(name), matcher.match(area) * 0.5)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), command, help=f"{area}: {help_text}")
