@@ -13,6 +13,15 @@ if TYPE_CHECKING:
     from kit.config import Config
 
 
+# Where the app gives each kind of draft back (kit.tui: the area that kept it), in the
+# order of the app's area keys.
+DRAFT_PLACES = {
+    "journal": "Journal", "exposure": "Exposure", "incident": "Incidents",
+    "safety-plan": "Prepare (Safety plan)", "plan": "Wellbeing (My plan)",
+    "supervision-session": "Supervision", "supervision-agreement": "Supervision",
+}
+
+
 class Attention(NamedTuple):
     area: str  # the app area that deals with it: "journal", "wellbeing", ...
     title: str
@@ -35,10 +44,15 @@ def needs_attention(workspace: Workspace, today: date,
             "The rest is safe. Run `kit vault verify` in a terminal for the details."))
     drafts = workspace.drafts.list()
     if drafts:
-        items.append(Attention(
-            "journal", "Unsaved writing was kept safe when the kit locked",
-            ("One draft" if len(drafts) == 1 else f"{len(drafts)} drafts")
-            + "; each area offers its draft back when you open it."))
+        areas = {d.area for d in drafts}
+        places = list(dict.fromkeys([place for area, place in DRAFT_PLACES.items()
+                                     if area in areas]
+                                    + (["its own area"] if areas - DRAFT_PLACES.keys() else [])))
+        where = places[0] if len(places) == 1 else ", ".join(places[:-1]) + " and " + places[-1]
+        detail = (f"One draft; it comes back when you open {where}." if len(drafts) == 1
+                  else f"{len(drafts)} drafts; each comes back when you open {where}.")
+        items.append(Attention("journal", "Unsaved writing was kept safe when the kit locked",
+                               detail))
     for due in workspace.checkins.due(today):
         if not due.is_due(today):
             continue

@@ -96,9 +96,25 @@ async def test_quick_hide_from_the_editor_blanks_locks_and_keeps_the_draft(
         await pilot.pause()
         assert app.screen.__class__.__name__ == "LockScreen"
         await unlock(pilot)
+        # Home says where the draft comes back, and that is true.
+        said = " ".join(str(s.render()) for s in app.screen.query(".attention-item"))
+        assert "One draft; it comes back when you open Journal." in said
         await pilot.press("f3")
         await pilot.pause()
-        # The journal offers the draft back.
+        # The journal offers the draft back. "Later" keeps it offered: not again within this
+        # visit (a dialog or the editor closing), but on the next visit to the journal.
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog")
+        await pilot.click("#no")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "EditorScreen")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "JournalScreen")
+        await pilot.pause(0.2)
+        assert type(app.screen).__name__ == "JournalScreen"
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
+        await pilot.press("f3")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmDialog")
         await pilot.click("#yes")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "EditorScreen")

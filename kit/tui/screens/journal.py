@@ -65,7 +65,21 @@ class JournalScreen(AreaScreen):
         self.sub_title = "Journal"
         self.reload()
         self.query_one("#entries").focus()
-        self._offer_drafts()
+
+    # A draft kept at a lock is offered on every visit to the journal until it is opened:
+    # "Later" means the next visit, not never (Home says it comes back when the journal opens).
+    _visit_starts = True
+
+    def on_screen_resume(self) -> None:
+        # Also sent when the journal is first shown, and when a dialog or the editor on top of
+        # it closes: only a new visit offers the draft again.
+        if self._visit_starts:
+            self._visit_starts = False
+            self._offer_drafts()
+
+    def on_screen_suspend(self) -> None:
+        if self not in self.app.screen_stack:  # another area shown, not a dialog on top
+            self._visit_starts = True
 
     @property
     def entry_list(self) -> EntryList[JournalEntry]:
