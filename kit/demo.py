@@ -783,6 +783,7 @@ def fill_supervision(vault: Vault, now: datetime, rng: random.Random) -> None:
         # Jordan: up to date, with an action past its due date; he commented on the record.
         jordan_contact = contacts[jordan.name]
         sup.add_agreement(jordan_contact, agreement(28))
+        clock.at = now  # each record is written today, about a session already held
         held = sup.add_session(jordan_contact, Session(
             held=_at(now, 17, 10, 0), attendees=(OWNER_NAME, jordan.name),
             summary_received="Jordan's share: steady; a new case with a lot of reading.",
@@ -799,6 +800,7 @@ def fill_supervision(vault: Vault, now: datetime, rng: random.Random) -> None:
         # Priya: a session on the day of a difficult call; the 72-hour follow-up is due today.
         priya_contact = contacts[priya.name]
         sup.add_agreement(priya_contact, agreement(28))
+        clock.at = now
         after = sup.add_session(priya_contact, Session(
             held=_at(now, 3, 15, 30), attendees=(OWNER_NAME, priya.name),
             type="post-incident", incident_at=_at(now, 3, 11, 0),
@@ -819,6 +821,7 @@ def fill_supervision(vault: Vault, now: datetime, rng: random.Random) -> None:
         # are drafts, not sent yet; Chris has not shared anything.
         chris_contact = contacts[chris.name]
         sup.add_agreement(chris_contact, agreement(14))
+        clock.at = now
         sup.add_session(chris_contact, Session(
             held=_at(now, 20, 14, 0), attendees=(OWNER_NAME, chris.name),
             summary_received="No share yet: Chris is still setting up the kit.",

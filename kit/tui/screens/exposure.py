@@ -22,6 +22,7 @@ from textual.widgets import (
 )
 
 from kit.errors import UsageError
+from kit.plurals import counted
 from kit.records import exposure as ex
 from kit.tui.app import AreaScreen, FormScreen
 from kit.tui.refusal import Refused, checked, refuse
@@ -42,7 +43,8 @@ def describe(entry: ex.ExposureEntry) -> str:
 def details(entry: ex.ExposureEntry) -> Text:
     rows = [
         ("When", entry.when.astimezone().strftime("%A %d %B %Y, %H:%M")),
-        ("How long", f"{entry.minutes} minutes" if entry.minutes is not None else "not recorded"),
+        ("How long", counted(entry.minutes, "minute") if entry.minutes is not None
+         else "not recorded"),
         ("Material", ", ".join(ex.label(ex.MATERIAL_TYPES, m) for m in entry.material)),
         ("How much", ex.label(ex.VOLUME_BANDS, entry.volume) if entry.volume
          else "not recorded"),
@@ -108,7 +110,7 @@ class ExposureScreen(AreaScreen):
         entries = self.workspace.exposure.entries()
         self.query_one("#exposures", EntryList).set_items(entries)
         self.query_one("#exposure-count", Label).update(
-            f"{len(entries)} session{'s' if len(entries) != 1 else ''} logged" if entries
+            f"{counted(len(entries), 'session')} logged" if entries
             else "Nothing logged yet. Press ctrl+n after a session with difficult material.")
 
     @on(EntryList.Highlighted, "#exposures")

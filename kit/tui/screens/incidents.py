@@ -20,6 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
 from kit.errors import KitError, UsageError
+from kit.plurals import counted
 from kit.records import incidents as inc
 from kit.tui.app import AreaScreen, FormScreen
 from kit.tui.refusal import Refused, checked, refuse
@@ -150,7 +151,7 @@ class IncidentsScreen(AreaScreen):
         if current is not None and current.id in ids:
             listing.action_jump(ids.index(current.id))
         self.query_one("#incident-count", Label).update(
-            f"{len(incidents)} incident{'s' if len(incidents) != 1 else ''} recorded"
+            f"{counted(len(incidents), 'incident')} recorded"
             if incidents else "Nothing recorded yet. Press ctrl+n to record an incident.")
         self._show(self._current())
 
@@ -216,8 +217,8 @@ class IncidentsScreen(AreaScreen):
             except KitError as exc:
                 self.notify(f"Not added: {exc.message}", severity="error", timeout=10)
             if added:
-                self.notify(f"Added {len(added)} file(s), encrypted. Your originals were not "
-                            "changed: keep them.", timeout=8)
+                self.notify(f"Added {counted(len(added), 'file')}, encrypted. Your originals "
+                            "were not changed: keep them.", timeout=8)
             self.reload()
 
         self.app.push_screen(AskDialog(
@@ -324,8 +325,9 @@ class IncidentsScreen(AreaScreen):
             except KitError as exc:
                 self.notify(f"Not deleted: {exc.message}", severity="error", timeout=10)
                 return
-            self.notify(f"Incident of {day} deleted, with {len(deleted.evidence)} evidence "
-                        "item(s). Your original files were not touched.", timeout=8)
+            self.notify(f"Incident of {day} deleted, with "
+                        f"{counted(len(deleted.evidence), 'evidence item')}. Your original "
+                        "files were not touched.", timeout=8)
             self.reload()
 
         day = f"{incident.when.astimezone():%d %b %Y}"

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from kit.errors import KitError
+from kit.plurals import counted
 from kit.records.journal import JournalEntry, refines
 from kit.tui.app import AreaScreen
 from kit.tui.widgets.confirm import ConfirmDialog
@@ -103,9 +104,10 @@ class JournalScreen(AreaScreen):
         self.entry_list.set_items(entries)
         total = journal.count()
         if query.strip():
-            count = f"{len(entries)} of {total} entries match"
+            count = (f"{len(entries)} of {counted(total, 'entry', 'entries')} "
+                     f"match{'es' if len(entries) == 1 else ''}")
         else:
-            count = (f"{total} entr{'ies' if total != 1 else 'y'}" if total
+            count = (counted(total, "entry", "entries") if total
                      else "No entries yet. Press ctrl+n to write one.")
         self.query_one("#count", Label).update(count, layout=False)  # one line, always
 

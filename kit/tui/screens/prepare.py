@@ -40,6 +40,7 @@ from kit.guidance.checklists import (
     load_library,
 )
 from kit.guidance.planner import next_steps
+from kit.plurals import counted
 from kit.records import safety_plan as sp
 from kit.records.progress import ItemProgress
 from kit.tui.app import AreaScreen
@@ -263,7 +264,8 @@ class PrepareScreen(AreaScreen):
             count.update("Nothing left to do in the time you chose. Well done for looking after "
                          "yourself." if minutes else "Every step is done or handed on.")
         else:
-            count.update(f"{plan.done} of {plan.total} steps done. One at a time is fine.")
+            count.update(f"{plan.done} of {counted(plan.total, 'step')} done. One at a time "
+                         "is fine.")
         self._highlight(highlighted or self.first_id)
 
     def _highlight(self, item_id: str | None) -> None:

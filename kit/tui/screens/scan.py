@@ -18,6 +18,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Footer, Header, Label, ProgressBar
 
 from kit.errors import KitError
+from kit.plurals import counted
 from kit.tui.app import AreaScreen
 
 if TYPE_CHECKING:
@@ -132,9 +133,9 @@ class ScanScreen(AreaScreen):
         elif self.cancel.is_set():
             self._status("Stopped; what had not answered is marked uncertain.")
         else:
-            self._status(f"Done. {found} profile(s) found and added to your findings: open "
-                         "each to see whether it is you. Uncertain means the site did not "
-                         "give a clear answer.")
+            self._status(f"Done. {counted(found, 'profile')} found and added to your "
+                         "findings: open each to see whether it is you. Uncertain means the "
+                         "site did not give a clear answer.")
         self.query_one("#scan-stop-button", Button).disabled = True
 
     @on(Button.Pressed, "#scan-stop-button")

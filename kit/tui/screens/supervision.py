@@ -40,6 +40,7 @@ from textual.widgets import (
 )
 
 from kit.errors import KitError, UsageError
+from kit.plurals import counted
 from kit.records.document import parse_date
 from kit.records.exposure import label
 from kit.reports.plaintext import require_passphrase
@@ -179,8 +180,8 @@ def record_details(doc: SupervisionDoc, names: dict[str, str], me: str, zone: Zo
         row("Review date", _day(s.review_date, "not set"))
     else:
         a = doc.agreement
-        row("Meet every", f"{a.frequency_days} days")
-        row("Time to comment on a record", f"{a.comment_window_days} days")
+        row("Meet every", counted(a.frequency_days, "day"))
+        row("Time to comment on a record", counted(a.comment_window_days, "day"))
         block("Limits of confidentiality", a.confidentiality)
         block("Where records are kept, and who sees them", a.records_kept)
         block("How disagreement is recorded", a.disagreement)
@@ -1521,7 +1522,7 @@ class SupervisionScreen(AreaScreen):
 
         self.app.push_screen(ConfirmDialog(
             f"These {len(old)} record{'s are' if len(old) != 1 else ' is'} older than "
-            f"{months} months (nothing was made, sent or answered since):\n"
+            f"{counted(months, 'month')} (nothing was made, sent or answered since):\n"
             + "\n".join(lines) + "\n\nDelete them? This cannot be undone.", yes="Delete"),
             answered)
 
