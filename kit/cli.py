@@ -91,8 +91,10 @@ class KitGroup(click.Group):
 def cli(ctx: click.Context, vault: str | None, passphrase_file: Path | None) -> None:
     """Frontline Kit: a private place for your safety and wellbeing records.
 
-    Everything you write is encrypted on this computer and nothing is sent anywhere.
-    Start with `kit init`.
+    Everything you write is encrypted on this computer. Nothing leaves it unless you choose:
+    only the footprint checks you start (`kit check`, `kit scan`) use the internet, each
+    showing first exactly what it would send, and to whom, and asking; with KIT_OFFLINE=1
+    nothing is sent at all. Start with `kit init`.
     """
     options = ctx.ensure_object(Options)
     options.vault, options.passphrase_file = vault, passphrase_file

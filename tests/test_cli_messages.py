@@ -144,3 +144,9 @@ def test_readme_welcome_and_help_say_what_is_sent_and_when() -> None:
     assert "With `KIT_OFFLINE=1` set, nothing is sent at all." in " ".join(README.split())
     assert "\n| F10 | Supervision" in README
     assert "about 6 minutes on two cores" in " ".join(README.split())
+
+
+def test_the_command_line_help_says_what_is_sent(kit: Kit) -> None:
+    said = " ".join(kit("--help").out.split())
+    assert "nothing is sent anywhere" not in said.lower()
+    assert "Nothing leaves it unless you choose" in said and "KIT_OFFLINE=1" in said
