@@ -24,6 +24,7 @@ from kit.errors import NetworkFailed
 from kit.footprint.breaches import normalise_email
 from kit.footprint.plan import Plan, PlannedRequest
 from kit.outside_data import Malformed, parse_json
+from kit.plurals import counted
 
 if TYPE_CHECKING:
     from kit.footprint.transport import Response
@@ -157,7 +158,7 @@ def _summary(key: str, value: object) -> str:
             if part:
                 parts.append(part)
         if key == "gallery":
-            return f"{len(value)} photo(s)" if value else ""
+            return counted(len(value), "photo") if value else ""
         return "; ".join(parts)
     if isinstance(value, Mapping):
         parts = []

@@ -125,6 +125,10 @@ def test_the_profile_lists_the_public_fields_it_exposes() -> None:
     assert shown["contact_info"] == "cell phone: 07700 900123"
     assert shown["description"] == "Youth worker.[31m Dad of two."  # escape removed
     assert gravatar.evaluate_profile(response(200, {"hash": HASH})) == ()
+    for photos, said in ((1, "1 photo"), (3, "3 photos")):
+        gallery = gravatar.evaluate_profile(response(200, {**PROFILE, "gallery": [
+            {"url": f"https://0.gravatar.com/g/{n}"} for n in range(photos)]}))
+        assert gallery is not None and {f.key: f.value for f in gallery}["gallery"] == said
 
 
 def test_profile_answers_other_than_200_and_404() -> None:
