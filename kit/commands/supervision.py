@@ -271,8 +271,9 @@ def _listed_at(doc: SupervisionDoc) -> datetime:
 def _listed_when(doc: SupervisionDoc, zone: ZoneInfo) -> str:
     """'held 2026-12-01 10:00' for a session, 'written 2026-11-02' for an agreement."""
     when = _listed_at(doc).astimezone(zone)
-    return (f"held {when:%Y-%m-%d %H:%M}" if doc.type == "session"
-            else f"written {when:%Y-%m-%d}      ")
+    text = (f"held {when:%Y-%m-%d %H:%M}" if doc.type == "session"
+            else f"written {when:%Y-%m-%d}")
+    return f"{text:<21}"  # the columns after it line up
 
 
 @supervision.command("show")

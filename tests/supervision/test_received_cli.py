@@ -113,6 +113,11 @@ def test_a_session_time_still_to_come_is_refused_and_the_list_shows_when_held(
     assert len(rows) == 2
     assert f"held {_local(now + timedelta(minutes=2))[:10]}" in rows[0]
     assert f"held {_local(held)}" in rows[1]  # not today's date, when the record was made
+    # An agreement is listed by when it was written, in the same columns.
+    assert kit("supervision", "agreement", "Ana", vault=bo).code == 0
+    rows = kit("supervision", "list", vault=bo).out.splitlines()
+    assert len(rows) == 3 and any(" written " in row for row in rows)
+    assert len({row.index("Ana") for row in rows}) == 1
     team = kit("team", vault=bo).out
     assert f"last {(now + timedelta(minutes=2)).astimezone(LONDON):%Y-%m-%d}" in team
 
