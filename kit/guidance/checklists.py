@@ -59,6 +59,24 @@ REGION_LABELS: dict[str, str] = {
     "uk": "United Kingdom", "england": "England", "scotland": "Scotland", "wales": "Wales",
     "northern-ireland": "Northern Ireland", "us": "United States", "any": "Anywhere",
 }
+
+
+def nations_label(regions: Sequence[str]) -> str:
+    """The UK nations *regions* name ("England and Wales"), or "" unless every one of them is a
+    nation (the whole UK, anywhere and the US are not)."""
+    named = [REGION_LABELS[r] for r in regions if r in UK_NATIONS]
+    if not named or len(named) < len(regions):
+        return ""
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
+def labelled_for(name: str, regions: Sequence[str], region: str) -> str:
+    """*name* as shown to a user of *region*: someone who has not said which UK nation they
+    live in sees which nation a nation's step or support line is for."""
+    nations = nations_label(regions)
+    return f"{name} ({nations})" if nations and region not in UK_NATIONS else name
+
+
 STAGES: tuple[tuple[str, str], ...] = (
     ("safety", "Make sure you are safe"),
     ("tell", "In the first hour: tell people and lock down your accounts"),
@@ -165,17 +183,12 @@ class Item:
     def nations(self) -> str:
         """The UK nations the item is for ("England and Wales"), or "" when it is for the whole
         UK, for anywhere, or for the US."""
-        named = [REGION_LABELS[r] for r in self.regions if r in UK_NATIONS]
-        if not named or len(named) < len(self.regions):
-            return ""
-        return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+        return nations_label(self.regions)
 
     def title_for(self, region: str) -> str:
         """The title as shown to a user of *region*: someone who has not said which UK nation
         they live in sees which nation a nation's step is for."""
-        if self.nations and region not in UK_NATIONS:
-            return f"{self.title} ({self.nations})"
-        return self.title
+        return labelled_for(self.title, self.regions, region)
 
     @property
     def priority_label(self) -> str:

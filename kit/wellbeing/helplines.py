@@ -21,7 +21,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from kit.errors import BadInput
-from kit.guidance.checklists import REGION_LABELS, REGIONS, UK_NATIONS
+from kit.guidance.checklists import REGIONS, UK_NATIONS, labelled_for, nations_label
 
 EMERGENCY = "In an emergency, or if a life is at risk right now, call 999."
 FORMAT = "frontline-kit-helplines"
@@ -56,17 +56,11 @@ class Helpline:
     @property
     def nations(self) -> str:
         """The UK nations the line is for ("England and Wales"), or "" for a UK-wide line."""
-        named = [REGION_LABELS[r] for r in self.regions if r in UK_NATIONS]
-        if not named or len(named) < len(self.regions):
-            return ""
-        return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+        return nations_label(self.regions)
 
     def name_for(self, region: str) -> str:
-        """The name as shown to a user of *region*: someone who has not said which UK nation
-        they live in sees which nation a nation's line is for."""
-        if self.nations and region not in UK_NATIONS:
-            return f"{self.name} ({self.nations})"
-        return self.name
+        """The name as shown to a user of *region* (labelled_for)."""
+        return labelled_for(self.name, self.regions, region)
 
     @property
     def checked(self) -> str:
