@@ -176,7 +176,12 @@ async def test_do_this_first_then_mark_done_delegate_and_filter_by_time(
             after.item.id
         assert "1 of" in _text(screen.query_one("#prepare-count"))
         # Delegating needs a name: the dialog says so and saves nothing until it has one.
-        screen.query_one("#steps", OptionList).highlighted = 1
+        # (A step only the user can take is never offered: the first that can be handed on.)
+        steps = screen.query_one("#steps", OptionList)
+        handed = next(option.id for option in (steps.get_option_at_index(i)
+                                               for i in range(steps.option_count))
+                      if option.id and not library.items[option.id].only_you)
+        steps.highlighted = steps.get_option_index(handed)
         await pilot.press("g")
         await wait_for(pilot, lambda: bool(app.screen.query("#ask-who")), "the delegate dialog")
         await pilot.click("#ask-ok")
@@ -197,8 +202,8 @@ async def test_do_this_first_then_mark_done_delegate_and_filter_by_time(
     with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
         progress = ProgressLog(vault).all()
         assert progress[expected_first.item.id].status == "done"
-        assert progress[after.item.id].status == "delegated"
-        assert progress[after.item.id].delegated_to == "Sam"
+        assert progress[handed].status == "delegated"
+        assert progress[handed].delegated_to == "Sam"
 
 
 def _done(item_id: str) -> ItemProgress:
