@@ -34,6 +34,7 @@ from kit.supervision.records import (
     Agreement,
     Session,
     new_action,
+    owner_shown,
 )
 from kit.terminal_text import shown
 
@@ -108,7 +109,8 @@ def _doc_lines(sup: Supervision, doc: SupervisionDoc) -> list[str]:
         lines += ["Summary received:", *_indent(s.summary_received),
                   "Impact:", *_indent(s.impact), "Coping:", *_indent(s.coping),
                   "Agreed actions:"]
-        lines += [f"  [{a.id[:6]}] {a.text} — {a.owner}, due {a.due or 'no date'}, "
+        lines += [f"  [{a.id[:6]}] {a.text} — {owner_shown(a, doc, names)}, due "
+                  f"{a.due or 'no date'}, "
                   f"{a.status_label}" for a in s.actions] or ["  —"]
         lines += ["Escalation:", *_indent(s.escalation),
                   f"Referrals:   {', '.join(label(REFERRALS, r) for r in s.referrals) or '—'}",
@@ -487,7 +489,8 @@ def action_list(overdue: bool) -> None:
         sup = service(ws)
         found = sup.actions(overdue=overdue)
         names, today = sup.names(), sup.today()
-    lines = [f"{a.id[:6]}  {names.get(d.supervisee, '?'):<16} {a.text} — {a.owner}, due "
+    lines = [f"{a.id[:6]}  {names.get(d.supervisee, '?'):<16} {a.text} — "
+             f"{owner_shown(a, d, names)}, due "
              f"{a.due or 'no date'}{'  OVERDUE' if a.overdue(today) else ''}"
              for d, a in found]
     out("\n".join(lines) or ("No overdue actions." if overdue else "No open actions."),
