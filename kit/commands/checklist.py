@@ -248,7 +248,7 @@ def _todo(item_id: str) -> ItemProgress:
 
 
 def _item_text(item: Item, library: Library) -> list[str]:
-    from kit.guidance.checklists import MODE_LABELS, REGION_LABELS
+    from kit.guidance.checklists import IN_APP, MODE_LABELS, REGION_LABELS
 
     lines = [item.title, f"id: {item.id}, in {library.section(item.section).title}",
              f"Priority: {item.priority_label}. About {counted(item.minutes, 'minute')}. "
@@ -257,6 +257,8 @@ def _item_text(item: Item, library: Library) -> list[str]:
              "", *_numbered(item.steps, "  "), "", f"Why: {item.why}"]
     if item.caution:
         lines.append(f"Please note: {item.caution}")
+    if item.in_app is not None:
+        lines.append(f"In the kit: {IN_APP[item.in_app][1]}")
     lines += ["", "Sources:", *(f"  {s.title}: {s.url}" for s in item.sources),
               item.checked_text]
     if item.recheck_days:

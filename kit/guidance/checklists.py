@@ -96,12 +96,14 @@ PATHS: tuple[tuple[str, str], ...] = (
     ("doxing", "My details have been shared, but nobody is in danger right now"),
 )
 PATH_IDS: tuple[str, ...] = tuple(path for path, _label in PATHS)
-# The areas of the app an item can open with a button (its `in_app`), with what the app's button
-# says and what `kit checklist now` prints instead: the app never shows a command.
-IN_APP: dict[str, tuple[str, str]] = {
+# Where in the kit an item's step is done (its `in_app`): what the app's button says (None: the
+# app has no such screen, so no button) and the command the command line prints instead. An
+# item's own words never carry a command: the app never shows one.
+IN_APP: dict[str, tuple[str | None, str]] = {
     "incidents": ("Open the incident log", "kit incident add"),
     "prepare": ("Open your safety plan and checklists", "kit safety-plan show"),
     "wellbeing": ("Open support lines", "kit helplines"),
+    "letter": (None, "kit letter erasure --site NAME --url LINK"),
 }
 NOT_CHECKED = "Not yet checked against its source."
 

@@ -232,8 +232,7 @@ def lint(sections: Iterable[Section], entries: Mapping[str, Entry], record: str,
                                     "remove the entry or fix the id"))
     for section in sections:
         for item in section.items:
-            if item.stage is not None:
-                problems += _lint_walk_through_words(item, str(section.path))
+            problems += _lint_command_words(item, str(section.path))
     library = Library(sections)
     for region in WALK_THROUGH_REGIONS:
         shown_items = library.for_region(region)
@@ -245,16 +244,16 @@ def lint(sections: Iterable[Section], entries: Mapping[str, Entry], record: str,
     return problems
 
 
-# Command syntax: code quotes, or the kit's own command. The app's walk-through speaks to a
-# frightened person and never shows one; an item's in_app gives its button (and the command
-# that `kit checklist now` prints instead).
+# Command syntax: code quotes, or the kit's own command. The app shows every item (in Prepare,
+# and in the walk-through to a frightened person) and never shows a command; an item's in_app
+# gives its button, and the command the command line prints instead.
 _COMMAND = re.compile(
     r"`|--[a-z]|\bkit (?:init|passwd|recover|keyring|vault|journal|exposure|checkin|instrument|"
     r"helplines|grounding|demo|incident|evidence|letter|checklist|safety-plan|scan|check|sites|"
     r"share|id|supervision|team|action|findings|ledger|search-queries)\b")
 
 
-def _lint_walk_through_words(item: Item, shown: str) -> list[Problem]:
+def _lint_command_words(item: Item, shown: str) -> list[Problem]:
     problems: list[Problem] = []
     for field, texts in (("steps", item.steps), ("why", (item.why,)),
                          ("caution", (item.caution,))):
@@ -263,8 +262,9 @@ def _lint_walk_through_words(item: Item, shown: str) -> list[Problem]:
             if found:
                 problems.append(Problem(
                     shown, item.id, field,
-                    f"has command syntax ({found.group(0)!r}) in a walk-through item: say it in "
-                    "plain words, and give the item an in_app button for the app"))
+                    f"has command syntax ({found.group(0)!r}): the app shows every item and "
+                    "never a command; say it in plain words, and give the item an in_app "
+                    "for the app's button and the command line's command"))
                 break
     return problems
 

@@ -45,7 +45,9 @@ def test_the_good_fixture_passes() -> None:
     ("empty-stage", None, "stage report", '"Report it" has no item for region uk'),
     ("no-claim", "now-tell", "claim", "is missing: say what the item claims"),
     ("command-in-walk-through", "now-tell", "steps",
-     "has command syntax ('`') in a walk-through item"),
+     "has command syntax ('`'): the app shows every item and never a command"),
+    ("command-in-prepare-item", "prep-register", "steps",
+     "has command syntax ('`'): the app shows every item and never a command"),
 ])
 def test_a_bad_checklist_fails_the_lint(case: str, item: str | None, field: str,
                                         words: str) -> None:

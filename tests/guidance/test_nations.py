@@ -1,6 +1,7 @@
-"""The shipped guidance for each of the UK's four nations: `kit checklist list --region` gives
-each nation its own route where the process differs (the land register above all), and never
-another nation's."""
+"""The shipped guidance on the command line: for each of the UK's four nations,
+`kit checklist list --region` gives each nation its own route where the process differs (the
+land register above all), and never another nation's; a step done in the kit names its command
+here, and only here."""
 
 from __future__ import annotations
 
@@ -71,3 +72,18 @@ def test_every_nation_is_covered_and_a_uk_user_sees_them_all(
     for item in library.items.values():
         if item.nations:
             assert item.id in shown and item.title_for("uk").endswith(f"({item.nations})")
+
+
+def test_a_step_done_in_the_kit_names_its_command_only_on_the_command_line(
+        library: Library, vault_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    Vault.create(vault_path, PASSPHRASE, "minimum")[0].close()
+    monkeypatch.setattr(credentials, "_taken", {credentials.ENV_PASSPHRASE: PASSPHRASE})
+    letter = library.get("search-erasure-letter")
+    assert letter.in_app == "letter" and not any("kit letter" in s for s in letter.steps)
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as caught:
+        main(["checklist", "show", letter.id])
+    out, err = capsys.readouterr()
+    assert caught.value.code in (0, None), err
+    assert "In the kit: kit letter erasure --site NAME --url LINK" in out

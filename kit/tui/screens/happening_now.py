@@ -176,8 +176,8 @@ class HappeningNowScreen(Screen[None]):
         widgets: list[Any] = []
         for number, item in enumerate(items, 1):
             widgets.append(Static(item_text(item, number, self._region), classes="now-item"))
-            if item.in_app is not None:
-                label = IN_APP[item.in_app][0]
+            label = IN_APP[item.in_app][0] if item.in_app is not None else None
+            if label is not None:
                 widgets.append(Button(label, id=f"open-{item.id}", classes="now-open")
                                if workspace is not None else
                                Static(f"   Once the kit is unlocked: {label}.",
