@@ -73,8 +73,8 @@ def test_helplines_load_with_sources_and_dates() -> None:
     lines = helplines()
     assert [h.id for h in lines] == ["samaritans", "shout", "police-care-uk",
                                      "oscar-kilo-crisis-line", "education-support", "posh",
-                                     "revenge-porn-helpline", "victim-support",
-                                     "breathing-space"]
+                                     "revenge-porn-helpline", "national-stalking-helpline",
+                                     "victim-support", "breathing-space"]
     for line in lines:
         assert line.source_url.startswith("https://")
         # A date only once compared with the source (docs/content-review.md).
@@ -88,9 +88,11 @@ def test_helplines_load_with_sources_and_dates() -> None:
                        "education-support": "Call 08000 562 561",
                        "posh": "Call 0344 381 4772",
                        "revenge-porn-helpline": "Call 0345 6000 459",
+                       "national-stalking-helpline": "Call 0808 802 0300",
                        "victim-support": "Call 08 08 16 89 111",
                        "breathing-space": "Call 0800 83 85 87"}
-    assert [h.id for h in lines if h.recheck] == ["education-support", "victim-support"]
+    assert [h.id for h in lines if h.recheck] == ["education-support",
+                                                  "national-stalking-helpline", "victim-support"]
     data = helplines_json()
     assert data["emergency"] == EMERGENCY and "999" in EMERGENCY
     assert data["helplines"][0]["last_verified"] is None and lines[0].last_verified is None
