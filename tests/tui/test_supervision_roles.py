@@ -116,6 +116,7 @@ async def test_a_supervisor_lands_on_the_team_reads_a_share_and_me_is_kept_as_th
         assert {str(table.get_row_at(i)[2]) for i in range(2)} == {
             "Bo Supervisor", 'Bo Supervisor (written as "me")'}
         assert _status_shown(screen) == ""  # what was said on Records is not left standing
+        assert all(str(n.message).strip() for n in app._notifications)  # and no empty toast
 
         latest = max(kept, key=lambda d: d.session.held)
         assert latest.id != old.id

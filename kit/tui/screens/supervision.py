@@ -753,6 +753,8 @@ class SupervisionScreen(AreaScreen):
         status = self.query_one("#supervision-status", Label)
         status.update(message)
         status.display = bool(message)
+        if not message:  # cleared: nothing to tell
+            return
         if error:
             self.notify(message, title="Not done", severity="error", timeout=15, markup=False)
         else:
