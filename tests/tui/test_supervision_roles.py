@@ -132,6 +132,8 @@ async def test_a_supervisor_lands_on_the_team_reads_a_share_and_me_is_kept_as_th
         screen.open_packet(record_file)
         await pilot.pause()
         assert tabs.active == "records-tab"
+        # Said after the switch to Records, so the switch does not wipe it.
+        assert "is kept in your vault" in _status_shown(screen)
         assert not screen.query_one("#record-new").display
         detail = _text(screen.query_one("#record-detail"))
         assert "Book two days of leave (Bo Supervisor," in detail
@@ -141,3 +143,8 @@ async def test_a_supervisor_lands_on_the_team_reads_a_share_and_me_is_kept_as_th
         assert screen.query_one("#actions", DataTable).row_count == 2
         assert not screen.query_one("#action-buttons").display
         assert "tell them at your next session" in _text(screen.query_one("#actions-hint"))
+        assert _status_shown(screen) == ""  # moving to Actions cleared what Records said
+        await pilot.press("ctrl+n")  # no one to write a record about: said on the Team tab
+        await pilot.pause()
+        assert tabs.active == "team-tab"
+        assert "Add them first with Add someone… on this tab" in _status_shown(screen)

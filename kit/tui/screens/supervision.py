@@ -599,6 +599,7 @@ class SupervisionScreen(AreaScreen):
         self._share_fields: list[share.ShareField] = []
         self._share_period: tuple[datetime, datetime] | None = None
         self._share_ticked = False
+        self._status_tab = ""  # the tab the status line's message is about
         self._team: dict[str, Contact] = {}
         self._actions: dict[str, tuple[SupervisionDoc, Action]] = {}
 
@@ -753,6 +754,9 @@ class SupervisionScreen(AreaScreen):
         status = self.query_one("#supervision-status", Label)
         status.update(message)
         status.display = bool(message)
+        # The tab it is about: a message said just after switching tabs stays when the switch
+        # is announced (TabActivated comes later); the next switch clears it.
+        self._status_tab = self.query_one("#supervision-tabs", TabbedContent).active
         if not message:  # cleared: nothing to tell
             return
         if error:
@@ -899,9 +903,10 @@ class SupervisionScreen(AreaScreen):
         self.app.push_screen(AddContactDialog(self.sup.add_contact, relation), added)
 
     @on(TabbedContent.TabActivated, "#supervision-tabs")
-    def _tab_changed(self) -> None:
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
         """What was said about one tab's work is stale on another."""
-        self._say("")
+        if event.pane.id != self._status_tab:
+            self._say("")
 
     @on(Button.Pressed, "#my-card")
     def action_my_card(self) -> None:
@@ -1235,16 +1240,18 @@ class SupervisionScreen(AreaScreen):
         except KitError as exc:
             self._say(f"Not opened: {exc.message}", error=True)
             return
-        self._say(opened.summary + (" Accept it or comment on it in Records."
-                                    if opened.packet.type == "record" else ""))
         self.reload()
+        # The tab first, then what happened: the status line speaks for the tab it is shown on.
         if opened.packet.type == "share":
             self.query_one("#supervision-tabs", TabbedContent).active = "team-tab"
             self._select_team_person(opened.sender.id)
-            self._read_share(opened.sender, opened.packet.id)
         if opened.doc is not None:
             self.query_one("#supervision-tabs", TabbedContent).active = "records-tab"
             self._select_record(opened.doc.id)
+        self._say(opened.summary + (" Accept it or comment on it here, in Records."
+                                    if opened.packet.type == "record" else ""))
+        if opened.packet.type == "share":
+            self._read_share(opened.sender, opened.packet.id)
 
     # --- shares received (supervisor) ---
 
