@@ -31,6 +31,7 @@ from textual.widgets import (
 from textual_plotext import PlotextPlot
 
 from kit.errors import KitError
+from kit.plurals import counted
 from kit.records import wellbeing_plan as wp
 from kit.tui.app import AreaScreen
 from kit.tui.refusal import refuse
@@ -52,12 +53,8 @@ def enough_for_a_chart(times: Sequence[datetime]) -> bool:
     return len(times) >= CHART_MIN_POINTS and max(times) - min(times) >= CHART_MIN_SPAN
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
 def not_enough_yet(n: int, noun: str) -> str:
-    return (f"Not enough yet for a chart: so far {_count(n, noun)}. The chart appears once "
+    return (f"Not enough yet for a chart: so far {counted(n, noun)}. The chart appears once "
             f"there are at least {CHART_MIN_POINTS} {noun}s, a week or more apart from the "
             "first to the last.\n")
 
@@ -356,7 +353,7 @@ class WellbeingScreen(AreaScreen):
             notes.append(not_enough_yet(len(sessions), "session"))
         for w in weeks:
             impact = "-" if w.mean_impact is None else show_number(w.mean_impact)
-            notes.append(f"Week of {w.start:%d %b}: {_count(w.sessions, 'session')}, "
+            notes.append(f"Week of {w.start:%d %b}: {counted(w.sessions, 'session')}, "
                          f"{w.minutes} min, mean impact {impact}, violent {w.violent}\n")
         if not weeks:
             notes.append("Nothing in the exposure log yet.")
