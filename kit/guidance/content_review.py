@@ -54,6 +54,8 @@ PRIMARY_HOSTS: tuple[str, ...] = (
     "revengepornhelpline.org.uk", "stopncii.org", "iwf.org.uk",
     "samaritans.org", "giveusashout.org", "educationsupport.org.uk", "policecare.org.uk",
     "oscarkilo.org.uk", "suzylamplugh.org", "victimsupport.org.uk",
+    "victimsupport.scot",  # Victim Support Scotland's own site
+    "publichealth.hscni.net",  # Northern Ireland's Public Health Agency (HSC), behind Lifeline
     "educationsupportpartnership.org.uk",
     "breathingspace.scot",  # Scotland's Breathing Space line, run by NHS 24: its own site
     "cifas.org.uk",  # runs Protective Registration: its own site is primary for that service
