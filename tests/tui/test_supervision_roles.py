@@ -58,6 +58,13 @@ async def test_a_supervisor_lands_on_the_team_reads_a_share_and_me_is_kept_as_th
         screen = await _open_area(pilot)
         tabs = screen.query_one("#supervision-tabs")
         assert tabs.active == "team-tab"  # a supervisor starts with the team, not sharing
+        # The Share tab tells them what it is for, not to ask their supervisor for a card,
+        # and offers no one they supervise as someone to share their own summary with.
+        said = _text(screen.query_one("#no-contacts-text"))
+        assert "The people you supervise send theirs to you" in said
+        assert "Ask your supervisor" not in said and "kit " not in said
+        assert screen.query_one("#no-contacts").display
+        assert not screen.query_one("#share-builder").display
         assert screen.query_one("#record-new").display  # New is for someone who supervises
 
         # A received share: the status line says so in one line, and the whole share reads.

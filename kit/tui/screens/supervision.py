@@ -94,6 +94,13 @@ NO_CONTACTS = (
     "each of them on the Team tab (Add someone…).")
 
 
+SUPERVISOR_SHARE = (
+    "This tab is where someone shares a summary with their supervisor. The people you "
+    "supervise send theirs to you as files: open one with \"Open a packet…\" (ctrl+o), and "
+    "read it again on the Team tab (Shares…). To share your own with your supervisor, press "
+    "\"Add a contact…\" and add their identity card, as \"My supervisor\".")
+
+
 # --- small formatting helpers (display only) ---
 
 
@@ -671,7 +678,7 @@ class SupervisionScreen(AreaScreen):
                 yield Input(placeholder="Your role (optional)", id="me-role")
                 yield Button("Save my name", id="me-save", variant="primary")
         with Vertical(id="no-contacts"):
-            yield Static(NO_CONTACTS, classes="hint", markup=False)
+            yield Static(NO_CONTACTS, id="no-contacts-text", classes="hint", markup=False)
         with Horizontal(classes="row buttons"):
             yield Select([], id="share-to", prompt="Choose who to send to")
             yield Button("Add a contact…", id="add-contact")
@@ -774,8 +781,10 @@ class SupervisionScreen(AreaScreen):
         return True
 
     def _sharable(self) -> list[Contact]:
-        """Every current contact, the supervisor(s) first."""
-        return sorted(self.workspace.contacts.all(archived=False),
+        """Whom a summary of one's own work may go to: current contacts, the supervisor(s)
+        first, never the people one supervises (their summaries come the other way)."""
+        return sorted((c for c in self.workspace.contacts.all(archived=False)
+                       if c.relation != "supervisee"),
                       key=lambda c: c.relation != "supervisor")
 
     def _reload_share(self) -> None:
@@ -783,6 +792,8 @@ class SupervisionScreen(AreaScreen):
         self.query_one("#me-form").display = not has_name
         contacts = self._sharable()
         self.query_one("#no-contacts").display = not contacts
+        self.query_one("#no-contacts-text", Static).update(
+            SUPERVISOR_SHARE if not contacts and self.sup.supervisees() else NO_CONTACTS)
         select = self.query_one("#share-to", Select)
         previous = self._share_contact.id if self._share_contact else None
         relation = {c.value: c.label for c in RELATIONS}
