@@ -20,7 +20,7 @@ from kit.reports.safety_plan_export import (
     to_markdown,
     to_pdf,
 )
-from kit.wellbeing.helplines import EMERGENCY
+from kit.wellbeing.helplines import EMERGENCY, helplines
 
 TODAY = date(2026, 11, 23)
 PLAN = SafetyPlanDocument(
@@ -121,6 +121,22 @@ def test_an_empty_plan_is_a_form_to_fill_in(tmp_path: Path) -> None:
         assert f.label in shown
         assert words(f.hint)[:40] in shown  # the hint says what to write on the lines
     assert pdf_info(result.data, tmp_path)["Pages"] == "1"
+
+
+@pytest.mark.parametrize("region", ["uk", "scotland", "northern-ireland"])
+def test_an_empty_form_lists_every_support_line_for_where_you_live(tmp_path: Path,
+                                                                  region: str) -> None:
+    # The emptiest plan needs the most room (ruled lines to write on): however many support
+    # lines there are, each is printed, and the form stays on one page.
+    result = render_pdf(SafetyPlanDocument(), TODAY, region=region)
+    shown = words(pdf_text(result.data, tmp_path))
+    assert result.cut == () and pdf_info(result.data, tmp_path)["Pages"] == "1"
+    for line in helplines():
+        listed = line.applies_to(region)
+        assert (words(f"{line.name_for(region)}: {line.action}") in shown) == listed, line.id
+    markdown = to_markdown(SafetyPlanDocument(), TODAY, region)
+    assert all((f"**{line.name_for(region)}**" in markdown) == line.applies_to(region)
+               for line in helplines())
 
 
 def test_long_text_in_every_part_still_fits_on_one_page(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from kit import config
 from kit.commands.context import json_option, opts, out, say, unlocked_workspace, warn_problems
 from kit.commands.plans import PlanCommand, edit_plan, part_options, show_plan
 from kit.records.safety_plan import SAFETY_FIELDS
@@ -70,17 +71,18 @@ def safety_plan_export(fmt: str, out_path: Path, force: bool) -> None:
         plan = repo.get()
         warn_problems(repo.problems)
     today = date.today()
+    region = config.load().region  # the support lines for where the user lives
     lost: tuple[str, ...] = ()
     cut: tuple[str, ...] = ()
     font = None
     if fmt == "md":
         from kit.reports.safety_plan_export import to_markdown
 
-        data = to_markdown(plan, today).encode("utf-8")
+        data = to_markdown(plan, today, region).encode("utf-8")
     else:
         from kit.reports.safety_plan_export import render_pdf
 
-        rendered = render_pdf(plan, today)
+        rendered = render_pdf(plan, today, region=region)
         data, lost, cut, font = rendered.data, rendered.lost, rendered.cut, rendered.font
     written = write_plaintext(repo.vault, target, data, force)
     say(warning("your safety plan", written))

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kit.records.safety_plan import SAFETY_FIELDS, Contact, SafetyPlanDocument
-from kit.wellbeing.helplines import EMERGENCY, helplines
+from kit.wellbeing.helplines import EMERGENCY, Helpline, helplines_for
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -42,12 +42,17 @@ def _written(today: date) -> str:
     return f"Written on {today.day} {today:%B %Y}."
 
 
-def _support_lines() -> list[str]:
-    """The helplines in a line each, the Professionals Online Safety Helpline first: it is the
-    one meant for a professional targeted online. Every line is listed, a nation's labelled
-    with its nation (a printed plan may travel; the app and `kit helplines` filter by region)."""
-    lines = sorted(helplines(), key=lambda h: h.id != "posh")
-    return [f"{h.name_for('uk')}: {h.action} ({h.hours})" for h in lines]
+def _support(region: str) -> list[Helpline]:
+    """The helplines for *region* (where the user lives: config.region), the Professionals
+    Online Safety Helpline first: it is the one meant for a professional targeted online."""
+    return sorted(helplines_for(region), key=lambda h: h.id != "posh")
+
+
+def _support_lines(region: str, hours: bool = True) -> list[str]:
+    """The helplines in a line each; without *hours*, only how to reach each (the printed
+    page's last resort for room, before any of the user's own words are cut)."""
+    return [f"{h.name_for(region)}: {h.action}" + (f" ({h.hours})" if hours else "")
+            for h in _support(region)]
 
 
 def _part_lines(plan: SafetyPlanDocument, f: PlanField) -> list[str]:
@@ -84,8 +89,9 @@ def md_line(line: str) -> str:
     return _MD_BLOCK.sub(r"\1\\\2", line, count=1)
 
 
-def to_markdown(plan: SafetyPlanDocument, today: date) -> str:
-    """The plan as Markdown: every part under its label, then where to find support."""
+def to_markdown(plan: SafetyPlanDocument, today: date, region: str = "uk") -> str:
+    """The plan as Markdown: every part under its label, then where to find support (the
+    lines for *region*, where the user lives)."""
     parts = [f"# {TITLE}", "", _written(today) + " " + PRIVATE, "", f"**{EMERGENCY}**", ""]
     for f in SAFETY_FIELDS:
         parts += [f"## {f.label}", ""]
@@ -98,8 +104,8 @@ def to_markdown(plan: SafetyPlanDocument, today: date) -> str:
             # Two trailing spaces keep the user's line breaks when the Markdown is rendered.
             parts += ["  \n".join(md_line(line) for line in lines), ""]
     parts += ["---", "", "## Support", "", f"**{EMERGENCY}**", ""]
-    for h in sorted(helplines(), key=lambda h: h.id != "posh"):
-        parts.append(f"- **{h.name_for('uk')}**: {h.action} ({h.hours}). {h.who_for} "
+    for h in _support(region):
+        parts.append(f"- **{h.name_for(region)}**: {h.action} ({h.hours}). {h.who_for} "
                      f"Source: <{h.source_url}>. {h.checked}.")
     return "\n".join(parts) + "\n"
 
@@ -302,20 +308,30 @@ def _layout(page: Page, plan: SafetyPlanDocument, support: Sequence[str], today:
     return _Layout(scale, tuple(blocks), tuple(header), tuple(wrapped), {})
 
 
-def _fit(page: Page, plan: SafetyPlanDocument, support: Sequence[str], today: date) -> _Layout:
-    """The largest scale at which the plan fits the page; at the smallest, the longest parts
-    give up a line at a time until it does."""
+def _fit(page: Page, plan: SafetyPlanDocument, support: Sequence[str],
+         short_support: Sequence[str], today: date) -> _Layout:
+    """The largest scale at which the plan fits the page. At the smallest, room is found in
+    this order, so that the user's own words are the last thing cut: the support lines lose
+    their hours (the kit has them), the parts not filled in give up ruled lines down to one
+    each, and then the longest parts give up a line at a time."""
     for scale in SCALES:
         layout = _layout(page, plan, support, today, scale)
         if _draw(page, layout, dry=True) <= BOTTOM:
             return layout
+    layout = _layout(page, plan, short_support, today, layout.scale)
+    while _draw(page, layout, dry=True) > BOTTOM:
+        roomiest = max(layout.blocks, key=lambda b: b.ruled)
+        if roomiest.ruled <= 1:
+            break
+        layout = dataclasses.replace(layout, blocks=tuple(
+            b._replace(ruled=b.ruled - 1) if b is roomiest else b for b in layout.blocks))
     keep = {b.key: len(b.lines) for b in layout.blocks if b.lines}
     full = dict(keep)
     step = _line_height(BODY * layout.scale)
     while (over := _draw(page, layout, dry=True) - BOTTOM) > 0:
         for _ in range(max(1, math.ceil(over / step))):
-            key = max(keep, key=lambda k: keep[k])
-            if keep[key] <= 2:  # pragma: no cover - nine parts of two lines always fit
+            key = max(keep, key=lambda k: keep[k], default=None)
+            if key is None or keep[key] <= 2:  # pragma: no cover - shown to fit in the tests
                 raise RuntimeError("the safety plan cannot be fitted on one page")
             keep[key] -= 1
         layout = dataclasses.replace(layout, keep={k: n for k, n in keep.items()
@@ -324,9 +340,10 @@ def _fit(page: Page, plan: SafetyPlanDocument, support: Sequence[str], today: da
 
 
 def render_pdf(plan: SafetyPlanDocument, today: date,
-               fonts: Iterable[FontFiles] | None = None) -> PdfExport:
-    """The plan on exactly one A4 page. *fonts* replaces the system fonts tried (the tests
-    pass none to see the built-in fallback)."""
+               fonts: Iterable[FontFiles] | None = None, region: str = "uk") -> PdfExport:
+    """The plan on exactly one A4 page, with the support lines for *region* (where the user
+    lives). *fonts* replaces the system fonts tried (the tests pass none to see the built-in
+    fallback)."""
     page = Page(tuple(font_candidates() if fonts is None else fonts))
     changes: dict[str, Any] = {}
     lost: list[str] = []
@@ -343,8 +360,9 @@ def render_pdf(plan: SafetyPlanDocument, today: date,
         if changed:
             lost.append(f.label)
     shown = dataclasses.replace(plan, **changes)
-    support = [page.clean(line)[0] for line in _support_lines()]
-    layout = _fit(page, shown, support, today)
+    support = [page.clean(line)[0] for line in _support_lines(region)]
+    short_support = [page.clean(line)[0] for line in _support_lines(region, hours=False)]
+    layout = _fit(page, shown, support, short_support, today)
     _draw(page, layout)
     if page.pdf.pages_count != 1:  # pragma: no cover - the layout above rules it out
         raise RuntimeError("the safety plan did not fit on one page")

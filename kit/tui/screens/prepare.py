@@ -459,7 +459,8 @@ class PrepareScreen(AreaScreen):
                 check_chosen_path(path, overwrite=overwrite)  # ask before the PDF is made
                 notes.clear()
                 if fmt == "pdf":
-                    rendered = render_pdf(plan, self._today())
+                    rendered = render_pdf(plan, self._today(),
+                                          region=self.kit_app.services.config.region)
                     data = rendered.data
                     if rendered.lost:
                         notes.append("Some characters could not be printed in: "
@@ -468,7 +469,8 @@ class PrepareScreen(AreaScreen):
                         notes.append("Too long for one page, so shortened: "
                                      + ", ".join(rendered.cut) + ".")
                 else:
-                    data = to_markdown(plan, self._today()).encode("utf-8")
+                    data = to_markdown(plan, self._today(),
+                                       self.kit_app.services.config.region).encode("utf-8")
                 return write_plaintext(self.workspace.vault, path, data, force=overwrite)
 
             def written(where: Path) -> None:
