@@ -28,12 +28,19 @@ def in_view(app: Any, widget: Widget) -> bool:
     return hit is widget or widget in hit.ancestors
 
 
-async def refused(pilot: Pilot[Any], away: str, field_id: str, words: str) -> None:
-    """With the focus on *away*, ctrl+s is refused: at 120x40 and at 80x24, the field at
-    fault has the focus and is in view, and a notification says why."""
+BOTH = ((120, 40), (80, 24))
+
+
+async def refused(pilot: Pilot[Any], away: str, field_id: str, words: str,
+                  sizes: tuple[tuple[int, int], ...] = ((80, 24),)) -> None:
+    """With the focus on *away*, ctrl+s is refused: at each size, the field at fault has the
+    focus and is in view, and a notification says why. Every form is checked at 80x24, where
+    the most is out of view; those the issue found at 120x40 at that size too (a resize costs
+    more than the check)."""
     app: Any = pilot.app
-    for size in ((120, 40), (80, 24)):
-        await pilot.resize_terminal(*size)
+    for size in sizes:
+        if tuple(app.size) != size:
+            await pilot.resize_terminal(*size)
         app.screen.query_one(away).focus()
         await pilot.pause()
         app._notifications.clear()
@@ -56,7 +63,7 @@ async def every_form(pilot: Pilot[Any]) -> None:
     await pilot.press("ctrl+n")
     await wait_for(pilot, lambda: showing(pilot, "ExposureForm"), "the exposure form")
     await pilot.press("space")  # the first kind of material
-    await refused(pilot, "#material", "#impact", "Not saved: please give the impact")
+    await refused(pilot, "#material", "#impact", "Not saved: please give the impact", BOTH)
     assert "Not saved" in str(app.screen.query_one("#exposure-status").render())
     # A number out of range, further down the same form.
     app.screen.query_one("#impact", Input).value = "4"
@@ -76,10 +83,11 @@ async def every_form(pilot: Pilot[Any]) -> None:
     trusted = app.screen.query_one("#safety-trusted_people", TextArea)
     trusted.text = "no colon here"
     await refused(pilot, "#safety-support_services", "#safety-trusted_people",
-                  "Not saved: contact 'no colon here'")
+                  "Not saved: contact 'no colon here'", BOTH)
     trusted.text = ""
     app.screen.query_one("#safety-review_date", Input).value = "next week"
-    await refused(pilot, "#safety-trusted_people", "#safety-review_date", "is not a date")
+    await refused(pilot, "#safety-trusted_people", "#safety-review_date", "is not a date",
+                  BOTH)
     app.screen.query_one("#safety-review_date", Input).value = ""
 
     # Wellbeing: a check-in with no answer, and the plan's contacts.
@@ -131,9 +139,9 @@ async def every_form(pilot: Pilot[Any]) -> None:
     await wait_for(pilot, lambda: showing(pilot, "IncidentsScreen"), "back to Incidents")
 
 
-async def test_every_forms_refused_save_is_seen_at_120x40_and_80x24(
+async def test_every_forms_refused_save_is_seen_at_80x24_and_120x40(
         make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
     app: KitApp = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await unlock(pilot)
         await every_form(pilot)
