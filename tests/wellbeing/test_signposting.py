@@ -74,7 +74,8 @@ def test_helplines_load_with_sources_and_dates() -> None:
     assert [h.id for h in lines] == ["samaritans", "shout", "police-care-uk",
                                      "oscar-kilo-crisis-line", "education-support", "posh",
                                      "revenge-porn-helpline", "national-stalking-helpline",
-                                     "victim-support", "breathing-space"]
+                                     "victim-support", "breathing-space",
+                                     "victim-support-scotland", "lifeline"]
     for line in lines:
         assert line.source_url.startswith("https://")
         # A date only once compared with the source (docs/content-review.md).
@@ -90,9 +91,12 @@ def test_helplines_load_with_sources_and_dates() -> None:
                        "revenge-porn-helpline": "Call 0345 6000 459",
                        "national-stalking-helpline": "Call 0808 802 0300",
                        "victim-support": "Call 08 08 16 89 111",
-                       "breathing-space": "Call 0800 83 85 87"}
+                       "breathing-space": "Call 0800 83 85 87",
+                       "victim-support-scotland": "Call 0800 160 1985",
+                       "lifeline": "Call 0808 808 8000"}
     assert [h.id for h in lines if h.recheck] == ["education-support",
-                                                  "national-stalking-helpline", "victim-support"]
+                                                  "national-stalking-helpline", "victim-support",
+                                                  "victim-support-scotland", "lifeline"]
     data = helplines_json()
     assert data["emergency"] == EMERGENCY and "999" in EMERGENCY
     assert data["helplines"][0]["last_verified"] is None and lines[0].last_verified is None
