@@ -92,7 +92,8 @@ def test_kit_helplines_follows_the_chosen_region() -> None:
     ran = run_kit("helplines", passphrase=None)
     assert ran.code == 0, ran.err
     assert "Breathing Space: Call 0800 83 85 87" in ran.out
-    assert "Victim Support" not in ran.out and "(Scotland)" not in ran.out
+    assert "Victim Support Scotland: Call 0800 160 1985" in ran.out
+    assert "Victim Support:" not in ran.out and "(Scotland)" not in ran.out  # E&W's line
     data = json.loads(run_kit("helplines", "--json", passphrase=None).out)
     assert data["region"] == "scotland"
     assert "victim-support" not in {x["id"] for x in data["helplines"]}
