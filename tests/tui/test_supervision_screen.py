@@ -172,12 +172,24 @@ async def test_a_session_record_with_an_action_that_carries_forward(
             assert "Busy month on the queue." in form.query_one("#sf-summary", TextArea).text
             assert form.query_one("#sf-attendees", Input).value == "Bo Supervisor, Ana"
             # A session still to come is a slip: refused, and the form stays open.
+            # Said in a notification too, with the focus on the time (the form is long).
             form.query_one("#sf-held", Input).value = "2026-12-01 14:00"
+            form.query_one("#sf-summary").focus()
             await pilot.press("ctrl+s")
             await wait_for(pilot, lambda: "still to come" in _text(
                 form.query_one("#sf-status")), "the refusal of a future session")
             assert showing(pilot, "SessionForm")
+            assert app.focused is form.query_one("#sf-held")
+            assert any("still to come" in n.message for n in app._notifications)
             form.query_one("#sf-held", Input).value = "2026-11-20 14:00"
+            # A new action's due date that is not a date: the focus goes to that date.
+            form.query_one("#sf-new-text-0", Input).value = "Book two days of leave"
+            form.query_one("#sf-new-due-0", Input).value = "soon"
+            form.query_one("#sf-summary").focus()
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, lambda: app.focused is form.query_one("#sf-new-due-0"),
+                           "the focus on the due date")
+            assert "Not saved: the due date" in _text(form.query_one("#sf-status"))
             form.query_one("#sf-impact", TextArea).text = "Tired after the backlog."
             form.query_one("#sf-new-text-0", Input).value = "Book two days of leave"
             form.query_one("#sf-new-owner-0", Input).value = "Ana"
@@ -357,6 +369,12 @@ async def test_an_agreement_is_written_then_exported_as_markdown_and_pdf(
         assert form.query_one("#af-window", Input).value == "5"
         form.query_one("#af-every", Input).value = "14"
         form.query_one("#af-confidentiality", TextArea).text = "Safety of practice only."
+        # A review date that is not a date: refused, said, and the focus on it.
+        form.query_one("#af-review", Input).value = "in May"
+        form.query_one("#save").press()
+        await wait_for(pilot, lambda: app.focused is form.query_one("#af-review"),
+                       "the focus on the review date")
+        assert any("review date" in n.message for n in app._notifications)
         form.query_one("#af-review", Input).value = "2027-05-01"
         form.query_one("#save").press()
         await wait_for(pilot, lambda: showing(pilot, "SupervisionScreen"), "the records")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -24,6 +25,7 @@ from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.style import Style
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     Checkbox,
@@ -67,6 +69,7 @@ from kit.supervision.records import (
 from kit.supervision.service import Supervision
 from kit.supervision.team import ROSTER_STATUSES
 from kit.tui.app import AreaScreen, FormScreen
+from kit.tui.refusal import Refused, checked, refuse
 from kit.tui.widgets.ask import Ask, AskDialog
 from kit.tui.widgets.confirm import ConfirmDialog
 from kit.tui.widgets.entry_list import EntryList
@@ -1950,41 +1953,58 @@ class SessionForm(FormScreen):
         self._show_type()
 
     def _session(self) -> tuple[Contact, Session]:
+        """The session as typed; Refused names the field of a mistake."""
+        def field(key: str) -> Widget:
+            return self.query_one(f"#sf-{key}")
+
         contact = self._contact()
         if contact is None:
-            raise UsageError("choose who the session was with")
+            raise Refused(field("supervisee"), "choose who the session was with")
         v = self._values()
         zone = self.sup.zone
         kind = v["type"] or "routine"
         actions = [replace(a, status=v["statuses"].get(a.id, a.status)) for a in self.shown]
-        for text, owner, due in v["new_actions"]:
+        rows = [i for i in range(self.new_rows) if self.query(f"#sf-new-text-{i}")]
+        for i, (text, owner, due) in zip(rows, v["new_actions"], strict=True):
             if text.strip() or owner.strip() or due.strip():
                 if not text.strip():
-                    raise UsageError("a new action needs its text (what was agreed)")
-                actions.append(new_action(text, owner, _optional_day(due, "the due date")))
+                    raise Refused(field(f"new-text-{i}"),
+                                  "a new action needs its text (what was agreed)")
+                day = checked(field(f"new-due-{i}"), partial(_optional_day, due, "the due date"))
+                actions.append(checked(field(f"new-text-{i}"),
+                                       partial(new_action, text, owner, day)))
+        held = checked(field("held"), partial(_parse_time, v["held"], zone, "the session time"))
+        incident = (checked(field("incident"), partial(_parse_time, v["incident"], zone,
+                                                        "the incident time"))
+                    if kind == "post-incident" and v["incident"].strip() else None)
+        review = checked(field("review"), partial(_optional_day, v["review"],
+                                                  "the review date"))
         session = Session(
-            held=_parse_time(v["held"], zone, "the session time"),
+            held=held,
             attendees=tuple(name.strip() for name in v["attendees"].split(",")),
-            type=kind,
-            incident_at=(_parse_time(v["incident"], zone, "the incident time")
-                         if kind == "post-incident" and v["incident"].strip() else None),
+            type=kind, incident_at=incident,
             follows=v["follows"] if kind in FOLLOW_UP_TYPES else None,
             share_packet=self.share_packet,
             summary_received=v["summary"], impact=v["impact"], coping=v["coping"],
             actions=tuple(actions), escalation=v["escalation"],
             referrals=tuple(v["referrals"]),
-            review_date=_optional_day(v["review"], "the review date"))
+            review_date=review)
         return contact, session
 
     def action_save(self) -> None:
+        status = self.query_one("#sf-status", Label)
         try:
             contact, session = self._session()
-            if self.doc is None:
-                saved = self.sup.add_session(contact, session)
-            else:
-                saved = self.sup.revise(self.doc, session)
-        except KitError as exc:
-            self.query_one("#sf-status", Label).update(f"Not saved: {exc.message}")
+            # What the record as a whole is refused for is most often its time (a session
+            # still to come); otherwise the first field, with the reason said.
+            def save() -> SupervisionDoc:
+                if self.doc is None:
+                    return self.sup.add_session(contact, session)
+                return self.sup.revise(self.doc, session)
+
+            saved = checked(self.query_one("#sf-held"), save)
+        except Refused as refused:
+            refuse(refused.field, f"Not saved: {refused.message}", status)
             return
         if self.restored_draft_id is not None:
             self.workspace.drafts.discard(self.restored_draft_id)
@@ -2120,21 +2140,29 @@ class AgreementForm(FormScreen):
                    for key, _name in AGREEMENT_TEXTS}}
 
     def _agreement(self) -> Agreement:
+        """The agreement as typed; Refused names the field of a mistake."""
         v = self._values()
+        every = checked(self.query_one("#af-every"), partial(
+            _whole_number, v["every"], "the meeting frequency (days)", MIN_FREQUENCY,
+            MAX_FREQUENCY))
+        window = checked(self.query_one("#af-window"), partial(
+            _whole_number, v["window"], "the comment window (days)", MIN_WINDOW, MAX_WINDOW))
+        review = checked(self.query_one("#af-review"), partial(
+            _optional_day, v["review"], "the review date"))
         return Agreement(
-            frequency_days=_whole_number(v["every"], "the meeting frequency (days)",
-                                         MIN_FREQUENCY, MAX_FREQUENCY),
-            comment_window_days=_whole_number(v["window"], "the comment window (days)",
-                                              MIN_WINDOW, MAX_WINDOW),
+            frequency_days=every, comment_window_days=window,
             confidentiality=v["confidentiality"], records_kept=v["records"],
             disagreement=v["disagreement"], cancellations=v["cancellations"],
-            review_date=_optional_day(v["review"], "the review date"))
+            review_date=review)
 
     def action_save(self) -> None:
         try:
-            saved = self.sup.add_agreement(self.contact, self._agreement())
-        except KitError as exc:
-            self.query_one("#af-status", Label).update(f"Not saved: {exc.message}")
+            agreement = self._agreement()
+            saved = checked(self.query_one("#af-every"),
+                            partial(self.sup.add_agreement, self.contact, agreement))
+        except Refused as refused:
+            refuse(refused.field, f"Not saved: {refused.message}",
+                   self.query_one("#af-status", Label))
             return
         if self.restored_draft_id is not None:
             self.workspace.drafts.discard(self.restored_draft_id)
