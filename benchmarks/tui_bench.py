@@ -22,6 +22,28 @@ with the targets and reported as PASS or MISS, never asserted.
     they sleep for at least 20 ms each while waiting for idle.
 (c) Peak memory: ru_maxrss of the process in (b) (app, 10,000 entries loaded, searched), read
     through a small launcher so the benchmark's own memory cannot leak into it.
+(d) Hand-feel, over the demo vault (kit/demo.py: made-up records in every area), headless at
+    110x34, in fresh processes unlocked by typing the passphrase (minimum KDF: unlocking is not
+    timed here). Keys are sent as key events through the driver, as a terminal would send them,
+    and each clock stops in a hook on App._display when the frame that shows the wanted screen
+    has been rendered to the bytes a terminal would be sent (headless Textual skips that step,
+    so the hook does it). Cursor blinking is turned off in these processes, so a frame means a
+    change. "First frame" is the first frame of the new screen; "settled" is the last frame
+    before the app falls quiet (no worker running, no frame for 150 ms): the screen as the
+    person will read it, with its lists filled.
+    - First open: for each key F1-F10, a fresh process is unlocked, left until Home has settled,
+      then the key is pressed once; F2 (Home) is timed from the moment the vault is open (the
+      lock screen hands it to the app) to Home. Each key in --feel-runs processes.
+    - Palette: a fresh process, at Home, ctrl+p: to the palette's first frame and to its list of
+      commands shown; then Escape and ctrl+p again (second open).
+    - Quick hide: --hide-presses presses of ctrl+l in 10 fresh processes (a process's first
+      hide is its costliest), each press from a fresh unlock, in turn from every area (F1-F10),
+      the journal editor with unsaved text (the draft is sealed), and the journal list just
+      after leaving the editor by Escape, once after saving an entry and once with nothing
+      typed (ctrl+l is sent as soon as the editor has gone). Timed to the first frame of the
+      blank screen; p99 over all the presses.
+    Figures are wall time; the CPU time of the app process is shown beside them, since other
+    programs on the machine disturb it less.
 """
 
 from __future__ import annotations
@@ -42,10 +64,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
+sys.path.insert(1, str(BENCH_DIR.parent))  # the kit beside this script, even in a copy
 
 import vault_bench  # noqa: E402  (the journal generator, vault builder and process launcher)
 from vault_bench import (  # noqa: E402
@@ -68,6 +91,7 @@ TARGET_STARTUP_RATIO = 1.3
 TARGET_KEYSTROKE_S = 0.050
 TARGET_RSS_MB = 150  # megabytes (10^6 bytes)
 TARGET_ENTRIES = 10_000
+TARGET_HIDE_PRESSES = 100
 
 # Each is typed up to its last character, then the last key is timed. The one-letter queries
 # start from an empty field: the first key typed, which filters the whole journal.
@@ -87,6 +111,12 @@ class Settings:
     startup_runs: int
     queries: tuple[str, ...]
     quick: bool
+    feel_runs: int = 5
+    hide_presses: int = TARGET_HIDE_PRESSES
+    sections: tuple[str, ...] = ("startup", "search", "feel")
+
+
+SECTIONS = ("startup", "search", "feel")
 
 
 # --- (a) start-up ---
@@ -371,38 +401,396 @@ def measure_app(settings: Settings, home: Path) -> dict[str, Any]:
     }
 
 
+# --- (d) hand-feel: first open of every area, the palette, quick hide ---
+
+TARGET_FIRST_OPEN_S = 0.300
+TARGET_PALETTE_S = 0.150
+TARGET_HIDE_P99_S = 0.100
+
+# F-key, mode or pushed screen, and the class of the screen it shows.
+FEEL_KEYS = (
+    ("f1", "help", "HelpScreen"),
+    ("f2", "home", "HomeScreen"),
+    ("f3", "journal", "JournalScreen"),
+    ("f4", "exposure", "ExposureScreen"),
+    ("f5", "wellbeing", "WellbeingScreen"),
+    ("f6", "prepare", "PrepareScreen"),
+    ("f7", "incidents", "IncidentsScreen"),
+    ("f8", "footprint", "FootprintScreen"),
+    ("f9", "happening-now", "HappeningNowScreen"),
+    ("f10", "supervision", "SupervisionScreen"),
+)
+# Where ctrl+l is pressed from, in turn: every area, then the editor cases.
+HIDE_PLACES = (*[name for _key, name, _cls in FEEL_KEYS],
+               "journal editor, unsaved text", "journal, just after leaving the editor "
+               "(saved)", "journal, just after leaving the editor (nothing typed)")
+HIDE_PROCESSES = 10  # the hides are spread over fresh processes: a first hide is costlier
+QUIET_S = 0.150  # no frame for this long, and no worker running: the screen has settled
+
+
+def _key_event(key: str) -> Any:
+    """The event a terminal's key press becomes (as Pilot makes it)."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key
+
+    try:
+        char: str | None = unicodedata.lookup(
+            _get_unicode_name_from_key(REPLACED_KEYS.get(key, key)))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    return events.Key(key, char)
+
+
+def _no_blinking() -> None:
+    """A blinking cursor repaints twice a second; here a frame must mean a change."""
+    from textual.widgets import Input, TextArea
+
+    Input._toggle_cursor = lambda self: None  # type: ignore[method-assign]
+    TextArea._toggle_cursor_blink_visible = lambda self: None  # type: ignore[method-assign]
+
+
+class Frames:
+    """Every frame the app hands to its driver: when, and for which screen."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.log: list[tuple[float, Any]] = []
+        self.cpu: dict[float, float] = {}  # each time noted here -> this process's CPU clock
+        self.new = asyncio.Event()
+        display = app._display
+
+        def timed_display(screen: Any, renderable: Any) -> None:
+            display(screen, renderable)
+            if renderable is None or app._batch_count:
+                return
+            if hasattr(renderable, "render_segments"):  # what a terminal would be sent
+                renderable.render_segments(app.console)
+            self.log.append((self.note(), screen))
+            self.new.set()
+
+        app._display = timed_display
+
+    def note(self) -> float:
+        """Now, on the wall clock, with the CPU clock noted too."""
+        now, cpu = time.perf_counter(), time.process_time()
+        self.cpu[now] = cpu
+        return now
+
+    def cpu_between(self, start: float, end: float) -> float:
+        """CPU time of this process (every thread) between two noted times: less disturbed
+        than wall time when other programs compete for the cores."""
+        return self.cpu[end] - self.cpu[start]
+
+    def send(self, key: str) -> float:
+        event = _key_event(key)
+        event.set_sender(self.app)
+        driver = self.app._driver
+        assert driver is not None
+        sent = self.note()
+        driver.send_message(event)
+        return sent
+
+    async def first(self, since: float, class_name: str, timeout: float = 30.0) -> float:
+        """When the first frame of a *class_name* screen after *since* was drawn."""
+        deadline = time.perf_counter() + timeout
+        while True:
+            for at, screen in self.log:
+                if at >= since and type(screen).__name__ == class_name:
+                    return at
+            self.new.clear()
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                raise RuntimeError(f"no frame of {class_name} within {timeout:.0f} s "
+                                   f"(screen: {self.app.screen!r})")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.new.wait(), left)
+
+    async def settled(self, since: float, timeout: float = 30.0) -> float:
+        """When the last frame before the app fell quiet was drawn (or *since*)."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            await asyncio.sleep(0.01)
+            last = max((at for at, _screen in self.log if at >= since), default=since)
+            busy = any(not worker.is_finished for worker in self.app.workers)
+            if not busy and time.perf_counter() - last >= QUIET_S:
+                return last
+        raise RuntimeError(f"the app never fell quiet within {timeout:.0f} s")
+
+
+async def _feel_unlock(app: Any, pilot: Any, frames: Frames, passphrase: str) -> float:
+    """Type the passphrase; return when the vault was handed to the app. Home has settled."""
+    from textual.widgets import Input
+
+    await _until(pilot, lambda: type(app.screen).__name__ == "LockScreen", "the lock screen")
+    await pilot.pause()
+    app.screen.query_one("#passphrase", Input).value = passphrase
+    opened: list[float] = []
+    original = app.open_workspace
+
+    def timed_open(workspace: Any) -> None:
+        opened.append(frames.note())
+        app.open_workspace = original
+        original(workspace)
+
+    app.open_workspace = timed_open
+    await pilot.press("enter")
+    await _until(pilot, lambda: opened and type(app.screen).__name__ == "HomeScreen", "home")
+    await frames.settled(opened[0])
+    return opened[0]
+
+
+def _feel_app(vault_path: Path) -> Any:
+    from kit.config import Config
+    from kit.tui.app import AppServices, KitApp
+
+    _no_blinking()
+    return KitApp(AppServices(vault_path=vault_path, config=Config(), kdf_profile="minimum",
+                              allow_keyring=False))
+
+
+async def child_first_open(vault_path: Path, passphrase: str, key: str) -> dict[str, Any]:
+    """One fresh process: unlock, let Home settle, press *key* once."""
+    class_name = {k: cls for k, _name, cls in FEEL_KEYS}[key]
+    app = _feel_app(vault_path)
+    async with app.run_test(size=SIZE) as pilot:
+        frames = Frames(app)
+        opened = await _feel_unlock(app, pilot, frames, passphrase)
+        # Home is the first area: timed from the vault opening to Home on screen.
+        start = opened if key == "f2" else frames.send(key)
+        first = await frames.first(start, class_name)
+        settled = await frames.settled(first)
+        if type(app.screen).__name__ != class_name:
+            raise RuntimeError(f"{key} showed {app.screen!r}, not {class_name}")
+        modules = len(sys.modules)
+    return {"key": key, "first_frame_s": first - start, "settled_s": settled - start,
+            "first_frame_cpu_s": frames.cpu_between(start, first),
+            "settled_cpu_s": frames.cpu_between(start, settled), "modules_loaded": modules}
+
+
+async def child_palette(vault_path: Path, passphrase: str) -> dict[str, Any]:
+    """One fresh process: unlock, let Home settle, open the palette twice."""
+    app = _feel_app(vault_path)
+    report: dict[str, Any] = {}
+    async with app.run_test(size=SIZE) as pilot:
+        frames = Frames(app)
+        await _feel_unlock(app, pilot, frames, passphrase)
+        for which in ("first", "second"):
+            start = frames.send("ctrl+p")
+            first = await frames.first(start, "CommandPalette")
+            settled = await frames.settled(first)
+            palette = app.screen
+            if type(palette).__name__ != "CommandPalette":
+                raise RuntimeError(f"ctrl+p showed {palette!r}")
+            shown = palette.query_one("CommandList").option_count
+            if not shown:
+                raise RuntimeError("the palette opened with no commands listed")
+            report[which] = {"first_frame_s": first - start, "settled_s": settled - start,
+                             "settled_cpu_s": frames.cpu_between(start, settled),
+                             "commands_listed": shown}
+            await pilot.press("escape")
+            await _until(pilot, lambda: type(app.screen).__name__ == "HomeScreen", "home")
+            await frames.settled(time.perf_counter())
+    return report
+
+
+async def _go_to(app: Any, pilot: Any, frames: Frames, place: str) -> None:
+    """Show *place* (untimed) and let it settle."""
+    keys = {name: (key, cls) for key, name, cls in FEEL_KEYS}
+    if place in keys:
+        key, class_name = keys[place]
+        if key != "f2":
+            start = frames.send(key)
+            await frames.first(start, class_name)
+        await frames.settled(time.perf_counter())
+        return
+    start = frames.send("f3")
+    await frames.first(start, "JournalScreen")
+    await frames.settled(start)
+    start = frames.send("ctrl+n")
+    await frames.first(start, "EditorScreen")
+    await frames.settled(start)
+    if "nothing typed" not in place:
+        await pilot.press(*"a few words, typed")
+        await frames.settled(time.perf_counter())
+    if "saved" in place:
+        frames.send("ctrl+s")  # saves, and the editor stays open
+        await frames.settled(time.perf_counter())
+
+
+async def child_hide(vault_path: Path, passphrase: str, first: int,
+                     presses: int) -> dict[str, Any]:
+    """ctrl+l *presses* times, each from a fresh unlock, in turn from every place (starting
+    with press number *first* of the whole run)."""
+    app = _feel_app(vault_path)
+    rows: list[dict[str, Any]] = []
+    async with app.run_test(size=SIZE) as pilot:
+        frames = Frames(app)
+        for n in range(first, first + presses):
+            place = HIDE_PLACES[n % len(HIDE_PLACES)]
+            await _feel_unlock(app, pilot, frames, passphrase)
+            workspace = app.workspace
+            for draft in workspace.drafts.list("journal"):  # the editor case seals one
+                workspace.drafts.discard(draft.id)
+            await _go_to(app, pilot, frames, place)
+            if place.startswith("journal, just after"):
+                frames.send("escape")
+                deadline = time.perf_counter() + 30
+                while type(app.screen).__name__ != "JournalScreen":  # ctrl+l goes at once
+                    if time.perf_counter() > deadline:
+                        raise RuntimeError(f"the editor never closed ({place}): "
+                                           f"{app.screen!r}, {app.screen.focused!r}")
+                    await asyncio.sleep(0)
+            start = frames.send("ctrl+l")
+            blank = await frames.first(start, "HiddenScreen")
+            await _until(pilot, lambda: app.workspace is None and not app._locking, "the lock")
+            rows.append({"place": place, "in_process": n - first + 1, "blank_s": blank - start,
+                         "blank_cpu_s": frames.cpu_between(start, blank)})
+            await pilot.press("enter")  # the blank screen leads to the lock screen
+    return {"presses": rows}
+
+
+def _child_feel_main(args: argparse.Namespace) -> dict[str, Any]:
+    vault_path = Path(args.child_feel)
+    passphrase = os.environ["KIT_BENCH_PASSPHRASE"]
+    task = args.task
+    if task == "palette":
+        return asyncio.run(child_palette(vault_path, passphrase))
+    if task.startswith("hide:"):
+        _hide, first, presses = task.split(":")
+        return asyncio.run(child_hide(vault_path, passphrase, int(first), int(presses)))
+    return asyncio.run(child_first_open(vault_path, passphrase, task.split(":")[1]))
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (0-100), linear between the nearest ranks."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = (len(ordered) - 1) * q / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def _feel_child(vault_path: Path, env: dict[str, str], task: str) -> dict[str, Any]:
+    argv = [sys.executable, str(Path(__file__).resolve()), "--child-feel", str(vault_path),
+            "--task", task]
+    run = run_command(argv, env, timeout=900)
+    if run.returncode != 0:
+        raise RuntimeError(f"feel child {task} failed ({run.returncode}): {run.output[-3000:]}")
+    return cast(dict[str, Any], json.loads(run.output.strip().splitlines()[-1]))
+
+
+def measure_feel(settings: Settings, home: Path) -> dict[str, Any]:
+    from kit.demo import prepare_demo
+
+    print("  building the demo vault...", file=sys.stderr)
+    demo = prepare_demo(parent=home)
+    env = base_env(home) | {"KIT_HOME": str(home), "KIT_OFFLINE": "1",
+                            "KIT_BENCH_PASSPHRASE": demo.passphrase}
+    try:
+        _feel_child(demo.path, env, "open:f2")  # warm-up: bytecode and file caches
+        opens: dict[str, list[dict[str, Any]]] = {key: [] for key, _n, _c in FEEL_KEYS}
+        palettes: list[dict[str, Any]] = []
+        for run in range(settings.feel_runs):
+            print(f"  first opens and palette, round {run + 1} of {settings.feel_runs}...",
+                  file=sys.stderr)
+            for key, _name, _cls in FEEL_KEYS:
+                opens[key].append(_feel_child(demo.path, env, f"open:{key}"))
+            palettes.append(_feel_child(demo.path, env, "palette"))
+        print(f"  quick hide, {settings.hide_presses} presses in {HIDE_PROCESSES} processes...",
+              file=sys.stderr)
+        hide = []
+        for n in range(HIDE_PROCESSES):  # so the first hide in a process counts as often
+            first = settings.hide_presses * n // HIDE_PROCESSES
+            last = settings.hide_presses * (n + 1) // HIDE_PROCESSES
+            hide += _feel_child(demo.path, env, f"hide:{first}:{last - first}")["presses"]
+    finally:
+        demo.cleanup()
+    areas = []
+    for key, name, _cls in FEEL_KEYS:
+        first = [r["first_frame_s"] for r in opens[key]]
+        settled = [r["settled_s"] for r in opens[key]]
+        cpu = [r["settled_cpu_s"] for r in opens[key]]
+        areas.append({"key": key, "area": name, "first_frame_median_s": median(first),
+                      "first_frame_max_s": max(first), "settled_median_s": median(settled),
+                      "settled_max_s": max(settled), "settled_cpu_median_s": median(cpu),
+                      "first_frame_runs_s": first, "settled_runs_s": settled,
+                      "modules_loaded": opens[key][0]["modules_loaded"]})
+    palette = {which: {
+        "first_frame_median_s": median([p[which]["first_frame_s"] for p in palettes]),
+        "settled_median_s": median([p[which]["settled_s"] for p in palettes]),
+        "settled_max_s": max(p[which]["settled_s"] for p in palettes),
+        "settled_cpu_median_s": median([p[which]["settled_cpu_s"] for p in palettes]),
+        "settled_runs_s": [p[which]["settled_s"] for p in palettes],
+        "commands_listed": palettes[0][which]["commands_listed"]}
+        for which in ("first", "second")}
+    blank = [row["blank_s"] for row in hide]
+    blank_cpu = [row["blank_cpu_s"] for row in hide]
+    by_place = {place: [row["blank_s"] for row in hide if row["place"] == place]
+                for place in HIDE_PLACES}
+    return {
+        "runs": settings.feel_runs, "areas": areas, "palette": palette,
+        "hide": {"presses": len(blank), "median_s": median(blank),
+                 "p90_s": percentile(blank, 90), "p99_s": percentile(blank, 99),
+                 "max_s": max(blank), "cpu_median_s": median(blank_cpu),
+                 "cpu_p99_s": percentile(blank_cpu, 99),
+                 "by_place": {place: {"n": len(v), "median_s": median(v), "max_s": max(v)}
+                              for place, v in by_place.items() if v},
+                 "rows": hide},
+    }
+
+
 # --- report ---
 
 
-def evaluate(startup: dict[str, Any], app: dict[str, Any], entries: int) -> list[dict[str, Any]]:
-    ratio = startup["ratio_median"]
-    rows = [
-        ("start-up to lock screen, kit / minimal (median)",
-         f"<= {TARGET_STARTUP_RATIO:.1f}x", ratio, "x", ratio <= TARGET_STARTUP_RATIO),
-        ("search keystroke to list on screen (median)", f"<= {TARGET_KEYSTROKE_S * 1000:.0f} ms",
-         app["keystroke_median_s"], "s", app["keystroke_median_s"] <= TARGET_KEYSTROKE_S),
-        ("peak RSS, app with the journal loaded", f"<= {TARGET_RSS_MB} MB", app["maxrss_mb"],
-         "MB", app["maxrss_mb"] <= TARGET_RSS_MB),
-    ]
+def evaluate(startup: dict[str, Any] | None, app: dict[str, Any] | None,
+             feel: dict[str, Any] | None) -> list[dict[str, Any]]:
+    rows: list[tuple[str, str, float, str, bool, dict[str, Any]]] = []
+    if startup is not None:
+        ratio = startup["ratio_median"]
+        rows.append(("start-up to lock screen, kit / minimal (median)",
+                     f"<= {TARGET_STARTUP_RATIO:.1f}x", ratio, "x",
+                     ratio <= TARGET_STARTUP_RATIO, {}))
+    if app is not None:
+        entries = app["entries_shown"]
+        judged = {"entries": entries, "indicative_only": entries != TARGET_ENTRIES}
+        rows += [
+            ("search keystroke to list on screen (median)",
+             f"<= {TARGET_KEYSTROKE_S * 1000:.0f} ms", app["keystroke_median_s"], "s",
+             app["keystroke_median_s"] <= TARGET_KEYSTROKE_S, judged),
+            ("peak RSS, app with the journal loaded", f"<= {TARGET_RSS_MB} MB",
+             app["maxrss_mb"], "MB", app["maxrss_mb"] <= TARGET_RSS_MB, judged),
+        ]
+    if feel is not None:
+        open_target = f"<= {TARGET_FIRST_OPEN_S * 1000:.0f} ms"
+        for area in feel["areas"]:
+            value = area["settled_median_s"]
+            rows.append((f"first open, {area['key'].upper()} {area['area']} (median, settled)",
+                         open_target, value, "s", value <= TARGET_FIRST_OPEN_S, {}))
+        value = feel["palette"]["first"]["settled_median_s"]
+        rows.append(("palette open, ctrl+p to its list (median)",
+                     f"<= {TARGET_PALETTE_S * 1000:.0f} ms", value, "s",
+                     value <= TARGET_PALETTE_S, {}))
+        hide = feel["hide"]
+        rows.append((f"ctrl+l to a blank screen (p99 of {hide['presses']})",
+                     f"<= {TARGET_HIDE_P99_S * 1000:.0f} ms", hide["p99_s"], "s",
+                     hide["p99_s"] <= TARGET_HIDE_P99_S,
+                     {"indicative_only": hide["presses"] < TARGET_HIDE_PRESSES}))
     return [{"name": name, "target": target, "measured": measured, "unit": unit,
-             "status": "PASS" if ok else "MISS", "entries": entries,
-             "indicative_only": entries != TARGET_ENTRIES}
-            for name, target, measured, unit, ok in rows]
+             "status": "PASS" if ok else "MISS", **extra}
+            for name, target, measured, unit, ok, extra in rows]
 
 
 def ms(value: float | None) -> str:
     return "—" if value is None else f"{value * 1000:,.1f} ms"
 
 
-def render(startup: dict[str, Any], app: dict[str, Any], targets: list[dict[str, Any]],
-           meta: dict[str, Any]) -> str:
+def render_startup(startup: dict[str, Any]) -> list[str]:
     k, m = startup["kit"], startup["minimal"]
-    lines = [
-        f"Frontline Kit terminal app benchmark — {meta['date']}",
-        f"kit {meta['kit_version']} ({meta['git']}) · Python {meta['python']} · Textual "
-        f"{meta['textual']} · {meta['platform']} · {meta['cpus']} CPUs · load average "
-        f"before/after {meta['loadavg_before']} / {meta['loadavg_after']}",
-        "",
+    return [
         f"(a) start-up, headless {SIZE[0]}x{SIZE[1]}, {startup['runs']} runs each, alternating",
         f"{'':44}{'best':>12}{'median':>12}{'exit (med)':>12}",
         f"{'  kit: spawn -> lock screen interactive':44}{ms(k['best_s']):>12}"
@@ -419,6 +807,11 @@ def render(startup: dict[str, Any], app: dict[str, Any], targets: list[dict[str,
         f"{'  ratio kit / minimal':44}{startup['ratio_best']:>11.2f}x"
         f"{startup['ratio_median']:>11.2f}x",
         "",
+    ]
+
+
+def render_app(app: dict[str, Any]) -> list[str]:
+    return [
         f"(b) search as you type, {app['entries_shown']:,} entries (mean {app['mean_chars']:,.0f} "
         f"chars), {len(app['queries'])} queries",
         f"  keystroke -> list re-drawn on screen: median {ms(app['keystroke_median_s'])}, "
@@ -434,16 +827,70 @@ def render(startup: dict[str, Any], app: dict[str, Any], targets: list[dict[str,
         f"(c) peak RSS of that app process: {app['maxrss_mib']:,.1f} MiB "
         f"({app['maxrss_mb']:,.1f} MB)",
         "",
-        f"Targets, judged at {app['entries_shown']:,} entries"
-        + (" — INDICATIVE ONLY: the targets are set at 10,000"
-           if app["entries_shown"] != TARGET_ENTRIES else "") + ":",
     ]
+
+
+def render_feel(feel: dict[str, Any]) -> list[str]:
+    lines = [
+        f"(d) hand-feel over the demo vault, headless {SIZE[0]}x{SIZE[1]}",
+        f"  first open from a fresh unlocked app at Home, {feel['runs']} fresh process(es) "
+        "per key",
+        f"{'':34}{'first frame':>14}{'':>12}{'settled':>14}{'':>12}{'settled CPU':>14}",
+        f"{'':34}{'median':>14}{'max':>12}{'median':>14}{'max':>12}{'median':>14}",
+    ]
+    for area in feel["areas"]:
+        name = f"  {area['key'].upper():<4}{area['area']}"
+        lines.append(f"{name:34}{ms(area['first_frame_median_s']):>14}"
+                     f"{ms(area['first_frame_max_s']):>12}{ms(area['settled_median_s']):>14}"
+                     f"{ms(area['settled_max_s']):>12}{ms(area['settled_cpu_median_s']):>14}")
+    for which in ("first", "second"):
+        palette = feel["palette"][which]
+        name = f"  ctrl+p palette, {which} open"
+        lines.append(f"{name:34}{ms(palette['first_frame_median_s']):>14}{'':>12}"
+                     f"{ms(palette['settled_median_s']):>14}{ms(palette['settled_max_s']):>12}"
+                     f"{ms(palette['settled_cpu_median_s']):>14}")
+    hide = feel["hide"]
+    lines += [
+        f"  ctrl+l -> blank screen, {hide['presses']} presses: median {ms(hide['median_s'])}, "
+        f"p90 {ms(hide['p90_s'])}, p99 {ms(hide['p99_s'])}, max {ms(hide['max_s'])}",
+        f"    CPU time of the app process: median {ms(hide['cpu_median_s'])}, p99 "
+        f"{ms(hide['cpu_p99_s'])} (less disturbed by other load; targets are judged on wall "
+        "time)",
+        f"{'    from':50}{'n':>4}{'median':>12}{'max':>12}",
+    ]
+    for place, row in hide["by_place"].items():
+        lines.append(f"    {place:46}{row['n']:>4}{ms(row['median_s']):>12}{ms(row['max_s']):>12}")
+    lines.append("")
+    return lines
+
+
+def render(startup: dict[str, Any] | None, app: dict[str, Any] | None,
+           feel: dict[str, Any] | None, targets: list[dict[str, Any]],
+           meta: dict[str, Any]) -> str:
+    lines = [
+        f"Frontline Kit terminal app benchmark — {meta['date']}",
+        f"kit {meta['kit_version']} ({meta['git']}) · Python {meta['python']} · Textual "
+        f"{meta['textual']} · {meta['platform']} · {meta['cpus']} CPUs · load average "
+        f"before/after {meta['loadavg_before']} / {meta['loadavg_after']}",
+        "",
+    ]
+    if startup is not None:
+        lines += render_startup(startup)
+    if app is not None:
+        lines += render_app(app)
+    if feel is not None:
+        lines += render_feel(feel)
+    lines.append("Targets:")
     for t in targets:
         value = t["measured"]
         shown = (f"{value:.2f}x" if t["unit"] == "x" else ms(value) if t["unit"] == "s"
                  else f"{value:,.1f} MB")
-        lines.append(f"  {t['status']:<5} {t['name']:<48} target {t['target']:<9} "
-                     f"measured {shown}")
+        note = ""
+        if t.get("indicative_only"):
+            note = (f" (indicative only: judged at {t['entries']:,} entries, not 10,000)"
+                    if "entries" in t else " (indicative only: fewer presses than 100)")
+        lines.append(f"  {t['status']:<5} {t['name']:<52} target {t['target']:<9} "
+                     f"measured {shown}{note}")
     lines += ["", f"JSON: {RESULTS_FILE.relative_to(ROOT)}"]
     return "\n".join(lines)
 
@@ -455,11 +902,20 @@ def _loadavg() -> str:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--quick", action="store_true",
-                        help="smoke run: 1,000 entries, 3 start-ups, 10 queries")
+                        help="smoke run: 1,000 entries, 3 start-ups, 10 queries, one "
+                        "first open of each area, 26 quick hides")
     parser.add_argument("--entries", type=int, help=f"journal size (default {TARGET_ENTRIES:,})")
     parser.add_argument("--runs", type=int, help="start-up runs of each app (default 10)")
+    parser.add_argument("--feel-runs", type=int,
+                        help="fresh processes per first-open key and for the palette (default 5)")
+    parser.add_argument("--hide-presses", type=int,
+                        help=f"ctrl+l presses (default {TARGET_HIDE_PRESSES})")
+    parser.add_argument("--only", choices=SECTIONS, action="append",
+                        help="run only this part (may be given more than once)")
     parser.add_argument("--child-app", metavar="VAULT", help=argparse.SUPPRESS)
     parser.add_argument("--queries", help=argparse.SUPPRESS)
+    parser.add_argument("--child-feel", metavar="VAULT", help=argparse.SUPPRESS)
+    parser.add_argument("--task", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -469,21 +925,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         queries = json.loads(args.queries) if args.queries else list(QUERIES)
         print(json.dumps(asyncio.run(child_app(Path(args.child_app), queries))))
         return 0
+    if args.child_feel:
+        print(json.dumps(_child_feel_main(args)))
+        return 0
     settings = Settings(
         entries=args.entries or (1_000 if args.quick else TARGET_ENTRIES),
         startup_runs=args.runs or (3 if args.quick else 10),
-        queries=QUERIES[:10] if args.quick else QUERIES, quick=args.quick)
+        queries=QUERIES[:10] if args.quick else QUERIES, quick=args.quick,
+        feel_runs=args.feel_runs or (1 if args.quick else 5),
+        hide_presses=args.hide_presses or (2 * len(HIDE_PLACES) if args.quick
+                                           else TARGET_HIDE_PRESSES),
+        sections=tuple(s for s in SECTIONS if not args.only or s in args.only))
     import textual
 
     load_before = _loadavg()
     started = time.perf_counter()
     home = Path(tempfile.mkdtemp(prefix="kit-tui-bench-"))
+    startup = app = feel = None
     try:
         (home / "tmp").mkdir()
-        print("(a) start-up ...", file=sys.stderr)
-        startup = measure_startup(settings, home)
-        print("(b, c) search and memory ...", file=sys.stderr)
-        app = measure_app(settings, home)
+        if "startup" in settings.sections:
+            print("(a) start-up ...", file=sys.stderr)
+            startup = measure_startup(settings, home)
+        if "search" in settings.sections:
+            print("(b, c) search and memory ...", file=sys.stderr)
+            app = measure_app(settings, home)
+        if "feel" in settings.sections:
+            print("(d) first open, palette, quick hide ...", file=sys.stderr)
+            feel = measure_feel(settings, home)
     finally:
         shutil.rmtree(home, ignore_errors=True)
     memory, iterations, lanes = kdf.PROFILES["default"]
@@ -500,14 +969,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "loadavg_after": _loadavg(),
         "total_s": time.perf_counter() - started,
         "settings": {"entries": settings.entries, "startup_runs": settings.startup_runs,
-                     "queries": list(settings.queries), "quick": settings.quick},
+                     "queries": list(settings.queries), "quick": settings.quick,
+                     "feel_runs": settings.feel_runs, "hide_presses": settings.hide_presses,
+                     "sections": list(settings.sections)},
         "method": (__doc__ or "").split("\n\n", 2)[-1],
     }
-    targets = evaluate(startup, app, app["entries_shown"])
-    document = {"meta": meta, "startup": startup, "app": app, "targets": targets}
+    targets = evaluate(startup, app, feel)
+    document = {"meta": meta, "startup": startup, "app": app, "feel": feel, "targets": targets}
     RESULTS_FILE.parent.mkdir(parents=True, exist_ok=True)
     RESULTS_FILE.write_text(json.dumps(document, indent=2, default=str) + "\n", encoding="utf-8")
-    print(render(startup, app, targets, meta))
+    print(render(startup, app, feel, targets, meta))
     return 0
 
 
