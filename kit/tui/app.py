@@ -26,10 +26,13 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from kit.config import Config
+from kit.tui.tab_stops import only_reading_boxes_stop
 from kit.tui.terminal_guard import show_control_characters
 from kit.tui.themes import THEMES
 
 if TYPE_CHECKING:
+    from textual.widgets import TabbedContent
+
     from kit.workspace import Workspace
 
 NEUTRAL_TITLE = "Terminal"
@@ -61,6 +64,13 @@ class HoldsDraft(Protocol):
 class AreaScreen(Screen[None]):
     """A screen that shows decrypted records: reloads on refresh, may hold a draft."""
 
+    # An area with tabs (Wellbeing, Prepare, Footprint, Supervision) moves between them by key,
+    # not only by finding the tab bar; the footer shows the key only where there are tabs.
+    BINDINGS: ClassVar[list[Any]] = [
+        Binding("ctrl+t", "next_tab", "Next tab", id="next-tab",
+                tooltip="Show this area's next tab"),
+    ]
+
     def on_mount(self) -> None:
         self.kit_app.area_screens.add(self)
 
@@ -79,6 +89,32 @@ class AreaScreen(Screen[None]):
         if workspace is None:
             raise RuntimeError("the vault is locked")
         return workspace
+
+    def _area_tabs(self) -> TabbedContent | None:
+        from textual.widgets import TabbedContent
+
+        found = self.query(TabbedContent)
+        return found.first() if found else None
+
+    def action_next_tab(self) -> None:
+        """Show the next tab (after the last, the first), with the focus on the tab bar: the
+        person sees where they are, and Tab goes on into the tab."""
+        from textual.widgets import Tabs
+
+        tabs = self._area_tabs()
+        if tabs is None:
+            return
+        panes = [pane.id for pane in tabs.query("TabPane") if pane.id and not pane.disabled]
+        if not panes:
+            return
+        now = panes.index(tabs.active) if tabs.active in panes else -1
+        tabs.active = panes[(now + 1) % len(panes)]
+        self.set_focus(tabs.query_one(Tabs))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_tab":
+            return self._area_tabs() is not None
+        return True
 
     def reload(self) -> None:
         """Show what the vault holds now (after a refresh or another screen's change)."""
@@ -190,16 +226,25 @@ class KitApp(App[None]):
     TITLE = APP_TITLE
     ENABLE_COMMAND_PALETTE = True
 
+    # Every key that works everywhere is a priority binding: the app sees it before the focused
+    # widget, so a text box cannot take it (a TextArea's own F6/F7 select the line or all the
+    # text, and the next key typed would replace it). Textual's ctrl+q and ctrl+p are
+    # priority bindings already.
     BINDINGS: ClassVar[list[Any]] = [
         Binding("ctrl+l", "hide", "Hide & lock", priority=True, id="hide",
                 tooltip="Blank the screen at once and lock the vault"),
         Binding("f9", "happening_now", "Happening now", priority=True, id="happening-now",
                 tooltip="Calm steps to follow if you are being doxed or swatted right now"),
-        Binding("f1", "help", "Help", id="help", tooltip="How to use this screen"),
+        Binding("f1", "help", "Help", id="help", tooltip="How to use this screen",
+                priority=True),
         # Grouped in the footer as "f2…f7 Areas" so every key fits at 100 columns; the
         # help (F1) and each key's tooltip name the areas.
         *[Binding(key, f"area('{mode}')", label, id=f"area-{mode}", tooltip=f"Go to {label}",
-                  group=AREA_GROUP) for key, mode, label in AREA_KEYS],
+                  group=AREA_GROUP, priority=True) for key, mode, label in AREA_KEYS],
+        # While the vault is locked the area keys above are off; they still belong to the app,
+        # so a text box there never takes them (F6 and F7 would select its text).
+        Binding(",".join(key for key, _mode, _label in AREA_KEYS), "ignore", show=False,
+                priority=True, id="areas-locked"),
         Binding("ctrl+r", "refresh", "Refresh", id="refresh",
                 tooltip="Read the vault again, to see changes made from the command line"),
     ]
@@ -212,6 +257,7 @@ class KitApp(App[None]):
         self.DEFAULT_MODE = "locked" if is_vault(services.vault_path) else "welcome"
         # Before any widget text is made: outside text then shows its escapes, never acts.
         show_control_characters()
+        only_reading_boxes_stop()
         super().__init__()
         self.animation_level = "none"  # calm: nothing slides or fades
         self.services = services
@@ -359,9 +405,13 @@ class KitApp(App[None]):
             self.add_mode(mode, factory)
 
     def action_help(self) -> None:
+        """F1 opens the help; on the help itself it closes it (F1 reaches the app first)."""
         from kit.tui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen())
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(HelpScreen())
 
     def action_happening_now(self) -> None:
         """The walk-through for the worst moment: from any screen, locked or not."""
@@ -369,6 +419,9 @@ class KitApp(App[None]):
 
         if not isinstance(self.screen, HappeningNowScreen):
             self.push_screen(HappeningNowScreen())
+
+    def action_ignore(self) -> None:
+        """A key that must reach nothing else (see BINDINGS)."""
 
     def action_area(self, mode: str) -> None:
         if self.unlocked:

@@ -52,7 +52,10 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool],
 
 
 def showing(pilot: Pilot[Any], name: str) -> bool:
-    return type(pilot.app.screen).__name__ == name
+    """The screen on top is *name*, with everything in it mounted: a screen is on top as soon
+    as it is pushed, before its widgets are there to query or to take the focus."""
+    screen = pilot.app.screen
+    return type(screen).__name__ == name and screen.is_mounted
 
 
 async def unlock(pilot: Pilot[Any], passphrase: str = PASSPHRASE) -> None:

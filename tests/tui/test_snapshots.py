@@ -549,3 +549,38 @@ def test_supervision_team_at_80x24_with_a_one_line_status(snap_compare, make_app
         await pilot.pause()
 
     assert snap_compare(make_app(), run_before=unlocked(show), terminal_size=(80, 24))
+
+
+# --- dialogs at the smallest window: the text scrolls, the buttons stay in view ---
+
+def test_consent_dialog_at_80x24(snap_compare, make_app, seed) -> None:  # type: ignore[no-untyped-def]
+    from kit.footprint import breaches
+    from kit.tui.screens.consent import ConsentDialog
+
+    plan = breaches.plan("someone@example.org", "made-up-key", refresh_catalogue=True)
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "the lock screen")
+        pilot.app.push_screen(ConsentDialog(plan))
+        await wait_for(pilot, lambda: showing(pilot, "ConsentDialog"), "the consent dialog")
+        await steady(pilot)
+
+    seed()
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=(80, 24))
+
+
+def test_export_dialog_at_80x24(snap_compare, make_app, seed) -> None:  # type: ignore[no-untyped-def]
+    from kit.tui.screens.supervision import ExportDialog
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "the lock screen")
+        pilot.app.push_screen(ExportDialog(
+            "Export session record 1a2b3c4d about Ada (version 2, with every answer).",
+            "The exported file is NOT encrypted: anyone who can open it can read this "
+            "supervision record. Keep it somewhere safe, and delete the file when you no "
+            "longer need it.", Path("/home/you/supervision-record-1a2b3c4d")))
+        await wait_for(pilot, lambda: showing(pilot, "ExportDialog"), "the export dialog")
+        await steady(pilot)
+
+    seed()
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=(80, 24))

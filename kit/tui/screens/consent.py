@@ -5,17 +5,17 @@ before anything is sent. Nothing is sent unless the user presses "Send"; the saf
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from kit.footprint.plan import Plan
+from kit.tui.widgets.dialog import Dialog
 
 # A scan of many sites plans many requests; the dialog lists this many per host, then a count.
 SHOWN_PER_HOST = 6
@@ -28,17 +28,7 @@ def plan_text(plan: Plan) -> Text:
     return text
 
 
-class ConsentDialog(ModalScreen[bool]):
-    DEFAULT_CSS = """
-    ConsentDialog {
-        align: center middle;
-    }
-    ConsentDialog #consent-plan {
-        height: auto;
-        max-height: 24;
-    }
-    """
-
+class ConsentDialog(Dialog[bool]):
     BINDINGS: ClassVar[list[Any]] = [
         Binding("escape", "answer(False)", "Cancel", id="consent-cancel"),
     ]
@@ -46,22 +36,27 @@ class ConsentDialog(ModalScreen[bool]):
     # Focused when shown (Cancel is the safe default). Not from on_mount: a dialog answered at
     # once is gone before its mount event runs, and the query there then fails.
     AUTO_FOCUS = "#consent-no"
+    BODY_ID = "consent-plan"
 
     def __init__(self, plan: Plan) -> None:
         super().__init__()
         self.plan = plan
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static("What will leave this computer", classes="title")
-            with VerticalScroll(id="consent-plan"):
-                yield Static(plan_text(self.plan), markup=False)
-            # What the ledger keeps is said at the end of the plan itself (Plan.describe).
-            yield Static("Nothing is sent unless you press Send.", classes="hint",
-                         markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="consent-no", variant="primary")
-                yield Button("Send", id="consent-yes", variant="warning")
+    def head(self) -> Iterable[Widget]:
+        yield Static("What will leave this computer", classes="title")
+
+    def body(self) -> Iterable[Widget]:
+        # The plan scrolls (the buttons stay under it): Tab from the buttons reaches it, and
+        # the arrow keys read the whole plan.
+        yield Static(plan_text(self.plan), markup=False)
+
+    def foot(self) -> Iterable[Widget]:
+        # What the ledger keeps is said at the end of the plan itself (Plan.describe).
+        yield Static("Nothing is sent unless you press Send.", classes="hint", markup=False)
+
+    def buttons(self) -> Iterable[Widget]:
+        yield Button("Cancel", id="consent-no", variant="primary")
+        yield Button("Send", id="consent-yes", variant="warning")
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:

@@ -23,7 +23,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
-from textual.screen import ModalScreen
 from textual.style import Style
 from textual.widget import Widget
 from textual.widgets import (
@@ -41,7 +40,7 @@ from textual.widgets import (
     TextArea,
 )
 
-from kit.errors import KitError, UsageError
+from kit.errors import FingerprintMismatch, KitError, UsageError
 from kit.plurals import counted
 from kit.records.document import parse_date
 from kit.records.exposure import label
@@ -72,6 +71,7 @@ from kit.tui.app import AreaScreen, FormScreen
 from kit.tui.refusal import Refused, checked, refuse
 from kit.tui.widgets.ask import Ask, AskDialog
 from kit.tui.widgets.confirm import ConfirmDialog
+from kit.tui.widgets.dialog import Dialog, problem_label
 from kit.tui.widgets.entry_list import EntryList
 from kit.tui.widgets.replace_file import write_or_ask
 
@@ -230,51 +230,44 @@ class Tick(Checkbox):
 # --- dialogs ---
 
 
-class TextDialog(ModalScreen[None]):
+class TextDialog(Dialog[None]):
     """Something to read and perhaps copy (an identity card): a read-only text box."""
 
     DEFAULT_CSS = """
-    TextDialog {
-        align: center middle;
-    }
     TextDialog #text-body {
         height: 12;
     }
     """
 
+    FRAME_ID = "text-dialog"
     BINDINGS: ClassVar[list[Any]] = [Binding("escape", "close", "Close", id="text-close")]
 
     def __init__(self, intro: str, body: str) -> None:
         super().__init__()
-        self.intro, self.body = intro, body
+        self.intro, self.text = intro, body
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="text-dialog"):
-            yield Static(self.intro, markup=False)
-            yield TextArea(self.body, read_only=True, id="text-body", soft_wrap=False)
-            with Horizontal(classes="buttons"):
-                yield Button("Close", id="text-ok", variant="primary")
+    def body(self) -> Iterable[Widget]:
+        yield Static(self.intro, markup=False)
+        yield TextArea(self.text, read_only=True, id="text-body", soft_wrap=False)
+
+    def buttons(self) -> Iterable[Widget]:
+        yield Button("Close", id="text-ok", variant="primary")
 
     @on(Button.Pressed, "#text-ok")
     def action_close(self) -> None:
         self.dismiss(None)
 
 
-class AddContactDialog(ModalScreen[Contact | None]):
+class AddContactDialog(Dialog[Contact | None]):
     """Paste a colleague's identity card, name them, and type the fingerprint they read out."""
 
     DEFAULT_CSS = """
-    AddContactDialog {
-        align: center middle;
-    }
     AddContactDialog #contact-card {
         height: 8;
     }
-    AddContactDialog #contact-problem {
-        width: 100%;
-    }
     """
 
+    FRAME_ID = "add-contact-dialog"
     BINDINGS: ClassVar[list[Any]] = [Binding("escape", "cancel", "Cancel", id="contact-cancel")]
 
     def __init__(self, add: Callable[[str, str, str, str | None], Contact],
@@ -282,25 +275,27 @@ class AddContactDialog(ModalScreen[Contact | None]):
         super().__init__()
         self.add, self.relation = add, relation
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog", id="add-contact-dialog"):
-            yield Static("Add a colleague's identity card. Then check it is really theirs: ask "
-                         "them to read their fingerprint to you in person or on a call, and "
-                         "type it below.", markup=False)
-            yield Label("Their identity card (paste all of it)")
-            yield TextArea("", id="contact-card", tab_behavior="focus", soft_wrap=False)
-            yield Label("Their name, as you call them")
-            yield Input(id="contact-name")
-            yield Label("They are")
-            yield Select([(c.label, c.value) for c in RELATIONS], value=self.relation,
-                         allow_blank=False, id="contact-relation")
-            yield Label("Their fingerprint, as they read it to you")
-            yield Input(placeholder="abcd 1234 ... (left empty: added as not checked)",
-                        id="contact-fingerprint")
-            yield Label("", id="contact-problem", markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button("Add", id="contact-ok", variant="primary")
-                yield Button("Cancel", id="contact-no")
+    def body(self) -> Iterable[Widget]:
+        yield Static("Add a colleague's identity card. Then check it is really theirs: ask "
+                     "them to read their fingerprint to you in person or on a call, and "
+                     "type it below.", markup=False)
+        yield Label("Their identity card (paste all of it)")
+        yield TextArea("", id="contact-card", tab_behavior="focus", soft_wrap=False)
+        yield Label("Their name, as you call them")
+        yield Input(id="contact-name")
+        yield Label("They are")
+        yield Select([(c.label, c.value) for c in RELATIONS], value=self.relation,
+                     allow_blank=False, id="contact-relation")
+        yield Label("Their fingerprint, as they read it to you")
+        yield Input(placeholder="abcd 1234 ... (left empty: added as not checked)",
+                    id="contact-fingerprint")
+
+    def foot(self) -> Iterable[Widget]:
+        yield problem_label("contact-problem")
+
+    def buttons(self) -> Iterable[Widget]:
+        yield Button("Add", id="contact-ok", variant="primary")
+        yield Button("Cancel", id="contact-no")
 
     @on(Button.Pressed, "#contact-ok")
     def submit(self) -> None:
@@ -308,62 +303,67 @@ class AddContactDialog(ModalScreen[Contact | None]):
         name = self.query_one("#contact-name", Input).value
         relation = str(self.query_one("#contact-relation", Select).value)
         fingerprint = self.query_one("#contact-fingerprint", Input).value.strip() or None
-        problem = self.query_one("#contact-problem", Label)
         if not card.strip() or not name.strip():
-            problem.update("Please paste their card and give their name.")
+            self.refuse("Please paste their card and give their name.",
+                        "#contact-card" if not card.strip() else "#contact-name")
             return
         try:
             contact = self.add(card, name, relation, fingerprint)
         except KitError as exc:
-            problem.update(f"Not added: {exc.message}")
+            self.refuse(f"Not added: {exc.message}", self._at_fault(exc))
             return
         self.dismiss(contact)
+
+    @staticmethod
+    def _at_fault(exc: KitError) -> str:
+        if isinstance(exc, FingerprintMismatch):
+            return "#contact-fingerprint"
+        if "name" in exc.message:  # "you already have a contact called ...; choose another name"
+            return "#contact-name"
+        return "#contact-card"
 
     @on(Button.Pressed, "#contact-no")
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-class CommentDialog(ModalScreen[dict[str, str] | None]):
+class CommentDialog(Dialog[dict[str, str] | None]):
     """A comment on a record and where to save the answer."""
 
     DEFAULT_CSS = """
-    CommentDialog {
-        align: center middle;
-    }
     CommentDialog #comment-text {
         height: 8;
     }
-    CommentDialog #comment-problem {
-        width: 100%;
-    }
     """
 
+    FRAME_ID = "comment-dialog"
     BINDINGS: ClassVar[list[Any]] = [Binding("escape", "cancel", "Cancel", id="comment-cancel")]
 
     def __init__(self, question: str, path: Path) -> None:
         super().__init__()
         self.question, self.path = question, path
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="comment-dialog"):
-            yield Static(self.question, markup=False)
-            yield Label("Your comment")
-            yield TextArea("", id="comment-text", tab_behavior="focus")
-            yield Label("Save your answer as")
-            yield Input(str(self.path), id="comment-path")
-            yield Label("", id="comment-problem", markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button("Sign and save", id="comment-ok", variant="primary")
-                yield Button("Cancel", id="comment-no")
+    def body(self) -> Iterable[Widget]:
+        yield Static(self.question, markup=False)
+        yield Label("Your comment")
+        yield TextArea("", id="comment-text", tab_behavior="focus")
+        yield Label("Save your answer as")
+        yield Input(str(self.path), id="comment-path")
+
+    def foot(self) -> Iterable[Widget]:
+        yield problem_label("comment-problem")
+
+    def buttons(self) -> Iterable[Widget]:
+        yield Button("Sign and save", id="comment-ok", variant="primary")
+        yield Button("Cancel", id="comment-no")
 
     @on(Button.Pressed, "#comment-ok")
     def submit(self) -> None:
         comment = self.query_one("#comment-text", TextArea).text
         path = self.query_one("#comment-path", Input).value
         if not comment.strip() or not path.strip():
-            self.query_one("#comment-problem", Label).update(
-                "Please write your comment and say where to save it.")
+            self.refuse("Please write your comment and say where to save it.",
+                        "#comment-text" if not comment.strip() else "#comment-path")
             return
         self.dismiss({"comment": comment, "path": path})
 
@@ -375,13 +375,10 @@ class CommentDialog(ModalScreen[dict[str, str] | None]):
 EXPORT_FORMATS = (("Markdown (.md)", "md"), ("PDF, to print (.pdf)", "pdf"))
 
 
-class ExportDialog(ModalScreen[dict[str, str] | None]):
+class ExportDialog(Dialog[dict[str, str] | None]):
     """The plaintext warning, then Markdown or PDF and where to write it."""
 
     DEFAULT_CSS = """
-    ExportDialog {
-        align: center middle;
-    }
     ExportDialog #export-warning {
         text-style: bold;
         margin-bottom: 1;
@@ -389,29 +386,32 @@ class ExportDialog(ModalScreen[dict[str, str] | None]):
     ExportDialog Input, ExportDialog Select {
         margin-bottom: 1;
     }
-    ExportDialog #export-problem {
-        width: 100%;
-    }
     """
 
+    FRAME_ID = "export-dialog"
     BINDINGS: ClassVar[list[Any]] = [Binding("escape", "cancel", "Cancel", id="export-cancel")]
 
     def __init__(self, what: str, warning: str, stem: Path) -> None:
         super().__init__()
         self.what, self.warning, self.stem = what, warning, stem
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="export-dialog"):
-            yield Static(self.what, markup=False)
-            yield Static(self.warning, id="export-warning", markup=False)
-            yield Label("Format")
-            yield Select(EXPORT_FORMATS, value="md", allow_blank=False, id="export-format")
-            yield Label("Save as")
-            yield Input(str(self.stem.with_suffix(".md")), id="export-path")
-            yield Label("", id="export-problem", markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button("Export", id="export-ok", variant="primary")
-                yield Button("Cancel", id="export-no")
+    def head(self) -> Iterable[Widget]:
+        # The warning stays in view however far the fields scroll.
+        yield Static(self.what, markup=False)
+        yield Static(self.warning, id="export-warning", markup=False)
+
+    def body(self) -> Iterable[Widget]:
+        yield Label("Format")
+        yield Select(EXPORT_FORMATS, value="md", allow_blank=False, id="export-format")
+        yield Label("Save as")
+        yield Input(str(self.stem.with_suffix(".md")), id="export-path")
+
+    def foot(self) -> Iterable[Widget]:
+        yield problem_label("export-problem")
+
+    def buttons(self) -> Iterable[Widget]:
+        yield Button("Export", id="export-ok", variant="primary")
+        yield Button("Cancel", id="export-no")
 
     @on(Select.Changed, "#export-format")
     def _format_changed(self) -> None:
@@ -423,12 +423,11 @@ class ExportDialog(ModalScreen[dict[str, str] | None]):
                 path.value = path.value.removesuffix(f".{other}") + f".{fmt}"
                 break
 
-    @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#export-ok")
     def submit(self) -> None:
         path = self.query_one("#export-path", Input).value
         if not path.strip():
-            self.query_one("#export-problem", Label).update("Please say where to save it.")
+            self.refuse("Please say where to save it.", "#export-path")
             return
         self.dismiss({"format": str(self.query_one("#export-format", Select).value),
                       "path": path})
@@ -438,47 +437,44 @@ class ExportDialog(ModalScreen[dict[str, str] | None]):
         self.dismiss(None)
 
 
-class HandoverDialog(ModalScreen[dict[str, str] | None]):
+class HandoverDialog(Dialog[dict[str, str] | None]):
     """Whom to hand a supervisee's records to, and where to save the sealed file."""
 
     DEFAULT_CSS = """
-    HandoverDialog {
-        align: center middle;
-    }
     HandoverDialog Select, HandoverDialog Input {
         margin-bottom: 1;
     }
-    HandoverDialog #handover-problem {
-        width: 100%;
-    }
     """
 
+    FRAME_ID = "handover-dialog"
     BINDINGS: ClassVar[list[Any]] = [Binding("escape", "cancel", "Cancel", id="handover-cancel")]
 
     def __init__(self, question: str, choices: list[tuple[Text, str]], path: Path) -> None:
         super().__init__()
         self.question, self.choices, self.path = question, choices, path
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog", id="handover-dialog"):
-            yield Static(self.question, markup=False)
-            yield Label("Their new supervisor")
-            yield Select(self.choices, id="handover-to", prompt="Choose",
-                         value=self.choices[0][1] if len(self.choices) == 1 else Select.NULL)
-            yield Label("Save the sealed file as")
-            yield Input(str(self.path), id="handover-path")
-            yield Label("", id="handover-problem", markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button("Next…", id="handover-ok", variant="primary")
-                yield Button("Cancel", id="handover-no")
+    def body(self) -> Iterable[Widget]:
+        yield Static(self.question, markup=False)
+        yield Label("Their new supervisor")
+        yield Select(self.choices, id="handover-to", prompt="Choose",
+                     value=self.choices[0][1] if len(self.choices) == 1 else Select.NULL)
+        yield Label("Save the sealed file as")
+        yield Input(str(self.path), id="handover-path")
+
+    def foot(self) -> Iterable[Widget]:
+        yield problem_label("handover-problem")
+
+    def buttons(self) -> Iterable[Widget]:
+        yield Button("Next…", id="handover-ok", variant="primary")
+        yield Button("Cancel", id="handover-no")
 
     @on(Button.Pressed, "#handover-ok")
     def submit(self) -> None:
         to = self.query_one("#handover-to", Select).value
         path = self.query_one("#handover-path", Input).value
         if to is Select.NULL or not path.strip():
-            self.query_one("#handover-problem", Label).update(
-                "Please choose the new supervisor and say where to save the file.")
+            self.refuse("Please choose the new supervisor and say where to save the file.",
+                        "#handover-to" if to is Select.NULL else "#handover-path")
             return
         self.dismiss({"to": str(to), "path": path})
 

@@ -143,15 +143,17 @@ class WelcomeScreen(Screen[None]):
     def create(self) -> None:
         new = self.query_one("#new", Input).value
         again = self.query_one("#again", Input).value
-        problem = ""
+        problem, at_fault = "", "#again"
         if len(new) < MIN_PASSPHRASE:
-            problem = f"The passphrase needs at least {MIN_PASSPHRASE} characters."
+            problem, at_fault = (f"The passphrase needs at least {MIN_PASSPHRASE} characters.",
+                                 "#new")
         elif new != again:
-            problem = "The two passphrases are different. Please type them again."
+            problem = "The two passphrases are different. Please type the second one again."
         if problem:
+            # The focus goes to the field at fault, so what is typed next lands there.
             self.query_one("#mismatch", Label).update(problem)
             self.query_one("#again", Input).value = ""
-            self.query_one("#new", Input).focus()
+            self.query_one(at_fault, Input).focus()
             return
         self.query_one("#new", Input).value = ""
         self.query_one("#again", Input).value = ""

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, NamedTuple
 
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Static
+
+from kit.tui.widgets.dialog import Dialog, problem_label
 
 
 class Ask(NamedTuple):
@@ -22,16 +22,10 @@ class Ask(NamedTuple):
     tick: bool = False  # a yes/no checkbox; its answer is "yes" or ""
 
 
-class AskDialog(ModalScreen[dict[str, str] | None]):
+class AskDialog(Dialog[dict[str, str] | None]):
     DEFAULT_CSS = """
-    AskDialog {
-        align: center middle;
-    }
     AskDialog Input {
         margin-bottom: 1;
-    }
-    AskDialog #ask-problem {
-        width: 100%;
     }
     """
 
@@ -44,20 +38,22 @@ class AskDialog(ModalScreen[dict[str, str] | None]):
         super().__init__()
         self.question, self.fields, self.ok, self.required = question, fields, ok, required
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(self.question, markup=False)
-            for f in self.fields:
-                if f.tick:
-                    yield Checkbox(f.label, bool(f.value), id=f"ask-{f.key}")
-                    continue
-                yield Label(f.label)
-                yield Input(f.value, placeholder=f.placeholder, password=f.password,
-                            id=f"ask-{f.key}")
-            yield Label("", id="ask-problem", markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button(self.ok, id="ask-ok", variant="primary")
-                yield Button("Cancel", id="ask-no")
+    def body(self) -> Iterable[Widget]:
+        yield Static(self.question, markup=False)
+        for f in self.fields:
+            if f.tick:
+                yield Checkbox(f.label, bool(f.value), id=f"ask-{f.key}")
+                continue
+            yield Label(f.label)
+            yield Input(f.value, placeholder=f.placeholder, password=f.password,
+                        id=f"ask-{f.key}")
+
+    def foot(self) -> Iterable[Widget]:
+        yield problem_label("ask-problem")
+
+    def buttons(self) -> Iterable[Widget]:
+        yield Button(self.ok, id="ask-ok", variant="primary")
+        yield Button("Cancel", id="ask-no")
 
     def answers(self) -> dict[str, str]:
         result = {}
@@ -70,14 +66,13 @@ class AskDialog(ModalScreen[dict[str, str] | None]):
                 result[f.key] = widget.value
         return result
 
-    @on(Input.Submitted)
     @on(Button.Pressed, "#ask-ok")
     def submit(self) -> None:
         answers = self.answers()
-        missing = [f.label for f in self.fields if f.key in self.required
+        missing = [f for f in self.fields if f.key in self.required
                    and not answers[f.key].strip()]
         if missing:
-            self.query_one("#ask-problem", Label).update(f"Please fill in: {missing[0]}")
+            self.refuse(f"Please fill in: {missing[0].label}", f"#ask-{missing[0].key}")
             return
         self.dismiss(answers)
 

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Static
 
+from kit.tui.widgets.dialog import Dialog
 
-class ConfirmDialog(ModalScreen[bool]):
-    DEFAULT_CSS = """
-    ConfirmDialog {
-        align: center middle;
-    }
-    """
 
+class ConfirmDialog(Dialog[bool]):
     BINDINGS: ClassVar[list[Any]] = [
         Binding("escape", "answer(False)", "Cancel", id="cancel"),
     ]
@@ -31,12 +26,12 @@ class ConfirmDialog(ModalScreen[bool]):
         super().__init__()
         self.question, self.yes, self.no = question, yes, no
 
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(self.question, markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button(self.no, id="no", variant="primary")
-                yield Button(self.yes, id="yes", variant="error")
+    def body(self) -> Iterable[Widget]:
+        yield Static(self.question, markup=False)
+
+    def buttons(self) -> Iterable[Widget]:
+        yield Button(self.no, id="no", variant="primary")
+        yield Button(self.yes, id="yes", variant="error")
 
     @on(Button.Pressed)
     def pressed(self, event: Button.Pressed) -> None:
