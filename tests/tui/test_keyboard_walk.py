@@ -178,7 +178,9 @@ async def check_stop(pilot: Pilot[Any], log: KeyLog, unlocked: bool,
         await press_at_once(pilot, *EVERYWHERE)
     expected = [call for call in EVERYWHERE.values()
                 if unlocked or call[0] not in NEED_UNLOCKED]
-    assert calls == expected, f"{at}: the app's keys did not all reach the app: {calls}"
+    missing = [call for call in expected if call not in calls]
+    assert not missing and len(calls) == len(expected), \
+        f"{at}: these keys did not reach the app: {missing} (it got {calls})"
     assert app.focused is widget, f"{at}: a key moved the focus to {app.focused!r}"
     assert field_state(widget) == state, f"{at}: a key that works everywhere changed the text"
     if typed:  # as it was, so typing here changes nothing further on (a search, a draft)
@@ -239,6 +241,24 @@ async def pushed(pilot: Pilot[Any], key: str, screen: str) -> None:
     await pilot.pause()
 
 
+async def refused_checks_focus_their_field(pilot: Pilot[Any]) -> None:
+    """A footprint check pressed with its field empty says why and puts the focus there, so
+    the words typed next are not lost on the button."""
+    app: Any = pilot.app
+    app.screen.query_one("#footprint-tabs", TabbedContent).active = "checks-tab"
+    await pilot.pause()
+    for button, field in (("#check-password", "#password"), ("#check-gravatar", "#email"),
+                          ("#check-email", "#email"), ("#check-domain", "#domain"),
+                          ("#scan-usernames", "#usernames"), ("#check-photos", "#photos")):
+        app.screen.query_one(field, Input).value = ""
+        app.screen.set_focus(app.screen.query_one(button))
+        await pilot.press("enter")
+        assert app.focused is app.screen.query_one(field), \
+            f"{button} refused, but the focus is on {app.focused!r}"
+        await pilot.press("x")
+        assert app.screen.query_one(field, Input).value == "x"
+
+
 @pytest.fixture
 def filled_vault(vault_path: Path) -> Path:
     """A vault with something in every list, so each list's focus shows a highlighted row."""
@@ -284,6 +304,7 @@ async def test_every_area_and_form_by_keyboard(make_app: Callable[..., KitApp],
         await walk(pilot, log)
         await area(pilot, "footprint", "FootprintScreen")
         await each_tab(pilot, log, "footprint-tabs")
+        await refused_checks_focus_their_field(pilot)
         await pushed(pilot, "f9", "HappeningNowScreen")
         await walk(pilot, log)
 

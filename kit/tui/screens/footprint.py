@@ -157,6 +157,12 @@ class FootprintScreen(AreaScreen):
     def _result(self, text: str | Text) -> None:
         self.query_one("#check-result", Static).update(text)
 
+    def _refuse(self, field: str, text: str) -> None:
+        """A check refused before anything is sent: say why, and put the focus on the field
+        at fault, so what is typed next lands there (not on the button just pressed)."""
+        self._result(text)
+        self.query_one(field, Input).focus()
+
     # --- the one way a network check runs ---
 
     def run_check(self, plan: Plan, send: Callable[[Session, float], T],
@@ -221,12 +227,12 @@ class FootprintScreen(AreaScreen):
 
         field = self.query_one("#password", Input)
         if not field.value:
-            self._result("Type a password to check.")
+            self._refuse("#password", "Type a password to check.")
             return
         try:
             plan, suffix = passwords.plan(field.value)
         except KitError as exc:
-            self._result(exc.message)
+            self._refuse("#password", exc.message)
             return
         field.value = ""  # not kept on screen a moment longer than needed
         request = plan.requests[0]
@@ -248,7 +254,7 @@ class FootprintScreen(AreaScreen):
         try:
             plan = gravatar.plan(email)
         except KitError as exc:
-            self._result(exc.message)
+            self._refuse("#email", exc.message)
             return
         request = plan.requests[0]
 
@@ -276,7 +282,7 @@ class FootprintScreen(AreaScreen):
         try:
             email = breaches.normalise_email(self.query_one("#email", Input).value)
         except KitError as exc:
-            self._result(exc.message)
+            self._refuse("#email", exc.message)
             return
         try:
             kept = breaches.key_from_environment() or breaches.stored_key()
@@ -406,13 +412,14 @@ class FootprintScreen(AreaScreen):
 
         names = self.query_one("#usernames", Input).value.split()
         if not names:
-            self._result("Type one or more usernames you use, separated by spaces.")
+            self._refuse("#usernames", "Type one or more usernames you use, separated by "
+                         "spaces.")
             return
         try:
             sites = self.workspace.site_list.active()
             scan_plan = usernames.plan_scan(names, sites)
         except KitError as exc:
-            self._result(exc.message)
+            self._refuse("#usernames", exc.message)
             return
 
         def answered(approved: bool | None) -> None:
@@ -458,7 +465,7 @@ class FootprintScreen(AreaScreen):
         try:
             rdap.parse_domain(name)  # a typo is said at once, before any question
         except KitError as exc:
-            self._result(exc.message)
+            self._refuse("#domain", exc.message)
             return
         self._result("Checking the domain's public record…")
         self._domain(name)
@@ -509,7 +516,7 @@ class FootprintScreen(AreaScreen):
 
         given = self.query_one("#photos", Input).value.strip()
         if not given:
-            self._result("Give a photo or a folder of photos to look inside.")
+            self._refuse("#photos", "Give a photo or a folder of photos to look inside.")
             return
         self._result("Looking inside the photos (nothing leaves this computer)…")
         self._scan_photos(Path(given).expanduser())
