@@ -41,7 +41,8 @@ with the targets and reported as PASS or MISS, never asserted.
       the journal editor with unsaved text (the draft is sealed), and the journal list just
       after leaving the editor by Escape, once after saving an entry and once with nothing
       typed (ctrl+l is sent as soon as the editor has gone). Timed to the first frame of the
-      blank screen; p99 over all the presses.
+      blank screen, or to the moment the app erases the whole terminal itself if that comes
+      first (the bytes it writes are watched); p99 over all the presses.
     Figures are wall time; the CPU time of the app process is shown beside them, since other
     programs on the machine disturb it less.
 """
@@ -426,6 +427,7 @@ HIDE_PLACES = (*[name for _key, name, _cls in FEEL_KEYS],
                "(saved)", "journal, just after leaving the editor (nothing typed)")
 HIDE_PROCESSES = 10  # the hides are spread over fresh processes: a first hide is costlier
 QUIET_S = 0.150  # no frame for this long, and no worker running: the screen has settled
+ERASE_SCREEN = "\x1b[J"  # erase to the end of the screen (after the cursor is sent home)
 
 
 def _key_event(key: str) -> Any:
@@ -471,6 +473,17 @@ class Frames:
             self.new.set()
 
         app._display = timed_display
+        self.erased: list[float] = []  # when the app erased the whole terminal itself
+        driver = app._driver
+        assert driver is not None
+        write = driver.write
+
+        def timed_write(data: str) -> None:
+            write(data)
+            if ERASE_SCREEN in data:
+                self.erased.append(self.note())
+
+        driver.write = timed_write
 
     def note(self) -> float:
         """Now, on the wall clock, with the CPU clock noted too."""
@@ -643,9 +656,12 @@ async def child_hide(vault_path: Path, passphrase: str, first: int,
                                            f"{app.screen!r}, {app.screen.focused!r}")
                     await asyncio.sleep(0)
             start = frames.send("ctrl+l")
-            blank = await frames.first(start, "HiddenScreen")
+            frame = await frames.first(start, "HiddenScreen")
+            # Blank from whichever came first: the terminal erased, or the blank screen drawn.
+            blank = min([frame, *[at for at in frames.erased if at >= start]])
             await _until(pilot, lambda: app.workspace is None and not app._locking, "the lock")
             rows.append({"place": place, "in_process": n - first + 1, "blank_s": blank - start,
+                         "frame_s": frame - start, "erased": blank < frame,
                          "blank_cpu_s": frames.cpu_between(start, blank)})
             await pilot.press("enter")  # the blank screen leads to the lock screen
     return {"presses": rows}

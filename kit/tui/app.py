@@ -26,6 +26,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from kit.config import Config
+from kit.tui.quick import Quick
 from kit.tui.tab_stops import only_reading_boxes_stop
 from kit.tui.terminal_guard import show_control_characters
 from kit.tui.themes import THEMES
@@ -221,7 +222,7 @@ AREA_KEYS = (("f2", "home", "Home"), ("f3", "journal", "Journal"),
 AREA_GROUP = Binding.Group("Areas", compact=True)
 
 
-class KitApp(App[None]):
+class KitApp(Quick, App[None]):
     CSS_PATH = "kit.tcss"
     TITLE = APP_TITLE
     ENABLE_COMMAND_PALETTE = True
@@ -358,13 +359,14 @@ class KitApp(App[None]):
             # from the last unlock (a worker, its result) survives in it.
             if hide:
                 self.set_window_title(NEUTRAL_TITLE)
-            self.switch_mode("hidden")
+            self.switch_mode_at_once("hidden", erase=True)
             for worker in list(self.workers):
                 if worker.group != "lock":
                     worker.cancel()
             if self._idle_timer is not None:
                 self._idle_timer.stop()
                 self._idle_timer = None
+            await self.painted()  # the blank screen is on the terminal before the slow part
             self._seal_drafts()
             for mode, screen in (*_area_modes().items(), ("locked", self._lock_screen)):
                 await self.remove_mode(mode)
@@ -372,6 +374,7 @@ class KitApp(App[None]):
             workspace, self.workspace = self.workspace, None
             if workspace is not None:
                 workspace.close()
+            self.let_go()
             if not hide:
                 self.switch_mode("locked")
             self.refresh_bindings()
@@ -399,7 +402,8 @@ class KitApp(App[None]):
             return
         # Before unlocking there is still a typed passphrase, or a new recovery key, to drop.
         self.set_window_title(NEUTRAL_TITLE)
-        self.switch_mode("hidden")
+        self.switch_mode_at_once("hidden", erase=True)
+        await self.painted()
         for mode, factory in (("welcome", self._welcome_screen), ("locked", self._lock_screen)):
             await self.remove_mode(mode)
             self.add_mode(mode, factory)

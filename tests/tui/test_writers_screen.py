@@ -152,8 +152,8 @@ WRITERS: list[tuple[str, Scenario, str]] = [
 
 
 def _replace_question(app: KitApp, path: Path) -> bool:
-    return isinstance(app.screen, ConfirmDialog) and str(path) in app.screen.question \
-        and "Replace it?" in app.screen.question
+    return isinstance(app.screen, ConfirmDialog) and app.screen.is_mounted \
+        and str(path) in app.screen.question and "Replace it?" in app.screen.question
 
 
 def _notified(app: KitApp, text: str) -> bool:

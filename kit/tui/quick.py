@@ -1,0 +1,260 @@
+"""Speed a hand can feel: an area opens at once the first time, and quick hide blanks at once.
+
+Measured by benchmarks/tui_bench.py (section d). What Textual (8.x) did that cost the most, and
+what the app does instead:
+
+- Styles parsed again and again. Every refresh of the app's CSS set the CSS variables again,
+  and setting them emptied the parse cache even when they were the same; the cache also held
+  only 64 sources, fewer than the app has with every area open. Each widget class met for the
+  first time (a new DEFAULT_CSS) then meant parsing every source again. `KeptStylesheet` keeps
+  the cache while the variables are unchanged, and holds every source.
+- A screen made for a mode (each area, the lock screen, the blank screen) starts out counted
+  as out of date, so showing it the first time re-parsed all CSS and restyled the app, twice,
+  although the screen had just been styled as it was built. `Quick.refresh_css` skips that when
+  nothing changed since the last full refresh (no theme change): a screen built since then is
+  styled already. A theme change still restyles everything, and a screen left from before one
+  is restyled when it is shown again.
+- Each screen's footer rebuilt its keys whenever the bindings might have changed, at every
+  focus change, even when it would show the very same keys, and each key then had its styles
+  worked out twice (once as it was mounted, again when told the footer is compact).
+  `quick_footer` rebuilds a footer only when what it shows changes, and gives each key its
+  compact look before it is mounted.
+- An area's screen shown for the first time had the styles of every widget on it worked out
+  again, twice (Textual tells a new mode's screen it is shown twice), though each widget was
+  styled as it was mounted; on Prepare, with 300 widgets, that was most of a first open.
+  `quick_resume` skips that whole-screen restyle for a mode's new screen until it has once
+  been hidden; when it comes back after that, it is restyled as before. (Dialogs and other
+  pushed screens are restyled as Textual does.)
+- Each area's screen is imported on its first open (so the lock screen comes up sooner), and
+  some bring heavy libraries (the trend charts' plotting library, Markdown for the help).
+  Once the app is at rest after start-up, `_preload` imports them in a background thread.
+- The garbage collector's full rounds went over every object of the app, modules included:
+  100-300 ms each on a busy machine, often in the middle of a first open. At rest (a second
+  after start-up or a change of area) what lives is frozen out of its rounds (gc.freeze); at
+  a lock everything is collected and frozen again, so nothing from the unlocked session waits
+  in memory for a later round.
+- A mode switch holds every frame back for 50 ms (Textual's delay_update, to mask the change),
+  and the app's own timer ends that hold, so while the app was busy locking, the blank screen
+  waited for the whole lock. `switch_mode_at_once` shows the new screen with no hold (for a
+  quick hide, after erasing the terminal at once), and `painted` waits until it is on the
+  terminal, so the slow part of locking comes after it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import importlib
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from textual import events
+from textual.cache import LRUCache
+from textual.css.stylesheet import Stylesheet
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+SOURCES_KEPT = 1024  # far more CSS sources (files and widget classes) than the kit has
+ERASE = "\x1b[H\x1b[J"  # the cursor to the top left, then erase to the end of the screen
+REST_AFTER_S = 1.0  # quiet this long after start-up or a change of area: the app is at rest
+# Screens reached by a key but not an area (F1, F9), and the journal's editor.
+PRELOAD_TOO = ("kit.tui.screens.help", "kit.tui.screens.happening_now",
+               "kit.tui.screens.journal_editor")
+
+
+class KeptStylesheet(Stylesheet):
+    """A stylesheet whose parsed sources survive a refresh with the same variables."""
+
+    def __init__(self, *, variables: dict[str, str] | None = None) -> None:
+        super().__init__(variables=variables)
+        self._parse_cache = LRUCache(SOURCES_KEPT)
+
+    def set_variables(self, variables: dict[str, str]) -> None:
+        if variables == self._variables:  # the same values: what was parsed still holds
+            return
+        super().set_variables(variables)
+
+
+def _shown(footer: Footer) -> tuple[Any, ...]:
+    """Everything a footer's keys are made from (Footer.compose)."""
+    keys = tuple((key, active.binding, active.enabled, active.tooltip)
+                 for key, active in footer.screen.active_bindings.items())
+    return footer.compact, footer.show_command_palette, footer.combine_groups, keys
+
+
+def _preload() -> None:
+    """Import every area's screen, and what each needs (the trend charts' plotting library,
+    Markdown for the help), so the first open of an area does not wait for it. Run in a
+    thread once the app is first at rest (the lock screen, while the passphrase is typed): an
+    import only defines things, and if an area is opened before its import here is done,
+    Python's import lock makes that open wait for it rather than do it twice."""
+    from kit.tui.app import AREAS
+
+    for module in (*(name for name, _cls in AREAS.values()), *PRELOAD_TOO):
+        with contextlib.suppress(Exception):  # imported again, and any error raised, on use
+            importlib.import_module(module)
+
+
+def quick_footer() -> None:
+    """Rebuild a footer only when what it shows changes; make each key compact before it is
+    mounted (see the module's docstring). Set once, before any screen is built."""
+    if getattr(Footer, "_kit_quick", False):
+        return
+    compose, bindings_changed = Footer.compose, Footer.bindings_changed
+
+    def composed(self: Footer) -> Iterator[Widget]:
+        self._kit_pending = False  # type: ignore[attr-defined]
+        if self._bindings_ready:
+            self._kit_shown = _shown(self)  # type: ignore[attr-defined]
+        for widget in compose(self):
+            if isinstance(widget, FooterKey):
+                widget.set_class(self.compact, "-compact", update=False)
+            yield widget
+
+    def changed(self: Footer, screen: Screen[Any]) -> None:
+        if not (screen.app.app_focus and self.is_attached and screen is self.screen):
+            bindings_changed(self, screen)
+            return
+        if getattr(self, "_kit_pending", False):
+            return  # a rebuild is on its way, and will read the bindings as they are then
+        if self._bindings_ready and getattr(self, "_kit_shown", None) == _shown(self):
+            return  # the same keys: nothing to rebuild
+        self._kit_pending = True  # type: ignore[attr-defined]
+        bindings_changed(self, screen)
+
+    Footer.compose = composed  # type: ignore[method-assign,assignment]
+    Footer.bindings_changed = changed  # type: ignore[method-assign]
+    Footer._kit_quick = True  # type: ignore[attr-defined]
+
+
+def quick_resume() -> None:
+    """A mode's screen shown for the first time is not restyled whole (see the module's
+    docstring; Quick.switch_mode marks it). Set once, before any screen is built."""
+    if getattr(Screen, "_kit_quick", False):
+        return
+    resume, suspend = Screen._on_screen_resume, Screen._on_screen_suspend
+
+    def resumed(self: Screen[Any], event: events.ScreenResume) -> None:
+        if getattr(self, "_kit_new_mode", False) and not getattr(self, "_kit_suspended", False):
+            event.refresh_styles = False  # styled as it was built, moments ago
+        resume(self, event)
+
+    def suspended(self: Screen[Any]) -> None:
+        self._kit_suspended = True  # type: ignore[attr-defined]
+        suspend(self)
+
+    Screen._on_screen_resume = resumed  # type: ignore[method-assign]
+    Screen._on_screen_suspend = suspended  # type: ignore[method-assign]
+    Screen._kit_quick = True  # type: ignore[attr-defined]
+
+
+class Quick:
+    """Mixed into the app, before App (see the module's docstring)."""
+
+    _css_update_count: int
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        quick_footer()
+        quick_resume()
+        gc.unfreeze()  # an app made before this one in the same process (tests) is let go
+        super().__init__(*args, **kwargs)
+        app: Any = self
+        app.stylesheet = KeptStylesheet(variables=app.get_css_variables())
+        self._css_refreshed_at: int | None = None  # the update count of the last full refresh
+        self._at_once = False
+        self._rest_timer: Any = None
+        self._preloading = False
+
+    # --- the garbage collector at rest ---
+
+    def _on_ready(self) -> None:
+        self.rest_soon()
+
+    def rest_soon(self) -> None:
+        """Once the app has been quiet for a moment, keep what lives now out of the garbage
+        collector's rounds (gc.freeze): the modules, the app and its screens are long-lived,
+        and a full round over all of them cost a first open 100-300 ms on a busy machine."""
+        app: Any = self
+        if self._rest_timer is not None:
+            self._rest_timer.stop()
+        self._rest_timer = app.set_timer(REST_AFTER_S, self._rest, name="rest")
+
+    def _rest(self) -> None:
+        app: Any = self
+        self._rest_timer = None
+        if any(not worker.is_finished for worker in app.workers):
+            self.rest_soon()
+            return
+        gc.collect(1)  # what is garbage already is not kept
+        gc.freeze()
+        if not self._preloading:
+            self._preloading = True
+            threading.Thread(target=_preload, name="kit-preload", daemon=True).start()
+
+    def let_go(self) -> None:
+        """Collect everything, kept objects too, and keep what still lives: at a lock, so
+        nothing from the unlocked session waits in memory for a later round."""
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+
+    def switch_mode(self, mode: str) -> Any:
+        app: Any = self
+        new = mode not in app._screen_stacks
+        switched = super().switch_mode(mode)  # type: ignore[misc]
+        if new:  # told it is shown (twice) once it has been built: see quick_resume
+            app.screen._kit_new_mode = True
+        self.rest_soon()
+        return switched
+
+    def refresh_css(self, animate: bool = True) -> None:
+        app: Any = self
+        current = self._css_update_count
+        if current == self._css_refreshed_at:
+            # Nothing invalidated the styles since the last full refresh, so Textual asks only
+            # because a mode's screen is new (counted -1), or while making one (the screen shown
+            # is still the old one, up to date): either way, everything is styled already.
+            screen = app.screen if app.screen_stack else None
+            if screen is not None and screen._css_update_count in (-1, current):
+                screen._css_update_count = current
+                return
+        super().refresh_css(animate)  # type: ignore[misc]
+        self._css_refreshed_at = current
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        if not self._at_once:
+            super().delay_update(delay)  # type: ignore[misc]
+
+    def switch_mode_at_once(self, mode: str, *, erase: bool = False) -> Any:
+        """switch_mode, without holding frames back to mask the change. With *erase*, the
+        terminal is erased first, at once: before whatever the app still had queued (the list
+        a closed editor goes back to, a footer being rebuilt) has run, and before the new
+        screen (blank, for a quick hide) is drawn over it."""
+        app: Any = self
+        driver = app._driver
+        if erase and driver is not None:
+            driver.write(ERASE)
+            driver.flush()
+        self._at_once = True
+        try:
+            return self.switch_mode(mode)
+        finally:
+            self._at_once = False
+
+    async def painted(self, timeout: float = 1.0) -> None:
+        """Return once the screen shown now has been drawn on the terminal (at most *timeout*
+        seconds: what follows must happen even if the screen never draws)."""
+        app: Any = self
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def drawn() -> None:
+            if not done.done():
+                done.set_result(None)
+
+        app.screen.call_after_refresh(drawn)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(done, timeout)
