@@ -26,10 +26,12 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from kit.config import Config
+from kit.tui.palette import AreaCommands
 from kit.tui.quick import Quick
 from kit.tui.tab_stops import only_reading_boxes_stop
 from kit.tui.terminal_guard import show_control_characters
 from kit.tui.themes import THEMES
+from kit.tui.widgets.choices import ticks_by_shape
 
 if TYPE_CHECKING:
     from textual.widgets import TabbedContent
@@ -226,6 +228,7 @@ class KitApp(Quick, App[None]):
     CSS_PATH = "kit.tcss"
     TITLE = APP_TITLE
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {AreaCommands}  # every area's actions, from any screen
 
     # Every key that works everywhere is a priority binding: the app sees it before the focused
     # widget, so a text box cannot take it (a TextArea's own F6/F7 select the line or all the
@@ -258,6 +261,7 @@ class KitApp(Quick, App[None]):
         self.DEFAULT_MODE = "locked" if is_vault(services.vault_path) else "welcome"
         # Before any widget text is made: outside text then shows its escapes, never acts.
         show_control_characters()
+        ticks_by_shape()  # a ticked box differs from an empty one in shape, not only shade
         only_reading_boxes_stop()
         super().__init__()
         self.animation_level = "none"  # calm: nothing slides or fades

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from textual.widgets import Input, TextArea
+from textual.widgets import Checkbox, Input, TextArea
 
 from kit.records.journal import Journal
 from kit.tui.app import KitApp
@@ -175,6 +175,20 @@ async def test_no_color_is_honoured(make_app, closed_vault: Path,
         await pilot.pause()
         assert app.no_color
         assert any(type(f).__name__ in ("Monochrome", "NoColor") for f in app._filters)
+        # Without colour, a ticked box still differs from an empty one: by its mark.
+        await unlock(pilot)
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: bool(app.screen.query("#show-all")), "Prepare")
+        box = app.screen.query_one("#show-all", Checkbox)
+
+        def drawn() -> str:
+            return "".join(box.render_line(y).text for y in range(box.size.height))
+
+        assert "▐ ▌ Show finished" in drawn()
+        box.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert box.value and "▐✓▌ Show finished" in drawn()
 
 
 async def test_palette_offers_this_screens_commands_and_no_screenshot(
