@@ -20,27 +20,31 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 
 
-def _reading_stop(box: VerticalScroll) -> bool:
+def _reading_stop(box: Widget) -> bool:
     if not box.can_focus:
         return False
     # Not laid out yet (a screen just opened, choosing what to focus first): a box of text is
     # a stop until it is known to fit, so a long help text opens ready for the arrow keys.
-    laid_out = box.size.area > 0
-    if laid_out and box.max_scroll_y <= 0 and box.max_scroll_x <= 0:
+    if box.size.area > 0 and box.max_scroll_y <= 0 and box.max_scroll_x <= 0:
         return False
-    return not any(_takes_focus(child) for child in box.displayed_children)
+    return not _holds_a_stop(box)
 
 
-def _takes_focus(widget: Widget) -> bool:
-    """Whether this widget, or anything displayed inside it, can be focused."""
-    if widget._check_disabled() or not widget.visible:
-        return False
-    if widget.allow_focus():
-        return True
-    return widget.allow_focus_children() and any(
-        _takes_focus(child) for child in widget.displayed_children)
+def _holds_a_stop(box: Widget) -> bool:
+    """Whether anything shown inside *box* can take the focus. Called for every box each time
+    the focus moves, so it looks at each widget once and stops at the first stop found."""
+    stack = list(box.displayed_children)
+    while stack:
+        widget = stack.pop()
+        if widget.disabled or widget.styles.visibility == "hidden":
+            continue
+        if widget.can_focus and widget.allow_focus():
+            return True
+        if widget.can_focus_children:
+            stack.extend(widget.displayed_children)
+    return False
 
 
 def only_reading_boxes_stop() -> None:
     """Make a scrolling box a Tab stop only when it is there to be read (see above)."""
-    VerticalScroll.allow_focus = _reading_stop  # type: ignore[method-assign]
+    VerticalScroll.allow_focus = _reading_stop  # type: ignore[method-assign, assignment]

@@ -24,13 +24,14 @@ import pytest
 from rich.text import Text
 from textual import events
 from textual.containers import VerticalScroll
-from textual.geometry import Region, Size
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import (
     Button,
     Checkbox,
     DataTable,
+    Footer,
     Input,
     OptionList,
     Select,
@@ -130,14 +131,39 @@ def where(app: KitApp, widget: Widget) -> str:
     return f"{type(app.screen).__name__}: {type(widget).__name__}#{widget.id}"
 
 
-async def check_stop(pilot: Pilot[Any], log: KeyLog, unlocked: bool,
-                     unfocused: tuple[Size, list[tuple[str, str]]] | None) -> Widget:
-    """The stop that has the focus: visible, a field or a control, and deaf to the app's keys.
-    *unfocused* is its size and look just before Tab reached it."""
+def editable(widget: Widget) -> bool:
+    return isinstance(widget, FIELDS) and not getattr(widget, "read_only", False) \
+        and not widget.disabled
+
+
+async def arrive(pilot: Pilot[Any], log: KeyLog, unlocked: bool, widget: Widget,
+                 by_tab: bool) -> None:
+    """Move to *widget* (by Tab, or by putting the focus there) and check it as one stop.
+
+    Then the keys go as one burst, as quick typing does: in a field a digit, then every key
+    that works everywhere, then in a text box another digit. Each of those keys must reach
+    the app and leave the text as typed: a text box that took F6 or F7 (select the line, or
+    all) would have the second digit replace what it selected."""
     app: Any = pilot.app
-    widget = app.focused
-    assert widget is not None, f"{type(app.screen).__name__}: Tab reached no widget"
+    if app.focused is widget:  # to see how it looks without the focus
+        app.screen.set_focus(None)
+        await pilot.pause()
+    unfocused = (widget.size, looks(widget))
+    before = field_state(widget)
+    typed = editable(widget)
+    if by_tab:
+        await press_at_once(pilot, "tab")
+    else:
+        app.screen.set_focus(widget)
+        await pilot.pause()
     at = where(app, widget)
+    assert app.focused is widget, f"{at} should have the focus, but {app.focused!r} has"
+    keys = [*(["7"] if typed else []), *EVERYWHERE,
+            *(["8"] if isinstance(widget, TextArea) and typed else [])]
+    with log.recording() as calls:
+        await press_at_once(pilot, *keys)
+    assert app.focused is widget, f"{at}: a key moved the focus to {app.focused!r}"
+
     region = shown_region(app, widget)
     for _ in range(3):  # a box scrolls to show what has the focus after the next refresh
         if region.area:
@@ -148,7 +174,7 @@ async def check_stop(pilot: Pilot[Any], log: KeyLog, unlocked: bool,
 
     # Seen: the stop looks different with the focus than without it.
     focused = looks(widget)
-    if unfocused is None or unfocused[0] != widget.size:  # it changed size: look again
+    if unfocused[0] != widget.size:  # it changed size on the way: look again without
         app.screen.set_focus(None)
         await pilot.pause()
         unfocused = (widget.size, looks(widget))
@@ -164,31 +190,23 @@ async def check_stop(pilot: Pilot[Any], log: KeyLog, unlocked: bool,
         assert not inside, f"{at} is a stop, though it holds {inside[0]!r}"
         assert widget.max_scroll_y > 0 or widget.max_scroll_x > 0, f"{at} has nothing to scroll"
 
-    typed = isinstance(widget, FIELDS) and not getattr(widget, "read_only", False) \
-        and not widget.disabled
-    before = field_state(widget)
-    if typed:
-        await press_at_once(pilot, "7")
-        assert field_state(widget)[0] != before[0], f"{at}: what was typed went nowhere"
-
-    # Every key that works everywhere reaches the app and leaves the field as it was (a text
-    # box's own F6 and F7 select the line or all the text: the next key typed replaces it).
-    state = field_state(widget)
-    with log.recording() as calls:
-        await press_at_once(pilot, *EVERYWHERE)
     expected = [call for call in EVERYWHERE.values()
                 if unlocked or call[0] not in NEED_UNLOCKED]
     missing = [call for call in expected if call not in calls]
     assert not missing and len(calls) == len(expected), \
         f"{at}: these keys did not reach the app: {missing} (it got {calls})"
-    assert app.focused is widget, f"{at}: a key moved the focus to {app.focused!r}"
-    assert field_state(widget) == state, f"{at}: a key that works everywhere changed the text"
-    if typed:  # as it was, so typing here changes nothing further on (a search, a draft)
+    if typed:
+        text = field_state(widget)[0]
+        landed = "78" if isinstance(widget, TextArea) else "7"
+        assert landed in text, f"{at}: typed {landed!r} around the app's keys, and it holds " \
+            f"{text!r}: typing went nowhere, or a key that works everywhere changed the text"
+        # As it was, so typing here changes nothing further on (a search, a draft).
         if isinstance(widget, TextArea):
             widget.text = before[0]
         else:
             widget.value = before[0]
-    return widget
+    else:
+        assert field_state(widget) == before, f"{at}: a key changed what it holds"
 
 
 async def walk(pilot: Pilot[Any], log: KeyLog, unlocked: bool = True) -> list[Widget]:
@@ -196,25 +214,20 @@ async def walk(pilot: Pilot[Any], log: KeyLog, unlocked: bool = True) -> list[Wi
     app: Any = pilot.app
     chain = app.screen.focus_chain
     assert chain, f"{type(app.screen).__name__} has no Tab stop"
-    unfocused: tuple[Size, list[tuple[str, str]]] | None = None
-    if app.focused not in chain:
-        unfocused = (chain[0].size, looks(chain[0]))
-        app.screen.set_focus(chain[0])
-        await pilot.pause()
-    start = app.focused
-    seen: list[Widget] = []
+    start = app.focused if app.focused in chain else chain[0]
+    await arrive(pilot, log, unlocked, start, by_tab=False)
+    seen: list[Widget] = [start]
     for _ in range(len(chain) + 5):
-        seen.append(await check_stop(pilot, log, unlocked, unfocused))
         chain = app.screen.focus_chain
         following = chain[(chain.index(app.focused) + 1) % len(chain)]
-        unfocused = (following.size, looks(following))
-        await press_at_once(pilot, "tab")
-        if app.focused is not following:
-            unfocused = None
-        if app.focused is start:
+        if following is start:
             break
+        await arrive(pilot, log, unlocked, following, by_tab=True)
+        seen.append(following)
     else:
         raise AssertionError(f"{type(app.screen).__name__}: Tab never came back round")
+    await press_at_once(pilot, "tab")
+    assert app.focused is start, f"{type(app.screen).__name__}: Tab did not come back round"
     missed = [w for w in app.screen.focus_chain if w not in seen]
     assert not missed, f"{type(app.screen).__name__}: Tab never reached {missed}"
     return seen
@@ -227,6 +240,26 @@ async def each_tab(pilot: Pilot[Any], log: KeyLog, tabs_id: str) -> None:
         tabs.active = pane
         await wait_for(pilot, lambda p=pane: tabs.active == p, pane)
         await walk(pilot, log)
+
+
+async def tabs_by_key(pilot: Pilot[Any], tabs_id: str) -> None:
+    """ctrl+t, from anywhere in the area (a field included), shows the next tab and puts the
+    focus on the tab bar; after the last, the first. The footer offers it."""
+    app: Any = pilot.app
+    tabs = app.screen.query_one(f"#{tabs_id}", TabbedContent)
+    panes = [pane.id for pane in tabs.query("TabPane")]
+    binding = app.screen.active_bindings.get("ctrl+t")
+    assert binding is not None and binding.enabled and binding.binding.show, \
+        f"{type(app.screen).__name__}: the footer does not offer ctrl+t"
+    tabs.active = panes[0]
+    await pilot.pause()
+    fields = [w for w in app.screen.focus_chain if isinstance(w, FIELDS)]
+    app.screen.set_focus(fields[0] if fields else app.screen.focus_chain[-1])
+    await pilot.pause()
+    for expected in [*panes[1:], panes[0]]:
+        await pilot.press("ctrl+t")
+        assert tabs.active == expected, f"ctrl+t showed {tabs.active}, not {expected}"
+        assert isinstance(app.focused, Tabs)
 
 
 async def area(pilot: Pilot[Any], mode: str, screen: str) -> None:
@@ -259,6 +292,21 @@ async def refused_checks_focus_their_field(pilot: Pilot[Any]) -> None:
         assert app.screen.query_one(field, Input).value == "x"
 
 
+@pytest.fixture(autouse=True)
+def footer_drawn_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The footer draws all its keys again each time the focus moves: most of what a Tab costs
+    in a test. These walks read the bindings, never the footer (the snapshots show it), so here
+    it is left as first drawn."""
+    monkeypatch.setattr(Footer, "bindings_changed", lambda self, screen: None)
+
+
+def test_help_names_the_tab_key() -> None:
+    from importlib import resources
+
+    text = resources.files("kit.tui").joinpath("help.md").read_text(encoding="utf-8")
+    assert "| ctrl+t | Next tab" in text
+
+
 @pytest.fixture
 def filled_vault(vault_path: Path) -> Path:
     """A vault with something in every list, so each list's focus shows a highlighted row."""
@@ -287,6 +335,7 @@ async def test_every_area_and_form_by_keyboard(make_app: Callable[..., KitApp],
 
         await walk(pilot, log)  # Home
         await area(pilot, "journal", "JournalScreen")
+        assert "ctrl+t" not in app.screen.active_bindings  # no tabs here: not offered
         await walk(pilot, log)
         await pushed(pilot, "ctrl+n", "EditorScreen")
         await walk(pilot, log)
@@ -296,14 +345,17 @@ async def test_every_area_and_form_by_keyboard(make_app: Callable[..., KitApp],
         await walk(pilot, log)
         await area(pilot, "wellbeing", "WellbeingScreen")
         await each_tab(pilot, log, "wellbeing-tabs")
+        await tabs_by_key(pilot, "wellbeing-tabs")
         await area(pilot, "prepare", "PrepareScreen")
         await each_tab(pilot, log, "prepare-tabs")
+        await tabs_by_key(pilot, "prepare-tabs")
         await area(pilot, "incidents", "IncidentsScreen")
         await walk(pilot, log)
         await pushed(pilot, "ctrl+n", "IncidentForm")
         await walk(pilot, log)
         await area(pilot, "footprint", "FootprintScreen")
         await each_tab(pilot, log, "footprint-tabs")
+        await tabs_by_key(pilot, "footprint-tabs")
         await refused_checks_focus_their_field(pilot)
         await pushed(pilot, "f9", "HappeningNowScreen")
         await walk(pilot, log)
@@ -319,6 +371,7 @@ async def test_supervision_by_keyboard(make_app: Callable[..., KitApp], tmp_path
                            and showing(pilot, "HomeScreen"), "the demo to open")
             await area(pilot, "supervision", "SupervisionScreen")
             await each_tab(pilot, log, "supervision-tabs")
+            await tabs_by_key(pilot, "supervision-tabs")
             app.screen.query_one("#supervision-tabs", TabbedContent).active = "records-tab"
             await pilot.pause()
             await pushed(pilot, "ctrl+n", "SessionForm")
@@ -356,7 +409,8 @@ async def test_first_run_by_keyboard(make_app: Callable[..., KitApp]) -> None:
         assert app.focused is new
 
         await reach_recovery_key(pilot)
-        assert app.focused is app.screen.query_one("#written", Checkbox)
+        written = app.screen.query_one("#written", Checkbox)
+        await wait_for(pilot, lambda: app.focused is written, "the focus on the box to tick")
         await pilot.press("space")
         assert app.screen.query_one("#written", Checkbox).value
         assert not app.screen.query_one("#recovery-done", Button).disabled

@@ -121,7 +121,9 @@ class WelcomeScreen(Screen[None]):
     def _show(self, step: str, focus: str | None = None) -> None:
         self.query_one("#steps", ContentSwitcher).current = step
         if focus:
-            self.query_one(focus).focus()
+            # Once the step is on the screen: a widget still hidden cannot take the focus, and
+            # the recovery key's box then needed a Tab before Space would tick it.
+            self.call_after_refresh(self.query_one(focus).focus)
 
     @on(Button.Pressed, "#start")
     def start(self) -> None:
