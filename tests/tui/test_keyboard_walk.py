@@ -116,15 +116,18 @@ def field_state(widget: Widget) -> tuple[Any, ...]:
 
 
 async def press_at_once(pilot: Pilot[Any], *keys: str) -> None:
-    """Send the keys as a terminal does when they come quickly, then wait once: the same path
-    as Pilot.press (the app's priority bindings, then the focused widget), without a pause
-    after each key."""
+    """Send the keys as a terminal does when they come quickly, then wait for them: the same
+    path as Pilot.press (the app's priority bindings, then the focused widget), without its
+    wait for the processor to go idle after each key (most of a walk's time)."""
     app = pilot.app
     for key in keys:
         event = events.Key(key, None)
         event.set_sender(app)
         app.post_message(event)
-    await pilot.pause()
+    # The app hands a key on to the focused widget, which may tell its screen: three rounds
+    # of every pending message, then the screen is laid out again.
+    for _ in range(3):
+        await pilot.pause(0)
 
 
 def where(app: KitApp, widget: Widget) -> str:
@@ -490,6 +493,7 @@ async def test_every_dialog_by_keyboard_at_80x24(make_app: Callable[..., KitApp]
         answers = await opened(pilot, ConfirmDialog(LONG, yes="Delete"), "#no")
         await walk(pilot, log, unlocked=False)
         await pilot.press("escape")
+        await wait_for(pilot, lambda: bool(answers), "the answer")
         assert answers == [False]
 
         plan = breaches.plan("someone@example.org", "made-up-key", refresh_catalogue=True)
@@ -500,6 +504,7 @@ async def test_every_dialog_by_keyboard_at_80x24(make_app: Callable[..., KitApp]
         stops = await walk(pilot, log, unlocked=False)  # the long plan is a stop, to read
         assert any(isinstance(stop, VerticalScroll) for stop in stops)
         await pilot.press("escape")
+        await wait_for(pilot, lambda: bool(answers), "the answer")
         assert answers == [False]
 
         dialog = AskDialog(LONG, [Ask("name", "Name"), Ask("where", "Where")],
@@ -512,6 +517,7 @@ async def test_every_dialog_by_keyboard_at_80x24(make_app: Callable[..., KitApp]
         assert app.focused is dialog.query_one("#ask-where") and not answers
         await type_into(pilot, "home")
         await pilot.press("enter")
+        await wait_for(pilot, lambda: bool(answers), "the answer")
         assert answers == [{"name": "Ada", "where": "home"}]
 
         dialog = TextDialog(LONG, "a card\n" * 30)
@@ -537,6 +543,7 @@ async def test_every_dialog_by_keyboard_at_80x24(make_app: Callable[..., KitApp]
         await pilot.press("enter")  # the name is taken
         assert app.focused is dialog.query_one("#contact-name") and not answers
         await pilot.press(*["backspace"] * 3, *"Ada", "enter")
+        await wait_for(pilot, lambda: bool(answers), "the answer")
         assert answers == [("card text\n", "Ada", "supervisor", "abcd")]
 
         dialog = CommentDialog(LONG, tmp_path / "answer.kitshare")
@@ -548,6 +555,7 @@ async def test_every_dialog_by_keyboard_at_80x24(make_app: Callable[..., KitApp]
         await type_into(pilot, "Agreed")
         dialog.query_one("#comment-path").focus()
         await pilot.press("enter")
+        await wait_for(pilot, lambda: bool(answers), "the answer")
         assert answers == [{"comment": "Agreed", "path": str(tmp_path / "answer.kitshare")}]
 
         # Its warning is kept in view above the fields, so it is the length the app gives it.
@@ -564,6 +572,7 @@ async def test_every_dialog_by_keyboard_at_80x24(make_app: Callable[..., KitApp]
         assert app.focused is path and not answers
         await type_into(pilot, "out.md")
         await pilot.press("enter")
+        await wait_for(pilot, lambda: bool(answers), "the answer")
         assert answers == [{"format": "md", "path": "out.md"}]
 
         dialog = HandoverDialog(LONG, [(Text("Ada"), "ada"), (Text("Bo"), "bo")],
@@ -576,4 +585,5 @@ async def test_every_dialog_by_keyboard_at_80x24(make_app: Callable[..., KitApp]
         dialog.query_one("#handover-to", Select).value = "bo"
         dialog.query_one("#handover-path").focus()
         await pilot.press("enter")
+        await wait_for(pilot, lambda: bool(answers), "the answer")
         assert answers == [{"to": "bo", "path": str(tmp_path / "handover")}]
