@@ -103,6 +103,19 @@ async def test_share_preview_is_exactly_what_is_sealed_and_never_the_journal(
         assert "Exposure sessions by type:" in first
         assert "How much it affected me" not in first  # offered, but not ticked by default
 
+        # Nothing ticked and no note: refused, with the focus on the first box, so Space ticks.
+        ticks = list(screen.query(".share-field").results(Checkbox))
+        ticked = [tick.value for tick in ticks]
+        for tick in ticks:
+            tick.value = False
+        await pilot.pause()
+        screen.query_one("#share-seal").press()
+        await pilot.pause()
+        assert app.focused is ticks[0] and not app.screen.query("#ask-path")
+        for tick, value in zip(ticks, ticked, strict=True):
+            tick.value = value
+        await pilot.pause()
+
         # Untick a box: the preview loses exactly that field, as the service renders it.
         screen.query_one("#share-field-exposure_sessions", Checkbox).value = False
         await pilot.pause()

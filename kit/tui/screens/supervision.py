@@ -945,6 +945,9 @@ class SupervisionScreen(AreaScreen):
         if not chosen and not note.strip():
             self._say("Nothing is ticked to share: tick at least one box or write a note.",
                       error=True)
+            ticks = self.query(".share-field")
+            if ticks:  # where the next key pressed (Space) does what was missing
+                ticks.first().focus()
             return
         default = _free_path("supervision-share", self.sup.today())
 
