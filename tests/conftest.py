@@ -4,14 +4,17 @@ environment, and no way to reach any host but loopback."""
 from __future__ import annotations
 
 import hashlib
+import io
 import ipaddress
+import json
 import os
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
@@ -174,3 +177,48 @@ def secure_keyring() -> Iterator[MemoryKeyring]:
         yield backend
     finally:
         keyring.set_keyring(previous)
+
+
+@dataclass
+class Ran:
+    """What a command run in this process left: its exit code, stdout and stderr."""
+
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+KitRun = Callable[..., Ran]
+
+
+@pytest.fixture
+def kit_in_process(kit_env: Path, monkeypatch: pytest.MonkeyPatch,
+                   capsys: pytest.CaptureFixture[str]) -> KitRun:
+    """Run `kit ARGS` through kit.cli.main in this process (the one place errors become exit
+    codes), faster than run_kit's subprocess: stdin is *stdin*, the passphrase is taken as
+    if from KIT_PASSPHRASE (None: no passphrase at all), and a traceback fails the test."""
+    from kit import credentials
+    from kit.cli import main
+
+    def run(*args: str, stdin: bytes = b"", passphrase: str | None = PASSPHRASE) -> Ran:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+        secrets = {credentials.ENV_PASSPHRASE: passphrase} if passphrase else {}
+        monkeypatch.setattr(credentials, "_taken", secrets)
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as caught:
+            main(list(args))
+        out, err = capsys.readouterr()
+        assert "Traceback" not in out + err
+        return Ran(int(caught.value.code or 0), out, err)
+
+    return run
+
+
+@pytest.fixture
+def made_vault(vault_path: Path) -> Path:
+    """An empty vault at the test's vault path, locked, for a command to open."""
+    Vault.create(vault_path, PASSPHRASE, "minimum")[0].close()
+    return vault_path

@@ -4,61 +4,25 @@ and the README, welcome and help text about what leaves the computer."""
 
 from __future__ import annotations
 
-import io
-import json
 import re
-import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from kit import credentials
-from kit.cli import main
 from kit.config import Config
 from kit.plurals import counted
-from kit.vault import Vault
-from tests.conftest import PASSPHRASE
+from tests.conftest import KitRun as Kit
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-@dataclass
-class Ran:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-Kit = Callable[..., Ran]
 
 
 @pytest.fixture
-def kit(kit_env: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> Iterator[Kit]:
-    def run(*args: str, stdin: bytes = b"") -> Ran:
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
-        monkeypatch.setattr(credentials, "_taken", {credentials.ENV_PASSPHRASE: PASSPHRASE})
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as caught:
-            main(list(args))
-        out, err = capsys.readouterr()
-        assert "Traceback" not in out + err
-        return Ran(int(caught.value.code or 0), out, err)
-
-    yield run
-
-
-@pytest.fixture
-def made_vault(vault_path: Path) -> Path:
-    Vault.create(vault_path, PASSPHRASE, "minimum")[0].close()
-    return vault_path
+def kit(kit_in_process: Kit) -> Kit:
+    return kit_in_process
 
 
 def test_a_check_in_with_a_questionnaire_not_loaded_says_how_to_load_it(

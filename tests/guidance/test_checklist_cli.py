@@ -4,59 +4,23 @@ shipped ones so the output is predictable; one test runs the real program in a s
 
 from __future__ import annotations
 
-import io
-import json
-import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kit import credentials
-from kit.cli import main
 from kit.records.progress import KIND
 from kit.vault import Credentials, Vault
 from tests.conftest import PASSPHRASE, run_kit
+from tests.conftest import KitRun as Kit
 from tests.guidance.conftest import FIXTURES, VALID
 
 
-@dataclass
-class Ran:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-Kit = Callable[..., Ran]
-
-
 @pytest.fixture
-def kit(shipped_fixtures: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> Iterator[Kit]:
-    def run(*args: str, stdin: bytes = b"", passphrase: str | None = PASSPHRASE) -> Ran:
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
-        secrets = {credentials.ENV_PASSPHRASE: passphrase} if passphrase else {}
-        monkeypatch.setattr(credentials, "_taken", secrets)
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as caught:
-            main(list(args))
-        out, err = capsys.readouterr()
-        assert "Traceback" not in out + err
-        return Ran(int(caught.value.code or 0), out, err)
-
-    yield run
-
-
-@pytest.fixture
-def made_vault(vault_path: Path) -> Path:
-    Vault.create(vault_path, PASSPHRASE, "minimum")[0].close()
-    return vault_path
+def kit(shipped_fixtures: Path, kit_in_process: Kit) -> Kit:
+    """`kit` in this process, over the fixture checklists."""
+    return kit_in_process
 
 
 def progress_records(vault_path: Path) -> list[dict[str, Any]]:

@@ -5,19 +5,13 @@ here, and only here."""
 
 from __future__ import annotations
 
-import io
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kit import credentials
-from kit.cli import main
 from kit.guidance.checklists import UK_NATIONS, Library, load_library
-from kit.vault import Vault
-from tests.conftest import PASSPHRASE
+from tests.conftest import KitRun
 
 # The land register each nation's user must see: HM Land Registry covers England and Wales only.
 LAND_REGISTER = {
@@ -32,26 +26,18 @@ def library() -> Library:
     return load_library()
 
 
-def listed(region: str, monkeypatch: pytest.MonkeyPatch,
-           capsys: pytest.CaptureFixture[str]) -> set[str]:
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
-    monkeypatch.setattr(credentials, "_taken", {credentials.ENV_PASSPHRASE: PASSPHRASE})
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as caught:
-        main(["checklist", "list", "--region", region, "--json"])
-    out, err = capsys.readouterr()
-    assert caught.value.code in (0, None), err
-    doc: dict[str, Any] = json.loads(out)
+def listed(kit: KitRun, region: str) -> set[str]:
+    ran = kit("checklist", "list", "--region", region, "--json")
+    assert ran.code == 0, ran.err
+    doc: dict[str, Any] = ran.json()
     assert doc["region"] == region
     return {item["id"] for section in doc["sections"] for item in section["items"]}
 
 
 @pytest.mark.parametrize("nation", UK_NATIONS)
 def test_each_nation_lists_its_own_route_and_no_other_nations(
-        nation: str, library: Library, vault_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    Vault.create(vault_path, PASSPHRASE, "minimum")[0].close()
-    shown = listed(nation, monkeypatch, capsys)
+        nation: str, library: Library, made_vault: Path, kit_in_process: KitRun) -> None:
+    shown = listed(kit_in_process, nation)
     assert LAND_REGISTER[nation] in shown
     for item in library.items.values():
         regions = set(item.regions)
@@ -64,10 +50,8 @@ def test_each_nation_lists_its_own_route_and_no_other_nations(
 
 
 def test_every_nation_is_covered_and_a_uk_user_sees_them_all(
-        library: Library, vault_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    Vault.create(vault_path, PASSPHRASE, "minimum")[0].close()
-    shown = listed("uk", monkeypatch, capsys)
+        library: Library, made_vault: Path, kit_in_process: KitRun) -> None:
+    shown = listed(kit_in_process, "uk")
     assert set(LAND_REGISTER.values()) <= shown
     for item in library.items.values():
         if item.nations:
@@ -75,15 +59,9 @@ def test_every_nation_is_covered_and_a_uk_user_sees_them_all(
 
 
 def test_a_step_done_in_the_kit_names_its_command_only_on_the_command_line(
-        library: Library, vault_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
-    Vault.create(vault_path, PASSPHRASE, "minimum")[0].close()
-    monkeypatch.setattr(credentials, "_taken", {credentials.ENV_PASSPHRASE: PASSPHRASE})
+        library: Library, made_vault: Path, kit_in_process: KitRun) -> None:
     letter = library.get("search-erasure-letter")
     assert letter.in_app == "letter" and not any("kit letter" in s for s in letter.steps)
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as caught:
-        main(["checklist", "show", letter.id])
-    out, err = capsys.readouterr()
-    assert caught.value.code in (0, None), err
-    assert "In the kit: kit letter erasure --site NAME --url LINK" in out
+    ran = kit_in_process("checklist", "show", letter.id)
+    assert ran.code == 0, ran.err
+    assert "In the kit: kit letter erasure --site NAME --url LINK" in ran.out

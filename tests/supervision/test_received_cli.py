@@ -4,57 +4,34 @@ show when a session was held, and a packet opened once can be read again from th
 
 from __future__ import annotations
 
-import io
-import json
-import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from kit import credentials
-from kit.cli import main
 from kit.supervision.service import Supervision
 from kit.vault import Credentials, Vault
 from kit.workspace import Workspace
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, KitRun, Ran
+
+Kit = Callable[..., Ran]
 
 LONDON = ZoneInfo("Europe/London")
 
 
-@dataclass
-class Ran:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
-Kit = Callable[..., Ran]
 
 
 @pytest.fixture
-def kit(kit_env: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> Iterator[Kit]:
+def kit(kit_env: Path, kit_in_process: KitRun) -> Kit:
+    """`kit --vault VAULT ARGS` in this process, scheduling in London time."""
     (kit_env / "config.toml").write_text('[supervision]\ntime_zone = "Europe/London"\n')
 
     def run(*args: str, vault: Path, stdin: bytes = b"") -> Ran:
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
-        monkeypatch.setattr(credentials, "_taken", {credentials.ENV_PASSPHRASE: PASSPHRASE})
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as caught:
-            main(["--vault", str(vault), *args])
-        out, err = capsys.readouterr()
-        assert "Traceback" not in out + err
-        return Ran(int(caught.value.code or 0), out, err)
+        return kit_in_process("--vault", str(vault), *args, stdin=stdin)
 
-    yield run
+    return run
 
 
 def _vault(path: Path, name: str) -> Path:
