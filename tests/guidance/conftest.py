@@ -59,6 +59,19 @@ url = "https://example.org/two"
 '''
 
 
+def only_you_checklist(home: Path) -> Path:
+    """A folder "team" in *home* holding VALID as an organisation's version 2 checklist whose
+    first item, team-one, is a step only the user can take (team-two can be handed on)."""
+    folder = home / "team"
+    folder.mkdir()
+    (folder / "50-team.toml").write_text(
+        VALID.replace("version = 1", "version = 2").replace('id = "alpha"', 'id = "team"')
+        .replace("alpha-", "team-")
+        .replace("recheck_days = 90\n", "recheck_days = 90\nonly_you = true\n"),
+        encoding="utf-8")
+    return folder
+
+
 @pytest.fixture
 def fixture_library() -> Library:
     sections, problems = read_path(FIXTURES)

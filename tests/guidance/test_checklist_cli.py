@@ -14,7 +14,7 @@ from kit.records.progress import KIND
 from kit.vault import Credentials, Vault
 from tests.conftest import PASSPHRASE, run_kit
 from tests.conftest import KitRun as Kit
-from tests.guidance.conftest import FIXTURES, VALID
+from tests.guidance.conftest import FIXTURES, VALID, only_you_checklist
 
 
 @pytest.fixture
@@ -313,12 +313,7 @@ def test_region_never_overwrites_a_config_with_a_mistake(kit: Kit, kit_env: Path
 
 def test_a_step_only_you_can_take_is_never_handed_on(kit: Kit, kit_env: Path,
                                                      made_vault: Path) -> None:
-    folder = kit_env / "team"
-    folder.mkdir()
-    (folder / "50-team.toml").write_text(
-        VALID.replace("version = 1", "version = 2").replace("acme", "team")
-        .replace('id = "alpha"', 'id = "team"').replace("alpha-", "team-")
-        .replace("recheck_days = 90\n", "recheck_days = 90\nonly_you = true\n"))
+    only_you_checklist(kit_env)
     write_config(kit_env, '[checklists]\nfolders = ["team"]\n')
     ran = kit("checklist", "mark", "team-one", "delegated", "--to", "Sam")
     assert ran.code == 2 and "only you can take" in ran.err and "nothing was saved" in ran.err

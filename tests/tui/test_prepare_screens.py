@@ -33,6 +33,13 @@ async def answer(pilot, path: str) -> None:  # type: ignore[no-untyped-def]
                    "the first stage")
 
 
+
+async def open_prepare(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Unlock, then open Prepare (F6)."""
+    await unlock(pilot)
+    await pilot.press("f6")
+    await wait_for(pilot, lambda: showing(pilot, "PrepareScreen"), "the prepare area")
+
 async def test_happening_now_opens_from_the_lock_screen_without_unlocking(
         make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
     app: KitApp = make_app()
@@ -157,9 +164,7 @@ async def test_do_this_first_then_mark_done_delegate_and_filter_by_time(
     expected_first = next_steps(library, {}, TODAY).first
     assert expected_first is not None
     async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
-        await pilot.press("f6")
-        await wait_for(pilot, lambda: showing(pilot, "PrepareScreen"), "the prepare area")
+        await open_prepare(pilot)
         screen = app.screen
         steps = screen.query_one("#steps", OptionList)
         assert steps.highlighted_option is not None
@@ -215,9 +220,7 @@ async def test_safety_plan_saves_keeps_a_draft_and_exports_a_pdf(
     app: KitApp = make_app()
     out = tmp_path / "plan.pdf"
     async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
-        await pilot.press("f6")
-        await wait_for(pilot, lambda: showing(pilot, "PrepareScreen"), "the prepare area")
+        await open_prepare(pilot)
         screen = app.screen
         screen.query_one("#prepare-tabs", TabbedContent).active = "safety"
         await pilot.pause()
@@ -235,9 +238,7 @@ async def test_safety_plan_saves_keeps_a_draft_and_exports_a_pdf(
         await pilot.press("ctrl+l")
         await wait_for(pilot, lambda: showing(pilot, "HiddenScreen"), "the blank screen")
         await pilot.press("enter")
-        await unlock(pilot)
-        await pilot.press("f6")
-        await wait_for(pilot, lambda: showing(pilot, "PrepareScreen"), "the prepare area")
+        await open_prepare(pilot)
         screen = app.screen
         assert screen.query_one("#safety-if_police_arrive", TextArea).text == "Hands visible"
         screen.query_one("#prepare-tabs", TabbedContent).active = "safety"
@@ -268,9 +269,7 @@ async def test_a_scotland_user_sees_the_scottish_land_register(
         make_app, closed_vault: Path, kit_env: Path) -> None:  # type: ignore[no-untyped-def]
     app: KitApp = make_app()  # the config says nothing: the whole UK
     async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
-        await pilot.press("f6")
-        await wait_for(pilot, lambda: showing(pilot, "PrepareScreen"), "the prepare area")
+        await open_prepare(pilot)
         screen = app.screen
         listed = _listed(screen)
         assert {"records-land-registry", "records-land-register-scotland"} <= set(listed)
@@ -295,19 +294,12 @@ async def test_a_scotland_user_sees_the_scottish_land_register(
 async def test_a_step_only_you_can_take_offers_no_delegation(
         make_app, closed_vault: Path, kit_env: Path) -> None:  # type: ignore[no-untyped-def]
     from kit.config import Config
-    from tests.guidance.conftest import VALID
+    from tests.guidance.conftest import only_you_checklist
 
-    folder = kit_env / "team"
-    folder.mkdir()
-    (folder / "50-team.toml").write_text(
-        VALID.replace("version = 1", "version = 2").replace('id = "alpha"', 'id = "team"')
-        .replace("alpha-", "team-").replace('minutes = 5', 'minutes = 1')
-        .replace("recheck_days = 90\n", "recheck_days = 90\nonly_you = true\n"))
+    folder = only_you_checklist(kit_env)
     app: KitApp = make_app(config=Config(checklist_folders=(folder,)))
     async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
-        await pilot.press("f6")
-        await wait_for(pilot, lambda: showing(pilot, "PrepareScreen"), "the prepare area")
+        await open_prepare(pilot)
         screen = app.screen
         steps = screen.query_one("#steps", OptionList)
         steps.highlighted = steps.get_option_index("team-one")
