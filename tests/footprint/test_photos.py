@@ -20,7 +20,7 @@ from PIL import Image, ImageOps, PngImagePlugin
 from kit import credentials
 from kit.cli import main
 from kit.errors import BadInput, KitError, UsageError
-from kit.footprint import photos
+from kit.footprint import photo_strip, photos
 from tests.conftest import Result, run_kit
 
 pillow_heif = pytest.importorskip("pillow_heif")
@@ -580,7 +580,7 @@ def test_a_copy_that_still_carries_metadata_is_deleted(tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     original = make_jpeg(tmp_path / "a.jpg")
     # Stand in for a writer that forgets to drop something: the re-read must catch it.
-    monkeypatch.setattr(photos, "_encode", lambda path, kind: (path.read_bytes(), []))
+    monkeypatch.setattr(photo_strip, "_encode", lambda path, kind: (path.read_bytes(), []))
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(KitError, match=r"still carried .*where the photo was taken"):
