@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Checkbox, Input, OptionList, Select, TabbedContent, TextArea
+from textual.widgets import Checkbox, Input, OptionList, Select, Static, TabbedContent, TextArea
 
 from kit.guidance.checklists import load_library
 from kit.guidance.planner import happening_now, next_steps
@@ -287,6 +287,11 @@ async def test_a_scotland_user_sees_the_scottish_land_register(
         assert "(Scotland)" not in str(steps.get_option(
             "records-land-register-scotland").prompt)
         assert app.services.config.region == "scotland"
+        # Home's support lines follow the choice: Scotland's own, not England and Wales's.
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: showing(pilot, "HomeScreen"), "Home")
+        support = str(app.screen.query_one("#support-lines", Static).render())
+        assert "Breathing Space" in support and "Oscar Kilo" not in support
     # Saved for next time, outside the vault: the walk-through reads it before unlocking.
     assert 'region = "scotland"' in (kit_env / "config.toml").read_text()
 

@@ -85,6 +85,8 @@ class HomeScreen(AreaScreen):
     def on_screen_resume(self) -> None:
         # Also sent when Home is first shown, so this is the one place it loads.
         self.reload()
+        # Where the user lives may have changed in Prepare since Home was last shown.
+        self.query_one(SupportPanel).show(self.kit_app.services.config.region)
 
     def reload(self) -> None:
         box = self.query_one("#attention", Vertical)

@@ -19,7 +19,13 @@ class SupportPanel(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static("Support", classes="heading")
-        yield Static(support_text(self.support_region), markup=False)
+        yield Static(support_text(self.support_region), markup=False, id="support-lines")
+
+    def show(self, region: str) -> None:
+        """Show the lines for *region*, if it is not the one shown (the user changed it)."""
+        if region != self.support_region:
+            self.support_region = region
+            self.query_one("#support-lines", Static).update(support_text(region))
 
 
 def support_text(region: str = "uk") -> Text:
