@@ -106,6 +106,10 @@ class Site:
     note: str = ""
     skip: str = ""  # when set, never probed: this is the reason shown
     protection: tuple[str, ...] = ()  # WhatsMyName: cloudflare, captcha... (shown when uncertain)
+    # Why this rule can never report an account as found ("" when it can), worked out from the
+    # rule itself whenever a list is read (never stored): a scan skips such a site with this
+    # reason rather than let it answer "not found" or "uncertain" for every name.
+    cannot_find: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The site in the kit's own format (JSON form): what the vault stores."""
@@ -374,7 +378,42 @@ def _check_site(site: str, v: dict[str, Any],
                 pattern=pattern if isinstance(pattern, str) else None, strip_chars=strip_chars,
                 category=category, fix_item=fix_item, claimed=claimed,
                 last_checked=last_checked, note=note, skip=skip,
-                protection=tuple(protection))
+                protection=tuple(protection),
+                cannot_find=cannot_find(detect, missing_codes, missing_text, found_code,
+                                        found_text))
+
+
+def cannot_find(detect: tuple[str, ...], missing_codes: tuple[int, ...],
+                missing_text: tuple[str, ...], found_code: int | None, found_text: str) -> str:
+    """Why a rule can never report an account as found ("" when some answer would be found).
+
+    The answer is read as kit.footprint.usernames.evaluate reads it (docs/site-format.md, "How
+    an answer is read"). For `markers`, "found" needs the found status and text while the
+    missing rule does not also hold; when the found status is a missing status, the missing
+    rule holds on every found page if it has no text of its own or if one of its texts is
+    part of the found text (the same text, an empty one, or a piece of it). For
+    `status_code`, HTTP 200 declared as "no such user" leaves no ordinary answer to be found.
+    """
+    if detect == ("markers",):
+        if found_code is None or found_code not in missing_codes:
+            return ""
+        if not missing_text:
+            return (f"its “missing” rule (HTTP {found_code}, any page) also matches every "
+                    "“found” answer, so it can never find anyone")
+        for marker in missing_text:
+            if marker == found_text:
+                return ("its “found” and “missing” markers are the same, so it can never "
+                        "find anyone")
+            if not marker:
+                return "its “missing” marker is empty, so it can never find anyone"
+            if marker in found_text:
+                return ("its “missing” marker is part of its “found” marker, so it can never "
+                        "find anyone")
+        return ""
+    if "status_code" in detect and 200 in missing_codes:
+        return ("it counts HTTP 200, the answer a profile page gives, as “no such user”, so "
+                "it can never find anyone")
+    return ""
 
 
 def _check_url(site: str, key: str, value: Any, fail: Callable[[str, str, str], None]) -> str:

@@ -446,3 +446,44 @@ def test_an_unreadable_saved_list_falls_back_to_the_shipped_one(vault: Vault) ->
     assert store.active().origin == "shipped"
     assert [p.code for p in store.problems] == ["unreadable_site_list"]
     assert store.reset() is True
+
+
+# --- rules that can never find anyone ---
+
+
+def wmn_site(**fields: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {"name": "Evolution CMS", "uri_check": "https://e.example/{account}",
+                              "e_code": 200, "e_string": 'id="user-search"', "m_code": 200,
+                              "m_string": 'id="user-search"', "known": ["a"], "cat": "tech"}
+    values.update(fields)
+    return values
+
+
+@pytest.mark.parametrize(("fields", "why"), [
+    ({}, "“found” and “missing” markers are the same"),  # Evolution CMS as the issue found it
+    ({"m_string": ""}, "“missing” marker is empty"),  # Evolution CMS in today's list
+    ({"m_string": "user-search"}, "“missing” marker is part of its “found” marker"),
+    ({"m_code": [404, 200], "m_string": ["gone", 'id="user-search"']}, "are the same"),
+])
+def test_a_rule_that_can_never_find_anyone_is_flagged(fields: dict[str, Any], why: str) -> None:
+    site = read({**WMN, "sites": [wmn_site(**fields)]}).sites[0]
+    assert why in site.cannot_find and "can never find anyone" in site.cannot_find
+    assert "cannot_find" not in site.to_json()  # worked out from the rule, never stored
+    again = read(read({**WMN, "sites": [wmn_site(**fields)]}).to_json())
+    assert again.sites[0].cannot_find == site.cannot_find
+
+
+@pytest.mark.parametrize("fields", [
+    {"m_code": 404, "m_string": ""},  # a different status tells them apart
+    {"m_string": "No such user"},  # a found page need not hold the missing text
+    {"e_string": "", "m_code": 404, "m_string": "x"},
+])
+def test_a_rule_that_can_find_someone_is_not_flagged(fields: dict[str, Any]) -> None:
+    assert read({**WMN, "sites": [wmn_site(**fields)]}).sites[0].cannot_find == ""
+
+
+def test_a_status_rule_that_calls_200_missing_is_flagged() -> None:
+    flagged = read(kit_doc(one(missing_status=[200, 404]), one(name="Fine",
+                                                               missing_status=[404])))
+    assert "HTTP 200" in flagged.sites[0].cannot_find
+    assert flagged.sites[1].cannot_find == ""
