@@ -8,7 +8,7 @@ import importlib
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from kit.records.checkins import CheckIn
     from kit.records.journal import Journal, JournalEntry
     from kit.vault import Vault
+    from kit.vault.key_changes import NewKeys
     from kit.wellbeing.instruments import Instrument
     from kit.wellbeing.signposting import SupportPrompt
 
@@ -223,15 +224,16 @@ def _ask_before_retiring(yes: bool, what: str) -> None:
     go_ahead(yes, "Go ahead?", to_do="go ahead", otherwise="nothing was changed")
 
 
-def _change_keys(vault: Vault, passphrase: str, profile: str | None, yes: bool,
-                 done: str) -> None:
-    """Change the data key and the recovery key, showing the new key as soon as it opens the
-    vault and before the old one is retired (kit.vault.rotation). A rotation retires every
-    slot but the passphrase and recovery key, so keyring unlock ends too: remove its key."""
+def _change_keys(vault: Vault, passphrase: str, profile: str | None, yes: bool, done: str,
+                 change: Callable[[Callable[[str], None]], NewKeys | None] | None = None,
+                 *, keyring_off: bool = False) -> bool:
+    """Change the data key and the recovery key (by *change*, kit.vault.key_changes.new_keys
+    unless given), showing the new key as soon as it opens the vault and before the old one is
+    retired (kit.vault.rotation). A key change ends keyring unlock too: say so, unless turning
+    it off was the point (*keyring_off*). False if *change* changed no key."""
     from kit.errors import KeyChangeStopped
-    from kit.vault import device
+    from kit.vault import key_changes
 
-    had_device = "device" in vault.slot_types()
     shown = False
 
     def show(recovery_text: str) -> None:
@@ -252,23 +254,28 @@ def _change_keys(vault: Vault, passphrase: str, profile: str | None, yes: bool,
         if not yes and credentials.terminal_available():
             _confirm_written(recovery_text)
 
+    keys: NewKeys | None
     try:
-        vault.rotate(passphrase, profile, show)
+        if change is None:
+            keys = key_changes.new_keys(vault, passphrase, profile, show)
+        else:
+            keys = change(show)
     except KeyChangeStopped as exc:
         if shown and opts().json:
             # The one JSON document (with the new key) is already out: the rest is stderr.
             say(f"kit: {exc.message}")
             raise click.exceptions.Exit(exc.exit_code) from None
         raise
-    if had_device:
-        try:
-            device.delete_key(vault.vault_id)
-        except KitError as exc:
-            say(f"Note: {exc.message}; the old keyring entry no longer opens the vault.")
+    if keys is None:
+        return False
+    if keys.keyring_note:
+        say(f"Note: {keys.keyring_note}; the old keyring entry no longer opens the vault.")
+    if keys.keyring_ended and not keyring_off:
         say("Keyring unlock is now OFF (the key change retired it); "
             "`kit keyring enable` turns it on again.")
     say(f"{done} Your old recovery key no longer works: the one shown above is your recovery "
         "key now.")
+    return True
 
 
 def _confirm_written(recovery_text: str) -> None:
@@ -302,20 +309,26 @@ def recover(kdf_profile: str | None, yes: bool) -> None:
     The data key is then changed (everything re-encrypted) and a new recovery key is shown,
     because the old one has been used. The old one works until the new one has been shown.
     """
-    from kit.errors import VaultDamaged
     from kit.unlock import recovery_unlock
+    from kit.vault import key_changes
 
     vault = recovery_unlock(opts().vault_path)
     with vault:
         _ask_before_retiring(yes, "You will choose a new passphrase, and because the recovery "
                              "key has now been used, the vault's data key will be changed.")
         new = credentials.new_passphrase(credentials.ENV_NEW_PASSPHRASE)
-        try:
-            _change_keys(vault, new, kdf_profile, yes, "Your new passphrase is set.")
-        except VaultDamaged as exc:
+        damage = ""
+
+        def change(show: Callable[[str], None]) -> NewKeys | None:
+            nonlocal damage
+            recovered = key_changes.recover(vault, new, kdf_profile, show)
+            damage = recovered.damage
+            return recovered.keys
+
+        if not _change_keys(vault, new, kdf_profile, yes, "Your new passphrase is set.",
+                            change):
             # Still let the user back in; the key can be changed once the damage is dealt with.
-            vault.change_passphrase(new, kdf_profile)
-            say(f"Your new passphrase is set, but the data key was NOT changed: {exc.message}\n"
+            say(f"Your new passphrase is set, but the data key was NOT changed: {damage}\n"
                 "Your recovery key still works. After restoring the damaged records, run "
                 "`kit passwd --rotate`.")
             out("", {"changed": True, "rotated": False})
@@ -390,9 +403,8 @@ def keyring_enable(yes: bool) -> None:
 @json_option
 def keyring_disable(yes: bool) -> None:
     """Remove the device key, then change the data key so the old device key is useless."""
-    from kit.errors import KeyringUnavailable
     from kit.unlock import passphrase_for
-    from kit.vault import device
+    from kit.vault import key_changes
 
     vault, passphrase = passphrase_for(opts().vault_path, opts().passphrase_file)
     with vault:
@@ -402,14 +414,10 @@ def keyring_disable(yes: bool) -> None:
             return
         _ask_before_retiring(yes, "Keyring unlock will be turned off, and the vault's data key "
                              "changed so that the key left in the keyring opens nothing.")
-        vault.remove_device_slot()
-        try:
-            device.delete_key(vault.vault_id)
-        except KeyringUnavailable as exc:
-            say(f"Note: {exc.message}; the keyring entry may remain, but it no longer opens "
-                "the vault.")
         _change_keys(vault, passphrase, None, yes, "Keyring unlock is OFF, and the data key "
-                     "was changed so the old device key opens nothing.")
+                     "was changed so the old device key opens nothing.",
+                     lambda show: key_changes.keyring_off(vault, passphrase, show),
+                     keyring_off=True)
 
 
 # --- vault ---
