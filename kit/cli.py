@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from kit.vault import Vault
     from kit.vault.key_changes import NewKeys
     from kit.wellbeing.instruments import Instrument
+    from kit.wellbeing.scoring import SubscaleScore
     from kit.wellbeing.signposting import SupportPrompt
 
 # --- the command tree ---
@@ -1024,7 +1025,7 @@ def _score_lines(instrument: Instrument | None, checkin: CheckIn) -> list[str]:
             low, high, _step = sub.possible(instrument.scale)
             line += f" (on a scale from {show_number(low)} to {show_number(high)})"
             band = next((b for b in sub.bands if b.name == s.band), None)
-            line += f" — {s.band}" + (f". {band.description}" if band else "")
+            line += f" — {band.shown}. {band.description}" if band else f" — {s.band}"
         else:
             line += f" — {s.band}"
         lines.append(line)
@@ -1119,11 +1120,16 @@ def checkin_list(instrument_id: str | None) -> None:
             entries = ws.checkins.for_instrument(instrument_id)
         else:
             entries = ws.checkins.entries()
-        names = {i.id: i.short_name for i in ws.instruments.list()}
+        known = {i.id: i for i in ws.instruments.list()}
         warn_problems(ws.checkins.problems)
+
+    def shown(c: CheckIn, s: SubscaleScore) -> str:
+        found = known.get(c.instrument)
+        return found.band_label(s.subscale, s.band) if found else s.band
+
     rows = [f"{c.short_id}  {c.when.astimezone():%Y-%m-%d %H:%M}  "
-            f"{names.get(c.instrument, c.instrument)}  "
-            + "; ".join(f"{s.name} {show_number(s.score)} ({s.band})" for s in c.scores)
+            f"{known[c.instrument].short_name if c.instrument in known else c.instrument}  "
+            + "; ".join(f"{s.name} {show_number(s.score)} ({shown(c, s)})" for s in c.scores)
             for c in entries]
     human = "\n".join(rows) if rows else "No check-ins yet. `kit checkin add` starts one."
     out(human, {"checkins": [c.to_json() for c in entries], "total": len(entries)})
@@ -1256,7 +1262,8 @@ def instrument_show(instrument_id: str) -> None:
     for sub in found.subscales:
         lines += ["", f"{sub.name} ({sub.id}): {sub.method} of {counted(len(sub.items), 'answer')}"
                   + (f", times {show_number(sub.multiplier)}" if sub.multiplier != 1 else "")]
-        lines += [f"  {show_number(b.low)} to {show_number(b.high)}: {b.name}"
+        lines += [f"  {show_number(b.low)} to {show_number(b.high)}: {b.shown}"
+                  + (f" (saved as '{b.name}')" if b.label else "")
                   + (" (support is offered)" if b.concern else "") for b in sub.bands]
     lines += ["", f"Suggested rhythm: every {counted(found.recommended_every_days, 'day')}."]
     out("\n".join(lines), found.to_json())

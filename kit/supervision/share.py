@@ -199,7 +199,15 @@ def _key(c: CheckIn) -> tuple[datetime, str]:
     return c.when, c.id
 
 
-def _direction(now: SubscaleScore, before: SubscaleScore | None) -> str:
+def _shown(instruments: InstrumentNames, instrument_id: str, score: SubscaleScore) -> str:
+    """A saved band as people read it: the instrument's label for it, else its name."""
+    try:
+        return instruments.get(instrument_id).band_label(score.subscale, score.band)
+    except KitError:
+        return score.band
+
+
+def _direction(now: SubscaleScore, before: SubscaleScore | None, shown: str) -> str:
     """How a band compares with the check-in before, in words that do not judge: "higher"
     is better on one instrument and worse on another, so it says only which way it moved."""
     if before is None:
@@ -208,25 +216,28 @@ def _direction(now: SubscaleScore, before: SubscaleScore | None) -> str:
         return "the same band as the check-in before"
     moved = "higher" if now.score > before.score else "lower" if now.score < before.score \
         else "a different band"
-    return f"{moved}; was '{before.band}'"
+    return f"{moved}; was '{shown}'"
 
 
 def _bands(latest: Sequence[tuple[CheckIn, CheckIn | None]], names: dict[str, str],
-           zone: tzinfo | None) -> str:
+           instruments: InstrumentNames, zone: tzinfo | None) -> str:
     lines = []
     for c, before in latest:
         on = _day(c.when.astimezone(zone).date())
         for s in c.scores:
             prior = None if before is None else \
                 next((b for b in before.scores if b.subscale == s.subscale), None)
-            lines.append(f"{names[c.instrument]}, {s.name} ({on}): band '{s.band}' "
-                         f"({_direction(s, prior)})")
+            was = "" if prior is None else _shown(instruments, c.instrument, prior)
+            lines.append(f"{names[c.instrument]}, {s.name} ({on}): band "
+                         f"'{_shown(instruments, c.instrument, s)}' "
+                         f"({_direction(s, prior, was)})")
     return "\n".join(lines)
 
 
-def _scores(checkins: Sequence[CheckIn], names: dict[str, str], zone: tzinfo | None) -> str:
+def _scores(checkins: Sequence[CheckIn], names: dict[str, str], instruments: InstrumentNames,
+            zone: tzinfo | None) -> str:
     return "\n".join(f"{_day(c.when.astimezone(zone).date())}, {names[c.instrument]}, "
-                     f"{s.name}: {s.score:g} ('{s.band}')"
+                     f"{s.name}: {s.score:g} ('{_shown(instruments, c.instrument, s)}')"
                      for c in checkins for s in c.scores)
 
 
@@ -262,8 +273,9 @@ def candidate_fields(exposure: Sequence[ExposureEntry], checkins: Sequence[Check
         "exposure_steps": exposure_text(_steps),
         "exposure_outcome": exposure_text(_outcome),
         "exposure_impact": exposure_text(_impact),
-        "checkin_bands": _bands(pairs, names, zone) if pairs else NO_CHECKINS,
-        "checkin_scores": _scores(inside, names, zone) if inside else NO_CHECKINS,
+        "checkin_bands": _bands(pairs, names, instruments, zone) if pairs else NO_CHECKINS,
+        "checkin_scores": (_scores(inside, names, instruments, zone) if inside
+                           else NO_CHECKINS),
     }
     return [ShareField(key, name, texts[key], default) for key, name, default in FIELDS]
 

@@ -26,7 +26,7 @@ from kit.errors import BadInput, FileRefused
 from kit.outside_data import Malformed, parse_toml
 
 FORMAT = "frontline-kit-instrument"
-VERSION = 1
+VERSION = 2  # version 2 added the optional band `label`; version 1 files still read
 MAX_BYTES = 256 * 1024
 MAX_ITEMS = 200
 MAX_SUBSCALES = 20
@@ -100,9 +100,15 @@ class Band:
     high: Fraction
     description: str
     concern: bool
+    label: str = ""  # the words people see; `name` stays the id saved check-ins refer to
 
     def holds(self, score: Fraction) -> bool:
         return self.low <= score <= self.high
+
+    @property
+    def shown(self) -> str:
+        """The band as people read it: its label, else its name."""
+        return self.label or self.name
 
 
 @dataclass(frozen=True)
@@ -164,6 +170,14 @@ class Instrument:
                 return sub
         raise KeyError(subscale_id)
 
+    def band_label(self, subscale_id: str, band: str) -> str:
+        """How to show a saved band name: its label in this version, else the name itself
+        (a band renamed or removed since, or a subscale this version lacks)."""
+        for sub in self.subscales:
+            if sub.id == subscale_id:
+                return next((b.shown for b in sub.bands if b.name == band), band)
+        return band
+
     @property
     def credit(self) -> str:
         """The attribution as shown on screen, marked when the wording was changed."""
@@ -186,8 +200,9 @@ class Instrument:
                 "multiplier": number(s.multiplier), "higher_is_better": s.higher_is_better,
                 "meaningful_change": (None if s.meaningful_change is None
                                       else number(s.meaningful_change)),
-                "bands": [{"name": b.name, "from": number(b.low), "to": number(b.high),
-                           "description": b.description, "concern": b.concern}
+                "bands": [{"name": b.name, "label": b.shown, "from": number(b.low),
+                           "to": number(b.high), "description": b.description,
+                           "concern": b.concern}
                           for b in s.bands],
             } for s in self.subscales],
         }
@@ -258,6 +273,7 @@ class _Reader:
 
     def __init__(self, file: str) -> None:
         self.file = file
+        self.version = VERSION  # the file's own, once read: it decides which fields exist
 
     def fail(self, problem: str, place: str | None = None,
              field: str | None = None) -> NoReturn:
@@ -272,7 +288,7 @@ class _Reader:
         allowed = set(allowed)
         for key in table:
             if key not in allowed:
-                self.fail(f"is not part of instrument format version {VERSION} "
+                self.fail(f"is not part of instrument format version {self.version} "
                           f"(allowed here: {', '.join(sorted(allowed))})", place, _cut(key))
 
     def required(self, table: Mapping[str, Any], key: str, place: str | None) -> Any:
@@ -345,11 +361,13 @@ class _Reader:
             self.fail(f'must be "{FORMAT}"', None, "format")
         version = self.required(doc, "version", None)
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            self.fail("must be a whole number (this kit reads version 1)", None, "version")
+            self.fail(f"must be a whole number (this kit reads versions 1 to {VERSION})", None,
+                      "version")
         if version > VERSION:
             self.fail(f"was made for a newer Frontline Kit (instrument format version "
                       f"{version}; this kit reads version {VERSION}). Update Frontline Kit to "
                       "use it")
+        self.version = version
         self.known(doc, ("format", "version", "instrument", "scale", "items", "subscales"),
                    None)
         head = self.instrument(self.table(self.required(doc, "instrument", None), None,
@@ -477,14 +495,16 @@ class _Reader:
             t = self.table(raw, f"{place}: band {n}", "bands")
             name = self.text(t, "name", f"{place}: band {n}", 40)
             where = f"{place}: band '{name}'"
-            self.known(t, ("name", "from", "to", "description", "concern"), where)
+            self.known(t, ("name", "from", "to", "description", "concern",
+                           *(("label",) if self.version >= 2 else ())), where)
             if any(b.name == name for b in bands):
                 self.fail("is used by more than one band", where, "name")
             low, high = self.decimal(t, "from", where), self.decimal(t, "to", where)
             if low > high:
                 self.fail(f"must not be below 'from' ({show_number(low)})", where, "to")
             band = Band(name, low, high, self.text(t, "description", where, 500),
-                        self.boolean(t, "concern", where))
+                        self.boolean(t, "concern", where),
+                        self.text(t, "label", where, 60, optional=True))
             self._fits(band, bands[-1] if bands else None, where, lowest, highest, step)
             bands.append(band)
         if bands[-1].high != highest:

@@ -45,7 +45,9 @@ def checkin(when: datetime, *scores: tuple[str, float, str], instrument: str = "
             note: str | None = None) -> CheckIn:
     return CheckIn(f"c{when.timestamp():.0f}{instrument}", when.astimezone(UTC), instrument,
                    "d" * 64, {"energy": 5},
-                   tuple(SubscaleScore(sub.lower(), sub, score, band, band == "struggling")
+                   # "Overall" is the pulse's real subscale, so its bands show their labels.
+                   tuple(SubscaleScore("total" if sub == "Overall" else sub.lower(), sub, score,
+                                       band, band == "struggling")
                          for sub, score, band in scores), note)
 
 
@@ -153,33 +155,34 @@ def test_bands_give_the_latest_in_the_period_against_the_one_before() -> None:
                 checkin(day(5), ("Overall", 5.0, "stretched")),
                 checkin(day(12), ("Overall", 3.0, "struggling"))]
     text = fields(checkins=checkins)["checkin_bands"].text
-    assert text == ("Frontline Kit pulse check-in, Overall (12 Oct 2026): band 'struggling' "
-                    "(lower; was 'stretched')")
+    assert text == ("Frontline Kit pulse check-in, Overall (12 Oct 2026): band 'things are hard' "
+                    "(lower; was 'some things are weighing on you')")
 
 
 def test_direction_compares_with_a_check_in_before_the_period() -> None:
     checkins = [checkin(day(1) - timedelta(days=40), ("Overall", 2.0, "struggling")),
                 checkin(day(9), ("Overall", 7.0, "steady"))]
     assert fields(checkins=checkins)["checkin_bands"].text.endswith(
-        "band 'steady' (higher; was 'struggling')")
+        "band 'fairly steady' (higher; was 'things are hard')")
 
 
 def test_direction_same_band_and_first_check_in() -> None:
     same = [checkin(day(2), ("Overall", 5.0, "stretched")),
             checkin(day(9), ("Overall", 6.0, "stretched"))]
     assert fields(checkins=same)["checkin_bands"].text.endswith(
-        "band 'stretched' (the same band as the check-in before)")
+        "band 'some things are weighing on you' (the same band as the check-in before)")
     first = [checkin(day(9), ("Overall", 6.0, "stretched"))]
     assert fields(checkins=first)["checkin_bands"].text.endswith(
-        "band 'stretched' (first check-in)")
+        "band 'some things are weighing on you' (first check-in)")
 
 
 def test_direction_only_looks_at_the_same_instrument() -> None:
     checkins = [checkin(day(2), ("Overall", 9.0, "steady"), instrument="who5"),
                 checkin(day(9), ("Overall", 6.0, "stretched"))]
     assert fields(checkins=checkins)["checkin_bands"].text.splitlines() == [
-        "Frontline Kit pulse check-in, Overall (9 Oct 2026): band 'stretched' (first check-in)",
-        "WHO-5 wellbeing, Overall (2 Oct 2026): band 'steady' (first check-in)"]
+        "Frontline Kit pulse check-in, Overall (9 Oct 2026): band 'some things are weighing on "
+        "you' (first check-in)",
+        "WHO-5 wellbeing, Overall (2 Oct 2026): band 'fairly steady' (first check-in)"]
 
 
 def test_an_unknown_instrument_is_named_by_its_id() -> None:
@@ -202,8 +205,9 @@ def test_scores_list_every_check_in_in_the_period_with_dates() -> None:
                 checkin(day(12), ("Overall", 3.5, "struggling")),
                 checkin(day(5), ("Overall", 5.0, "stretched"))]
     assert fields(checkins=checkins)["checkin_scores"].text == (
-        "5 Oct 2026, Frontline Kit pulse check-in, Overall: 5 ('stretched')\n"
-        "12 Oct 2026, Frontline Kit pulse check-in, Overall: 3.5 ('struggling')")
+        "5 Oct 2026, Frontline Kit pulse check-in, Overall: 5 ('some things are weighing on "
+        "you')\n"
+        "12 Oct 2026, Frontline Kit pulse check-in, Overall: 3.5 ('things are hard')")
 
 
 def test_no_check_ins_says_so() -> None:
@@ -309,4 +313,4 @@ def test_private_notes_never_reach_any_field_or_the_rendered_text() -> None:
     assert all(CANARY not in f.text and CANARY not in f.label for f in found)
     text = render(found, share.KEYS, "my note", "A", "B", START, END, zone=LONDON)
     assert CANARY not in text
-    assert "my note" in text and "band 'stretched'" in text  # the fields are there
+    assert "my note" in text and "band 'some things are weighing on you'" in text

@@ -59,7 +59,8 @@ async def test_a_low_check_in_is_saved_scored_and_offers_support(
         assert type(app.screen).__name__ == "SupportScreen"
         await pilot.press("escape")
         await pilot.pause()
-        assert "Saved" in str(screen.query_one("#checkin-result").render())
+        saved = str(screen.query_one("#checkin-result").render())
+        assert "Saved" in saved and "— things are hard" in saved  # the band's label
         screen.query_one("#wellbeing-tabs", TabbedContent).active = "trends"
         screen.query_one("#trend-subscale").focus()
         await pilot.pause()
@@ -68,6 +69,9 @@ async def test_a_low_check_in_is_saved_scored_and_offers_support(
         notes = str(screen.query_one("#trend-notes").render())
         assert "Not enough yet for a chart: so far 2 check-ins" in notes
         assert "Latest" in notes and "things are hard" in notes  # the drop is still said
+        # Bands are shown by their labels, as the pop-up words it, never by the saved name.
+        assert "— things are hard (" in notes and "Bands: things are hard 0–3.9" in notes
+        assert "struggling" not in notes + saved
         exposure_notes = str(screen.query_one("#exposure-notes").render())
         assert "Not enough yet for a chart: so far 1 session." in exposure_notes
         assert ": 1 session, 0 min" in exposure_notes  # one session, not "1 sessions"

@@ -74,7 +74,9 @@ def test_checkin_add_list_and_support(cli_vault: Path) -> None:
 
     human = run_kit("checkin", "add", *LOW)  # (2 + 2 + 1 + 3 + 2 + 3) / 6 = 2.17
     assert human.code == 0, human.err
-    assert "Overall: 2.17 (on a scale from 0 to 10) — struggling" in human.out
+    # The band's label is shown; its name, the id the check-in keeps, is not.
+    assert "Overall: 2.17 (on a scale from 0 to 10) — things are hard." in human.out
+    assert "struggling" not in human.out
     assert "Your answers suggest things are hard" in human.err  # support goes to stderr
     assert "call 999" in human.err and "Call 116 123" in human.err
 
@@ -82,6 +84,11 @@ def test_checkin_add_list_and_support(cli_vault: Path) -> None:
     assert listed["total"] == 2
     assert [c["scores"][0]["band"] for c in listed["checkins"]] == ["struggling", "steady"]
     assert listed["checkins"][0]["answers"]["intrusions"] == 9
+    in_words = run_kit("checkin", "list").out
+    assert "Overall 2.17 (things are hard)" in in_words and "(fairly steady)" in in_words
+    assert "struggling" not in in_words
+    shown = run_kit("instrument", "show", "pulse").out
+    assert "0 to 3.9: things are hard (saved as 'struggling')" in shown
 
     missing = run_kit("checkin", "add", *LOW[:-2])
     assert missing.code == 2 and "no answer for item 'coping'" in missing.err

@@ -168,9 +168,9 @@ def test_malformed_files_name_file_place_and_field(text: str, place: str | None,
     (b"x = " + b"[" * 100_000, "bad.toml is"),
     (b"# padding\n" * (MAX_BYTES // 10 + 1), "bad.toml is larger than 256 KiB, the most an "
      "instrument file may be"),
-    (BASE.replace("version = 1", "version = 2").replace("[scale]", "[scale]\nnew = 1").encode(),
-     "bad.toml was made for a newer Frontline Kit (instrument format version 2; this kit "
-     "reads version 1)"),
+    (BASE.replace("version = 1", "version = 3").replace("[scale]", "[scale]\nnew = 1").encode(),
+     "bad.toml was made for a newer Frontline Kit (instrument format version 3; this kit "
+     "reads version 2)"),
 ])
 def test_whole_file_problems(data: bytes, problem: str) -> None:
     with pytest.raises(InstrumentError) as caught:
@@ -397,3 +397,46 @@ def test_messages_never_carry_terminal_control_characters(text: str) -> None:
     message = caught.value.message
     assert "\x1b" not in message and "\u202e" not in message and "\x07" not in message
     assert "\\u001b" in message
+
+
+# --- band labels (format version 2) ---
+
+
+def test_a_band_label_is_shown_while_its_name_stays_the_saved_id() -> None:
+    text = variant(("version = 1", "version = 2"),
+                   ('name = "low"\n', 'name = "low"\nlabel = "things are hard"\n'))
+    instrument = parse(text, "labelled.toml")
+    result = score(instrument, {"rested": 2, "on-edge": 4})
+    assert result.scores[0].band == "low"  # what a check-in keeps
+    assert instrument.band_label("total", "low") == "things are hard"
+    assert instrument.band_label("total", "fair") == "fair"  # no label: the name
+    assert instrument.band_label("total", "gone") == "gone"  # renamed since: as saved
+    assert instrument.band_label("other", "low") == "low"
+    assert instrument.to_json()["subscales"][0]["bands"][0]["label"] == "things are hard"
+
+
+@pytest.mark.parametrize(("text", "field", "problem"), [
+    (variant(('name = "low"\n', 'name = "low"\nlabel = "hard"\n')), "label",
+     "is not part of instrument format version 1"),
+    (variant(("version = 1", "version = 2"), ('name = "low"\n', 'name = "low"\nlabel = ""\n')),
+     "label", "must be a non-empty string"),
+    (variant(("version = 1", "version = 2"),
+             ('name = "low"\n', f'name = "low"\nlabel = "{"x" * 61}"\n')),
+     "label", "is 61 characters; at most 60"),
+    (variant(("version = 1", "version = 2"),
+             ('name = "low"\n', 'name = "low"\nlabel = "hard\\u001b[2J"\n')),
+     "label", "contains the control character U+001B"),
+])
+def test_a_band_label_is_checked_like_other_text(text: str, field: str, problem: str) -> None:
+    with pytest.raises(InstrumentError) as caught:
+        parse(text, "bad.toml")
+    assert caught.value.place == "subscale 'total': band 'low'"
+    assert caught.value.field == field and problem in caught.value.message
+
+
+def test_the_pulse_bands_have_kind_labels_and_unchanged_cut_offs() -> None:
+    pulse = builtin_instruments()[0].subscale("total")
+    assert [(b.name, b.shown, b.low, b.high) for b in pulse.bands] == [
+        ("struggling", "things are hard", 0, Fraction("3.9")),
+        ("stretched", "some things are weighing on you", 4, Fraction("6.4")),
+        ("steady", "fairly steady", Fraction("6.5"), 10)]

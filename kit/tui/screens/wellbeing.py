@@ -241,7 +241,8 @@ class WellbeingScreen(AreaScreen):
         previous = [c.result for c in checkins.before(saved)]
         text = Text("Saved. ", style="bold")
         for s in saved.scores:
-            text.append(f"\n{s.name}: {show_number(s.score)} — {s.band}")
+            text.append(f"\n{s.name}: {show_number(s.score)} — "
+                        f"{instrument.band_label(s.subscale, s.band)}")
         result_box.update(text)
         self.query_one("#checkin-note", TextArea).text = ""
         for scale in self.query(ScaleInput):
@@ -310,9 +311,10 @@ class WellbeingScreen(AreaScreen):
             else:
                 notes.append(not_enough_yet(len(points), "check-in"))
             latest = points[-1]
-            notes.append(f"Latest: {show_number(latest.score)} — {latest.band} "
+            notes.append(f"Latest: {show_number(latest.score)} — "
+                         f"{instrument.band_label(subscale_id, latest.band)} "
                          f"({latest.when.astimezone():%d %b %Y}). ", style="bold")
-            bands = ", ".join(f"{b.name} {show_number(float(b.low))}–"
+            bands = ", ".join(f"{b.shown} {show_number(float(b.low))}–"
                               f"{show_number(float(b.high))}" for b in subscale.bands)
             notes.append(f"Bands: {bands}."
                          + (" Lines on the chart mark the band edges.\n" if charted else "\n"))
