@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from kit.records.safety_plan import SafetyPlan
     from kit.records.search_details import SearchDetailsStore
     from kit.records.wellbeing_plan import WellbeingPlan
+    from kit.removals.requests import Removals
     from kit.supervision.contacts import Contacts
     from kit.supervision.exchange import PacketLog
     from kit.supervision.records import SupervisionRecords
@@ -44,7 +45,7 @@ REPOSITORIES = ("journal", "drafts", "exposure", "plan", "instruments", "checkin
                 "safety_plan", "progress", "incidents", "my_details", "ledger",
                 "breach_catalogue", "findings", "search_details",
                 "rdap_bootstrap", "site_list", "contacts", "packet_log",
-                "supervision")
+                "supervision", "removals")
 
 
 def open_workspace(path: Path, creds: Credentials) -> Workspace:
@@ -234,3 +235,9 @@ class Workspace:
         from kit.supervision.records import SupervisionRecords
 
         return SupervisionRecords(self.vault, source=self)
+
+    @cached_property
+    def removals(self) -> Removals:
+        from kit.removals.requests import Removals
+
+        return Removals(self.vault, source=self)
