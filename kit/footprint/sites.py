@@ -22,7 +22,7 @@ import json
 import re
 import unicodedata
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -110,6 +110,11 @@ class Site:
     # rule itself whenever a list is read (never stored): a scan skips such a site with this
     # reason rather than let it answer "not found" or "uncertain" for every name.
     cannot_find: str = ""
+
+    @property
+    def body_format(self) -> str:
+        """"json" or "form": how the name is escaped in the body ("" without a body)."""
+        return body_format(self.body, self.headers) if self.body is not None else ""
 
     def to_json(self) -> dict[str, Any]:
         """The site in the kit's own format (JSON form): what the vault stores."""
@@ -321,20 +326,28 @@ def _check_site(site: str, v: dict[str, Any],
     if method not in METHODS:
         fail(name, "method", f"{str(method)[:20]!r} is not one of {', '.join(METHODS)}")
     detect = _check_detect(name, v.get("detect"), fail)
+    headers = _check_headers(name, v.get("headers", {}), fail)
     body = v.get("body")
     if body is not None:
-        if not isinstance(body, str) or len(body) > MAX_BODY:
+        if not isinstance(body, str) or len(body) > MAX_BODY or _control(body):
             fail(name, "body", f"must be text of at most {MAX_BODY} characters")
             body = None
         elif method != "POST":
             fail(name, "body", "a request body needs method POST")
+        else:
+            problem = body_problem(body, headers)
+            if problem:
+                fail(name, "body", problem)
     elif method == "POST":
         fail(name, "method", "POST needs a body")
-    if profile and PLACEHOLDER not in profile:
-        fail(name, "profile", f"must contain the username placeholder {PLACEHOLDER}")
+    # The name must reach the site: in the address asked or in the body sent. The profile
+    # address may go without it (Discord has no page per name; its probe is an API).
     if probe and PLACEHOLDER not in probe and not (body and PLACEHOLDER in body):
-        fail(name, "probe", f"the username placeholder {PLACEHOLDER} must be in the address or "
-             "the body")
+        field_name = "probe" if v.get("probe") is not None or v.get("body") is not None \
+            else "profile"
+        fail(name, field_name, f"must contain the username placeholder {PLACEHOLDER}" if
+             field_name == "profile" else f"the username placeholder {PLACEHOLDER} must be in "
+             "the address or the body")
     missing_codes = _check_codes(name, "missing_status", v.get("missing_status", []), fail)
     found_code = v.get("found_status")
     if found_code is not None and not _is_status(found_code):
@@ -351,7 +364,6 @@ def _check_site(site: str, v: dict[str, Any],
     if "markers" in detect and (found_code is None or not missing_codes):
         fail(name, "found_status" if found_code is None else "missing_status",
              "markers detection needs found_status and missing_status")
-    headers = _check_headers(name, v.get("headers", {}), fail)
     pattern = v.get("pattern")
     if pattern is not None:
         problem = pattern_problem(pattern)
@@ -754,14 +766,114 @@ def fill_url(template: str, username: str) -> str:
     return template.replace(PLACEHOLDER, quote(username, safe=""))
 
 
-def fill_body(template: str, username: str) -> bytes:
-    """The POST body with the username: JSON-escaped in a JSON body, else form-encoded."""
+BODY_FORMATS: Final = ("json", "form")
+
+
+def declared_body_format(headers: Iterable[tuple[str, str]]) -> str | None:
+    """The body format a site's Content-Type declares: "json", "form", "" for any other type
+    (which the kit cannot fill in safely), or None when no Content-Type is given."""
+    for header, value in headers:
+        if header.lower() == "content-type":
+            media = value.split(";", 1)[0].strip().lower()
+            if media == "application/json" or (media.startswith("application/")
+                                               and media.endswith("+json")):
+                return "json"
+            if media == "application/x-www-form-urlencoded":
+                return "form"
+            return ""
+    return None
+
+
+def body_format(body: str, headers: Iterable[tuple[str, str]]) -> str:
+    """How the name is escaped in *body*: as the Content-Type declares it, else "json" when the
+    body is JSON and "form" when it is not; "" when the declared type is neither."""
+    declared = declared_body_format(headers)
+    if declared is not None:
+        return declared
     try:
-        parse_json(template.replace(PLACEHOLDER, "x"))  # deep nesting: not JSON, not a crash
-        value = json.dumps(username)[1:-1]
+        parse_json(body.replace(PLACEHOLDER, "x"))  # deep nesting: not JSON, not a crash
     except ValueError:
-        value = quote(username, safe="")
-    return template.replace(PLACEHOLDER, value).encode()
+        return "form"
+    return "json"
+
+
+def body_problem(body: str, headers: Iterable[tuple[str, str]]) -> str:
+    """Why a request body cannot carry a name safely ("" when it can)."""
+    fmt = body_format(body, headers)
+    if not fmt:
+        return ("its Content-Type is neither JSON nor a form, so the kit cannot put a name in it "
+                "safely")
+    if fmt == "form" or PLACEHOLDER not in body:
+        return ""
+    marker = "\ue000kit-name\ue001"  # private-use characters: never in a real body
+    try:
+        doc = parse_json(body.replace(PLACEHOLDER, marker))
+    except ValueError:
+        return "is declared JSON but is not valid JSON"
+    in_strings = 0
+    stack: list[Any] = [doc]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            in_strings += value.count(marker)
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            if any(marker in key for key in value):
+                return f"the username placeholder {PLACEHOLDER} may not be a JSON key"
+            stack.extend(value.values())
+    if in_strings != body.count(PLACEHOLDER):
+        return f"the username placeholder {PLACEHOLDER} must sit inside a JSON string"
+    return ""
+
+
+def _json_placeholders(template: str) -> Iterator[tuple[int, bool]]:
+    """Where {username} starts in a JSON text, and whether it sits inside a string quoted within
+    a JSON string (an odd number of escaped quotes since that string opened). Placeholders
+    outside JSON strings are not given: body_problem refuses such a body."""
+    in_string = False
+    inner_quotes = 0
+    i = 0
+    while i < len(template):
+        ch = template[i]
+        if not in_string:
+            if ch == '"':
+                in_string, inner_quotes = True, 0
+            i += 1
+        elif template.startswith(PLACEHOLDER, i):
+            yield i, inner_quotes % 2 == 1
+            i += len(PLACEHOLDER)
+        elif ch == "\\":
+            inner_quotes += template.startswith('\\"', i)
+            i += 2
+        else:
+            in_string = ch != '"'
+            i += 1
+
+
+def fill_body(template: str, username: str, fmt: str = "") -> bytes:
+    """The POST body with the username, escaped for the body's format (*fmt*, "json" or "form";
+    worked out from the body when not given): JSON-escaped inside a JSON string, and escaped
+    twice where the string itself holds a quoted string (a GraphQL query's `\\"{username}\\"`),
+    percent-encoded in a form. ValueError when the result would not be the body's format."""
+    fmt = fmt or body_format(template, ())
+    if fmt == "form":
+        return template.replace(PLACEHOLDER, quote(username, safe="")).encode()
+    if fmt != "json":
+        raise ValueError("not a body the kit can fill in")
+    once = json.dumps(username)[1:-1]
+    twice = json.dumps(once)[1:-1]
+    pieces: list[str] = []
+    start = 0
+    for at, nested in _json_placeholders(template):
+        pieces += [template[start:at], twice if nested else once]
+        start = at + len(PLACEHOLDER)
+    filled = "".join(pieces) + template[start:]
+    try:
+        parse_json(filled)
+    except ValueError:
+        raise ValueError("the name does not fit in this JSON body") from None
+    return filled.encode()
 
 
 # --- the kit's own format ---

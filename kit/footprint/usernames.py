@@ -39,6 +39,7 @@ from kit.errors import NetworkFailed, NetworkRefused, UsageError
 from kit.footprint.plan import Plan, PlannedRequest
 from kit.footprint.sites import (
     MAX_USERNAME,
+    PLACEHOLDER,
     Site,
     SiteList,
     compiled_pattern,
@@ -200,9 +201,37 @@ def _skip_reason(name: str, site: Site) -> str:
     return ""
 
 
-def _placement(site: Site) -> str:
-    return "in the request body" if site.body is not None and "{username}" in site.body \
-        and "{username}" not in site.probe_url else "in the web address"
+MAX_BODY_SHOWN: Final = 300  # characters of a request body shown in the plan
+
+
+def _sends(site: Site, name: str, body: bytes | None) -> tuple[str, ...]:
+    """What one request sends, in plain words: where the name goes, and for a POST the body
+    exactly as sent (its format named), so the plan shows the request's shape."""
+    from kit.terminal_text import shown
+
+    where = []
+    if PLACEHOLDER in site.probe_url:
+        where.append("in the web address")
+    if body is None:
+        return (f"the username {name} ({' and '.join(where) or 'in the web address'})",)
+    kind = "a JSON" if site.body_format == "json" else "a form"
+    text = body.decode("utf-8", errors="replace")
+    if len(text) > MAX_BODY_SHOWN:
+        text = text[:MAX_BODY_SHOWN - 1] + "…"
+    if site.body is not None and PLACEHOLDER in site.body:
+        where.append(f"in {kind} request body")
+    return (f"the username {name} ({' and '.join(where)})",
+            f"{kind} body: {shown(text)}")
+
+
+def _filled_body(site: Site, name: str) -> tuple[bytes | None, str]:
+    """The request body with the name in it, or a reason it cannot be sent ("" when it can)."""
+    if site.body is None:
+        return None, ""
+    try:
+        return fill_body(site.body, name, site.body_format), ""
+    except ValueError:
+        return None, f"this name cannot be put safely in {site.name}'s request; not sent"
 
 
 def plan_scan(usernames: Sequence[str], sites: SiteList) -> ScanPlan:
@@ -224,6 +253,8 @@ def plan_scan(usernames: Sequence[str], sites: SiteList) -> ScanPlan:
                     url = fill_url(site.probe_url, name)
                 except ValueError:
                     reason = f"this name cannot be part of {site.name}'s web address; not sent"
+            if not reason:
+                body, reason = _filled_body(site, name)
             if reason:
                 try:
                     profile = profile or fill_url(site.profile_url, name)
@@ -232,10 +263,9 @@ def plan_scan(usernames: Sequence[str], sites: SiteList) -> ScanPlan:
                 skipped.append(SiteResult(name, site.name, "skipped", reason, profile,
                                           site.category, site.fix_item))
                 continue
-            body = fill_body(site.body, name) if site.body is not None else None
             request = PlannedRequest(
                 method=site.method, url=url,
-                sends=(f"the username {name} ({_placement(site)})",),
+                sends=_sends(site, name, body),
                 headers=site.headers, body=body,
                 # response_url sites are judged by the redirect itself; WhatsMyName's codes
                 # are the first answer's (its own checker never follows).

@@ -15,6 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kit.footprint import sites as site_data
+from kit.footprint.transport import Transport
+from kit.footprint.usernames import ScanSettings, plan_scan, scan
 from kit.footprint.sites import (
     NEVER_CHECKED,
     SiteList,
@@ -32,7 +34,7 @@ from kit.vault import Vault
 # Four entries in Sherlock's data.json format, adapted from sherlock-project/sherlock
 # (sherlock_project/resources/data.json, MIT licence, copyright the Sherlock Project
 # contributors), with two made-up broken ones added to test the checks. Sherlock's Discord entry
-# has no username in its profile address, which the kit refuses.
+# has no username in its profile address: the name goes only in the body sent to its API.
 SHERLOCK = {
     "$schema": "data.schema.json",
     "GitHub": {"errorType": "status_code",
@@ -187,8 +189,14 @@ def test_sherlock_data_json_is_recognised_and_attributed(tmp_path: Path) -> None
     assert any(p.startswith("CookieSite: headers: a Cookie header is not accepted")
                for p in found), found
     assert any(p.startswith("PlainHttp: url: the address is plain http") for p in found), found
-    assert "Discord: url: must contain the username placeholder {username}" in found
-    assert {s.name for s in imported.sites} == {"GitHub", "Reddit", "Holopin"}
+    assert {s.name for s in imported.sites} == {"GitHub", "Reddit", "Discord", "Holopin"}
+    # Discord has no page per name: the name goes only in the body sent to its API
+    discord = imported.get("Discord")
+    assert discord is not None
+    assert (discord.method, discord.profile_url, discord.body_format) == \
+        ("POST", "https://discord.com", "json")
+    assert discord.probe_url.endswith("/username-attempt-unauthed")
+    assert discord.body == '{"username": "{username}"}'
 
 
 def test_whatsmyname_json_is_recognised_and_keeps_its_licence_and_authors() -> None:
@@ -252,6 +260,13 @@ def test_wmn_problems_use_wmn_field_names() -> None:
     ({"method": "PUT"}, "Site: method: 'PUT' is not one of GET, HEAD, POST"),
     ({"method": "POST"}, "Site: method: POST needs a body"),
     ({"body": "{username}"}, "Site: body: a request body needs method POST"),
+    ({"method": "POST", "body": '{"id": {username}}',
+      "headers": {"Content-Type": "application/json"}}, "Site: body: is declared JSON but is not"),
+    ({"method": "POST", "body": '{"{username}": 1}'}, "Site: body: the username placeholder "
+                                                      "{username} may not be a JSON key"),
+    ({"method": "POST", "body": "{username}", "headers": {"Content-Type": "text/plain"}},
+     "Site: body: its Content-Type is neither JSON nor a form"),
+    ({"method": "POST", "body": "n=\x1b[2J{username}"}, "Site: body: must be text"),
     ({"fix_item": "Not An Id!"}, "Site: fix_item: must be a checklist item id"),
     ({"name": "x" * 81}, "must be text of 1 to 80 characters"),
     ({"name": "two\nlines"}, "must be text of 1 to 80 characters on one line"),
@@ -487,3 +502,96 @@ def test_a_status_rule_that_calls_200_missing_is_flagged() -> None:
                                                                missing_status=[404])))
     assert "HTTP 200" in flagged.sites[0].cannot_find
     assert flagged.sites[1].cannot_find == ""
+
+
+# --- the name in a probe address or a request body, as it reaches a site ---
+
+TRICKY = ['a"b\\c', "a&b=c%20", "ü/..?#x"]  # quote, backslash, form and URL syntax, non-ASCII
+
+
+def test_names_in_probe_addresses_and_bodies_arrive_intact(http_server: Any) -> None:
+    """Sherlock sites whose name is only in urlProbe or the body, and WhatsMyName's JSON, form
+    and GraphQL bodies, each fill in a name that reaches a real server as exactly that name."""
+    import re
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    server = http_server(lambda method, path, headers, body: (200, {}, b"{}"))
+    base = server.url
+    sherlock = read({
+        "Discord": {"errorType": "message", "url": "https://discord.com",
+                    "urlProbe": f"{base}/discord", "errorMsg": ['{"taken":false}'],
+                    "request_method": "POST", "request_payload": {"username": "{}"}},
+        "Diskusjon.no": {"errorType": "message", "errorMsg": '{"result":"ok"}',
+                         "urlProbe": f"{base}/disk?do=usernameExists&input={{}}",
+                         "url": "https://www.diskusjon.no"}})
+    wmn = read({**WMN, "sites": [
+        {"name": "COLOURlovers", "uri_check": f"{base}/form", "post_body": "userName={account}",
+         "uri_pretty": "https://www.colourlovers.com/lover/{account}",
+         "headers": {"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"},
+         "e_code": 200, "e_string": "unavailable", "m_code": 200, "m_string": '"available"',
+         "known": ["a"], "cat": "hobby"},
+        {"name": "AniList", "uri_check": f"{base}/graphql",
+         "uri_pretty": "https://anilist.co/user/{account}",
+         "post_body": '{"query":"query{User(name:\\"{account}\\"){id name}}"}',
+         "headers": {"Content-Type": "application/json"}, "e_code": 200, "e_string": '"id":',
+         "m_string": "Not Found", "m_code": 404, "known": ["test"], "cat": "social"}]})
+    assert sherlock.problems == () and wmn.problems == ()
+    sites = SiteList(name="t", version="1", date="", source_format="kit",
+                     sites=sherlock.sites + wmn.sites)
+    scan_plan = plan_scan(TRICKY, sites)
+    with Transport() as transport:
+        session = transport.open(scan_plan.plan, approved=True)
+        results = list(scan(session, scan_plan, ScanSettings(timeout=2)))
+    assert len(results) == 12 and not [r for r in results if r.status == "skipped"]
+    got: dict[str, list[str]] = {}
+    for r in server.received:
+        path = urlsplit(r.path).path
+        if path == "/discord":
+            got.setdefault(path, []).append(json.loads(r.body)["username"])
+        elif path == "/disk":
+            got.setdefault(path, []).append(parse_qs(urlsplit(r.path).query)["input"][0])
+        elif path == "/form":
+            got.setdefault(path, []).append(parse_qs(r.body.decode())["userName"][0])
+        else:  # the GraphQL query holds the name as a string literal of its own
+            query = json.loads(r.body)["query"]
+            literal = re.fullmatch(r'query\{User\(name:("(?:[^"\\]|\\.)*")\)\{id name\}\}',
+                                   query)
+            assert literal is not None, query
+            got.setdefault(path, []).append(json.loads(literal.group(1)))
+        assert r.method == ("GET" if path == "/disk" else "POST")
+    assert {path: sorted(names) for path, names in got.items()} == {
+        path: sorted(TRICKY) for path in ("/discord", "/disk", "/form", "/graphql")}
+    assert unquote(next(r.path for r in server.received if r.path.startswith("/disk"))
+                   .split("input=")[1]) in TRICKY
+
+
+def test_the_plan_shows_the_method_and_the_body_of_each_post() -> None:
+    sites = read({**SHERLOCK, "Discord": {**SHERLOCK["Discord"], "urlProbe":
+                                          "https://discord.com/api/check"}})
+    scan_plan = plan_scan(['al"ice'], SiteList(
+        name="t", version="1", date="", source_format="kit",
+        sites=(sites.get("Discord"), read(WMN).get("7cup"))))  # type: ignore[arg-type]
+    text = scan_plan.plan.describe()
+    assert "POST /api/check" in text
+    assert 'sends the username al"ice (in a JSON request body)' in text
+    assert 'sends a JSON body: {"username": "al\\"ice"}' in text
+    assert "header Content-Type: application/json" in text
+    assert "GET /@al%22ice" in text and "(in the web address)" in text
+    form = read({**WMN, "sites": [{**WMN["sites"][0], "post_body": "u={account}&x=1",
+                                   "uri_check": "https://c.example/check"}]})
+    shown = plan_scan(["a&b"], form).plan.describe()
+    assert "POST /check" in shown and "sends a form body: u=a%26b&x=1" in shown
+
+
+def test_a_body_shown_in_the_plan_cannot_drive_the_terminal() -> None:
+    body = '{"u": "{username}", "n": "\u202e\u2066"}'  # bidi controls, raw in the file
+    sites = read(kit_doc(one(method="POST", probe="https://a.example/api", body=body)))
+    text = plan_scan(["x"], sites).plan.describe()
+    assert "\u202e" not in text and "\u2066" not in text
+    assert '"n": "\\u202e\\u2066"' in text
+
+
+def test_a_body_is_escaped_as_its_format_says() -> None:
+    assert fill_body('{"a": "{username}"}', 'x"y', "json") == b'{"a": "x\\"y"}'
+    with pytest.raises(ValueError):
+        fill_body("{username}", "x", "other")
