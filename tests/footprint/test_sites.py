@@ -15,8 +15,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kit.footprint import sites as site_data
-from kit.footprint.transport import Transport
-from kit.footprint.usernames import ScanSettings, plan_scan, scan
 from kit.footprint.sites import (
     NEVER_CHECKED,
     SiteList,
@@ -29,6 +27,8 @@ from kit.footprint.sites import (
     pattern_problem,
     shipped,
 )
+from kit.footprint.transport import Transport
+from kit.footprint.usernames import ScanSettings, plan_scan, scan
 from kit.vault import Vault
 
 # Four entries in Sherlock's data.json format, adapted from sherlock-project/sherlock
