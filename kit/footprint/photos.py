@@ -33,9 +33,27 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Final
 
 from kit.bounded_read import open_regular
 from kit.errors import FileRefused
+from kit.footprint.photo_formats import (
+    Damaged,
+    Entry,
+    IptcRecord,
+    Segment,
+    Tiff,
+    Truncated,
+    find_iptc,
+    read_ciff,
+    read_gif,
+    read_iptc,
+    read_jpeg,
+    read_photoshop,
+    read_png,
+    read_riff,
+    read_tiff,
+    walk_ifd,
+    webp_size,
+)
 
 if TYPE_CHECKING:
-    from PIL.Image import Exif
     from PIL.ImageFile import ImageFile
 
     from kit.records.findings import Findings
@@ -454,20 +472,25 @@ def _scan_file(path: Path, info: os.stat_result) -> PhotoReport:
         return PhotoReport(path, ERROR, format=kind, reason=_damaged(exc))
 
 
-# --- reading one picture ---
+# --- reading one picture: its structure, never its pixels ---
 
 
 class _Found:
-    """Items as they are found, and the best location seen."""
+    """Items as they are found (each once), and the best location seen."""
 
     def __init__(self) -> None:
         self.items: list[MetadataItem] = []
         self.location: GeoPoint | None = None
+        self.damaged = False
+        self._seen: set[MetadataItem] = set()
 
     def add(self, kind: str, source: str, label: str, value: object = "",
             severity: str = "low") -> None:
         text = _clean(value) if value != "" else ""
-        self.items.append(MetadataItem(kind, source, label, text, severity))
+        item = MetadataItem(kind, source, label, text, severity)
+        if item not in self._seen:
+            self._seen.add(item)
+            self.items.append(item)
 
     def place(self, point: GeoPoint) -> None:
         if self.location is None:
@@ -475,123 +498,459 @@ class _Found:
 
 
 def _read_picture(path: Path, kind: str) -> PhotoReport:
+    """What one picture carries, from its structure alone: no pixel is decoded, so a picture
+    of any size is read (MAX_PIXELS limits only the making of clean copies)."""
     found = _Found()
-    with _Opened(path, kind) as im:
-        fmt = im.format or kind
-        info = im.info
-        frames = getattr(im, "n_frames", 1)
-        if fmt == "PNG":
-            _png_chunks(path, found)
-        elif fmt == "TIFF":
-            _exif(im.getexif(), None, found, "TIFF tags", tiff=True)
-        elif info.get("exif"):
-            _exif_bytes(info["exif"], found, "EXIF")
-        if fmt in ("JPEG", "MPO"):
-            _jpeg_segments(im, found)
-        elif fmt != "PNG":
-            xmp = info.get("xmp") or (im.getexif().get(700) if fmt == "TIFF" else None)
-            if xmp:
-                _xmp(xmp, found)
-            if info.get("comment"):
-                found.add("text", f"{fmt} comment", "comment", info["comment"], "medium")
-        if fmt in ("HEIF", "AVIF"):
-            _heif_extras(info, found)
-        if isinstance(frames, int) and frames > 1:
-            what = ("images in one file (often a depth map or a second view)"
-                    if fmt in ("MPO", "HEIF", "AVIF") else "frames or pages")
-            found.add("extra_images", fmt, f"{frames} {what}",
-                      severity="medium" if fmt in ("MPO", "HEIF", "AVIF") else "low")
-        size = im.size
+    if kind in ("HEIF", "AVIF"):
+        fmt, size, frames = _read_heif(path, kind, found)
+    else:
+        with open_regular(path, MAX_FILE_BYTES, "picture") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+        try:
+            fmt, size, frames = _READERS[kind](data, found)
+        except Truncated:
+            raise _Unreadable("it is damaged: the file is cut short (truncated)") from None
+        except Damaged as exc:
+            raise _Unreadable(f"it is damaged or in a form the kit cannot read ({exc})"
+                              ) from None
+    if frames > 1:
+        what = ("images in one file (often a depth map or a second view)"
+                if fmt in ("MPO", "HEIF", "AVIF") else "frames or pages")
+        found.add("extra_images", fmt, f"{frames} {what}",
+                  severity="medium" if fmt in ("MPO", "HEIF", "AVIF") else "low")
+    if found.damaged:
+        found.add("other", fmt, "some of the metadata is damaged; what could be read is "
+                  "listed", severity="low")
     return PhotoReport(path, SCANNED, format=fmt, items=tuple(found.items),
                        location=found.location, size=size)
 
 
-# EXIF fields worth naming: (tag, kind, label, severity). Everything else is counted.
-_IFD0_TAGS: Final = (
-    (0x010F, "camera", "camera make", "low"),
-    (0x0110, "camera", "camera model", "low"),
-    (0x0131, "software", "software", "low"),
-    (0x0132, "date", "date changed", "low"),
-    (0x013B, "people", "artist (often the owner's name)", "medium"),
-    (0x8298, "people", "copyright (often the owner's name)", "medium"),
-    (0x013C, "device", "computer name (can include a person's name)", "medium"),
-    (0x010E, "text", "description", "medium"),
-    (0x010D, "text", "document name", "medium"),
-    (0x9C9B, "text", "Windows title", "medium"),
-    (0x9C9C, "text", "Windows comment", "medium"),
-    (0x9C9D, "people", "Windows author", "medium"),
-    (0x9C9E, "text", "Windows keywords", "medium"),
-    (0x9C9F, "text", "Windows subject", "medium"),
-)
-_EXIF_TAGS: Final = (
-    (0x9003, "date", "date taken", "low"),
-    (0x9004, "date", "date digitised", "low"),
-    (0x9011, "date", "time zone when taken", "low"),
-    (0xA430, "people", "camera owner's name", "medium"),
-    (0xA431, "device", "camera serial number", "medium"),
-    (0xA435, "device", "lens serial number", "medium"),
-    (0xA420, "device", "unique image ID (links copies of this photo)", "medium"),
-    (0xA433, "camera", "lens make", "low"),
-    (0xA434, "camera", "lens model", "low"),
-)
+Size = tuple[int, int] | None
+
+
+def _read_jpeg(data: bytes, found: _Found) -> tuple[str, Size, int]:
+    jpeg = read_jpeg(data)
+    images, images_end = _jpeg_segments(data, jpeg.segments, found)
+    if jpeg.end is not None:
+        _trailer(data, max(jpeg.end, images_end), found, "JPEG")
+    return ("MPO" if images > 1 else "JPEG"), jpeg.size, images
+
+
+def _read_png(data: bytes, found: _Found) -> tuple[str, Size, int]:
+    chunks, end, stopped = read_png(data, MAX_PNG_CHUNKS)
+    if len(data) < 33:
+        raise Truncated("it is cut short")
+    if not chunks or chunks[0].kind != b"IHDR" or len(chunks[0].data) < 8:
+        raise Damaged("its PNG header is missing")
+    size = struct.unpack_from(">II", chunks[0].data)
+    frames = 1
+    text_chunks = 0
+    for chunk in chunks:
+        kind = chunk.kind
+        if kind in (b"tEXt", b"zTXt", b"iTXt", b"eXIf"):
+            text_chunks += 1
+            if text_chunks > MAX_PNG_TEXT_CHUNKS:
+                continue  # counted, not read: see below
+            if len(chunk.data) > MAX_TEXT_BYTES * 4:
+                found.add("text", "PNG text", "a very large text chunk (not read)",
+                          f"{len(chunk.data):,} bytes", "medium")
+            elif kind == b"eXIf":
+                _exif_block(chunk.data, 6 if chunk.data.startswith(b"Exif\0\0") else 0,
+                            found, "PNG eXIf")
+            else:
+                _png_text(kind, chunk.data, found)
+        elif kind == b"tIME":
+            found.add("date", "PNG", "time last changed", severity="low")
+        elif kind == b"acTL" and len(chunk.data) >= 4:
+            frames = max(1, struct.unpack_from(">I", chunk.data)[0])
+        elif kind in (b"caBX", b"jumb"):
+            found.add("other", "PNG", "content credentials (C2PA: can name the author and "
+                      "the tools used)", severity="medium")
+    if stopped:
+        found.add("text", "PNG", f"more than {MAX_PNG_CHUNKS:,} chunks: the rest of the "
+                  "file was not read", severity="medium")
+    if text_chunks > MAX_PNG_TEXT_CHUNKS:
+        # Hundreds of thousands of text fields would take seconds and megabytes to list, and
+        # no camera or editor writes more than a few: the count says what is there.
+        more = text_chunks - MAX_PNG_TEXT_CHUNKS
+        found.add("text", "PNG text", f"and {more:,} more text field{'s' if more != 1 else ''} "
+                  "(not read)", severity="medium")
+    if end is not None:
+        _trailer(data, end, found, "PNG")
+    return "PNG", (size[0], size[1]), frames
+
+
+_GIF_QUIET: Final = (b"NETSCAPE2.0", b"ANIMEXTS1.0", b"ICCRGBG1012")
+
+
+def _read_gif(data: bytes, found: _Found) -> tuple[str, Size, int]:
+    gif = read_gif(data)
+    vendor: set[str] = set()
+    for block in gif.blocks:
+        if block.kind == "comment":
+            if _clean(block.data):
+                found.add("text", "GIF comment", "comment", block.data, "medium")
+        elif block.kind == "plaintext":
+            if _clean(block.data):
+                found.add("text", "GIF text", "text shown over the picture", block.data,
+                          "medium")
+        elif block.name.startswith(b"XMP Data"):
+            _xmp(block.data, found, "GIF XMP")
+        elif block.name not in _GIF_QUIET:
+            vendor.add(_clean(block.name))
+    if vendor:
+        found.add("other", "GIF", "other application data (an app's own data)",
+                  ", ".join(sorted(vendor)), "low")
+    if gif.end is not None:
+        _trailer(data, gif.end, found, "GIF")
+    return "GIF", gif.size, gif.frames
+
+
+_WEBP_QUIET: Final = frozenset({b"VP8 ", b"VP8L", b"VP8X", b"ALPH", b"ICCP", b"ANIM"})
+
+
+def _read_webp(data: bytes, found: _Found) -> tuple[str, Size, int]:
+    chunks, end = read_riff(data)
+    frames = 0
+    vendor: set[str] = set()
+    for chunk in chunks:
+        if chunk.kind == b"EXIF":
+            _exif_block(chunk.data, 6 if chunk.data.startswith(b"Exif\0\0") else 0, found,
+                        "EXIF")
+        elif chunk.kind == b"XMP ":
+            _xmp(chunk.data, found)
+        elif chunk.kind == b"ANMF":
+            frames += 1
+        elif chunk.kind not in _WEBP_QUIET:
+            vendor.add(_clean(chunk.kind))
+    if vendor:
+        found.add("other", "WEBP", "other application data (an app's own data)",
+                  ", ".join(sorted(vendor)), "low")
+    _trailer(data, end, found, "WEBP")
+    return "WEBP", webp_size(chunks), max(frames, 1)
+
+
+def _read_tiff_file(data: bytes, found: _Found) -> tuple[str, Size, int]:
+    tiff = read_tiff(data)
+    if "IFD0" not in tiff.ifds:
+        raise Damaged("its first TIFF directory is missing")
+    pages = _tiff_fields(data, tiff, found, "TIFF tags", tiff_file=True)
+    main = tiff.directory("IFD0")
+    width, height = main.get(256), main.get(257)
+    size = ((width.number or 0, height.number or 0)
+            if width is not None and height is not None else None)
+    return "TIFF", size, pages
+
+
+def _read_bmp(data: bytes, found: _Found) -> tuple[str, Size, int]:
+    if len(data) < 26:
+        raise Truncated("it is cut short")
+    width, height = struct.unpack_from("<ii", data, 18)
+    return "BMP", (abs(width), abs(height)), 1
+
+
+_READERS: Final = {"JPEG": _read_jpeg, "PNG": _read_png, "GIF": _read_gif,
+                   "WEBP": _read_webp, "TIFF": _read_tiff_file, "BMP": _read_bmp}
+
+
+def _read_heif(path: Path, kind: str, found: _Found) -> tuple[str, Size, int]:
+    try:
+        import pillow_heif
+    except ImportError:  # pragma: no cover - pillow-heif is a dependency
+        raise _Unreadable(f"{kind} pictures need pillow-heif, which is not installed"
+                          ) from None
+    with open_regular(path, MAX_FILE_BYTES, "picture") as fh:
+        try:
+            heif = pillow_heif.open_heif(fh, convert_hdr_to_8bit=False)
+        except Exception as exc:  # untrusted bytes: any parser error is this file's problem
+            raise _Unreadable(_damaged(exc)) from None
+        for image in heif:
+            info: dict[str, Any] = dict(image.info)
+            exif = info.get("exif")
+            if isinstance(exif, bytes) and exif:
+                _exif_block(exif, 6 if exif.startswith(b"Exif\0\0") else 0, found, "EXIF")
+            if info.get("xmp"):
+                _xmp(info["xmp"], found)
+            _heif_extras(info, found)
+        return kind, heif.size, len(heif)
+
+
+# --- JPEG segments: comments, EXIF, XMP, IPTC, previews, vendor data ---
+
+_XMP_HEAD: Final = b"http://ns.adobe.com/xap/1.0/\0"
+_XMP_EXTENSION: Final = b"http://ns.adobe.com/xmp/extension/\0"
+_QUIET_SEGMENTS: Final = ((0xE2, b"ICC_PROFILE\0"), (0xEE, b"Adobe"), (0xE0, b"AVI1"))
+_PREVIEW: Final = ("an embedded preview image (it can show the photo as it was before "
+                   "cropping or editing)")
+
+
+def _jpeg_segments(data: bytes, segments: list[Segment], found: _Found) -> tuple[int, int]:
+    """Reads each segment; returns how many images the file says it holds (MPF) and where
+    the last of them ends."""
+    vendor: set[str] = set()
+    extended: dict[bytes, dict[int, bytes]] = {}
+    xmp_seen = False
+    images, images_end = 1, 0
+    for seg in segments:
+        marker, p = seg.marker, seg.payload
+        if marker == 0xFE:
+            if _clean(p):
+                found.add("text", "JPEG comment", "comment", p, "medium")
+        elif marker == 0xE1 and p.startswith(b"Exif\0"):
+            _exif_block(data, seg.at + 6, found, "EXIF")
+        elif marker == 0xE1 and p.startswith(_XMP_HEAD):
+            xmp_seen = True
+            _xmp(p[len(_XMP_HEAD):], found)
+        elif marker == 0xE1 and p.startswith(_XMP_EXTENSION):
+            # Extended XMP: pieces of one packet too big for a segment, keyed by its digest.
+            head = len(_XMP_EXTENSION)
+            if len(p) >= head + 40:
+                at = struct.unpack_from(">I", p, head + 36)[0]
+                extended.setdefault(p[head:head + 32], {})[at] = p[head + 40:]
+        elif marker == 0xED and p.startswith(b"Photoshop 3.0\0"):
+            _photoshop(p[14:], found)
+        elif marker == 0xE2 and p.startswith(b"MPF\0"):
+            images, images_end = _mpf(data, seg.at + 4, found)
+        elif marker == 0xE0 and p.startswith(b"JFIF\0"):
+            if len(p) >= 14 and p[12] and p[13]:
+                found.add("thumbnail", "JFIF", _PREVIEW, f"{p[12]}×{p[13]} pixels", "medium")
+        elif marker == 0xE0 and p.startswith(b"JFXX\0"):
+            found.add("thumbnail", "JFXX", _PREVIEW, "", "medium")
+        elif marker == 0xE0 and p[6:14] == b"HEAPJPGM":
+            _ciff(p, found)
+        elif marker == 0xEC:
+            _app12(p, found)
+        elif any(marker == m and p.startswith(head) for m, head in _QUIET_SEGMENTS):
+            continue
+        else:
+            name = _clean(p[:12].split(b"\0")[0], 12)
+            vendor.add(f"APP{marker - 0xE0} {name}".strip())
+            if _embedded_images(p):
+                found.add("thumbnail", f"JPEG APP{marker - 0xE0}", "a preview image inside "
+                          "a manufacturer's or an app's own data", severity="medium")
+    for guid, pieces in extended.items():
+        text = b"".join(pieces[at] for at in sorted(pieces))
+        _xmp(text, found, "Extended XMP")
+        if not xmp_seen:
+            found.add("other", "XMP", "extended XMP data", _clean(guid), "medium")
+    if vendor:
+        found.add("other", "JPEG", "other application data (a manufacturer's or an app's "
+                  "own data; it can include the camera's serial number)",
+                  ", ".join(sorted(vendor)), "medium")
+    return images, images_end
+
+
+def _embedded_images(data: bytes) -> int:
+    """How many JPEG pictures start inside *data* (at most 100 counted)."""
+    count, pos = 0, 0
+    while count < 100:
+        pos = data.find(b"\xff\xd8\xff", pos)
+        if pos < 0:
+            break
+        if pos + 3 < len(data) and data[pos + 3] in (0xDB, 0xE0, 0xE1, 0xC0, 0xC4, 0xEE,
+                                                     0xFE, 0xE2):
+            count += 1
+        pos += 3
+    return count
+
+
+def _mpf(data: bytes, base: int, found: _Found) -> tuple[int, int]:
+    """The Multi-Picture Format index: how many images, and where the last one ends."""
+    try:
+        tiff = read_tiff(data, base, chain=False)
+    except Damaged:
+        found.damaged = True
+        return 1, 0
+    count = tiff.get("IFD0", 0xB001)
+    entries = tiff.get("IFD0", 0xB002)
+    images = count.number if count is not None and count.number else 1
+    end = 0
+    if entries is not None and isinstance(entries.value, bytes):
+        order = tiff.order
+        for n in range(min(images, 64)):
+            at = 16 * n
+            if at + 12 > len(entries.value):
+                break
+            size, offset = struct.unpack_from(order + "II", entries.value, at + 4)
+            if offset:
+                end = max(end, base + offset + size)
+    return min(images, 1000), end
+
+
+# Known blocks a tool appends after a picture's end, by a signature near the end or start.
+_TRAILERS: Final = ((b"AXS!", "AFCP"), (b"AXS*", "AFCP"), (b"\xa1\xb2\xc3\xd4", "FotoStation"),
+                    (b"cbipcbbl", "Photo Mechanic"), (b"SEFT", "Samsung"),
+                    (b"~\0\x04\0zmie~", "MIE"))
+
+
+def _trailer(data: bytes, end: int, found: _Found, fmt: str) -> None:
+    """Whatever follows the end of the picture: picture viewers ignore it, so anything can
+    hide there (captions, by-lines, previews, a video, another file)."""
+    rest = data[end:]
+    if len(rest.strip(b"\0\r\n \t\xff")) < 16:
+        return  # padding
+    name = next((n for sig, n in _TRAILERS if sig in rest[:16] or sig in rest[-16:]), "")
+    if not name and (rest[4:8] == b"ftyp" or b"ftypmp4" in rest[:64]):
+        name = "video"
+    source = f"{name} trailer" if name and name != "video" else f"after the end of the {fmt}"
+    if name == "video":
+        found.add("extra_images", source, "a short video after the picture (a motion "
+                  "photo)", f"{len(rest):,} bytes", "medium")
+    else:
+        found.add("other", source, "data after the end of the picture, hidden from viewers "
+                  f"({name or 'the kit cannot tell what it holds'})", f"{len(rest):,} bytes",
+                  "medium")
+    records = find_iptc(rest)
+    if records:
+        _iptc_records(records, found, f"IPTC in {source}")
+    start = rest.find(b"<x:xmpmeta")
+    if start >= 0:
+        _xmp(rest[start:start + _XMP_LIMIT], found, f"XMP in {source}")
+    previews = _embedded_images(rest) if name != "video" else 0
+    if previews:
+        found.add("thumbnail", source, _PREVIEW if previews == 1 else
+                  f"{previews} embedded preview images", "", "medium")
+
+
+# --- EXIF and TIFF directories ---
+
+# Fields worth naming, wherever they sit (IFD0, the Exif directory, IFD1, a SubIFD: cameras
+# and editors do not all put them where the standard says): (kind, label, severity).
+_TAG_FIELDS: Final = {
+    0x010F: ("camera", "camera make", "low"),
+    0x0110: ("camera", "camera model", "low"),
+    0x0131: ("software", "software", "low"),
+    0x000B: ("software", "software", "low"),
+    0x0132: ("date", "date changed", "low"),
+    0x013B: ("people", "artist (often the owner's name)", "medium"),
+    0x8298: ("people", "copyright (often the owner's name)", "medium"),
+    0x013C: ("device", "computer name (can include a person's name)", "medium"),
+    0x010E: ("text", "description", "medium"),
+    0x010D: ("text", "document name", "medium"),
+    0x011D: ("text", "page name", "low"),
+    0x9C9B: ("text", "Windows title", "medium"),
+    0x9C9C: ("text", "Windows comment", "medium"),
+    0x9C9D: ("people", "Windows author", "medium"),
+    0x9C9E: ("text", "Windows keywords", "medium"),
+    0x9C9F: ("text", "Windows subject", "medium"),
+    0x9003: ("date", "date taken", "low"),
+    0x9004: ("date", "date digitised", "low"),
+    0x9011: ("date", "time zone when taken", "low"),
+    0xA430: ("people", "camera owner's name", "medium"),
+    0xA431: ("device", "camera serial number", "medium"),
+    0xA435: ("device", "lens serial number", "medium"),
+    0xA420: ("device", "unique image ID (links copies of this photo)", "medium"),
+    0xA433: ("camera", "lens make", "low"),
+    0xA434: ("camera", "lens model", "low"),
+    0xC62F: ("device", "camera serial number", "medium"),  # DNG CameraSerialNumber
+    0xC614: ("camera", "camera model", "low"),  # DNG UniqueCameraModel
+    0xFDE8: ("people", "camera owner's name", "medium"),  # written by Adobe Camera Raw
+    0xFDE9: ("device", "camera serial number", "medium"),
+}
 _USER_COMMENT: Final = 0x9286
 _MAKER_NOTE: Final = 0x927C
-_EXIF_IFD: Final = 0x8769
-_GPS_IFD: Final = 0x8825
-_IFD1: Final = -1  # ExifTags.IFD.IFD1: the thumbnail's directory
+_IPTC_TAG: Final = 0x83BB
+_PHOTOSHOP_TAG: Final = 0x8649
+_XMP_TAG: Final = 0x02BC
+_STRUCTURE: Final = frozenset({_USER_COMMENT, _MAKER_NOTE, _IPTC_TAG, _PHOTOSHOP_TAG,
+                               _XMP_TAG, 0x8769, 0x8825, 0xA005, 0x014A, 0x0201, 0x0202})
 
 
-def _exif_bytes(raw: bytes, found: _Found, source: str) -> None:
-    exif = _pillow().Exif()
+def _exif_block(data: bytes, base: int, found: _Found, source: str) -> None:
+    """An EXIF block (a TIFF structure) starting at *base* in *data*."""
     try:
-        exif.load(raw)
-    except Exception:  # a damaged block is still something the file carries
+        tiff = read_tiff(data, base)
+    except Damaged:  # a damaged block is still something the file carries
         found.add("other", source, "an EXIF block the kit could not read (it may hold "
                   "anything, a location included)", severity="medium")
         return
-    _exif(exif, raw, found, source)
+    _tiff_fields(data, tiff, found, source, tiff_file=False)
 
 
-def _exif(exif: Exif, raw: bytes | None, found: _Found, source: str, *,
-          tiff: bool = False) -> None:
-    for tag, kind, label, severity in _IFD0_TAGS:
-        _field(exif.get(tag), found, kind, source, label, severity)
-    sub = _ifd(exif, _EXIF_IFD)
-    for tag, kind, label, severity in _EXIF_TAGS:
-        _field(sub.get(tag), found, kind, source, label, severity)
-    comment = _user_comment(sub.get(_USER_COMMENT))
-    if comment:
-        found.add("text", source, "user comment", comment, "medium")
-    maker = sub.get(_MAKER_NOTE)
-    if maker:
-        size = len(maker) if isinstance(maker, bytes | tuple) else 0
-        found.add("device", source, "maker notes (the manufacturer's own data; can include "
-                  "the camera's serial number)", f"{size:,} bytes" if size else "",
-                  "medium")
-    named = {tag for tag, *_ in _EXIF_TAGS} | {_USER_COMMENT, _MAKER_NOTE}
-    others = [tag for tag in sub if tag not in named]
+def _raw(data: bytes, entry: Entry) -> bytes:
+    """An entry's value as the bytes it was written as (IPTC is often typed as numbers)."""
+    size = {3: 2, 4: 4, 8: 2, 9: 4, 13: 4, 5: 8, 10: 8, 16: 8}.get(entry.type, 1)
+    return data[entry.at:entry.at + min(entry.count * size, MAX_FILE_BYTES)]
+
+
+def _tiff_fields(data: bytes, tiff: Tiff, found: _Found, source: str, *,
+                 tiff_file: bool) -> int:
+    """Names what every directory carries; returns how many pages (full-size images) the
+    chain of directories holds."""
+    make = ""
+    for entry in tiff.entries:
+        where = source if entry.ifd in ("IFD0", "ExifIFD", "IFD1") else f"{source} {entry.ifd}"
+        if entry.ifd in ("GPS", "InteropIFD"):
+            continue
+        spec = _TAG_FIELDS.get(entry.tag)
+        if spec is not None:
+            _field(entry.value, found, spec[0], where, spec[1], spec[2])
+            if entry.tag == 0x010F and not make:
+                make = _clean(entry.value)
+        elif entry.tag == _USER_COMMENT:
+            comment = _user_comment(entry.value)
+            if comment:
+                found.add("text", where, "user comment", comment, "medium")
+        elif entry.tag == _IPTC_TAG:
+            records, _end = read_iptc(_raw(data, entry))
+            _iptc_records(records, found, "IPTC")
+        elif entry.tag == _PHOTOSHOP_TAG:
+            _photoshop(_raw(data, entry), found)
+        elif entry.tag == _XMP_TAG:
+            _xmp(_raw(data, entry), found)
+    for entry in tiff.entries:
+        if entry.tag == _MAKER_NOTE:
+            found.add("device", source, "maker notes (the manufacturer's own data; can "
+                      "include the camera's serial number)", f"{entry.count:,} bytes",
+                      "medium")
+            _maker_notes(data, tiff, entry, make, found)
+    named = set(_TAG_FIELDS) | _STRUCTURE
+    others = [e for e in tiff.entries if e.ifd == "ExifIFD" and e.tag not in named]
     if others:
         found.add("other", source, f"{len(others)} technical camera settings (exposure, "
                   "lens and the like)")
-    _gps(_ifd(exif, _GPS_IFD), found, source)
-    if not tiff:
-        _thumbnail(exif, raw, found, source)
+    gps = {e.tag: (e.value[0] if isinstance(e.value, tuple) and len(e.value) == 1
+                   else e.value) for e in tiff.entries if e.ifd == "GPS"}
+    if "GPS" in tiff.ifds:
+        _gps(gps, found, source)
+    return _previews(data, tiff, found, source, tiff_file=tiff_file)
 
 
-def _ifd(exif: Exif, tag: int) -> dict[int, Any]:
-    try:
-        return dict(exif.get_ifd(tag))
-    except Exception:  # a damaged pointer: nothing readable there
-        return {}
+def _previews(data: bytes, tiff: Tiff, found: _Found, source: str, *, tiff_file: bool) -> int:
+    pages = 0
+    for ifd in dict.fromkeys(e.ifd for e in tiff.entries):
+        tags = tiff.directory(ifd)
+        kind = tags.get(0x00FE)
+        reduced = bool((kind.number or 0) & 1) if kind is not None else False
+        chained = ifd.startswith("IFD")
+        offset, length = tags.get(0x0201), tags.get(0x0202)
+        where = source if ifd in ("IFD0", "IFD1") else f"{source} {ifd}"
+        if offset is not None and length is not None and offset.number and length.number:
+            start = tiff.base + offset.number
+            blob = data[start:start + length.number]
+            found.add("thumbnail", where, _PREVIEW,
+                      _thumbnail_size(blob) if len(blob) == length.number else "", "medium")
+        elif reduced or (not tiff_file and ifd == "IFD1"):
+            width, height = tags.get(256), tags.get(257)
+            value = (f"{width.number}×{height.number} pixels"
+                     if width is not None and height is not None else "")
+            found.add("thumbnail", where, "a smaller copy of the picture (a preview; it can "
+                      "show the photo as it was before cropping or editing)", value, "medium")
+        elif tiff_file and chained:
+            pages += 1
+        elif tiff_file and ifd.startswith("SubIFD") and (0x0111 in tags or 0x0144 in tags):
+            found.add("extra_images", where, "another image inside the file (such as the "
+                      "camera's raw data or a full-size copy)", severity="medium")
+    return max(pages, 1)
 
 
 def _field(value: object, found: _Found, kind: str, source: str, label: str,
            severity: str) -> None:
     if value is None:
         return
-    if isinstance(value, tuple) and value and all(isinstance(v, int) for v in value):
-        value = bytes(v & 0xFF for v in value)  # the Windows XP tags arrive as byte tuples
-    if label.startswith("Windows") and isinstance(value, bytes):
+    if isinstance(value, tuple):
+        value = " ".join(str(int(v)) if float(v).is_integer() else str(v) for v in value)
+    elif label.startswith("Windows") and isinstance(value, bytes):
         value = value.decode("utf-16-le", "replace")
     text = _clean(value)
     if text:
@@ -672,21 +1031,6 @@ def _gps(gps: dict[int, Any], found: _Found, source: str) -> None:
         found.add("date", source, "GPS date and time", stamp)
 
 
-def _thumbnail(exif: Exif, raw: bytes | None, found: _Found, source: str) -> None:
-    ifd1 = _ifd(exif, _IFD1)
-    if not ifd1:
-        return
-    value = ""
-    offset, length = ifd1.get(0x0201), ifd1.get(0x0202)
-    if raw is not None and isinstance(offset, int) and isinstance(length, int) and length > 0:
-        tiff = raw[6:] if raw.startswith(b"Exif\0\0") else raw
-        data = tiff[offset:offset + length]
-        if len(data) == length:
-            value = _thumbnail_size(data)
-    found.add("thumbnail", source, "an embedded preview image (it can show the photo as it "
-              "was before cropping or editing)", value, "medium")
-
-
 def _thumbnail_size(data: bytes) -> str:
     pil = _pillow()
     try:
@@ -698,66 +1042,255 @@ def _thumbnail_size(data: bytes) -> str:
         return ""
 
 
-# --- JPEG segments: comments, XMP, IPTC, other images, vendor data ---
+# --- maker notes: each manufacturer's own directory, where owner names and serials hide ---
 
-
-def _jpeg_segments(im: ImageFile, found: _Found) -> None:
-    vendor: set[str] = set()
-    xmp_seen = False
-    for marker, data in getattr(im, "applist", []):
-        if marker == "COM":
-            text = _clean(data)
-            if text:
-                found.add("text", "JPEG comment", "comment", text, "medium")
-        elif marker == "APP1" and data.startswith(b"http://ns.adobe.com/xap/1.0/\0"):
-            xmp_seen = True
-            _xmp(data[29:], found)
-        elif marker == "APP1" and data.startswith(b"http://ns.adobe.com/xmp/extension/\0"):
-            if not xmp_seen:
-                found.add("other", "XMP", "extended XMP data", severity="medium")
-            xmp_seen = True
-        elif marker == "APP13" and data.startswith(b"Photoshop 3.0\0"):
-            _iptc(im, found)
-        elif marker in ("APP0", "APP1", "APP2", "APP14"):
-            continue  # JFIF, EXIF (read above), ICC colour profile and MPF, Adobe colour
-        else:
-            vendor.add(marker)
-    if vendor:
-        found.add("other", "JPEG", "other application data (a manufacturer's or an app's "
-                  "own data)", ", ".join(sorted(vendor)), "low")
-
-
-_IPTC_FIELDS: Final = (
-    ((2, 80), "people", "by-line (author)", "medium"),
-    ((2, 116), "people", "copyright", "medium"),
-    ((2, 118), "people", "contact", "medium"),
-    ((2, 122), "people", "caption writer", "medium"),
-    ((2, 90), "location", "city", "high"),
-    ((2, 92), "location", "sub-location", "high"),
-    ((2, 95), "location", "province or state", "medium"),
-    ((2, 101), "location", "country", "low"),
-    ((2, 120), "text", "caption", "medium"),
-    ((2, 105), "text", "headline", "medium"),
-    ((2, 25), "text", "keywords", "medium"),
-    ((2, 55), "date", "date created", "low"),
+# (prefix, where the directory starts, whether offsets count from the note's own start).
+_MAKER_LAYOUTS: Final = (
+    (b"Nikon\0\x02", -1, False),  # its own TIFF header 10 bytes in
+    (b"Nikon\0\x01", 8, False),
+    (b"OLYMPUS\0", 12, True),
+    (b"OM SYSTEM\0", 16, True),
+    (b"OLYMP\0", 8, False),
+    (b"EPSON\0", 8, False),
+    (b"Panasonic\0", 12, False),
+    (b"FUJIFILM", -2, True),  # a little-endian offset 8 bytes in
+    (b"GENERALE", -2, True),
+    (b"AOC\0", 6, False),
+    (b"PENTAX \0", 10, True),
+    (b"SIGMA\0", 10, False),
+    (b"FOVEON\0", 10, False),
+    (b"SONY DSC ", 12, False),
+    (b"SONY CAM ", 12, False),
+    (b"QVC\0", 6, False),
+    (b"Ricoh\0", 8, False),
+    (b"RICOH\0", 8, False),
+    (b"SANYO\0", 8, False),
+    (b"LEICA\0", 8, False),
+    (b"Apple iOS\0", 14, True),
 )
+# Tags that name a person or a device, by manufacturer (the make starts with the key).
+_MAKER_FIELDS: Final = {
+    "canon": {0x0009: ("people", "camera owner's name"),
+              0x000C: ("device", "camera serial number"),
+              0x0096: ("device", "camera serial number (internal)")},
+    "nikon": {0x001D: ("device", "camera serial number"),
+              0x00A0: ("device", "camera serial number")},
+    "olympus": {0x0404: ("device", "camera serial number"),
+                0x0101: ("device", "camera serial number"),
+                0x0102: ("device", "camera serial number (internal)"),
+                0x0202: ("device", "lens serial number"),
+                0x0304: ("device", "extender serial number"),
+                0x1003: ("device", "flash serial number")},
+    "panasonic": {0x0025: ("device", "camera serial number (internal)")},
+    "fujifilm": {0x0010: ("device", "camera serial number (internal)")},
+    "pentax": {0x0229: ("device", "camera serial number")},
+    "sigma": {0x0002: ("device", "camera serial number")},
+    "kodak": {0x0000: ("device", "camera serial number")},
+    "samsung": {0xA002: ("device", "camera serial number")},
+    "motorola": {0x6420: ("device", "camera serial number")},
+}
+_OLYMPUS_SUBDIRS: Final = frozenset({0x2010, 0x2020, 0x2030, 0x2040, 0x2050})
 
 
-def _iptc(im: ImageFile, found: _Found) -> None:
-    from PIL import IptcImagePlugin
-
+def _maker_notes(data: bytes, tiff: Tiff, entry: Entry, make: str, found: _Found) -> None:
+    note = data[entry.at:entry.at + entry.count]
+    source = "maker notes"
+    if len(note) < 8:
+        return
     try:
-        iptc = IptcImagePlugin.getiptcinfo(im) or {}
-    except Exception:  # a damaged block is reported, not read
-        iptc = {}
+        sub = _maker_tiff(data, tiff, entry.at, note)
+    except (Damaged, struct.error):
+        sub = None
+    if sub is None:
+        return
+    brand = make.lower().split()[0] if make else ""
+    if note.startswith((b"OLYMPUS", b"OM SYSTEM", b"OLYMP")):
+        brand = "olympus"
+    fields = next((f for name, f in _MAKER_FIELDS.items() if brand.startswith(name)), {})
+    for item in sub.entries:
+        spec = fields.get(item.tag)
+        if spec is not None:
+            _field(item.value, found, spec[0], source, spec[1], "medium")
+        elif item.tag == 0x0081 and brand.startswith("minolta") and len(note) > 0:
+            found.add("thumbnail", source, _PREVIEW, "", "medium")
+        if isinstance(item.value, bytes) and len(item.value) > 256 and _embedded_images(
+                item.value[:16]):
+            found.add("thumbnail", source, _PREVIEW, "", "medium")
+    # Previews stored by position: (start tag, length tag) pairs several makers use.
+    for start_tag, length_tag in ((0x0101, 0x0102), (0x0003, 0x0004), (0x0088, 0x0089),
+                                  (0x2000, -1), (0x0004, 0x0005), (0xB028, -1)):
+        start = next((e for e in sub.entries if e.tag == start_tag), None)
+        if start is None or start.number is None or length_tag < 0:
+            continue
+        length = next((e for e in sub.entries if e.tag == length_tag), None)
+        if length is not None and length.number:
+            for base in (tiff.base, entry.at):
+                if data[base + start.number:base + start.number + 3] == b"\xff\xd8\xff":
+                    found.add("thumbnail", source, _PREVIEW, "", "medium")
+                    break
+
+
+def _maker_tiff(data: bytes, tiff: Tiff, at: int, note: bytes) -> Tiff | None:
+    for prefix, start, own_base in _MAKER_LAYOUTS:
+        if not note.startswith(prefix):
+            continue
+        if start == -1:
+            sub = read_tiff(data, at + 10, chain=False)
+            _olympus_subdirs(data, sub, None)
+            return sub
+        if start == -2:
+            offset = struct.unpack_from("<I", note, 8)[0]
+            sub = Tiff("<", at)
+            walk_ifd(data, sub, offset, "MakerNotes")
+            return sub
+        order = tiff.order
+        if note[start - 4:start - 2] in (b"II", b"MM") and prefix in (b"OLYMPUS\0",
+                                                                      b"OM SYSTEM\0",
+                                                                      b"AOC\0"):
+            order = "<" if note[start - 4:start - 2] == b"II" else ">"
+        if prefix == b"AOC\0" and note[4:6] in (b"II", b"MM"):
+            order = "<" if note[4:6] == b"II" else ">"
+        sub = Tiff(order, at if own_base else tiff.base)
+        walk_ifd(data, sub, at + start - sub.base, "MakerNotes")
+        if prefix.startswith((b"OLYMPUS", b"OM SYSTEM")):
+            _olympus_subdirs(data, sub, at)
+        return sub
+    # No header: most makers (Canon among them) write a plain directory, offsets counted
+    # from the EXIF block's TIFF header.
+    sub = Tiff(tiff.order, tiff.base)
+    walk_ifd(data, sub, at - tiff.base, "MakerNotes")
+    return sub if sub.entries else None
+
+
+def _olympus_subdirs(data: bytes, sub: Tiff, base: int | None) -> None:
+    for entry in list(sub.entries):
+        if entry.tag in _OLYMPUS_SUBDIRS and entry.ifd == "MakerNotes":
+            offset = entry.number if entry.number is not None else (
+                entry.at - sub.base if entry.type == 7 else None)
+            if offset:
+                walk_ifd(data, sub, offset, f"MakerNotes{entry.tag:04x}")
+
+
+# --- Photoshop resources, IPTC, Canon CIFF and APP12 ---
+
+
+def _photoshop(blob: bytes, found: _Found) -> None:
     named = False
-    for key, kind, label, severity in _IPTC_FIELDS:
-        value = iptc.get(key)
-        if value:
-            found.add(kind, "IPTC", label, value, severity)
+    for resource in read_photoshop(blob):
+        if resource.ident == 0x0404:
+            records, _end = read_iptc(resource.data)
+            named = _iptc_records(records, found, "IPTC") or named
+        elif resource.ident in (0x0409, 0x040C):
+            found.add("thumbnail", "Photoshop", _PREVIEW, _thumbnail_size(resource.data[28:]),
+                      "medium")
+            named = True
+        elif resource.ident == 0x0424:
+            _xmp(resource.data, found)
+            named = True
+        elif resource.ident in (0x0422, 0x0423) and resource.data[:4] in (b"II*\0", b"MM\0*"):
+            _exif_block(resource.data, 0, found, "Photoshop EXIF")
             named = True
     if not named:
         found.add("other", "IPTC", "a Photoshop/IPTC block", severity="low")
+
+
+_IPTC_FIELDS: Final = {
+    (2, 80): ("people", "by-line (author)", "medium"),
+    (2, 85): ("people", "by-line title", "low"),
+    (2, 110): ("people", "credit", "medium"),
+    (2, 116): ("people", "copyright", "medium"),
+    (2, 118): ("people", "contact", "medium"),
+    (2, 122): ("people", "caption writer", "medium"),
+    (2, 90): ("location", "city", "high"),
+    (2, 92): ("location", "sub-location", "high"),
+    (2, 95): ("location", "province or state", "medium"),
+    (2, 101): ("location", "country", "low"),
+    (2, 100): ("location", "country code", "low"),
+    (2, 120): ("text", "caption", "medium"),
+    (2, 105): ("text", "headline", "medium"),
+    (2, 5): ("text", "title", "medium"),
+    (2, 25): ("text", "keywords", "medium"),
+    (2, 40): ("text", "special instructions", "medium"),
+    (2, 55): ("date", "date created", "low"),
+}
+
+
+def _iptc_records(records: list[IptcRecord], found: _Found, source: str) -> bool:
+    """Names the IPTC fields; returns whether any was named."""
+    values: dict[tuple[int, int], list[str]] = {}
+    preview = False
+    for record in records:
+        key = (record.record, record.dataset)
+        if key == (2, 202):
+            preview = True
+        elif key in _IPTC_FIELDS:
+            text = _clean(record.value)
+            if text:
+                values.setdefault(key, []).append(text)
+    for key, (kind, label, severity) in _IPTC_FIELDS.items():
+        if key in values:
+            found.add(kind, source, label, "; ".join(dict.fromkeys(values[key])), severity)
+    if preview:
+        found.add("thumbnail", source, _PREVIEW, "", "medium")
+    return bool(values) or preview
+
+
+_CIFF_FIELDS: Final = {
+    0x0810: ("people", "camera owner's name", "medium"),
+    0x0805: ("text", "description", "medium"),
+    0x080A: ("camera", "camera make and model", "low"),
+    0x0816: ("text", "original file name", "low"),
+    0x180B: ("device", "camera serial number", "medium"),
+}
+
+
+def _ciff(payload: bytes, found: _Found) -> None:
+    """Canon's CIFF heap in APP0: the owner's name, the serial number, previews."""
+    found.add("device", "Canon CIFF", "Canon camera data (can include the owner's name and "
+              "the camera's serial number)", f"{len(payload):,} bytes", "medium")
+    try:
+        entries = read_ciff(payload)
+    except (Damaged, struct.error):
+        found.damaged = True
+        return
+    for entry in entries:
+        spec = _CIFF_FIELDS.get(entry.tag)
+        if spec is not None:
+            value: object = entry.value
+            if entry.tag == 0x180B and len(entry.value) >= 4:
+                value = str(int.from_bytes(entry.value[:4], "little"))
+            _field(value, found, spec[0], "Canon CIFF", spec[1], spec[2])
+        elif entry.tag in (0x2007, 0x2008) and entry.value:
+            found.add("thumbnail", "Canon CIFF", _PREVIEW, "", "medium")
+
+
+def _app12(payload: bytes, found: _Found) -> None:
+    """APP12: Photoshop's "Ducky" (comment, copyright) or a camera's picture info text."""
+    if payload.startswith(b"Ducky"):
+        pos = 5
+        while pos + 4 <= len(payload):
+            tag, size = struct.unpack_from(">HH", payload, pos)
+            if tag == 0:
+                break
+            value = payload[pos + 4:pos + 4 + size]
+            text = value[4:].decode("utf-16-be", "replace") if len(value) > 4 else ""
+            if tag == 2 and _clean(text):
+                found.add("text", "APP12 Ducky", "comment", text, "medium")
+            elif tag == 3 and _clean(text):
+                found.add("people", "APP12 Ducky", "copyright (often the owner's name)", text,
+                          "medium")
+            pos += 4 + size
+        return
+    lines = [line.partition("=") for line in
+             payload[:65536].decode("latin-1").replace("\r", "\n").split("\n")]
+    for key, _eq, said in lines:
+        if "serial" in key.lower() or key.strip().lower() in ("id", "sn"):
+            found.add("device", "APP12 picture info", "camera serial number", said,
+                      "medium")
+        if "owner" in key.lower() or "name" in key.lower():
+            found.add("people", "APP12 picture info", "owner's name", said, "medium")
+    found.add("other", "APP12 picture info", "a camera's picture information",
+              f"{len(payload):,} bytes", "medium")
 
 
 # --- XMP: read as text, never as XML (no entity expansion, no external references) ---
@@ -848,7 +1381,7 @@ def _xmp_coordinate(value: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
-# --- PNG chunks, walked directly: text after the pixel data is still metadata ---
+# --- PNG text chunks (walked in kit.footprint.photo_formats, after the pixels too) ---
 
 _PNG_TEXT_KINDS: Final = {
     "author": ("people", "author", "medium"),
@@ -857,51 +1390,6 @@ _PNG_TEXT_KINDS: Final = {
     "creation time": ("date", "creation time", "low"),
     "source": ("camera", "source device", "low"),
 }
-
-
-def _png_chunks(path: Path, found: _Found) -> None:
-    text_chunks = 0
-    with open_regular(path, MAX_FILE_BYTES, "picture") as fh:
-        fh.seek(8)
-        for _ in range(MAX_PNG_CHUNKS):
-            header = fh.read(8)
-            if len(header) < 8:
-                break  # cut short: what was there has been read
-            length, kind = struct.unpack(">I4s", header)
-            if length > 0x7FFFFFFF:
-                break
-            if kind in (b"tEXt", b"zTXt", b"iTXt", b"eXIf"):
-                text_chunks += 1
-                if text_chunks > MAX_PNG_TEXT_CHUNKS:
-                    fh.seek(length + 4, os.SEEK_CUR)  # counted, not read: see below
-                    continue
-                if length > MAX_TEXT_BYTES * 4:
-                    found.add("text", "PNG text", "a very large text chunk (not read)",
-                              f"{length:,} bytes", "medium")
-                    fh.seek(length + 4, os.SEEK_CUR)
-                    continue
-                data = fh.read(length)
-                fh.seek(4, os.SEEK_CUR)
-                if kind == b"eXIf":
-                    _exif_bytes(data, found, "PNG eXIf")
-                else:
-                    _png_text(kind, data, found)
-            elif kind == b"tIME":
-                found.add("date", "PNG", "time last changed", severity="low")
-                fh.seek(length + 4, os.SEEK_CUR)
-            elif kind == b"IEND":
-                break
-            else:
-                fh.seek(length + 4, os.SEEK_CUR)
-        else:
-            found.add("text", "PNG", f"more than {MAX_PNG_CHUNKS:,} chunks: the rest of the "
-                      "file was not read", severity="medium")
-    if text_chunks > MAX_PNG_TEXT_CHUNKS:
-        # Hundreds of thousands of text fields would take seconds and megabytes to list, and
-        # no camera or editor writes more than a few: the count says what is there.
-        more = text_chunks - MAX_PNG_TEXT_CHUNKS
-        found.add("text", "PNG text", f"and {more:,} more text field{'s' if more != 1 else ''} "
-                  "(not read)", severity="medium")
 
 
 def _inflate(data: bytes) -> str | None:
@@ -943,7 +1431,7 @@ def _png_text(kind: bytes, data: bytes, found: _Found) -> None:
     elif lower in ("raw profile type exif", "raw profile type app1"):
         raw = _raw_profile(text)
         if raw:
-            _exif_bytes(raw if raw.startswith(b"Exif") else b"Exif\0\0" + raw, found,
+            _exif_block(raw, 6 if raw.startswith(b"Exif\0\0") else 0, found,
                         f"{source} EXIF")
     elif lower.startswith("raw profile type"):
         found.add("other", source, f"{_clean(key)} block", severity="medium")
