@@ -10,13 +10,27 @@ from __future__ import annotations
 import io
 import os
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
-from kit.errors import BadInput, KitError, UsageError
+from kit.bounded_read import open_regular
+from kit.errors import BadInput, FileRefused, KitError, UsageError
+from kit.footprint.photo_containers import (
+    Animated,
+    Cleaned,
+    Damaged,
+    NotLossless,
+    clean_gif,
+    clean_heif,
+    clean_jpeg,
+    clean_png,
+    clean_tiff,
+    clean_webp,
+)
 from kit.footprint.photos import (
     HEIF_QUALITY,
-    JPEG_QUALITY,
+    MAX_FILE_BYTES,
     SCANNED,
     StripResult,
     _damaged,
@@ -59,11 +73,16 @@ def strip(path: Path, out_dir: Path, *, force: bool = False) -> StripResult:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # damage is reported by scan()
-            data, notes = _encode(path, "JPEG" if report.format == "MPO" else report.format)
+            data, notes = _encode(path, report.format)
     except _Unreadable as exc:
         raise BadInput(f"{printable_path(path)}: {exc}; no copy was made") from None
     written = write_chosen_file(target, data, overwrite=force)
     check = scan([target])[0]
+    if check.clean and check.size and report.size and sorted(check.size) != sorted(report.size):
+        target.unlink(missing_ok=True)
+        raise KitError(f"the cleaned copy of {printable_path(path)} did not come out the same "
+                       "size as the picture. It was deleted, and the original is unchanged; "
+                       "use exiftool (`exiftool -all= FILE`) on a copy instead")
     if not check.clean:
         target.unlink(missing_ok=True)
         left = "; ".join(item.describe() for item in check.items) or check.reason
@@ -73,22 +92,59 @@ def strip(path: Path, out_dir: Path, *, force: bool = False) -> StripResult:
     return StripResult(path, written, report.items, tuple(notes))
 
 
+_ANIMATED: Final = ("it is animated or has several pages, and the kit cleans still pictures "
+                    "only; use exiftool (`exiftool -all= FILE`) on a copy")
+_LOSSLESS: Final[dict[str, Callable[[bytes], Cleaned]]] = {
+    "JPEG": clean_jpeg, "MPO": clean_jpeg, "PNG": clean_png, "WEBP": clean_webp,
+    "GIF": clean_gif, "HEIF": clean_heif, "AVIF": clean_heif, "TIFF": clean_tiff}
+
+
 def _encode(path: Path, kind: str) -> tuple[bytes, list[str]]:
-    """The picture's pixels, upright, saved afresh with nothing else carried over."""
+    """The clean copy's bytes and notes for the person.
+
+    JPEG, PNG, WebP, GIF, HEIF/AVIF and TIFF lose their metadata without their pixels being
+    decoded (kit.footprint.photo_containers): the picture stays exactly as it was, and one too
+    large to open can still be cleaned. Only a file laid out in a way those cleaners do not
+    handle (and BMP, which carries nothing to remove but is rewritten anyway) is saved afresh.
+    """
+    cleaner = _LOSSLESS.get(kind)
+    if cleaner is not None:
+        try:
+            with open_regular(path, MAX_FILE_BYTES, "picture") as fh:
+                original = fh.read(MAX_FILE_BYTES + 1)
+        except FileRefused as exc:
+            raise _Unreadable(f"it {exc.reason}") from None
+        try:
+            cleaned = cleaner(original)
+        except Animated:
+            raise _Unreadable(_ANIMATED) from None
+        except Damaged as exc:
+            raise _Unreadable(str(exc)) from None
+        except NotLossless:
+            pass  # saved afresh below
+        else:
+            notes = list(cleaned.notes)
+            if kind == "MPO":
+                notes.insert(0, "only the main picture was kept; the other images in the file "
+                             "(such as a second view for 3D) were left out")
+            return cleaned.data, notes
+    return _reencode(path, kind)
+
+
+def _reencode(path: Path, kind: str) -> tuple[bytes, list[str]]:
+    """The picture's pixels, upright, saved afresh with nothing else carried over, at the
+    same bit depth and, where the format has them, the same chroma subsampling and
+    lossless-ness."""
     from PIL import ImageOps
 
+    if kind in ("HEIF", "AVIF"):
+        return _reencode_heif(path, kind)
     notes: list[str] = []
     with _Opened(path, kind) as im:
         fmt = im.format or kind
         frames = getattr(im, "n_frames", 1)
-        if isinstance(frames, int) and frames > 1:
-            if fmt not in ("MPO", "HEIF", "AVIF"):
-                raise _Unreadable("it is animated or has several pages, and the kit cleans "
-                                  "still pictures only; use exiftool (`exiftool -all= FILE`) "
-                                  "on a copy")
-            notes.append(f"only the main picture was kept; the other {frames - 1} image"
-                         f"{'s' if frames > 2 else ''} in the file (such as a depth map or a "
-                         "second view) were left out")
+        if isinstance(frames, int) and frames > 1 and fmt != "MPO":
+            raise _Unreadable(_ANIMATED)
         colour = im.info.get("icc_profile")
         transparency = im.info.get("transparency")
         try:
@@ -96,34 +152,60 @@ def _encode(path: Path, kind: str) -> tuple[bytes, list[str]]:
             upright = ImageOps.exif_transpose(im)
         except Exception as exc:  # truncated or damaged pixel data
             raise _Unreadable(_damaged(exc)) from None
-    # Nothing may ride along in info: JPEG keeps its comment, HEIF its EXIF and XMP, unless
-    # told otherwise, and exif_transpose leaves the rest of the EXIF in place.
+    # Nothing may ride along in info: exif_transpose leaves the rest of the EXIF in place.
     upright.info = {}
     keep: dict[str, Any] = {"icc_profile": colour} if colour else {}
     out = io.BytesIO()
-    if fmt in ("JPEG", "MPO"):
-        if upright.mode not in ("RGB", "L", "CMYK"):
-            upright = upright.convert("RGB")
-        upright.save(out, "JPEG", quality=JPEG_QUALITY, comment=b"", exif=b"", **keep)
-        notes.append(f"saved again as JPEG at quality {JPEG_QUALITY}, so slightly changed; "
-                     "`exiftool -all= FILE` strips without re-saving")
-    elif fmt == "PNG":
+    if fmt in ("PNG", "GIF"):
         if transparency is not None:
             keep["transparency"] = transparency
-        upright.save(out, "PNG", **keep)
+        if fmt == "GIF":
+            keep.pop("icc_profile", None)
+        upright.save(out, fmt, **keep)
     elif fmt == "WEBP":
-        upright.save(out, "WEBP", quality=JPEG_QUALITY, exif=b"", xmp=b"", **keep)
-        notes.append(f"saved again as WebP at quality {JPEG_QUALITY}, so slightly changed")
+        upright.save(out, "WEBP", lossless=True, **keep)
     elif fmt == "TIFF":
+        # LZW is lossless; Pillow keeps 16-bit grey (I;16) and 32-bit (I, F) as they are.
         upright.save(out, "TIFF", compression="tiff_lzw", **keep)
-    elif fmt == "GIF":
-        if transparency is not None:
-            keep["transparency"] = transparency
-        keep.pop("icc_profile", None)
-        upright.save(out, "GIF", comment=b"", **keep)
     elif fmt == "BMP":
         upright.save(out, "BMP")
-    else:  # HEIF or AVIF: pillow-heif keeps EXIF and XMP on a re-save unless given None
-        upright.save(out, fmt, quality=HEIF_QUALITY, exif=None, xmp=None, **keep)
-        notes.append(f"saved again as {fmt} at quality {HEIF_QUALITY}, so slightly changed")
+    else:  # JPEG is always cleaned in place
+        raise _Unreadable(f"the kit cannot clean {fmt} pictures")
+    return out.getvalue(), notes
+
+
+def _reencode_heif(path: Path, kind: str) -> tuple[bytes, list[str]]:
+    """A HEIF or AVIF picture the lossless cleaner could not take apart: decoded at its own bit
+    depth and saved again with the same chroma subsampling, without EXIF, XMP or other images.
+    """
+    import pillow_heif
+
+    with _Opened(path, kind):  # the same caps and messages as every other picture
+        pass
+    try:
+        with open_regular(path, MAX_FILE_BYTES, "picture") as fh:
+            heif = pillow_heif.open_heif(fh, convert_hdr_to_8bit=False)
+            image = heif.primary_image if hasattr(heif, "primary_image") else heif[0]
+            image.load()
+    except FileRefused as exc:
+        raise _Unreadable(f"it {exc.reason}") from None
+    except Exception as exc:  # untrusted bytes: any parser error is this file's problem
+        raise _Unreadable(_damaged(exc)) from None
+    fresh = pillow_heif.from_bytes(image.mode, image.size, bytes(image.data),
+                                   stride=image.stride)
+    chroma = image.info.get("chroma")
+    options: dict[str, Any] = {"quality": HEIF_QUALITY, "exif": None, "xmp": None}
+    if chroma in (420, 422, 444):
+        options["chroma"] = str(chroma)
+    depth = image.info.get("bit_depth")
+    if isinstance(depth, int) and depth > 10:
+        options["save_to_12bit"] = True
+    if image.info.get("icc_profile"):
+        options["icc_profile"] = image.info["icc_profile"]
+    out = io.BytesIO()
+    fresh.save(out, format=kind, **options)
+    notes = [f"saved again as {kind} at quality {HEIF_QUALITY}, so slightly changed"]
+    if len(heif) > 1 or image.info.get("thumbnails") or image.info.get("depth_images"):
+        notes.append("only the main picture was kept; the other images in the file (such "
+                     "as previews or a depth map) were left out")
     return out.getvalue(), notes
