@@ -18,7 +18,7 @@ import click
 from kit.commands.check_domain import check_domain
 from kit.commands.check_photo import photo
 from kit.commands.context import json_option, opts, out, say, unlocked_workspace, warn_problems
-from kit.errors import BadInput, UsageError
+from kit.errors import UsageError
 
 if TYPE_CHECKING:
     from kit.footprint.breaches import Breach, Catalogue
@@ -73,7 +73,7 @@ def run_plan(ws: Workspace, plan: Plan, yes: bool, send: Callable[[Session, floa
 
 
 def _read_password(from_stdin: bool) -> str:
-    """The password to check: one line of stdin, or typed at the terminal without echo."""
+    """The password to check: the one line on stdin, or typed at the terminal without echo."""
     from kit import credentials
 
     if not from_stdin:
@@ -81,23 +81,23 @@ def _read_password(from_stdin: bool) -> str:
                                          HOW_PASSWORD)
     if sys.stdin is None:
         raise UsageError(f"there is no standard input to read the password from; {HOW_PASSWORD}")
-    raw = sys.stdin.buffer.readline() if hasattr(sys.stdin, "buffer") else \
-        sys.stdin.readline().encode()
-    try:
-        line = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise BadInput("the password on standard input is not valid UTF-8; nothing was "
-                       "sent") from None
-    password = line.removesuffix("\n").removesuffix("\r")
-    if not password:
-        raise UsageError("no password on standard input (the first line was empty); nothing "
-                         "was sent")
-    return password
+    from kit.footprint.passwords import MAX_STDIN_BYTES, password_from_input
+
+    # Read to the end (bounded), so a second line is seen and refused rather than dropped; a
+    # person typing after --stdin at a terminal ends the line with Enter.
+    stream = sys.stdin.buffer if hasattr(sys.stdin, "buffer") else None
+    if sys.stdin.isatty():
+        raw = stream.readline(MAX_STDIN_BYTES + 1) if stream else \
+            sys.stdin.readline(MAX_STDIN_BYTES + 1).encode()
+    else:
+        raw = stream.read(MAX_STDIN_BYTES + 1) if stream else \
+            sys.stdin.read(MAX_STDIN_BYTES + 1).encode()
+    return password_from_input(raw)
 
 
 @check.command("password")
 @click.option("--stdin", "from_stdin", is_flag=True,
-              help="Read the password from the first line of standard input (for scripts). "
+              help="Read the password from standard input, one line (for scripts). "
               "Without it, you type it at the terminal and it is not shown.")
 @yes_option
 @json_option

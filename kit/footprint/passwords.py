@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kit.errors import NetworkFailed, UsageError
+from kit.errors import BadInput, NetworkFailed, UsageError
 from kit.footprint.plan import Plan, PlannedRequest
 
 if TYPE_CHECKING:
@@ -29,6 +29,42 @@ DEFAULT_URL = "https://api.pwnedpasswords.com"
 PREFIX_LENGTH = 5
 # A padded answer is 800-1,000 lines of 35 + ~8 characters: far below this.
 MAX_BYTES = 1_000_000
+
+
+# A password on standard input is one line; more than this is not a password (a file piped by
+# mistake) and is refused without being read to the end.
+MAX_STDIN_BYTES = 4096
+BOM = "\ufeff"  # Notepad and PowerShell write one at the start of UTF-8 text
+
+
+def password_from_input(raw: bytes) -> str:
+    """The password in what a script piped in: one line of UTF-8, without a leading byte
+    order mark and without its line ending (\\r\\n, \\n or \\r). Every other character, spaces
+    included, is part of the password. UsageError for no password or more than one line,
+    BadInput for text that is not UTF-8: the password is never hashed with a stray byte."""
+    if len(raw) > MAX_STDIN_BYTES:
+        raise UsageError(f"standard input holds more than {MAX_STDIN_BYTES} bytes; give only the "
+                         "password, on one line. Nothing was sent")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise BadInput("the password on standard input is not valid UTF-8 (it is UTF-16 text, "
+                       "as some Windows tools write); send it as UTF-8. Nothing was sent")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadInput("the password on standard input is not valid UTF-8; nothing was "
+                       "sent") from None
+    text = text.removeprefix(BOM)
+    for ending in ("\r\n", "\n", "\r"):
+        if text.endswith(ending):
+            text = text[:-len(ending)]
+            break
+    if "\n" in text or "\r" in text:
+        raise UsageError("standard input holds more than one line; give only the password, on "
+                         "one line. Nothing was sent")
+    if not text:
+        raise UsageError("no password on standard input (the first line was empty); nothing "
+                         "was sent")
+    return text
 
 
 def base_url() -> str:

@@ -305,3 +305,71 @@ def test_answering_no_at_the_terminal_sends_nothing(
     session.send("n")
     assert session.wait() == 6
     assert "not approved" in session.text and server.received == []
+
+
+# --- what a script pipes in: a byte order mark, line endings, more than one line ---
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+@pytest.mark.parametrize("ending", [b"", b"\n", b"\r\n", b"\r"])
+def test_a_bom_and_one_line_ending_are_not_part_of_the_password(bom: bytes,
+                                                                 ending: bytes) -> None:
+    assert passwords.password_from_input(bom + CANARY.encode() + ending) == CANARY
+
+
+@pytest.mark.parametrize("kept", [" lead", "trail ", "\ttab", "in\ufeffside", "\ufeff"])
+def test_every_other_character_is_kept(kept: str) -> None:
+    # Only one BOM at the very start goes: a second, or one elsewhere, is the user's own.
+    assert passwords.password_from_input(b"\xef\xbb\xbf" + kept.encode() + b"\n") == kept
+
+
+@pytest.mark.parametrize("given", [b"Pw1\nPw2", b"Pw1\nPw2\n", b"Pw1\n\n", b"Pw1\r\n\r\n",
+                                   b"Pw1\rPw2", b"\xef\xbb\xbfPw1\r\nPw2\r\n"])
+def test_more_than_one_line_is_refused(given: bytes) -> None:
+    with pytest.raises(UsageError, match="more than one line") as caught:
+        passwords.password_from_input(given)
+    assert caught.value.exit_code == 2
+    assert "Pw1" not in caught.value.message and "Pw2" not in caught.value.message
+
+
+@pytest.mark.parametrize(("given", "message"), [
+    (b"", "no password"), (b"\xef\xbb\xbf\r\n", "no password"),
+    (b"x" * (passwords.MAX_STDIN_BYTES + 1), "more than 4096 bytes"),
+    (b"\xff\xfep\x00w\x00", "UTF-16")])
+def test_what_is_not_one_password_is_refused(given: bytes, message: str) -> None:
+    from kit.errors import BadInput
+
+    with pytest.raises((UsageError, BadInput), match=message):
+        passwords.password_from_input(given)
+
+
+def run_with_bytes(given: bytes, server: LoopbackServer) -> tuple[int, str, str]:
+    import subprocess
+
+    env = {**os.environ, "KIT_PASSPHRASE": PASSPHRASE, **env_for(server)}
+    proc = subprocess.run([sys.executable, "-m", "kit", "check", "password", "--stdin", "--yes",
+                           "--json"], input=given, capture_output=True, env=env,
+                          start_new_session=True, timeout=120)
+    return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
+
+
+def test_the_issues_command_finds_the_password(
+        cli_vault: Path, http_server: Callable[..., LoopbackServer]) -> None:
+    # printf '\xef\xbb\xbfpassword\r\n' | kit check password --stdin: the BOM and the CRLF had
+    # been hashed with it, so a breached password came back "not found".
+    server = range_server(http_server, padded_range(SUFFIX, 9))
+    code, out, err = run_with_bytes(b"\xef\xbb\xbf" + CANARY.encode() + b"\r\n", server)
+    assert code == 0, err
+    assert json.loads(out) == {"check": "password", "found": True, "count": 9}
+    assert [r.path for r in server.received] == [f"/range/{PREFIX}"]
+
+
+def test_two_lines_on_stdin_are_a_usage_error_and_nothing_is_sent(
+        cli_vault: Path, http_server: Callable[..., LoopbackServer]) -> None:
+    server = range_server(http_server, padded_range(SUFFIX, 9))
+    code, out, err = run_with_bytes(CANARY.encode() + b"\nsecond line\n", server)
+    assert code == 2, err
+    assert json.loads(out)["error"]["exit"] == 2
+    assert "more than one line" in err and "Nothing was sent" in err
+    assert CANARY not in out + err and "second line" not in out + err
+    assert server.received == []
