@@ -58,6 +58,7 @@ AREA_COMMANDS: dict[str, tuple[str, str]] = {
     "incident": ("kit.commands.incidents", "incident"),
     "ledger": ("kit.commands.ledger", "ledger"),
     "letter": ("kit.commands.incidents", "letter"),
+    "removal": ("kit.commands.removal", "removal"),
     "safety-plan": ("kit.commands.safety_plan", "safety_plan"),
     "scan": ("kit.commands.scan", "scan"),
     "search-queries": ("kit.commands.search_queries", "search_queries"),

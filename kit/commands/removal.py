@@ -1,0 +1,323 @@
+"""`kit removal`: removal requests carried to their end — what you asked of whom, when the
+reply is due (the ICO's one-month rule), when to look again, and what to do next."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from kit.commands.context import (
+    json_option,
+    opts,
+    out,
+    read_private_text,
+    say,
+    unlocked_workspace,
+    warn_problems,
+)
+from kit.errors import UsageError
+
+if TYPE_CHECKING:
+    from kit.removals.requests import Removal, Removals
+    from kit.workspace import Workspace
+
+# kit.removals.requests's codes, written out so `kit removal --help` does not load the vault.
+TARGET_CHOICE = click.Choice(["people-search", "platform", "search-engine", "other"])
+ASK_CHOICE = click.Choice(["erasure", "objection", "platform-report", "delisting"])
+CHANNEL_CHOICE = click.Choice(["web-form", "email", "post"])
+STATUS_CHOICE = click.Choice(["draft", "sent", "acknowledged", "removed", "partly-removed",
+                              "refused", "no-reply", "escalated", "closed"])
+INDENT = " " * 12
+
+
+def _date(text: str | None, option: str) -> date | None:
+    from kit.records.document import parse_date
+
+    return None if text is None else parse_date(text, option)
+
+
+def _nation() -> str:
+    """Whose bank holidays move a due date: the region the user set (config.toml)."""
+    from kit import config
+
+    return config.load().region
+
+
+def _repository(ws: Workspace) -> Removals:
+    removals = ws.removals
+    removals.nation = _nation()
+    return removals
+
+
+def _json(request: Removal, today: date, nation: str) -> dict[str, Any]:
+    from kit.removals.advice import next_step
+
+    return {**request.to_json(nation), "overdue": request.overdue(today, nation),
+            "recheck_due": request.recheck_due(today),
+            "next_step": next_step(request, today, nation)}
+
+
+def _line(request: Removal, today: date, nation: str) -> str:
+    due = request.reply_due(nation)
+    when = ""
+    if request.overdue(today, nation) and due:
+        when = f" · reply overdue since {due}"
+    elif request.waiting() and due:
+        when = f" · reply due {due}"
+    elif request.recheck_on and request.status != "closed":
+        when = f" · look again {'now' if request.recheck_due(today) else request.recheck_on}"
+    return f"  {request.short_id}  {request.target} · {request.asked_label} · " \
+        f"{request.status_label}{when}"
+
+
+def _details(request: Removal, today: date, nation: str) -> str:
+    from kit.records.exposure import label
+    from kit.removals.advice import next_step
+    from kit.removals.requests import CHANNELS, TARGETS
+
+    lines = [f"Removal request {request.short_id}: {request.target}",
+             f"  Who:        {label(TARGETS, request.target_kind)}",
+             f"  Asked:      {request.asked_label}",
+             f"  How:        {label(CHANNELS, request.channel)}",
+             f"  Status:     {request.status_label}"]
+    if request.sent_on:
+        lines.append(f"  Sent:       {request.sent_on}")
+    if request.received_on and request.received_on != request.sent_on:
+        lines.append(f"  Received:   {request.received_on}")
+    due = request.reply_due(nation)
+    if due:
+        lines.append(f"  Reply due:  {due}" + (" (they extended it)" if request.extended
+                                                else ""))
+    if request.recheck_on:
+        lines.append(f"  Look again: {request.recheck_on}")
+    if request.reference:
+        lines.append(f"  Reference:  {request.reference}")
+    if request.incident_id:
+        lines.append(f"  Incident:   {request.incident_id[:8]}")
+    if request.finding_ids:
+        lines.append(f"  Findings:   {', '.join(f[:8] for f in request.finding_ids)}")
+    if request.pages:
+        lines += ["  Pages:", *(f"    - {page}" for page in request.pages)]
+    if request.note:
+        lines += ["  Note:", *(f"    {line}" for line in request.note.splitlines())]
+    lines.append("  History:")
+    for event in request.history:
+        lines.append(f"    {event.at.astimezone():%Y-%m-%d %H:%M}  {event.what}")
+    lines += ["", *textwrap.wrap(f"Next: {next_step(request, today, nation)}", 90)]
+    return "\n".join(lines)
+
+
+def _links(ws: Workspace, incident: str | None, finding_ids: tuple[str, ...]
+           ) -> tuple[str | None, list[str]]:
+    """The full ids of the incident and findings given by their first characters."""
+    full_incident = ws.incidents.get(incident).id if incident is not None else None
+    return full_incident, [ws.findings.get(f).id for f in finding_ids]
+
+
+@click.group("removal")
+def removal() -> None:
+    """Removal requests: what you asked a site, platform or search engine to take down.
+
+    The kit keeps each request in your vault with its history, says when a reply is due by
+    law (one calendar month for a UK GDPR request, by the ICO's rule) and when to look again,
+    and what to do next. `kit removal due` lists what needs you now.
+    """
+
+
+@removal.command("add")
+@click.argument("target", metavar="WHO")
+@click.option("--kind", "target_kind", type=TARGET_CHOICE, default="people-search",
+              show_default=True, help="What WHO is.")
+@click.option("--ask", "asked", type=ASK_CHOICE, default="erasure", show_default=True,
+              help="What you ask: erasure or objection (UK GDPR: the reply is due in a "
+              "month), a platform report, or a search engine delisting (no legal deadline).")
+@click.option("--channel", type=CHANNEL_CHOICE, default="web-form", show_default=True,
+              help="How you send it.")
+@click.option("--page", "pages", multiple=True, metavar="URL",
+              help="A page that shows your details (repeat for more).")
+@click.option("--sent", "sent_text", metavar="YYYY-MM-DD",
+              help="The day you sent it (leave out for a draft).")
+@click.option("--received", "received_text", metavar="YYYY-MM-DD",
+              help="The day they received it, if later (a letter in the post); the month "
+              "runs from then.")
+@click.option("--reference", default="", metavar="TEXT", help="Their reference or ticket.")
+@click.option("--recheck", "recheck_text", metavar="YYYY-MM-DD",
+              help="When to look again (suggested for reports without a legal deadline).")
+@click.option("--incident", metavar="ID", help="The incident it belongs to.")
+@click.option("--finding", "finding_ids", multiple=True, metavar="ID",
+              help="A finding it should fix (repeat for more); marked fixed when it is gone.")
+@click.option("--note", metavar="TEXT|-", help="A private note; '-' reads it from stdin.")
+@json_option
+def removal_add(target: str, target_kind: str, asked: str, channel: str,
+                pages: tuple[str, ...], sent_text: str | None, received_text: str | None,
+                reference: str, recheck_text: str | None, incident: str | None,
+                finding_ids: tuple[str, ...], note: str | None) -> None:
+    """Record a request to WHO (a site's name or address) to take your details down."""
+    sent_on, received_on = _date(sent_text, "--sent"), _date(received_text, "--received")
+    recheck_on = _date(recheck_text, "--recheck")
+    text = read_private_text("-") if note == "-" else (note or "")
+    today = date.today()
+    ws = unlocked_workspace()
+    with ws.vault:
+        incident_id, findings = _links(ws, incident, finding_ids)
+        removals = _repository(ws)
+        made = removals.add(target, target_kind, asked, channel, pages=pages, sent_on=sent_on,
+                            received_on=received_on, reference=reference,
+                            recheck_on=recheck_on, incident_id=incident_id,
+                            finding_ids=findings, note=text, today=today)
+        warn_problems(removals.problems)
+    from kit.removals.advice import next_step
+
+    say(f"Removal request {made.short_id} to {made.target} is saved "
+        f"({made.status_label.lower()}). {next_step(made, today, removals.nation)}")
+    if opts().json:
+        out("", _json(made, today, removals.nation))
+
+
+@removal.command("list")
+@click.option("--status", type=STATUS_CHOICE, default=None, help="Only requests with this status.")
+@json_option
+def removal_list(status: str | None) -> None:
+    """Every removal request: those waiting for a reply first."""
+    today = date.today()
+    ws = unlocked_workspace()
+    with ws.vault:
+        removals = _repository(ws)
+        listed = removals.list(status)
+        warn_problems(removals.problems)
+    nation = removals.nation
+    if listed:
+        human = "\n".join(_line(r, today, nation) for r in listed)
+    else:
+        human = ("No removal requests with that status." if status else
+                 "No removal requests yet. `kit removal add WHO` records one.")
+    out(human, {"removals": [_json(r, today, nation) for r in listed]})
+
+
+@removal.command("show")
+@click.argument("request_id", metavar="ID")
+@json_option
+def removal_show(request_id: str) -> None:
+    """One request (its first characters will do): its details, history and next step."""
+    today = date.today()
+    ws = unlocked_workspace()
+    with ws.vault:
+        removals = _repository(ws)
+        request = removals.get(request_id)
+        warn_problems(removals.problems)
+    out(_details(request, today, removals.nation), _json(request, today, removals.nation))
+
+
+@removal.command("update")
+@click.argument("request_id", metavar="ID")
+@click.option("--status", type=STATUS_CHOICE, default=None, help="Where it stands now.")
+@click.option("--sent", "sent_text", metavar="YYYY-MM-DD", help="The day you sent it.")
+@click.option("--received", "received_text", metavar="YYYY-MM-DD",
+              help="The day they received it, if later than sent.")
+@click.option("--reference", default=None, metavar="TEXT", help="Their reference or ticket.")
+@click.option("--extended", is_flag=True, default=None,
+              help="They told you they need up to two more months (the reply is then due "
+              "three months after they received it).")
+@click.option("--recheck", "recheck_text", metavar="YYYY-MM-DD", help="When to look again.")
+@click.option("--what", default="", metavar="TEXT",
+              help="What happened, in a few words, for the history (their reply, a call).")
+@click.option("--note", metavar="TEXT|-", help="Replace the private note; '-' reads stdin.")
+@json_option
+def removal_update(request_id: str, status: str | None, sent_text: str | None,
+                   received_text: str | None, reference: str | None, extended: bool | None,
+                   recheck_text: str | None, what: str, note: str | None) -> None:
+    """Record what happened to request ID: sent, a reply, a refusal, an extension."""
+    sent_on, received_on = _date(sent_text, "--sent"), _date(received_text, "--received")
+    recheck_on = _date(recheck_text, "--recheck")
+    text = read_private_text("-") if note == "-" else note
+    if all(v is None for v in (status, sent_on, received_on, reference, extended, recheck_on,
+                               text)) and not what:
+        raise UsageError("say what changed: --status, --sent, --received, --reference, "
+                         "--extended, --recheck, --what or --note; nothing was changed")
+    today = date.today()
+    ws = unlocked_workspace()
+    with ws.vault:
+        removals = _repository(ws)
+        updated = removals.update(request_id, status=status, sent_on=sent_on,
+                                  received_on=received_on, reference=reference,
+                                  extended=extended, recheck_on=recheck_on, note=text,
+                                  what=what, today=today)
+        warn_problems(removals.problems)
+    from kit.removals.advice import next_step
+
+    say(f"Removal request {updated.short_id} is now {updated.status_label.lower()}. "
+        f"{next_step(updated, today, removals.nation)}")
+    if opts().json:
+        out("", _json(updated, today, removals.nation))
+
+
+@removal.command("recheck")
+@click.argument("request_id", metavar="ID")
+@click.option("--gone", "result", flag_value="gone", help="The pages are gone.")
+@click.option("--still-there", "result", flag_value="still-there",
+              help="The pages are still there.")
+@json_option
+def removal_recheck(request_id: str, result: str | None) -> None:
+    """Look again at a request's pages, then record what you saw.
+
+    Without --gone or --still-there it lists the pages to look at (the kit fetches nothing:
+    open them yourself, in a private window). --gone marks the request removed and its
+    findings fixed; --still-there keeps it open and says what to do next."""
+    today = date.today()
+    ws = unlocked_workspace()
+    with ws.vault:
+        removals = _repository(ws)
+        if result is None:
+            request = removals.get(request_id)
+        else:
+            request = removals.recheck(request_id, gone=result == "gone", findings=ws.findings,
+                                       today=today)
+        warn_problems(removals.problems)
+    nation = removals.nation
+    if result is None:
+        pages = "\n".join(f"  - {page}" for page in request.pages) or \
+            "  (no pages were recorded for this request)"
+        human = (f"Look at these pages yourself (the kit fetches nothing):\n{pages}\n\n"
+                 f"Then record what you saw: `kit removal recheck {request.short_id} --gone` "
+                 "or `--still-there`.")
+        out(human, _json(request, today, nation))
+        return
+    from kit.plurals import counted
+    from kit.removals.advice import next_step
+
+    fixed = f" {counted(len(request.finding_ids), 'linked finding')} marked fixed." \
+        if result == "gone" and request.finding_ids else ""
+    say(f"Recorded.{fixed} {next_step(request, today, nation)}")
+    if opts().json:
+        out("", _json(request, today, nation))
+
+
+@removal.command("due")
+@json_option
+def removal_due() -> None:
+    """What needs you now: replies due this week, overdue replies, and pages to look at."""
+    today = date.today()
+    ws = unlocked_workspace()
+    with ws.vault:
+        removals = _repository(ws)
+        due = removals.due(today)
+        warn_problems(removals.problems)
+    nation = removals.nation
+    lines: list[str] = []
+    if due.overdue:
+        lines += ["Replies overdue:", *(f"  {r.short_id}  {r.target}: due {d}"
+                                        for r, d in due.overdue)]
+    if due.replies_soon:
+        lines += ["Replies due this week:", *(f"  {r.short_id}  {r.target}: due {d}"
+                                              for r, d in due.replies_soon)]
+    if due.rechecks:
+        lines += ["Time to look again:", *(f"  {r.short_id}  {r.target}"
+                                           for r in due.rechecks)]
+    out("\n".join(lines) if due else "Nothing is due.", {
+        "overdue": [{**_json(r, today, nation), "due": d.isoformat()} for r, d in due.overdue],
+        "replies_soon": [{**_json(r, today, nation), "due": d.isoformat()}
+                         for r, d in due.replies_soon],
+        "rechecks": [_json(r, today, nation) for r in due.rechecks]})

@@ -1,0 +1,93 @@
+"""`kit removal` as a person uses it: from a finding to a sent request, due, re-checked, closed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from kit.records.findings import Findings
+from kit.removals.deadlines import reply_due
+from kit.vault import Credentials, Vault
+from tests.conftest import PASSPHRASE, KitRun
+
+PAGE = "https://people.example/listing/jo"
+
+
+def _finding(vault_path: Path) -> str:
+    with Vault.open(vault_path, Credentials(passphrase=PASSPHRASE)) as vault:
+        return Findings(vault).record("usernames", "people.example jo", "Listed on "
+                                      "people.example", "home address", "high", PAGE,
+                                      None).id
+
+
+def test_from_a_finding_to_a_request_that_is_due_then_gone(
+        kit_in_process: KitRun, made_vault: Path) -> None:
+    finding = _finding(made_vault)
+    today = date.today()
+    sent = today - timedelta(days=40)  # its month has passed
+    made = kit_in_process("removal", "add", "people.example", "--channel", "email",
+                          "--page", PAGE, "--sent", sent.isoformat(), "--finding",
+                          finding[:6], "--reference", "T-1", "--json")
+    assert made.code == 0, made.err
+    request = made.json()
+    assert request["status"] == "sent" and request["finding_ids"] == [finding]
+    assert request["reply_due"] == reply_due(sent).isoformat() and request["overdue"]
+    assert "has not come" in request["next_step"]
+
+    due = kit_in_process("removal", "due", "--json").json()
+    assert [r["id"] for r in due["overdue"]] == [request["id"]]
+    human = kit_in_process("removal", "due")
+    assert "Replies overdue:" in human.out and "people.example" in human.out
+
+    # They answer that they need more time: the reply is due three months on.
+    extended = kit_in_process("removal", "update", request["id"][:6], "--extended",
+                              "--status", "acknowledged", "--json").json()
+    assert extended["reply_due"] == reply_due(sent, extended=True).isoformat()
+    assert kit_in_process("removal", "due", "--json").json()["overdue"] == []
+
+    # Looking again: the kit lists the pages and fetches nothing.
+    look = kit_in_process("removal", "recheck", request["id"][:6])
+    assert PAGE in look.out and "fetches nothing" in look.out
+    gone = kit_in_process("removal", "recheck", request["id"][:6], "--gone", "--json")
+    assert gone.code == 0 and gone.json()["status"] == "removed"
+    assert "1 linked finding marked fixed" in gone.err
+    findings = kit_in_process("findings", "--json").json()["findings"]
+    assert [f["status"] for f in findings] == ["fixed"]
+
+    shown = kit_in_process("removal", "show", request["id"][:6])
+    history = shown.out.split("History:")[1]
+    assert history.index("sent") < history.index("two more months") < history.index("gone")
+
+
+def test_a_platform_report_has_no_clock_and_a_suggested_look(
+        kit_in_process: KitRun, made_vault: Path) -> None:
+    today = date.today()
+    made = kit_in_process("removal", "add", "Instaphoto", "--kind", "platform", "--ask",
+                          "platform-report", "--sent", today.isoformat(), "--json").json()
+    assert made["reply_due"] is None
+    assert made["recheck_on"] == (today + timedelta(days=7)).isoformat()
+    listed = kit_in_process("removal", "list")
+    assert f"look again {today + timedelta(days=7)}" in listed.out
+
+
+def test_bad_input_is_refused_clearly_and_nothing_is_saved(
+        kit_in_process: KitRun, made_vault: Path) -> None:
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    for args, words in [
+        (("--sent", tomorrow), "in the future"),
+        (("--sent", "31/01/2027"), "not a date"),
+        (("--kind", "forum"), "forum"),
+        (("--page", "people.example/jo"), "not a web address"),
+        (("--finding", "abcd1234"), "no finding"),  # not found: exit 1
+    ]:
+        ran = kit_in_process("removal", "add", "people.example", *args)
+        assert ran.code == (1 if "abcd1234" in args else 2), (args, ran.err)
+        assert words in ran.err.lower(), (args, ran.err)
+    assert kit_in_process("removal", "list", "--json").json() == {"removals": []}
+    made = kit_in_process("removal", "add", "people.example", "--json").json()
+    nothing = kit_in_process("removal", "update", made["id"][:6])
+    assert nothing.code == 2 and "nothing was changed" in nothing.err
+    unsent = kit_in_process("removal", "update", made["id"][:6], "--status", "refused")
+    assert unsent.code == 2 and "--sent" in unsent.err
+    missing = kit_in_process("removal", "show", "ffffffff")
+    assert missing.code == 1 and "no removal request" in missing.err
