@@ -17,7 +17,8 @@ from kit.plurals import counted
 if TYPE_CHECKING:
     from kit.footprint.rdap import DomainReport, SourceReport
 
-KIND_WORDS = {"registry": "Registry", "registrar": "Registrar", "redirect": "Forwarded to"}
+KIND_WORDS = {"registry": "Registry", "registrar": "Registrar", "redirect": "Forwarded to",
+              "contact": "Contact record"}
 
 
 @click.command("domain")
@@ -34,7 +35,9 @@ def check_domain(name: str, refresh_bootstrap: bool, yes: bool) -> None:
     For the registrant, administrative and technical contacts it lists which details anyone
     can look up (name, organisation, postal address, phone, email) and which are redacted.
     Your domain name is sent to the registry for its top-level domain and, when the registry
-    points there, to the registrar's RDAP server: each is a separate plan you approve.
+    points there, to the registrar's RDAP server; contacts the record names only by a
+    reference are asked for by that reference. Each is a separate plan you approve; what is
+    not read is listed, and the result then says it is incomplete.
     """
     from kit import config
     from kit.commands.footprint_consent import approve
@@ -59,13 +62,8 @@ def check_domain(name: str, refresh_bootstrap: bool, yes: bool) -> None:
                 refresh=refresh_bootstrap)
     for note in report.notes:
         say(f"Note: {note}")
-    for source in report.sources:
-        if source.status == "declined":
-            say(f"Note: {source.host} was not asked ({source.message}), so its part of the "
-                "record is missing from this report.")
-        elif source.status == "failed":
-            say(f"Note: {source.host} could not be read ({source.message}), so its part of "
-                "the record is missing from this report.")
+    for gap in report.gaps:
+        say(f"Note: {gap} That part of the record is missing from this report.")
     out(_text(report), {"check": "domain", **report.to_json()})
 
 
@@ -75,15 +73,23 @@ def _source_text(source: SourceReport) -> list[str]:
     head = f"{KIND_WORDS.get(source.kind, source.kind)}: {source.host}"
     if source.registrar:
         head += f" (registrar: {source.registrar})"
+    if source.handle:
+        head += f" (reference {source.handle})"
     if source.status != "found":
         return [head, f"  not read: {source.message}"]
     lines = [head]
     if not any(role.in_record for role in source.roles):
         return [*lines, "  no contact details in this record"]
     for role in source.roles:
+        if source.kind == "contact" and role.role not in source.contact_roles:
+            continue
         label = ROLE_WORDS[role.role][0].upper() + ROLE_WORDS[role.role][1:]
         if not role.in_record:
             lines.append(f"  {label}: not in this record")
+            continue
+        if role.referred and not role.having("exposed", "partial", "redacted"):
+            lines.append(f"  {label}: named only by a reference ({', '.join(role.referred)}); "
+                         "its details are read separately")
             continue
         exposed = role.having("exposed")
         partial = role.having("partial")
@@ -117,7 +123,12 @@ def _text(report: DomainReport) -> str:
     elif report.complete:
         lines.append("No personal contact details are shown in this record.")
     else:
-        lines.append("No personal contact details are shown in the parts that were read.")
+        lines.append("No personal contact details are shown in the parts that were read, but "
+                     "not all of the record could be read, so this is not a clean result.")
+    if not report.complete:
+        lines.append("Not read:")
+        for gap in report.gaps:
+            lines += textwrap.wrap(gap, 100, initial_indent="  - ", subsequent_indent="    ")
     new = sum(1 for f in report.findings if f.seen_count == 1)
     if report.findings:
         lines.append(f"{counted(len(report.findings), 'finding')} recorded ({new} new); "

@@ -13,12 +13,21 @@ which names no host and could not be enforced. Asking again, with the host named
 honest way: the user sees exactly where the domain name goes before it goes there. (`--yes`
 approves both.) A redirect from the registry is handled the same way.
 
+Some registries name a contact only by reference: CZ.NIC's domain record gives the registrant
+as a handle and a `self` link to /entity/HANDLE, where the details are. Those are asked for in
+the same way, one more plan naming the host and every reference sent (never the domain name),
+at most MAX_CONTACTS in a check. A contact not read (declined, offline, failed, past the limit,
+or with no link to follow) is a gap: the report is then not `complete`, says why, and never
+reads as "no personal details are shown"; nor are earlier findings marked fixed on its word.
+
 For each contact role (registrant, administrative, technical) the report says which vCard
 fields are exposed (name, organisation, postal address, phone, email) and which are redacted:
-named in the RFC 9537 `redacted` array, or replaced by a placeholder such as "REDACTED FOR
-PRIVACY" or a privacy service's details. Every answer is untrusted: size-capped by the
-transport, parsed by orjson (which refuses nesting deeper than 1024 levels instead of
-recursing), walked only along the paths read here, with caps on every list.
+named in the RFC 9537 `redacted` array (by the member's name or JSONPath; a member naming no
+role, such as "All top level entity Names" on $.entities[*], covers every contact; one naming
+a whole contact covers all its fields), or replaced by a placeholder such as "REDACTED FOR
+PRIVACY", "N/A", "+1.0000000000" or a privacy service's name. Every answer is untrusted:
+size-capped by the transport, parsed by orjson (which refuses nesting deeper than 1024
+levels instead of recursing), walked only along the paths read here, with caps on every list.
 """
 
 from __future__ import annotations
@@ -60,6 +69,7 @@ MAX_LIST = 200  # entities, links, vCard properties, redactions: more is not a r
 MAX_ENTITY_DEPTH = 3  # entities nest (a registrar's abuse contact); deeper is not followed
 MAX_SHOWN = 120  # characters of an exposed value shown and kept
 MAX_FOLLOW = 2  # further servers after the registry: one redirect, one registrar
+MAX_CONTACTS = 6  # contacts given only by reference, looked up in one check (CZ.NIC: 1-4)
 ACCEPT: Final = (("Accept", "application/rdap+json"),)
 
 ROLES: Final = ("registrant", "administrative", "technical")
@@ -73,13 +83,33 @@ FIELD_WORDS: Final = {"fn": "name", "org": "organisation", "adr": "postal addres
 STATES: Final = ("exposed", "partial", "redacted", "absent")
 _RANK: Final = {"exposed": 3, "partial": 2, "redacted": 1, "absent": 0}
 
-# Words registries and registrars put in place of the real value (lower case), including the
-# names privacy and proxy services go by.
-PLACEHOLDERS: Final = (
-    "redacted", "data protected", "not disclosed", "non-disclosed", "withheld", "privacy",
-    "proxy", "gdpr", "non-public", "not public", "masked", "hidden", "protect", "private",
-    "not available", "statutory masking", "please query the rdds", "contact the registrar",
-)
+# What registries and registrars put in place of a withheld value (research/footprint.md §7,
+# ICANN's 2024 RDAP response profile, and real answers: GoDaddy, Tucows, Namecheap, .ru and
+# .moscow registrars). Matched as phrases, not single words, so that a real street such as
+# "Hidden Valley Road" or an organisation named "Privacy International" is not taken for a
+# placeholder: calling a shown detail "redacted" is the one mistake this check must not make.
+_PLACEHOLDER_PHRASES: Final = re.compile(r"""
+    redact | \bgdpr\b | \bmasked\b | masking\b | \banonymi[sz]ed\b
+  | \b(?:un|not\ |non-?|never\ )disclos | \bbe\ (?:publicly\ )?disclosed
+  | \bdata\ protect | \bwithheld\b | \bnon-?public\b
+  | \bnot\ (?:public|published|shown|available|visible|provided|included|applicable)\b
+  | please\ query\ the\ rdds | contact\ the\ registrar | select\ contact\ domain\ holder
+  | \bprivacy\ (?:service|protect|guard|shield|hero|administrator)
+  | \b(?:whois|contact|domain|domains|registration|registrant|perfect|super|global|direct
+       |private|data|withheld\ for)\ ?privacy
+  | privacyguardian | contactprivacy | domainsbyproxy | whoisguard | whoisproxy | whoissecure
+  | \bproxy\b | \bidentity\ (?:protect|shield) | \bid\ shield
+  | \bprivate\ (?:registration|person|registrant|whois|contact|user|by\ design)
+  | \bregistration\ private | \bprotection\ of\ private\ person
+""", re.IGNORECASE | re.VERBOSE)
+# Placeholders that are the whole value ("N/A", "Private", "-", "xxxx").
+_PLACEHOLDER_WHOLE: Final = re.compile(
+    r"(?:n/?a|none|null|nil|unknown|private|privacy|personal|hidden|protected|confidential"
+    r"|anonymous|undisclosed|withheld|redacted|not\s+applicable|[-.*x?_#/\s]+)",
+    re.IGNORECASE)
+# An email address at a privacy service's or registrar's forwarding domain.
+_PLACEHOLDER_MAIL_DOMAIN: Final = re.compile(r"privacy|proxy|anonymi[sz]ed|redact|whois",
+                                             re.IGNORECASE)
 
 
 # --- the domain name, checked before anything is planned ---
@@ -325,6 +355,24 @@ def follow_plan(domain: DomainName, url: str, why: str) -> Plan:
                 (lookup_request(domain, url),))
 
 
+def contacts_plan(refs: Sequence[ContactRef], source: SourceReport) -> Plan:
+    """Asking for the details of contacts *source*'s record names only by reference."""
+    roles = [r for r in ROLES if any(r in ref.roles for ref in refs)]
+    who = _listed([ROLE_WORDS[r].split(" (")[0] for r in roles])
+    hosts = _listed(sorted({host_of(ref.url) for ref in refs}))
+    handles = _listed([ref.handle for ref in refs])
+    many = len(refs) > 1
+    return Plan(CHECK, f"The record from {source.host} names the {who} only by "
+                f"{'references' if many else 'a reference'}; the details are kept at {hosts}. "
+                f"Ask for them: {'the references' if many else 'the reference'} {handles} "
+                f"{'are' if many else 'is'} sent to {hosts}, not your domain name. Without "
+                "this the kit cannot tell whether they show personal details.",
+                tuple(PlannedRequest("GET", ref.url, (f"a contact reference from the record: "
+                                                       f"{ref.handle}",),
+                                     headers=ACCEPT, max_bytes=MAX_RDAP_BYTES)
+                      for ref in refs))
+
+
 # --- reading a domain record ---
 
 
@@ -349,12 +397,16 @@ class RoleReport:
     role: str
     in_record: bool  # an entity with this role, or a redaction naming it, is in the record
     fields: tuple[FieldReport, ...]
+    # References (handles) of contacts with this role that the record names without their
+    # details: what they hold is elsewhere (looked up as a "contact" source, or a gap).
+    referred: tuple[str, ...] = ()
 
     def having(self, *states: str) -> list[FieldReport]:
         return [f for f in self.fields if f.state in states]
 
     def to_json(self) -> dict[str, Any]:
         return {"role": self.role, "in_record": self.in_record,
+                "only_by_reference": list(self.referred),
                 "fields": [f.to_json() for f in self.fields]}
 
 
@@ -362,20 +414,39 @@ class RoleReport:
 class SourceReport:
     """What one server's answer showed (or why there is none)."""
 
-    kind: str  # registry | registrar | redirect
+    kind: str  # registry | registrar | contact
     url: str
     status: str  # found | failed | declined | skipped
     roles: tuple[RoleReport, ...] = ()
     registrar: str = ""  # the registrar's name, as the record gives it
     message: str = ""
+    handle: str = ""  # a contact source: the reference it was asked for
+    contact_roles: tuple[str, ...] = ()  # a contact source: the roles it holds in the record
 
     @property
     def host(self) -> str:
         return host_of(self.url)
 
+    def gap(self) -> str:
+        """Why this source leaves the report incomplete, in plain words ("" when found)."""
+        if self.status == "found":
+            return ""
+        if self.kind == "contact":
+            who = _listed([ROLE_WORDS[r].split(" (")[0] for r in self.contact_roles]) \
+                if self.contact_roles else "contact"
+            ref = f" ({self.handle})" if self.handle else ""
+            what = {"declined": "were not asked for", "skipped": "were not looked up"}.get(
+                self.status, "could not be read")
+            return (f"The record names the {who} only by a reference{ref}; the details "
+                    f"{what} ({self.message}).")
+        what = {"declined": "was not asked", "skipped": "was not asked"}.get(
+            self.status, "could not be read")
+        return f"The {self.kind}'s server {self.host} {what} ({self.message})."
+
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "url": self.url, "host": self.host, "status": self.status,
                 "registrar": self.registrar, "message": self.message,
+                "handle": self.handle, "contact_roles": list(self.contact_roles),
                 "roles": [r.to_json() for r in self.roles]}
 
 
@@ -385,23 +456,40 @@ def _stand_in(text: str) -> str:
     return f'"{text if len(text) <= 60 else text[:59] + chr(0x2026)}" is shown in its place'
 
 
-def _placeholder(text: str) -> str:
-    """The placeholder word found in *text*, or ""."""
-    lowered = text.lower()
-    return next((word for word in PLACEHOLDERS if word in lowered), "")
+def _placeholder(text: str, field_name: str = "") -> str:
+    """The placeholder found in *text* (what stands in for a withheld value), or ""."""
+    text = " ".join(text.split())
+    if not text:
+        return ""
+    if _PLACEHOLDER_WHOLE.fullmatch(text):
+        return text
+    found = _PLACEHOLDER_PHRASES.search(text)
+    if found:
+        return found.group(0)
+    if field_name == "email" and "@" in text and \
+            _PLACEHOLDER_MAIL_DOMAIN.search(text.rpartition("@")[2]):
+        return text
+    if field_name == "tel":
+        # "+1.0000000000", "+44.9999999999": a number nobody can ring.
+        digits = [c for c in text.split(";")[0] if c.isdigit()]
+        if len(digits) >= 5 and len(set(digits[-7:])) == 1:
+            return text
+    return ""
 
 
 def _judge(prop_name: str, params: object, value: object) -> FieldReport:
     """One vCard property's value: exposed, partial (an address down to region or country
     only), redacted (a placeholder or stand-in) or absent (empty)."""
     if prop_name == "adr":
-        parts = [" ".join(_texts(p)).strip() for p in _items(value, 7)] \
+        # Seven parts (RFC 6350 §6.3.1); some registries send more (CZ.NIC sends eight, the
+        # street shifted along), so any part past the seventh counts as a detailed one.
+        parts = [" ".join(_texts(p)).strip() for p in _items(value, 12)] \
             if isinstance(value, list) else [" ".join(_texts(value)).strip()]
         parts += [""] * (7 - len(parts))
         label = params.get("label") if isinstance(params, dict) else None
         if isinstance(label, str) and label.strip():
             parts[2] = parts[2] or label
-        detailed = [p for i, p in enumerate(parts) if i in (0, 1, 2, 3, 5) and p]
+        detailed = [p for i, p in enumerate(parts) if i not in (4, 6) and p]
         broad = [p for i, p in enumerate(parts) if i in (4, 6) and p]
         hidden = next((p for p in detailed + broad if _placeholder(p)), "")
         real_detailed = [p for p in detailed if not _placeholder(p)]
@@ -421,7 +509,7 @@ def _judge(prop_name: str, params: object, value: object) -> FieldReport:
         text = text.removeprefix("mailto:")
     if not text:
         return FieldReport(prop_name, "absent")
-    if _placeholder(text):
+    if _placeholder(text, prop_name):
         return FieldReport(prop_name, "redacted", how=_stand_in(text))
     if prop_name == "email" and "@" not in text:
         return FieldReport(prop_name, "redacted", how="a contact form is given instead")
@@ -450,55 +538,121 @@ def _roles(entity: Mapping[str, Any]) -> set[str]:
     return {r.lower() for r in _items(entity.get("roles"), 20) if isinstance(r, str)}
 
 
-_ROLE_TEXT: Final = (("registrant", "registrant"), ("admin", "administrative"),
-                     ("tech", "technical"))
+# RDAP's entity roles (RFC 9083 §10.2.4): the three contact roles read here, and the rest,
+# whose redactions say nothing about the holder's own contacts.
+_ALL_ROLES: Final = ("registrant", "administrative", "technical", "abuse", "billing",
+                     "registrar", "reseller", "sponsor", "proxy", "notifications", "noc")
+_NAME_ROLE: Final = re.compile(r"\b(registrant|admin|administrative|tech|technical|billing"
+                               r"|registrar|abuse|reseller|sponsor|noc)\b")
+_ROLE_OF_WORD: Final = {"admin": "administrative", "tech": "technical"}
 _FIELD_TEXT: Final = (("email", "email"), ("e-mail", "email"), ("phone", "tel"),
                       ("fax", "tel"), ("street", "adr"), ("city", "adr"), ("postal", "adr"),
                       ("address", "adr"), ("organi", "org"), ("name", "fn"))
-_PATH_ROLE = re.compile(r"['\"](registrant|administrative|technical)['\"]")
-_PATH_FIELD = re.compile(r"['\"](fn|org|adr|tel|email)['\"]")
+_PATH_ROLE: Final = re.compile(r"['\"](" + "|".join(_ALL_ROLES) + r")['\"]")
+_PATH_FIELD: Final = re.compile(r"['\"](fn|org|adr|tel|email|contact-uri)['\"]")
+_PATH_TEL: Final = re.compile(r"type\s*==\s*['\"](?:voice|fax|cell)['\"]")
+_PATH_INDEX: Final = re.compile(r"^\$\s*(?:\.\s*entities|\[\s*['\"]entities['\"]\s*\])"
+                                r"\s*\[\s*(-?\d{1,3})\s*\]")
+# An identifier ("Registry Registrant ID", a removed handle), not a personal detail.
+_IDENTIFIER: Final = re.compile(r"\bid\b|\bhandle\b")
 
 
-def redactions(doc: Mapping[str, Any]) -> dict[tuple[str, str], str]:
-    """(role, field) -> method, from the RFC 9537 `redacted` array: each member's registered
-    name ("Registrant Phone") or its JSONPath ($.entities[?(@.roles[0]=='registrant')]...)."""
+def _member_roles(words: str, paths: str, doc: Mapping[str, Any],
+                  default_roles: Iterable[str]) -> set[str]:
+    """The contact roles one redaction member is about: those its name or JSONPath names;
+    the entity its path picks by index; else every contact role (a member such as "All top
+    level entity Names" with the path $.entities[*]...). Empty when it names only other roles
+    (the registrar's, the abuse contact's)."""
+    named = {_ROLE_OF_WORD.get(w, w) for w in _NAME_ROLE.findall(words)}
+    named |= set(_PATH_ROLE.findall(paths))
+    if named:
+        return named & set(ROLES)
+    index = _PATH_INDEX.match(paths)
+    if index:
+        entities = _items(doc.get("entities"))
+        at = int(index.group(1))
+        if -len(entities) <= at < len(entities) and isinstance(entities[at], dict):
+            return _roles(entities[at]) & set(ROLES)
+        return set()
+    return set(default_roles)
+
+
+def _member_fields(words: str, paths: str) -> set[str]:
+    """The personal fields one redaction member is about; every field when it names a whole
+    contact ("Administrative Contact", $.entities[?(@.roles[0]=='administrative')]); none
+    when it names something else or a part of the vCard this check does not read."""
+    if _IDENTIFIER.search(words) or re.search(r"\.\s*handle\b|['\"]handle['\"]", paths):
+        return set()
+    fields = {f for word, f in _FIELD_TEXT if word in words}
+    fields |= {"email" if f == "contact-uri" else f for f in _PATH_FIELD.findall(paths)}
+    if _PATH_TEL.search(paths):
+        fields.add("tel")
+    if fields:
+        return fields & set(FIELDS)
+    if "vcardarray" in paths.lower() or (not paths and "contact" not in words):
+        return set()
+    return set(FIELDS)
+
+
+def redactions(doc: Mapping[str, Any], default_roles: Iterable[str] = ROLES
+               ) -> dict[tuple[str, str], str]:
+    """(role, field) -> method, from the RFC 9537 `redacted` array: each member's name
+    ("Registrant Phone", registered or not) or its JSONPath
+    ($.entities[?(@.roles[0]=='registrant')]...). A member that names no role applies to
+    *default_roles* (in a domain record, every contact role it lists)."""
     found: dict[tuple[str, str], str] = {}
+    defaults = tuple(default_roles)
     for member in _items(doc.get("redacted")):
         if not isinstance(member, dict):
             continue
         name = member.get("name")
-        words = " ".join(v for v in (name.get("type"), name.get("description"))
+        words = " ".join(v[:200] for v in (name.get("type"), name.get("description"))
                          if isinstance(v, str)) if isinstance(name, dict) else ""
-        paths = " ".join(p for p in (member.get("prePath"), member.get("postPath"),
-                                     member.get("replacementPath")) if isinstance(p, str))
+        paths = " ".join(p[:1000] for p in (member.get("prePath"), member.get("postPath"),
+                                            member.get("replacementPath"))
+                         if isinstance(p, str)).strip()
         method = member.get("method")
         method = method if isinstance(method, str) and len(method) < 40 else "removal"
         lowered = words.lower()
-        role = next((r for word, r in _ROLE_TEXT if word in lowered), None)
-        if role is None and (m := _PATH_ROLE.search(paths[:2000])):
-            role = m.group(1)
-        # "Registry Registrant ID" names an identifier, not a personal field.
-        field_name = None if " id" in f"{lowered} " and "registry" in lowered else next(
-            (f for word, f in _FIELD_TEXT if word in lowered), None)
-        if field_name is None and (m := _PATH_FIELD.search(paths[:2000])):
-            field_name = m.group(1)
-        if role in ROLES and field_name in FIELDS:
-            found.setdefault((role, field_name), method)
+        for role in sorted(_member_roles(lowered, paths, doc, defaults)):
+            for field_name in _member_fields(lowered, paths):
+                found.setdefault((role, field_name), method)
     return found
 
 
+def _has_details(entity: Mapping[str, Any]) -> bool:
+    """The entity carries a vCard with at least one of the fields read here."""
+    return any(p[0].lower() in FIELDS for p in _vcard(entity))
+
+
+def _contact_roles(entity: Mapping[str, Any]) -> set[str]:
+    return _roles(entity) & set(ROLES)
+
+
 def analyse(doc: Mapping[str, Any], *, kind: str, url: str) -> SourceReport:
-    """Which personal fields of each contact role the record exposes or redacts."""
+    """Which personal fields of each contact role the record exposes or redacts. A contact
+    given only by reference (a handle, perhaps a link, and no details) is listed in its role's
+    `referred`: what it holds is not in this record."""
     best: dict[tuple[str, str], FieldReport] = {}
     present: set[str] = set()
+    referred: dict[str, list[str]] = {}
     registrar = ""
+    marked: dict[tuple[str, str], str] = {}
     for entity in _entities(doc):
         roles = _roles(entity)
         props = _vcard(entity)
         if "registrar" in roles and not registrar:
             registrar = next((_clip(" ".join(_texts(p[3]))) for p in props if p[0] == "fn"), "")
-        for role in roles & set(ROLES):
-            present.add(role)
+        contact = roles & set(ROLES)
+        present |= contact
+        if contact and kind != "contact" and not _has_details(entity):
+            for role in contact:
+                referred.setdefault(role, []).append(_handle(entity) or "no reference given")
+        # RFC 9537 lets a contained object carry its own redactions, about itself.
+        for key, method in redactions(entity, contact).items():
+            if key[0] in contact:
+                marked.setdefault(key, method)
+        for role in contact:
             for prop in props:
                 name = prop[0].lower()
                 if name not in FIELDS:
@@ -507,7 +661,9 @@ def analyse(doc: Mapping[str, Any], *, kind: str, url: str) -> SourceReport:
                 old = best.get((role, name))
                 if old is None or _RANK[judged.state] > _RANK[old.state]:
                     best[(role, name)] = judged
-    for (role, name), method in redactions(doc).items():
+    for key, method in redactions(doc, sorted(present)).items():
+        marked.setdefault(key, method)
+    for (role, name), method in marked.items():
         present.add(role)
         old = best.get((role, name), FieldReport(name, "absent"))
         how = f"marked redacted by the server ({method})"
@@ -515,10 +671,97 @@ def analyse(doc: Mapping[str, Any], *, kind: str, url: str) -> SourceReport:
                                      and name != "adr"):
             best[(role, name)] = FieldReport(name, "redacted", how=how)
         elif old.state == "exposed" and method == "partialValue":
-            best[(role, name)] = dataclasses.replace(old, state="partial", how=how)
+            # Part of an address hidden leaves it "partial" only if what is shown is the
+            # region or country alone (judged above); part of a name, number or email
+            # hidden still shows the rest, so it stays exposed.
+            best[(role, name)] = dataclasses.replace(old, how=how.replace(
+                "redacted", "partly redacted"))
     reports = tuple(RoleReport(role, role in present, tuple(
-        best.get((role, f), FieldReport(f, "absent")) for f in FIELDS)) for role in ROLES)
+        best.get((role, f), FieldReport(f, "absent")) for f in FIELDS),
+        tuple(dict.fromkeys(referred.get(role, ())))) for role in ROLES)
     return SourceReport(kind, url, "found", reports, registrar)
+
+
+# --- contacts given only by reference ---
+
+
+_HANDLE: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@+\-]{0,79}")
+
+
+def _handle(entity: Mapping[str, Any]) -> str:
+    """The entity's handle when it is a plain identifier (it is shown and sent), else ""."""
+    handle = entity.get("handle")
+    return handle if isinstance(handle, str) and _HANDLE.fullmatch(handle) else ""
+
+
+@dataclass(frozen=True)
+class ContactRef:
+    """A contact the record names only by reference: where its details could be asked for
+    (`url`), or why they cannot be (`problem`)."""
+
+    roles: tuple[str, ...]
+    handle: str  # shown and sent: a plain identifier, or "" when the record gives none
+    url: str = ""
+    problem: str = ""
+
+    @property
+    def shown(self) -> str:
+        return self.handle or "no reference given"
+
+
+def _entity_lookup(url: str, handle: str) -> str:
+    """The handle an entity lookup URL asks for ("" if it is not a plain one: .../entity/X,
+    no query or fragment, printable ASCII, and X the entity's own handle when it has one)."""
+    from urllib.parse import unquote
+
+    if len(url) > MAX_URL or not url.isascii() or not url.isprintable() or " " in url:
+        return ""
+    parts = urlsplit(url)
+    if parts.query or parts.fragment or url_problem(url):
+        return ""
+    segments = parts.path.split("/")
+    asked = unquote(segments[-1]) if len(segments) >= 3 else ""
+    if segments[-2:-1] != ["entity"] or not _HANDLE.fullmatch(asked):
+        return ""
+    return asked if not handle or asked.lower() == handle.lower() else ""
+
+
+def contact_references(doc: Mapping[str, Any], current: str) -> list[ContactRef]:
+    """Every contact (registrant, administrative, technical) the record names only by a
+    reference (CZ.NIC lists each as a handle and a `self` link, the details kept at
+    /entity/HANDLE): with the URL to ask, or the reason there is none. One per URL, holding
+    every role that contact has. A contact a redaction accounts for, with no link, is not
+    listed: the server has said why its details are missing."""
+    marked = {role for role, _ in redactions(doc)}
+    refs: dict[str, ContactRef] = {}
+    for entity in _entities(doc):
+        roles = _contact_roles(entity)
+        if not roles or _has_details(entity):
+            continue
+        handle = _handle(entity)
+        url = ""
+        for link in _items(entity.get("links")):
+            if not isinstance(link, dict) or link.get("rel") != "self":
+                continue
+            href, kind = link.get("href"), link.get("type")
+            if not isinstance(href, str) or len(href) > MAX_URL:
+                continue
+            if isinstance(kind, str) and "rdap" not in kind.lower() and \
+                    "json" not in kind.lower():
+                continue
+            target = urljoin(current, href)
+            asked = _entity_lookup(target, handle)
+            if asked:
+                url, handle = target, handle or asked
+                break
+        if not url and roles <= marked:
+            continue
+        key = url or f"{handle}#{len(refs)}"
+        old = refs.get(key)
+        ordered = tuple(r for r in ROLES if r in roles or (old is not None and r in old.roles))
+        refs[key] = ContactRef(ordered, handle, url, "" if url else (
+            "the record gives no address the kit can ask for its details"))
+    return list(refs.values())[:MAX_LIST]
 
 
 def _same_lookup(url: str, domain: DomainName) -> bool:
@@ -562,8 +805,14 @@ class DomainReport:
 
     @property
     def complete(self) -> bool:
-        """Every server asked answered, so what is not exposed is known not to be."""
+        """Every server and every contact the record points to was read, so what is not
+        exposed is known not to be."""
         return bool(self.sources) and all(s.status == "found" for s in self.sources)
+
+    @property
+    def gaps(self) -> tuple[str, ...]:
+        """Why the report is incomplete, one plain sentence per part not read."""
+        return tuple(dict.fromkeys(s.gap() for s in self.sources if s.status != "found"))
 
     def exposed(self) -> dict[str, list[tuple[SourceReport, FieldReport]]]:
         """role -> the exposed or partial fields, with the server that showed each."""
@@ -582,6 +831,7 @@ class DomainReport:
                           "fetched_at": self.bootstrap.fetched_at.isoformat(),
                           "refreshed": self.bootstrap_refreshed},
             "complete": self.complete,
+            "incomplete": list(self.gaps),
             "sources": [s.to_json() for s in self.sources],
             "exposed": {role: sorted({f.field for _, f in hits})
                         for role, hits in self.exposed().items()},
@@ -715,6 +965,71 @@ def _lookup(transport: Transport, plan: Plan, domain: DomainName, kind: str, tim
     return analyse(doc, kind=kind, url=request.url), doc
 
 
+def _contact(response: Response, ref: ContactRef) -> SourceReport:
+    """One contact's answer read for the roles it holds in the record; raises NetworkFailed
+    for anything but a usable entity."""
+    host = host_of(ref.url)
+    if response.status == 404:
+        raise NetworkFailed(f"{host} has no record of it")
+    if response.status != 200:
+        raise _refused_answer(response, host)
+    if response.truncated:
+        raise NetworkFailed(f"the answer from {host} was larger than {MAX_RDAP_BYTES:,} "
+                            "bytes; it was not used")
+    doc = load_json(response.body, host)
+    # Read as the record's own entity: its vCard and its redactions, for the roles it holds
+    # there (an entity answer need not repeat them).
+    as_entity = {"roles": list(ref.roles), "vcardArray": doc.get("vcardArray"),
+                 "redacted": doc.get("redacted")}
+    report = analyse({"entities": [as_entity]}, kind="contact", url=ref.url)
+    return dataclasses.replace(report, handle=ref.handle, contact_roles=ref.roles)
+
+
+def _contacts(transport: Transport, approve: Approve, source: SourceReport,
+              doc: Mapping[str, Any], budget: list[int], timeout: float,
+              entries: list[LedgerEntry]) -> list[SourceReport]:
+    """The contacts *source*'s record names only by reference, each looked up after one
+    approval for them all, at most budget[0] in the whole check. One SourceReport each:
+    found, or why not (declined, failed, skipped), so an unread contact is never taken for
+    one that shows nothing."""
+    def unread(ref: ContactRef, status: str, message: str) -> SourceReport:
+        return SourceReport("contact", ref.url or source.url, status, message=message,
+                            handle=ref.handle, contact_roles=ref.roles)
+
+    reports: list[SourceReport] = []
+    asked: list[ContactRef] = []
+    for ref in contact_references(doc, source.url):
+        if not ref.url:
+            reports.append(unread(ref, "skipped", ref.problem))
+        elif len(asked) >= budget[0]:
+            reports.append(unread(ref, "skipped", f"the kit looks up at most {MAX_CONTACTS} "
+                                  "contacts in one check"))
+        else:
+            asked.append(ref)
+    budget[0] -= len(asked)
+    if not asked:
+        return reports
+    plan = contacts_plan(asked, source)
+    try:
+        approve(plan)
+        session = transport.open(plan, approved=True)
+    except NetworkRefused as exc:
+        return [unread(ref, "declined", exc.message) for ref in asked] + reports
+    found: list[SourceReport] = []
+    try:
+        for ref, request in zip(asked, plan.requests, strict=True):
+            try:
+                found.append(_contact(session.send(request, timeout=timeout), ref))
+            except NetworkRefused as exc:
+                found.append(unread(ref, "declined", exc.message))
+            except NetworkFailed as exc:
+                found.append(unread(ref, "failed", exc.message))
+    finally:
+        session.close()
+        entries.extend(session.entries)
+    return found + reports
+
+
 def check_domain(name: str, *, transport: Transport, approve: Approve, cache: BootstrapCache,
                  findings: Findings, ledger: Ledger, timeout: float, refresh: bool = False,
                  now: datetime | None = None) -> DomainReport:
@@ -765,11 +1080,13 @@ def check_domain(name: str, *, transport: Transport, approve: Approve, cache: Bo
         kind = "registry"
         report, doc = _lookup(transport, plan, domain, kind, timeout, entries)
         sources: list[SourceReport] = []
+        budget = [MAX_CONTACTS]
         for hop in range(MAX_FOLLOW + 1):
             if report is not None:
                 sources.append(report)
-                link = related_link(doc, domain, report.url) if isinstance(doc, dict) and \
-                    kind == "registry" else None
+                assert isinstance(doc, dict)
+                sources += _contacts(transport, approve, report, doc, budget, timeout, entries)
+                link = related_link(doc, domain, report.url) if kind == "registry" else None
                 if link is None:
                     break
                 why = (f"The record from {report.host} points to the registrar's RDAP server, "
@@ -784,8 +1101,9 @@ def check_domain(name: str, *, transport: Transport, approve: Approve, cache: Bo
                     raise NetworkFailed(f"{host_of(next_url)} was reached through "
                                         f"{MAX_FOLLOW} redirects and pointed on again; the kit "
                                         "stopped there")
-                notes.append(f"{host_of(next_url)} was not asked: the kit follows at most "
-                             f"{MAX_FOLLOW} further servers.")
+                # Not asked is not "shows nothing": the report says it is incomplete.
+                sources.append(SourceReport(kind, next_url, "skipped", message=(
+                    f"the kit follows at most {MAX_FOLLOW} further servers")))
                 break
             try:
                 plan = follow_plan(domain, next_url, why)

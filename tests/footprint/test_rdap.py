@@ -98,7 +98,7 @@ def net(http_server: Callable[..., LoopbackServer], monkeypatch: pytest.MonkeyPa
     registry = http_server(host="127.0.0.1")
     registrar = http_server(host="127.0.0.2")
     state = Net(iana, registry, registrar)
-    state.services = [[["example", "thin"], [f"{registry.url}/rdap/"]],
+    state.services = [[["example", "thin", "cz"], [f"{registry.url}/rdap/"]],
                       [["co.uk"], [f"{registry.url}/couk/"]],
                       [["plain"], ["http://rdap.plain.test/"]]]  # refused: plain http, not loopback
 
@@ -122,10 +122,12 @@ class Run:
     ws: Workspace
     plans: list[Plan] = field(default_factory=list)
     refuse_host: str | None = None
+    refuse_text: str | None = None  # refuse a plan whose disclosure says this
 
     def approve(self, plan: Plan) -> None:
         self.plans.append(plan)
-        if self.refuse_host and self.refuse_host in plan.requests[0].host:
+        if (self.refuse_host and self.refuse_host in plan.requests[0].host) or \
+                (self.refuse_text and self.refuse_text in plan.disclosure):
             raise NetworkRefused("the domain check was not approved; nothing was sent")
 
     def __call__(self, name: str, **options: Any) -> rdap.DomainReport:
@@ -312,6 +314,360 @@ def test_a_registry_redirect_is_followed_only_as_its_own_plan(net: Net, run: Run
     with pytest.raises(NetworkFailed, match="pointed on again"):
         run("jane.example")
     assert len(net.registrar.received) == 1 + rdap.MAX_FOLLOW
+
+
+# --- contacts named only by reference (CZ.NIC), a third approved plan ---
+
+
+def cz_contact(base: str, handle: str, roles: list[str]) -> dict[str, Any]:
+    """A contact as CZ.NIC's registry lists it in a domain record: handle, role, self link."""
+    href = f"{base}/rdap/entity/{handle}"
+    return {"objectClassName": "entity", "handle": handle, "roles": roles,
+            "links": [{"href": href, "type": "application/rdap+json", "rel": "self",
+                       "value": href}]}
+
+
+def cz_record(base: str, name: str = "jana.cz", contacts: tuple[tuple[str, str], ...] = (
+        ("CZ-JANA", "registrant"), ("FEELA", "administrative"),
+        ("MAPET", "administrative"))) -> dict[str, Any]:
+    """Shaped as CZ.NIC's own documented answer for nic.cz (fred-docs RDAPReference)."""
+    self_link = f"{base}/rdap/domain/{name}"
+    return {"objectClassName": "domain", "handle": name, "ldhName": name, "port43": "whois.nic.cz",
+            "rdapConformance": ["rdap_level_0", "fred_version_0"], "status": ["active"],
+            "links": [{"href": self_link, "type": "application/rdap+json", "rel": "self",
+                       "value": self_link}],
+            "entities": [cz_contact(base, contacts[0][0], [contacts[0][1]]),
+                         {"objectClassName": "entity", "handle": "REG-CZNIC",
+                          "roles": ["registrar"]},
+                         *(cz_contact(base, h, [r]) for h, r in contacts[1:])]}
+
+
+def cz_entity(handle: str, *props: list[Any]) -> dict[str, Any]:
+    """CZ.NIC's answer to /entity/HANDLE: the vCard, its adr with eight parts as CZ.NIC sends."""
+    return {"objectClassName": "entity", "handle": handle, "status": ["associated"],
+            "port43": "whois.nic.cz", "rdapConformance": ["rdap_level_0"],
+            "entities": [{"objectClassName": "entity", "handle": "REG-CZNIC",
+                          "roles": ["registrar"]}],
+            "vcardArray": vcard(*props)}
+
+
+JANA = cz_entity("CZ-JANA", ["fn", {}, "text", "Jana Nováková"],
+                 ["adr", {"type": ""}, "text",
+                  ["", "Lipová 12", "", "", "Praha 3", "", "130 00", "CZ"]])
+FEELA = cz_entity("FEELA", ["fn", {}, "text", "Pavel Novák"],
+                  ["email", {}, "text", "pavel@example.cz"])
+MAPET = cz_entity("MAPET", ["fn", {}, "text", "Martin Peterka"])
+
+
+def serve_cz(net: Net) -> None:
+    net.serve("/rdap/domain/jana.cz", cz_record(net.registry.url))
+    net.serve("/rdap/entity/CZ-JANA", JANA)
+    net.serve("/rdap/entity/FEELA", FEELA)
+    net.serve("/rdap/entity/MAPET", MAPET)
+
+
+def test_contacts_named_by_reference_are_asked_for_in_one_approved_plan(net: Net, run: Run,
+                                                                        vault: Vault) -> None:
+    serve_cz(net)
+    report = run("jana.cz")
+    assert len(run.plans) == 3  # bootstrap, registry, then the contacts on their own
+    contacts = run.plans[2]
+    assert contacts.disclosure == (
+        f"The record from 127.0.0.1:{net.registry.port} names the registrant and administrative "
+        "contact only by references; the details are kept at "
+        f"127.0.0.1:{net.registry.port}. Ask for them: the references CZ-JANA, FEELA and MAPET "
+        f"are sent to 127.0.0.1:{net.registry.port}, not your domain name. Without this the "
+        "kit cannot tell whether they show personal details.")
+    assert [r.sends for r in contacts.requests] == [
+        (f"a contact reference from the record: {h}",) for h in ("CZ-JANA", "FEELA", "MAPET")]
+    assert "jana.cz" not in " ".join(r.url for r in contacts.requests)
+    assert paths(net.registry) == ["/rdap/domain/jana.cz", "/rdap/entity/CZ-JANA",
+                                   "/rdap/entity/FEELA", "/rdap/entity/MAPET"]
+    registry, *found = report.sources
+    registrant = next(r for r in registry.roles if r.role == "registrant")
+    assert registrant.referred == ("CZ-JANA",) and registrant.in_record
+    assert [(s.kind, s.status, s.handle, s.contact_roles) for s in found] == [
+        ("contact", "found", "CZ-JANA", ("registrant",)),
+        ("contact", "found", "FEELA", ("administrative",)),
+        ("contact", "found", "MAPET", ("administrative",))]
+    assert fields_of(found[0], "registrant")["adr"] == "exposed"
+    assert fields_of(found[1], "administrative")["email"] == "exposed"
+    assert report.complete and report.gaps == ()
+    titles = sorted(f.title for f in report.findings)
+    assert titles == [
+        "jana.cz: the admin contact's name and email address are public in the domain record",
+        "jana.cz: the registrant's name and postal address are public in the domain record"]
+    evidence = next(f.evidence for f in report.findings if f.key == "jana.cz registrant")
+    assert f"{net.registry.url}/rdap/entity/CZ-JANA (contact)" in evidence
+    assert len(Ledger(vault).entries()) == 5
+
+
+def test_contacts_not_read_make_the_report_incomplete_never_clean(net: Net, run: Run) -> None:
+    serve_cz(net)
+    first = run("jana.cz")
+    assert first.complete and len(first.findings) == 2
+    # Declined: nothing is sent to the contacts, the report says it is incomplete, and the
+    # findings from the earlier run are not marked fixed on the strength of it.
+    run.refuse_text = "only by references"
+    declined = run("jana.cz")
+    assert paths(net.registry).count("/rdap/entity/CZ-JANA") == 1
+    assert not declined.complete and declined.findings == () and declined.cleared == ()
+    assert [s.status for s in declined.sources] == ["found", "declined", "declined", "declined"]
+    assert declined.gaps[0] == (
+        "The record names the registrant only by a reference (CZ-JANA); the details were not "
+        "asked for (the domain check was not approved; nothing was sent).")
+    doc = declined.to_json()
+    assert doc["complete"] is False and len(doc["incomplete"]) == 3
+    assert all(f.status == "open" for f in run.ws.findings.list())
+    # Failed: one contact answers 500, one 404, one garbage; each says so on its own.
+    run.refuse_text = None
+    net.serve("/rdap/entity/FEELA", b"oops", status=500)
+    del net.docs["/rdap/entity/MAPET"]
+    net.serve("/rdap/entity/CZ-JANA", b"<html>")
+    failed = run("jana.cz")
+    assert [(s.status, s.message) for s in failed.sources[1:]] == [
+        ("failed", f"the answer from 127.0.0.1:{net.registry.port} is not valid JSON; it was "
+                   "not used"),
+        ("failed", f"127.0.0.1:{net.registry.port} answered HTTP 500; nothing from it was used"),
+        ("failed", f"127.0.0.1:{net.registry.port} has no record of it")]
+    assert not failed.complete and len(failed.gaps) == 3 and failed.cleared == ()
+
+
+def test_contact_references_are_bounded_and_only_plain_entity_lookups(net: Net,
+                                                                      run: Run) -> None:
+    base = net.registry.url
+    many = tuple((f"C-{i}", "technical") for i in range(rdap.MAX_CONTACTS + 2))
+    net.serve("/rdap/domain/many.cz", cz_record(base, "many.cz", (("CZ-JANA", "registrant"),
+                                                                  *many)))
+    net.serve("/rdap/entity/CZ-JANA", JANA)
+    report = run("many.cz")
+    assert len(run.plans[2].requests) == rdap.MAX_CONTACTS  # one plan, at most six asked
+    statuses = [s.status for s in report.sources[1:]]
+    assert statuses.count("skipped") == 3 and "found" in statuses
+    assert not report.complete
+    assert "the kit looks up at most 6 contacts in one check" in " ".join(report.gaps)
+
+    # Links that are not a plain lookup of that very contact are never followed; a contact
+    # with no link at all cannot be read either. Each leaves the report incomplete.
+    odd = cz_record(base, "odd.cz", (("CZ-JANA", "registrant"),))
+    odd["entities"] += [
+        {"roles": ["administrative"], "handle": "A1", "links": [
+            {"rel": "self", "href": f"{base}/rdap/entity/OTHER"},
+            {"rel": "self", "href": f"{base}/rdap/entity/A1?x=1"},
+            {"rel": "self", "href": "http://registry.test/rdap/entity/A1"},
+            {"rel": "self", "href": f"{base}/rdap/domain/A1"},
+            {"rel": "self", "href": f"{base}/rdap/entity/A1", "type": "text/html"},
+            {"rel": "alternate", "href": f"{base}/rdap/entity/A1"}]},
+        {"roles": ["technical"], "handle": "T\u202e1\x1b[2J"},
+        {"roles": ["technical"]}]
+    net.serve("/rdap/domain/odd.cz", odd)
+    report = run("odd.cz")
+    assert [r.url for r in run.plans[-1].requests] == [f"{base}/rdap/entity/CZ-JANA"]
+    assert [(s.status, s.handle, s.contact_roles) for s in report.sources[1:]] == [
+        ("found", "CZ-JANA", ("registrant",)),
+        ("skipped", "A1", ("administrative",)),
+        ("skipped", "", ("technical",)),
+        ("skipped", "", ("technical",))]
+    assert not report.complete
+    assert "gives no address the kit can ask for its details" in report.gaps[0]
+    assert all("\x1b" not in g and "\u202e" not in g for g in report.gaps)
+
+
+def test_a_registrar_beyond_the_follow_limit_leaves_the_report_incomplete(net: Net,
+                                                                           run: Run) -> None:
+    net.serve("/rdap/domain/thin.thin", thin_record(net.registrar))
+    hops = iter(range(100))
+    net.registrar.handler = lambda m, p, h, b: (
+        302, {"Location": f"/hop{next(hops)}/domain/thin.thin"}, b"")
+    report = run("thin.thin")
+    assert [(s.kind, s.status) for s in report.sources] == [("registry", "found"),
+                                                          ("registrar", "skipped")]
+    assert not report.complete and "at most 2 further servers" in report.gaps[0]
+
+
+# --- placeholders and RFC 9537 redactions ---
+
+
+def placeholder_record(name: str, *props: list[Any]) -> dict[str, Any]:
+    return record(name, entity(["registrant"], *props))
+
+
+# Each as a registrar shows it (GoDaddy, Tucows/OpenSRS, Namecheap, a .moscow registrar,
+# RU-CENTER, ICANN's 2024 profile, EU registrars), with the field it stands in for.
+PLACEHOLDERS = [
+    ("fn", "Registration Private"), ("org", "Domains By Proxy, LLC"),
+    ("adr", ["", "", "DomainsByProxy.com", "", "", "", ""]),
+    ("email", "Select Contact Domain Holder link at https://www.godaddy.com/whois"),
+    ("fn", "REDACTED FOR PRIVACY"), ("fn", "Redacted For Privacy"), ("fn", "redacted"),
+    ("fn", "[REDACTED]"), ("fn", "REDACTED FOR GDPR PRIVACY"), ("fn", "Redacted | EU Data Subject"),
+    ("org", "Contact Privacy Inc. Customer 0167521735"),
+    ("email", "jana.cz@contactprivacy.com"), ("email", "https://tieredaccess.com/contact/1f"),
+    ("org", "Privacy service provided by Withheld for Privacy ehf"),
+    ("email", "0f3a2b@withheldforprivacy.com"),
+    ("fn", "Personal data, can not be publicly disclosed according to applicable laws."),
+    ("tel", "Personal data, can not be publicly disclosed according to applicable laws."),
+    ("fn", "Undisclosed"), ("fn", "Not Disclosed"), ("org", "Non-Disclosed"), ("fn", "N/A"),
+    ("org", "n/a"), ("org", "NA"), ("fn", "None"), ("fn", "Private Person"),
+    ("fn", "Data Protected"), ("adr", ["", "", "Data Protected", "Data Protected", "", "", ""]),
+    ("fn", "GDPR Masked"), ("fn", "Statutory Masking Enabled"), ("fn", "Whois Privacy Service"),
+    ("org", "Perfect Privacy, LLC"), ("org", "Super Privacy Service LTD c/o Dynadot"),
+    ("org", "PrivacyGuardian.org llc"), ("org", "WhoisGuard, Inc."),
+    ("fn", "Identity Protection Service"), ("email", "pw-1a2b@privacyguardian.org"),
+    ("email", "x7k2@anonymised.email"), ("fn", "Not Available"), ("fn", "Hidden"),
+    ("fn", "Please query the RDDS service of the Registrar of Record identified in this output"),
+    ("tel", "+1.0000000000"), ("tel", "tel:+1.0000000000"), ("tel", "+44.9999999999"),
+    ("tel", "REDACTED FOR PRIVACY"), ("tel", "+1.555"), ("fn", "-"), ("fn", "xxxx"),
+]
+# Real details that merely contain such a word: shown, and must be reported as shown.
+REAL_VALUES = [
+    ("adr", ["", "", "4 Hidden Valley Road", "Leeds", "", "LS2 9JT", "GB"]),
+    ("org", "Privacy International"), ("fn", "Jane Private-Smith"),
+    ("adr", ["", "", "7 Proxy Lane", "York", "", "YO1 7HH", "GB"]),
+    ("email", "jane@privatepractice.example"), ("tel", "+44.1134960000"),
+    ("fn", "Nadia Masters"), ("org", "Undertone Records"), ("fn", "Anna Redman"),
+]
+
+
+def test_registrar_placeholders_are_redacted_and_real_values_stay_exposed(net: Net,
+                                                                         run: Run) -> None:
+    cases = [(p, "redacted") for p in PLACEHOLDERS] + [(r, "exposed") for r in REAL_VALUES]
+    wrong = []
+    for i, ((field_name, value), expected) in enumerate(cases):
+        name = f"case{i}.example"
+        kind = "uri" if field_name == "tel" else "text"
+        net.serve(f"/rdap/domain/{name}", placeholder_record(name, [field_name, {}, kind, value]))
+        report = run(name)
+        state = fields_of(report.sources[0], "registrant")[field_name]
+        if state != expected:
+            wrong.append((field_name, value, state))
+    assert wrong == []
+
+
+# RFC 9537 answers from the test corpus its client implementers wrote (anewton1998/
+# redacted_examples, example-1 and example-4): names and paths exactly as there.
+ALL_TOP_LEVEL = [
+    {"name": {"description": "All top level entity Names"},
+     "postPath": "$.entities[*].vcardArray[1][?(@[0]=='fn')][3]", "pathLang": "jsonpath",
+     "method": "emptyValue", "reason": {"description": "Server policy"}},
+    {"name": {"description": "all top level entity Organizations"},
+     "prePath": "$.entities[*].vcardArray[1][?(@[0]=='org')]", "pathLang": "jsonpath",
+     "method": "removal", "reason": {"description": "Server policy"}},
+    {"name": {"description": "all top level entity Street"},
+     "postPath": "$.entities[*].vcardArray[1][?(@[0]=='adr')][3][:3]", "pathLang": "jsonpath",
+     "method": "emptyValue", "reason": {"description": "Server policy"}},
+    {"name": {"description": "all top level entity Email"},
+     "prePath": "$.entities[*].vcardArray[1][?(@[0]=='email')]", "method": "removal",
+     "reason": {"description": "Server policy"}},
+    {"name": {"description": "all top level entity Phone"},
+     "prePath": "$.entities[*].vcardArray[1][?(@[1].type=='voice')]", "method": "removal",
+     "reason": {"description": "Server policy"}},
+]
+EMPTY_ADR = ["adr", {}, "text", ["", "", "", "", "QC", "", "Canada"]]
+
+
+def test_an_rfc_9537_redaction_for_all_entities_applies_to_every_role(net: Net,
+                                                                      run: Run) -> None:
+    net.serve("/rdap/domain/example-4.example", record(
+        "example-4.example",
+        entity(["registrant"], ["fn", {}, "text", ""], EMPTY_ADR, handle="XXXX"),
+        entity(["technical"], ["fn", {}, "text", ""], EMPTY_ADR, handle="YYYY"),
+        redacted=ALL_TOP_LEVEL))
+    report = run("example-4.example")
+    (source,) = report.sources
+    for role in ("registrant", "technical"):
+        assert fields_of(source, role) == {"fn": "redacted", "org": "redacted",
+                                           "adr": "partial", "tel": "redacted",
+                                           "email": "redacted"}, role
+    assert not next(r for r in source.roles if r.role == "administrative").in_record
+    assert report.complete and report.findings == ()
+
+    # Replacement values for every entity: anonymised addresses are not the holder's own.
+    replaced = [{"name": {"description": "all top level entity Email"},
+                 "postPath": "$.entities[*].vcardArray[1][?(@[0]=='email')][3]",
+                 "method": "replacementValue"}]
+    net.serve("/rdap/domain/anon.example", record(
+        "anon.example",
+        entity(["registrant"], ["email", {}, "text", "a91c@registrar.example"]),
+        entity(["technical"], ["email", {}, "text", "77be@registrar.example"]),
+        redacted=replaced))
+    report = run("anon.example")
+    assert fields_of(report.sources[0], "technical")["email"] == "redacted"
+    assert fields_of(report.sources[0], "registrant")["email"] == "redacted"
+    assert report.findings == ()
+
+
+def test_rfc_9537_members_for_one_role_a_whole_contact_or_another_role(net: Net,
+                                                                       run: Run) -> None:
+    net.serve("/rdap/domain/example-1.example", record(
+        "example-1.example",
+        entity(["registrant"], FN, EMAIL),
+        entity(["technical"], ["fn", {}, "text", ""],
+               redacted=[{"name": {"description": "Technical Phone"},
+                          "prePath": "$.vcardArray[1][?(@[1].type=='voice')]",
+                          "method": "removal"}]),
+        redacted=[
+            {"name": {"description": "Registry Domain ID"}, "prePath": "$.handle",
+             "method": "removal"},
+            {"name": {"type": "Registry Registrant ID"},
+             "prePath": "$.entities[?(@.roles[0]=='registrant')].handle", "method": "removal"},
+            {"name": {"description": "Administrative Contact"},
+             "prePath": "$.entities[?(@.roles[0]=='administrative')]", "method": "removal"},
+            {"name": {"description": "Billing Contact"},
+             "prePath": "$.entities[?(@.roles[0]=='billing')]", "method": "removal"},
+            # About the registrar's own email: never about the holder's.
+            {"name": {"description": "Registrar Email"},
+             "postPath": "$.entities[?(@.roles[0]=='registrar')].vcardArray[1]"
+                         "[?(@[0]=='email')][3]", "method": "replacementValue"},
+            {"name": {"description": "Email"}, "method": "replacementValue",
+             "postPath": "$.entities[0].vcardArray[1][?(@[0]=='email')][3]"},
+            {"name": {"description": "Technical Name"},
+             "postPath": "$.entities[?(@.roles[*]=='technical')].vcardArray[1][?(@[0]=='fn')][3]",
+             "method": "emptyValue"}]))
+    report = run("example-1.example")
+    (source,) = report.sources
+    # The registrant's own email is shown: a member about the registrar (by role, and by
+    # index: entities[0] is the registrar) leaves it exposed.
+    assert fields_of(source, "registrant") == {"fn": "exposed", "org": "absent",
+                                               "adr": "absent", "tel": "absent",
+                                               "email": "exposed"}
+    assert fields_of(source, "administrative") == dict.fromkeys(rdap.FIELDS, "redacted")
+    assert fields_of(source, "technical") == {"fn": "redacted", "org": "absent",
+                                              "adr": "absent", "tel": "redacted",
+                                              "email": "absent"}
+    assert [f.key for f in report.findings] == ["example-1.example registrant"]
+
+
+def test_check_domain_command_says_incomplete_in_json_and_text(cli_vault: Path,
+                                                              net: Net) -> None:
+    serve_cz(net)
+    net.serve("/rdap/entity/FEELA", b"oops", status=500)
+    env = {"KIT_RDAP_URL": f"{net.iana.url}/rdap-bootstrap/"}
+    result = run_kit("check", "domain", "jana.cz", "--yes", "--json", env=env)
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)
+    assert doc["complete"] is False
+    assert doc["incomplete"] == [
+        "The record names the administrative contact only by a reference (FEELA); the details "
+        f"could not be read (127.0.0.1:{net.registry.port} answered HTTP 500; nothing from it "
+        "was used)."]
+    contact = next(s for s in doc["sources"] if s["handle"] == "FEELA")
+    assert (contact["kind"], contact["status"], contact["contact_roles"]) == \
+        ("contact", "failed", ["administrative"])
+    assert doc["sources"][0]["roles"][0]["only_by_reference"] == ["CZ-JANA"]
+    assert "the references CZ-JANA, FEELA and MAPET are sent to" in \
+        " ".join(result.err.split())  # the contacts plan, on stderr
+
+    # Only the contacts that show nothing, and one not read: never "no personal details".
+    net.serve("/rdap/entity/CZ-JANA", cz_entity("CZ-JANA", ["fn", {}, "text", ""]))
+    net.serve("/rdap/entity/MAPET", cz_entity("MAPET"))
+    human = run_kit("check", "domain", "jana.cz", "--yes", env=env)
+    assert human.code == 0, human.err
+    assert "Registrant (the domain's holder): named only by a reference (CZ-JANA)" in human.out
+    assert "Contact record: 127.0.0.1:" in human.out
+    assert "No personal contact details are shown in this record" not in human.out
+    assert "so this is not a clean result" in human.out
+    assert "Not read:\n  - The record names the administrative contact only by a reference " \
+        "(FEELA)" in human.out
 
 
 # --- what is refused, and how ---

@@ -417,7 +417,7 @@ class FootprintScreen(AreaScreen):
             return
         try:
             sites = self.workspace.site_list.active()
-            scan_plan = usernames.plan_scan(names, sites)
+            scan_plan = usernames.plan_scan(names, sites, self.workspace.scan_memory.current())
         except KitError as exc:
             self._refuse("#usernames", exc.message)
             return
@@ -502,8 +502,16 @@ class FootprintScreen(AreaScreen):
                     text.append(f"  • {finding.title}\n    {finding.exposed}\n")
                 text.append("\nWhat to do: Prepare (F6), the domain privacy step.",
                             style="italic")
-            else:
+            elif outcome.complete:
                 text.append(f"The public record of {name} shows no personal details.")
+            if not outcome.complete:
+                # Never "shows no personal details" for a record not read in full.
+                lead = "\n\n" if outcome.findings else ""
+                text.append(f"{lead}Not all of the public record of {name} could be read, "
+                            "so the kit cannot say the rest shows no personal details. "
+                            "Not read:\n", style="bold")
+                for gap in outcome.gaps:
+                    text.append(f"  • {gap}\n")
             for note in outcome.notes:
                 text.append(f"\nNote: {note}", style="dim")
             self._result(text)
