@@ -194,6 +194,7 @@ def _unpack(fmt: str, data: bytes, at: int) -> int:
 # After the pixel data of a scan, the next marker: 0xFF followed by anything but a stuffed
 # zero, a restart marker or another 0xFF (fill).
 _NEXT_MARKER = re.compile(rb"\xff[\x01-\xcf\xd8-\xfe]")
+_ANY_MARKER = re.compile(rb"\xff[\xc0-\xfe]")
 _SOF: Final = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 MAX_SEGMENTS: Final = 100_000
 
@@ -211,6 +212,7 @@ class Jpeg:
     size: tuple[int, int] | None = None
     end: int | None = None  # just after the end-of-image marker; None when cut short
     scans: int = 0
+    damaged: bool = False  # stray bytes between segments were skipped
 
 
 def read_jpeg(data: bytes, start: int = 0) -> Jpeg:
@@ -220,8 +222,14 @@ def read_jpeg(data: bytes, start: int = 0) -> Jpeg:
     for _ in range(MAX_SEGMENTS):
         if pos >= n:
             break  # cut short in the headers or the pixels: what was there has been read
-        if data[pos] != 0xFF:
-            raise Damaged("its JPEG structure is broken")
+        if data[pos] != 0xFF or (pos + 1 < n and data[pos + 1] == 0):
+            # Stray bytes between segments: readers skip to the next marker, and so must
+            # a check, or what follows would go unread.
+            jpeg.damaged = True
+            found = _ANY_MARKER.search(data, pos)
+            if found is None:
+                break
+            pos = found.start()
         while pos < n and data[pos] == 0xFF:
             pos += 1
         if pos >= n:
@@ -233,7 +241,7 @@ def read_jpeg(data: bytes, start: int = 0) -> Jpeg:
             break
         if 0xD0 <= marker <= 0xD7 or marker == 0x01:
             continue
-        if marker in (0x00, 0xD8):
+        if marker == 0xD8:
             raise Damaged("its JPEG structure is broken")
         if pos + 2 > n:
             raise Truncated("it is cut short")

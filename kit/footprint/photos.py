@@ -530,6 +530,7 @@ Size = tuple[int, int] | None
 
 def _read_jpeg(data: bytes, found: _Found) -> tuple[str, Size, int]:
     jpeg = read_jpeg(data)
+    found.damaged = found.damaged or jpeg.damaged
     images, images_end = _jpeg_segments(data, jpeg.segments, found)
     if jpeg.end is not None:
         _trailer(data, max(jpeg.end, images_end), found, "JPEG")
@@ -720,6 +721,10 @@ def _jpeg_segments(data: bytes, segments: list[Segment], found: _Found) -> tuple
             _ciff(p, found)
         elif marker == 0xEC:
             _app12(p, found)
+        elif marker == 0xEA and p.startswith(b"UNICODE\0"):  # PhotoStudio's comment
+            text = p[8:].decode("utf-16-be", "replace")
+            if _clean(text):
+                found.add("text", "JPEG APP10", "comment", text, "medium")
         elif any(marker == m and p.startswith(head) for m, head in _QUIET_SEGMENTS):
             continue
         else:
@@ -729,8 +734,7 @@ def _jpeg_segments(data: bytes, segments: list[Segment], found: _Found) -> tuple
                 found.add("thumbnail", f"JPEG APP{marker - 0xE0}", "a preview image inside "
                           "a manufacturer's or an app's own data", severity="medium")
     for guid, pieces in extended.items():
-        text = b"".join(pieces[at] for at in sorted(pieces))
-        _xmp(text, found, "Extended XMP")
+        _xmp(b"".join(pieces[at] for at in sorted(pieces)), found, "Extended XMP")
         if not xmp_seen:
             found.add("other", "XMP", "extended XMP data", _clean(guid), "medium")
     if vendor:
@@ -1067,6 +1071,7 @@ _MAKER_LAYOUTS: Final = (
     (b"SANYO\0", 8, False),
     (b"LEICA\0", 8, False),
     (b"Apple iOS\0", 14, True),
+    (b"MOT\0", 8, False),
 )
 # Tags that name a person or a device, by manufacturer (the make starts with the key).
 _MAKER_FIELDS: Final = {
@@ -1075,19 +1080,20 @@ _MAKER_FIELDS: Final = {
               0x0096: ("device", "camera serial number (internal)")},
     "nikon": {0x001D: ("device", "camera serial number"),
               0x00A0: ("device", "camera serial number")},
+    # Olympus keeps them in its Equipment directory (0x2010), named here as 0x2010xxxx.
     "olympus": {0x0404: ("device", "camera serial number"),
-                0x0101: ("device", "camera serial number"),
-                0x0102: ("device", "camera serial number (internal)"),
-                0x0202: ("device", "lens serial number"),
-                0x0304: ("device", "extender serial number"),
-                0x1003: ("device", "flash serial number")},
+                0x20100101: ("device", "camera serial number"),
+                0x20100102: ("device", "camera serial number (internal)"),
+                0x20100202: ("device", "lens serial number"),
+                0x20100304: ("device", "extender serial number"),
+                0x20101003: ("device", "flash serial number")},
     "panasonic": {0x0025: ("device", "camera serial number (internal)")},
     "fujifilm": {0x0010: ("device", "camera serial number (internal)")},
     "pentax": {0x0229: ("device", "camera serial number")},
     "sigma": {0x0002: ("device", "camera serial number")},
     "kodak": {0x0000: ("device", "camera serial number")},
     "samsung": {0xA002: ("device", "camera serial number")},
-    "motorola": {0x6420: ("device", "camera serial number")},
+    "motorola": {0x5501: ("device", "camera serial number")},
 }
 _OLYMPUS_SUBDIRS: Final = frozenset({0x2010, 0x2020, 0x2030, 0x2040, 0x2050})
 
@@ -1108,7 +1114,9 @@ def _maker_notes(data: bytes, tiff: Tiff, entry: Entry, make: str, found: _Found
         brand = "olympus"
     fields = next((f for name, f in _MAKER_FIELDS.items() if brand.startswith(name)), {})
     for item in sub.entries:
-        spec = fields.get(item.tag)
+        nested = item.ifd.startswith("MakerNotes") and len(item.ifd) == 14
+        key = int(item.ifd[10:], 16) << 16 | item.tag if nested else item.tag
+        spec = fields.get(key)
         if spec is not None:
             _field(item.value, found, spec[0], source, spec[1], "medium")
         elif item.tag == 0x0081 and brand.startswith("minolta") and len(note) > 0:
@@ -1152,7 +1160,7 @@ def _maker_tiff(data: bytes, tiff: Tiff, at: int, note: bytes) -> Tiff | None:
             order = "<" if note[4:6] == b"II" else ">"
         sub = Tiff(order, at if own_base else tiff.base)
         walk_ifd(data, sub, at + start - sub.base, "MakerNotes")
-        if prefix.startswith((b"OLYMPUS", b"OM SYSTEM")):
+        if prefix.startswith((b"OLYMP", b"OM SYSTEM")):
             _olympus_subdirs(data, sub, at)
         return sub
     # No header: most makers (Canon among them) write a plain directory, offsets counted
@@ -1284,7 +1292,7 @@ def _app12(payload: bytes, found: _Found) -> None:
     lines = [line.partition("=") for line in
              payload[:65536].decode("latin-1").replace("\r", "\n").split("\n")]
     for key, _eq, said in lines:
-        if "serial" in key.lower() or key.strip().lower() in ("id", "sn"):
+        if "serial" in key.lower() or key.strip().lower() == "sn":
             found.add("device", "APP12 picture info", "camera serial number", said,
                       "medium")
         if "owner" in key.lower() or "name" in key.lower():
@@ -1311,6 +1319,12 @@ _XMP_FIELDS: Final = (
     ("CiEmailWork", "people", "contact email", "medium"),
     ("CiTelWork", "people", "contact phone", "medium"),
     ("creator", "people", "creator", "medium"),
+    ("Creator", "people", "creator", "medium"),
+    ("Author", "people", "author", "medium"),
+    ("CaptionWriter", "people", "caption writer", "medium"),
+    ("Credit", "people", "credit", "medium"),
+    ("Headline", "text", "headline", "medium"),
+    ("Title", "text", "title", "medium"),
     ("rights", "people", "rights (often the owner's name)", "medium"),
     ("Owner", "people", "owner", "medium"),
     ("OwnerName", "people", "owner's name", "medium"),
@@ -1347,7 +1361,14 @@ def _xmp_values(text: str, name: str) -> list[str]:
 
 def _xmp(raw: object, found: _Found, source: str = "XMP") -> None:
     if isinstance(raw, bytes):
-        text = raw[:_XMP_LIMIT].decode("utf-8", "replace")
+        head = raw[:64]
+        if head.startswith((b"\xfe\xff", b"\xff\xfe")) or b"\0<" in head or b"<\0" in head:
+            # UTF-16 (either order; a BOM, or zero bytes beside the ASCII)
+            order = "utf-16-le" if head.startswith(b"\xff\xfe") or b"<\0" in head[:2] \
+                else "utf-16-be"
+            text = raw[:_XMP_LIMIT * 2].decode(order, "replace").lstrip("\ufeff")
+        else:
+            text = raw[:_XMP_LIMIT].decode("utf-8", "replace")
     else:
         text = str(raw)[:_XMP_LIMIT]
     named = 0
