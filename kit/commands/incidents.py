@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from kit import credentials
+from kit import config, credentials
 from kit.commands.context import (
     json_option,
     opts,
@@ -431,7 +431,8 @@ def evidence_export(incident_id: str, out_path: Path, encrypt: bool, force: bool
             say("Encrypting the pack (this takes a few seconds) ...")
         result = export_pack(ws.incidents, ws.snapshot().records, found.id, out_path,
                              encrypt_passphrase=pack_passphrase,
-                             exported_by=ws.my_details.get().name, force=force)
+                             exported_by=ws.my_details.get().name, force=force,
+                             nation=config.load().region)
     say(f"Evidence pack written to {result.path}: {counted(result.items, 'item')}, "
         f"{counted(result.files, 'file')}, signed with this vault's key.")
     say(f"Signer fingerprint: {result.fingerprint}\nWhoever receives the pack can check it "

@@ -308,6 +308,23 @@ def _from_record(record: Record) -> Removal:
         extra={k: v for k, v in d.items() if k not in _KNOWN})
 
 
+def for_incident(records: Mapping[str, Record], incident_id: str) -> builtins.list[Removal]:
+    """The requests linked to one incident among decrypted *records*, oldest first, for its
+    evidence pack; one this kit cannot read is left out (`kit vault verify` names it)."""
+    from kit.records.source import UNREADABLE
+
+    found = []
+    for record in records.values():
+        if record.kind != KIND or record.data.get("incident_id") != incident_id:
+            continue
+        try:
+            found.append(_from_record(record))
+        except UNREADABLE:
+            continue
+    epoch = datetime.min.replace(tzinfo=UTC)
+    return sorted(found, key=lambda r: r.created or epoch)
+
+
 class Removals:
     """The removal requests in one vault, decrypted once and kept in memory."""
 
@@ -341,12 +358,6 @@ class Removals:
 
     def get(self, id_or_prefix: str) -> Removal:
         return by_prefix(self._load(), id_or_prefix, "removal request", problems=self.problems)
-
-    def for_incident(self, incident_id: str) -> builtins.list[Removal]:
-        """The requests linked to one incident, oldest first (for its evidence pack)."""
-        epoch = datetime.min.replace(tzinfo=UTC)
-        return sorted((r for r in self._load().values() if r.incident_id == incident_id),
-                      key=lambda r: r.created or epoch)
 
     def add(self, target: str, target_kind: str, asked: str, channel: str, *,
             pages: Sequence[str] = (), sent_on: date | None = None,

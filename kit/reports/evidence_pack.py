@@ -42,6 +42,7 @@ from kit.reports.plaintext import require_passphrase
 
 if TYPE_CHECKING:
     from kit.records.source import RecordSource
+    from kit.removals.requests import Removal
     from kit.vault import Record
     from kit.vault.identity import PublicIdentity
 
@@ -189,11 +190,13 @@ def check_target(out: Path, container: str, force: bool = False) -> None:
 
 def export_pack(incidents: Incidents, records: Mapping[str, Record] | RecordSource,
                 incident_id: str, out: Path, *, encrypt_passphrase: str | None = None,
-                exported_by: str = "", force: bool = False) -> PackResult:
+                exported_by: str = "", force: bool = False,
+                nation: str = "england") -> PackResult:
     """Write one incident's evidence pack to *out*: a folder, a .zip, or (with a passphrase)
     an .age file. *records* are the vault's decrypted records, or the vault or workspace
     they come from (for its signing key). Each item's custody log gains an "exported" line,
-    in the pack and in the vault."""
+    in the pack and in the vault. The incident's removal requests go with it, their reply
+    dates counted with *nation*'s bank holidays (kit.removals.deadlines)."""
     from kit.vault.identity import public_identity, sign
 
     if not isinstance(records, Mapping):
@@ -217,7 +220,11 @@ def export_pack(incidents: Incidents, records: Mapping[str, Record] | RecordSour
     logged = [replace(item, handling=(*item.handling, event)) for item in items]
     paths = pack_paths(logged)
 
-    summary = summary_text(incident, logged, paths, exported_at, ident).encode("utf-8")
+    from kit.removals.requests import for_incident
+
+    removals = for_incident(records, incident.id)
+    summary = summary_text(incident, logged, paths, exported_at, ident,
+                           removals, nation).encode("utf-8")
     log = handling_csv(logged).encode("utf-8")
     listed: list[dict[str, Any]] = [_file_entry(SUMMARY, summary, "summary"),
                                     _file_entry(HANDLING_LOG, log, "handling-log")]
@@ -225,7 +232,8 @@ def export_pack(incidents: Incidents, records: Mapping[str, Record] | RecordSour
         if item.id in paths:
             listed.append({"path": paths[item.id], "size": item.size, "sha256": item.sha256,
                            "role": "evidence", "evidence_id": item.id})
-    manifest = _manifest_bytes(incident, logged, paths, listed, exported_at, ident)
+    manifest = _manifest_bytes(incident, logged, paths, listed, exported_at, ident, removals,
+                               nation)
     signature = sign(records, SIGNING_CONTEXT, manifest)
     manifest_sha = hashlib.sha256(manifest).hexdigest()
     sig_file = (f"{SIGNATURE_FORMAT}\nmanifest-sha256: {manifest_sha}\n"
@@ -293,7 +301,8 @@ def _block(text: str) -> list[str]:
 
 
 def summary_text(incident: Incident, items: Sequence[EvidenceItem], paths: Mapping[str, str],
-                 exported_at: datetime, ident: PublicIdentity) -> str:
+                 exported_at: datetime, ident: PublicIdentity,
+                 removals: Sequence[Removal] = (), nation: str = "england") -> str:
     """SUMMARY.md: the pack for people to read."""
     lines = [
         f"# Evidence pack: {incident.category_label}",
@@ -355,7 +364,33 @@ def summary_text(incident: Incident, items: Sequence[EvidenceItem], paths: Mappi
         ]
         if item.note:
             lines += ["Note:", "", *_block(item.note)]
-    return "\n".join(lines)
+    return "\n".join(lines + _removals_text(removals, nation))
+
+
+def _removals_text(removals: Sequence[Removal], nation: str) -> list[str]:
+    """What was asked of whom to take it down, and everything that happened since."""
+    if not removals:
+        return []
+    lines = ["", f"## Removal requests ({len(removals)})", ""]
+    for n, request in enumerate(removals, 1):
+        lines += [f"### {n}. {request.target}: {request.asked_label}", "",
+                  f"- Request id: {request.id}",
+                  f"- Status: {request.status_label}"]
+        if request.sent_on:
+            lines.append(f"- Sent: {request.sent_on.isoformat()}")
+        due = request.reply_due(nation)
+        if due:
+            lines.append(f"- Reply due by law: {due.isoformat()}"
+                         + (" (extended by the organisation)" if request.extended else ""))
+        if request.reference:
+            lines.append(f"- Their reference: `{request.reference}`")
+        if request.pages:
+            lines.append("- Pages:")
+            lines += [f"    - <{page}>" for page in request.pages]
+        lines.append("- History:")
+        lines += [f"    - {_utc(e.at)}: {e.what or e.status}" for e in request.history]
+        lines.append("")
+    return lines
 
 
 def _cell(text: str) -> str:
@@ -379,7 +414,8 @@ def handling_csv(items: Sequence[EvidenceItem]) -> str:
 
 def _manifest_bytes(incident: Incident, items: Sequence[EvidenceItem], paths: Mapping[str, str],
                     files: list[dict[str, Any]], exported_at: datetime,
-                    ident: PublicIdentity) -> bytes:
+                    ident: PublicIdentity, removals: Sequence[Removal] = (),
+                    nation: str = "england") -> bytes:
     evidence = []
     for item in items:
         entry = item.to_json()
@@ -397,6 +433,10 @@ def _manifest_bytes(incident: Incident, items: Sequence[EvidenceItem], paths: Ma
         "evidence": evidence,
         "files": files,
     }
+    if removals:
+        # The private note stays in the vault: the pack says what was done, not what was felt.
+        doc["removals"] = [{k: v for k, v in r.to_json(nation).items() if k != "note"}
+                           for r in removals]
     return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 

@@ -91,3 +91,32 @@ def test_bad_input_is_refused_clearly_and_nothing_is_saved(
     assert unsent.code == 2 and "--sent" in unsent.err
     missing = kit_in_process("removal", "show", "ffffffff")
     assert missing.code == 1 and "no removal request" in missing.err
+
+
+def test_the_evidence_pack_carries_the_request_history(
+        kit_in_process: KitRun, made_vault: Path, tmp_path: Path) -> None:
+    import json
+    import zipfile
+
+    incident = kit_in_process("incident", "add", "--category", "doxing", "--platform", "Web",
+                              "--url", PAGE, "--json").json()["id"]
+    sent = date.today() - timedelta(days=3)
+    request = kit_in_process("removal", "add", "people.example", "--page", PAGE, "--sent",
+                             sent.isoformat(), "--incident", incident[:6], "--note",
+                             "private: I was shaking", "--json").json()
+    assert request["incident_id"] == incident
+    kit_in_process("removal", "update", request["id"][:6], "--status", "acknowledged",
+                   "--what", "they replied with ticket 55", "--reference", "55")
+    pack = tmp_path / "pack.zip"
+    exported = kit_in_process("evidence", "export", incident[:6], "--out", str(pack))
+    assert exported.code == 0, exported.err
+    with zipfile.ZipFile(pack) as z:
+        manifest = json.loads(z.read("manifest.json"))
+        summary = z.read("SUMMARY.md").decode()
+    [carried] = manifest["removals"]
+    assert carried["id"] == request["id"] and "note" not in carried
+    assert [e["what"] for e in carried["history"]] == ["sent", "they replied with ticket 55"]
+    assert "## Removal requests (1)" in summary and "they replied with ticket 55" in summary
+    assert "shaking" not in summary + json.dumps(manifest)
+    verified = kit_in_process("evidence", "verify", str(pack))
+    assert verified.code == 0, verified.out + verified.err

@@ -7,6 +7,7 @@ to keep them, as the guidance does.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -17,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, TextArea
 
 from kit.errors import KitError, UsageError
 from kit.plurals import counted
@@ -26,6 +27,7 @@ from kit.tui.app import AreaScreen, FormScreen
 from kit.tui.refusal import Refused, checked, refuse
 from kit.tui.widgets.ask import Ask, AskDialog
 from kit.tui.widgets.confirm import ConfirmDialog
+from kit.tui.widgets.dialog import Dialog
 from kit.tui.widgets.entry_list import EntryList
 from kit.tui.widgets.replace_file import write_or_ask
 
@@ -297,7 +299,8 @@ class IncidentsScreen(AreaScreen):
         def write(overwrite: bool) -> PackResult:
             return export_pack(self.workspace.incidents, self.workspace, incident.id, path,
                                encrypt_passphrase=passphrase, exported_by=self._by(),
-                               force=overwrite)
+                               force=overwrite,
+                               nation=self.kit_app.services.config.region)
 
         def written(result: PackResult) -> None:
             message = f"Evidence pack written to {result.path}."
@@ -337,6 +340,37 @@ class IncidentsScreen(AreaScreen):
             f"Delete the incident of {day}{items}? Exported packs and your original files "
             "are not touched. This cannot be undone.", yes="Delete"), answered)
 
+    def action_delete_evidence(self) -> None:
+        """Delete one evidence item of the highlighted incident: choose it, then confirm."""
+        incident = self._current()
+        if incident is None:
+            return
+        evidence = self.workspace.incidents.evidence(incident.id)
+        if not evidence:
+            self.notify("This incident has no evidence to delete.", timeout=6)
+            return
+
+        def chosen(item_id: str | None) -> None:
+            item = next((e for e in evidence if e.id == item_id), None)
+            if item is None:
+                return
+            self.app.push_screen(ConfirmDialog(
+                f"Delete this evidence item? {_evidence_line(item)}. Exported packs and your "
+                "original files are not touched. This cannot be undone.", yes="Delete"),
+                lambda yes: self._delete_evidence(item) if yes else None)
+
+        self.app.push_screen(EvidenceChoice(evidence), chosen)
+
+    def _delete_evidence(self, item: inc.EvidenceItem) -> None:
+        try:
+            self.workspace.incidents.delete_evidence(item.id)
+        except KitError as exc:
+            self.notify(f"Not deleted: {exc.message}", severity="error", timeout=10)
+            return
+        self.notify("Evidence item deleted. Your original file and any packs you exported "
+                    "were not touched: keep the originals as they are.", timeout=8)
+        self.reload()
+
     def quick_action(self, action: str) -> None:
         if action == "new-incident":
             self.action_new()
@@ -346,7 +380,39 @@ class IncidentsScreen(AreaScreen):
                 ("Evidence pack", "Export a signed evidence pack for the highlighted incident",
                  self.action_export),
                 ("Delete incident", "Delete the highlighted incident and its evidence, after "
-                 "asking (ctrl+d)", self.action_delete)]
+                 "asking (ctrl+d)", self.action_delete),
+                ("Delete an evidence item", "Delete one piece of the highlighted incident's "
+                 "evidence, after asking", self.action_delete_evidence)]
+
+
+class EvidenceChoice(Dialog[str | None]):
+    """Which evidence item: the incident's items, one a line; Enter chooses, Escape cancels."""
+
+    AUTO_FOCUS = "#evidence-choice"
+    BINDINGS: ClassVar[list[Any]] = [Binding("escape", "cancel", "Cancel", id="cancel")]
+
+    def __init__(self, evidence: list[inc.EvidenceItem]) -> None:
+        super().__init__()
+        self.evidence = evidence
+
+    def body(self) -> Iterable[Widget]:
+        from textual.widgets import OptionList
+        from textual.widgets.option_list import Option
+
+        yield Static("Which evidence item do you want to delete?", markup=False)
+        yield OptionList(*[Option(Text(_evidence_line(item)), id=item.id)
+                           for item in self.evidence], id="evidence-choice")
+
+    def buttons(self) -> Iterable[Widget]:
+        yield Button("Cancel", id="evidence-choice-cancel", variant="primary")
+
+    def on_option_list_option_selected(self, event: Any) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    @on(Button.Pressed, "#evidence-choice-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class IncidentForm(FormScreen):
