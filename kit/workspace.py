@@ -22,6 +22,7 @@ from kit.vault import Credentials, Problem, Snapshot, Vault
 if TYPE_CHECKING:
     from kit.footprint.breaches import BreachCatalogue
     from kit.footprint.rdap import BootstrapCache
+    from kit.footprint.scan_memory import ScanMemoryStore
     from kit.footprint.sites import UserSites
     from kit.records.checkins import CheckIns
     from kit.records.drafts import Drafts
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 REPOSITORIES = ("journal", "drafts", "exposure", "plan", "instruments", "checkins",
                 "safety_plan", "progress", "incidents", "my_details", "ledger",
                 "breach_catalogue", "findings", "search_details",
-                "rdap_bootstrap", "site_list", "contacts", "packet_log",
+                "rdap_bootstrap", "site_list", "scan_memory", "contacts", "packet_log",
                 "supervision", "removals")
 
 
@@ -205,6 +206,12 @@ class Workspace:
         from kit.footprint.sites import UserSites
 
         return UserSites(self.vault, source=self)
+
+    @cached_property
+    def scan_memory(self) -> ScanMemoryStore:
+        from kit.footprint.scan_memory import ScanMemoryStore
+
+        return ScanMemoryStore(self.vault, source=self)
 
     @cached_property
     def instruments(self) -> Instruments:

@@ -65,8 +65,9 @@ def list_line(sites: SiteList) -> str:
 @click.option("--sites", "sites_file", type=click.Path(path_type=Path), metavar="FILE",
               help="Use this site list for this scan only: the kit's own format, Sherlock's "
               "data.json or WhatsMyName's wmn-data.json (docs/site-format.md).")
-@click.option("--concurrency", type=int, default=32, show_default=True,
-              help="Requests in flight at once (never more than 2 to one host).")
+@click.option("--concurrency", type=int, default=None,
+              help="Requests in flight at once (default 64; never more than 2 to one host, "
+              "and one request per site and name).")
 @click.option("--timeout", type=float, default=None,
               help="Seconds to wait for each site (default: [network] timeout in config.toml, "
               "else 10).")
@@ -77,7 +78,7 @@ def list_line(sites: SiteList) -> str:
 @click.option("--yes", is_flag=True,
               help="Approve the plan without asking (it is still printed on stderr).")
 @json_option
-def scan_username(names: tuple[str, ...], sites_file: Path | None, concurrency: int,
+def scan_username(names: tuple[str, ...], sites_file: Path | None, concurrency: int | None,
                   timeout: float | None, deadline: float, as_csv: bool, yes: bool) -> None:
     """Check where each NAME has a public profile (found, not found, uncertain or skipped).
 
@@ -91,6 +92,8 @@ def scan_username(names: tuple[str, ...], sites_file: Path | None, concurrency: 
 
     if as_csv and opts().json:
         raise UsageError("choose one of --json and --csv")
+    if concurrency is None:
+        concurrency = usernames.DEFAULT_CONCURRENCY
     settings = usernames.ScanSettings(concurrency=concurrency, deadline=deadline,
                                       timeout=10.0 if timeout is None else timeout)
     for name in names:
@@ -106,10 +109,12 @@ def scan_username(names: tuple[str, ...], sites_file: Path | None, concurrency: 
     with ws.vault:
         chosen = given or ws.site_list.active()
         warn_problems(ws.site_list.problems)
-        scan_plan = usernames.plan_scan(names, chosen)
+        scan_plan = usernames.plan_scan(names, chosen, ws.scan_memory.current())
         results, elapsed = _run(ws, scan_plan, settings, network, yes)
         with ws.transaction():  # one commit for every profile: 200 took 0.45 s one by one
             found = usernames.record_findings(ws.findings, results)
+            if scan_plan.probes:  # which sites were slow or refused HEAD, for the next scan
+                ws.scan_memory.save(scan_plan.learned(results))
     if scan_plan.probes and not any(r.http_status is not None for r in results):
         raise NetworkFailed("no site answered in the time allowed, so nothing could be checked: "
                             "check the internet connection (and the proxy, if config.toml sets "

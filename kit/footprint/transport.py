@@ -15,6 +15,8 @@ What the requests.Session is set up to do, and why:
   hop leaves the request's host.
 - no retries (a retry would send the values again), explicit timeouts, a capped streamed body.
 - one connection pool large enough for the username scan's threads.
+- a GET may stand in for an approved HEAD to the same address with the same headers (a site
+  that refuses HEAD): it sends nothing the plan did not show.
 
 requests is imported inside the functions that need it so `kit --help` stays fast.
 """
@@ -98,6 +100,12 @@ class Response:
     url: str  # the final URL, after any redirects followed
     elapsed: float
     truncated: bool  # the body was cut at the request's max_bytes
+
+    def text(self) -> str:
+        """The body as text, in the character set the answer declares (page_text.py)."""
+        from kit.footprint.page_text import page_text
+
+        return page_text(self.body, self.headers.get("content-type", ""))
 
 
 @dataclass(frozen=True)
@@ -230,13 +238,22 @@ class Session:
             self._record(request.method, request.url, None, 0, "refused: session closed")
             raise NetworkRefused(f"the approval for the {self.plan.check} check has ended; "
                                  f"nothing was sent to {where}")
-        planned = self._approved.get(_key(request))
+        planned = self._approved.get(_key(request)) or self._head_as_get(request)
         if planned is None or (planned.headers, planned.secret_headers, planned.follow_redirects) \
                 != (request.headers, request.secret_headers, request.follow_redirects):
             self._record(request.method, request.url, None, 0, "refused: not in the approved plan")
             raise NetworkRefused(f"a {request.method} request to {where} was not in the approved "
                                  f"plan; nothing was sent")
         return self._follow(request, timeout)
+
+    def _head_as_get(self, request: PlannedRequest) -> PlannedRequest | None:
+        """The approved HEAD request that *request* may stand in for, if any: a site that
+        refuses HEAD (405, 501) is asked with GET instead. The GET sends exactly what the
+        approved HEAD would (the same address and headers, no body); only the answer is
+        longer, so the plan's approval covers it. Any other method change is refused."""
+        if request.method != "GET" or request.body is not None:
+            return None
+        return self._approved.get(("HEAD", request.url, None))
 
     def _follow(self, request: PlannedRequest, timeout: float) -> Response:
         method, url, body = request.method, request.url, request.body

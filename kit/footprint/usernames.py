@@ -25,6 +25,7 @@ once more after that pause, a longer one is reported as uncertain.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 import threading
@@ -37,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from kit.errors import NetworkFailed, NetworkRefused, UsageError
 from kit.footprint.plan import Plan, PlannedRequest
+from kit.footprint.scan_memory import ScanMemory, SiteHistory
 from kit.footprint.sites import (
     MAX_USERNAME,
     PLACEHOLDER,
@@ -55,6 +57,11 @@ STATUSES: Final = ("found", "not_found", "uncertain", "skipped")
 STATUS_LABELS: Final = {"found": "Found", "not_found": "Not found", "uncertain": "Uncertain",
                         "skipped": "Skipped"}
 MAX_NAMES: Final = 20
+DEFAULT_CONCURRENCY: Final = 64
+# Answers that say the site does not take this kind of request (not that the name is unknown):
+# 405 Method Not Allowed, 501 Not Implemented. A HEAD answered so is asked again with GET.
+METHOD_REFUSED: Final = (405, 501)
+REFUSED_HEAD_MAX_BYTES: Final = 256 * 1024  # status_code sites: the status is what counts
 MAX_BODY_BYTES: Final = 1_000_000  # a profile page; longer ones are cut and judged carefully
 RETRY_PAUSE: Final = (0.2, 0.8)  # seconds of random pause before the one connection retry
 EMAIL: Final = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -89,7 +96,10 @@ WAF_HEADERS: Final = (("cf-mitigated", "challenge", "Cloudflare"),
 class ScanSettings:
     """How hard and how long to try."""
 
-    concurrency: int = 32
+    # One request per site (two at most in flight to a host) keeps a high concurrency polite;
+    # it is what lets a site that never answers run alongside the rest rather than after them
+    # (benchmarks/scan_bench.py).
+    concurrency: int = DEFAULT_CONCURRENCY
     per_host: int = 2
     timeout: float = 10.0  # per request
     deadline: float = 60.0  # for the whole scan
@@ -122,13 +132,14 @@ class SiteResult:
     http_status: int | None = None
     seconds: float | None = None
     requests: int = 0  # how many requests were sent for it (retries included)
+    method: str = ""  # how it was last asked (GET after a refused HEAD); "" when not sent
 
     def to_json(self) -> dict[str, Any]:
         return {"username": self.username, "site": self.site, "status": self.status,
                 "reason": self.reason, "url": self.profile_url, "category": self.category,
                 "fix_item": self.fix_item, "http_status": self.http_status,
                 "seconds": None if self.seconds is None else round(self.seconds, 3),
-                "requests": self.requests}
+                "requests": self.requests, "method": self.method}
 
 
 @dataclass(frozen=True)
@@ -150,10 +161,35 @@ class ScanPlan:
     sites: SiteList
     probes: tuple[Probe, ...]
     skipped: tuple[SiteResult, ...]
+    memory: ScanMemory = dataclasses.field(default_factory=ScanMemory)
 
     @property
     def total(self) -> int:
         return len(self.probes) + len(self.skipped)
+
+    def order(self) -> list[int]:
+        """The probes' indexes, longest expected first (what the last scans saw: a site that
+        never answered first, then the slowest; one never seen counts as typical). Started in
+        this order, a site that waits out the timeout runs alongside the others instead of
+        after them. With nothing remembered it is the plan's order."""
+        estimates = self.memory.estimates([p.site for p in self.probes])
+        return sorted(range(len(self.probes)), key=lambda i: -estimates[i])
+
+    def learned(self, results: Sequence[SiteResult]) -> ScanMemory:
+        """The memory updated with this scan's results, to keep for the next scan."""
+        by_pair = {(p.username, p.site.name): p.site for p in self.probes}
+        seen: list[tuple[Site, SiteHistory]] = []
+        for result in results:
+            site = by_pair.get((result.username, result.site))
+            if site is None or result.requests == 0:
+                continue
+            if result.http_status is None and result.seconds is None:
+                continue  # failed at once (refused, could not connect): nothing learned
+            seen.append((site, SiteHistory(
+                result.seconds, hung=result.http_status is None,
+                needs_get=site.method == "HEAD" and result.method == "GET"
+                and result.http_status not in METHOD_REFUSED)))
+        return self.memory.learned(seen)
 
 
 class Sender(Protocol):
@@ -189,6 +225,9 @@ def _skip_reason(name: str, site: Site) -> str:
     """Why this name is not sent to this site ("" when it is)."""
     if site.skip:
         return site.skip
+    if site.cannot_find:
+        # A rule that can never say "found" would make every "not found" from it meaningless.
+        return f"not sent: the site list's rule for {site.name} cannot work ({site.cannot_find})"
     if looks_like_email(name):
         return ("this looks like an email address; the kit never sends an email address "
                 "where a username is expected")
@@ -234,8 +273,12 @@ def _filled_body(site: Site, name: str) -> tuple[bytes | None, str]:
         return None, f"this name cannot be put safely in {site.name}'s request; not sent"
 
 
-def plan_scan(usernames: Sequence[str], sites: SiteList) -> ScanPlan:
-    """The plan for checking *usernames* on *sites*; nothing is sent here."""
+def plan_scan(usernames: Sequence[str], sites: SiteList,
+              memory: ScanMemory | None = None) -> ScanPlan:
+    """The plan for checking *usernames* on *sites*; nothing is sent here. *memory* (what
+    earlier scans learned, scan_memory.py) asks a site that refused HEAD with GET at once, and
+    orders the scan longest first."""
+    memory = memory or ScanMemory()
     names = tuple(dict.fromkeys(check_username(n) for n in usernames))
     if not names:
         raise UsageError("give at least one username to check")
@@ -264,7 +307,7 @@ def plan_scan(usernames: Sequence[str], sites: SiteList) -> ScanPlan:
                                           site.category, site.fix_item))
                 continue
             request = PlannedRequest(
-                method=site.method, url=url,
+                method=_method(site, memory), url=url,
                 sends=_sends(site, name, body),
                 headers=site.headers, body=body,
                 # response_url sites are judged by the redirect itself; WhatsMyName's codes
@@ -280,22 +323,36 @@ def plan_scan(usernames: Sequence[str], sites: SiteList) -> ScanPlan:
                       f"site{'s' if hosts != 1 else ''} ({len(probes)} request"
                       f"{'s' if len(probes) != 1 else ''}), one request per site and name. Each "
                       "site learns the name and this computer's internet address (or your "
-                      "proxy's); nothing else about you is sent.")
+                      "proxy's); nothing else about you is sent." + _head_note(probes))
     else:
         disclosure = f"Nothing will be sent: every site was skipped for {shown}."
     plan = Plan(check=CHECK, disclosure=disclosure, requests=tuple(p.request for p in probes))
-    return ScanPlan(plan, names, sites, tuple(probes), tuple(skipped))
+    return ScanPlan(plan, names, sites, tuple(probes), tuple(skipped), memory)
+
+
+def _method(site: Site, memory: ScanMemory) -> str:
+    """HEAD, unless an earlier scan found that this site refuses it: then GET, at once."""
+    return "GET" if site.method == "HEAD" and memory.needs_get(site) else site.method
+
+
+def _head_note(probes: Sequence[Probe]) -> str:
+    """The plan's word on HEAD requests: a site that refuses HEAD is asked with GET."""
+    if not any(p.request.method == "HEAD" for p in probes):
+        return ""
+    return (" A site that refuses a HEAD request is asked once more with GET at the same "
+            "address: nothing more is sent, only the answer is longer.")
 
 
 # --- reading an answer (pure) ---
 
 
-def waf_vendor(response: Response) -> str:
-    """The bot check or captcha that answered instead of the site ("" when none did)."""
+def waf_vendor(response: Response, text: str | None = None) -> str:
+    """The bot check or captcha that answered instead of the site ("" when none did). *text*
+    is the body already decoded, when the caller has it."""
     for name, value, vendor in WAF_HEADERS:
         if response.headers.get(name, "").strip().lower() == value:
             return vendor
-    text = response.body.decode("utf-8", errors="replace").lower()
+    text = (response.text() if text is None else text).lower()
     for vendor, marker in _WAF_LOWER:
         if marker in text:
             return vendor
@@ -310,7 +367,10 @@ def _short(text: str, limit: int = 60) -> str:
 def evaluate(site: Site, response: Response) -> tuple[str, str]:
     """(status, reason) for one answer, from the site's detection data."""
     status = response.status
-    vendor = waf_vendor(response)
+    # In the page's own character set: a "no such user" text in windows-1251 read as UTF-8
+    # would never match, and the name would be "found".
+    text = response.text()
+    vendor = waf_vendor(response, text)
     if vendor:
         return "uncertain", (f"a {vendor} bot check answered instead of the site (HTTP {status});"
                              " open the link to check by hand")
@@ -320,11 +380,13 @@ def evaluate(site: Site, response: Response) -> tuple[str, str]:
     if not declared:
         if status in (401, 403, 407):
             return "uncertain", f"the site refused to answer (HTTP {status})"
+        if status in METHOD_REFUSED:
+            return "uncertain", (f"the site would not take this kind of request (HTTP "
+                                 f"{status}), which says nothing about the name")
         if 500 <= status <= 599:
             return "uncertain", f"the site had a problem (HTTP {status})"
         if status < 200 or status > 599:
             return "uncertain", f"the site gave an unusual answer (HTTP {status})"
-    text = response.body.decode("utf-8", errors="replace")
     if site.detect == ("markers",):
         return _markers(site, status, text)
     verdicts = [_one(kind, site, status, text, response.truncated) for kind in site.detect]
@@ -386,6 +448,17 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
     return float(int(value[:6]))
 
 
+def refuses_head(response: Response) -> bool:
+    """Whether an answer to HEAD says the site does not take HEAD (405, 501, or an Allow
+    header without HEAD on an error), rather than anything about the name."""
+    if response.status in METHOD_REFUSED:
+        return True
+    allow = response.headers.get("allow")
+    if allow is None or response.status < 400:
+        return False
+    return "HEAD" not in {m.strip().upper() for m in allow[:200].split(",")}
+
+
 # --- sending ---
 
 
@@ -405,7 +478,8 @@ class _Run:
     """One scan in progress: a work list, worker threads and a results queue."""
 
     def __init__(self, sender: Sender, probes: Sequence[Probe], settings: ScanSettings,
-                 cancel: threading.Event | None, clock: Callable[[], float]) -> None:
+                 cancel: threading.Event | None, clock: Callable[[], float],
+                 order: Sequence[int] | None = None) -> None:
         self.sender = sender
         self.probes = probes
         self.settings = settings
@@ -413,7 +487,8 @@ class _Run:
         self.clock = clock
         self.started = clock()
         self.deadline_at = self.started + settings.deadline
-        self.pending = list(range(len(probes)))
+        # Longest expected first (ScanPlan.order); _take keeps this order among hosts with room.
+        self.pending = list(order) if order is not None else list(range(len(probes)))
         self.in_flight: Counter[str] = Counter()
         self.cond = threading.Condition()
         self.stop = threading.Event()
@@ -458,42 +533,61 @@ class _Run:
         return not self.stop.wait(seconds)
 
     def _result(self, probe: Probe, status: str, reason: str, sent: int,
-                http_status: int | None = None, seconds: float | None = None) -> SiteResult:
+                http_status: int | None = None, seconds: float | None = None,
+                method: str = "") -> SiteResult:
         site = probe.site
         return SiteResult(probe.username, site.name, status, reason, probe.profile_url,
-                          site.category, site.fix_item, http_status, seconds, sent)
+                          site.category, site.fix_item, http_status, seconds, sent, method)
 
     def _check(self, probe: Probe) -> SiteResult:
         settings = self.settings
+        request = probe.request
         sent = 0
         retried_connection = retried_429 = False
         began = self.clock()
+
+        def result(status: str, reason: str, http_status: int | None = None,
+                   answered: bool = True) -> SiteResult:
+            # A result without an answer keeps its time only when it waited (a timeout, the
+            # deadline): the next scan starts such a site first (scan_memory.py).
+            seconds = self.clock() - began if answered or self._waited() else None
+            return self._result(probe, status, reason, sent, http_status, seconds,
+                                request.method if sent else "")
+
         while True:
             left = self.deadline_at - self.clock()
             timeout = min(settings.timeout, left)
             if self.stop.is_set() or timeout < 0.05:
-                return self._result(probe, "uncertain", self._stopped_reason(), sent)
+                return result("uncertain", self._stopped_reason(), answered=False) if sent \
+                    else self._result(probe, "uncertain", self._stopped_reason(), 0)
             start = self.clock()
             sent += 1
             try:
-                response = self.sender.send(probe.request, timeout=timeout)
+                response = self.sender.send(request, timeout=timeout)
             except NetworkRefused as exc:
-                return self._result(probe, "uncertain", f"not sent: {exc.message}", sent)
+                return self._result(probe, "uncertain", f"not sent: {exc.message}", sent,
+                                    method=request.method)
             except NetworkFailed as exc:
                 kind = _kind_of_failure(exc)
                 if self.clock() - start >= 0.9 * timeout:
                     kind = "timeout"  # a body that trickled in too slowly ends the same way
                 if kind == "timeout":
                     if timeout < settings.timeout:
-                        return self._result(probe, "uncertain", self._stopped_reason(), sent)
-                    return self._result(probe, "uncertain",
-                                        f"did not answer in {settings.timeout:g} s", sent)
+                        return result("uncertain", self._stopped_reason(), answered=False)
+                    return result("uncertain", f"did not answer in {settings.timeout:g} s",
+                                  answered=False)
                 if kind == "connection" and not retried_connection:
                     retried_connection = True
                     if self._pause(random.uniform(*RETRY_PAUSE)):  # noqa: S311 - jitter only
                         continue
-                    return self._result(probe, "uncertain", self._stopped_reason(), sent)
-                return self._result(probe, "uncertain", exc.message, sent)
+                    return result("uncertain", self._stopped_reason(), answered=False)
+                return self._result(probe, "uncertain", exc.message, sent,
+                                    method=request.method)
+            if request.method == "HEAD" and refuses_head(response):
+                # Not an answer about the name: ask once more the way a browser would.
+                request = dataclasses.replace(request, method="GET",
+                                              max_bytes=REFUSED_HEAD_MAX_BYTES)
+                continue
             if response.status == 429 and not waf_vendor(response):
                 wait = retry_after(response.headers)
                 if not retried_429 and wait is not None and wait <= settings.retry_after_max \
@@ -501,7 +595,7 @@ class _Run:
                     retried_429 = True
                     if self._pause(wait + random.uniform(0, 0.1)):  # noqa: S311 - jitter only
                         continue
-                    return self._result(probe, "uncertain", self._stopped_reason(), sent)
+                    return result("uncertain", self._stopped_reason(), answered=False)
                 if retried_429:
                     reason = ("the site is still limiting requests (HTTP 429) after waiting as "
                               "it asked; try again later")
@@ -510,10 +604,15 @@ class _Run:
                               f"{wait:g} s; try again later")
                 else:
                     reason = "the site is limiting requests (HTTP 429); try again later"
-                return self._result(probe, "uncertain", reason, sent, 429, self.clock() - began)
+                return result("uncertain", reason, 429)
             status, reason = evaluate(probe.site, response)
-            return self._result(probe, status, reason, sent, response.status,
-                                self.clock() - began)
+            if request is not probe.request:
+                reason += " (asked with GET: the site refused HEAD)"
+            return result(status, reason, response.status)
+
+    def _waited(self) -> bool:
+        """Whether a probe without an answer waited for one (not cancelled by the user)."""
+        return not (self.cancel is not None and self.cancel.is_set())
 
     def _stopped_reason(self) -> str:
         if self.cancel is not None and self.cancel.is_set():
@@ -584,7 +683,8 @@ def scan(sender: Sender, scan_plan: ScanPlan, settings: ScanSettings | None = No
     settings = settings or ScanSettings()
     yield from scan_plan.skipped
     if scan_plan.probes:
-        yield from _Run(sender, scan_plan.probes, settings, cancel, clock).run()
+        yield from _Run(sender, scan_plan.probes, settings, cancel, clock,
+                        scan_plan.order()).run()
 
 
 def summary(results: Sequence[SiteResult]) -> dict[str, int]:

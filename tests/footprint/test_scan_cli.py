@@ -61,7 +61,7 @@ def test_json_gives_status_and_reason_per_site_and_fills_ledger_and_findings(
     assert all(r["reason"] for r in doc["results"])
     assert doc["summary"] == {"found": 2, "not_found": 2, "uncertain": 2, "skipped": 2}
     assert doc["site_list"]["attribution"] == "Made for the tests"
-    assert doc["settings"]["concurrency"] == 32
+    assert doc["settings"]["concurrency"] == 64  # the default
     assert "/status/alice" in {r.path for r in server.received}
     assert not [r for r in server.received if "Picky" in r.path]
 
@@ -270,3 +270,30 @@ def test_sites_list_and_show_read_files_and_the_shipped_list_without_a_vault(
     bad.write_text("format = = 1")
     broken = run_kit("sites", "show", "--sites", str(bad), passphrase=None)
     assert broken.code == 1 and "neither JSON nor valid TOML" in broken.err
+
+
+def test_a_site_that_refused_head_is_asked_with_get_from_the_next_scan_on(
+        cli_vault: Path, http_server: Any, tmp_path: Path) -> None:
+    def handler(method: str, path: str, headers: Any, body: bytes) -> Any:
+        if method == "HEAD":
+            return 405, {"Allow": "GET"}, b""
+        return farm(method, path, headers, body)
+
+    server = http_server(handler)
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps({"Loopback": {
+        "errorType": "status_code", "url": f"{server.url}/status/{{}}", "urlMain": server.url,
+        "username_claimed": "alice"}}))
+    first = scan_json("alice", "--sites", str(path))
+    assert [r["status"] for r in first["results"]] == ["found"]
+    assert [r.method for r in server.received] == ["HEAD", "GET"]
+    server.received.clear()
+    second = run_kit("scan", "username", "alice", "--sites", str(path), "--yes", "--json")
+    assert second.code == 0, second.err
+    assert "GET /status/alice" in second.err  # the plan shows how it will ask
+    assert [r["requests"] for r in json.loads(second.out)["results"]] == [1]
+    assert [r.method for r in server.received] == ["GET"]
+    # What was kept is in the vault: no file in the kit's home names the site or the user.
+    for file in cli_vault.parent.rglob("*"):
+        if file.is_file():
+            assert b"Loopback" not in file.read_bytes() and b"alice" not in file.read_bytes()

@@ -627,3 +627,238 @@ def test_found_profiles_become_findings_and_go_away_when_no_longer_found(vault: 
     gone = SiteResult("alice", "GitHub", "not_found", "HTTP 404", "https://github.com/alice")
     usernames.record_findings(findings, [gone])
     assert findings.list()[0].status == "fixed"
+
+
+# --- a site that refuses HEAD (issue 16) ---
+
+
+def head_refusing(status: int = 405, allow: str | None = "GET, POST"
+                  ) -> Callable[..., tuple[int, dict[str, str], bytes]]:
+    """A site that answers HEAD with *status* (a refusal) and GET as the farm does."""
+    def handler(method: str, path: str, headers: Mapping[str, str], body: bytes
+                ) -> tuple[int, dict[str, str], bytes]:
+        if method == "HEAD":
+            return status, {"Allow": allow} if allow else {}, b""
+        return farm(method, path, headers, body)
+    return handler
+
+
+def sherlock_status_site(base: str, name: str = "Fake") -> SiteList:
+    doc = {name: {"url": f"{base}/status/{{}}", "urlMain": base,
+                  "errorType": "status_code", "username_claimed": "alice"}}
+    return parse(json.dumps(doc).encode(), origin="data.json")
+
+
+@pytest.mark.parametrize(("status", "allow"), [(405, "GET, POST"), (501, None), (400, "GET")])
+def test_a_site_refusing_head_is_asked_with_get_and_remembered(
+        http_server: Any, transport: Transport, status: int, allow: str | None) -> None:
+    server = http_server(head_refusing(status, allow))
+    sites = sherlock_status_site(server.url)
+    scan_plan = plan_scan(["alice", "bob"], sites)
+    assert "asked once more with GET" in scan_plan.plan.disclosure
+    session = transport.open(scan_plan.plan, approved=True)
+    results = {r.username: r for r in scan(session, scan_plan, ScanSettings(timeout=2))}
+    # Before: HTTP 405 read as "no such page", so a real account was "not found".
+    assert results["alice"].status == "found", results["alice"]
+    assert results["bob"].status == "not_found"
+    assert "asked with GET" in results["alice"].reason
+    assert (results["alice"].requests, results["alice"].method) == (2, "GET")
+    assert sorted(r.method for r in server.received) == ["GET", "GET", "HEAD", "HEAD"]
+    assert [e.method for e in session.entries].count("GET") == 2  # the ledger has both
+
+    memory = scan_plan.learned(list(results.values()))
+    assert memory.needs_get(sites.sites[0])
+    server.received.clear()
+    again = plan_scan(["alice"], sites, memory)
+    assert [r.method for r in again.plan.requests] == ["GET"]  # shown as GET in the plan
+    [result] = scan(transport.open(again.plan, approved=True), again, ScanSettings(timeout=2))
+    assert result.status == "found" and result.requests == 1
+    assert [r.method for r in server.received] == ["GET"]  # one request, not two
+
+
+def test_a_site_refusing_every_method_is_uncertain_not_missing(
+        http_server: Any, transport: Transport) -> None:
+    server = http_server(lambda *a: (405, {"Allow": "POST"}, b"no"))
+    results, _ = run(transport, ["alice"], sherlock_status_site(server.url))
+    result = results[("alice", "Fake")]
+    assert result.status == "uncertain"
+    assert "HTTP 405" in result.reason
+    assert [r.method for r in server.received] == ["HEAD", "GET"]
+    assert not plan_scan(["alice"], sherlock_status_site(server.url)).memory.sites
+    # A GET site answering 405 is uncertain too: the answer says nothing about the name.
+    server2 = http_server(lambda *a: (405, {}, b"no"), host="127.0.0.2")
+    results, _ = run(transport, ["bob"], site_list([site(server2.url, "x", "status_code")]))
+    assert results[("bob", "x")].status == "uncertain"
+    assert len(server2.received) == 1
+
+
+def test_a_head_answered_404_is_not_asked_again(http_server: Any, transport: Transport) -> None:
+    server = http_server(farm)
+    results, _ = run(transport, ["bob"], sherlock_status_site(server.url))
+    assert results[("bob", "Fake")].status == "not_found"
+    assert [r.method for r in server.received] == ["HEAD"]
+
+
+def test_the_transport_lets_get_stand_in_only_for_an_approved_head(
+        http_server: Any, transport: Transport) -> None:
+    import dataclasses
+
+    from kit.errors import NetworkRefused
+
+    server = http_server(farm)
+    head = plan_scan(["alice"], sherlock_status_site(server.url)).probes[0].request
+    message = plan_scan(["alice"], kinds_list(server.url)).probes[1].request  # a GET
+    from kit.footprint.plan import Plan
+
+    session = transport.open(Plan("usernames", "test", (head, message)), approved=True)
+    assert session.send(dataclasses.replace(head, method="GET"), timeout=2).status == 200
+    for refused in (dataclasses.replace(head, method="POST", body=b"x"),
+                    dataclasses.replace(head, method="GET", url=head.url + "x"),
+                    dataclasses.replace(message, method="HEAD"),
+                    dataclasses.replace(head, method="GET", headers=(("X-A", "b"),))):
+        with pytest.raises(NetworkRefused):
+            session.send(refused, timeout=2)
+    assert [r.method for r in server.received] == ["GET"]
+
+
+# --- pages in their own character set (issue 16) ---
+
+CYRILLIC_MISSING = "Пользователь не найден"
+
+
+def cp1251_site(where: str) -> Callable[..., tuple[int, dict[str, str], bytes]]:
+    """A Russian forum: a soft 404 page in windows-1251, declared in the header or a meta tag."""
+    def handler(method: str, path: str, headers: Mapping[str, str], body: bytes
+                ) -> tuple[int, dict[str, str], bytes]:
+        name = path.rstrip("/").split("/")[-1]
+        text = f"<p>Профиль {name}</p>" if name in EXISTING else f"<p>{CYRILLIC_MISSING}</p>"
+        meta = '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+        page = f"<html><head>{meta if where == 'meta' else ''}<title>Форум</title></head>" \
+               f"<body>{text}</body></html>"
+        content_type = "text/html; charset=windows-1251" if where == "header" else "text/html"
+        return 200, {"Content-Type": content_type}, page.encode("cp1251")
+    return handler
+
+
+@pytest.mark.parametrize("where", ["header", "meta"])
+def test_a_page_is_read_in_the_charset_it_declares(http_server: Any, transport: Transport,
+                                                   where: str) -> None:
+    server = http_server(cp1251_site(where))
+    sites = site_list([
+        site(server.url, "forum", "message", missing_text=[CYRILLIC_MISSING]),
+        site(server.url, "wmn", "markers", found_status=200, found_text="Профиль",
+             missing_status=200, missing_text=CYRILLIC_MISSING)])
+    results, _ = run(transport, ["alice", "nobody1"], sites)
+    # Read as UTF-8 the missing text never matched: an unclaimed name was "found".
+    assert results[("nobody1", "forum")].status == "not_found", results[("nobody1", "forum")]
+    assert results[("nobody1", "wmn")].status == "not_found"
+    assert results[("alice", "forum")].status == "found"
+    assert results[("alice", "wmn")].status == "found"
+
+
+def test_page_text_follows_the_whatwg_order() -> None:
+    from kit.footprint.page_text import charset_of, page_text
+
+    cyr = CYRILLIC_MISSING.encode("cp1251")
+    meta = b'<meta charset="koi8-r">'
+    assert charset_of(cyr, "text/html; charset=Windows-1251") == ("cp1251", "header")
+    assert charset_of(meta + cyr, "text/html; charset=cp1251") == ("cp1251", "header")
+    assert charset_of(meta + cyr, "text/html")[1] == "meta"
+    assert charset_of(b"\xef\xbb\xbf" + meta, "text/html; charset=cp1251") == ("utf-8", "bom")
+    assert page_text(b"\xef\xbb\xbfhi") == "hi"
+    assert charset_of(b"<?xml version='1.0' encoding='windows-1251'?><a/>")[0] == "cp1251"
+    # latin1 and ascii labels mean windows-1252 to a browser; a meta claiming UTF-16 is UTF-8
+    assert charset_of(b"x", "text/html; charset=ISO-8859-1")[0] == "cp1252"
+    assert charset_of(b'<meta charset="utf-16">x')[0] == "utf-8"
+    # labels that are not page encodings are not used, however Python's codecs name them
+    for label in ("rot13", "base64", "unicode_escape", "utf-7", "x" * 50, "../../etc"):
+        assert charset_of(b"plain", f"text/html; charset={label}") == ("utf-8", "utf-8")
+    # a body cut inside a character at the size cap is still UTF-8
+    assert charset_of("ok é".encode()[:-1]) == ("utf-8", "utf-8")
+    # nothing declared and not UTF-8: a guess, which reads Cyrillic text back
+    page = ("<p>" + CYRILLIC_MISSING + ". Проверьте имя и попробуйте снова.</p>") * 5
+    assert CYRILLIC_MISSING in page_text(page.encode("cp1251"))
+    # a meta tag past the prescan window is not looked for
+    assert charset_of(b" " * 5000 + meta + cyr)[1] != "meta"
+
+
+# --- rules that can never find anyone (issue 16) ---
+
+
+def test_a_rule_that_can_never_find_anyone_is_skipped_with_its_reason(
+        http_server: Any, transport: Transport) -> None:
+    server = http_server(farm)
+    # WhatsMyName's Evolution CMS entry, in shape: the same marker for found and missing.
+    doc = {"license": ["CC BY-SA 4.0"], "authors": ["WebBreacher"], "sites": [
+        {"name": "Evolution CMS", "uri_check": f"{server.url}/both/{{account}}", "e_code": 200,
+         "e_string": "profile-header", "m_code": 200, "m_string": "profile-header",
+         "known": ["alice"], "cat": "tech"},
+        {"name": "Fine", "uri_check": f"{server.url}/markers/{{account}}", "e_code": 200,
+         "e_string": "profile-header", "m_code": 404, "m_string": "user not found",
+         "known": ["alice"], "cat": "social"}]}
+    sites = parse(json.dumps(doc).encode(), origin="wmn-data.json")
+    results, _ = run(transport, ["alice", "bob"], sites)
+    for name in ("alice", "bob"):
+        result = results[(name, "Evolution CMS")]
+        assert result.status == "skipped", result
+        assert "markers are the same" in result.reason
+        assert "never find anyone" in result.reason
+    assert results[("alice", "Fine")].status == "found"
+    assert not [r for r in server.received if r.path.startswith("/both/")]  # never asked
+
+
+# --- the last scan's timings: the slowest first (issue 16) ---
+
+
+def test_sites_slow_or_silent_last_time_are_started_first(http_server: Any,
+                                                          transport: Transport) -> None:
+    hosts = [f"127.0.0.{n}" for n in range(2, 6)]
+    servers = {h: http_server(farm, host=h) for h in hosts}
+    servers["127.0.0.5"].handler = lambda *a: (time.sleep(0.6), farm(*a))[1]
+    sites = site_list([site(servers[h].url, "status", "status_code", name=h) for h in hosts])
+    settings = ScanSettings(concurrency=1, timeout=0.3)
+    first = plan_scan(["alice"], sites)
+    assert first.order() == [0, 1, 2, 3]  # nothing remembered: the list's order
+    results = list(scan(transport.open(first.plan, approved=True), first, settings))
+    silent = next(r for r in results if r.site == "127.0.0.5")
+    assert silent.status == "uncertain" and silent.seconds is not None
+    memory = first.learned(results)
+    assert memory.get(sites.sites[3]) is not None and memory.get(sites.sites[3]).hung  # type: ignore[union-attr]
+
+    second = plan_scan(["alice"], sites, memory)
+    assert second.order()[0] == 3
+    started: list[str] = []
+    for host, server in servers.items():
+        server.received.clear()
+        server.handler = (lambda h: lambda *a: (started.append(h), farm(*a))[1])(host)
+    list(scan(transport.open(second.plan, approved=True), second, settings))
+    assert started[0] == "127.0.0.5"
+
+
+def test_the_memory_keeps_no_username_and_survives_the_vault(vault: Any) -> None:
+    from kit.footprint.scan_memory import ScanMemoryStore
+
+    sites = site_list([site("https://a.example", "u", "status_code", name="A"),
+                       site("https://b.example", "u", "status_code", name="B")])
+    scan_plan = plan_scan(["secretname"], sites)
+    results = [SiteResult("secretname", "A", "found", "", "", http_status=200, seconds=0.4,
+                          requests=1, method="GET"),
+               SiteResult("secretname", "B", "uncertain", "", "", seconds=5.0, requests=1,
+                          method="GET")]
+    store = ScanMemoryStore(vault)
+    store.save(scan_plan.learned(results))
+    assert "secretname" not in json.dumps(store.current().to_data())
+    again = ScanMemoryStore(vault).current()
+    assert again.get(sites.sites[1]).hung  # type: ignore[union-attr]
+    assert again.get(sites.sites[0]).seconds == 0.4  # type: ignore[union-attr]
+    store.save(again)
+    assert sum(1 for r in vault.snapshot().records.values() if r.kind == "scan_memory") == 1
+
+
+def test_an_unreadable_memory_is_left_alone_and_the_scan_starts_cold(vault: Any) -> None:
+    from kit.footprint.scan_memory import ScanMemoryStore
+
+    vault.put("scan_memory", {"version": 1, "sites": {"a|x": ["slow", 1, 2]}})
+    store = ScanMemoryStore(vault)
+    assert not store.current().sites
+    assert [p.code for p in store.problems] == ["unreadable_scan_memory"]

@@ -126,6 +126,8 @@ class ScanScreen(AreaScreen):
         workspace.ledger.add(entries)
         with workspace.transaction():  # one commit for every profile, not one each
             found = usernames.record_findings(workspace.findings, self.results)
+            if self.scan_plan.probes:  # slow sites and refused HEADs, for the next scan
+                workspace.scan_memory.save(self.scan_plan.learned(self.results))
         if not self.is_mounted:
             return
         if failure is not None:
