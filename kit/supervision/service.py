@@ -32,6 +32,7 @@ from kit.supervision.records import (
     Version,
     written_as_self,
 )
+from kit.supervision.roles import Roles, roles_of
 from kit.supervision.schedule import local_zone
 from kit.supervision.team import RosterRow, expired, roster
 from kit.terminal_text import shown
@@ -515,6 +516,10 @@ class Supervision:
         return Sealed(data, packet, to, summary, doc_id=doc.id, version=v.n, response=response)
 
     # --- team (supervisor) ---
+
+    def roles(self) -> Roles:
+        """Whether this vault's owner supervises anyone, and has a supervisor of their own."""
+        return roles_of(self.workspace.contacts.all())
 
     def supervisees(self, *, archived: bool = False) -> list[Contact]:
         return [c for c in self.workspace.contacts.all(archived=archived)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 if TYPE_CHECKING:
+    from kit.supervision.roles import Roles
     from kit.tui.app import AreaScreen
 
 # area -> (name, what it does), as each area's screen names them in palette_commands().
@@ -34,7 +35,9 @@ AREA_ACTIONS: dict[str, tuple[tuple[str, str], ...]] = {
                   ("Evidence pack", "Export a signed evidence pack for the highlighted "
                    "incident"),
                   ("Delete incident", "Delete the highlighted incident and its evidence, "
-                   "after asking (ctrl+d)")),
+                   "after asking (ctrl+d)"),
+                  ("Delete an evidence item", "Delete one piece of the highlighted incident's "
+                   "evidence, after asking")),
     "footprint": (("Findings", "What the checks found, and what to do"),
                   ("Network ledger", "Every request the kit has sent"),
                   ("Forget my HIBP key", "Remove the Have I Been Pwned API key kept in this "
@@ -55,6 +58,24 @@ AREA_ACTIONS: dict[str, tuple[tuple[str, str], ...]] = {
                     ("Old supervision records", "Delete records older than "
                      "retention_months, after asking")),
 }
+
+
+# Actions only someone who supervises can take. Who supervises is kit.supervision.roles' rule;
+# nobody else is offered these, in the palette or on the Supervision screen.
+SUPERVISOR_ONLY = frozenset({"Shares received", "New session record", "Supervision agreement",
+                             "Hand over a supervisee"})
+
+
+def offered(name: str, roles: Roles) -> bool:
+    """Whether a person with these roles is offered the action called *name*."""
+    return roles.supervises or name not in SUPERVISOR_ONLY
+
+
+def _roles(app: Any) -> Roles:
+    from kit.supervision.roles import roles_of
+
+    workspace = getattr(app, "workspace", None)
+    return roles_of(workspace.contacts.all() if workspace is not None else ())
 
 
 def open_area(app: Any, area: str, then: Callable[[AreaScreen], object]) -> None:
@@ -96,10 +117,11 @@ class AreaCommands(Provider):
         own = getattr(self.screen, "palette_commands", lambda: ())
         here = {title for title, _help, _callback in own()}
         labels = {mode: label for _key, mode, label in AREA_KEYS}
+        roles = _roles(app)
         commands: list[tuple[str, str, str, Callable[[], object]]] = []
         for area, actions in AREA_ACTIONS.items():
             for name, help_text in actions:
-                if name not in here:
+                if name not in here and offered(name, roles):
                     commands.append((name, labels.get(area, area), help_text,
                                      partial(open_area, app, area, partial(run_named, name))))
         return commands

@@ -65,7 +65,7 @@ async def test_the_palette_finds_every_areas_actions_from_home_and_the_safety_pl
         # Every area's actions, not only the current one's; no name twice.
         await pilot.press("escape")
         await pilot.pause()
-        for words, name in (("session record", "New session record"),
+        for words, name in (("open a packet", "Open a packet"),
                             ("log exposure", "Log exposure"), ("HIBP", "Forget my HIBP key")):
             offered = await _search(pilot, words, name)
             assert len(offered) == len(set(offered)), offered

@@ -10,11 +10,12 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable, Input, TextArea
 
 from kit.supervision.records import Session, new_action
 from kit.tui.app import KitApp
-from tests.tui.conftest import FIXED_NOW, showing, wait_for
+from tests.tui.conftest import FIXED_NOW, showing, unlock, wait_for
 from tests.tui.test_supervision_screen import _app, _open_area, introduce, person
 
 
@@ -155,3 +156,61 @@ async def test_a_supervisor_lands_on_the_team_reads_a_share_and_me_is_kept_as_th
         await pilot.pause()
         assert tabs.active == "team-tab"
         assert "Add them first with Add someone… on this tab" in _status_shown(screen)
+
+
+def _palette_offers(app: KitApp) -> list[str]:
+    found = app.screen.query_one(CommandList)
+    return [str(found.get_option_at_index(i).prompt).split("\n")[0]
+            for i in range(found.option_count)]
+
+
+async def _palette(pilot: Any, wanted: set[str]) -> list[str]:
+    """What the palette offers for "e" (in every supervision action's name), once all of
+    *wanted* are among them."""
+    app: Any = pilot.app
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+    app.screen.query_one("#--input Input", Input).value = "e"
+    await wait_for(pilot, lambda: wanted <= set(_palette_offers(app)), f"{wanted} offered")
+    await pilot.pause(0.1)  # every provider's hits
+    offered = _palette_offers(app)
+    await pilot.press("escape")
+    await pilot.pause()
+    return offered
+
+
+async def _to_supervision(pilot: Any) -> Any:
+    await pilot.press("f10")
+    await wait_for(pilot, lambda: showing(pilot, "SupervisionScreen"), "the supervision area")
+    await pilot.pause()
+    return pilot.app.screen
+
+
+SUPERVISING = {"New session record", "Supervision agreement", "Hand over a supervisee",
+               "Shares received"}
+
+
+async def test_the_palette_offers_supervisor_actions_only_to_someone_who_supervises(
+        make_app: Any, closed_vault: Path, tmp_path: Path) -> None:
+    ana = person(closed_vault, "Ana Practitioner", "Analyst")
+    bo = person(tmp_path / "bo-vault", "Bo Supervisor", "Clinical supervisor")
+    introduce(ana, "Bo", "supervisor", bo, "Ana", "supervisee")
+    ana.close()
+    # Ana is supervised: from Home and on Supervision itself, no supervisor's actions, as the
+    # Supervision screen shows her no New; what anyone may do is still offered.
+    app: KitApp = _app(make_app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        anyone = {"Open a packet", "My identity card", "Add a contact", "Export the record"}
+        offered = await _palette(pilot, anyone)
+        assert not SUPERVISING & set(offered), offered
+        screen = await _to_supervision(pilot)
+        assert not screen.query_one("#record-new").display  # the screen's own rule agrees
+        offered = await _palette(pilot, anyone)
+        assert not SUPERVISING & set(offered), offered
+    # Bo supervises Ana: offered all of them.
+    bo.close()
+    other: KitApp = _app(lambda **kw: make_app(vault_path=tmp_path / "bo-vault", **kw))
+    async with other.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await _palette(pilot, SUPERVISING)

@@ -751,8 +751,7 @@ class SupervisionScreen(AreaScreen):
 
     def _supervises_only(self) -> bool:
         """Someone on the team, and no supervisor of their own among the contacts."""
-        return bool(self.sup.supervisees()) and not any(
-            c.relation == "supervisor" for c in self.workspace.contacts.all(archived=False))
+        return self.sup.roles().supervises_only
 
     def _say(self, message: str, *, error: bool = False) -> None:
         """Keep the last outcome on screen, whole, under the header (a toast alone is easy to
@@ -792,7 +791,7 @@ class SupervisionScreen(AreaScreen):
         contacts = self._sharable()
         self.query_one("#no-contacts").display = not contacts
         self.query_one("#no-contacts-text", Static).update(
-            SUPERVISOR_SHARE if not contacts and self.sup.supervisees() else NO_CONTACTS)
+            SUPERVISOR_SHARE if not contacts and self.sup.roles().supervises else NO_CONTACTS)
         select = self.query_one("#share-to", Select)
         previous = self._share_contact.id if self._share_contact else None
         relation = {c.value: c.label for c in RELATIONS}
@@ -999,7 +998,7 @@ class SupervisionScreen(AreaScreen):
         ids = [d.id for d in docs]
         if current is not None and current.id in ids:
             listing.action_jump(ids.index(current.id))
-        supervises = bool(self.sup.supervisees())
+        supervises = self.sup.roles().supervises
         # Writing a session record is for someone who supervises: nobody else sees New.
         self.query_one("#record-new").display = supervises
         self.query_one("#records-count", Label).update(
@@ -1056,7 +1055,7 @@ class SupervisionScreen(AreaScreen):
 
     @on(Button.Pressed, "#record-new")
     def action_new_record(self) -> None:
-        if not self.sup.supervisees():
+        if not self.sup.roles().supervises:
             self.query_one("#supervision-tabs", TabbedContent).active = "team-tab"
             self._say("A session record is about someone you supervise. Add them first with "
                       "Add someone… on this tab.", error=True)
@@ -1628,7 +1627,11 @@ class SupervisionScreen(AreaScreen):
             self.query_one("#supervision-tabs", TabbedContent).active = "share-tab"
 
     def palette_commands(self) -> list[tuple[str, str, Any]]:
-        return [("Open a packet", "Open a supervision packet someone sent you (ctrl+o)",
+        from kit.tui.palette import offered
+
+        roles = self.sup.roles()
+        return [(name, help_text, callback) for name, help_text, callback in [
+                ("Open a packet", "Open a supervision packet someone sent you (ctrl+o)",
                  self.action_open_packet),
                 ("Shares received", "Read what the highlighted person on the Team tab has "
                  "shared with you", self.action_team_shares),
@@ -1645,6 +1648,7 @@ class SupervisionScreen(AreaScreen):
                  "new supervisor", self.action_handover),
                 ("Old supervision records", "Delete records older than retention_months, "
                  "after asking", self.action_retention)]
+                if offered(name, roles)]
 
 
 # --- the session record form (supervisor) ---
