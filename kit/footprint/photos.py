@@ -1353,9 +1353,11 @@ def _xmp_values(text: str, name: str) -> list[str]:
     """Values of *name* (any prefix), as an attribute or as element text."""
     values = [m.group(1) for m in re.finditer(
         rf'[\s<][\w.-]{{1,40}}:{name}\s*=\s*["\']([^"\'<]{{0,2000}})["\']', text)]
-    for m in re.finditer(rf"<([\w.-]{{1,40}}:{name})\b[^>]{{0,2000}}>(.{{0,4000}}?)</\1\s*>",
-                         text, re.DOTALL):
-        values.append(_TAGS.sub(" ", m.group(2)))
+    for m in re.finditer(rf"<([\w.-]{{1,40}}:{name})\b[^>]{{0,2000}}>", text):
+        # A value can run to megabytes (Extended XMP): its start is what is shown.
+        end = text.find(f"</{m.group(1)}", m.end())
+        if end >= 0:
+            values.append(_TAGS.sub(" ", text[m.end():min(end, m.end() + 4000)]))
     return [v for v in (_clean(v) for v in values) if v]
 
 
