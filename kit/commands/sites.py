@@ -74,7 +74,8 @@ def sites_list(sites_file: Path | None, shipped: bool) -> None:
     width = max(len(shown(s.name)) for s in chosen.sites)
     # Every value below comes from a site file: shown(), so none of it can act on the terminal.
     rows = [f"  {shown(s.name):<{width}}  {shown(s.category):<10}  "
-            + (f"skipped: {shown(s.skip)}" if s.skip else _detection(s)) for s in chosen.sites]
+            + (f"skipped: {shown(s.skip or s.cannot_find)}" if s.skip or s.cannot_find
+               else _detection(s)) for s in chosen.sites]
     out("\n".join([list_line(chosen), "", *rows]),
         {**chosen.summary_json(), "sites": [s.to_json() for s in chosen.sites]})
 
@@ -115,8 +116,13 @@ def sites_show(name: str | None, sites_file: Path | None, shipped: bool) -> None
         lines.append(f"  the site removes: {shown(site.strip_chars)}")
     for header, value in site.headers:
         lines.append(f"  header {shown(header)}: {shown(value)}")
+    if site.body is not None:
+        kind = "JSON" if site.body_format == "json" else "form"
+        lines.append(f"  {kind} body: {shown(site.body)}")
     if site.skip:
         lines.append(f"  skipped: {shown(site.skip)}")
+    elif site.cannot_find:
+        lines.append(f"  skipped: {shown(site.cannot_find)}")
     if site.note:
         lines.append(f"  note: {shown(site.note)}")
     lines += [f"  checklist step: {shown(site.fix_item)}",
@@ -164,7 +170,8 @@ def _show_list(chosen: SiteList) -> None:
 
 def _format_name(source_format: str) -> str:
     return {"kit": "the kit's own format", "sherlock": "Sherlock data.json",
-            "whatsmyname": "WhatsMyName wmn-data.json"}.get(source_format, shown(source_format))
+            "whatsmyname": "WhatsMyName wmn-data.json",
+            "maigret": "Maigret data.json"}.get(source_format, shown(source_format))
 
 
 def _names(title: str, names: tuple[str, ...]) -> list[str]:

@@ -1,5 +1,6 @@
-"""Site lists for the username check: the kit's own format, and imports of Sherlock's
-`data.json` and WhatsMyName's `wmn-data.json`, recognised from the content (docs/site-format.md).
+"""Site lists for the username check: the kit's own format, and imports of Sherlock's and
+Maigret's `data.json` and WhatsMyName's `wmn-data.json`, recognised from the content
+(docs/site-format.md).
 
 Every list is untrusted input, the shipped one included: each is read through the same checks.
 A site file decides which hosts the kit contacts and what it sends, so the checks are strict:
@@ -10,8 +11,9 @@ matcher run for ever (no nested or overlapping repetition, no back-references). 
 problem is left out and the problem names the site and the field; a file that cannot be read at
 all is a BadInput.
 
-Attribution travels with the data: a list imported from Sherlock (MIT) or WhatsMyName (CC BY-SA
-4.0) keeps its licence and authors, shown by `kit sites show` and at the top of a scan.
+Attribution travels with the data: a list imported from Sherlock (MIT), Maigret (MIT) or
+WhatsMyName (CC BY-SA 4.0) keeps its licence and authors, shown by `kit sites show` and at the
+top of a scan.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import functools
 import hashlib
 import json
 import re
-import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -40,12 +41,14 @@ if TYPE_CHECKING:
     from kit.vault import Problem, Vault
 
 FORMAT_VERSION: Final = 1
+SOURCE_FORMATS: Final = ("kit", "sherlock", "whatsmyname", "maigret")
 PLACEHOLDER: Final = "{username}"
 KINDS: Final = ("status_code", "message", "response_url", "markers")
 METHODS: Final = ("GET", "HEAD", "POST")
 
-MAX_FILE_BYTES: Final = 4 * 1024 * 1024  # WhatsMyName's file is about 0.2 MB; Sherlock's 0.1 MB
-MAX_SITES: Final = 2000
+MAX_FILE_BYTES: Final = 4 * 1024 * 1024  # Maigret: 1.4 MB, WhatsMyName: 0.3, Sherlock: 0.1
+MAX_SITES: Final = 5000  # Maigret lists about 3,200
+MAX_ENGINES: Final = 100  # Maigret names 17
 MAX_NAME: Final = 80
 MAX_URL: Final = 500
 MAX_PATTERN: Final = 200
@@ -66,6 +69,9 @@ KIND_RECORD: Final = "site_list"
 SHERLOCK_ATTRIBUTION: Final = (
     "Site data from Sherlock (https://github.com/sherlock-project/sherlock), "
     "MIT licence, copyright the Sherlock Project contributors")
+MAIGRET_ATTRIBUTION: Final = (
+    "Site data from Maigret (https://github.com/soxoj/maigret), MIT licence, copyright Soxoj "
+    "and the Maigret contributors (built on Sherlock's data, MIT, the Sherlock Project)")
 WMN_ATTRIBUTION: Final = (
     "Site data from WhatsMyName (https://github.com/WebBreacher/WhatsMyName) by Micah "
     "Hoffman and contributors, CC BY-SA 4.0 (https://creativecommons.org/licenses/by-sa/4.0/)")
@@ -79,6 +85,11 @@ FORBIDDEN_HEADERS: Final = frozenset({
 })
 CREDENTIAL_WORDS: Final = ("auth", "token", "api-key", "apikey", "secret", "session", "csrf",
                            "password", "cookie")
+# Unicode's control characters (category Cc): C0, DEL and C1. Matched by a pattern, not
+# character by character: Maigret's list is 3,200 sites of text.
+_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LAYOUT: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # keeps \t and \n
+_CONTROL_BUT_BREAKS: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # \t \n \r
 HEADER_NAME: Final = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$")
 
 
@@ -162,7 +173,7 @@ class SiteList:
     name: str
     version: str  # the data's own version
     date: str  # ISO date the data was made or imported
-    source_format: str  # "kit", "sherlock" or "whatsmyname"
+    source_format: str  # one of SOURCE_FORMATS
     sites: tuple[Site, ...]
     licence: str = ""
     authors: tuple[str, ...] = ()
@@ -225,6 +236,8 @@ def parse(raw: bytes, *, origin: str) -> SiteList:
     except UnicodeDecodeError:
         raise SiteListError(f"{origin} is not UTF-8 text; a site list is TOML or JSON") from None
     doc = _decode(text, origin)
+    if _is_maigret(doc):
+        return _from_maigret(doc, origin)
     if _is_wmn(doc):
         return _from_wmn(doc, origin)
     if _is_sherlock(doc):
@@ -233,7 +246,8 @@ def parse(raw: bytes, *, origin: str) -> SiteList:
         return _from_kit(doc, origin)
     raise SiteListError(
         f"{origin} is not a site list the kit knows: expected the kit's own format "
-        "(docs/site-format.md), Sherlock's data.json or WhatsMyName's wmn-data.json")
+        "(docs/site-format.md), Sherlock's or Maigret's data.json or WhatsMyName's "
+        "wmn-data.json")
 
 
 def _decode(text: str, origin: str) -> Any:
@@ -256,6 +270,13 @@ def _is_wmn(doc: Any) -> bool:
     sites = doc.get("sites") if isinstance(doc, dict) else None
     return (isinstance(sites, list) and "format" not in doc
             and any(isinstance(s, dict) and "uri_check" in s for s in sites))
+
+
+def _is_maigret(doc: Any) -> bool:
+    sites = doc.get("sites") if isinstance(doc, dict) else None
+    return (isinstance(sites, dict) and "format" not in doc
+            and any(isinstance(s, dict) and ("checkType" in s or "engine" in s)
+                    for s in sites.values()))
 
 
 def _is_sherlock(doc: Any) -> bool:
@@ -292,8 +313,7 @@ def _text(value: Any, limit: int, *, one_line: bool = True) -> str | None:
     """The value when it is text within the limit (and on one line if asked), else None."""
     if not isinstance(value, str) or len(value) > limit:
         return None
-    allowed = "" if one_line else "\n\t"
-    if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
+    if (_CONTROL if one_line else _CONTROL_BUT_LAYOUT).search(value):
         return None
     return value
 
@@ -432,7 +452,7 @@ def _check_url(site: str, key: str, value: Any, fail: Callable[[str, str, str], 
     if not isinstance(value, str) or not value or len(value) > MAX_URL:
         fail(site, key, f"must be a web address of at most {MAX_URL} characters")
         return ""
-    if any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in value):
+    if _CONTROL.search(value) or any(ch.isspace() for ch in value):
         fail(site, key, "must not contain spaces or control characters")
         return ""
     problem = url_problem(value.replace(PLACEHOLDER, "example"))
@@ -488,13 +508,13 @@ def _check_markers(site: str, key: str, value: Any, fail: Callable[[str, str, st
 def _printable(text: str) -> str:
     """Display-only text (licences, authors) without control characters other than line
     breaks and tabs."""
-    return "".join(ch for ch in text if unicodedata.category(ch) != "Cc" or ch in "\n\t")
+    return _CONTROL_BUT_LAYOUT.sub("", text)
 
 
 def _control(text: str) -> bool:
     """Control characters other than line breaks and tabs: text from a site file is shown in
     the terminal, where an escape sequence could rewrite what the user sees."""
-    return any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in text)
+    return _CONTROL_BUT_BREAKS.search(text) is not None
 
 
 def _check_headers(site: str, value: Any, fail: Callable[[str, str, str], None]
@@ -510,8 +530,8 @@ def _check_headers(site: str, value: Any, fail: Callable[[str, str, str], None]
         elif lowered in FORBIDDEN_HEADERS or any(w in lowered for w in CREDENTIAL_WORDS):
             fail(site, "headers", f"a {header} header is not accepted (the kit sends no "
                  "cookies or credentials, and sets connection headers itself)")
-        elif not isinstance(content, str) or len(content) > MAX_HEADER_VALUE or any(
-                unicodedata.category(ch) == "Cc" for ch in content):
+        elif not isinstance(content, str) or len(content) > MAX_HEADER_VALUE \
+                or _CONTROL.search(content):
             fail(site, "headers", f"the {header} value must be one line of at most "
                  f"{MAX_HEADER_VALUE} characters")
         else:
@@ -549,7 +569,7 @@ def pattern_problem(pattern: Any) -> str:
         return "must be a regular expression (text)"
     if len(pattern) > MAX_PATTERN:
         return f"is longer than {MAX_PATTERN} characters"
-    if any(unicodedata.category(ch) == "Cc" for ch in pattern):
+    if _CONTROL.search(pattern):
         return "must not contain control characters"
     try:
         with warnings.catch_warnings():  # a pattern from a file is not the user's code
@@ -947,7 +967,7 @@ def _finish(meta: dict[str, Any], sites: list[Site], reader: _Reader, origin: st
         raise SiteListError(f"{origin} has no usable sites" + (f" ({shown})" if shown else ""),
                             reader.problems)
     fmt = meta.get("source_format", source_format)
-    if fmt not in ("kit", "sherlock", "whatsmyname"):
+    if fmt not in SOURCE_FORMATS:
         fmt = "kit"
     return SiteList(name=meta["name"], version=meta["version"], date=meta["date"],
                     source_format=fmt, sites=kept, licence=meta["licence"],
@@ -1025,6 +1045,220 @@ def _placeholder(value: Any, token: str) -> Any:
 
 def _comment(value: Any) -> str:
     return value[:MAX_TEXT] if isinstance(value, str) else ""
+
+
+# --- Maigret's data.json (MIT) ---
+
+MAIGRET_LABELS: Final = {
+    "profile": "url", "probe": "urlProbe", "detect": "checkType", "missing_text": "absenceStrs",
+    "missing_status": "ignore403", "pattern": "regexCheck", "method": "requestMethod",
+    "body": "requestPayload", "claimed": "usernameClaimed", "category": "tags",
+    "protection": "protection", "name": "name"}
+
+# Fields that change nothing about how one name is asked and read (ranks, tags, notes, the
+# name of a free one, what a maintainer uses to find a site's engine), and the fields the kit
+# reads. Any other field could change what Maigret does: such a site is skipped, not guessed.
+MAIGRET_INERT: Final = frozenset({
+    "alexaRank", "tags", "usernameUnclaimed", "source", "mirrors", "errorUrl", "caseSentitive",
+    "engine", "urlMain", "urlSubpath"})
+MAIGRET_READ: Final = frozenset({
+    "url", "urlProbe", "checkType", "absenceStrs", "presenseStrs", "presenceStrs", "regexCheck",
+    "headers", "requestMethod", "requestPayload", "requestHeadOnly", "disabled", "protection",
+    "errors", "type", "protocol", "activation", "similarSearch", "usernameClaimed", "ignore403",
+    "encoding"})
+MAIGRET_CATEGORIES: Final = (  # the first of a site's tags found here names its category
+    ({"porn", "erotic", "webcam"}, "adult"), ({"gaming"}, "gaming"),
+    ({"messaging"}, "messaging"), ({"streaming", "video"}, "streaming"),
+    ({"coding", "tech", "hacking"}, "coding"),
+    ({"art", "photo", "music", "design", "writing", "3d"}, "creative"),
+    ({"social", "networking", "forum", "discussion", "blog", "dating"}, "social"))
+_FORMAT_FIELD: Final = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
+
+
+def _maigret_template(template: Any, values: Mapping[str, str]) -> Any:
+    """A Maigret template (Python str.format: {username}, {urlMain}, {urlSubpath}, {{ and }}
+    for braces) in the kit's terms: the name as {username}, the others filled in. None when it
+    names another field or has a stray brace (Maigret itself would fail), or when its own
+    braces would spell {username} where Maigret puts no name."""
+    if not isinstance(template, str):
+        return template
+    out: list[str] = []
+    names = 0
+    at = 0
+    for match in _FORMAT_FIELD.finditer(template):
+        literal = template[at:match.start()]
+        if "{" in literal or "}" in literal:
+            return None
+        out.append(literal)
+        token, field_name = match.group(), match.group(1)
+        if token in ("{{", "}}"):
+            out.append(token[0])
+        elif field_name == "username":
+            out.append(PLACEHOLDER)
+            names += 1
+        elif field_name in values:
+            out.append(values[field_name])
+        else:
+            return None
+        at = match.end()
+    rest = template[at:]
+    if "{" in rest or "}" in rest:
+        return None
+    filled = "".join([*out, rest])
+    return filled if filled.count(PLACEHOLDER) == names else None
+
+
+def _maigret_url(template: Any, values: Mapping[str, str]) -> Any:
+    filled = _maigret_template(template, values)
+    if not isinstance(filled, str):
+        return filled
+    # Maigret's own clean-up of a doubled slash where {urlMain} ends in one
+    return re.sub("(?<!:)/+", "/", filled)
+
+
+def _maigret_payload(value: Any, values: Mapping[str, str]) -> Any:
+    """A requestPayload with each string filled as a Maigret template (keys are left alone);
+    None when a string cannot be."""
+    if isinstance(value, str):
+        return _maigret_template(value, values)
+    if isinstance(value, list):
+        items = [_maigret_payload(v, values) for v in value]
+        return None if any(i is None for i, v in zip(items, value, strict=True)
+                           if v is not None) else items
+    if isinstance(value, dict):
+        filled = {k: _maigret_payload(v, values) for k, v in value.items()}
+        return None if any(filled[k] is None for k, v in value.items() if v is not None) \
+            else filled
+    return value
+
+
+def _maigret_skip(site: Mapping[str, Any], unknown: list[str]) -> str:
+    """Why a Maigret site is skipped ("" when the kit can ask it as Maigret would)."""
+    if site.get("disabled") is True:
+        return "marked as not working in Maigret's list (disabled)"
+    kind = site.get("type")
+    if kind not in (None, "username"):
+        return (f"Maigret checks an account number there ({str(kind)[:40]}), not a username")
+    if site.get("protocol") not in (None, "", "http", "https"):
+        return f"reached over {str(site['protocol'])[:20]}, which the kit does not use"
+    if site.get("activation"):
+        return "needs a token fetched from the site first (activation), which the kit never does"
+    if unknown:
+        return (f"uses Maigret settings the kit does not know ({', '.join(unknown[:5])[:120]}); "
+                "skipped rather than read wrongly")
+    if site.get("presenseStrs") or site.get("presenceStrs"):
+        return ("its rule needs a text that shows the account exists (presenseStrs), which the "
+                "kit's rules cannot check yet; skipped rather than read wrongly")
+    if site.get("errors"):
+        return ("its rule names the site's own error pages (errors), which the kit cannot "
+                "recognise yet; skipped rather than read an error page as an answer")
+    if site.get("similarSearch"):
+        return ("the site searches for similar names, so an answer would not be about this "
+                "exact name")
+    encoding = site.get("encoding")
+    if encoding is not None and str(encoding).lower().replace("-", "") != "utf8":
+        return f"its pages are in {str(encoding)[:20]}, which its rule's texts are not"
+    return ""
+
+
+def _maigret_category(tags: Any) -> str:
+    if not isinstance(tags, list):
+        return "other"
+    for tag in tags:
+        for names, category in MAIGRET_CATEGORIES:
+            if tag in names:
+                return category
+    return "other"
+
+
+def _from_maigret(doc: dict[str, Any], origin: str) -> SiteList:
+    reader = _Reader(MAIGRET_LABELS)
+    entries = list(doc["sites"].items())
+    if len(entries) > MAX_SITES:
+        raise SiteListError(f"{origin} lists {len(entries)} sites; at most {MAX_SITES} are "
+                            "accepted")
+    engines = doc.get("engines", {})
+    if not isinstance(engines, dict) or len(engines) > MAX_ENGINES:
+        raise SiteListError(f"{origin} has an 'engines' table the kit cannot read (at most "
+                            f"{MAX_ENGINES} engines, each a table)")
+
+    def convert(_i: int, raw: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+        name = str(raw.pop("__name__"))[:MAX_NAME]
+        site = raw
+        engine_name = raw.get("engine")
+        if engine_name is not None:
+            engine = engines.get(engine_name) if isinstance(engine_name, str) else None
+            defaults = engine.get("site") if isinstance(engine, dict) else None
+            if not isinstance(defaults, dict):
+                reader.fail(name, "engine", f"names an engine ({str(engine_name)[:40]}) the "
+                            "file does not describe")
+                return None
+            site = {**defaults, **raw}
+        unknown = sorted(str(k)[:40] for k in site if k not in MAIGRET_INERT | MAIGRET_READ)
+        values: dict[str, str] = {}
+        for key in ("urlMain", "urlSubpath"):
+            value = site.get(key, "")
+            if not isinstance(value, str) or len(value) > MAX_URL:
+                reader.fail(name, key, f"must be text of at most {MAX_URL} characters")
+                return None
+            values[key] = value
+        kit: dict[str, Any] = {"name": name, "category": _maigret_category(site.get("tags")),
+                               "claimed": site.get("usernameClaimed", ""),
+                               "pattern": site.get("regexCheck"),
+                               "headers": site.get("headers", {}),
+                               "protection": site.get("protection", [])}
+        for key, maigret_key in (("profile", "url"), ("probe", "urlProbe")):
+            if maigret_key in site:
+                filled = _maigret_url(site[maigret_key], values)
+                if filled is None:
+                    reader.fail(name, key, "has a {field} other than {username}, {urlMain} or "
+                                "{urlSubpath}, or a stray brace")
+                    return None
+                kit[key] = filled
+        check = site.get("checkType")
+        kit["detect"] = check
+        kit["missing_text"] = site.get("absenceStrs", [])
+        if site.get("ignore403") is True:
+            kit["missing_status"] = [403]  # Maigret reads a 403 there as an answer, not an error
+        head = site.get("requestHeadOnly") is True and check == "status_code"
+        kit["method"] = site.get("requestMethod") or ("HEAD" if head else "GET")
+        payload = site.get("requestPayload")
+        if payload is not None:
+            filled_payload = _maigret_payload(payload, values)
+            if filled_payload is None:
+                reader.fail(name, "body", "has a {field} other than {username}, or a stray "
+                            "brace")
+                return None
+            try:
+                kit["body"] = json.dumps(filled_payload, ensure_ascii=False)
+            except (TypeError, ValueError, RecursionError):
+                reader.fail(name, "body", "must be a JSON value")
+                return None
+            headers = kit["headers"] if isinstance(kit["headers"], dict) else {}
+            if not any(str(k).lower() == "content-type" for k in headers):
+                kit["headers"] = {**headers, "Content-Type": "application/json"}
+        skip = _maigret_skip(site, unknown)
+        if skip:
+            kit["skip"] = skip
+            if check == "message" and not kit["missing_text"]:
+                # Its rule cannot be written as the kit's; it is never used (the site is
+                # skipped), so a stand-in that passes the checks keeps the site listed.
+                kit["detect"], kit["missing_text"] = "status_code", []
+                kit["note"] = "Maigret's rule for it needs texts the kit cannot check yet."
+        return name, kit
+
+    raw_sites = []
+    for key, value in entries:
+        if isinstance(value, dict):
+            raw_sites.append({**value, "__name__": key})
+        else:
+            reader.fail(str(key)[:MAX_NAME], "", "is not a table of fields")
+    sites = _read_sites(raw_sites, origin, reader, convert)
+    today = date.today().isoformat()
+    meta = {"name": "Maigret data.json", "version": f"imported {today}", "date": today,
+            "licence": "MIT", "authors": ("Soxoj", "Maigret contributors"),
+            "attribution": MAIGRET_ATTRIBUTION}
+    return _finish(meta, sites, reader, origin, "maigret")
 
 
 # --- WhatsMyName's wmn-data.json (CC BY-SA 4.0) ---

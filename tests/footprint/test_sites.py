@@ -595,3 +595,138 @@ def test_a_body_is_escaped_as_its_format_says() -> None:
     assert fill_body('{"a": "{username}"}', 'x"y', "json") == b'{"a": "x\\"y"}'
     with pytest.raises(ValueError):
         fill_body("{username}", "x", "other")
+
+
+# --- Maigret's data.json ---
+
+# Entries in Maigret's data.json format, adapted from soxoj/maigret
+# (maigret/resources/data.json, MIT licence, copyright Soxoj and the Maigret contributors), with
+# made-up ones added to test what the kit cannot honour.
+MAIGRET: dict[str, Any] = {
+    "engines": {
+        "Flarum": {"name": "Flarum", "site": {
+            "absenceStrs": ["NotFound"], "checkType": "message",
+            "url": "{urlMain}{urlSubpath}/u/{username}"}},
+        "engine404": {"name": "engine404", "site": {"checkType": "status_code"}},
+        "XenForo": {"name": "XenForo", "site": {
+            "ignore403": True, "absenceStrs": ["The specified member cannot be found."],
+            "presenseStrs": ["You must be logged-in to do that."], "checkType": "message",
+            "url": "{urlMain}{urlSubpath}/members/?username={username}"}},
+    },
+    "tags": ["forum", "gaming"],
+    "sites": {
+        "GitHub": {"tags": ["coding"], "regexCheck": "^[a-zA-Z0-9-]{1,39}$",
+                   "checkType": "status_code", "urlMain": "https://github.com/",
+                   "url": "https://github.com/{username}", "usernameClaimed": "blue",
+                   "usernameUnclaimed": "noonewouldeverusethis7", "alexaRank": 26},
+        "Forum": {"engine": "Flarum", "urlMain": "https://forum.example/", "urlSubpath": "/x",
+                  "usernameClaimed": "a", "usernameUnclaimed": "b", "tags": ["forum"]},
+        "Gamer": {"engine": "engine404", "url": "{urlMain}/player/{username}", "ignore403": True,
+                  "requestHeadOnly": True, "urlMain": "https://game.example",
+                  "tags": ["us", "gaming"], "usernameClaimed": "a"},
+        "Ybox": {"tags": ["blog"], "checkType": "message", "urlMain": "https://ybox.vn/",
+                 "url": "https://ybox.vn/profile/{username}",
+                 "urlProbe": "https://api.ybox.vn/graphql", "requestMethod": "POST",
+                 "requestPayload": {"query": "{{ user(username: \"{username}\") {{ id }} }}"},
+                 "headers": {"Content-Type": "application/json"}, "absenceStrs": ['"user":null'],
+                 "usernameClaimed": "admin"},
+        "Xen": {"engine": "XenForo", "urlMain": "https://xen.example", "usernameClaimed": "a"},
+        "Off": {"disabled": True, "checkType": "status_code", "url": "https://off.example/{username}"},
+        "Steam id": {"type": "steam_id", "checkType": "status_code",
+                     "url": "https://steam.example/profiles/{username}"},
+        "Errs": {"checkType": "message", "absenceStrs": ["gone"], "url": "https://e.example/{username}",
+                 "errors": {"Please log in": "Log in needed"}},
+        "Token": {"checkType": "message", "absenceStrs": ["gone"], "url": "https://t.example/{username}",
+                  "activation": {"method": "twitter", "marks": ["x"]}},
+        "Similar": {"checkType": "status_code", "similarSearch": True,
+                    "url": "https://s.example/search?q={username}"},
+        "Onion": {"checkType": "status_code", "protocol": "tor",
+                  "url": "https://o.example/{username}"},
+        "Future": {"checkType": "status_code", "url": "https://f.example/{username}",
+                   "getParams": {"x": "1"}},
+        "Other field": {"checkType": "status_code", "url": "https://o.example/{userId}"},
+        "Spelled name": {"checkType": "status_code", "requestMethod": "POST",
+                         "url": "https://b.example/u", "requestPayload": {"q": "{{username}}"}},
+    },
+}
+
+
+def test_maigret_data_json_is_recognised_attributed_and_read() -> None:
+    imported = read(MAIGRET)
+    assert imported.source_format == "maigret"
+    assert imported.licence == "MIT" and "soxoj/maigret" in imported.attribution
+    github = imported.get("GitHub")
+    assert github is not None
+    assert (github.method, github.detect, github.category, github.claimed) == \
+        ("GET", ("status_code",), "coding", "blue")
+    forum = imported.get("Forum")  # the engine's rule, the site's address
+    assert forum is not None and not forum.skip
+    assert forum.profile_url == "https://forum.example/x/u/{username}"  # slashes as Maigret
+    assert (forum.detect, forum.missing_text) == (("message",), ("NotFound",))
+    gamer = imported.get("Gamer")
+    assert gamer is not None
+    assert (gamer.method, gamer.missing_codes, gamer.category) == ("HEAD", (403,), "gaming")
+    ybox = imported.get("Ybox")
+    assert ybox is not None and ybox.method == "POST" and ybox.body_format == "json"
+    assert ybox.body == '{"query": "{ user(username: \\"{username}\\") { id } }"}'
+    assert json.loads(fill_body(ybox.body, 'a"b', "json")) == \
+        {"query": '{ user(username: "a\\"b") { id } }'}
+    again = read(imported.to_json())  # kept in the vault in the kit's format
+    assert again.sites == imported.sites and again.source_format == "maigret"
+
+
+@pytest.mark.parametrize(("name", "why"), [
+    ("Xen", "needs a text that shows the account exists"),
+    ("Off", "disabled"),
+    ("Steam id", "an account number there (steam_id)"),
+    ("Errs", "the site's own error pages"),
+    ("Token", "activation"),
+    ("Similar", "similar names"),
+    ("Onion", "over tor"),
+    ("Future", "settings the kit does not know (getParams)"),
+])
+def test_maigret_features_the_kit_cannot_honour_skip_the_site(name: str, why: str) -> None:
+    site = read(MAIGRET).get(name)
+    assert site is not None, [str(p) for p in read(MAIGRET).problems]
+    assert why in site.skip
+    plan = plan_scan(["alice"], SiteList(name="t", version="", date="", source_format="kit",
+                                         sites=(site,)))
+    assert plan.probes == () and plan.skipped[0].reason == site.skip
+
+
+def test_maigret_templates_the_kit_cannot_read_are_refused() -> None:
+    found = {str(p) for p in read(MAIGRET).problems}
+    assert "Other field: url: has a {field} other than {username}, {urlMain} or {urlSubpath}, " \
+           "or a stray brace" in found
+    # {{username}} is Maigret's literal text "{username}", not the name: never turned into one
+    assert any(p.startswith("Spelled name: requestPayload: has a {field}") for p in found), found
+    broken = {**MAIGRET, "sites": {"X": {"engine": "Nope", "urlMain": "https://x.example"},
+                                   **MAIGRET["sites"]}}
+    assert "X: engine: names an engine (Nope) the file does not describe" in \
+        {str(p) for p in read(broken).problems}
+
+
+def test_a_maigret_list_is_asked_as_maigret_would_over_loopback(http_server: Any) -> None:
+    def handler(method: str, path: str, headers: Any, body: bytes) -> tuple[int, Any, bytes]:
+        if path.startswith("/x/u/"):
+            return 200, {}, b"<p>profile</p>" if path.endswith("/alice") else b"NotFound"
+        if path.startswith("/player/"):
+            return (200, {}, b"") if path.endswith("/alice") else (403, {}, b"")
+        wanted = json.loads(body)["query"].split('"')[1]
+        return 200, {}, b'{"user":{"id":1}}' if wanted == "alice" else b'{"user":null}'
+
+    server = http_server(handler)
+    doc = json.loads(json.dumps(MAIGRET).replace("https://forum.example", server.url)
+                     .replace("https://game.example", server.url)
+                     .replace("https://api.ybox.vn/graphql", server.url + "/graphql"))
+    doc["sites"] = {k: doc["sites"][k] for k in ("Forum", "Gamer", "Ybox")}
+    sites = read(doc)
+    scan_plan = plan_scan(["alice", "bob"], sites)
+    with Transport() as transport:
+        session = transport.open(scan_plan.plan, approved=True)
+        results = {(r.username, r.site): r.status
+                   for r in scan(session, scan_plan, ScanSettings(timeout=2))}
+    assert results == {("alice", "Forum"): "found", ("bob", "Forum"): "not_found",
+                       ("alice", "Gamer"): "found", ("bob", "Gamer"): "not_found",
+                       ("alice", "Ybox"): "found", ("bob", "Ybox"): "not_found"}
+    assert sorted({r.method for r in server.received}) == ["GET", "HEAD", "POST"]
