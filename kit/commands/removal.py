@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import textwrap
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -321,3 +322,59 @@ def removal_due() -> None:
         "replies_soon": [{**_json(r, today, nation), "due": d.isoformat()}
                          for r, d in due.replies_soon],
         "rechecks": [_json(r, today, nation) for r in due.rechecks]})
+
+
+@removal.command("letter")
+@click.argument("request_id", metavar="ID")
+@click.option("--kind", "kind", type=click.Choice(["chaser", "complaint"]), required=True,
+              help="chaser: a reminder when the reply is late; complaint: a summary of what "
+              "happened, for a complaint to the ICO.")
+@click.option("--name", metavar="NAME", help="Your name (default: your saved details).")
+@click.option("--reply-to", metavar="ADDRESS",
+              help="Where they should reply (default: your saved details).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write it to this file (plain text, NOT encrypted) instead of printing it.")
+@click.option("--force", is_flag=True, help="Overwrite the --out file if it exists.")
+@json_option
+def removal_letter(request_id: str, kind: str, name: str | None, reply_to: str | None,
+                   out_path: Path | None, force: bool) -> None:
+    """A letter written from request ID's record: a chaser, or an ICO complaint summary."""
+    import dataclasses
+
+    from kit.commands.incidents import _complete
+    from kit.removals.letters import (
+        chaser_letter,
+        check_can_write,
+        complaint_next_steps,
+        complaint_summary,
+    )
+
+    today = date.today()
+    ws = unlocked_workspace()
+    with ws.vault:
+        removals = _repository(ws)
+        request = removals.get(request_id)
+        warn_problems(removals.problems)
+        saved = ws.my_details.get()
+    details = dataclasses.replace(saved, name=saved.name if name is None else name,
+                                  reply_to=saved.reply_to if reply_to is None else reply_to)
+    check_can_write(kind, request)  # before asking for anything
+    write = chaser_letter if kind == "chaser" else complaint_summary
+    details = _complete(details)
+    text = write(details, request, today, removals.nation)
+    after = complaint_next_steps() if kind == "complaint" else ""
+    if kind == "chaser":
+        say("Send it the same way as your request, keep a copy, and record it: "
+            f"`kit removal update {request.short_id} --what \"sent a reminder\"`.")
+    else:
+        say(after.rstrip("\n"))
+    doc = {"id": request.id, "kind": kind, "letter": text, "out": None}
+    if out_path is None:
+        out(text.rstrip("\n"), doc)
+        return
+    from kit.chosen_file import write_chosen_file
+    from kit.reports.plaintext import warning
+
+    written = write_chosen_file(out_path, text.encode("utf-8"), overwrite=force)
+    say(warning("your name, your reply address and what you asked", written))
+    out(str(written), {**doc, "out": str(written)})

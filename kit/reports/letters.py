@@ -139,7 +139,7 @@ def erasure_letter(details: Details, site: str, urls: Sequence[str], today: date
         where = ("Your site shows my personal data, including on these pages:\n\n"
                  + "\n".join(f"  - {url}" for url in pages))
     else:
-        where = _wrap("Your site publishes personal data about me. I do not yet know the "
+        where = wrap("Your site publishes personal data about me. I do not yet know the "
                       "addresses of the pages that show it, so please search your whole site "
                       "and your records for my name.")
     held = ("on the pages above and in any records, copies or listings behind them" if pages
@@ -148,14 +148,14 @@ def erasure_letter(details: Details, site: str, urls: Sequence[str], today: date
         f"{details.name}\n{details.reply_to}",
         long_date(today),
         f"To: the data protection team, {site}",
-        _wrap("Subject: Request to erase my personal data (UK GDPR Article 17), objection to "
+        wrap("Subject: Request to erase my personal data (UK GDPR Article 17), objection to "
               "its processing (Article 21), and request for its source and recipients "
               "(Article 15)"),
         "Dear data protection team,",
-        _wrap("I am writing to ask you to erase my personal data and to stop processing (using) "
+        wrap("I am writing to ask you to erase my personal data and to stop processing (using) "
               "it. I make this request to erase under Article 17, and this objection to processing "
               "under Article 21, of the UK General Data Protection Regulation (UK GDPR)."),
-        _wrap("My particular situation: my details on your site put me and my family at risk. "
+        wrap("My particular situation: my details on your site put me and my family at risk. "
               "They have been used to find and target me in connection with my safeguarding "
               "work. Publishing someone's details in this way, so that others can harass or "
               "harm them, is known as doxing. My safety, and my family's, outweighs any "
@@ -164,22 +164,22 @@ def erasure_letter(details: Details, site: str, urls: Sequence[str], today: date
         where,
         "Please:",
         "\n".join([
-            _wrap(f"erase all the personal data you hold about me, {held};", "  1. "),
-            _wrap("stop processing my personal data, including publishing, selling or "
+            wrap(f"erase all the personal data you hold about me, {held};", "  1. "),
+            wrap("stop processing my personal data, including publishing, selling or "
                   "sharing it, and do not add it again from other sources;", "  2. "),
-            _wrap("tell me where you got my personal data from (its source), as Article "
+            wrap("tell me where you got my personal data from (its source), as Article "
                   "15(1)(g) of the UK GDPR allows;", "  3. "),
-            _wrap("tell me who you have passed it to or shared it with (the recipients), by "
+            wrap("tell me who you have passed it to or shared it with (the recipients), by "
                   "name, as Article 15(1)(c) allows, and tell each of them that you have "
                   "erased it;", "  4. "),
-            _wrap("confirm to me in writing, at the address above, when you have done this.",
+            wrap("confirm to me in writing, at the address above, when you have done this.",
                   "  5. "),
         ]),
-        _wrap("You must respond to this request without undue delay and within one month of "
+        wrap("You must respond to this request without undue delay and within one month of "
               "receiving it. I have kept the personal details in this letter to a minimum on "
               "purpose; if you need anything more to find my data, please tell me what you "
               "need and why."),
-        _wrap("If I do not receive a reply within one month, or I am not satisfied with your "
+        wrap("If I do not receive a reply within one month, or I am not satisfied with your "
               "reply, I may complain to the Information Commissioner's Office (ICO)."),
         "Yours faithfully,",
         details.name,
@@ -190,17 +190,17 @@ def next_steps(site: str) -> str:
     """A note for you, not for the site: what the letter does not reach."""
     return "\n\n".join([
         "Where to go next",
-        _wrap(f"The letter asks {site} to take your details down. Search engines may still "
+        wrap(f"The letter asks {site} to take your details down. Search engines may still "
               "show its pages, and other sites may copy them, so also ask "
               "the search engines to stop showing results with your personal details. This "
               "hides the results; it does not take the page down, which is why the letter "
               "still matters."),
         "\n".join([
-            _wrap("Google: the \"Results about you\" tool, or Google's request to remove "
+            wrap("Google: the \"Results about you\" tool, or Google's request to remove "
                   "personal information from Google Search (your address, phone number or "
                   f"email address, or details shared to harm you): {GOOGLE_PERSONAL_INFO}",
                   "  - "),
-            _wrap("Bing: Microsoft's own form for reporting a concern about a Bing search "
+            wrap("Bing: Microsoft's own form for reporting a concern about a Bing search "
                   "result and asking for it to be removed. The kit gives no web address for "
                   "it because it could not check a current one; search for \"Bing report a "
                   "concern\".", "  - "),
@@ -208,7 +208,7 @@ def next_steps(site: str) -> str:
     ]) + "\n"
 
 
-def _wrap(text: str, first: str = "") -> str:
+def wrap(text: str, first: str = "") -> str:
     return textwrap.fill(text, width=WIDTH, initial_indent=first,
                          subsequent_indent=" " * len(first), break_long_words=False,
                          break_on_hyphens=False)

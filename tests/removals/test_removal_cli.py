@@ -120,3 +120,38 @@ def test_the_evidence_pack_carries_the_request_history(
     assert "shaking" not in summary + json.dumps(manifest)
     verified = kit_in_process("evidence", "verify", str(pack))
     assert verified.code == 0, verified.out + verified.err
+
+
+def test_letters_written_from_the_record(kit_in_process: KitRun, made_vault: Path,
+                                         tmp_path: Path) -> None:
+    sent = date.today() - timedelta(days=45)
+    request = kit_in_process("removal", "add", "people.example", "--channel", "email",
+                             "--page", PAGE, "--sent", sent.isoformat(), "--reference",
+                             "T-9", "--json").json()
+    who = ("--name", "Jo Bloggs", "--reply-to", "jo@example.org")
+    chaser = kit_in_process("removal", "letter", request["id"][:6], "--kind", "chaser", *who)
+    assert chaser.code == 0, chaser.err
+    due = reply_due(sent)
+    assert f"by {due.day} {due:%B %Y}" in chaser.out and "(your reference: T-9)" in chaser.out
+    assert PAGE in chaser.out and "Information Commissioner's Office" in chaser.out
+    kit_in_process("removal", "update", request["id"][:6], "--status", "no-reply", "--what",
+                   "sent a reminder; still nothing")
+    out = tmp_path / "ico.txt"
+    summary = kit_in_process("removal", "letter", request["id"][:6], "--kind", "complaint",
+                             *who, "--out", str(out))
+    assert summary.code == 0 and "NOT encrypted" in summary.err
+    text = out.read_text()
+    assert f"{sent.isoformat()}  I sent the request" in text
+    assert "sent a reminder; still nothing" in text and "no reply in time" in text
+    assert "within three months of your last" in summary.err
+    # No legal clock, no ICO summary; no name and no terminal: told which option to give.
+    report = kit_in_process("removal", "add", "Instaphoto", "--kind", "platform", "--ask",
+                            "platform-report", "--sent", sent.isoformat(), "--json").json()
+    refused = kit_in_process("removal", "letter", report["id"][:6], "--kind", "complaint",
+                             *who)
+    assert refused.code == 2 and "does not apply" in refused.err
+    nameless = kit_in_process("removal", "letter", request["id"][:6], "--kind", "chaser")
+    assert nameless.code == 2 and "--name" in nameless.err
+    draft = kit_in_process("removal", "add", "x.example", "--json").json()
+    unsent = kit_in_process("removal", "letter", draft["id"][:6], "--kind", "chaser", *who)
+    assert unsent.code == 2 and "not been sent" in unsent.err
