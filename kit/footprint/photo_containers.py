@@ -461,7 +461,8 @@ def clean_heif(data: bytes) -> Cleaned:
             raise NotLossless(f"no {needed.decode()} box")
 
     primary = _pitm(data, by_kind[b"pitm"])
-    types = _iinf(data, by_kind[b"iinf"])
+    infos = _iinf(data, by_kind[b"iinf"])
+    types = {item: kind for item, (kind, _) in infos.items()}
     locations = _iloc(data, by_kind[b"iloc"])
     references = _iref(data, by_kind[b"iref"]) if b"iref" in by_kind else []
     properties, associations = _iprp(data, by_kind[b"iprp"])
@@ -567,7 +568,7 @@ def clean_heif(data: bytes) -> Cleaned:
         count = struct.pack(">I" if big_ids else ">H", len(rows))
         return _full_box(b"iloc", 2 if big_ids else 1, 0, body + count + b"".join(rows))
 
-    iinf_entries = [_infe(item, types[item], big_ids) for item in sorted(kept)]
+    iinf_entries = [_infe(item, *infos[item], big_ids) for item in sorted(kept)]
     iinf = _full_box(b"iinf", 1 if big_ids else 0, 0,
                      struct.pack(">I" if big_ids else ">H", len(iinf_entries))
                      + b"".join(iinf_entries))
@@ -646,34 +647,34 @@ def _pitm(data: bytes, box: _Box) -> int:
     return read.uint(2 if version == 0 else 4)
 
 
-def _iinf(data: bytes, box: _Box) -> dict[int, bytes]:
-    """item ID -> item type."""
+def _iinf(data: bytes, box: _Box) -> dict[int, tuple[bytes, int]]:
+    """item ID -> (item type, flags: 1 is a hidden item, such as a tile)."""
     read = _Reader(data, box.body, box.end)
     version = read.uint(1)
     read.uint(3)
     read.uint(2 if version == 0 else 4)
-    types: dict[int, bytes] = {}
+    types: dict[int, tuple[bytes, int]] = {}
     for entry in _boxes(data, read.pos, box.end):
         if entry.kind != b"infe":
             continue
         item = _Reader(data, entry.body, entry.end)
         infe_version = item.uint(1)
-        item.uint(3)
+        flags = item.uint(3)
         if infe_version < 2:
             item_id = item.uint(2)
-            types[item_id] = b"mime"  # an old-style entry: metadata, never a picture
+            types[item_id] = (b"mime", flags)  # an old-style entry: metadata, never a picture
             continue
         item_id = item.uint(2 if infe_version == 2 else 4)
         item.uint(2)  # protection index
-        types[item_id] = item.raw(4)
+        types[item_id] = (item.raw(4), flags)
     return types
 
 
-def _infe(item: int, kind: bytes, big: bool) -> bytes:
-    """An item entry with no name: names are free text."""
+def _infe(item: int, kind: bytes, flags: int, big: bool) -> bytes:
+    """An item entry with no name (names are free text), hidden if it was."""
     if big:
-        return _full_box(b"infe", 3, 0, struct.pack(">IH4s", item, 0, kind) + b"\0")
-    return _full_box(b"infe", 2, 0, struct.pack(">HH4s", item, 0, kind) + b"\0")
+        return _full_box(b"infe", 3, flags & 1, struct.pack(">IH4s", item, 0, kind) + b"\0")
+    return _full_box(b"infe", 2, flags & 1, struct.pack(">HH4s", item, 0, kind) + b"\0")
 
 
 def _iloc(data: bytes, box: _Box) -> dict[int, _Location]:
