@@ -145,18 +145,34 @@ def _api_key() -> tuple[str, str]:
     return breaches.check_key(typed), "terminal"
 
 
-def _keep_key(api_key: str) -> None:
+def _keep_key(api_key: str, key_source: str, remember: bool) -> bool:
+    """Keep the key in the keyring only when asked to: --remember-key, or a yes (default no)
+    when it was typed at the terminal. Says where it went, or that it was not kept."""
+    from kit import credentials
     from kit.errors import KeyringUnavailable
     from kit.footprint import breaches
 
+    if not remember and key_source != "terminal":
+        return False  # from KIT_HIBP_API_KEY, or already in the keyring
     try:
-        kept = breaches.keep_key(api_key)
+        if not breaches.can_keep_key():
+            say("Your HIBP API key was not kept: this computer has no secure keyring, so you "
+                "will be asked for it next time.")
+            return False
+        place = breaches.key_place()
+        if not remember and not credentials.confirm(
+                f"Keep this HIBP API key in {place}, so you are not asked for it next time? "
+                "Anyone who can use this computer's login could read it from there."):
+            say("Your HIBP API key was not kept; you will be asked for it next time "
+                "(--remember-key keeps it without asking).")
+            return False
+        breaches.keep_key(api_key)
     except KeyringUnavailable as exc:
         say(f"Note: your API key was not kept ({exc.message}); you will be asked again.")
-        return
-    if kept:
-        say("Your HIBP API key is now kept in this computer's keyring, so you are not asked "
-            "again. `kit check email --forget-key` removes it.")
+        return False
+    say(f"Your HIBP API key is now kept in {place}, so you are not asked again. "
+        "`kit check email --forget-key` removes it.")
+    return True
 
 
 def _forget_key() -> dict[str, Any]:
@@ -181,15 +197,25 @@ def _forget_key() -> dict[str, Any]:
 @click.option("--forget-key", is_flag=True,
               help="Remove the HIBP API key kept in the keyring (and stop there unless an "
               "ADDRESS is given).")
+@click.option("--remember-key", is_flag=True,
+              help="Keep the key used (typed, or from KIT_HIBP_API_KEY) in this computer's "
+              "secure keyring without asking, once HIBP has accepted it.")
 @yes_option
 @json_option
 def check_email(address: str | None, refresh_catalogue: bool, forget_key: bool,
-                yes: bool) -> None:
+                remember_key: bool, yes: bool) -> None:
     """Is ADDRESS in known data breaches? (Have I Been Pwned, with your API key)
 
-    The FULL email address is sent to haveibeenpwned.com with your API key. The key is kept
-    in the system keyring when there is a secure one, otherwise asked for each time (or read
-    from KIT_HIBP_API_KEY).
+    The FULL email address is sent to haveibeenpwned.com with your API key.
+
+    \b
+    The key comes from, in this order:
+      KIT_HIBP_API_KEY  read once and taken out of the environment (programs the kit
+                        starts never see it); never kept unless you add --remember-key
+      the keyring       a key you chose to keep there earlier
+      the terminal      typed, not shown; afterwards you are asked whether to keep it
+                        in the keyring (the answer is no unless you say yes)
+    Nothing is kept where there is no secure keyring. --forget-key removes a kept key.
     """
     from datetime import UTC, datetime
 
@@ -219,8 +245,7 @@ def check_email(address: str | None, refresh_catalogue: bool, forget_key: bool,
             return found, _fetch_catalogue(session, plan, timeout) if refresh else None
 
         found, fetched = run_plan(ws, plan, yes, send)
-        if key_source == "terminal":
-            _keep_key(api_key)
+        _keep_key(api_key, key_source, remember_key)
         catalogue: Catalogue | None = cached
         if fetched is not None:
             catalogue = ws.breach_catalogue.save(fetched, now)

@@ -500,6 +500,17 @@ def stored_key() -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def key_place() -> str:
+    """Where a kept key lives, in words a person can follow to find it there."""
+    backend = _secure_backend()
+    kind = f"{type(backend).__module__}.{type(backend).__name__}".lower() if backend else ""
+    place = ("the macOS Keychain" if "macos" in kind
+             else "Windows Credential Manager" if "windows" in kind
+             else "your desktop's keyring (Secret Service)" if "secretservice" in kind
+             else "this computer's keyring")
+    return f"{place}, under the name \"{KEYRING_SERVICE}\""
+
+
 def can_keep_key() -> bool:
     """Whether a secure keyring exists to keep the key in (asked before offering to)."""
     return _secure_backend() is not None

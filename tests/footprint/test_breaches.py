@@ -487,21 +487,62 @@ def keyring_env(**extra: str) -> dict[str, str]:
     return {**os.environ, "KIT_PASSPHRASE": PASSPHRASE, "PYTHONPATH": path, **extra}
 
 
-def test_a_typed_key_is_asked_without_echo_and_kept_in_a_secure_keyring(
-        cli_vault: Path, http_server: Callable[..., LoopbackServer]) -> None:
+TRUSTED_KEYRING = "tests.keyring_backends.trusted_file.Keyring"  # a secure one, in a file
+
+
+def kept_keys(path: Path) -> list[str]:
+    """The secrets the file-backed trusted keyring holds (so each process sees the last's)."""
+    return list(json.loads(path.read_text()).values()) if path.exists() else []
+
+
+@pytest.mark.parametrize(("answer", "kept"), [("", False), ("y", True)])
+def test_a_typed_key_is_kept_in_a_secure_keyring_only_if_the_user_says_yes(
+        cli_vault: Path, tmp_path: Path, http_server: Callable[..., LoopbackServer],
+        answer: str, kept: bool) -> None:
     hibp = FakeHibp(http_server, (404, {}, b""))
-    env = keyring_env(KIT_HIBP_URL=hibp.url,
-                      PYTHON_KEYRING_BACKEND="tests.keyring_backends.memory.Keyring")
+    store = tmp_path / "keyring.json"
+    env = keyring_env(KIT_HIBP_URL=hibp.url, PYTHON_KEYRING_BACKEND=TRUSTED_KEYRING,
+                      KIT_TEST_PLAINTEXT_KEYRING=str(store))
     session = PtySession([sys.executable, "-m", "kit", "check", "email", EMAIL, "--yes"],
                          env=env)
     session.expect("HIBP API key")
     session.send(KEY)
+    # Asked, saying where it would go; Enter alone is no.
+    session.expect("under the name \"frontline-kit-hibp\", so you are not asked")
+    assert "[y/N]" in session.text
+    session.send(answer)
     assert session.wait() == 0
     assert KEY not in session.text
     assert "not found in any known breach" in session.text
-    assert "kept in this computer's keyring" in session.text and "--forget-key" in session.text
+    assert kept_keys(store) == ([KEY] if kept else [])
+    if kept:
+        assert "is now kept in this computer's keyring, under the name" in session.text
+        assert "--forget-key" in session.text
+    else:
+        assert "was not kept; you will be asked for it next time" in session.text
     (account,) = [r for r in hibp.server.received if "breachedaccount" in r.path]
     assert account.headers["hibp-api-key"] == KEY
+
+
+def test_remember_key_keeps_the_environments_key_without_asking_and_forget_key_removes_it(
+        cli_vault: Path, tmp_path: Path, http_server: Callable[..., LoopbackServer]) -> None:
+    hibp = FakeHibp(http_server, (404, {}, b""))
+    store = tmp_path / "keyring.json"
+    env = {"PYTHON_KEYRING_BACKEND": TRUSTED_KEYRING, "KIT_TEST_PLAINTEXT_KEYRING": str(store),
+           "PYTHONPATH": keyring_env()["PYTHONPATH"]}
+    plain = check(hibp, "--yes", **env)  # KIT_HIBP_API_KEY alone: used, never kept
+    assert plain.code == 0, plain.err
+    assert kept_keys(store) == [] and "API key is now kept" not in plain.err
+    remembered = check(hibp, "--yes", "--remember-key", **env)  # no terminal: no question
+    assert remembered.code == 0, remembered.err
+    assert kept_keys(store) == [KEY] and KEY not in remembered.out + remembered.err
+    assert "now kept in this computer's keyring, under the name" in remembered.err
+    forgot = run_kit("check", "email", "--forget-key", env=env)
+    assert forgot.code == 0 and "removed from the keyring" in forgot.err
+    assert kept_keys(store) == []
+    helped = run_kit("check", "email", "--help").out
+    assert "KIT_HIBP_API_KEY" in helped and "--remember-key" in helped
+    assert "never kept unless you add --remember-key" in " ".join(helped.split())
 
 
 def test_a_typed_key_without_a_secure_keyring_is_not_kept(
@@ -512,4 +553,5 @@ def test_a_typed_key_without_a_secure_keyring_is_not_kept(
     session.expect("HIBP API key")
     session.send(KEY)
     assert session.wait() == 0
-    assert "keyring" not in session.text and KEY not in session.text
+    assert "not kept: this computer has no secure keyring" in session.text  # no question
+    assert "[y/N]" not in session.text and KEY not in session.text

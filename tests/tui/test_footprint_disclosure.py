@@ -79,7 +79,8 @@ async def test_one_disclosure_a_shown_retry_a_key_kept_only_on_yes_and_findings_
             # Then, with HIBP's yes to the key, the question: keep it? Nothing kept yet.
             await wait_for(pilot, lambda: showing(pilot, "ConfirmDialog"), "keep the key?")
             await pilot.pause()
-            assert "Keep your HIBP API key" in _text(app.screen.query_one("Static"))
+            asked = _text(app.screen.query_one("Static"))
+            assert "Keep your HIBP API key in" in asked and "frontline-kit-hibp" in asked
             assert secure_keyring.store == {}
             app.screen.query_one("#yes").press()
             await wait_for(pilot, lambda: showing(pilot, "FootprintScreen"), "back")

@@ -364,6 +364,7 @@ class FootprintScreen(AreaScreen):
 
         try:
             can_keep = breaches.can_keep_key()
+            place = breaches.key_place() if can_keep else ""
         except KitError:
             can_keep = False
         if not can_keep:
@@ -382,12 +383,12 @@ class FootprintScreen(AreaScreen):
                 self.notify(f"Your HIBP API key was not kept: {exc.message}", markup=False,
                             severity="warning", timeout=10)
                 return
-            self.notify("Your HIBP API key is kept in this computer's keyring. \"Forget key\" "
-                        "removes it.", markup=False, timeout=10)
+            self.notify(f"Your HIBP API key is kept in {place}. \"Forget key\" removes it.",
+                        markup=False, timeout=10)
 
         self.app.push_screen(ConfirmDialog(
-            "Keep your HIBP API key in this computer's keyring, so you are not asked for it "
-            "next time? Anyone who can use this computer's login could read it from there. "
+            f"Keep your HIBP API key in {place}, so you are not asked for it next time? "
+            "Anyone who can use this computer's login could read it from there. "
             f"{FORGET_KEY} at any time.",
             yes="Keep it", no="Don't keep it"), answered)
 
