@@ -132,7 +132,7 @@ def from_data(data: Mapping[str, Any], record_id: str | None = None) -> ScanMemo
 
 
 class ScanMemoryStore:
-    """The one scan memory record in a vault (the newest, should two devices each keep one)."""
+    """The one scan memory record in a vault (the fullest, should two devices each keep one)."""
 
     def __init__(self, vault: Vault, source: RecordSource | None = None) -> None:
         self.vault = vault

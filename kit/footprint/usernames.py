@@ -331,8 +331,13 @@ def plan_scan(usernames: Sequence[str], sites: SiteList,
 
 
 def _method(site: Site, memory: ScanMemory) -> str:
-    """HEAD, unless an earlier scan found that this site refuses it: then GET, at once."""
-    return "GET" if site.method == "HEAD" and memory.needs_get(site) else site.method
+    """The site's method; but GET for a HEAD site whose rule reads the page (a HEAD answer has
+    no page: a "no such user" text could never be seen, and every name would be "found"), or
+    that an earlier scan found refusing HEAD. GET sends the same address and headers."""
+    if site.method != "HEAD":
+        return site.method
+    reads_page = bool(set(site.detect) - {"status_code", "response_url"})
+    return "GET" if reads_page or memory.needs_get(site) else "HEAD"
 
 
 def _head_note(probes: Sequence[Probe]) -> str:
@@ -583,7 +588,7 @@ class _Run:
                     return result("uncertain", self._stopped_reason(), answered=False)
                 return self._result(probe, "uncertain", exc.message, sent,
                                     method=request.method)
-            if request.method == "HEAD" and refuses_head(response):
+            if request.method == "HEAD" and refuses_head(response) and not waf_vendor(response):
                 # Not an answer about the name: ask once more the way a browser would.
                 request = dataclasses.replace(request, method="GET",
                                               max_bytes=REFUSED_HEAD_MAX_BYTES)

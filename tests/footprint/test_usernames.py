@@ -862,3 +862,14 @@ def test_an_unreadable_memory_is_left_alone_and_the_scan_starts_cold(vault: Any)
     store = ScanMemoryStore(vault)
     assert not store.current().sites
     assert [p.code for p in store.problems] == ["unreadable_scan_memory"]
+
+
+def test_a_head_site_whose_rule_reads_the_page_is_asked_with_get(
+        http_server: Any, transport: Transport) -> None:
+    server = http_server(farm)
+    sites = site_list([site(server.url, "message", "message", method="HEAD",
+                            missing_text=["nobody here goes by that name"])])
+    # HEAD brings no page: the "no such user" text could never match, so bob was "found".
+    results, _ = run(transport, ["bob"], sites)
+    assert results[("bob", "message")].status == "not_found"
+    assert [r.method for r in server.received] == ["GET"]
