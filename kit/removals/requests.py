@@ -225,7 +225,9 @@ def _choice(what: str, value: str, choices: Sequence[Choice]) -> str:
     return value
 
 
-def _day(what: str, value: date | None, today: date, *, future_ok: bool) -> date | None:
+def check_day(what: str, value: date | None, today: date, *, future_ok: bool) -> date | None:
+    """*value* if it is a date on the right side of *today* (a day something happened: not
+    after it; a day to look again: not before it)."""
     if value is None:
         return None
     if isinstance(value, datetime) or not isinstance(value, date):
@@ -325,6 +327,18 @@ def for_incident(records: Mapping[str, Record], incident_id: str) -> builtins.li
     return sorted(found, key=lambda r: r.created or epoch)
 
 
+def check_target(target: str) -> str:
+    """Who is asked: one line, not empty."""
+    return _text("target", target, MAX_SHORT, required=True)
+
+
+def check_pages(pages: Sequence[str]) -> tuple[str, ...]:
+    """Each page a web address, each once, at most MAX_PAGES."""
+    if len(pages) > MAX_PAGES:
+        raise UsageError(f"too many pages for one request ({len(pages)}; at most {MAX_PAGES})")
+    return tuple(dict.fromkeys(check_url(p, "page") for p in pages))
+
+
 class Removals:
     """The removal requests in one vault, decrypted once and kept in memory."""
 
@@ -369,11 +383,11 @@ class Removals:
         stamp = _now(now)
         day = today or stamp.astimezone().date()
         request = Removal(
-            "", _text("target", target, MAX_SHORT, required=True),
+            "", check_target(target),
             _choice("the kind of target", target_kind, TARGETS),
             _choice("what is asked", asked, ASKS),
             _choice("the channel", channel, CHANNELS),
-            "sent" if sent_on else "draft", self._pages(pages),
+            "sent" if sent_on else "draft", check_pages(pages),
             reference=_text("reference", reference, MAX_SHORT),
             incident_id=(_text("incident", incident_id, MAX_SHORT) or None)
             if incident_id is not None else None,
@@ -409,7 +423,7 @@ class Removals:
             reference=old.reference if reference is None
             else _text("reference", reference, MAX_SHORT),
             extended=old.extended if extended is None else extended,
-            pages=old.pages if pages is None else self._pages(pages),
+            pages=old.pages if pages is None else check_pages(pages),
             note=old.note if note is None else _text("note", note, MAX_NOTE, one_line=False),
             recheck_on=None if clear_recheck else old.recheck_on, updated=stamp)
         request = self._dates(request, day, sent_on=sent_on, received_on=received_on,
@@ -460,12 +474,6 @@ class Removals:
 
     # --- helpers ---
 
-    def _pages(self, pages: Sequence[str]) -> tuple[str, ...]:
-        if len(pages) > MAX_PAGES:
-            raise UsageError(f"too many pages for one request ({len(pages)}; at most "
-                             f"{MAX_PAGES})")
-        return tuple(dict.fromkeys(check_url(p, "page") for p in pages))
-
     def _links(self, finding_ids: Sequence[str]) -> tuple[str, ...]:
         if len(finding_ids) > MAX_LINKS:
             raise UsageError(f"too many findings for one request (at most {MAX_LINKS})")
@@ -474,15 +482,16 @@ class Removals:
 
     def _dates(self, request: Removal, today: date, *, sent_on: date | None,
                received_on: date | None, recheck_on: date | None) -> Removal:
-        sent = _day("the day it was sent", sent_on, today, future_ok=False) or request.sent_on
-        received = _day("the day they received it", received_on, today, future_ok=False) \
-            or request.received_on
+        sent = check_day("the day it was sent", sent_on, today, future_ok=False) \
+            or request.sent_on
+        received = check_day("the day they received it", received_on, today,
+                             future_ok=False) or request.received_on
         if received is not None and sent is not None and received < sent:
             raise UsageError(f"they cannot have received it ({received}) before it was sent "
                              f"({sent})")
         if received is not None and sent is None:
             raise UsageError("say when it was sent (--sent) as well as when it arrived")
-        recheck = _day("the re-check date", recheck_on, today, future_ok=True) \
+        recheck = check_day("the re-check date", recheck_on, today, future_ok=True) \
             or request.recheck_on
         if recheck is None and sent_on is not None and request.asked in SUGGESTED_RECHECK_DAYS:
             recheck = sent + timedelta(days=SUGGESTED_RECHECK_DAYS[request.asked]) \

@@ -37,7 +37,9 @@ AREA_ACTIONS: dict[str, tuple[tuple[str, str], ...]] = {
                   ("Delete incident", "Delete the highlighted incident and its evidence, "
                    "after asking (ctrl+d)"),
                   ("Delete an evidence item", "Delete one piece of the highlighted incident's "
-                   "evidence, after asking")),
+                   "evidence, after asking"),
+                  ("Removal requests", "What you asked sites to take down, and when replies "
+                   "are due (r)")),
     "footprint": (("Findings", "What the checks found, and what to do"),
                   ("Network ledger", "Every request the kit has sent"),
                   ("Forget my HIBP key", "Remove the Have I Been Pwned API key kept in this "

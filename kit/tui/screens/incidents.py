@@ -118,6 +118,8 @@ class IncidentsScreen(AreaScreen):
         # palette name it.
         Binding("ctrl+d", "delete", "Delete", id="incident-delete", show=False,
                 tooltip="Delete the highlighted incident and its evidence (asks first)"),
+        Binding("r", "removals", "Removals", id="incident-removals", show=False,
+                tooltip="Requests to take your details down, and when replies are due"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -125,7 +127,8 @@ class IncidentsScreen(AreaScreen):
         with Horizontal():
             with Vertical(id="incidents-left"):
                 yield Static("Everything here is encrypted. Added files are copied in; keep "
-                             "your originals too.", classes="hint", markup=False)
+                             "your originals too. Press r for your requests to take things "
+                             "down.", classes="hint", markup=False)
                 yield Label("", id="incident-count", markup=False)
                 yield EntryList(describe, id="incidents")
             with VerticalScroll(id="incident-detail-box"):
@@ -371,9 +374,16 @@ class IncidentsScreen(AreaScreen):
                     "were not touched: keep the originals as they are.", timeout=8)
         self.reload()
 
+    def action_removals(self) -> None:
+        from kit.tui.screens.removals import RemovalsScreen
+
+        self.app.push_screen(RemovalsScreen(), lambda _: self.reload())
+
     def quick_action(self, action: str) -> None:
         if action == "new-incident":
             self.action_new()
+        elif action == "removals":
+            self.action_removals()
 
     def palette_commands(self) -> list[tuple[str, str, Any]]:
         return [("New incident", "Record what happened (ctrl+n)", self.action_new),
@@ -382,7 +392,9 @@ class IncidentsScreen(AreaScreen):
                 ("Delete incident", "Delete the highlighted incident and its evidence, after "
                  "asking (ctrl+d)", self.action_delete),
                 ("Delete an evidence item", "Delete one piece of the highlighted incident's "
-                 "evidence, after asking", self.action_delete_evidence)]
+                 "evidence, after asking", self.action_delete_evidence),
+                ("Removal requests", "What you asked sites to take down, and when replies "
+                 "are due (r)", self.action_removals)]
 
 
 class EvidenceChoice(Dialog[str | None]):

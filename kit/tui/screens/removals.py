@@ -1,0 +1,543 @@
+"""Removals: every request to take your details down, when its reply is due, and what to do next.
+
+Opened from Incidents (r), from Home when something is due, and from a finding in Footprint
+("Ask them to take it down"). The rules (dates, deadlines, what comes next) are
+kit.removals's; this screen shows them and asks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    Static,
+    TextArea,
+)
+
+from kit.errors import KitError, UsageError
+from kit.plurals import counted
+from kit.records.exposure import label
+from kit.removals import requests as rq
+from kit.removals.advice import long_date, next_step
+from kit.tui.app import AreaScreen, FormScreen
+from kit.tui.refusal import Refused, checked, refuse
+from kit.tui.widgets.ask import Ask, AskDialog
+from kit.tui.widgets.dialog import Dialog
+from kit.tui.widgets.entry_list import EntryList
+from kit.tui.widgets.replace_file import write_or_ask
+
+DRAFT_AREA = "removal"
+
+
+def _today(screen: AreaScreen) -> date:
+    return screen.kit_app.services.clock().astimezone().date()
+
+
+def _nation(screen: AreaScreen) -> str:
+    return screen.kit_app.services.config.region
+
+
+def describe(request: rq.Removal, today: date, nation: str) -> str:
+    """One short row: who, where it stands, and what is due."""
+    due = request.reply_due(nation)
+    if request.overdue(today, nation):
+        when = " · reply overdue"
+    elif request.waiting() and due:
+        when = f" · reply by {due:%d %b}"
+    elif request.recheck_due(today):
+        when = " · look again now"
+    else:
+        when = ""
+    return f" {request.target} · {request.status_label}{when}"
+
+
+def details(request: rq.Removal, today: date, nation: str) -> Text:
+    text = Text()
+    rows = [("Who", f"{request.target} ({label(rq.TARGETS, request.target_kind).lower()})"),
+            ("Asked", request.asked_label), ("How", label(rq.CHANNELS, request.channel)),
+            ("Status", request.status_label)]
+    if request.sent_on:
+        rows.append(("Sent", long_date(request.sent_on)))
+    due = request.reply_due(nation)
+    if due:
+        rows.append(("Reply due", long_date(due) + (" (they extended it)" if request.extended
+                                                    else "")))
+    if request.recheck_on:
+        rows.append(("Look again", long_date(request.recheck_on)))
+    if request.reference:
+        rows.append(("Reference", request.reference))
+    for name, value in rows:
+        text.append(f"{name}: ", style="bold")
+        text.append(f"{value}\n")
+    text.append("\nWhat to do next\n", style="bold")
+    text.append(next_step(request, today, nation) + "\n")
+    if request.pages:
+        text.append("\nPages\n", style="bold")
+        for page in request.pages:
+            text.append(f"• {page}\n")
+    text.append("\nWhat happened\n", style="bold")
+    for event in request.history:
+        text.append(f"• {event.at.astimezone():%d %b %Y}: {event.what or event.status}\n")
+    if request.note:
+        text.append("\nYour note\n", style="bold")
+        text.append(request.note + "\n")
+    return text
+
+
+class RemovalsScreen(AreaScreen):
+    """The list of requests on the left, the highlighted one's details on the right."""
+
+    DEFAULT_CSS = """
+    RemovalsScreen #removals-left {
+        width: 2fr;
+    }
+    RemovalsScreen #removal-detail-box {
+        width: 3fr;
+        border-left: solid $panel;
+        padding: 0 1;
+    }
+    RemovalsScreen #removal-count {
+        width: 100%;
+    }
+    """
+
+    BINDINGS: ClassVar[list[Any]] = [
+        Binding("ctrl+n", "new", "New", id="removal-new", tooltip="Record a new request"),
+        Binding("u", "update", "Update", id="removal-update",
+                tooltip="Record what happened: sent, a reply, a refusal"),
+        Binding("c", "recheck", "Look again", id="removal-recheck",
+                tooltip="Look at the pages again and say whether they are gone"),
+        Binding("l", "letter", "Letter", id="removal-letter",
+                tooltip="A reminder when the reply is late, or a summary for the ICO"),
+        Binding("escape", "back", "Back", id="removal-back"),
+    ]
+
+    def __init__(self, *, finding_id: str | None = None) -> None:
+        super().__init__()
+        self.finding_id = finding_id  # opened from a finding: a new request fixes it
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            with Vertical(id="removals-left"):
+                yield Static("Requests to take your details down, kept encrypted.",
+                             classes="hint", markup=False)
+                yield Label("", id="removal-count", markup=False)
+                yield EntryList(self._row, id="removals")
+            with VerticalScroll(id="removal-detail-box"):
+                yield Static("", id="removal-detail", markup=False)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.sub_title = "Removal requests"
+        self.reload()
+        self.query_one("#removals").focus()
+        drafts = self.workspace.drafts.list(DRAFT_AREA)
+        if drafts:
+            self.app.push_screen(RemovalForm(draft=drafts[0].data, draft_id=drafts[0].id),
+                                 callback=self._saved)
+            self.notify("Your unsaved request is back. Save it or go back.", timeout=6)
+        elif self.finding_id is not None:
+            self.action_new()
+
+    def _row(self, request: rq.Removal) -> str:
+        return describe(request, _today(self), _nation(self))
+
+    def _repository(self) -> rq.Removals:
+        removals = self.workspace.removals
+        removals.nation = _nation(self)
+        return removals
+
+    def reload(self) -> None:
+        requests = self._repository().list()
+        listing = self.query_one("#removals", EntryList)
+        current = self._current()
+        listing.set_items(requests)
+        ids = [r.id for r in requests]
+        if current is not None and current.id in ids:
+            listing.action_jump(ids.index(current.id))
+        self.query_one("#removal-count", Label).update(
+            f"{counted(len(requests), 'request')}" if requests else
+            "No requests yet. Press ctrl+n to record one you have sent or are about to send.")
+        self._show(self._current())
+
+    def _current(self) -> rq.Removal | None:
+        highlighted = self.query_one("#removals", EntryList).highlighted
+        return highlighted if isinstance(highlighted, rq.Removal) else None
+
+    @on(EntryList.Highlighted, "#removals")
+    def _highlighted(self, event: EntryList.Highlighted) -> None:
+        self._show(event.item)
+
+    @on(EntryList.Chosen, "#removals")
+    def _chosen(self) -> None:
+        self.action_update()
+
+    def _show(self, request: rq.Removal | None) -> None:
+        box = self.query_one("#removal-detail", Static)
+        box.update("" if request is None else details(request, _today(self), _nation(self)))
+
+    def _saved(self, request: rq.Removal | None) -> None:
+        self.reload()
+        if request is not None:
+            ids = [r.id for r in self.query_one("#removals", EntryList).items]
+            if request.id in ids:
+                self.query_one("#removals", EntryList).action_jump(ids.index(request.id))
+
+    def action_new(self) -> None:
+        finding, self.finding_id = self.finding_id, None
+        self.app.push_screen(RemovalForm(finding_id=finding), callback=self._saved)
+
+    def action_update(self) -> None:
+        request = self._current()
+        if request is not None:
+            self.app.push_screen(RemovalForm(request=request), callback=self._saved)
+
+    def action_recheck(self) -> None:
+        request = self._current()
+        if request is None:
+            return
+
+        def answered(result: str | None) -> None:
+            if result not in ("gone", "still-there"):
+                return
+            try:
+                saved = self._repository().recheck(
+                    request.id, gone=result == "gone", findings=self.workspace.findings,
+                    today=_today(self))
+            except KitError as exc:
+                self.notify(f"Not recorded: {exc.message}", severity="error", timeout=10)
+                return
+            fixed = (f" {counted(len(saved.finding_ids), 'finding')} marked fixed."
+                     if result == "gone" and saved.finding_ids else "")
+            self.notify(f"Recorded.{fixed} {next_step(saved, _today(self), _nation(self))}",
+                        timeout=10)
+            self._saved(saved)
+
+        self.app.push_screen(RecheckDialog(request), answered)
+
+    def action_letter(self) -> None:
+        request = self._current()
+        if request is None:
+            return
+        from kit.removals.letters import check_can_write
+
+        try:
+            check_can_write("chaser", request)
+        except KitError as exc:
+            self.notify(f"No letter yet: {exc.message}", severity="warning", timeout=8)
+            return
+        saved = self.workspace.my_details.get()
+        stem = "".join(c if c.isalnum() else "-" for c in request.target.lower())[:40]
+
+        def answered(answers: dict[str, str] | None) -> None:
+            if answers:
+                self._write_letter(request, answers)
+
+        self.app.push_screen(AskDialog(
+            "A letter written from this request's record: a reminder that the reply is late, "
+            "or a summary of what happened for a complaint to the ICO. It is saved as a plain "
+            "text file, NOT encrypted.",
+            [Ask("complaint", "A summary for the ICO instead of a reminder", tick=True),
+             Ask("name", "Your name", value=saved.name),
+             Ask("reply_to", "Where they should reply (email or postal address)",
+                 value=saved.reply_to),
+             Ask("path", "Save as", value=str(Path.home() / f"letter-{stem}.txt"))],
+            ok="Write", required=("name", "reply_to", "path")), answered)
+
+    def _write_letter(self, request: rq.Removal, answers: dict[str, str]) -> None:
+        import dataclasses
+
+        from kit.chosen_file import write_chosen_file
+        from kit.removals.letters import chaser_letter, check_can_write, complaint_summary
+        from kit.reports.plaintext import warning
+
+        kind = "complaint" if answers["complaint"] else "chaser"
+        saved = self.workspace.my_details.get()
+        who = dataclasses.replace(saved, name=answers["name"], reply_to=answers["reply_to"])
+        path = Path(answers["path"]).expanduser()
+
+        def write(overwrite: bool) -> Path:
+            check_can_write(kind, request)
+            make = complaint_summary if kind == "complaint" else chaser_letter
+            text = make(who, request, _today(self), _nation(self))
+            return write_chosen_file(path, text.encode("utf-8"), overwrite=overwrite)
+
+        def done(written: Path) -> None:
+            self.notify(warning("your name, your reply address and what you asked", written),
+                        severity="warning", timeout=12)
+
+        write_or_ask(self.app, write, done,
+                     lambda why: self.notify(f"Not written: {why}", severity="error",
+                                             timeout=10),
+                     lambda calm: self.notify(calm, timeout=6))
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class RecheckDialog(Dialog[str | None]):
+    """The pages to look at (the kit fetches nothing), then: gone, or still there."""
+
+    AUTO_FOCUS = "#recheck-open"
+    BINDINGS: ClassVar[list[Any]] = [Binding("escape", "cancel", "Cancel", id="cancel")]
+
+    def __init__(self, request: rq.Removal) -> None:
+        super().__init__()
+        self.request = request
+
+    def body(self) -> Iterable[Widget]:
+        pages = "\n".join(f"• {page}" for page in self.request.pages) or \
+            "No pages were recorded for this request: search for your details on the site."
+        yield Static(f"Look at the pages of {self.request.target} again. The kit fetches "
+                     "nothing: your browser opens them, if you ask it to.\n\n" + pages,
+                     markup=False)
+
+    def buttons(self) -> Iterable[Widget]:
+        yield Button("Open in my browser", id="recheck-open", disabled=not self.request.pages)
+        yield Button("They are gone", id="recheck-gone", variant="primary")
+        yield Button("Still there", id="recheck-still")
+        yield Button("Cancel", id="recheck-cancel")
+
+    @on(Button.Pressed, "#recheck-open")
+    def open_pages(self) -> None:
+        from kit.footprint.browser import open_in_browser
+
+        try:
+            for page in self.request.pages:
+                open_in_browser(page)
+        except KitError as exc:
+            self.notify(exc.message, severity="warning", timeout=10)
+
+    @on(Button.Pressed, "#recheck-gone")
+    def gone(self) -> None:
+        self.dismiss("gone")
+
+    @on(Button.Pressed, "#recheck-still")
+    def still(self) -> None:
+        self.dismiss("still-there")
+
+    @on(Button.Pressed, "#recheck-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _choices(choices: Iterable[Any]) -> list[tuple[str, str]]:
+    return [(c.label, c.value) for c in choices]
+
+
+def _day(text: str, what: str) -> date | None:
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{what} {text.strip()!r} is not a date; use YYYY-MM-DD") from None
+
+
+class RemovalForm(FormScreen):
+    """A new request, or what happened to one: Tab moves, ctrl+s saves, Escape goes back."""
+
+    DEFAULT_CSS = """
+    RemovalForm #removal-form {
+        padding: 0 2;
+    }
+    RemovalForm .row {
+        height: auto;
+    }
+    RemovalForm .row Vertical {
+        height: auto;
+        width: 1fr;
+        margin-right: 2;
+    }
+    RemovalForm TextArea {
+        height: 4;
+    }
+    RemovalForm #removal-status-line {
+        width: 100%;
+    }
+    """
+
+    AUTO_FOCUS = "#target"
+
+    def __init__(self, request: rq.Removal | None = None, *, finding_id: str | None = None,
+                 draft: dict[str, Any] | None = None, draft_id: str | None = None) -> None:
+        super().__init__()
+        self.request = request
+        self.finding_id = finding_id
+        self.draft = draft or {}
+        self.restored_draft_id = draft_id
+        self.loaded: dict[str, Any] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="removal-form"):
+            yield Label("Who you are asking (a site's name or web address)")
+            yield Input(placeholder="e.g. 192.com", id="target")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("What they are")
+                    yield Select(_choices(rq.TARGETS), id="target_kind", allow_blank=False,
+                                 value="people-search")
+                with Vertical():
+                    yield Label("What you ask")
+                    yield Select(_choices(rq.ASKS), id="asked", allow_blank=False,
+                                 value="erasure")
+                with Vertical():
+                    yield Label("How you send it")
+                    yield Select(_choices(rq.CHANNELS), id="channel", allow_blank=False,
+                                 value="web-form")
+            yield Label("Pages that show your details, one per line")
+            yield TextArea("", id="pages", tab_behavior="focus")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("Day you sent it (YYYY-MM-DD; empty: not yet)")
+                    yield Input(id="sent")
+                with Vertical():
+                    yield Label("Day they got it, if later (a letter)")
+                    yield Input(id="received")
+                with Vertical():
+                    yield Label("Their reference")
+                    yield Input(id="reference")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("Where it stands")
+                    yield Select(_choices(rq.STATUSES), id="status", allow_blank=False,
+                                 value="draft")
+                with Vertical():
+                    yield Label("Look again on (YYYY-MM-DD)")
+                    yield Input(id="recheck")
+            yield Checkbox("They told me they need up to two more months", id="extended")
+            yield Label("What happened, in a few words (kept in its history)")
+            yield Input(placeholder="e.g. they replied asking for ID", id="what")
+            yield Label("Your private note (not put in evidence packs)")
+            yield TextArea("", id="note", tab_behavior="focus")
+            yield Label("", id="removal-status-line", markup=False)
+            yield self.form_buttons()
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.sub_title = "What happened" if self.request else "New removal request"
+        if self.request is not None:
+            self._fill(_as_form(self.request))
+        elif self.finding_id is not None:
+            finding = self.workspace.findings.get(self.finding_id)
+            pages = [finding.evidence] if finding.evidence.startswith(("http://", "https://")) \
+                else []
+            self._fill({"pages": "\n".join(pages)})
+        self.loaded = self._values()
+        if self.draft:
+            self._fill(self.draft)
+            self.finding_id = self.draft.get("finding_id") or self.finding_id
+
+    def _fill(self, values: dict[str, Any]) -> None:
+        for key, value in values.items():
+            for widget in self.query(f"#{key}"):
+                if isinstance(widget, TextArea):
+                    widget.text = str(value)
+                elif isinstance(widget, Input):
+                    widget.value = str(value)
+                elif isinstance(widget, Checkbox):
+                    widget.value = bool(value)
+                elif isinstance(widget, Select) and value:
+                    widget.value = value
+
+    def _values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for widget in self.query("#removal-form Input, #removal-form TextArea, "
+                                 "#removal-form Select, #removal-form Checkbox"):
+            if isinstance(widget, TextArea):
+                values[str(widget.id)] = widget.text
+            elif isinstance(widget, Input | Checkbox):
+                values[str(widget.id)] = widget.value
+            elif isinstance(widget, Select):
+                values[str(widget.id)] = str(widget.value)
+        if self.finding_id:
+            values["finding_id"] = self.finding_id
+        return values
+
+    def action_save(self) -> None:
+        v = self._values()
+        repo = self.workspace.removals
+        repo.nation = self.kit_app.services.config.region
+        today = self.kit_app.services.clock().astimezone().date()
+
+        def field(key: str) -> Widget:
+            return self.query_one(f"#{key}")
+
+        def day(key: str, what: str, *, future_ok: bool = False) -> date | None:
+            return checked(field(key), lambda: rq.check_day(
+                what, _day(v[key], what), today, future_ok=future_ok))
+
+        try:
+            checked(field("target"), lambda: rq.check_target(v["target"]))
+            pages = checked(field("pages"), lambda: rq.check_pages(
+                [line.strip() for line in v["pages"].splitlines() if line.strip()]))
+            sent = day("sent", "the day you sent it")
+            received = day("received", "the day they got it")
+            recheck = day("recheck", "the day to look again", future_ok=True)
+            if self.request is not None and recheck == self.request.recheck_on:
+                recheck = None  # unchanged: a date now past is not refused again
+            if self.request is None:
+                findings = [self.finding_id] if self.finding_id else []
+                saved = checked(field("target"), lambda: repo.add(
+                    v["target"], v["target_kind"], v["asked"], v["channel"], pages=pages,
+                    sent_on=sent, received_on=received, reference=v["reference"],
+                    recheck_on=recheck, finding_ids=findings, note=v["note"], today=today))
+                if v["status"] not in ("draft", "sent", saved.status):
+                    saved = checked(field("status"), lambda: repo.update(
+                        saved.id, status=v["status"], what=v["what"], today=today))
+            else:
+                request = self.request
+                saved = checked(field("status"), lambda: repo.update(
+                    request.id, status=v["status"], sent_on=sent, received_on=received,
+                    reference=v["reference"], extended=v["extended"], pages=pages,
+                    recheck_on=recheck,
+                    note=v["note"], what=v["what"], today=today))
+        except Refused as refused:
+            refuse(refused.field, f"Not saved: {refused.message}",
+                   self.query_one("#removal-status-line", Label))
+            return
+        if self.restored_draft_id is not None:
+            self.workspace.drafts.discard(self.restored_draft_id)
+        self.dismiss(saved)
+
+    def action_back(self) -> None:
+        self.leave(self._values() != self.loaded, "Leave without saving this request?")
+
+    def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
+        if not self.is_mounted or self._values() == self.loaded:
+            return None
+        return DRAFT_AREA, self._values()
+
+
+def _as_form(request: rq.Removal) -> dict[str, Any]:
+    return {
+        "target": request.target, "target_kind": request.target_kind,
+        "asked": request.asked, "channel": request.channel, "pages": "\n".join(request.pages),
+        "sent": request.sent_on.isoformat() if request.sent_on else "",
+        "received": request.received_on.isoformat()
+        if request.received_on and request.received_on != request.sent_on else "",
+        "reference": request.reference, "status": request.status,
+        "recheck": request.recheck_on.isoformat() if request.recheck_on else "",
+        "extended": request.extended, "note": request.note,
+    }
+
