@@ -504,7 +504,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3, help="runs per engine (median taken)")
     parser.add_argument("--timeout", type=float, default=5.0,
                         help="per-request timeout for both engines (seconds)")
-    parser.add_argument("--concurrency", type=int, nargs="+", default=[32, 64, 100],
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[32, 64, 128],
                         help="the kit engine's concurrencies to run (each as a first scan and "
                         "as the scan after it)")
     parser.add_argument("--quick", action="store_true", help="one run each")

@@ -66,7 +66,7 @@ def list_line(sites: SiteList) -> str:
               help="Use this site list for this scan only: the kit's own format, Sherlock's "
               "data.json or WhatsMyName's wmn-data.json (docs/site-format.md).")
 @click.option("--concurrency", type=int, default=None,
-              help="Requests in flight at once (default 64; never more than 2 to one host, "
+              help="Requests in flight at once (default 128; never more than 2 to one host, "
               "and one request per site and name).")
 @click.option("--timeout", type=float, default=None,
               help="Seconds to wait for each site (default: [network] timeout in config.toml, "

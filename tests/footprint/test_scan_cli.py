@@ -61,7 +61,7 @@ def test_json_gives_status_and_reason_per_site_and_fills_ledger_and_findings(
     assert all(r["reason"] for r in doc["results"])
     assert doc["summary"] == {"found": 2, "not_found": 2, "uncertain": 2, "skipped": 2}
     assert doc["site_list"]["attribution"] == "Made for the tests"
-    assert doc["settings"]["concurrency"] == 64  # the default
+    assert doc["settings"]["concurrency"] == 128  # the default
     assert "/status/alice" in {r.path for r in server.received}
     assert not [r for r in server.received if "Picky" in r.path]
 
