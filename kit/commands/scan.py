@@ -64,7 +64,7 @@ def list_line(sites: SiteList) -> str:
 @click.argument("names", nargs=-1, required=True, metavar="NAME...")
 @click.option("--sites", "sites_file", type=click.Path(path_type=Path), metavar="FILE",
               help="Use this site list for this scan only: the kit's own format, Sherlock's "
-              "data.json or WhatsMyName's wmn-data.json (docs/site-format.md).")
+              "or Maigret's data.json or WhatsMyName's wmn-data.json (docs/site-format.md).")
 @click.option("--concurrency", type=int, default=None,
               help="Requests in flight at once (default 128; never more than 2 to one host, "
               "and one request per site and name).")

@@ -205,8 +205,9 @@ def _describe_diff(old: SiteList, new: SiteList, change: SiteDiff) -> str:
 def sites_update(file: Path, yes: bool) -> None:
     """Use the sites in FILE from now on (shows what changes, then asks).
 
-    FILE is the kit's own format, Sherlock's data.json or WhatsMyName's wmn-data.json. It is
-    checked as untrusted input: sites with a problem are left out, and each problem is named.
+    FILE is the kit's own format, Sherlock's or Maigret's data.json or WhatsMyName's
+    wmn-data.json. It is checked as untrusted input: sites with a problem are left out, and each
+    problem is named.
     """
     from kit.commands.scan import site_problems
     from kit.footprint import sites as site_data
