@@ -25,8 +25,8 @@ MAX_SKIPPED_NAMED = 10
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...",
                 type=click.Path(path_type=Path))
 @click.option("--strip", "do_strip", is_flag=True,
-              help="Also write a clean copy of each picture into --out: only the pixels, "
-              "turned upright. Your originals are never changed.")
+              help="Also write a clean copy of each picture into --out: the same picture, "
+              "shown the same way up, with nothing else. Your originals are never changed.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), metavar="DIR",
               help="An existing folder for the clean copies (with --strip). Folders you "
               "check keep their layout inside it.")

@@ -159,12 +159,17 @@ def clean_jpeg(data: bytes) -> Cleaned:
         pos = end
     if not finished or frames == 0:
         raise Damaged(CUT_SHORT)
+    notes = []
+    if data[pos + 2:].strip(b"\0\xff\r\n "):
+        notes.append("only the main picture was kept; what was stored after it (such as a "
+                     "second view, a motion photo's video or a photo library's captions) was "
+                     "left out")
     if turn != 1:
         exif = b"Exif\0\0" + orientation_exif(turn)
         # After SOI and a JFIF marker, if there is one, as writers place it.
         at = 2 if len(out) > 1 and out[1].startswith(b"\xff\xe0") else 1
         out.insert(at, b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif)
-    return Cleaned(b"".join(out))
+    return Cleaned(b"".join(out), notes)
 
 
 def _scan_end(data: bytes, pos: int) -> int:
@@ -568,7 +573,12 @@ def clean_heif(data: bytes) -> Cleaned:
         count = struct.pack(">I" if big_ids else ">H", len(rows))
         return _full_box(b"iloc", 2 if big_ids else 1, 0, body + count + b"".join(rows))
 
-    iinf_entries = [_infe(item, *infos[item], big_ids) for item in sorted(kept)]
+    # The pictures the main one is built from (tiles, overlay layers) are hidden, as most
+    # writers do: readers then list one picture, not its parts as pictures of their own.
+    parts = {t for kind, source, targets in references if kind == b"dimg" and source in kept
+             for t in targets}
+    iinf_entries = [_infe(item, infos[item][0], infos[item][1] | (item in parts), big_ids)
+                    for item in sorted(kept)]
     iinf = _full_box(b"iinf", 1 if big_ids else 0, 0,
                      struct.pack(">I" if big_ids else ">H", len(iinf_entries))
                      + b"".join(iinf_entries))
@@ -602,7 +612,13 @@ def clean_heif(data: bytes) -> Cleaned:
             elif child.kind == b"idat":
                 if idat_parts:
                     parts.append(_box(b"idat", b"".join(idat_parts)))
-            else:  # hdlr, pitm, dinf: copied
+            elif child.kind == b"hdlr":  # its name is free text: written without one
+                parts.append(_full_box(b"hdlr", 0, 0, bytes(4) + _handler(data, child)
+                                       + bytes(12) + b"\0"))
+            elif child.kind == b"dinf":  # "the data is in this file", and nothing else
+                parts.append(_box(b"dinf", _full_box(b"dref", 0, 0, struct.pack(">I", 1)
+                                                     + _full_box(b"url ", 0, 1, b""))))
+            else:  # pitm
                 parts.append(data[child.start:child.end])
         return _full_box(b"meta", 0, 0, b"".join(parts))
 
@@ -630,6 +646,12 @@ def _still_ftyp(body: bytes) -> bytes:
     if b"mif1" not in still:
         still.append(b"mif1")
     return _box(b"ftyp", major + minor + b"".join(still))
+
+
+def _handler(data: bytes, box: _Box) -> bytes:
+    read = _Reader(data, box.body, box.end)
+    read.raw(8)  # version, flags, pre_defined
+    return read.raw(4)
 
 
 def _extent(data: bytes, offset: int, length: int, limit: int) -> bytes:

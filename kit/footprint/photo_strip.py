@@ -1,6 +1,8 @@
 """Clean copies of pictures: the pixels, and nothing else a picture can carry.
 
-Moved out of kit.footprint.photos (which still offers `photos.strip`). The copy is re-read with
+Moved out of kit.footprint.photos (which still offers `photos.strip`). Where the format allows,
+metadata is cut out around the untouched pixel data (kit.footprint.photo_containers); otherwise
+the picture is saved afresh at its own bit depth and subsampling. The copy is re-read with
 photos.scan(); if anything is left it is deleted and KitError raised. The original is only
 ever read.
 """
@@ -45,7 +47,8 @@ _STRIPPABLE: Final = frozenset({"JPEG", "MPO", "PNG", "WEBP", "TIFF", "GIF", "BM
 
 
 def strip(path: Path, out_dir: Path, *, force: bool = False) -> StripResult:
-    """Write a copy of *path* into *out_dir* (same name) holding only the pixels, upright.
+    """Write a copy of *path* into *out_dir* (same name) holding only the picture: the same
+    pixels, shown the same way up (see kit.footprint.photo_containers), nothing else.
 
     Never touches the original; refuses an existing file unless *force*, and never replaces
     the original even then. The copy is re-read with scan(): if anything is left, it is
@@ -123,11 +126,7 @@ def _encode(path: Path, kind: str) -> tuple[bytes, list[str]]:
         except NotLossless:
             pass  # saved afresh below
         else:
-            notes = list(cleaned.notes)
-            if kind == "MPO":
-                notes.insert(0, "only the main picture was kept; the other images in the file "
-                             "(such as a second view for 3D) were left out")
-            return cleaned.data, notes
+            return cleaned.data, list(cleaned.notes)
     return _reencode(path, kind)
 
 

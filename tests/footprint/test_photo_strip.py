@@ -95,7 +95,7 @@ def test_a_jpeg_copy_is_pixel_identical_and_keeps_its_subsampling(tmp_path: Path
     original.write_bytes(data)
 
     result = cleaned(tmp_path, original)
-    assert result.notes == ()
+    assert len(result.notes) == 1 and "stored after it" in result.notes[0]  # the trailer
     assert_same_pixels(original, result.output)
     with Image.open(original) as im, Image.open(result.output) as copy:
         assert isinstance(im, JpegImagePlugin.JpegImageFile)
@@ -409,6 +409,18 @@ def test_a_grid_heif_keeps_its_tiles_alpha_and_10_bits(tmp_path: Path) -> None:
     result = cleaned(tmp_path, grid)
     assert decoded(result.output) == decoded(grid)
     assert decoded(grid)[:2] == (10, "RGBA;16")
+
+
+def test_an_overlay_heif_keeps_its_layers_as_parts_not_pictures(tmp_path: Path) -> None:
+    """Nokia's alpha.heic: the main picture is an overlay of two visible layers, one with an
+    alpha plane. The copy keeps all three, hidden as parts, so it reads as one picture."""
+    overlay = CORPUS / "pillow-heif" / "tests" / "images" / "heif_other" / "nokia" / "alpha.heic"
+    if not overlay.is_file():
+        pytest.skip(f"the photo corpus is not at {CORPUS} (CI has it)")
+    assert len(pillow_heif.open_heif(overlay)) == 3
+    result = cleaned(tmp_path, overlay)
+    assert len(pillow_heif.open_heif(result.output)) == 1
+    assert_same_pixels(overlay, result.output)
 
 
 # --- a picture too large to decode ---
