@@ -13,6 +13,7 @@ from kit.chosen_file import check_chosen_path
 from kit.commands.context import (
     go_ahead,
     json_option,
+    opts,
     out,
     read_private_text,
     say,
@@ -133,8 +134,11 @@ def share_open(packet_file: Path) -> None:
         sup = service(ws)
         opened = sup.open(data)
         human = _received_lines(sup, opened.packet, opened.summary)
+    for why in opened.left_out if opts().json else ():  # the summary says it otherwise
+        say(f"Note: {why}")
     out("\n".join(human), {"summary": opened.summary, "packet": opened.packet.to_json(),
-                           "record": opened.doc.id if opened.doc else None})
+                           "record": opened.doc.id if opened.doc else None,
+                           "left_out": list(opened.left_out)})
 
 
 @share_group.command("received")

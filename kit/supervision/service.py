@@ -63,6 +63,7 @@ class Opened:
     sender: Contact
     summary: str  # what opening it did, in one sentence
     doc: SupervisionDoc | None = None
+    left_out: tuple[str, ...] = ()  # received records not kept, each with which and why
 
 
 class Supervision:
@@ -306,6 +307,9 @@ class Supervision:
         c = packet.content
         if c["supervisor"] != sender.fingerprint or c["supervisee"] != self.fingerprint:
             raise ValueError("the record names other people than its sender and you")
+        why = self._received_held(c["type"], c["content"], sender)
+        if why is not None:
+            raise BadInput(f"the session record {str(c['doc'])[:8]} was not kept: {why}")
         doc = self.workspace.supervision.store_received(
             c["doc"], c["type"], c["supervisor"], c["supervisee"], int(c["n"]), c["content"],
             c["digest"], packet.id, packet.signed, packet.created)
@@ -350,6 +354,15 @@ class Supervision:
             # A colleague (or someone who left) who now comes to you for supervision.
             contact = self.workspace.contacts.update(contact, relation="supervisee",
                                                      archived=False)
+        # A session record held at a time still to come is left out, said by name; the
+        # others are kept (refusing all of them for one would lose the rest).
+        left_out: list[str] = []
+        for item in list(docs):
+            latest = max(item["versions"], key=lambda v: int(v["n"]))
+            why = self._received_held(item["type"], latest["content"], sender)
+            if why is not None:
+                left_out.append(f"the session record {str(item['id'])[:8]} was not kept: {why}.")
+                docs.remove(item)
         for item in docs:
             for v in item["versions"]:
                 # A version the supervisee was sent keeps its own packet, signature and time;
@@ -371,7 +384,8 @@ class Supervision:
         return Opened(packet, sender, f"{sender.name} handed {contact.name}'s supervision "
                       f"over to you: {len(docs)} record{'s' if len(docs) != 1 else ''} kept. "
                       f"Check {contact.name}'s fingerprint with them before sending them "
-                      "anything.")
+                      "anything." + "".join(f" Note: {n[0].upper()}{n[1:]}" for n in left_out),
+                      left_out=tuple(left_out))
 
     def _free_name(self, name: str) -> str:
         taken = {c.name.casefold() for c in self.workspace.contacts.all()}
@@ -404,17 +418,33 @@ class Supervision:
         return self.workspace.supervision.create_agreement(self.fingerprint,
                                                            supervisee.fingerprint, agreement)
 
-    def _held_already(self, session: Session) -> Session:
-        """A session is recorded once it has taken place: a time still to come (beyond a few
-        minutes of clock difference) is a typing slip that would show as the last session and
-        set the next one due from the future."""
+    def _still_to_come(self, held: datetime) -> str | None:
+        """Why a session held at *held* cannot be recorded yet, or None if it can.
+
+        A session is recorded once it has taken place: a time still to come (beyond a few
+        minutes of clock difference) is a typing slip, or a wrong clock, that would show as
+        the last session and set the next one due from the future. The one rule for a record
+        written here and for one received (a record packet, a handover)."""
         now = self.clock()
-        if session.held > now + HELD_SKEW:
-            raise UsageError(
-                f"the session time, {session.held.astimezone(self.zone):%d %b %Y, %H:%M}, is "
-                f"still to come (it is now {now.astimezone(self.zone):%d %b %Y, %H:%M}): a "
-                "record is of a session that has taken place, so check the date and time")
+        if held <= now + HELD_SKEW:
+            return None
+        return (f"held {held.astimezone(self.zone):%d %b %Y, %H:%M}, a time still to come (it "
+                f"is now {now.astimezone(self.zone):%d %b %Y, %H:%M}), and a record is of a "
+                "session that has taken place")
+
+    def _held_already(self, session: Session) -> Session:
+        why = self._still_to_come(session.held)
+        if why is not None:
+            raise UsageError(f"the session was {why}: check the date and time")
         return session
+
+    def _received_held(self, doc_type: str, content: object, sender: Contact) -> str | None:
+        """Why a received record (its latest version's *content*) cannot be kept, or None."""
+        if doc_type != "session":
+            return None
+        why = self._still_to_come(Session.from_json(content).held)
+        return None if why is None else (
+            f"it says it was {why}. Ask {sender.name} to correct the time and send it again")
 
     def _owners_named(self, session: Session, known: Collection[str]) -> Session:
         """A new action's owner typed as "me" ("myself", "I") is kept as the person's name:

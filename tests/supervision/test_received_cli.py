@@ -130,3 +130,58 @@ def test_an_opened_record_is_shown_and_what_was_received_can_be_read_again(
     [entry] = [e for e in received if e["type"] == "record"]
     reread = kit("share", "received", entry["id"][:6], vault=ana).out
     assert "Tired, sleeping badly" in reread and "Book a day off" in reread
+
+
+def _future_session(vault: Path, held: datetime) -> str:
+    """A session record held at a time still to come, written past the rule (as an older kit,
+    or one on a device whose clock was wrong, could have): its id."""
+    from kit.supervision.records import Session
+
+    ws = Workspace(Vault.open(vault, Credentials(passphrase=PASSPHRASE)))
+    try:
+        sup = Supervision(ws, LONDON)
+        ana = sup.contact("Ana")
+        return ws.supervision.create_session(sup.fingerprint, ana.fingerprint,
+                                             Session(held=held)).id
+    finally:
+        ws.close()
+
+
+def test_a_received_session_still_to_come_is_refused_by_name_and_the_rest_are_kept(
+        kit: Kit, pair: tuple[Path, Path], tmp_path: Path) -> None:
+    bo, ana = pair
+    cy = _vault(tmp_path / "cy", "Cy Newsupervisor")
+    for me, other, name in ((bo, cy, "Cy"), (cy, bo, "Bo")):
+        card, fingerprint = _card(other)
+        assert kit("id", "add", "-", "--name", name, "--relation", "colleague",
+                   "--fingerprint", fingerprint, vault=me, stdin=card.encode()).code == 0
+    now = datetime.now(LONDON)
+    past = now - timedelta(days=14)
+    assert kit("supervision", "add", "Ana", "--held", _local(past), vault=bo).code == 0
+    future = now + timedelta(days=25)
+    future_id = _future_session(bo, future)
+
+    # The record alone, sent to Ana: refused, saying which record and why; nothing kept.
+    record = tmp_path / "record.age"
+    assert kit("supervision", "send", future_id[:8], "--out", str(record), vault=bo).code == 0
+    refused = kit("share", "open", str(record), vault=ana)
+    assert refused.code == 1, refused.err
+    assert f"the session record {future_id[:8]} was not kept" in refused.err
+    assert f"held {future:%d %b %Y}" in refused.err and "still to come" in refused.err
+    assert "Ask Bo to correct the time" in refused.err
+    assert kit("supervision", "list", "--json", vault=ana).json() == []
+
+    # Handed over to Cy: the past record is kept, the future one left out by name.
+    handover = tmp_path / "handover.age"
+    assert kit("supervision", "handover", "Ana", "--to", "Cy", "--out", str(handover),
+               "--yes", vault=bo).code == 0
+    opened = kit("share", "open", str(handover), vault=cy)
+    assert opened.code == 0, opened.err
+    assert "1 record kept" in opened.out
+    assert f"The session record {future_id[:8]} was not kept" in opened.out
+    assert f"held {future:%d %b %Y}" in opened.out and "still to come" in opened.out
+    kept = kit("supervision", "list", "--json", vault=cy).json()
+    assert [d["id"] for d in kept] != [future_id] and len(kept) == 1
+    assert f"last {past:%Y-%m-%d}" in kit("team", vault=cy).out  # not the future date
+    # Later, the note is still there with what was received.
+    assert "was not kept" in kit("share", "received", vault=cy).out
