@@ -1166,7 +1166,7 @@ def _maigret_category(tags: Any) -> str:
         return "other"
     for tag in tags:
         for names, category in MAIGRET_CATEGORIES:
-            if tag in names:
+            if isinstance(tag, str) and tag in names:
                 return category
     return "other"
 

@@ -89,6 +89,11 @@ WMN = {
 }
 
 
+def name_is_sent(site: Any) -> bool:
+    """The name reaches the site: in the address asked or the body sent."""
+    return "{username}" in site.probe_url or "{username}" in (site.body or "")
+
+
 def kit_doc(*sites: dict[str, Any], **meta: Any) -> dict[str, Any]:
     return {"format": 1, "name": "mine", "version": "1", "date": "2026-11-23", **meta,
             "sites": list(sites)}
@@ -350,7 +355,9 @@ json_values = st.recursive(
     lambda children: st.lists(children, max_size=4)
     | st.dictionaries(st.sampled_from(["name", "url", "errorType", "profile", "detect",
                                        "uri_check", "e_code", "sites", "format", "headers",
-                                       "regexCheck", "pattern", "errorMsg"]), children,
+                                       "regexCheck", "pattern", "errorMsg", "checkType",
+                                       "engine", "engines", "site", "urlMain", "tags",
+                                       "requestPayload", "absenceStrs"]), children,
                       max_size=5),
     max_leaves=20)
 
@@ -361,6 +368,29 @@ def test_any_json_shape_gives_a_site_list_or_a_clear_error(doc: Any) -> None:
     with contextlib.suppress(SiteListError):
         read(doc)
 
+
+maigret_texts = st.sampled_from([
+    "https://a.example/{username}", "{urlMain}{urlSubpath}/u/{username}", "{{ q(\"{username}\") }}",
+    "{username}", "{{username}}", "{other}", "}{", "https://a.example", "message", "status_code",
+    "response_url", "POST", "GET", "tor", "steam_id", "\x1b[2J", ""]) | st.text(max_size=12)
+maigret_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | maigret_texts,
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(maigret_texts, children, max_size=3), max_leaves=4)
+maigret_sites = st.dictionaries(st.sampled_from(sorted(
+    site_data.MAIGRET_READ | site_data.MAIGRET_INERT | {"getParams"})), maigret_values,
+    max_size=6).map(lambda d: {"checkType": "message", **d})
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.dictionaries(maigret_texts, maigret_sites, min_size=1, max_size=3),
+       st.dictionaries(st.sampled_from(["E", "F"]), st.fixed_dictionaries({"site": maigret_sites}),
+                       max_size=2))
+def test_any_maigret_shape_gives_a_site_list_or_a_clear_error(sites: dict[str, Any],
+                                                              engines: dict[str, Any]) -> None:
+    with contextlib.suppress(SiteListError):
+        for site in read({"sites": sites, "engines": engines}).sites:
+            assert name_is_sent(site)
 
 # --- username patterns ---
 
