@@ -71,6 +71,12 @@ class Tiff:
     entries: list[Entry] = field(default_factory=list)
     ifds: list[str] = field(default_factory=list)
     damaged: bool = False
+    big: bool = False  # BigTIFF
+
+    @property
+    def layout(self) -> tuple[str, int, int]:
+        """(offset format, size of the entry count, size of one entry)."""
+        return ("Q", 8, 20) if self.big else ("I", 2, 12)
 
     def get(self, ifd: str, tag: int) -> Entry | None:
         for entry in self.entries:
@@ -95,10 +101,12 @@ def read_tiff(data: bytes, base: int = 0, *, chain: bool = True) -> Tiff:
     """Every directory of the TIFF structure at *base*: IFD0 and the ones chained after it
     (IFD1 ...), and the Exif, GPS, Interop and SubIFD directories they point at."""
     order = tiff_order(data, base)
-    if data[base + 2:base + 4] in (b"+\0", b"\0+"):
-        raise Damaged("it is a BigTIFF file, which the kit cannot read")
     tiff = Tiff(order, base)
-    first = _unpack(order + "I", data, base + 4)
+    if data[base + 2:base + 4] in (b"+\0", b"\0+"):  # BigTIFF: 64-bit counts and offsets
+        tiff.big = True
+        first = _unpack(order + "Q", data, base + 8)
+    else:
+        first = _unpack(order + "I", data, base + 4)
     walk_ifd(data, tiff, first, "IFD0", chain=chain)
     return tiff
 
@@ -117,30 +125,32 @@ def walk_ifd(data: bytes, tiff: Tiff, offset: int, name: str, *, chain: bool = F
         if offset == 0 or where in seen:
             continue
         seen.add(where)
-        if where + 2 > len(data):
+        pointer, head, width = tiff.layout
+        if where + head > len(data):
             tiff.damaged = True
             continue
-        count = _unpack(tiff.order + "H", data, where)
-        if count > MAX_ENTRIES or where + 2 + 12 * count > len(data):
+        count = _unpack(tiff.order + ("Q" if tiff.big else "H"), data, where)
+        if count > MAX_ENTRIES or where + head + width * count > len(data):
             tiff.damaged = True
             continue
         tiff.ifds.append(name)
         subs = 0
         for n in range(count):
-            entry = _entry(data, tiff, where + 2 + 12 * n, name, value_base)
+            entry = _entry(data, tiff, where + head + width * n, name, value_base)
             if entry is None:
                 continue
             tiff.entries.append(entry)
             child = POINTERS.get(entry.tag)
             if child and isinstance(entry.value, tuple):
-                for pointer in entry.value[:MAX_NUMBERS]:
+                for target in entry.value[:MAX_NUMBERS]:
                     label = child
                     if child == "SubIFD":
                         label = f"SubIFD{subs or ''}"
                         subs += 1
-                    queue.append((int(pointer), label, False))
-        if follow and where + 2 + 12 * count + 4 <= len(data):
-            following = _unpack(tiff.order + "I", data, where + 2 + 12 * count)
+                    queue.append((int(target), label, False))
+        end = where + head + width * count
+        if follow and end + struct.calcsize(pointer) <= len(data):
+            following = _unpack(tiff.order + pointer, data, end)
             chained += 1
             queue.append((following, _next_name(name, chained), True))
 
@@ -152,16 +162,19 @@ def _next_name(name: str, n: int) -> str:
 
 
 def _entry(data: bytes, tiff: Tiff, at: int, ifd: str, value_base: int | None) -> Entry | None:
-    tag, kind, count = struct.unpack_from(tiff.order + "HHI", data, at)
+    pointer, _head, _width = tiff.layout
+    tag, kind, count = struct.unpack_from(tiff.order + "HH" + pointer, data, at)
     size = _TYPE_SIZES.get(kind)
     if size is None:
         return None
     total = size * count
-    if total <= 4:
-        start = at + 8
+    inline = 8 if tiff.big else 4
+    here = at + 4 + inline
+    if total <= inline:
+        start = here
     else:
         start = (tiff.base if value_base is None else value_base) + _unpack(
-            tiff.order + "I", data, at + 8)
+            tiff.order + pointer, data, here)
         if start + min(total, 1) > len(data) or start < 0:
             tiff.damaged = True
             return None

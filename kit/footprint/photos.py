@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import math
 import os
 import re
@@ -402,7 +403,7 @@ def _sniff(head: bytes) -> str | None:
         return "WEBP"
     if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
         return VIDEO
-    if head[:4] in (b"II*\0", b"MM\0*"):
+    if head[:4] in (b"II*\0", b"MM\0*", b"II+\0", b"MM\0+"):  # TIFF and BigTIFF
         return "TIFF"
     if head[:2] == b"BM" and len(head) >= 14:
         return "BMP"
@@ -565,8 +566,7 @@ def _read_png(data: bytes, found: _Found) -> tuple[str, Size, int]:
         elif kind == b"acTL" and len(chunk.data) >= 4:
             frames = max(1, struct.unpack_from(">I", chunk.data)[0])
         elif kind in (b"caBX", b"jumb"):
-            found.add("other", "PNG", "content credentials (C2PA: can name the author and "
-                      "the tools used)", severity="medium")
+            _jumbf(chunk.data, found)
     if stopped:
         found.add("text", "PNG", f"more than {MAX_PNG_CHUNKS:,} chunks: the rest of the "
                   "file was not read", severity="medium")
@@ -692,6 +692,7 @@ def _jpeg_segments(data: bytes, segments: list[Segment], found: _Found) -> tuple
     extended: dict[bytes, dict[int, bytes]] = {}
     xmp_seen = False
     images, images_end = 1, 0
+    exif_parts: list[bytes] = []
     for seg in segments:
         marker, p = seg.marker, seg.payload
         if marker == 0xFE:
@@ -699,6 +700,7 @@ def _jpeg_segments(data: bytes, segments: list[Segment], found: _Found) -> tuple
                 found.add("text", "JPEG comment", "comment", p, "medium")
         elif marker == 0xE1 and p.startswith(b"Exif\0"):
             _exif_block(data, seg.at + 6, found, "EXIF")
+            exif_parts.append(p[6:])
         elif marker == 0xE1 and p.startswith(_XMP_HEAD):
             xmp_seen = True
             _xmp(p[len(_XMP_HEAD):], found)
@@ -725,6 +727,8 @@ def _jpeg_segments(data: bytes, segments: list[Segment], found: _Found) -> tuple
             text = p[8:].decode("utf-16-be", "replace")
             if _clean(text):
                 found.add("text", "JPEG APP10", "comment", text, "medium")
+        elif marker == 0xEB and p.startswith(b"JP"):  # JUMBF (content credentials)
+            _jumbf(p, found)
         elif any(marker == m and p.startswith(head) for m, head in _QUIET_SEGMENTS):
             continue
         else:
@@ -733,6 +737,10 @@ def _jpeg_segments(data: bytes, segments: list[Segment], found: _Found) -> tuple
             if _embedded_images(p):
                 found.add("thumbnail", f"JPEG APP{marker - 0xE0}", "a preview image inside "
                           "a manufacturer's or an app's own data", severity="medium")
+    if len(exif_parts) > 1:
+        # Some writers continue one EXIF block across several segments (exiftool joins
+        # them too): values that run past the first segment are read from the joined block.
+        _exif_block(b"".join(exif_parts), 0, found, "EXIF")
     for guid, pieces in extended.items():
         _xmp(b"".join(pieces[at] for at in sorted(pieces)), found, "Extended XMP")
         if not xmp_seen:
@@ -742,6 +750,49 @@ def _jpeg_segments(data: bytes, segments: list[Segment], found: _Found) -> tuple
                   "own data; it can include the camera's serial number)",
                   ", ".join(sorted(vendor)), "medium")
     return images, images_end
+
+
+# Keys of JSON content (C2PA and similar) that name or describe: (kind, label, severity).
+_JSON_FIELDS: Final = {
+    "author": ("people", "author", "medium"), "creator": ("people", "creator", "medium"),
+    "copyright": ("people", "copyright (often the owner's name)", "medium"),
+    "name": ("people", "name", "medium"), "title": ("text", "title", "medium"),
+    "description": ("text", "description", "medium"),
+    "location": ("location", "location", "high"),
+}
+
+
+def _jumbf(payload: bytes, found: _Found) -> None:
+    """JUMBF boxes (JPEG APP11): content credentials, whose JSON can name people."""
+    found.add("other", "JUMBF", "content credentials (C2PA: can name the author and the "
+              "tools used)", f"{len(payload):,} bytes", "medium")
+    pos = 0
+    for _ in range(64):
+        at = payload.find(b"json", pos)
+        if at < 4:
+            break
+        pos = at + 4
+        size = int.from_bytes(payload[at - 4:at], "big")
+        if not 8 < size <= MAX_TEXT_BYTES:
+            continue
+        try:
+            doc = json.loads(payload[at + 4:at - 4 + size].decode("utf-8"))
+        except (ValueError, RecursionError):
+            continue
+        _json_fields(doc, found, 0)
+
+
+def _json_fields(doc: object, found: _Found, depth: int) -> None:
+    if depth > 16:
+        return
+    items = doc.items() if isinstance(doc, dict) else enumerate(doc) \
+        if isinstance(doc, list) else ()
+    for key, value in list(items)[:1000]:
+        spec = _JSON_FIELDS.get(str(key).lower())
+        if spec is not None and isinstance(value, str | int | float):
+            found.add(spec[0], "JUMBF JSON", spec[1], value, spec[2])
+        elif isinstance(value, dict | list):
+            _json_fields(value, found, depth + 1)
 
 
 def _embedded_images(data: bytes) -> int:
@@ -1066,15 +1117,15 @@ _MAKER_LAYOUTS: Final = (
     (b"SONY DSC ", 12, False),
     (b"SONY CAM ", 12, False),
     (b"QVC\0", 6, False),
-    (b"Ricoh\0", 8, False),
-    (b"RICOH\0", 8, False),
+    (b"Ricoh", 8, False),
+    (b"RICOH", 8, False),
     (b"SANYO\0", 8, False),
     (b"LEICA\0", 8, False),
     (b"Apple iOS\0", 14, True),
-    (b"MOT\0", 8, False),
+    (b"MOT\0", 8, True),
 )
 # Tags that name a person or a device, by manufacturer (the make starts with the key).
-_MAKER_FIELDS: Final = {
+_MAKER_FIELDS: Final[dict[str, dict[int, tuple[Any, ...]]]] = {
     "canon": {0x0009: ("people", "camera owner's name"),
               0x000C: ("device", "camera serial number"),
               0x0096: ("device", "camera serial number (internal)")},
@@ -1089,12 +1140,28 @@ _MAKER_FIELDS: Final = {
                 0x20101003: ("device", "flash serial number")},
     "panasonic": {0x0025: ("device", "camera serial number (internal)")},
     "fujifilm": {0x0010: ("device", "camera serial number (internal)")},
-    "pentax": {0x0229: ("device", "camera serial number")},
+    "pentax": {0x0229: ("device", "camera serial number"),
+               0x0215: ("device", "camera serial number (internal)", "number", 4)},
+    "ricoh": {0x0005: ("device", "camera serial number (internal)", "hex", 0)},
+    # Nintendo's camera record: the serial is 4 bytes at 0x18.
+    "nintendo": {0x1101: ("device", "camera serial number (internal)", "hex", 0x18)},
     "sigma": {0x0002: ("device", "camera serial number")},
     "kodak": {0x0000: ("device", "camera serial number")},
     "samsung": {0xA002: ("device", "camera serial number")},
     "motorola": {0x5501: ("device", "camera serial number")},
 }
+def _maker_value(entry: Entry, spec: tuple[Any, ...]) -> object:
+    """The value a maker-note field holds: itself, one of its numbers, or bytes in hex (a
+    binary serial number, shown as exiftool shows it)."""
+    how = spec[2] if len(spec) > 2 else ""
+    if how == "number" and isinstance(entry.value, tuple) and len(entry.value) > spec[3]:
+        return str(int(entry.value[spec[3]]))
+    if how == "hex" and isinstance(entry.value, bytes):
+        raw = entry.value[spec[3]:spec[3] + (4 if spec[3] else 32)]
+        return ("0x" if spec[3] else "") + raw.hex()
+    return entry.value
+
+
 _OLYMPUS_SUBDIRS: Final = frozenset({0x2010, 0x2020, 0x2030, 0x2040, 0x2050})
 
 
@@ -1118,7 +1185,7 @@ def _maker_notes(data: bytes, tiff: Tiff, entry: Entry, make: str, found: _Found
         key = int(item.ifd[10:], 16) << 16 | item.tag if nested else item.tag
         spec = fields.get(key)
         if spec is not None:
-            _field(item.value, found, spec[0], source, spec[1], "medium")
+            _field(_maker_value(item, spec), found, spec[0], source, spec[1], "medium")
         elif item.tag == 0x0081 and brand.startswith("minolta") and len(note) > 0:
             found.add("thumbnail", source, _PREVIEW, "", "medium")
         if isinstance(item.value, bytes) and len(item.value) > 256 and _embedded_images(
