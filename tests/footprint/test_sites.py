@@ -730,6 +730,9 @@ def test_maigret_templates_the_kit_cannot_read_are_refused() -> None:
            "or a stray brace" in found
     # {{username}} is Maigret's literal text "{username}", not the name: never turned into one
     assert any(p.startswith("Spelled name: requestPayload: has a {field}") for p in found), found
+    odd_tags = {**MAIGRET, "sites": {"T": {**MAIGRET["sites"]["GitHub"],
+                                           "tags": [["gaming"], {"a": 1}, 3, "photo"]}}}
+    assert read(odd_tags).sites[0].category == "creative"
     broken = {**MAIGRET, "sites": {"X": {"engine": "Nope", "urlMain": "https://x.example"},
                                    **MAIGRET["sites"]}}
     assert "X: engine: names an engine (Nope) the file does not describe" in \
