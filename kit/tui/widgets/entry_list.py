@@ -54,9 +54,11 @@ class EntryList(ScrollView, Generic[T], can_focus=True):
     class Chosen(_ItemMessage):
         """The user pressed Enter on *item*."""
 
-    def __init__(self, describe: Callable[[T], str], *, id: str | None = None) -> None:
+    def __init__(self, describe: Callable[[T], str], *, id: str | None = None,
+                 empty: str = "Nothing here yet") -> None:
         super().__init__(id=id)
         self._describe = describe
+        self._empty = empty
         self._items: Sequence[T] = ()
 
     @property
@@ -94,6 +96,12 @@ class EntryList(ScrollView, Generic[T], can_focus=True):
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y
         width = self.size.width
+        if not self._items and index == 0:
+            # An empty list still shows where the focus is, by a mark as well as a shade.
+            style = self.get_component_rich_style("entry-list--cursor") if self.has_focus \
+                else self.rich_style
+            text = ("\u25b8 " if self.has_focus else "  ") + self._empty
+            return Strip([Segment(text, style)]).crop_extend(0, width, style)
         if index >= len(self._items):
             return Strip.blank(width, self.rich_style)
         style: Style = self.rich_style
@@ -135,6 +143,12 @@ class EntryList(ScrollView, Generic[T], can_focus=True):
         index = int(self.scroll_offset.y) + event.y
         if 0 <= index < len(self._items):
             self.cursor = index
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self._items))
