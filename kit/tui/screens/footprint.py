@@ -131,6 +131,9 @@ class FootprintScreen(AreaScreen):
                     yield Button("Accept", id="finding-accepted",
                                  tooltip="You have decided to live with it")
                     yield Button("Open again", id="finding-open")
+                    yield Button("Ask them to take it down…", id="finding-removal",
+                                 tooltip="Record a request to the site, and when its reply is "
+                                         "due; it is marked fixed when the page is gone")
                 yield Static("", id="findings", markup=False)
             with TabPane("Ledger", id="ledger-tab"), VerticalScroll(id="ledger-pane"):
                 yield Static("Every request the kit has sent, newest first. " + LEDGER_KEEPS
@@ -674,6 +677,7 @@ class FootprintScreen(AreaScreen):
         else:
             for status in ("fixed", "accepted", "open"):
                 self.query_one(f"#finding-{status}").display = f.status != status
+            self.query_one("#finding-removal").display = f.status == "open"
             text.append(f"[{f.severity_label}] ", style="bold")
             text.append(f"{f.title}  ({f.status_label})\n", style="bold")
             text.append(f"  {f.exposed}\n")
@@ -711,6 +715,14 @@ class FootprintScreen(AreaScreen):
     @on(Button.Pressed, "#finding-open")
     def _mark_open(self) -> None:
         self._mark_finding("open")
+
+    @on(Button.Pressed, "#finding-removal")
+    def _ask_removal(self) -> None:
+        finding = self.query_one("#findings-list", EntryList).highlighted
+        if finding is not None:
+            from kit.tui.screens.removals import ask_for_removal
+
+            ask_for_removal(self.app, finding.id)
 
     def _show_ledger(self) -> None:
         table = self.query_one("#ledger", DataTable)

@@ -541,3 +541,20 @@ def _as_form(request: rq.Removal) -> dict[str, Any]:
         "extended": request.extended, "note": request.note,
     }
 
+
+
+def ask_for_removal(app: Any, finding_id: str) -> None:
+    """From a finding: Removals, with a new request that will fix it (Footprint's button)."""
+    from kit.tui.palette import open_area
+
+    def start(screen: AreaScreen) -> None:
+        if isinstance(screen, RemovalsScreen):
+            screen.finding_id = finding_id
+            screen.action_new()
+        elif isinstance(screen, FormScreen):
+            app.notify("Finish or leave the form in Incidents first; your finding is still "
+                       "listed in Footprint.", severity="warning", timeout=8)
+        else:
+            app.push_screen(RemovalsScreen(finding_id=finding_id))
+
+    open_area(app, "incidents", start)
