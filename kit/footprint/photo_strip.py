@@ -125,6 +125,8 @@ def _encode(path: Path, kind: str) -> tuple[bytes, list[str]]:
             raise _Unreadable(str(exc)) from None
         except NotLossless:
             pass  # saved afresh below
+        except Exception as exc:  # untrusted bytes: any parser error is this file's problem
+            raise _Unreadable(_damaged(exc)) from None
         else:
             return cleaned.data, list(cleaned.notes)
     return _reencode(path, kind)

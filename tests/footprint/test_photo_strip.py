@@ -423,6 +423,35 @@ def test_an_overlay_heif_keeps_its_layers_as_parts_not_pictures(tmp_path: Path) 
     assert_same_pixels(overlay, result.output)
 
 
+def test_mutated_files_of_every_format_never_raise_anything_else(tmp_path: Path) -> None:
+    """Flipped bytes and cut files: a clean file, or Damaged / NotLossless / Animated."""
+    import random
+
+    rng = random.Random(16)
+    sources = {".jpg": make_jpeg(tmp_path / "a.jpg", orientation=6),
+               ".png": make_png(tmp_path / "b.png"), ".heic": make_heic(tmp_path / "c.heic")}
+    for fmt, suffix in (("WEBP", ".webp"), ("TIFF", ".tif"), ("GIF", ".gif")):
+        sources[suffix] = tmp_path / f"d{suffix}"
+        noise().save(sources[suffix], fmt, exif=full_exif(), xmp=XMP, comment=b"hi")
+    cleaners = {".jpg": photo_containers.clean_jpeg, ".png": photo_containers.clean_png,
+                ".heic": photo_containers.clean_heif, ".webp": photo_containers.clean_webp,
+                ".tif": photo_containers.clean_tiff, ".gif": photo_containers.clean_gif}
+    expected = (photo_containers.Damaged, photo_containers.NotLossless,
+                photo_containers.Animated)
+    for suffix, source in sources.items():
+        original = source.read_bytes()
+        for n in range(60):
+            data = bytearray(original)
+            for _ in range(rng.randint(1, 8)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+            if n % 3 == 0:
+                data = data[:rng.randrange(1, len(data))]
+            try:
+                cleaners[suffix](bytes(data))
+            except expected:
+                pass
+
+
 # --- a picture too large to decode ---
 
 
