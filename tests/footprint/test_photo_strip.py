@@ -9,6 +9,7 @@ exiftool, which does not trust the kit's own reader.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import struct
 import zlib
@@ -446,10 +447,8 @@ def test_mutated_files_of_every_format_never_raise_anything_else(tmp_path: Path)
                 data[rng.randrange(len(data))] = rng.randrange(256)
             if n % 3 == 0:
                 data = data[:rng.randrange(1, len(data))]
-            try:
+            with contextlib.suppress(*expected):
                 cleaners[suffix](bytes(data))
-            except expected:
-                pass
 
 
 # --- a picture too large to decode ---
