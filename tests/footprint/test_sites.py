@@ -763,3 +763,21 @@ def test_a_maigret_list_is_asked_as_maigret_would_over_loopback(http_server: Any
                        ("alice", "Gamer"): "found", ("bob", "Gamer"): "not_found",
                        ("alice", "Ybox"): "found", ("bob", "Ybox"): "not_found"}
     assert sorted({r.method for r in server.received}) == ["GET", "HEAD", "POST"]
+
+
+names = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zs", "Zl", "Zp")),
+                min_size=1, max_size=64)
+
+
+@settings(max_examples=200, deadline=None)
+@given(names)
+def test_any_name_fills_a_body_and_comes_back_out_intact(name: str) -> None:
+    from urllib.parse import parse_qs
+
+    plain = json.loads(fill_body('{"u": "{username}", "n": 1}', name, "json"))
+    assert plain == {"u": name, "n": 1}
+    query = json.loads(fill_body('{"q": "user(name: \\"{username}\\") { id }"}', name,
+                                 "json"))["q"]
+    assert json.loads(query.removeprefix("user(name: ").removesuffix(") { id }")) == name
+    form = parse_qs(fill_body("a=1&u={username}", name, "form").decode(), keep_blank_values=True)
+    assert form == {"a": ["1"], "u": [name]}
