@@ -423,10 +423,14 @@ def cannot_find(detect: tuple[str, ...], missing_codes: tuple[int, ...],
     an answer is read"). For `markers`, "found" needs the found status and text while the
     missing rule does not also hold; when the found status is a missing status, the missing
     rule holds on every found page if it has no text of its own or if one of its texts is
-    part of the found text (the same text, an empty one, or a piece of it). For
+    part of the found text (the same text, an empty one, or a piece of it); and a 1xx found
+    status is never a final answer. For
     `status_code`, HTTP 200 declared as "no such user" leaves no ordinary answer to be found.
     """
     if detect == ("markers",):
+        if found_code is not None and found_code < 200:
+            return (f"its “found” status (HTTP {found_code}) is never a site's final answer, so "
+                    "it can never find anyone")
         if found_code is None or found_code not in missing_codes:
             return ""
         if not missing_text:

@@ -509,6 +509,7 @@ def wmn_site(**fields: Any) -> dict[str, Any]:
     ({"m_string": ""}, "“missing” marker is empty"),  # Evolution CMS in today's list
     ({"m_string": "user-search"}, "“missing” marker is part of its “found” marker"),
     ({"m_code": [404, 200], "m_string": ["gone", 'id="user-search"']}, "are the same"),
+    ({"e_code": 101, "m_code": 404}, "never a site's final answer"),
 ])
 def test_a_rule_that_can_never_find_anyone_is_flagged(fields: dict[str, Any], why: str) -> None:
     site = read({**WMN, "sites": [wmn_site(**fields)]}).sites[0]
