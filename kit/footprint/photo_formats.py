@@ -33,10 +33,13 @@ _TYPE_SIZES: Final = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 
                       12: 8, 13: 4, 16: 8, 17: 8, 18: 8}
 _NUMBERS: Final = {3: "H", 4: "I", 8: "h", 9: "i", 13: "I", 16: "Q", 17: "q", 18: "Q",
                    11: "f", 12: "d"}
-MAX_IFDS: Final = 256
-MAX_ENTRIES: Final = 4096  # per directory
+MAX_IFDS: Final = 64  # per structure; real files have a handful
+MAX_ENTRIES: Final = 2048  # per directory
 MAX_NUMBERS: Final = 64  # numbers kept from one entry (offset lists, rationals)
 MAX_VALUE_BYTES: Final = 4 * 1024 * 1024  # bytes kept from one text or binary entry
+# Bytes kept from all the entries of one structure: values may overlap, so a small crafted
+# file could otherwise ask for the same megabytes thousands of times.
+MAX_KEPT_BYTES: Final = 16 * 1024 * 1024
 
 # Tags that point at another directory, and the name each child gets.
 POINTERS: Final = {0x8769: "ExifIFD", 0x8825: "GPS", 0xA005: "InteropIFD", 0x014A: "SubIFD"}
@@ -72,6 +75,7 @@ class Tiff:
     ifds: list[str] = field(default_factory=list)
     damaged: bool = False
     big: bool = False  # BigTIFF
+    kept: int = 0  # value bytes kept so far (see MAX_KEPT_BYTES)
 
     @property
     def layout(self) -> tuple[str, int, int]:
@@ -119,7 +123,10 @@ def walk_ifd(data: bytes, tiff: Tiff, offset: int, name: str, *, chain: bool = F
     seen = set() if seen is None else seen
     queue: list[tuple[int, str, bool]] = [(offset, name, chain)]
     chained = 0
-    while queue and len(seen) < MAX_IFDS:
+    while queue:
+        if len(seen) >= MAX_IFDS:
+            tiff.damaged = True  # more directories than any real file has
+            break
         offset, name, follow = queue.pop(0)
         where = tiff.base + offset
         if offset == 0 or where in seen:
@@ -178,7 +185,8 @@ def _entry(data: bytes, tiff: Tiff, at: int, ifd: str, value_base: int | None) -
         if start + min(total, 1) > len(data) or start < 0:
             tiff.damaged = True
             return None
-    keep = min(total, MAX_VALUE_BYTES, len(data) - start)
+    keep = max(0, min(total, MAX_VALUE_BYTES, len(data) - start, MAX_KEPT_BYTES - tiff.kept))
+    tiff.kept += keep
     raw = data[start:start + keep]
     value: bytes | tuple[float, ...]
     if kind in _NUMBERS:
@@ -226,6 +234,7 @@ class Jpeg:
     end: int | None = None  # just after the end-of-image marker; None when cut short
     scans: int = 0
     damaged: bool = False  # stray bytes between segments were skipped
+    stopped: bool = False  # more segments than MAX_SEGMENTS: the rest was not read
 
 
 def read_jpeg(data: bytes, start: int = 0) -> Jpeg:
@@ -279,6 +288,8 @@ def read_jpeg(data: bytes, start: int = 0) -> Jpeg:
         if marker >= 0xE0:
             jpeg.segments.append(Segment(marker, pos + 2, payload))
         pos += length
+    else:
+        jpeg.stopped = True
     if jpeg.size is None:
         raise (Truncated("it is cut short") if jpeg.end is None and pos >= n else
                Damaged("it holds no picture"))
@@ -322,6 +333,8 @@ def find_iptc(data: bytes) -> list[IptcRecord]:
     found: list[IptcRecord] = []
     pos = 0
     for _ in range(10_000):
+        if len(found) >= 10_000:
+            break
         at = data.find(b"\x1c", pos)
         if at < 0 or at + 3 > len(data):
             break
@@ -395,7 +408,8 @@ def read_ciff(data: bytes) -> list[CiffEntry]:
             if tag & 0xC000 == 0x4000:  # the value is in the entry itself
                 value = data[at + 2:at + 10]
             else:
-                value = data[start + offset:start + offset + size]
+                # Only names and the presence of previews are needed from a value.
+                value = data[start + offset:start + offset + min(size, 4096)]
             if tag & 0x3800 in (0x2800, 0x3000):  # a sub-heap
                 heaps.append((start + offset, start + offset + size))
             else:
@@ -419,6 +433,10 @@ class Gif:
     frames: int = 0
     blocks: list[GifBlock] = field(default_factory=list)
     end: int | None = None  # just after the trailer byte
+    stopped: bool = False  # more sub-blocks than MAX_SUB_BLOCKS: the rest was not read
+
+
+MAX_SUB_BLOCKS: Final = 4_000_000  # per file: about 1 GB of ordinary 255-byte sub-blocks
 
 
 def read_gif(data: bytes) -> Gif:
@@ -426,6 +444,7 @@ def read_gif(data: bytes) -> Gif:
         raise Truncated("it is cut short")
     width, height, flags = struct.unpack_from("<HHB", data, 6)
     gif = Gif((width, height))
+    budget = [MAX_SUB_BLOCKS]
     pos = 13 + (3 << ((flags & 7) + 1) if flags & 0x80 else 0)
     n = len(data)
     for _ in range(1_000_000):
@@ -441,37 +460,45 @@ def read_gif(data: bytes) -> Gif:
             gif.frames += 1
             local = data[pos + 9]
             pos += 10 + (3 << ((local & 7) + 1) if local & 0x80 else 0) + 1
-            pos = _skip_blocks(data, pos)[1]
+            pos = _skip_blocks(data, pos, budget)[1]
         elif label == 0x21 and pos + 2 <= n:
             kind = data[pos + 1]
             pos += 2
             if kind == 0xFF and pos < n and data[pos] == 11:
                 name = data[pos + 1:pos + 12]
                 start = pos + 12
-                body, pos = _skip_blocks(data, start)
+                body, pos = _skip_blocks(data, start, budget)
                 raw = data[start:pos]
                 gif.blocks.append(GifBlock("application", name,
                                            raw if name.startswith(b"XMP Data") else body))
             elif kind == 0xFE:
-                body, pos = _skip_blocks(data, pos)
+                body, pos = _skip_blocks(data, pos, budget)
                 gif.blocks.append(GifBlock("comment", b"", body))
             elif kind == 0x01:
                 if pos < n:
                     pos += 1 + data[pos]  # the grid and colours
-                body, pos = _skip_blocks(data, pos)
+                body, pos = _skip_blocks(data, pos, budget)
                 gif.blocks.append(GifBlock("plaintext", b"", body))
             else:
-                pos = _skip_blocks(data, pos)[1]
+                pos = _skip_blocks(data, pos, budget)[1]
         else:
             break  # not a block: treat the rest as data after the end
+    gif.stopped = budget[0] < 0
     return gif
 
 
-def _skip_blocks(data: bytes, pos: int) -> tuple[bytes, int]:
-    """Sub-blocks from *pos*: their joined contents (first megabyte), and where they end."""
+def _skip_blocks(data: bytes, pos: int, budget: list[int]) -> tuple[bytes, int]:
+    """Sub-blocks from *pos*: their joined contents (first megabyte), and where they end.
+    Each sub-block visited costs one from *budget*; when it runs out, the walk stops at the
+    end of the data (a file of tiny sub-blocks would otherwise take minutes)."""
     parts: list[bytes] = []
     kept, n = 0, len(data)
-    while pos < n:
+    while True:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return b"".join(parts), n
+        if pos >= n:
+            break
         size = data[pos]
         pos += 1
         if size == 0:

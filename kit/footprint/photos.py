@@ -527,11 +527,15 @@ def _read_picture(path: Path, kind: str) -> PhotoReport:
 
 
 Size = tuple[int, int] | None
+_NOT_ALL_READ: Final = ("the file holds more parts than the kit reads; the rest was not read "
+                        "and may hold anything")
 
 
 def _read_jpeg(data: bytes, found: _Found) -> tuple[str, Size, int]:
     jpeg = read_jpeg(data)
     found.damaged = found.damaged or jpeg.damaged
+    if jpeg.stopped:
+        found.add("other", "JPEG", _NOT_ALL_READ, severity="medium")
     images, images_end = _jpeg_segments(data, jpeg.segments, found)
     if jpeg.end is not None:
         _trailer(data, max(jpeg.end, images_end), found, "JPEG")
@@ -586,6 +590,8 @@ _GIF_QUIET: Final = (b"NETSCAPE2.0", b"ANIMEXTS1.0", b"ICCRGBG1012")
 
 def _read_gif(data: bytes, found: _Found) -> tuple[str, Size, int]:
     gif = read_gif(data)
+    if gif.stopped:
+        found.add("other", "GIF", _NOT_ALL_READ, severity="medium")
     vendor: set[str] = set()
     for block in gif.blocks:
         if block.kind == "comment":
@@ -699,8 +705,13 @@ def _jpeg_segments(data: bytes, segments: list[Segment], found: _Found) -> tuple
             if _clean(p):
                 found.add("text", "JPEG comment", "comment", p, "medium")
         elif marker == 0xE1 and p.startswith(b"Exif\0"):
-            _exif_block(data, seg.at + 6, found, "EXIF")
+            # Each block is read within its own segment (as exiftool does), and a few are
+            # read: a crafted file could hold thousands, each pointing everywhere.
             exif_parts.append(p[6:])
+            if len(exif_parts) <= _MAX_BLOCKS:
+                _exif_block(p, 6, found, "EXIF")
+            elif len(exif_parts) == _MAX_BLOCKS + 1:
+                found.add("other", "EXIF", _NOT_ALL_READ, severity="medium")
         elif marker == 0xE1 and p.startswith(_XMP_HEAD):
             xmp_seen = True
             _xmp(p[len(_XMP_HEAD):], found)
@@ -737,7 +748,7 @@ def _jpeg_segments(data: bytes, segments: list[Segment], found: _Found) -> tuple
             if _embedded_images(p):
                 found.add("thumbnail", f"JPEG APP{marker - 0xE0}", "a preview image inside "
                           "a manufacturer's or an app's own data", severity="medium")
-    if len(exif_parts) > 1:
+    if 1 < len(exif_parts) <= _MAX_BLOCKS:
         # Some writers continue one EXIF block across several segments (exiftool joins
         # them too): values that run past the first segment are read from the joined block.
         _exif_block(b"".join(exif_parts), 0, found, "EXIF")
@@ -907,6 +918,7 @@ _MAKER_NOTE: Final = 0x927C
 _IPTC_TAG: Final = 0x83BB
 _PHOTOSHOP_TAG: Final = 0x8649
 _XMP_TAG: Final = 0x02BC
+_MAX_BLOCKS: Final = 8  # IPTC, Photoshop, XMP blocks and maker notes read per structure
 _STRUCTURE: Final = frozenset({_USER_COMMENT, _MAKER_NOTE, _IPTC_TAG, _PHOTOSHOP_TAG,
                                _XMP_TAG, 0x8769, 0x8825, 0xA005, 0x014A, 0x0201, 0x0202})
 
@@ -925,7 +937,7 @@ def _exif_block(data: bytes, base: int, found: _Found, source: str) -> None:
 def _raw(data: bytes, entry: Entry) -> bytes:
     """An entry's value as the bytes it was written as (IPTC is often typed as numbers)."""
     size = {3: 2, 4: 4, 8: 2, 9: 4, 13: 4, 5: 8, 10: 8, 16: 8}.get(entry.type, 1)
-    return data[entry.at:entry.at + min(entry.count * size, MAX_FILE_BYTES)]
+    return data[entry.at:entry.at + min(entry.count * size, MAX_TEXT_BYTES * 16)]
 
 
 def _tiff_fields(data: bytes, tiff: Tiff, found: _Found, source: str, *,
@@ -933,6 +945,8 @@ def _tiff_fields(data: bytes, tiff: Tiff, found: _Found, source: str, *,
     """Names what every directory carries; returns how many pages (full-size images) the
     chain of directories holds."""
     make = ""
+    blocks: dict[int, int] = {}
+    found.damaged = found.damaged or tiff.damaged
     for entry in tiff.entries:
         where = source if entry.ifd in ("IFD0", "ExifIFD", "IFD1") else f"{source} {entry.ifd}"
         if entry.ifd in ("GPS", "InteropIFD"):
@@ -946,14 +960,23 @@ def _tiff_fields(data: bytes, tiff: Tiff, found: _Found, source: str, *,
             comment = _user_comment(entry.value)
             if comment:
                 found.add("text", where, "user comment", comment, "medium")
-        elif entry.tag == _IPTC_TAG:
-            records, _end = read_iptc(_raw(data, entry))
-            _iptc_records(records, found, "IPTC")
-        elif entry.tag == _PHOTOSHOP_TAG:
-            _photoshop(_raw(data, entry), found)
-        elif entry.tag == _XMP_TAG:
-            _xmp(_raw(data, entry), found)
-    for entry in tiff.entries:
+        elif entry.tag in (_IPTC_TAG, _PHOTOSHOP_TAG, _XMP_TAG):
+            # Blocks are read from where they sit, which a crafted file could point many
+            # entries at: a few of each are read, the rest only counted.
+            blocks[entry.tag] = blocks.get(entry.tag, 0) + 1
+            if blocks[entry.tag] > _MAX_BLOCKS:
+                continue
+            if entry.tag == _IPTC_TAG:
+                records, _end = read_iptc(_raw(data, entry))
+                _iptc_records(records, found, "IPTC")
+            elif entry.tag == _PHOTOSHOP_TAG:
+                _photoshop(_raw(data, entry), found)
+            else:
+                _xmp(_raw(data, entry), found)
+    notes = [e for e in tiff.entries if e.tag == _MAKER_NOTE]
+    if len(notes) > _MAX_BLOCKS or any(n > _MAX_BLOCKS for n in blocks.values()):
+        found.add("other", source, _NOT_ALL_READ, severity="medium")
+    for entry in notes[:_MAX_BLOCKS]:
         if entry.tag == _MAKER_NOTE:
             found.add("device", source, "maker notes (the manufacturer's own data; can "
                       "include the camera's serial number)", f"{entry.count:,} bytes",

@@ -21,7 +21,7 @@ from kit import credentials
 from kit.cli import main
 from kit.errors import BadInput, KitError, UsageError
 from kit.footprint import photo_strip, photos
-from tests.conftest import Result, run_kit
+from tests.conftest import REPO, Result, run_kit
 
 pillow_heif = pytest.importorskip("pillow_heif")
 pillow_heif.register_heif_opener()
@@ -487,6 +487,47 @@ def test_mutated_pictures_never_raise(tmp_path: Path) -> None:
                 except KitError:
                     continue
                 assert photos.scan([result.output])[0].clean
+
+
+
+# Real files whose structures the reader walks: maker notes, CIFF, APP12, trailers, MPF,
+# BigTIFF, SubIFDs, GIF blocks, WebP chunks (read in place; skipped when absent).
+_STRUCTURED = ("exiftool/t/images/ExifTool.jpg", "exiftool/t/images/Canon.jpg",
+               "exiftool/t/images/OlympusE1.jpg", "exiftool/t/images/FotoStation.jpg",
+               "exiftool/t/images/Nikon.jpg", "pillow/Tests/images/frozenpond.mpo",
+               "pillow/Tests/images/hopper_bigtiff.tif", "pillow/Tests/images/child_ifd.tiff",
+               "pillow/Tests/images/iss634.gif", "pillow/Tests/images/flower.webp")
+
+
+def test_mutated_files_of_every_format_are_read_by_the_structure_walk_alone(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A damaged structure is reported as damage (or read as far as it goes); it never falls
+    through to the last-resort handler, which would hide the rest of the file's metadata."""
+    import random
+
+    corpus = REPO.parent / "shared" / "corpus" / "photos"
+    sources = [make_jpeg(tmp_path / "a.jpg"), make_png(tmp_path / "a.png", after_idat=True)]
+    sources += [corpus / name for name in _STRUCTURED if (corpus / name).is_file()]
+    fell_through: list[str] = []
+    real = photos._damaged
+    monkeypatch.setattr(photos, "_damaged", lambda exc: fell_through.append(repr(exc))
+                        or real(exc))
+    rng = random.Random(16)
+    for n, source in enumerate(sources):
+        original = source.read_bytes()
+        for m in range(25):
+            data = bytearray(original)
+            for _ in range(rng.randint(1, 12)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+            if m % 5 == 0:
+                data = data[:rng.randrange(16, len(data))]
+            victim = tmp_path / f"m{n}-{m}{source.suffix}"
+            victim.write_bytes(bytes(data))
+            report = photos.scan([victim])[0]
+            assert report.status in (photos.SCANNED, photos.ERROR, photos.SKIPPED,
+                                     photos.VIDEO), victim
+            victim.unlink()
+    assert fell_through == []
 
 
 # --- clean copies ---
