@@ -382,7 +382,7 @@ maigret_sites = st.dictionaries(st.sampled_from(sorted(
     max_size=6).map(lambda d: {"checkType": "message", **d})
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.dictionaries(maigret_texts, maigret_sites, min_size=1, max_size=3),
        st.dictionaries(st.sampled_from(["E", "F"]), st.fixed_dictionaries({"site": maigret_sites}),
                        max_size=2))
@@ -770,7 +770,7 @@ names = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zs", "Zl", "Zp"
                 min_size=1, max_size=64)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(names)
 def test_any_name_fills_a_body_and_comes_back_out_intact(name: str) -> None:
     from urllib.parse import parse_qs
