@@ -586,6 +586,37 @@ def fill_incidents(vault: Vault, now: datetime) -> None:
     incidents.add_url(threat.id, REPLY_URL, captured_by=OWNER_NAME,
                       captured_at=threatened + timedelta(minutes=10),
                       note="Screenshot kept on the USB stick with the others.")
+    fill_removals(vault, now, doxing.id)
+
+
+# A made-up people-search site: .example names are reserved and lead nowhere.
+PEOPLE_SEARCH = "peoplefinder.example"
+LISTING_URL = "https://peoplefinder.example/people/morgan-example-exampleton"
+
+
+def fill_removals(vault: Vault, now: datetime, incident_id: str) -> None:
+    """Three requests to take the doxing down: the forum report (answered: removed), an
+    erasure request to a people-search site whose month has passed without a reply, and a
+    search engine delisting waiting for a second look."""
+    from kit.removals.requests import Removals
+
+    removals = Removals(vault)
+    today = now.date()
+    reported = removals.add(
+        "a made-up forum", "platform", "platform-report", "web-form", pages=(THREAD_URL,),
+        sent_on=today - timedelta(days=DOXING_DAYS_AGO), reference=PLATFORM_REPORT,
+        incident_id=incident_id, today=today, now=_at(now, DOXING_DAYS_AGO, 22, 5))
+    removals.recheck(reported.id, gone=True, today=today - timedelta(days=DOXING_DAYS_AGO - 2),
+                     now=_at(now, DOXING_DAYS_AGO - 2, 8, 30))
+    removals.add(
+        PEOPLE_SEARCH, "people-search", "erasure", "email", pages=(LISTING_URL,),
+        sent_on=today - timedelta(days=40), incident_id=incident_id,
+        note="Found it when I searched my name after the thread. Sent the kit's letter.",
+        today=today, now=_at(now, 40, 20, 10))
+    removals.add(
+        "a made-up search engine", "search-engine", "delisting", "web-form",
+        pages=(LISTING_URL,), sent_on=today - timedelta(days=14), incident_id=incident_id,
+        today=today, now=_at(now, 14, 20, 30))
 
 
 # --- supervision: the owner is supervised by Sam Sample and supervises three people ---

@@ -185,6 +185,21 @@ async def supervision_screens(demo: DemoVault, shooter: Shooter) -> None:
         shooter.shoot(app, "supervision-team", "Supervision, the team")
 
 
+async def removals_screen(demo: DemoVault, shooter: Shooter) -> None:
+    """Removal requests (Incidents, then r): the people-search site whose reply is overdue."""
+    app = KitApp(services(demo, unlock=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.workspace is not None and screen_is(app, "HomeScreen"),
+                    "the demo to open")
+        await pilot.press("f7")
+        await until(pilot, lambda: screen_is(app, "IncidentsScreen"), "incidents")
+        await pilot.press("r")
+        await until(pilot, lambda: screen_is(app, "RemovalsScreen"), "removal requests")
+        await pilot.press("down")  # the erasure request whose month has passed
+        await settle(pilot)
+        shooter.shoot(app, "removals", "Removal requests")
+
+
 async def main_async(out: Path) -> tuple[list[Path], list[str]]:
     """The screenshots written, and the areas that failed."""
     out.mkdir(parents=True, exist_ok=True)
@@ -204,6 +219,10 @@ async def main_async(out: Path) -> tuple[list[Path], list[str]]:
                     await area_screen(demo, shooter, key, mode, label)
             except Exception as exc:  # report it and carry on with the others
                 failed.append(f"{mode} ({type(exc).__name__}: {exc})")
+        try:
+            await removals_screen(demo, shooter)
+        except Exception as exc:
+            failed.append(f"removals ({type(exc).__name__}: {exc})")
     finally:
         demo.cleanup()
     return shooter.written, failed

@@ -123,7 +123,9 @@ class RemovalsScreen(AreaScreen):
                 tooltip="Record what happened: sent, a reply, a refusal"),
         Binding("c", "recheck", "Look again", id="removal-recheck",
                 tooltip="Look at the pages again and say whether they are gone"),
-        Binding("l", "letter", "Letter", id="removal-letter",
+        # Kept out of the footer, which is full at 110 columns; the hint above the list,
+        # F1's help and the command palette name it.
+        Binding("l", "letter", "Letter", id="removal-letter", show=False,
                 tooltip="A reminder when the reply is late, or a summary for the ICO"),
         Binding("escape", "back", "Back", id="removal-back"),
     ]
@@ -136,7 +138,8 @@ class RemovalsScreen(AreaScreen):
         yield Header()
         with Horizontal():
             with Vertical(id="removals-left"):
-                yield Static("Requests to take your details down, kept encrypted.",
+                yield Static("Requests to take your details down, kept encrypted. "
+                             "u: what happened · c: look again · l: a letter",
                              classes="hint", markup=False)
                 yield Label("", id="removal-count", markup=False)
                 yield EntryList(self._row, id="removals")
