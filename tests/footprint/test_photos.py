@@ -22,6 +22,7 @@ from kit.cli import main
 from kit.errors import BadInput, KitError, UsageError
 from kit.footprint import photo_strip, photos
 from tests.conftest import REPO, Result, run_kit
+from tests.footprint import photo_lib
 
 pillow_heif = pytest.importorskip("pillow_heif")
 pillow_heif.register_heif_opener()
@@ -366,6 +367,24 @@ def test_a_missing_path_and_a_fifo_are_per_file_answers(tmp_path: Path) -> None:
     reports = photos.scan([tmp_path / "gone.jpg", fifo])
     assert reports[0].status == photos.ERROR and "no such file" in reports[0].reason
     assert reports[1].status == photos.SKIPPED and "not a regular file" in reports[1].reason
+
+
+
+def test_metadata_the_check_once_missed_is_named(tmp_path: Path) -> None:
+    """Each case of issue 16 (trailers, GIF blocks after the frame, APP12, JFXX, CIFF, maker
+    notes, IFD0 and DNG serials, TIFF IPTC, Extended XMP, SubIFD previews): named like every
+    other item, with its kind, source and severity (test_photo_oracle checks the same files
+    against exiftool)."""
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    cases = photo_lib.make_cases(folder)
+    for name, expected in photo_lib.EXPECTED.items():
+        report = photos.scan([cases[name]])[0]
+        assert report.status == photos.SCANNED and not report.clean, name
+        for kind, where, label, value in expected:
+            assert any(i.kind == kind and where in i.source and i.label.startswith(label)
+                       and i.value.startswith(value) and i.severity in ("medium", "high")
+                       for i in report.items), (name, kind, where, label, report.items)
 
 
 # --- damaged and hostile files ---
