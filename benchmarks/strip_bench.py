@@ -12,8 +12,8 @@ the HEIC is laid out as a phone writes it, a grid of 48 tiles of 512 pixels with
 Timed: photos.strip() as the command and the app call it (scan the original, make the copy,
 write it, scan the copy again), and the cleaner alone. --reencode also times saving the HEIC
 afresh at its own bit depth (the fallback for a layout the cleaner does not take apart), which
-takes tens of seconds. The machine's load
-average is printed beside the figures: other work on it slows them.
+takes tens of seconds. The machine's load average is printed beside the figures: other work
+on it slows them.
 """
 
 from __future__ import annotations
