@@ -29,8 +29,9 @@ with the targets and reported as PASS or MISS, never asserted.
     has been rendered to the bytes a terminal would be sent (headless Textual skips that step,
     so the hook does it). Cursor blinking is turned off in these processes, so a frame means a
     change. "First frame" is the first frame of the new screen; "settled" is the last frame
-    before the app falls quiet (no worker running, no frame for 150 ms): the screen as the
-    person will read it, with its lists filled.
+    before the app falls quiet (no worker running, no message waiting on the screen, no frame
+    drawn and no widget mounted for 150 ms): the screen as the person will read it, with its
+    lists filled and any part mounted after the first frame in place.
     - First open: for each key F1-F10, a fresh process is unlocked, left until Home has settled,
       then the key is pressed once; F2 (Home) is timed from the moment the vault is open (the
       lock screen hands it to the app) to Home. Each key in --feel-runs processes.
@@ -484,6 +485,14 @@ class Frames:
                 self.erased.append(self.note())
 
         driver.write = timed_write
+        self.mounted: list[float] = []  # when widgets were added to the app (mounted)
+        register = app._register
+
+        def timed_register(parent: Any, *widgets: Any, **kwargs: Any) -> Any:
+            self.mounted.append(time.perf_counter())
+            return register(parent, *widgets, **kwargs)
+
+        app._register = timed_register
 
     def note(self) -> float:
         """Now, on the wall clock, with the CPU clock noted too."""
@@ -521,13 +530,21 @@ class Frames:
                 await asyncio.wait_for(self.new.wait(), left)
 
     async def settled(self, since: float, timeout: float = 30.0) -> float:
-        """When the last frame before the app fell quiet was drawn (or *since*)."""
+        """When the last frame before the app fell quiet was drawn (or *since*). Quiet: no
+        frame and no widget mounted for QUIET_S, no worker running, and no message waiting
+        on the screen (a screen that fills itself in steps, or mounts part of itself after its
+        first frame, has not settled until it is all there)."""
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
             await asyncio.sleep(0.01)
             last = max((at for at, _screen in self.log if at >= since), default=since)
-            busy = any(not worker.is_finished for worker in self.app.workers)
-            if not busy and time.perf_counter() - last >= QUIET_S:
+            mounted = max((at for at in self.mounted if at >= since), default=since)
+            app = self.app
+            busy = (any(not worker.is_finished for worker in app.workers)
+                    or not app._message_queue.empty()
+                    or any(not node._message_queue.empty()
+                           for node in app.screen.walk_children(with_self=True)))
+            if not busy and time.perf_counter() - max(last, mounted) >= QUIET_S:
                 return last
         raise RuntimeError(f"the app never fell quiet within {timeout:.0f} s")
 

@@ -19,18 +19,24 @@ what the app does instead:
   worked out twice (once as it was mounted, again when told the footer is compact).
   `quick_footer` rebuilds a footer only when what it shows changes, and gives each key its
   compact look before it is mounted.
-- An area's screen shown for the first time had the styles of every widget on it worked out
-  again, twice (Textual tells a new mode's screen it is shown twice), though each widget was
-  styled as it was mounted; on Prepare, with 300 widgets, that was most of a first open.
-  `quick_resume` skips that whole-screen restyle for a mode's new screen until it has once
-  been hidden; when it comes back after that, it is restyled as before. (Dialogs and other
-  pushed screens are restyled as Textual does.)
+- A screen shown for the first time had the styles of every widget on it worked out again
+  (twice for an area: Textual tells a new mode's screen it is shown twice), though each widget
+  was styled as it was mounted; on Prepare, with 300 widgets, that was most of a first open,
+  and on the help (F1) a third of it. `quick_resume` skips that whole-screen restyle for any
+  new screen (an area, the help, a dialog, the palette) until it has once been hidden; when it
+  comes back after that, it is restyled as before.
+- Each layout of a screen gives every widget whose size it changed that size, and Textual
+  then asks for a whole new layout of the screen, which finds the same sizes: a screen opened
+  for the first time was laid out twice over (on the help, 100-200 ms each). `quick_layout`
+  gives the sizes without asking again; a widget that changes its own size or content after
+  that (a list filled, a scroll bar shown) still asks, as before.
 - Each area's screen is imported on its first open (so the lock screen comes up sooner), and
   some bring heavy libraries (the trend charts' plotting library, Markdown for the help).
   Once the app is at rest after start-up, `_preload` imports them in a background thread.
 - The garbage collector's full rounds went over every object of the app, modules included:
   100-300 ms each on a busy machine, often in the middle of a first open. At rest (a second
-  after start-up or a change of area) what lives is frozen out of its rounds (gc.freeze); at
+  after start-up, a change of area or the last key pressed, so never while a key's screen is
+  still being built) what lives is frozen out of its rounds (gc.freeze); at
   a lock everything is collected and frozen again, so nothing from the unlocked session waits
   in memory for a later round.
 - A mode switch holds every frame back for 50 ms (Textual's delay_update, to mask the change),
@@ -132,14 +138,14 @@ def quick_footer() -> None:
 
 
 def quick_resume() -> None:
-    """A mode's screen shown for the first time is not restyled whole (see the module's
-    docstring; Quick.switch_mode marks it). Set once, before any screen is built."""
+    """A screen shown for the first time is not restyled whole (see the module's
+    docstring). Set once, before any screen is built."""
     if getattr(Screen, "_kit_quick", False):
         return
     resume, suspend = Screen._on_screen_resume, Screen._on_screen_suspend
 
     def resumed(self: Screen[Any], event: events.ScreenResume) -> None:
-        if getattr(self, "_kit_new_mode", False) and not getattr(self, "_kit_suspended", False):
+        if not getattr(self, "_kit_suspended", False):
             event.refresh_styles = False  # styled as it was built, moments ago
         resume(self, event)
 
@@ -152,6 +158,32 @@ def quick_resume() -> None:
     Screen._kit_quick = True  # type: ignore[attr-defined]
 
 
+def quick_layout() -> None:
+    """A layout of the screen does not ask for another one just because it has sized widgets
+    (see the module's docstring). Set once, before any screen is built."""
+    if getattr(Widget, "_kit_quick", False):
+        return
+    refresh_layout, size_updated = Screen._refresh_layout, Widget._size_updated
+    laying_out = [0]
+
+    def layout(self: Screen[Any], size: Any = None, scroll: bool = False) -> None:
+        laying_out[0] += 1
+        try:
+            refresh_layout(self, size, scroll)
+        finally:
+            laying_out[0] -= 1
+
+    def sized(self: Widget, size: Any, virtual_size: Any, container_size: Any,
+              layout: bool = True) -> bool:
+        # The sizes come from the layout being done: laying out again would find the same.
+        return size_updated(self, size, virtual_size, container_size,
+                            layout=layout and not laying_out[0])
+
+    Screen._refresh_layout = layout  # type: ignore[method-assign]
+    Widget._size_updated = sized  # type: ignore[method-assign]
+    Widget._kit_quick = True  # type: ignore[attr-defined]
+
+
 class Quick:
     """Mixed into the app, before App (see the module's docstring)."""
 
@@ -160,6 +192,7 @@ class Quick:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         quick_footer()
         quick_resume()
+        quick_layout()
         gc.unfreeze()  # an app made before this one in the same process (tests) is let go
         super().__init__(*args, **kwargs)
         app: Any = self
@@ -203,11 +236,7 @@ class Quick:
         gc.freeze()
 
     def switch_mode(self, mode: str) -> Any:
-        app: Any = self
-        new = mode not in app._screen_stacks
         switched = super().switch_mode(mode)  # type: ignore[misc]
-        if new:  # told it is shown (twice) once it has been built: see quick_resume
-            app.screen._kit_new_mode = True
         self.rest_soon()
         return switched
 

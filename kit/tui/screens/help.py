@@ -17,6 +17,11 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen {
         align: center middle;
     }
+    /* The text is longer than the box: its scroll bar is there from the start, so the text
+       is not laid out again, narrower, once the bar appears. */
+    HelpScreen #help-box {
+        overflow-y: scroll;
+    }
     """
 
     BINDINGS: ClassVar[list[Any]] = [
@@ -24,10 +29,21 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        text = resources.files("kit.tui").joinpath("help.md").read_text(encoding="utf-8")
-        with VerticalScroll(id="help-box", classes="dialog"):
-            yield Markdown(text, open_links=False)
+        yield VerticalScroll(id="help-box", classes="dialog")
         yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._fill)
+
+    async def _fill(self) -> None:
+        """Put the text in once the box has been drawn, with the focus. Focusing a box restyles
+        all it holds, and a new screen is laid out twice as it is shown: with the text (most of
+        the screen's widgets) in from the start, each cost a third of the help's first open.
+        Nothing is drawn until the text is all in, so it is laid out once, not at each step of
+        the Markdown widget building itself."""
+        text = resources.files("kit.tui").joinpath("help.md").read_text(encoding="utf-8")
+        with self.app.batch_update():
+            await self.query_one("#help-box").mount(Markdown(text, open_links=False))
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
