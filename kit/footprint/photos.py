@@ -1104,7 +1104,11 @@ def _gps(gps: dict[int, Any], found: _Found, source: str) -> None:
                   "point somewhere)", severity="high")
     else:
         found.add("location", source, "GPS fields without a position", severity="low")
-    stamp = " ".join(_clean(gps[t]) for t in (0x1D, 7) if t in gps)
+    when = gps.get(7)
+    if isinstance(when, tuple) and len(when) == 3 and all(
+            isinstance(v, float | int) and math.isfinite(v) for v in when):
+        when = "{:02.0f}:{:02.0f}:{:02.0f}".format(*when)  # hours, minutes, seconds (UTC)
+    stamp = " ".join(_clean(v) for v in (gps.get(0x1D), when) if v is not None)
     if stamp:
         found.add("date", source, "GPS date and time", stamp)
 

@@ -415,22 +415,89 @@ def jpeg_declaring(width: int, height: int, exif: bytes) -> bytes:
     return bytes(data)
 
 
-def test_a_200_megapixel_photo_is_checked_without_decoding_a_pixel(tmp_path: Path) -> None:
-    path = tmp_path / "big.jpg"
-    path.write_bytes(jpeg_declaring(20_000, 10_000, full_exif()))
+def declaring(fmt: str, width: int, height: int) -> bytes:
+    """A small picture carrying full_exif() (or a comment, for GIF) whose header claims
+    width x height pixels: cheap to make, far too big to decode."""
+    if fmt == "JPEG":
+        return jpeg_declaring(width, height, full_exif())
+    out = io.BytesIO()
+    if fmt == "GIF":
+        Image.new("P", (8, 8)).save(out, "GIF", comment=COMMENT.encode())
+        data = bytearray(out.getvalue())
+        struct.pack_into("<HH", data, 6, width, height)
+        return bytes(data)
+    Image.new("RGB", (8, 8)).save(out, fmt, exif=full_exif())
+    data = bytearray(out.getvalue())
+    if fmt == "PNG":
+        struct.pack_into(">II", data, 16, width, height)
+        struct.pack_into(">I", data, 29, zlib.crc32(bytes(data[12:29])))
+    elif fmt == "WEBP":  # the VP8X canvas: 24-bit width - 1 and height - 1
+        at = data.index(b"VP8X") + 12
+        data[at:at + 6] = (width - 1).to_bytes(3, "little") + (height - 1).to_bytes(3, "little")
+    else:
+        return _tiff_declaring(bytes(data), width, height)
+    return bytes(data)
+
+
+def _tiff_declaring(data: bytes, width: int, height: int) -> bytes:
+    """The TIFF with ImageWidth and ImageLength in IFD0 changed."""
+    order = "<" if data[:2] == b"II" else ">"
+    out = bytearray(data)
+    ifd = struct.unpack_from(order + "I", data, 4)[0]
+    for n in range(struct.unpack_from(order + "H", data, ifd)[0]):
+        at = ifd + 2 + 12 * n
+        tag, kind = struct.unpack_from(order + "HH", data, at)
+        if tag in (256, 257):
+            value = width if tag == 256 else height
+            struct.pack_into(order + ("HH" if kind == 3 else "I"), out, at + 8,
+                             *((value, 0) if kind == 3 else (value,)))
+    return bytes(out)
+
+
+@pytest.mark.parametrize(("fmt", "size"), [
+    ("JPEG", (20_000, 10_000)), ("PNG", (20_000, 10_000)), ("WEBP", (16_000, 16_000)),
+    ("TIFF", (20_000, 10_000)), ("GIF", (65_535, 65_535))])
+def test_a_photo_over_the_decoding_limit_is_still_checked(
+        tmp_path: Path, fmt: str, size: tuple[int, int]) -> None:
+    """200 megapixels and more: the check reads the structure, never the pixels, so such a
+    picture is checked like any other (only a clean copy needs the pixels)."""
+    assert size[0] * size[1] > photos.MAX_PIXELS
+    path = tmp_path / f"big.{fmt.lower()}"
+    path.write_bytes(declaring(fmt, *size))
     report = photos.scan([path])[0]
-    assert report.status == photos.SCANNED and report.size == (20_000, 10_000)
-    assert report.location is not None
+    assert report.status == photos.SCANNED and report.size == size
+    if fmt == "GIF":
+        assert by_label(report)["comment"].value == COMMENT
+    else:
+        assert report.location is not None
+        assert by_label(report)["camera serial number"].value == SERIAL
+
+
+
+def test_a_walk_cut_short_by_a_limit_never_reads_as_clean(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader bounds what a crafted file can make it do (sub-blocks walked, EXIF blocks
+    read); when a bound stops it, the report says the rest was not read."""
+    from kit.footprint import photo_formats
+
+    monkeypatch.setattr(photo_formats, "MAX_SUB_BLOCKS", 50)
+    gif = tmp_path / "tiny-blocks.gif"
+    Image.new("P", (8, 8)).save(gif)
+    data = gif.read_bytes()
+    # An application block of 100 one-byte sub-blocks, then a comment the walk never reaches.
+    gif.write_bytes(data[:-1] + b"\x21\xff\x0bAPPLICATION" + b"\x01x" * 100 + b"\0"
+                    + b"\x21\xfe\x05hello\0;")
+    report = photos.scan([gif])[0]
+    assert not report.clean
+    assert any("rest was not read" in i.label and i.severity == "medium" for i in report.items)
+
+    many = tmp_path / "many-exif.jpg"
+    block = b"\xff\xe1" + struct.pack(">H", len(full_exif()) + 2) + full_exif()
+    many.write_bytes(jpeg_declaring(8, 8, full_exif())[:2] + block * 12
+                     + jpeg_declaring(8, 8, full_exif())[2:])
+    report = photos.scan([many])[0]
     assert by_label(report)["camera serial number"].value == SERIAL
-    # A sparse file: 200 MB on paper, a few KB on disk; the kit reads its metadata and
-    # reports what follows the picture's end.
-    sparse = tmp_path / "sparse.jpg"
-    with sparse.open("wb") as fh:
-        fh.write(jpeg_declaring(20_000, 10_000, full_exif()))
-        fh.truncate(200 * 1024 * 1024)
-    report = photos.scan([sparse])[0]
-    assert report.status == photos.SCANNED and report.size == (20_000, 10_000)
-    assert by_label(report)["camera serial number"].value == SERIAL
+    assert any("rest was not read" in i.label for i in report.items)
 
 
 def test_a_truncated_jpeg(tmp_path: Path) -> None:
