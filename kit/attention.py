@@ -26,6 +26,7 @@ class Attention(NamedTuple):
     area: str  # the app area that deals with it: "journal", "wellbeing", ...
     title: str
     detail: str = ""
+    action: str = ""  # an app action that deals with it at once (Home shows it as a button)
 
 
 def needs_attention(workspace: Workspace, today: date,
@@ -36,12 +37,14 @@ def needs_attention(workspace: Workspace, today: date,
         items.append(Attention(
             "home", "A change of your vault's keys did not finish",
             "Your recovery key from before still works, and so does the new one if it was "
-            "shown to you. To finish, run `kit passwd --rotate` in a terminal."))
+            "shown to you. \"Finish the key change\" below gives you one recovery key you "
+            "know works.", "finish-key-change"))
     problems = workspace.problems
     if problems:
         items.append(Attention(
             "home", f"{counted(len(problems), 'record')} in the vault could not be read",
-            "The rest is safe. Run `kit vault verify` in a terminal for the details."))
+            "The rest is safe. \"Check the vault\" below says what is damaged and what to "
+            "do next.", "check-vault"))
     drafts = workspace.drafts.list()
     if drafts:
         areas = {d.area for d in drafts}
@@ -99,7 +102,7 @@ def _supervision(workspace: Workspace, today: date, config: Config | None) -> li
             "supervision", ("1 agreed action is past its due date" if len(overdue) == 1 else
                             f"{len(overdue)} agreed actions are past their due date"),
             "Supervision (F10) lists "
-            + ("it" if len(overdue) == 1 else "them") + ", as does `kit action list --overdue`."))
+            + ("it" if len(overdue) == 1 else "them") + "."))
     zone = local_zone(config.time_zone if config else None)
     follow_ups = [f for c in workspace.contacts.all(archived=False) if c.relation == "supervisee"
                   for f in follow_ups_due(docs, c.fingerprint, zone)
@@ -108,7 +111,7 @@ def _supervision(workspace: Workspace, today: date, config: Config | None) -> li
         items.append(Attention(
             "supervision", ("1 follow-up after an incident is" if len(follow_ups) == 1 else
                             f"{len(follow_ups)} follow-ups after incidents are") + " due",
-            "The team view shows who: Supervision (F10), or `kit team`."))
+            "The team view shows who: Supervision (F10)."))
     return items
 
 
@@ -124,8 +127,8 @@ def _footprint(workspace: Workspace, today: date) -> list[Attention]:
         items.append(Attention(
             "footprint", ("1 footprint finding is open" if summary.open == 1 else
                           f"{summary.open} footprint findings are open") + f" ({counts})",
-            "Each one names the step that deals with it: Footprint (F8) lists them, as does "
-            "`kit findings`. Taking them one at a time is fine." + change))
+            "Each one names the step that deals with it: Footprint (F8) lists them. Taking "
+            "them one at a time is fine." + change))
     if summary.recheck_due:
         items.append(Attention(
             "footprint", ("1 fixed finding is" if summary.recheck_due == 1 else

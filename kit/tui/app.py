@@ -339,8 +339,9 @@ class KitApp(Quick, App[None]):
         self.refresh_bindings()
         if workspace.vault.unlocked_by == "device":
             # Always said, so keyring unlock is never mistaken for "not encrypted".
-            self.notify("Opened with this computer's keyring: keyring unlock is ON "
-                        "(`kit keyring disable` turns it off).", timeout=8)
+            self.notify("Opened with this computer's keyring: keyring unlock is ON. To turn "
+                        "it off, choose \"Turn off keyring unlock\" in the command palette "
+                        "(ctrl+p).", timeout=8)
 
     def _check_idle(self) -> None:
         limit = self.services.config.idle_lock_minutes * 60
@@ -488,9 +489,43 @@ class KitApp(Quick, App[None]):
                 yield SystemCommand(f"Go to {label}", f"Open {label}",
                                     lambda m=mode: self.switch_mode(m))
             yield SystemCommand("Refresh", "Read the vault again", self.action_refresh)
+            yield from self._vault_commands()
         if isinstance(screen, AreaScreen):
             for name, help_text, callback in screen.palette_commands():
                 yield SystemCommand(name, help_text, callback)
+
+    def _vault_commands(self) -> Iterable[SystemCommand]:
+        """Looking after the vault itself: checking it, how it opens, its keys."""
+        workspace = self.workspace
+        if workspace is None:
+            return
+        yield SystemCommand("Check the vault", "Check every record and stored file for damage",
+                            self.check_vault)
+        slots = workspace.vault.slot_types()
+        if "device" in slots:
+            yield SystemCommand("Turn off keyring unlock", "Ask for the passphrase every time "
+                                "the kit starts", lambda: self.change_keys("keyring-off"))
+        elif self.services.allow_keyring:
+            yield SystemCommand("Turn on keyring unlock", "Open without the passphrase when "
+                                "the kit starts on this computer",
+                                lambda: self.change_keys("keyring-on"))
+        if workspace.vault.key_change_unfinished:
+            yield SystemCommand("Finish the key change", "A change of the vault's keys "
+                                "stopped part-way: finish it", lambda: self.change_keys("finish"))
+
+    def check_vault(self) -> None:
+        """Check every record and stored file, and say plainly what is damaged."""
+        from kit.tui.screens.vault_check import VaultCheckDialog
+
+        if self.unlocked:
+            self.push_screen(VaultCheckDialog())
+
+    def change_keys(self, change: str) -> None:
+        """Keyring unlock on or off, or finish a stopped key change (passphrase first)."""
+        from kit.tui.screens.key_change import KeyChangeDialog
+
+        if self.unlocked and change in ("keyring-on", "keyring-off", "finish"):
+            self.push_screen(KeyChangeDialog(change))  # type: ignore[arg-type]
 
     def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
                            time_format: str | None = None) -> str | None:

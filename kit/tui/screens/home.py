@@ -13,6 +13,12 @@ from kit.tui.app import AreaScreen
 from kit.tui.palette import open_area
 from kit.tui.widgets.support import SupportPanel
 
+# What a button under an item of "What needs attention" says (kit.attention's actions).
+ATTENTION_ACTIONS = {
+    "check-vault": "Check the vault",
+    "finish-key-change": "Finish the key change",
+}
+
 QUICK_ACTIONS = (
     ("journal", "new-entry", "Write in my journal"),
     ("exposure", "log-exposure", "Log exposure to difficult material"),
@@ -48,6 +54,10 @@ class HomeScreen(AreaScreen):
     }
     HomeScreen .attention-item {
         margin-bottom: 1;
+    }
+    HomeScreen .attention-action {
+        margin: 0 0 1 2;
+        width: 42;
     }
     HomeScreen #happening-now {
         margin-top: 1;
@@ -101,10 +111,22 @@ class HomeScreen(AreaScreen):
             if item.detail:
                 line.append("\n  " + item.detail)
             box.mount(Static(line, classes="attention-item"))
+            if item.action in ATTENTION_ACTIONS:
+                # Named, not given an id: a reload mounts the new one before the old is gone.
+                box.mount(Button(ATTENTION_ACTIONS[item.action], name=item.action,
+                                 classes="attention-action"))
 
     @on(Button.Pressed, "#happening-now")
     def happening_now(self) -> None:
         self.kit_app.action_happening_now()
+
+    @on(Button.Pressed, ".attention-action")
+    def attention_action(self, event: Button.Pressed) -> None:
+        action = event.button.name
+        if action == "check-vault":
+            self.kit_app.check_vault()
+        elif action == "finish-key-change":
+            self.kit_app.change_keys("finish")
 
     @on(Button.Pressed, "#quick-actions Button")
     def quick(self, event: Button.Pressed) -> None:

@@ -35,8 +35,8 @@ class LockScreen(Screen[None]):
             yield Button("Unlock", id="unlock", variant="primary")
             yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="progress")
             yield Label("", id="status", markup=False)
-            yield Static("Forgotten it? In a terminal, `kit recover` opens the vault with your "
-                         "recovery key.", classes="hint", markup=False)
+            # Forgotten passphrase: the recovery key opens the vault here, in the app.
+            yield Button("I have forgotten my passphrase", id="forgot")
             yield Static("Being doxed or swatted right now? Press F9 for calm steps to "
                          "follow; you do not need to unlock.", classes="hint", markup=False)
         yield Footer(compact=True)
@@ -98,6 +98,13 @@ class LockScreen(Screen[None]):
         creds = Credentials(passphrase=field.value)
         field.value = ""
         self._start(creds, "Checking your passphrase… this takes a few seconds.")
+
+    @on(Button.Pressed, "#forgot")
+    def forgot(self) -> None:
+        from kit.tui.screens.recover import RecoverScreen
+
+        if not self.workers:  # not while the passphrase is being checked
+            self.app.push_screen(RecoverScreen())
 
     def _start_demo(self) -> None:
         from kit.vault import Credentials

@@ -21,8 +21,12 @@ from textual.widgets import (
 )
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from kit.credentials import MIN_PASSPHRASE, strength
 from kit.errors import KitError
+from kit.tui.widgets.new_passphrase import (
+    new_passphrase_fields,
+    passphrase_refusal,
+    strength_advice,
+)
 from kit.workspace import Workspace, create_workspace
 
 INTRO = """\
@@ -49,8 +53,9 @@ This computer has a secure keyring. The kit can keep a key there so it opens wit
 passphrase when the app starts.
 
 Think before saying yes: anyone who can use your login on this computer could then open the \
-kit. It stays off unless you turn it on, and you can turn it off with `kit keyring disable`. \
-After the quick-hide key or the idle lock, the passphrase is always needed.
+kit. It stays off unless you turn it on. To turn it off later, open the command palette \
+(ctrl+p) and choose "Turn off keyring unlock". After the quick-hide key or the idle lock, the \
+passphrase is always needed.
 """
 
 
@@ -94,12 +99,7 @@ class WelcomeScreen(Screen[None]):
                     yield Static(INTRO.format(path=path), markup=False)
                     yield Button("Continue", id="start", variant="primary")
                 with Vertical(id="passphrase-step"):
-                    yield Label("Choose a passphrase (four or more unrelated words work well):")
-                    yield Input(password=True, id="new", placeholder="new passphrase")
-                    yield Label("", id="strength", markup=False)
-                    yield Label("Type it again:")
-                    yield Input(password=True, id="again", placeholder="the same passphrase")
-                    yield Label("", id="mismatch", markup=False)
+                    yield from new_passphrase_fields()
                     yield Button("Create my vault", id="create", variant="primary")
                 with Vertical(id="creating"):
                     yield Label("Creating your vault… this takes a few seconds.")
@@ -131,10 +131,7 @@ class WelcomeScreen(Screen[None]):
 
     @on(Input.Changed, "#new")
     def rate(self, event: Input.Changed) -> None:
-        verdict = strength(event.value)
-        meter = "▮" * (verdict.level + 1) + "▯" * (3 - verdict.level)
-        text = f"{meter}  {verdict}" if event.value else ""
-        self.query_one("#strength", Label).update(text)
+        self.query_one("#strength", Label).update(strength_advice(event.value))
 
     @on(Input.Submitted, "#new")
     def next_field(self) -> None:
@@ -145,13 +142,9 @@ class WelcomeScreen(Screen[None]):
     def create(self) -> None:
         new = self.query_one("#new", Input).value
         again = self.query_one("#again", Input).value
-        problem, at_fault = "", "#again"
-        if len(new) < MIN_PASSPHRASE:
-            problem, at_fault = (f"The passphrase needs at least {MIN_PASSPHRASE} characters.",
-                                 "#new")
-        elif new != again:
-            problem = "The two passphrases are different. Please type the second one again."
-        if problem:
+        refusal = passphrase_refusal(new, again)
+        if refusal is not None:
+            problem, at_fault = refusal
             # The focus goes to the field at fault, so what is typed next lands there.
             self.query_one("#mismatch", Label).update(problem)
             self.query_one("#again", Input).value = ""
