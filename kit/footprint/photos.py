@@ -699,6 +699,7 @@ def _jpeg_segments(data: bytes, segments: list[Segment], found: _Found) -> tuple
     xmp_seen = False
     images, images_end = 1, 0
     exif_parts: list[bytes] = []
+    photoshop: list[bytes] = []
     for seg in segments:
         marker, p = seg.marker, seg.payload
         if marker == 0xFE:
@@ -722,7 +723,7 @@ def _jpeg_segments(data: bytes, segments: list[Segment], found: _Found) -> tuple
                 at = struct.unpack_from(">I", p, head + 36)[0]
                 extended.setdefault(p[head:head + 32], {})[at] = p[head + 40:]
         elif marker == 0xED and p.startswith(b"Photoshop 3.0\0"):
-            _photoshop(p[14:], found)
+            photoshop.append(p[14:])  # a large block continues in the next segments
         elif marker == 0xE2 and p.startswith(b"MPF\0"):
             images, images_end = _mpf(data, seg.at + 4, found)
         elif marker == 0xE0 and p.startswith(b"JFIF\0"):
@@ -748,6 +749,8 @@ def _jpeg_segments(data: bytes, segments: list[Segment], found: _Found) -> tuple
             if _embedded_images(p):
                 found.add("thumbnail", f"JPEG APP{marker - 0xE0}", "a preview image inside "
                           "a manufacturer's or an app's own data", severity="medium")
+    if photoshop:
+        _photoshop(b"".join(photoshop), found)
     if 1 < len(exif_parts) <= _MAX_BLOCKS:
         # Some writers continue one EXIF block across several segments (exiftool joins
         # them too): values that run past the first segment are read from the joined block.

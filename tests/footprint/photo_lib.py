@@ -244,6 +244,12 @@ def make_cases(folder: Path) -> dict[str, Path]:
         + wide + b"\0\0"
     cases["app12.jpg"] = _after_soi(base, _segment(0xEC, b"Agfa Gevaert\0" + info),
                                     _segment(0xEC, ducky))
+    # IPTC in a Photoshop block split over two APP13 segments (as large blocks are).
+    irb = b"8BIM\x04\x04\0\0" + struct.pack(">I", len(iptc)) + iptc
+    half = len(irb) // 2
+    cases["iptc-two-segments.jpg"] = _after_soi(
+        base, _segment(0xED, b"Photoshop 3.0\0" + irb[:half]),
+        _segment(0xED, b"Photoshop 3.0\0" + irb[half:]))
     # An APP0 JFXX thumbnail.
     thumb = _jpeg()
     cases["jfxx.jpg"] = _after_soi(base, _segment(0xE0, b"JFXX\0\x10" + thumb))
@@ -321,6 +327,8 @@ EXPECTED = {
                         ("people", "FotoStation trailer", "by-line", OWNER)],
     "app12.jpg": [("device", "APP12 picture info", "camera serial number", SERIAL),
                   ("people", "APP12 Ducky", "copyright", OWNER)],
+    "iptc-two-segments.jpg": [("text", "IPTC", "caption", CAPTION),
+                              ("people", "IPTC", "by-line", OWNER)],
     "jfxx.jpg": [("thumbnail", "JFXX", "an embedded preview image", "")],
     "ciff.jpg": [("people", "Canon CIFF", "camera owner's name", OWNER)],
     "makernote.jpg": [("people", "maker notes", "camera owner's name", OWNER),
