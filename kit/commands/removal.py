@@ -324,6 +324,27 @@ def removal_due() -> None:
         "rechecks": [_json(r, today, nation) for r in due.rechecks]})
 
 
+@removal.command("routes")
+@click.option("--kind", "kind", type=click.Choice([*TARGET_CHOICE.choices, "regulator"]),
+              help="Only the routes for this kind of target (regulator: the ICO).")
+@json_option
+def removal_routes(kind: str | None) -> None:
+    """The official places to ask: the ICO's complaint service, search engines' removal forms
+    and platforms' reporting pages, each with the page it came from and when it was checked.
+    Needs no passphrase."""
+    from kit.removals.routes import routes_for
+
+    found = routes_for(kind)
+    blocks = []
+    for route in found:
+        what = textwrap.fill(route.what, width=88, initial_indent="  ",
+                             subsequent_indent="  ")
+        source = "" if route.source_url == route.url else f"\n  Source: {route.source_url}"
+        blocks.append(f"{route.name}\n  {route.url}\n{what}{source}\n  {route.checked}.")
+    human = "\n\n".join(blocks) if blocks else "No official route is listed for that kind yet."
+    out(human, {"kind": kind, "routes": [r.to_json() for r in found]})
+
+
 @removal.command("letter")
 @click.argument("request_id", metavar="ID")
 @click.option("--kind", "kind", type=click.Choice(["chaser", "complaint"]), required=True,

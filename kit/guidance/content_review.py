@@ -14,7 +14,10 @@ holds the shipped checklists to the record:
 - every item says what kind of claim it makes;
 - every stage of the "It's happening now" walk-through has an item, in each region;
 - the support lines (kit/wellbeing/data/helplines.toml) follow the same date rule, each with
-  its own entry under [[helplines]], and cite the helpline's own site (lint_helplines).
+  its own entry under [[helplines]], and cite the helpline's own site (lint_helplines);
+- so do the official removal routes (kit/removals/data/routes.toml), each with its entry under
+  [[routes]] in removal-routes.toml, a source for each, and no command in their text
+  (lint_routes).
 
 This is the kit's rule for its own content, not the reader's: a checklist an organisation
 writes loads without any record (docs/checklist-format.md).
@@ -32,6 +35,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kit.guidance.checklists import STAGES, Item, Library, Problem, Section
+from kit.removals.routes import Route
 from kit.wellbeing.helplines import Helpline
 
 FORMAT = "frontline-kit-content-review"
@@ -252,7 +256,7 @@ def lint(sections: Iterable[Section], entries: Mapping[str, Entry], record: str,
 _COMMAND = re.compile(
     r"`|--[a-z]|\bkit (?:init|passwd|recover|keyring|vault|journal|exposure|checkin|instrument|"
     r"helplines|grounding|demo|incident|evidence|letter|checklist|safety-plan|scan|check|sites|"
-    r"share|id|supervision|team|action|findings|ledger|search-queries)\b")
+    r"share|id|supervision|team|action|findings|ledger|search-queries|removal)\b")
 
 
 def _lint_command_words(item: Item, shown: str) -> list[Problem]:
@@ -367,4 +371,60 @@ def lint_helplines(lines: Iterable[Helpline], entries: Mapping[str, Entry], reco
     for line_id in entries:
         if line_id not in seen:
             bad(line_id, "names no support line; remove the entry or fix the id", "id", record)
+    return problems
+
+
+def lint_routes(routes: Iterable[Route], entries: Mapping[str, Entry], record: str,
+                today: date | None = None) -> list[Problem]:
+    """The date rule for the official removal routes: a route shows a date only when its entry
+    records a comparison with its source_url that day; every route has an entry, and every
+    entry a route; each names its source; and none puts a command in front of the user."""
+    today = today or date.today()
+    shown = "kit/removals/data/routes.toml"
+    problems: list[Problem] = []
+    seen: set[str] = set()
+
+    def bad(route: str, message: str, field: str, where: str = shown) -> None:
+        problems.append(Problem(where, route, field, message))
+
+    for route in routes:
+        seen.add(route.id)
+        if not route.source_url.strip():
+            bad(route.id, "is missing: name the official page the route was read from",
+                "source_url")
+        for field, text in (("name", route.name), ("what", route.what)):
+            found = _COMMAND.search(text)
+            if found:
+                bad(route.id, f"has command syntax ({found.group(0)!r}): the app shows every "
+                    "route and never a command; say it in plain words", field)
+        entry = entries.get(route.id)
+        if entry is None:
+            bad(route.id, "has no [[routes]] entry in the content review record", "id", record)
+            continue
+        if entry.file is not None and entry.file != "removal-routes.toml":
+            bad(route.id, f"its entry is in {entry.file}; it belongs in removal-routes.toml",
+                "id", record)
+        if entry.compared_on is None:
+            if route.last_verified is not None:
+                bad(route.id, f"has the date {route.last_verified} but no check record: the "
+                    f"record says it was not compared with its source ({entry.not_checked})",
+                    "last_verified")
+            continue
+        if entry.compared_on > today:
+            bad(route.id, f"{entry.compared_on} is in the future", "compared_on", record)
+        if route.last_verified != entry.compared_on:
+            bad(route.id, f"is {route.last_verified or 'missing'} but the record compared the "
+                f"route with its source on {entry.compared_on}; the two must be the same day",
+                "last_verified")
+        for n, reading in enumerate(entry.read, 1):
+            if reading.url != route.source_url:
+                bad(route.id, f"{reading.url} is not the route's source_url", f"read[{n}].url",
+                    record)
+            if reading.copy_date > today:
+                bad(route.id, f"{reading.copy_date} is in the future", f"read[{n}].copy_date",
+                    record)
+    for route_id in entries:
+        if route_id not in seen:
+            bad(route_id, "names no removal route; remove the entry or fix the id", "id",
+                record)
     return problems

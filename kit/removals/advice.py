@@ -12,8 +12,10 @@ from __future__ import annotations
 from datetime import date
 
 from kit.removals.requests import Removal
+from kit.removals.routes import ico_complaint
 
-ICO_COMPLAINTS = "https://ico.org.uk/make-a-complaint/data-protection-complaints/"
+# The ICO's complaints page, kept once, with its source and checked date, in data/routes.toml.
+ICO_COMPLAINTS = ico_complaint().url
 
 
 def long_date(day: date) -> str:
@@ -46,8 +48,9 @@ def next_step(request: Removal, today: date, nation: str = "england") -> str:
     if status in ("refused", "no-reply"):
         if request.has_legal_clock:
             return ("You can complain to the ICO (the Information Commissioner's Office), "
-                    "normally within three months of your last contact with them. The kit can "
-                    "write a summary of what you asked, when, and what came back.")
+                    "normally within three months of your last contact with them, through its "
+                    f"complaints page: {ICO_COMPLAINTS}. The kit can write a summary of what "
+                    "you asked, when, and what came back.")
         return ("You can ask again, appeal if they offer it, or, for your personal details, "
                 "send an erasure request under the UK GDPR instead.")
     if status == "partly-removed":
