@@ -91,14 +91,15 @@ _RANK: Final = {"exposed": 3, "partial": 2, "redacted": 1, "absent": 0}
 _PLACEHOLDER_PHRASES: Final = re.compile(r"""
     redact | \bgdpr\b | \bmasked\b | masking\b | \banonymi[sz]ed\b
   | \b(?:un|not\ |non-?|never\ )disclos | \bbe\ (?:publicly\ )?disclosed
-  | \bdata\ protect | \bwithheld\b | \bnon-?public\b
+  | \bdata\ protected\b | \bwithheld\b | \bnon-?public\b
   | \bnot\ (?:public|published|shown|available|visible|provided|included|applicable)\b
   | please\ query\ the\ rdds | contact\ the\ registrar | select\ contact\ domain\ holder
   | \bprivacy\ (?:service|protect|guard|shield|hero|administrator)
   | \b(?:whois|contact|domain|domains|registration|registrant|perfect|super|global|direct
        |private|data|withheld\ for)\ ?privacy
   | privacyguardian | contactprivacy | domainsbyproxy | whoisguard | whoisproxy | whoissecure
-  | \bproxy\b | \bidentity\ (?:protect|shield) | \bid\ shield
+  | \bby\ proxy\b | \bproxy\ (?:service|protection|registration|contact)
+  | \bidentity\ (?:protect|shield) | \bid\ shield
   | \bprivate\ (?:registration|person|registrant|whois|contact|user|by\ design)
   | \bregistration\ private | \bprotection\ of\ private\ person
 """, re.IGNORECASE | re.VERBOSE)
@@ -477,6 +478,27 @@ def _placeholder(text: str, field_name: str = "") -> str:
     return ""
 
 
+# The names privacy and proxy services register contacts under: when one is the contact's
+# name or organisation, every detail shown for that contact is the service's.
+_PRIVACY_SERVICE: Final = re.compile(r"""
+    \bprivacy\ (?:service|protect|guard|shield|hero) | privacyguardian
+  | \bby\ proxy\b | \bproxy\ (?:service|protection|registration|contact)
+  | contactprivacy | \bcontact\ privacy\b | domainsbyproxy | whoisguard | whoisproxy
+  | \b(?:whois|domain|perfect|super|global|direct)\ privacy\b | withheld\ for\ privacy
+  | \bidentity\ (?:protect|shield) | \bregistration\ private\b | \bprivate\ registration\b
+""", re.IGNORECASE | re.VERBOSE)
+
+
+def _privacy_service(props: Iterable[list[Any]]) -> str:
+    """The privacy service a contact's name or organisation names, or ""."""
+    for prop in props:
+        if prop[0].lower() in ("fn", "org"):
+            text = " ".join(" ".join(_texts(prop[3:])).split())
+            if _PRIVACY_SERVICE.search(text):
+                return text
+    return ""
+
+
 def _judge(prop_name: str, params: object, value: object) -> FieldReport:
     """One vCard property's value: exposed, partial (an address down to region or country
     only), redacted (a placeholder or stand-in) or absent (empty)."""
@@ -553,6 +575,10 @@ _PATH_FIELD: Final = re.compile(r"['\"](fn|org|adr|tel|email|contact-uri)['\"]")
 _PATH_TEL: Final = re.compile(r"type\s*==\s*['\"](?:voice|fax|cell)['\"]")
 _PATH_INDEX: Final = re.compile(r"^\$\s*(?:\.\s*entities|\[\s*['\"]entities['\"]\s*\])"
                                 r"\s*\[\s*(-?\d{1,3})\s*\]")
+# The end of a path at a contact itself: $.entities[?(@.roles[0]=='administrative')], or [2].
+_WHOLE_ENTITY_END: Final = re.compile(r"(?:\)\s*\]|\[\s*-?\d+\s*\])\s*$")
+_ENTITY_MEMBER: Final = re.compile(r"vcard|remarks|events|links|status|port43|publicids|"
+                                   r"\blang\b|networks|autnums|handle", re.IGNORECASE)
 # An identifier ("Registry Registrant ID", a removed handle), not a personal detail.
 _IDENTIFIER: Final = re.compile(r"\bid\b|\bhandle\b")
 
@@ -577,10 +603,11 @@ def _member_roles(words: str, paths: str, doc: Mapping[str, Any],
     return set(default_roles)
 
 
-def _member_fields(words: str, paths: str) -> set[str]:
+def _member_fields(words: str, path_list: Sequence[str]) -> set[str]:
     """The personal fields one redaction member is about; every field when it names a whole
     contact ("Administrative Contact", $.entities[?(@.roles[0]=='administrative')]); none
     when it names something else or a part of the vCard this check does not read."""
+    paths = " ".join(path_list)
     if _IDENTIFIER.search(words) or re.search(r"\.\s*handle\b|['\"]handle['\"]", paths):
         return set()
     fields = {f for word, f in _FIELD_TEXT if word in words}
@@ -589,9 +616,13 @@ def _member_fields(words: str, paths: str) -> set[str]:
         fields.add("tel")
     if fields:
         return fields & set(FIELDS)
-    if "vcardarray" in paths.lower() or (not paths and "contact" not in words):
-        return set()
-    return set(FIELDS)
+    if paths:
+        # The path must end at the contact itself ($.entities[?(...)]), not at some member
+        # of it (its remarks, its vCard's "lang") this check does not read.
+        whole = all(p.startswith("$") and "entities" in p and _WHOLE_ENTITY_END.search(p)
+                    and not _ENTITY_MEMBER.search(p) for p in path_list)
+        return set(FIELDS) if whole else set()
+    return set(FIELDS) if "contact" in words else set()
 
 
 def redactions(doc: Mapping[str, Any], default_roles: Iterable[str] = ROLES
@@ -608,14 +639,15 @@ def redactions(doc: Mapping[str, Any], default_roles: Iterable[str] = ROLES
         name = member.get("name")
         words = " ".join(v[:200] for v in (name.get("type"), name.get("description"))
                          if isinstance(v, str)) if isinstance(name, dict) else ""
-        paths = " ".join(p[:1000] for p in (member.get("prePath"), member.get("postPath"),
-                                            member.get("replacementPath"))
-                         if isinstance(p, str)).strip()
+        path_list = [p[:1000].strip() for p in (member.get("prePath"), member.get("postPath"),
+                                                member.get("replacementPath"))
+                     if isinstance(p, str) and p.strip()]
+        paths = " ".join(path_list)
         method = member.get("method")
         method = method if isinstance(method, str) and len(method) < 40 else "removal"
         lowered = words.lower()
         for role in sorted(_member_roles(lowered, paths, doc, defaults)):
-            for field_name in _member_fields(lowered, paths):
+            for field_name in _member_fields(lowered, path_list):
                 found.setdefault((role, field_name), method)
     return found
 
@@ -652,12 +684,18 @@ def analyse(doc: Mapping[str, Any], *, kind: str, url: str) -> SourceReport:
         for key, method in redactions(entity, contact).items():
             if key[0] in contact:
                 marked.setdefault(key, method)
+        service = _privacy_service(props) if contact else ""
         for role in contact:
             for prop in props:
                 name = prop[0].lower()
                 if name not in FIELDS:
                     continue
                 judged = _judge(name, prop[1], prop[3:] if name != "adr" else prop[3])
+                if service and judged.state in ("exposed", "partial"):
+                    # A privacy service stands in for the whole contact: the address, phone
+                    # and email shown are the service's own, not the holder's.
+                    judged = FieldReport(name, "redacted", how=_stand_in(service).replace(
+                        "is shown in its place", "(a privacy service) is shown in its place"))
                 old = best.get((role, name))
                 if old is None or _RANK[judged.state] > _RANK[old.state]:
                     best[(role, name)] = judged

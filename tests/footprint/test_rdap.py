@@ -402,7 +402,8 @@ def test_contacts_named_by_reference_are_asked_for_in_one_approved_plan(net: Net
     assert len(Ledger(vault).entries()) == 5
 
 
-def test_contacts_not_read_make_the_report_incomplete_never_clean(net: Net, run: Run) -> None:
+def test_contacts_not_read_make_the_report_incomplete_never_clean(
+        net: Net, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     serve_cz(net)
     first = run("jana.cz")
     assert first.complete and len(first.findings) == 2
@@ -419,6 +420,22 @@ def test_contacts_not_read_make_the_report_incomplete_never_clean(net: Net, run:
     doc = declined.to_json()
     assert doc["complete"] is False and len(doc["incomplete"]) == 3
     assert all(f.status == "open" for f in run.ws.findings.list())
+    # Offline by the time the contacts are approved: refused at the transport, not sent.
+    run.refuse_text = None
+    approve = run.approve
+
+    def offline_for_contacts(plan: Plan) -> None:
+        approve(plan)
+        if "only by references" in plan.disclosure:
+            monkeypatch.setenv("KIT_OFFLINE", "1")
+
+    run.approve = offline_for_contacts  # type: ignore[method-assign]
+    offline = run("jana.cz")
+    monkeypatch.delenv("KIT_OFFLINE")
+    run.approve = approve  # type: ignore[method-assign]
+    assert paths(net.registry).count("/rdap/entity/CZ-JANA") == 1
+    assert [s.status for s in offline.sources] == ["found", "declined", "declined", "declined"]
+    assert not offline.complete and "offline (KIT_OFFLINE=1)" in offline.gaps[0]
     # Failed: one contact answers 500, one 404, one garbage; each says so on its own.
     run.refuse_text = None
     net.serve("/rdap/entity/FEELA", b"oops", status=500)
@@ -520,27 +537,75 @@ PLACEHOLDERS = [
 ]
 # Real details that merely contain such a word: shown, and must be reported as shown.
 REAL_VALUES = [
-    ("adr", ["", "", "4 Hidden Valley Road", "Leeds", "", "LS2 9JT", "GB"]),
-    ("org", "Privacy International"), ("fn", "Jane Private-Smith"),
-    ("adr", ["", "", "7 Proxy Lane", "York", "", "YO1 7HH", "GB"]),
+    ("adr", ["", "", "4 Hidden Valley Road", "", "", "", "GB"]),
+    ("org", "Privacy International"), ("fn", "Jane Private-Smith"), ("org", "Proxy Media Ltd"),
+    ("adr", ["", "", "7 Proxy Lane", "", "", "", "GB"]), ("fn", "Data Protection Officer"),
     ("email", "jane@privatepractice.example"), ("tel", "+44.1134960000"),
     ("fn", "Nadia Masters"), ("org", "Undertone Records"), ("fn", "Anna Redman"),
 ]
 
 
-def test_registrar_placeholders_are_redacted_and_real_values_stay_exposed(net: Net,
-                                                                         run: Run) -> None:
+def test_each_placeholder_is_redacted_and_each_real_value_stays_exposed() -> None:
+    """Every value above, read as a registrant's field the way an answer is read (the
+    realistic whole answers below go through loopback servers)."""
     cases = [(p, "redacted") for p in PLACEHOLDERS] + [(r, "exposed") for r in REAL_VALUES]
     wrong = []
-    for i, ((field_name, value), expected) in enumerate(cases):
-        name = f"case{i}.example"
+    for (field_name, value), expected in cases:
         kind = "uri" if field_name == "tel" else "text"
-        net.serve(f"/rdap/domain/{name}", placeholder_record(name, [field_name, {}, kind, value]))
-        report = run(name)
-        state = fields_of(report.sources[0], "registrant")[field_name]
+        doc = placeholder_record("case.example", [field_name, {}, kind, value])
+        source = rdap.analyse(doc, kind="registry", url="https://rdap.test/domain/case.example")
+        state = fields_of(source, "registrant")[field_name]
         if state != expected:
             wrong.append((field_name, value, state))
     assert wrong == []
+
+
+GODADDY = entity(["registrant", "administrative", "technical"],
+                 ["fn", {}, "text", "Registration Private"],
+                 ["org", {}, "text", "Domains By Proxy, LLC"],
+                 ["adr", {"cc": "US"}, "text", ["", "", "DomainsByProxy.com\n100 S. Mill Ave, "
+                                                "Suite 1600", "Tempe", "Arizona", "85281", ""]],
+                 ["tel", {"type": "voice"}, "uri", "tel:+1.4806242599"],
+                 ["email", {}, "text", "Select Contact Domain Holder link at "
+                  "https://www.godaddy.com/whois/results.aspx?domain=jane.example"])
+TUCOWS = entity(["registrant"], ["fn", {}, "text", "REDACTED FOR PRIVACY"],
+                ["org", {}, "text", "Contact Privacy Inc. Customer 0167521735"],
+                ["adr", {}, "text", ["", "", "96 Mowat Ave", "Toronto", "ON", "M6K 3M1", "CA"]],
+                ["tel", {}, "uri", "tel:+1.4165385487"],
+                ["contact-uri", {}, "uri", "https://tieredaccess.com/contact/7c1f"],
+                ["email", {}, "text", "https://tieredaccess.com/contact/7c1f"])
+NAMECHEAP = entity(["registrant"], ["fn", {}, "text", "Redacted for Privacy"],
+                   ["org", {}, "text", "Privacy service provided by Withheld for Privacy ehf"],
+                   ["adr", {}, "text", ["", "", "Kalkofnsvegur 2", "Reykjavik",
+                                        "Capital Region", "101", "IS"]],
+                   ["tel", {}, "uri", "tel:+354.4212434"],
+                   ["email", {}, "text", "0f3a2b4c@withheldforprivacy.com"])
+NOTICE = "Personal data, can not be publicly disclosed according to applicable laws."
+MOSCOW = entity(["registrant", "technical"], ["fn", {}, "text", NOTICE],
+                ["org", {}, "text", NOTICE],
+                ["adr", {}, "text", ["", "", NOTICE, NOTICE, NOTICE, NOTICE, "RU"]],
+                ["tel", {}, "uri", NOTICE], ["email", {}, "text", NOTICE])
+GDPR = entity(["registrant"], ["fn", {}, "text", "N/A"], ["org", {}, "text", "Undisclosed"],
+              ["adr", {}, "text", ["", "", "Data Protected", "Not Disclosed", "", "GDPR Masked",
+                                   "DE"]],
+              ["tel", {}, "uri", "tel:+1.0000000000"], ["email", {}, "text", "Redacted"])
+
+
+@pytest.mark.parametrize(("shape", "entity_doc"), [
+    ("godaddy", GODADDY), ("tucows", TUCOWS), ("namecheap", NAMECHEAP), ("moscow", MOSCOW),
+    ("gdpr", GDPR)])
+def test_registrar_placeholder_answers_are_redacted_not_exposed(shape: str,
+                                                                entity_doc: dict[str, Any],
+                                                                net: Net, run: Run) -> None:
+    net.serve(f"/rdap/domain/{shape}.example", record(f"{shape}.example", entity_doc))
+    report = run(f"{shape}.example")
+    (source,) = report.sources
+    for role in rdap.ROLES:
+        states = fields_of(source, role)
+        assert "exposed" not in states.values(), (role, states)
+    assert report.findings == () and report.complete
+    registrant = next(r for r in source.roles if r.role == "registrant")
+    assert all(f.how for f in registrant.fields if f.state == "redacted")
 
 
 # RFC 9537 answers from the test corpus its client implementers wrote (anewton1998/
@@ -620,6 +685,9 @@ def test_rfc_9537_members_for_one_role_a_whole_contact_or_another_role(net: Net,
                          "[?(@[0]=='email')][3]", "method": "replacementValue"},
             {"name": {"description": "Email"}, "method": "replacementValue",
              "postPath": "$.entities[0].vcardArray[1][?(@[0]=='email')][3]"},
+            # A part of the registrant this check does not read: not the whole contact.
+            {"name": {"description": "Registrant remarks"}, "method": "replacementValue",
+             "postPath": "$.entities[?(@.roles[0] == 'registrant')].remarks"},
             {"name": {"description": "Technical Name"},
              "postPath": "$.entities[?(@.roles[*]=='technical')].vcardArray[1][?(@[0]=='fn')][3]",
              "method": "emptyValue"}]))

@@ -219,6 +219,64 @@ async def test_domain_record_asks_before_each_server_and_lists_what_shows(
         assert {f.source for f in Findings(vault).list()} == {"domain"}
 
 
+async def test_domain_contacts_by_reference_are_asked_for_and_never_read_as_clean(
+        make_app, closed_vault: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A CZ.NIC-shaped record names the registrant only by a handle and a link: the app asks
+    for it with the same plan the command line prints, and declining leaves the result
+    incomplete, never "shows no personal details"."""
+    import json
+
+    from kit.tui.screens.consent import SHOWN_PER_HOST
+
+    registry = LoopbackServer(host="127.0.0.2")
+    entity_url = registry.url + "/entity/CZ-SAM"
+    bootstrap = {"version": "1.0", "publication": "2026-11-01T00:00:00Z",
+                 "services": [[["cz"], [registry.url + "/"]]]}
+    record = {"objectClassName": "domain", "ldhName": "sam.cz",
+              "entities": [{"objectClassName": "entity", "handle": "CZ-SAM",
+                            "roles": ["registrant"],
+                            "links": [{"href": entity_url, "rel": "self",
+                                       "type": "application/rdap+json"}]}]}
+
+    def iana(method: str, path: str, headers: Mapping[str, str], body: bytes
+             ) -> tuple[int, dict[str, str], bytes]:
+        return 200, {"Content-Type": "application/json"}, json.dumps(bootstrap).encode()
+
+    def rdap(method: str, path: str, headers: Mapping[str, str], body: bytes
+             ) -> tuple[int, dict[str, str], bytes]:
+        return 200, {"Content-Type": "application/rdap+json"}, json.dumps(record).encode()
+
+    registry.handler = rdap
+    iana_server = LoopbackServer(iana)
+    monkeypatch.setenv("KIT_RDAP_URL", iana_server.url)
+    app: KitApp = make_app()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await _open(pilot, app)
+            screen = app.screen
+            screen.query_one("#domain", Input).value = "sam.cz"
+            screen.query_one("#check-domain").press()
+            for answer in ("consent-yes", "consent-yes", "consent-no"):
+                await wait_for(pilot, lambda: showing(pilot, "ConsentDialog"), "a consent")
+                dialog = app.screen
+                shown = _text(dialog.query_one("#consent-plan Static"))
+                assert shown == dialog.plan.describe(shown_per_host=SHOWN_PER_HOST)  # type: ignore[attr-defined]
+                dialog.query_one(f"#{answer}").press()
+                await wait_for(pilot, lambda d=dialog: app.screen is not d, "answered")
+            assert "names the registrant only by a reference" in shown
+            assert "sends a contact reference from the record: CZ-SAM" in shown
+            await wait_for(pilot, lambda: "Not all of the public record" in _text(
+                screen.query_one("#check-result")), "the domain result")
+            result = _text(screen.query_one("#check-result"))
+            assert "shows no personal details" not in result.replace(
+                "cannot say the rest shows no personal details", "")
+            assert "only by a reference (CZ-SAM); the details were not asked for" in result
+    finally:
+        registry.close()
+        iana_server.close()
+    assert [r.path for r in registry.received] == ["/domain/sam.cz"]  # the contact: not sent
+
+
 async def test_username_scan_streams_results_and_keeps_them(
         make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
     from tests.footprint.test_usernames import farm, kinds_list
