@@ -551,6 +551,7 @@ def _read_png(data: bytes, found: _Found) -> tuple[str, Size, int]:
     size = struct.unpack_from(">II", chunks[0].data)
     frames = 1
     text_chunks = 0
+    unknown: set[str] = set()
     for chunk in chunks:
         kind = chunk.kind
         if kind in (b"tEXt", b"zTXt", b"iTXt", b"eXIf"):
@@ -571,6 +572,11 @@ def _read_png(data: bytes, found: _Found) -> tuple[str, Size, int]:
             frames = max(1, struct.unpack_from(">I", chunk.data)[0])
         elif kind in (b"caBX", b"jumb"):
             _jumbf(chunk.data, found)
+        elif kind not in _PNG_KNOWN and kind[:1].islower():
+            unknown.add(_clean(kind, 8))
+    if unknown:
+        found.add("other", "PNG", "other application data (an app's own chunks)",
+                  ", ".join(sorted(unknown)), "low")
     if stopped:
         found.add("text", "PNG", f"more than {MAX_PNG_CHUNKS:,} chunks: the rest of the "
                   "file was not read", severity="medium")
@@ -585,6 +591,12 @@ def _read_png(data: bytes, found: _Found) -> tuple[str, Size, int]:
     return "PNG", (size[0], size[1]), frames
 
 
+# Chunks the PNG specification and its registered extensions define for the picture itself.
+_PNG_KNOWN: Final = frozenset({
+    b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"cHRM", b"gAMA", b"iCCP", b"sBIT", b"sRGB",
+    b"cICP", b"mDCV", b"cLLI", b"bKGD", b"hIST", b"pHYs", b"sPLT", b"tIME", b"acTL", b"fcTL",
+    b"fdAT", b"oFFs", b"pCAL", b"sCAL", b"sTER", b"gIFg", b"dSIG", b"eXIf", b"tEXt", b"zTXt",
+    b"iTXt"})
 _GIF_QUIET: Final = (b"NETSCAPE2.0", b"ANIMEXTS1.0", b"ICCRGBG1012")
 
 
@@ -921,6 +933,7 @@ _MAKER_NOTE: Final = 0x927C
 _IPTC_TAG: Final = 0x83BB
 _PHOTOSHOP_TAG: Final = 0x8649
 _XMP_TAG: Final = 0x02BC
+_GEOTIFF: Final = frozenset({0x8482, 0x830E, 0x85D8, 0x87AF, 0x87B0, 0x87B1})
 _MAX_BLOCKS: Final = 8  # IPTC, Photoshop, XMP blocks and maker notes read per structure
 _STRUCTURE: Final = frozenset({_USER_COMMENT, _MAKER_NOTE, _IPTC_TAG, _PHOTOSHOP_TAG,
                                _XMP_TAG, 0x8769, 0x8825, 0xA005, 0x014A, 0x0201, 0x0202})
@@ -990,6 +1003,17 @@ def _tiff_fields(data: bytes, tiff: Tiff, found: _Found, source: str, *,
     if others:
         found.add("other", source, f"{len(others)} technical camera settings (exposure, "
                   "lens and the like)")
+    # Text in fields no standard names can say anything (a name, a place): show it.
+    texts = [_clean(e.value) for e in tiff.entries
+             if e.type == 2 and e.tag not in named and e.tag not in _GEOTIFF
+             and e.ifd not in ("GPS", "InteropIFD")]
+    texts = [t for t in texts if t]
+    if texts:
+        found.add("text", source, "other text fields", "; ".join(dict.fromkeys(texts)),
+                  "low")
+    if any(e.tag in _GEOTIFF for e in tiff.entries):
+        found.add("location", source, "map coordinates (GeoTIFF: where the picture shows)",
+                  severity="medium")
     gps = {e.tag: (e.value[0] if isinstance(e.value, tuple) and len(e.value) == 1
                    else e.value) for e in tiff.entries if e.ifd == "GPS"}
     if "GPS" in tiff.ifds:

@@ -387,6 +387,24 @@ def test_metadata_the_check_once_missed_is_named(tmp_path: Path) -> None:
                        for i in report.items), (name, kind, where, label, report.items)
 
 
+
+def test_fields_no_standard_names_are_still_shown(tmp_path: Path) -> None:
+    """Text in a private TIFF field, a PNG chunk of an app's own, and GeoTIFF map
+    coordinates: not named by any table, so reported as what they are, never as clean."""
+    tiff = tmp_path / "private.tif"
+    Image.new("L", (8, 8)).save(tiff, tiffinfo={0xC7A0: OWNER, 0x87B1: "WGS 84|"})
+    items = photos.scan([tiff])[0].items
+    assert any(i.label == "other text fields" and OWNER in i.value for i in items)
+    assert any(i.kind == "location" and "GeoTIFF" in i.label for i in items)
+    png = tmp_path / "private.png"
+    two_tone().save(png, "PNG")
+    data = png.read_bytes()
+    png.write_bytes(data[:33] + png_chunk(b"prVW", b"\xff\xd8\xff" + b"\0" * 64) + data[33:])
+    report = photos.scan([png])[0]
+    assert not report.clean
+    assert by_label(report)["other application data (an app's own chunks)"].value == "prVW"
+
+
 # --- damaged and hostile files ---
 
 
