@@ -811,6 +811,15 @@ def _same_lookup(url: str, domain: DomainName) -> bool:
 
 def related_link(doc: Mapping[str, Any], domain: DomainName, current: str) -> str | None:
     """The registrar's RDAP URL for this domain, from a `links` entry with rel "related"."""
+    return _related_links(doc, domain, current)[0]
+
+
+def _related_links(doc: Mapping[str, Any], domain: DomainName, current: str
+                   ) -> tuple[str | None, str]:
+    """(the registrar's RDAP URL for this domain, or None; and, when there is none, the
+    address of a domain lookup the record points to that the kit will not follow: another
+    domain, a query string, plain http. "" when the record points to no such lookup)."""
+    refused = ""
     for link in _items(doc.get("links")):
         if not isinstance(link, dict) or link.get("rel") != "related":
             continue
@@ -820,9 +829,13 @@ def related_link(doc: Mapping[str, Any], domain: DomainName, current: str) -> st
         if isinstance(kind, str) and "rdap" not in kind.lower() and "json" not in kind.lower():
             continue  # the registrar's web page, not its RDAP server
         url = urljoin(current, href)
-        if url != current and not url_problem(url) and _same_lookup(url, domain):
-            return url
-    return None
+        if url == current:
+            continue
+        if not url_problem(url) and _same_lookup(url, domain):
+            return url, ""
+        if not refused and "/domain/" in url.lower() and url.isascii() and url.isprintable():
+            refused = url
+    return None, refused
 
 
 # --- the check ---
@@ -1124,8 +1137,16 @@ def check_domain(name: str, *, transport: Transport, approve: Approve, cache: Bo
                 sources.append(report)
                 assert isinstance(doc, dict)
                 sources += _contacts(transport, approve, report, doc, budget, timeout, entries)
-                link = related_link(doc, domain, report.url) if kind == "registry" else None
+                link, refused = _related_links(doc, domain, report.url) \
+                    if kind == "registry" else (None, "")
                 if link is None:
+                    if refused:
+                        # Pointed to, not asked: the part it holds is missing, not clean.
+                        where = refused if url_problem(refused) != "is not a valid URL" \
+                            else report.url
+                        sources.append(SourceReport("registrar", where, "skipped", message=(
+                            "the record points to a lookup the kit does not follow: another "
+                            "domain, a query, or an address that is not https")))
                     break
                 why = (f"The record from {report.host} points to the registrar's RDAP server, "
                        f"{host_of(link)}, which holds the contact details.")

@@ -294,8 +294,18 @@ def test_links_that_are_not_a_plain_lookup_of_this_domain_are_not_followed(
         {"rel": "related", "href": "http://registrar.test/rdap/domain/thin.thin"},
         {"rel": "related", "href": 42}, "not a link"]))
     report = run("thin.thin")
-    assert len(report.sources) == 1 and len(run.plans) == 2
-    assert paths(net.registrar) == []
+    assert len(run.plans) == 2 and paths(net.registrar) == []
+    # Pointed to and not asked: the registrar's part is missing, so the report is incomplete.
+    assert [(s.kind, s.status) for s in report.sources] == [("registry", "found"),
+                                                          ("registrar", "skipped")]
+    assert report.sources[1].url == f"{net.registrar.url}/rdap/domain/other.thin"
+    assert not report.complete and "a lookup the kit does not follow" in report.gaps[0]
+    # A related link to a web page, or to something other than a domain, is no gap.
+    net.serve("/rdap/domain/thin.thin", record("thin.thin", links=[
+        {"rel": "related", "href": "https://registrar.test/whois", "type": "text/html"},
+        {"rel": "related", "href": f"{net.registrar.url}/rdap/entity/123"}]))
+    report = run("thin.thin")
+    assert len(report.sources) == 1 and report.complete
 
 
 def test_a_registry_redirect_is_followed_only_as_its_own_plan(net: Net, run: Run) -> None:
