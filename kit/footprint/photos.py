@@ -4,13 +4,16 @@ A picture taken on a phone can carry the place it was taken (EXIF GPS), the came
 number, the owner's name, the computer that edited it, and a small preview image that can show
 the uncropped original (research/footprint.md §6). `scan()` finds these in JPEG, PNG, WebP,
 TIFF, GIF, HEIC/HEIF and AVIF files, and names the video and camera-raw files it cannot read.
-`strip()` writes a NEW file holding only the pixels (turned upright first, since dropping EXIF
-drops the Orientation tag too), then reads that file back and fails loudly if anything is left.
-The original is only ever read.
+It walks each file's structure (kit.footprint.photo_formats) and never decodes a pixel, so a
+picture of any size is checked, and it looks where picture viewers do not: after the end of
+the image, in every TIFF directory, in maker notes. tests/footprint/photo_lib.py measures it
+against exiftool. `strip()` (kit.footprint.photo_strip) writes a NEW file without any of it,
+then reads that file back with scan() and fails loudly if anything is left. The original is
+only ever read.
 
-Nothing here uses the network or the vault. Every file is untrusted input: size and pixel caps
-stop decompression bombs, and a damaged file is a per-file error, never a traceback. Pillow and
-pillow-heif are imported only when a picture is opened, so `kit --help` stays fast.
+Nothing here uses the network or the vault. Every file is untrusted input: sizes, counts and
+pixel caps (for clean copies) bound the work, and a damaged file is a per-file error, never a
+traceback. Pillow and pillow-heif are imported only when needed, so `kit --help` stays fast.
 """
 
 from __future__ import annotations
@@ -64,8 +67,9 @@ if TYPE_CHECKING:
 SOURCE: Final = "photos"
 FIX_ITEM: Final = "triage-location-sharing-off"
 
-# Enough for a 108-megapixel phone photo; a file claiming more is refused before it is decoded
-# (a small PNG can declare 100,000 x 100,000 pixels and ask for 30 GB when opened).
+# For clean copies that must decode the pixels: enough for a 108-megapixel phone photo; a file
+# claiming more is refused before it is decoded (a small PNG can declare 100,000 x 100,000
+# pixels and ask for 30 GB). Checking a picture decodes nothing and has no such limit.
 MAX_PIXELS: Final = 120_000_000
 MAX_FILE_BYTES: Final = 256 * 1024 * 1024
 MAX_TEXT_BYTES: Final = 1_000_000  # one PNG text chunk, after decompression
