@@ -89,7 +89,7 @@ def _source_text(source: SourceReport) -> list[str]:
             continue
         if role.referred and not role.having("exposed", "partial", "redacted"):
             lines.append(f"  {label}: named only by a reference ({', '.join(role.referred)}); "
-                         "its details are read separately")
+                         "the details are read separately, below")
             continue
         exposed = role.having("exposed")
         partial = role.having("partial")
@@ -126,7 +126,7 @@ def _text(report: DomainReport) -> str:
         lines.append("No personal contact details are shown in the parts that were read, but "
                      "not all of the record could be read, so this is not a clean result.")
     if not report.complete:
-        lines.append("Not read:")
+        lines += ["", "Not read:"]
         for gap in report.gaps:
             lines += textwrap.wrap(gap, 100, initial_indent="  - ", subsequent_indent="    ")
     new = sum(1 for f in report.findings if f.seen_count == 1)
