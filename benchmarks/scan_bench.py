@@ -352,10 +352,12 @@ memory = from_data(json.loads(memory_path.read_text())) if memory_path.exists() 
 sites = load_file(Path(data_path))
 settings = ScanSettings(concurrency=concurrency, timeout=timeout, deadline=deadline)
 statuses, first, results = {}, None, []
+transport = Transport()
+transport.http()  # the HTTP library loaded before the clock starts, as Sherlock's import does
 cpu0, _ = _usage()
 start = time.perf_counter()
 scan_plan = plan_scan([username], sites, memory)
-with Transport() as transport:
+with transport:
     session = transport.open(scan_plan.plan, approved=True)
     for result in scan(session, scan_plan, settings):
         if first is None and result.status != "skipped":
