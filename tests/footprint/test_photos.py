@@ -5,6 +5,7 @@ looking for the planted values in the raw bytes, which does not trust the kit's 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageOps, PngImagePlugin
 
 from kit import credentials
@@ -632,6 +635,31 @@ def test_mutated_files_of_every_format_are_read_by_the_structure_walk_alone(
                                      photos.VIDEO), victim
             victim.unlink()
     assert fell_through == []
+
+
+
+_MAGIC = {"jpeg": b"\xff\xd8\xff", "tiff-le": b"II*\0", "tiff-be": b"MM\0*",
+          "bigtiff": b"II+\0\x08\0\0\0", "gif": b"GIF89a", "png": b"\x89PNG\r\n\x1a\n",
+          "webp": b"RIFF\xff\0\0\0WEBP", "ciff": b"II\x1a\0\0\0HEAPJPGM"}
+
+
+@settings(max_examples=150, deadline=None)
+@given(kind=st.sampled_from(sorted(_MAGIC)), body=st.binary(max_size=600))
+def test_the_structure_walkers_raise_only_damage(kind: str, body: bytes) -> None:
+    """Any bytes after a format's signature: the walker returns what it found or raises
+    Damaged (Truncated is one), never another exception."""
+    from kit.footprint import photo_formats as pf
+
+    data = _MAGIC[kind] + body
+    readers = {"jpeg": pf.read_jpeg, "tiff-le": pf.read_tiff, "tiff-be": pf.read_tiff,
+               "bigtiff": pf.read_tiff, "gif": pf.read_gif,
+               "png": lambda d: pf.read_png(d, 1000), "webp": pf.read_riff,
+               "ciff": pf.read_ciff}
+    with contextlib.suppress(pf.Damaged):
+        readers[kind](data)
+    pf.find_iptc(body)
+    pf.read_photoshop(body)
+    pf.read_iptc(body)
 
 
 # --- clean copies ---
