@@ -1391,7 +1391,8 @@ def _ciff(payload: bytes, found: _Found) -> None:
         if spec is not None:
             value: object = entry.value
             if entry.tag == 0x180B and len(entry.value) >= 4:
-                value = str(int.from_bytes(entry.value[:4], "little"))
+                number = int.from_bytes(entry.value[:4], "little")
+                value = str(number) if number else ""  # zero: no serial was written
             _field(value, found, spec[0], "Canon CIFF", spec[1], spec[2])
         elif entry.tag in (0x2007, 0x2008) and entry.value:
             found.add("thumbnail", "Canon CIFF", _PREVIEW, "", "medium")
