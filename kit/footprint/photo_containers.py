@@ -564,7 +564,7 @@ def clean_heif(data: bytes) -> Cleaned:
             row = struct.pack(">I" if big_ids else ">H", item)
             method, offset, length = placed.get(item, (0, 0, -1))
             row += struct.pack(">HH", method, 0)  # construction method; this file
-            if length < 0:
+            if length <= 0:  # no data (a length of 0 would mean "to the end of the file")
                 row += struct.pack(">H", 0)
             else:
                 start = offset + (base if method == 0 else 0)
