@@ -309,3 +309,7 @@ async def test_username_scan_streams_results_and_keeps_them(
     with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
         assert len(Findings(vault).list()) == 4
         assert sum(1 for e in Ledger(vault).entries()) == 8
+        from kit.footprint.scan_memory import ScanMemoryStore
+
+        # Each site's time is kept for the next scan, which starts the slowest first.
+        assert len(ScanMemoryStore(vault).current().sites) == 4
