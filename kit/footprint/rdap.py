@@ -509,10 +509,18 @@ def _judge(prop_name: str, params: object, value: object) -> FieldReport:
             if isinstance(value, list) else [" ".join(_texts(value)).strip()]
         parts += [""] * (7 - len(parts))
         label = params.get("label") if isinstance(params, dict) else None
-        if isinstance(label, str) and label.strip():
-            parts[2] = parts[2] or label
+        lines = [" ".join(line.split()) for line in label[:1000].splitlines()
+                 if line.strip()][:10] if isinstance(label, str) else []
         detailed = [p for i, p in enumerate(parts) if i not in (4, 6) and p]
         broad = [p for i, p in enumerate(parts) if i in (4, 6) and p]
+        if lines and not parts[2]:
+            # An unstructured address (the "label"): one or two lines without a digit, when
+            # nothing more detailed is given, are a region and country ("QC\nCanada", as
+            # RFC 9537's examples leave it); anything more is read as a full address.
+            if len(lines) <= 2 and not detailed and not any(c.isdigit() for c in label or ""):
+                broad += lines
+            else:
+                detailed.append(", ".join(lines))
         hidden = next((p for p in detailed + broad if _placeholder(p)), "")
         real_detailed = [p for p in detailed if not _placeholder(p)]
         real_broad = [p for p in broad if not _placeholder(p)]

@@ -715,6 +715,32 @@ def test_rfc_9537_members_for_one_role_a_whole_contact_or_another_role(net: Net,
     assert [f.key for f in report.findings] == ["example-1.example registrant"]
 
 
+def test_an_unstructured_address_left_at_region_and_country_is_partial(net: Net,
+                                                                        run: Run) -> None:
+    """redacted_examples example-13: the registrant's street, city and postal code redacted by
+    partialValue from the address label, which keeps "QC\nCanada"; a label with the street
+    in it (RFC 9083's own example) is the full address."""
+    partial = [{"name": {"description": f"Registrant {part}"}, "method": "partialValue",
+                "postPath": "$.entities[?(@.roles[0]=='registrant')].vcardArray[1]"
+                            "[?(@[0]=='adr')].label"} for part in ("Street", "City",
+                                                                   "Postal Code")]
+    blank = ["", "", "", "", "", "", ""]
+    net.serve("/rdap/domain/example-13.example", record(
+        "example-13.example", entity(["registrant"], ["fn", {}, "text", ""],
+                                     ["adr", {"label": "QC\nCanada"}, "text", blank]),
+        redacted=partial))
+    net.serve("/rdap/domain/label.example", record(
+        "label.example", entity(["registrant"], [
+            "adr", {"type": "home", "label": "123 Maple Ave\nSuite 90001\nVancouver\nBC\n1239\n"},
+            "text", blank])))
+    report = run("example-13.example")
+    assert fields_of(report.sources[0], "registrant")["adr"] == "partial"
+    assert report.findings == ()
+    report = run("label.example")
+    assert fields_of(report.sources[0], "registrant")["adr"] == "exposed"
+    assert "123 Maple Ave" in report.findings[0].exposed
+
+
 def test_check_domain_command_says_incomplete_in_json_and_text(cli_vault: Path,
                                                               net: Net) -> None:
     serve_cz(net)
