@@ -20,7 +20,7 @@ from PIL import Image, ImageCms, ImageOps, JpegImagePlugin, PngImagePlugin, Tiff
 
 from kit.errors import BadInput, KitError
 from kit.footprint import photo_containers, photo_strip, photos
-from tests.footprint.test_photo_oracle import CORPUS, exiftool_tags, needs_exiftool
+from tests.footprint.photo_lib import CORPUS, exiftool_tags, make_cases, needs_exiftool
 from tests.footprint.test_photos import (
     COMMENT,
     HOST,
@@ -538,10 +538,15 @@ CORPUS_SAMPLE = ("exiftool/t/images/Canon.jpg", "exiftool/t/images/FotoStation.j
 
 @needs_exiftool
 def test_exiftool_finds_nothing_identifying_in_clean_copies(tmp_path: Path) -> None:
-    """Generated files of every format with everything planted, and a corpus sample: each
-    copy pixel-identical (Pillow), and exiftool finds no identifying tag in any."""
+    """Generated files of every format with everything planted, every case issue 16 named
+    (photo_lib: trailers, APP12, JFXX, CIFF, maker notes, TIFF IPTC and sub-images, GIF
+    comments and XMP ...), and a corpus sample: each copy pixel-identical (Pillow), and
+    exiftool finds no identifying tag in any."""
     originals = [make_jpeg(tmp_path / "a.jpg", orientation=6), make_png(tmp_path / "b.png"),
                  make_heic(tmp_path / "c.heic")]
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    originals += list(make_cases(cases).values())
     for fmt, suffix in (("WEBP", "webp"), ("TIFF", "tif"), ("GIF", "gif")):
         path = tmp_path / f"d.{suffix}"
         noise().save(path, fmt, exif=full_exif(), xmp=XMP, comment=COMMENT.encode())
