@@ -1207,6 +1207,8 @@ _MAKER_FIELDS: Final[dict[str, dict[int, tuple[Any, ...]]]] = {
     "kodak": {0x0000: ("device", "camera serial number")},
     "samsung": {0xA002: ("device", "camera serial number")},
     "motorola": {0x5501: ("device", "camera serial number")},
+    # Sony enciphers this record (exiftool's Tag9050b/c): 6 bytes at 0x88, shown in hex.
+    "sony": {0x9050: ("device", "camera serial number (internal)", "sony", 0x88)},
 }
 def _maker_value(entry: Entry, spec: tuple[Any, ...]) -> object:
     """The value a maker-note field holds: itself, one of its numbers, or bytes in hex (a
@@ -1217,7 +1219,15 @@ def _maker_value(entry: Entry, spec: tuple[Any, ...]) -> object:
     if how == "hex" and isinstance(entry.value, bytes):
         raw = entry.value[spec[3]:spec[3] + (4 if spec[3] else 32)]
         return ("0x" if spec[3] else "") + raw.hex()
+    if how == "sony" and isinstance(entry.value, bytes) and len(entry.value) >= spec[3] + 6:
+        return entry.value[spec[3]:spec[3] + 6].translate(_SONY_DECIPHER).hex()
     return entry.value
+
+
+# Sony's cipher writes each byte b below 249 as b**3 mod 249; this table undoes it.
+_SONY_DECIPHER: Final = bytes(
+    next((b for b in range(249) if b ** 3 % 249 == c), c) if c < 249 else c
+    for c in range(256))
 
 
 _OLYMPUS_SUBDIRS: Final = frozenset({0x2010, 0x2020, 0x2030, 0x2040, 0x2050})

@@ -141,6 +141,8 @@ def in_report(tag: Tag, report: photos.PhotoReport) -> bool:
             math.isclose(tag.value, v, abs_tol=1e-3)
             for v in (report.location.latitude, report.location.longitude))
     value = tag.value[0] if isinstance(tag.value, list) else tag.value
+    if tag.category == "device" and re.fullmatch(r"\d{1,3}( \d{1,3})+", str(value)):
+        value = bytes(int(v) for v in str(value).split()).hex()  # raw bytes, shown in hex
     wanted = _alnum(value)[:40] or re.sub(r"\W", "", str(value))
     return any(wanted in _alnum(i.value) or wanted in i.value for i in items)
 

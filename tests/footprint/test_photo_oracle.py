@@ -43,7 +43,8 @@ SAMPLE = ("exiftool/t/images/Canon.jpg", "exiftool/t/images/ExifTool.jpg",
           "exiftool/t/images/Ricoh2.jpg", "pillow/Tests/images/frozenpond.mpo",
           "pillow/Tests/images/multiple_exif.jpg", "pillow/Tests/images/hopper_bigtiff.tif",
           "pillow/Tests/images/broken_exif_dpi.jpg", "pillow/Tests/images/ifd_tag_type.tiff",
-          "pillow/Tests/images/child_ifd.tiff", "pillow/Tests/images/exif_gps.jpg")
+          "pillow/Tests/images/child_ifd.tiff", "pillow/Tests/images/exif_gps.jpg",
+          "pillow-heif/tests/images/heif_other/cat.hif")
 
 
 # What the kit does not read yet, each named so that a new miss fails the test and a fixed one
@@ -55,9 +56,6 @@ KNOWN_GAPS = {
     ("InfiRay.jpg", "InfiRay:IRSensorSerialNumber"): "InfiRay's APP segments are not decoded",
     ("InfiRay.jpg", "InfiRay:VisibleSensorSerialNumber"): "InfiRay's APP segments are not "
                                                           "decoded",
-    # Sony enciphers these maker-note records; the kit names the maker notes, not the value.
-    **{(name, "Sony:InternalSerialNumber"): "in Sony's enciphered maker-note records"
-       for name in ("L_exif_xmp_iptc.heic", "cat.hif")},
 }
 
 
