@@ -21,7 +21,7 @@ from kit.footprint.transport import Transport
 from kit.records.ledger import Ledger
 from kit.vault import Vault
 from kit.workspace import Workspace
-from tests.conftest import run_kit
+from tests.conftest import KitRun, run_kit
 from tests.footprint.conftest import LoopbackServer
 from tests.hostile_text import FORGED, HOSTILE, run_kit_raw, terminal_safe
 
@@ -741,12 +741,11 @@ def test_an_unstructured_address_left_at_region_and_country_is_partial(net: Net,
     assert "123 Maple Ave" in report.findings[0].exposed
 
 
-def test_check_domain_command_says_incomplete_in_json_and_text(cli_vault: Path,
-                                                              net: Net) -> None:
+def test_check_domain_command_says_incomplete_in_json_and_text(made_vault: Path, net: Net,
+                                                              kit_in_process: KitRun) -> None:
     serve_cz(net)
     net.serve("/rdap/entity/FEELA", b"oops", status=500)
-    env = {"KIT_RDAP_URL": f"{net.iana.url}/rdap-bootstrap/"}
-    result = run_kit("check", "domain", "jana.cz", "--yes", "--json", env=env)
+    result = kit_in_process("check", "domain", "jana.cz", "--yes", "--json")
     assert result.code == 0, result.err
     doc = json.loads(result.out)
     assert doc["complete"] is False
@@ -764,7 +763,7 @@ def test_check_domain_command_says_incomplete_in_json_and_text(cli_vault: Path,
     # Only the contacts that show nothing, and one not read: never "no personal details".
     net.serve("/rdap/entity/CZ-JANA", cz_entity("CZ-JANA", ["fn", {}, "text", ""]))
     net.serve("/rdap/entity/MAPET", cz_entity("MAPET"))
-    human = run_kit("check", "domain", "jana.cz", "--yes", env=env)
+    human = kit_in_process("check", "domain", "jana.cz", "--yes")
     assert human.code == 0, human.err
     assert "Registrant (the domain's holder): named only by a reference (CZ-JANA)" in human.out
     assert "Contact record: 127.0.0.1:" in human.out
