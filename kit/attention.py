@@ -19,6 +19,7 @@ DRAFT_PLACES = {
     "journal": "Journal", "exposure": "Exposure", "incident": "Incidents",
     "safety-plan": "Prepare (Safety plan)", "plan": "Wellbeing (My plan)",
     "supervision-session": "Supervision", "supervision-agreement": "Supervision",
+    "removal": "Incidents (removal requests, r)",
 }
 
 
@@ -74,7 +75,43 @@ def needs_attention(workspace: Workspace, today: date,
     items += _checklists(workspace, today, config)
     items += _footprint(workspace, today)
     items += _supervision(workspace, today, config)
+    items += _removals(workspace, today, config)
     return items
+
+
+def _removals(workspace: Workspace, today: date, config: Config | None) -> list[Attention]:
+    """Replies overdue, replies due this week, and pages due a second look."""
+    from kit import config as config_file
+
+    try:
+        nation = (config if config is not None else config_file.load()).region
+    except KitError:
+        nation = "england"  # the checklists' item says what is wrong with the file
+    removals = workspace.removals
+    removals.nation = nation
+    due = removals.due(today)
+    items: list[Attention] = []
+    if due.overdue:
+        first, day = due.overdue[0]
+        items.append(Attention(
+            "incidents", ("1 reply to a removal request is" if len(due.overdue) == 1 else
+                          f"{len(due.overdue)} replies to removal requests are") + " overdue",
+            f"{first.target}'s was due by {day:%d %B}. Removal requests (Incidents, F7, "
+            "then r) say what to do next."))
+    if due.replies_soon:
+        first, day = due.replies_soon[0]
+        items.append(Attention(
+            "incidents", ("1 reply to a removal request is" if len(due.replies_soon) == 1
+                          else f"{len(due.replies_soon)} replies to removal requests are")
+            + " due this week", f"{first.target}'s is due by {day:%A %d %B}."))
+    if due.rechecks:
+        items.append(Attention(
+            "incidents", ("1 removal request is" if len(due.rechecks) == 1 else
+                          f"{len(due.rechecks)} removal requests are")
+            + " due a second look",
+            "Look at the pages again and say whether they are gone."))
+    # One button under them all, not one under each.
+    return [*items[:-1], items[-1]._replace(action="removals")] if items else items
 
 
 def _supervision(workspace: Workspace, today: date, config: Config | None) -> list[Attention]:

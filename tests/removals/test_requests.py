@@ -117,3 +117,24 @@ def test_an_unreadable_record_is_reported_not_fatal(vault: Vault) -> None:
     fresh = Removals(vault)
     assert [r.id for r in fresh.list()] == [good.id]
     assert [p.code for p in fresh.problems] == ["unreadable_removal"]
+
+
+def test_home_names_what_is_due_with_one_button(vault: Vault) -> None:
+    from kit.attention import needs_attention
+    from kit.config import Config
+    from kit.workspace import Workspace
+
+    removals = Removals(vault)
+    _add(removals, sent_on=date(2026, 12, 20))  # overdue since 20 January
+    _add(removals, sent_on=date(2027, 1, 14))  # due Monday 15 February
+    removals.add("Instaphoto", "platform", "platform-report", "web-form",
+                 sent_on=date(2027, 2, 1), today=TODAY, now=NOW)  # look again today
+    items = [i for i in needs_attention(Workspace(vault), TODAY, Config(region="scotland"))
+             if i.area == "incidents"]
+    assert [i.title for i in items] == [
+        "1 reply to a removal request is overdue",
+        "1 reply to a removal request is due this week",
+        "1 removal request is due a second look"]
+    assert "due by 20 January" in items[0].detail
+    assert "Monday 15 February" in items[1].detail
+    assert [i.action for i in items] == ["", "", "removals"]

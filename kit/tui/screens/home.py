@@ -17,6 +17,7 @@ from kit.tui.widgets.support import SupportPanel
 ATTENTION_ACTIONS = {
     "check-vault": "Check the vault",
     "finish-key-change": "Finish the key change",
+    "removals": "See my removal requests",
 }
 
 QUICK_ACTIONS = (
@@ -127,6 +128,8 @@ class HomeScreen(AreaScreen):
             self.kit_app.check_vault()
         elif action == "finish-key-change":
             self.kit_app.change_keys("finish")
+        elif action == "removals":
+            open_area(self.kit_app, "incidents", lambda screen: screen.quick_action("removals"))
 
     @on(Button.Pressed, "#quick-actions Button")
     def quick(self, event: Button.Pressed) -> None:
