@@ -716,6 +716,7 @@ def _jpeg_segments(data: bytes, segments: list[Segment], found: _Found) -> tuple
     images, images_end = 1, 0
     exif_parts: list[bytes] = []
     photoshop: list[bytes] = []
+    flir: list[bytes] = []
     for seg in segments:
         marker, p = seg.marker, seg.payload
         if marker == 0xFE:
@@ -755,6 +756,14 @@ def _jpeg_segments(data: bytes, segments: list[Segment], found: _Found) -> tuple
             text = p[8:].decode("utf-16-be", "replace")
             if _clean(text):
                 found.add("text", "JPEG APP10", "comment", text, "medium")
+        elif marker == 0xE1 and p.startswith(b"FLIR\0"):  # a thermal camera's records
+            flir.append(p[8:])
+            vendor.add("APP1 FLIR")
+        elif marker == 0xE9 and p.startswith(b"infisense"):  # InfiRay's thermal camera data
+            for at, label in ((0xC0, "infrared sensor serial number"),
+                              (0x240, "camera sensor serial number")):
+                _field(p[at:at + 32], found, "device", "JPEG APP9 InfiRay", label, "medium")
+            vendor.add("APP9 infisense")
         elif marker == 0xEB and p.startswith(b"JP"):  # JUMBF (content credentials)
             _jumbf(p, found)
         elif any(marker == m and p.startswith(head) for m, head in _QUIET_SEGMENTS):
@@ -767,6 +776,8 @@ def _jpeg_segments(data: bytes, segments: list[Segment], found: _Found) -> tuple
                           "a manufacturer's or an app's own data", severity="medium")
     if photoshop:
         _photoshop(b"".join(photoshop), found)
+    if flir:
+        _flir(b"".join(flir), found)
     if 1 < len(exif_parts) <= _MAX_BLOCKS:
         # Some writers continue one EXIF block across several segments (exiftool joins
         # them too): values that run past the first segment are read from the joined block.
@@ -823,6 +834,24 @@ def _json_fields(doc: object, found: _Found, depth: int) -> None:
             found.add(spec[0], "JUMBF JSON", spec[1], value, spec[2])
         elif isinstance(value, dict | list):
             _json_fields(value, found, depth + 1)
+
+
+def _flir(fff: bytes, found: _Found) -> None:
+    """FLIR's FFF records: the camera-information record holds the serial number."""
+    if not fff.startswith(b"FFF\0") or len(fff) < 0x20:
+        return
+    order = ">" if struct.unpack_from(">I", fff, 0x18)[0] < len(fff) else "<"
+    start, count = struct.unpack_from(order + "II", fff, 0x18)
+    for n in range(min(count, 64)):
+        at = start + 32 * n
+        if at + 32 > len(fff):
+            break
+        kind, _sub, _version, _ident, offset, length = struct.unpack_from(order + "HHIIII",
+                                                                          fff, at)
+        if kind == 0x20 and length >= 0x114:  # camera information
+            record = fff[offset:offset + length]
+            _field(record[0x104:0x114], found, "device", "JPEG APP1 FLIR",
+                   "camera serial number", "medium")
 
 
 def _embedded_images(data: bytes) -> int:

@@ -603,7 +603,9 @@ _STRUCTURED = ("exiftool/t/images/ExifTool.jpg", "exiftool/t/images/Canon.jpg",
                "exiftool/t/images/OlympusE1.jpg", "exiftool/t/images/FotoStation.jpg",
                "exiftool/t/images/Nikon.jpg", "pillow/Tests/images/frozenpond.mpo",
                "pillow/Tests/images/hopper_bigtiff.tif", "pillow/Tests/images/child_ifd.tiff",
-               "pillow/Tests/images/iss634.gif", "pillow/Tests/images/flower.webp")
+               "pillow/Tests/images/iss634.gif", "pillow/Tests/images/flower.webp",
+               "exiftool/t/images/FLIR.jpg", "exiftool/t/images/InfiRay.jpg",
+               "exiftool/t/images/ExtendedXMP.jpg")
 
 
 def test_mutated_files_of_every_format_are_read_by_the_structure_walk_alone(
