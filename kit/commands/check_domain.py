@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from kit.footprint.rdap import DomainReport, SourceReport
 
 KIND_WORDS = {"registry": "Registry", "registrar": "Registrar", "redirect": "Forwarded to",
-              "contact": "Contact record"}
+              "contact": "Contact record", "nsset": "Name-server set",
+              "keyset": "DNSSEC key set"}
 
 
 @click.command("domain")
@@ -81,7 +82,8 @@ def _source_text(source: SourceReport) -> list[str]:
     if not any(role.in_record for role in source.roles):
         return [*lines, "  no contact details in this record"]
     for role in source.roles:
-        if source.kind == "contact" and role.role not in source.contact_roles:
+        if (source.kind == "contact" and role.role not in source.contact_roles) or \
+                (source.kind in ("nsset", "keyset") and not role.in_record):
             continue
         label = ROLE_WORDS[role.role][0].upper() + ROLE_WORDS[role.role][1:]
         if not role.in_record:

@@ -368,10 +368,8 @@ def contacts_plan(refs: Sequence[ContactRef], source: SourceReport) -> Plan:
                 f"Ask for them: {'the references' if many else 'the reference'} {handles} "
                 f"{'are' if many else 'is'} sent to {hosts}, not your domain name. Without "
                 "this the kit cannot tell whether they show personal details.",
-                tuple(PlannedRequest("GET", ref.url, (f"a contact reference from the record: "
-                                                       f"{ref.handle}",),
-                                     headers=ACCEPT, max_bytes=MAX_RDAP_BYTES)
-                      for ref in refs))
+                tuple(PlannedRequest("GET", ref.url, (ref.sends,), headers=ACCEPT,
+                                     max_bytes=MAX_RDAP_BYTES) for ref in refs))
 
 
 # --- reading a domain record ---
@@ -749,15 +747,29 @@ class ContactRef:
     handle: str  # shown and sent: a plain identifier, or "" when the record gives none
     url: str = ""
     problem: str = ""
+    # "entity" (a contact), or a FRED set (CZ.NIC's "fred_nsset", "fred_keyset") whose own
+    # record lists the domain's technical contacts, again by reference.
+    kind: str = "entity"
 
     @property
     def shown(self) -> str:
         return self.handle or "no reference given"
 
+    @property
+    def sends(self) -> str:
+        what = "a contact reference" if self.kind == "entity" else \
+            f"a reference to the domain's {SET_WORDS.get(self.kind, 'set')}"
+        return f"{what} from the record: {self.handle}"
 
-def _entity_lookup(url: str, handle: str) -> str:
+
+# FRED's sets (CZ.NIC's RDAP extension): the domain's technical contacts are listed on them.
+SET_WORDS: Final = {"fred_nsset": "name-server set", "fred_keyset": "DNSSEC key set"}
+
+
+def _entity_lookup(url: str, handle: str, segment: str = "entity") -> str:
     """The handle an entity lookup URL asks for ("" if it is not a plain one: .../entity/X,
-    no query or fragment, printable ASCII, and X the entity's own handle when it has one)."""
+    no query or fragment, printable ASCII, and X the entity's own handle when it has one);
+    with *segment*, a lookup of that kind of object (.../fred_nsset/X)."""
     from urllib.parse import unquote
 
     if len(url) > MAX_URL or not url.isascii() or not url.isprintable() or " " in url:
@@ -767,17 +779,19 @@ def _entity_lookup(url: str, handle: str) -> str:
         return ""
     segments = parts.path.split("/")
     asked = unquote(segments[-1]) if len(segments) >= 3 else ""
-    if segments[-2:-1] != ["entity"] or not _HANDLE.fullmatch(asked):
+    if segments[-2:-1] != [segment] or not _HANDLE.fullmatch(asked):
         return ""
     return asked if not handle or asked.lower() == handle.lower() else ""
 
 
-def contact_references(doc: Mapping[str, Any], current: str) -> list[ContactRef]:
+def contact_references(doc: Mapping[str, Any], current: str, *, sets: bool = True
+                       ) -> list[ContactRef]:
     """Every contact (registrant, administrative, technical) the record names only by a
     reference (CZ.NIC lists each as a handle and a `self` link, the details kept at
     /entity/HANDLE): with the URL to ask, or the reason there is none. One per URL, holding
     every role that contact has. A contact a redaction accounts for, with no link, is not
-    listed: the server has said why its details are missing."""
+    listed: the server has said why its details are missing. With *sets*, also CZ.NIC's
+    name-server and key sets, whose own records list the technical contacts."""
     marked = {role for role, _ in redactions(doc)}
     refs: dict[str, ContactRef] = {}
     for entity in _entities(doc):
@@ -807,6 +821,19 @@ def contact_references(doc: Mapping[str, Any], current: str) -> list[ContactRef]
         ordered = tuple(r for r in ROLES if r in roles or (old is not None and r in old.roles))
         refs[key] = ContactRef(ordered, handle, url, "" if url else (
             "the record gives no address the kit can ask for its details"))
+    if sets:
+        for key, words in SET_WORDS.items():
+            held = doc.get(key)
+            if not isinstance(held, dict):
+                continue
+            handle = _handle(held)
+            url = next((target for link in _items(held.get("links"))
+                        if isinstance(link, dict) and link.get("rel") == "self"
+                        and isinstance(link.get("href"), str) and len(link["href"]) <= MAX_URL
+                        and _entity_lookup(target := urljoin(current, link["href"]), handle,
+                                           key)), "")
+            refs[url or key] = ContactRef(("technical",), handle, url, "" if url else (
+                f"the record gives no address the kit can ask for its {words}"), kind=key)
     return list(refs.values())[:MAX_LIST]
 
 
@@ -1024,9 +1051,9 @@ def _lookup(transport: Transport, plan: Plan, domain: DomainName, kind: str, tim
     return analyse(doc, kind=kind, url=request.url), doc
 
 
-def _contact(response: Response, ref: ContactRef) -> SourceReport:
-    """One contact's answer read for the roles it holds in the record; raises NetworkFailed
-    for anything but a usable entity."""
+def _contact(response: Response, ref: ContactRef) -> tuple[SourceReport, dict[str, Any]]:
+    """One contact's answer read for the roles it holds in the record (or a set's, read as a
+    record of its own); raises NetworkFailed for anything but a usable answer."""
     host = host_of(ref.url)
     if response.status == 404:
         raise NetworkFailed(f"{host} has no record of it")
@@ -1036,17 +1063,20 @@ def _contact(response: Response, ref: ContactRef) -> SourceReport:
         raise NetworkFailed(f"the answer from {host} was larger than {MAX_RDAP_BYTES:,} "
                             "bytes; it was not used")
     doc = load_json(response.body, host)
+    if ref.kind != "entity":
+        report = analyse(doc, kind=ref.kind.removeprefix("fred_"), url=ref.url)
+        return dataclasses.replace(report, handle=ref.handle), doc
     # Read as the record's own entity: its vCard and its redactions, for the roles it holds
     # there (an entity answer need not repeat them).
     as_entity = {"roles": list(ref.roles), "vcardArray": doc.get("vcardArray"),
                  "redacted": doc.get("redacted")}
     report = analyse({"entities": [as_entity]}, kind="contact", url=ref.url)
-    return dataclasses.replace(report, handle=ref.handle, contact_roles=ref.roles)
+    return dataclasses.replace(report, handle=ref.handle, contact_roles=ref.roles), doc
 
 
 def _contacts(transport: Transport, approve: Approve, source: SourceReport,
               doc: Mapping[str, Any], budget: list[int], timeout: float,
-              entries: list[LedgerEntry]) -> list[SourceReport]:
+              entries: list[LedgerEntry], *, sets: bool = True) -> list[SourceReport]:
     """The contacts *source*'s record names only by reference, each looked up after one
     approval for them all, at most budget[0] in the whole check. One SourceReport each:
     found, or why not (declined, failed, skipped), so an unread contact is never taken for
@@ -1057,7 +1087,7 @@ def _contacts(transport: Transport, approve: Approve, source: SourceReport,
 
     reports: list[SourceReport] = []
     asked: list[ContactRef] = []
-    for ref in contact_references(doc, source.url):
+    for ref in contact_references(doc, source.url, sets=sets):
         if not ref.url:
             reports.append(unread(ref, "skipped", ref.problem))
         elif len(asked) >= budget[0]:
@@ -1075,17 +1105,25 @@ def _contacts(transport: Transport, approve: Approve, source: SourceReport,
     except NetworkRefused as exc:
         return [unread(ref, "declined", exc.message) for ref in asked] + reports
     found: list[SourceReport] = []
+    held: list[tuple[SourceReport, dict[str, Any]]] = []  # sets read: their contacts next
     try:
         for ref, request in zip(asked, plan.requests, strict=True):
             try:
-                found.append(_contact(session.send(request, timeout=timeout), ref))
+                report, answer = _contact(session.send(request, timeout=timeout), ref)
             except NetworkRefused as exc:
                 found.append(unread(ref, "declined", exc.message))
             except NetworkFailed as exc:
                 found.append(unread(ref, "failed", exc.message))
+            else:
+                found.append(report)
+                if ref.kind != "entity":
+                    held.append((report, answer))
     finally:
         session.close()
         entries.extend(session.entries)
+    for report, answer in held:  # one level: a set's contacts, never a set's sets
+        found += _contacts(transport, approve, report, answer, budget, timeout, entries,
+                           sets=False)
     return found + reports
 
 

@@ -460,6 +460,44 @@ def test_contacts_not_read_make_the_report_incomplete_never_clean(
     assert not failed.complete and len(failed.gaps) == 3 and failed.cleared == ()
 
 
+def test_technical_contacts_on_a_name_server_set_are_read_through_it(net: Net,
+                                                                      run: Run) -> None:
+    """CZ.NIC lists a domain's technical contacts on its name-server set (fred_nsset), again
+    by reference: the set is asked for with the other contacts, then its contacts."""
+    base = net.registry.url
+    doc = cz_record(base, contacts=(("CZ-JANA", "registrant"),))
+    nsset_url = f"{base}/rdap/fred_nsset/NSS-JANA"
+    doc["fred_nsset"] = {"objectClassName": "fred_nsset", "handle": "NSS-JANA",
+                         "links": [{"href": nsset_url, "rel": "self",
+                                    "type": "application/rdap+json", "value": nsset_url}]}
+    net.serve("/rdap/domain/jana.cz", doc)
+    net.serve("/rdap/entity/CZ-JANA", JANA)
+    net.serve("/rdap/fred_nsset/NSS-JANA", {
+        "objectClassName": "fred_nsset", "handle": "NSS-JANA", "status": ["associated"],
+        "entities": [{"objectClassName": "entity", "handle": "REG-CZNIC", "roles": ["registrar"]},
+                     cz_contact(base, "JANA-TECH", ["technical"])]})
+    net.serve("/rdap/entity/JANA-TECH", cz_entity(
+        "JANA-TECH", ["fn", {}, "text", "Jana Nováková"], ["tel", {}, "uri", "tel:+420.604123456"]))
+    report = run("jana.cz")
+    assert [r.sends for r in run.plans[2].requests] == [
+        ("a contact reference from the record: CZ-JANA",),
+        ("a reference to the domain's name-server set from the record: NSS-JANA",)]
+    assert [r.sends for r in run.plans[3].requests] == [
+        ("a contact reference from the record: JANA-TECH",)]
+    assert [(s.kind, s.status, s.handle) for s in report.sources] == [
+        ("registry", "found", ""), ("contact", "found", "CZ-JANA"), ("nsset", "found", "NSS-JANA"),
+        ("contact", "found", "JANA-TECH")]
+    assert fields_of(report.sources[3], "technical")["tel"] == "exposed"
+    assert report.complete
+    assert sorted(f.key for f in report.findings) == ["jana.cz registrant", "jana.cz technical"]
+    # The set not asked for: its contacts are a gap, not "no technical contact".
+    run.refuse_text = "only by references"
+    report = run("jana.cz")
+    assert not report.complete
+    assert "The record names the technical contact only by a reference (NSS-JANA)" in \
+        report.gaps[1]
+
+
 def test_contact_references_are_bounded_and_only_plain_entity_lookups(net: Net,
                                                                       run: Run) -> None:
     base = net.registry.url
