@@ -177,8 +177,12 @@ def _text(rows: list[dict[str, Any]], do_strip: bool) -> str:
         if stripped is not None:
             lines.append(f"  clean copy: {photos.printable_path(stripped.output)} (read back: "
                          "nothing left beyond the pixels)")
+            lines.extend(f"    {note}" for note in stripped.notes)
         elif row["strip_error"]:
             lines.append(f"  no clean copy: {row['strip_error']}")
+    if any(row["strip_error"] for row in rows):
+        lines.append("A picture the kit cannot clean can be cleaned with exiftool: "
+                     "`exiftool -all= FILE` on a copy.")
     if skipped:
         shown = skipped[:MAX_SKIPPED_NAMED]
         more = len(skipped) - len(shown)

@@ -51,8 +51,9 @@ def strip(path: Path, out_dir: Path, *, force: bool = False) -> StripResult:
     pixels, shown the same way up (see kit.footprint.photo_containers), nothing else.
 
     Never touches the original; refuses an existing file unless *force*, and never replaces
-    the original even then. The copy is re-read with scan(): if anything is left, it is
-    deleted and KitError raised.
+    the original even then. Messages name no command: the app shows them too (the command
+    line adds its own pointer to exiftool). The copy is re-read with scan(): if anything is
+    left, it is deleted and KitError raised.
     """
     from kit.chosen_file import write_chosen_file
 
@@ -68,7 +69,7 @@ def strip(path: Path, out_dir: Path, *, force: bool = False) -> StripResult:
                        "was made")
     if report.format not in _STRIPPABLE:
         raise BadInput(f"{printable_path(path)}: the kit cannot clean {report.format} "
-                       "pictures; use exiftool (`exiftool -all= FILE`) on a copy")
+                       "pictures; no copy was made")
     target = out_dir / path.name
     if target.exists() and os.path.samefile(target, path):
         raise KitError(f"{printable_path(target)} is the original itself; choose another "
@@ -84,19 +85,17 @@ def strip(path: Path, out_dir: Path, *, force: bool = False) -> StripResult:
     if check.clean and check.size and report.size and sorted(check.size) != sorted(report.size):
         target.unlink(missing_ok=True)
         raise KitError(f"the cleaned copy of {printable_path(path)} did not come out the same "
-                       "size as the picture. It was deleted, and the original is unchanged; "
-                       "use exiftool (`exiftool -all= FILE`) on a copy instead")
+                       "size as the picture. It was deleted, and the original is unchanged")
     if not check.clean:
         target.unlink(missing_ok=True)
         left = "; ".join(item.describe() for item in check.items) or check.reason
         raise KitError(f"the cleaned copy of {printable_path(path)} still carried "
-                       f"{left}. It was deleted, and the original is unchanged; use exiftool "
-                       "(`exiftool -all= FILE`) on a copy instead")
+                       f"{left}. It was deleted, and the original is unchanged")
     return StripResult(path, written, report.items, tuple(notes))
 
 
 _ANIMATED: Final = ("it is animated or has several pages, and the kit cleans still pictures "
-                    "only; use exiftool (`exiftool -all= FILE`) on a copy")
+                    "only")
 _LOSSLESS: Final[dict[str, Callable[[bytes], Cleaned]]] = {
     "JPEG": clean_jpeg, "MPO": clean_jpeg, "PNG": clean_png, "WEBP": clean_webp,
     "GIF": clean_gif, "HEIF": clean_heif, "AVIF": clean_heif, "TIFF": clean_tiff}

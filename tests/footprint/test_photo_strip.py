@@ -20,6 +20,7 @@ from PIL import Image, ImageCms, ImageOps, JpegImagePlugin, PngImagePlugin, Tiff
 
 from kit.errors import BadInput, KitError
 from kit.footprint import photo_containers, photo_strip, photos
+from tests.conftest import KitRun
 from tests.footprint.photo_lib import CORPUS, exiftool_tags, make_cases, needs_exiftool
 from tests.footprint.test_photos import (
     COMMENT,
@@ -457,6 +458,29 @@ def test_mutated_files_of_every_format_never_raise_anything_else(tmp_path: Path)
                 data = data[:rng.randrange(1, len(data))]
             with contextlib.suppress(*expected):
                 cleaners[suffix](bytes(data))
+
+
+def test_the_command_says_what_a_copy_left_out_and_where_to_turn(
+        tmp_path: Path, kit_in_process: KitRun) -> None:
+    """Notes (a trailer left out) are shown; a refusal names no command, and the command line
+    alone adds one line pointing to exiftool (the app shows the same messages)."""
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    jpeg = make_jpeg(folder / "a.jpg")
+    jpeg.write_bytes(jpeg.read_bytes() + b"captions: " + OWNER.encode())
+    frames = [Image.new("RGB", (8, 8), colour) for colour in ("red", "green")]
+    frames[0].save(folder / "anim.gif", save_all=True, append_images=frames[1:],
+                   comment=b"hi")
+    out = tmp_path / "out"
+    out.mkdir()
+    ran = kit_in_process("check", "photo", str(folder), "--strip", "--out", str(out))
+    assert ran.code == 1, ran.err
+    assert "stored after it" in ran.out  # the note under a.jpg's clean copy
+    refusal = next(line for line in ran.out.splitlines() if "no clean copy" in line)
+    assert "still pictures only" in refusal and "exiftool" not in refusal
+    assert "`exiftool -all= FILE` on a copy" in ran.out
+    assert (out / "a.jpg").is_file() and not (out / "anim.gif").exists()
+    assert OWNER.encode() not in (out / "a.jpg").read_bytes()
 
 
 # --- a picture too large to decode ---
