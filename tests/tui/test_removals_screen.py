@@ -85,3 +85,27 @@ async def test_a_request_from_sending_to_gone(make_app, closed_vault: Path,
         [request] = Removals(vault).list()
         assert request.status == "removed" and request.finding_ids == (finding.id,)
         assert Findings(vault).get(finding.id).status == "fixed"
+
+
+async def test_an_unsaved_request_survives_the_quick_hide(
+        make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: showing(pilot, "IncidentsScreen"), "the incidents area")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: showing(pilot, "RemovalsScreen"), "the removals list")
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: showing(pilot, "RemovalForm"), "the request form")
+        await pilot.press(*"peoplefinder.example")
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: showing(pilot, "HiddenScreen"), "the blank screen")
+        await pilot.press("x")
+        await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "the lock screen")
+        await unlock(pilot)
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: showing(pilot, "IncidentsScreen"), "the incidents area")
+        await pilot.press("r")
+        await wait_for(pilot, lambda: showing(pilot, "RemovalForm"), "the draft back")
+        assert app.screen.query_one("#target", Input).value == "peoplefinder.example"
