@@ -305,8 +305,12 @@ class KitApp(Quick, App[None]):
                timeout: float | None = None, markup: bool = True) -> None:
         """Every notification is plain text, whatever the caller asked: messages quote file,
         site and contact names, and a name holding `[` would be read as markup (or fail to
-        parse, and stop the app). The kit's own notifications use no markup."""
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+        parse, and stop the app). The kit's own notifications use no markup. A message from
+        the core is said in the app's words: no command line instruction (kit.tui.app_words)."""
+        from kit.tui.app_words import app_words
+
+        super().notify(app_words(message), title=title, severity=severity, timeout=timeout,
+                       markup=False)
 
     # --- start-up ---
 

@@ -42,6 +42,9 @@ def checked(field: Widget, check: Callable[[], T]) -> T:
 def refuse(field: Widget, message: str, status: Label | Static | None = None) -> None:
     """Say *message* under the form (*status*) and in a notification, and put the focus on
     *field*, scrolled into view."""
+    from kit.tui.app_words import app_words
+
+    message = app_words(message)
     if status is not None:
         status.update(message)
     field.app.notify(message, severity="error", timeout=10)

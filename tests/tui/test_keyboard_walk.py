@@ -594,3 +594,40 @@ async def test_every_dialog_by_keyboard_at_80x24(make_app: Callable[..., KitApp]
         await pilot.press("enter")
         await wait_for(pilot, lambda: bool(answers), "the answer")
         assert answers == [{"to": "bo", "path": str(tmp_path / "handover")}]
+
+        # The vault's own dialogs (their flows: tests/tui/test_no_terminal_needed.py).
+        from kit.tui.screens.key_change import KeyChangeDialog
+        from kit.tui.screens.vault_check import VaultCheckDialog
+        from kit.tui.widgets.new_recovery_key import NewRecoveryKeyDialog
+
+        for change in ("keyring-on", "keyring-off", "finish"):
+            answers = await opened(pilot, KeyChangeDialog(change), "#key-change-passphrase")
+            await walk(pilot, log, unlocked=False)
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: bool(answers), "the answer")  # noqa: B023
+            assert answers == [False]
+
+        dialog = NewRecoveryKeyDialog("-".join(["ABCD"] * 13))
+        answers = await opened(pilot, dialog, "#new-key-written")
+        await walk(pilot, log, unlocked=False)
+        dialog.query_one("#new-key-written").focus()
+        if not dialog.query_one("#new-key-written", Checkbox).value:
+            await pilot.press("space")
+        await pilot.press("tab", "enter")
+        await wait_for(pilot, lambda: bool(answers), "the answer")
+        assert answers == [True]
+
+        answers = await opened(pilot, VaultCheckDialog(), "#vault-check-close")
+        await walk(pilot, log, unlocked=False)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: bool(answers), "the answer")
+
+        # Recovery from the lock screen is a whole screen: every stop, at 80x24.
+        app.screen.query_one("#forgot").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: showing(pilot, "RecoverScreen"), "recovery")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#recovery-key-input")
+        await walk(pilot, log, unlocked=False)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "the lock screen again")

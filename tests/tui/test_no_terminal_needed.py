@@ -24,7 +24,7 @@ from tests.conftest import PASSPHRASE
 from tests.keyring_backends.memory import Keyring as MemoryKeyring
 from tests.tui.conftest import SIZE, showing, unlock, wait_for
 
-NEW_PASSPHRASE = "a new calm harbour at dawn"  # noqa: S105
+NEW_PASSPHRASE = "a new calm harbour at dawn"
 
 
 def text_of(app: KitApp, selector: str) -> str:
@@ -63,14 +63,14 @@ async def test_recovery_from_the_lock_screen_refuses_a_wrong_key_calmly(
         # Too short a passphrase: refused before anything is tried, focus on the field.
         await pilot.press(*wrong_key, "enter", *"short", "enter", *"short", "enter")
         assert app.focused is screen.query_one("#new")
-        assert "at least" in text_of(app, "#mismatch")
+        assert "at least" in text_of(app, "#recover-problem")
 
         # A wrong key: refused calmly, the focus back on the key, the passphrases kept.
         screen.query_one("#new", Input).value = NEW_PASSPHRASE
         screen.query_one("#again", Input).value = NEW_PASSPHRASE
         screen.query_one("#again").focus()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: "did not open" in text_of(app, "#mismatch"), "refusal")
+        await wait_for(pilot, lambda: "did not open" in text_of(app, "#recover-problem"), "refusal")
         await wait_for(pilot, lambda: app.focused is screen.query_one("#recovery-key-input"),
                        "the focus on the key")
         assert screen.query_one("#new", Input).value == NEW_PASSPHRASE
@@ -226,7 +226,9 @@ def shown_strings(path: Path) -> list[str]:
 
 
 def app_texts() -> dict[str, list[str]]:
-    sources = sorted((APP / "tui").rglob("*.py")) + list(APP_TEXT_OUTSIDE_TUI)
+    # kit/tui/app_words.py holds the commands it takes out of the core's messages, never shown.
+    sources = [path for path in sorted((APP / "tui").rglob("*.py"))
+               if path.name != "app_words.py"] + list(APP_TEXT_OUTSIDE_TUI)
     texts = {str(path.relative_to(APP)): shown_strings(path) for path in sources}
     for path in sorted((APP / "tui").rglob("*.md")):
         # Help is read a paragraph at a time; a command split over two lines still counts.
@@ -288,3 +290,61 @@ async def test_one_evidence_item_is_deleted_in_the_app(
     with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
         left = Incidents(vault).evidence(incident.id)
     assert [item.url for item in left] == ["https://example.org/first-post"]
+
+
+# --- messages from the core reach the app in its words ---
+
+CORE_SKIPPED = ("cli.py", "commands", "tui")  # the command line's own words, and the app's
+
+
+def core_messages_naming_a_command() -> list[tuple[str, str]]:
+    """Every string the core may raise or return that names a kit command (not docstrings)."""
+    found = []
+    for path in sorted(APP.rglob("*.py")):
+        if path.relative_to(APP).parts[0] in CORE_SKIPPED:
+            continue
+        for text in shown_strings(path):
+            if "`kit " in text:
+                found.append((str(path.relative_to(APP)), text))
+    return found
+
+
+def test_every_core_message_naming_a_command_is_said_in_app_words() -> None:
+    from kit.tui.app_words import app_words
+
+    messages = core_messages_naming_a_command()
+    where = {place for place, _text in messages}
+    # Not vacuous: the damage messages this app replaces, and others it leaves out, are here.
+    assert {"vault/store.py", "records/ids.py", "vault/rotation.py"} <= where, where
+    assert len(messages) >= 10
+    for place, text in messages:
+        said = app_words(text)
+        assert not COMMAND.search(said) and "`kit" not in said, (place, text, said)
+
+
+def test_a_command_the_app_can_do_is_named_as_the_apps_action() -> None:
+    from kit.tui.app_words import app_words
+
+    said = app_words("record 1a2b3c4d is damaged (bad tag), so it cannot be shown or changed. "
+                     "Nothing was changed; run `kit vault verify` to see all the damage, then "
+                     "restore from a backup")
+    assert said.startswith("record 1a2b3c4d is damaged (bad tag)")
+    assert 'choose "Check the vault" in the command palette (ctrl+p)' in said
+    said = app_words("Nothing was kept. Run `kit passwd --rotate` again.")
+    assert said == 'Nothing was kept. Choose "Finish the key change" in the command palette ' \
+                   "(ctrl+p)."
+    assert app_words("no instrument 'who5'; `kit instrument list` shows the ones you have") \
+        == "no instrument 'who5'"
+
+
+async def test_a_notification_never_names_a_command(
+        make_app: Callable[..., KitApp], closed_vault: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "the lock screen")
+        app.screen.notify("Not saved: vault.sqlite is damaged. Run `kit vault verify`, then "
+                          "restore from a backup.")
+        await pilot.pause()
+        [note] = [str(n.message) for n in app._notifications]
+        assert note.startswith("Not saved: vault.sqlite is damaged.") and "`" not in note
+        assert "Check the vault" in note

@@ -158,7 +158,10 @@ class FootprintScreen(AreaScreen):
         self._show_ledger()
 
     def _result(self, text: str | Text) -> None:
-        self.query_one("#check-result", Static).update(text)
+        from kit.tui.app_words import app_words
+
+        self.query_one("#check-result", Static).update(
+            app_words(text) if isinstance(text, str) else text)
 
     def _refuse(self, field: str, text: str) -> None:
         """A check refused before anything is sent: say why, and put the focus on the field

@@ -23,6 +23,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Static
 from kit.errors import KitError
 from kit.guidance.checklists import IN_APP, PATHS, Item
 from kit.guidance.planner import WALK_THROUGH_INTRO, happening_now
+from kit.tui.app_words import app_words
 
 if TYPE_CHECKING:
     from kit.tui.app import KitApp
@@ -127,8 +128,8 @@ class HappeningNowScreen(Screen[None]):
             # No command here: this screen speaks to someone frightened, not to a terminal user.
             self.query_one("#now-question").display = False
             self.query_one("#now-stage", Static).update(
-                f"The steps could not be shown: {exc.message}. If anyone is in danger, call 999. "
-                "Then ask someone you trust to help you.")
+                f"The steps could not be shown: {app_words(exc.message)}. If anyone is in "
+                "danger, call 999. Then ask someone you trust to help you.")
             return
         self._show_question()
 

@@ -13,6 +13,7 @@ from textual.widgets import Button, Footer, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from kit.errors import KitError, WrongSecret
+from kit.tui.app_words import app_words
 
 if TYPE_CHECKING:
     from kit.vault import Credentials
@@ -160,7 +161,7 @@ class LockScreen(Screen[None]):
             if isinstance(error, WrongSecret):
                 self._idle("That passphrase did not open the vault. Please try again.")
             elif isinstance(error, KitError):
-                self._idle(f"The vault could not be opened: {error.message}")
+                self._idle(f"The vault could not be opened: {app_words(error.message)}")
             else:
                 self._idle(f"Something went wrong while opening the vault: {error!r}")
         elif event.state == WorkerState.CANCELLED:

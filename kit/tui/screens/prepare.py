@@ -44,6 +44,7 @@ from kit.plurals import counted
 from kit.records import safety_plan as sp
 from kit.records.progress import ItemProgress
 from kit.tui.app import AreaScreen
+from kit.tui.app_words import app_words
 from kit.tui.widgets.ask import Ask, AskDialog
 from kit.tui.widgets.plan_form import PlanForm
 from kit.tui.widgets.replace_file import write_or_ask
@@ -213,7 +214,7 @@ class PrepareScreen(AreaScreen):
             self.library = None
             steps.clear_options()
             self.query_one("#prepare-count", Label).update(
-                f"The checklists could not be loaded: {exc.message}")
+                f"The checklists could not be loaded: {app_words(exc.message)}")
             return
         today = self._today()
         progress = self.workspace.progress.all()

@@ -18,6 +18,7 @@ from textual.widgets import Button, Footer, Input, Label, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from kit.errors import KeyChangeStopped, KitError, UsageError, WrongSecret
+from kit.tui.app_words import app_words
 from kit.tui.widgets.new_passphrase import (
     new_passphrase_fields,
     passphrase_refusal,
@@ -61,8 +62,11 @@ class RecoverScreen(Screen[None]):
     RecoverScreen #recover-form Input {
         margin-bottom: 1;
     }
-    RecoverScreen #strength, RecoverScreen #mismatch {
+    RecoverScreen #strength, RecoverScreen #recover-problem {
         width: 100%;
+    }
+    RecoverScreen #mismatch {
+        display: none;
     }
     """
 
@@ -76,6 +80,8 @@ class RecoverScreen(Screen[None]):
                 yield from new_passphrase_fields()
             yield ProgressBar(total=None, show_eta=False, show_percentage=False,
                               id="recover-progress")
+            # Under the fields, not among them: in view however far they scroll.
+            yield Static("", id="recover-problem", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Open my vault", id="recover", variant="primary")
                 yield Button("Back (Esc)", id="recover-back")
@@ -113,7 +119,8 @@ class RecoverScreen(Screen[None]):
         try:
             key = recovery.parse(typed_key)
         except UsageError as exc:
-            self._refuse(f"That is not a recovery key as the kit writes them: {exc.message}.",
+            self._refuse("That is not a recovery key as the kit writes them: "
+                         f"{exc.message.rstrip('.')}.",
                          "#recovery-key-input")
             return
         new = self.query_one("#new", Input).value
@@ -129,14 +136,14 @@ class RecoverScreen(Screen[None]):
 
     def _refuse(self, problem: str, at_fault: str) -> None:
         """Say what is wrong and put the focus on the field at fault; what was typed stays."""
-        self.query_one("#mismatch", Label).update(problem)
+        self.query_one("#recover-problem", Static).update(app_words(problem))
         self.query_one(at_fault, Input).focus()
 
     def _busy(self, busy: bool, message: str = "") -> None:
         self.query_one("#recover-progress").display = busy
         for widget in self.query("#recover-form Input, .buttons Button"):
             widget.disabled = busy
-        self.query_one("#mismatch", Label).update(message)
+        self.query_one("#recover-problem", Static).update(message)
 
     @work(thread=True, exclusive=True, group="recover", exit_on_error=False,
           description="recover")  # not the default repr of the args: they hold secrets

@@ -20,6 +20,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Label, ProgressBa
 from kit.errors import KitError
 from kit.plurals import counted
 from kit.tui.app import AreaScreen
+from kit.tui.app_words import app_words
 
 if TYPE_CHECKING:
     from kit.footprint.usernames import ScanPlan, SiteResult
@@ -131,7 +132,7 @@ class ScanScreen(AreaScreen):
         if not self.is_mounted:
             return
         if failure is not None:
-            self._status(f"The scan did not finish: {failure.message}")
+            self._status(f"The scan did not finish: {app_words(failure.message)}")
         elif self.cancel.is_set():
             self._status("Stopped; what had not answered is marked uncertain.")
         else:

@@ -756,6 +756,9 @@ class SupervisionScreen(AreaScreen):
     def _say(self, message: str, *, error: bool = False) -> None:
         """Keep the last outcome on screen, whole, under the header (a toast alone is easy to
         miss), and notify. Each message replaces the one before, error or not."""
+        from kit.tui.app_words import app_words
+
+        message = app_words(message)
         status = self.query_one("#supervision-status", Label)
         status.update(message)
         status.display = bool(message)

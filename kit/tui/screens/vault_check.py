@@ -15,6 +15,7 @@ from textual.worker import Worker, WorkerState
 
 from kit.errors import KitError
 from kit.plurals import counted
+from kit.tui.app_words import app_words
 from kit.tui.widgets.dialog import Dialog
 from kit.vault.store import Problem
 
@@ -79,7 +80,7 @@ class VaultCheckDialog(Dialog[None]):
             result.update(self.report(problems, readable))
         elif event.state == WorkerState.ERROR:
             error = worker.error
-            message = error.message if isinstance(error, KitError) else repr(error)
+            message = app_words(error.message) if isinstance(error, KitError) else repr(error)
             result.update(Text(f"The check could not finish: {message}. Nothing was changed."))
 
     def report(self, problems: list[Problem], readable: int) -> Text:
@@ -92,7 +93,7 @@ class VaultCheckDialog(Dialog[None]):
         text = Text()
         text.append(f"Damaged ({counted(len(problems), 'problem')}):\n", style="bold")
         for problem in problems[:SHOWN]:
-            message = problem.message
+            message = app_words(problem.message)
             if len(message) > LONGEST:
                 message = message[:LONGEST] + "…"
             text.append(f"• {message}\n")

@@ -22,6 +22,7 @@ from textual.widgets import (
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from kit.errors import KitError
+from kit.tui.app_words import app_words
 from kit.tui.widgets.new_passphrase import (
     new_passphrase_fields,
     passphrase_refusal,
@@ -191,7 +192,7 @@ class WelcomeScreen(Screen[None]):
                 self._finish()
         elif worker.group == "create" and event.state == WorkerState.ERROR:
             error = worker.error
-            message = error.message if isinstance(error, KitError) else repr(error)
+            message = app_words(error.message) if isinstance(error, KitError) else repr(error)
             self.query_one("#mismatch", Label).update(f"The vault was not created: {message}")
             self._show("passphrase-step", "#new")
         elif worker.group == "keyring" and event.state in (WorkerState.SUCCESS,

@@ -87,8 +87,10 @@ class Dialog(ModalScreen[T]):
     def refuse(self, problem: str, field: str | Widget) -> None:
         """Say what is wrong under the fields and put the focus on the one at fault, so what
         the person types next lands there."""
+        from kit.tui.app_words import app_words
+
         for label in self.query(".dialog-problem").results(Label):
-            label.update(problem)
+            label.update(app_words(problem))
             label.add_class("-shown")
             break
         widget = self.query_one(field) if isinstance(field, str) else field
