@@ -1132,13 +1132,15 @@ def check_domain(name: str, *, transport: Transport, approve: Approve, cache: Bo
                  now: datetime | None = None) -> DomainReport:
     """The whole check: the name checked, the bootstrap from the cache (or fetched, after
     approval), the registry asked (after approval), a redirect or the registrar's server asked
-    (each after its own approval), findings recorded, and every request saved to the ledger
+    (each after its own approval), the contacts each record names only by reference asked
+    for (one approval per record), findings recorded, and every request saved to the ledger
     whether the check worked or not.
 
     Raises UsageError (bad name; nothing sent), NotFound (no registry for the TLD; nothing
     about the domain sent), NetworkRefused (not approved or offline), NetworkFailed (the
-    registry failed or answered nonsense). A failure or refusal at the registrar's server
-    is reported in its SourceReport instead: the registry's answer still counts.
+    registry failed or answered nonsense). A failure or refusal at the registrar's server or
+    at a contact is reported in its SourceReport instead (the registry's answer still
+    counts), and the report is then not `complete`.
     """
     domain = parse_domain(name)
     stamp = now or datetime.now(UTC)
