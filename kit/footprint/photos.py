@@ -1215,7 +1215,8 @@ _MAKER_LAYOUTS: Final = (
 _MAKER_FIELDS: Final[dict[str, dict[int, tuple[Any, ...]]]] = {
     "canon": {0x0009: ("people", "camera owner's name"),
               0x000C: ("device", "camera serial number"),
-              0x0096: ("device", "camera serial number (internal)")},
+              0x0096: ("device", "camera serial number (internal)"),
+              0x0028: ("device", "unique image ID (links copies of this photo)", "hex", 0)},
     "nikon": {0x001D: ("device", "camera serial number"),
               0x00A0: ("device", "camera serial number")},
     # Olympus keeps them in its Equipment directory (0x2010), named here as 0x2010xxxx.
@@ -1496,6 +1497,7 @@ _XMP_FIELDS: Final = (
     ("CameraOwnerName", "people", "camera owner's name", "medium"),
     ("PersonInImage", "people", "people shown", "medium"),
     ("PersonDisplayName", "people", "people tagged", "medium"),
+    ("Name", "people", "people tagged (face regions)", "medium"),  # mwg-rs:Name
     ("SerialNumber", "device", "camera serial number", "medium"),
     ("BodySerialNumber", "device", "camera serial number", "medium"),
     ("LensSerialNumber", "device", "lens serial number", "medium"),

@@ -5,12 +5,14 @@ reports must be in the kit's report. "Identifying" is defined once, in `identify
 covers what can lead a stranger to a person:
 
 - location: GPS latitude and longitude (EXIF or XMP), and place names (city, sub-location,
-  state or province, country, IPTC or XMP);
-- people: artist, author, by-line, creator, owner and camera owner, copyright holder and
-  rights, Windows author, writer-editor, caption writer, credit, contact, people shown;
-- device: every serial number (camera, body, lens, internal, flash, extender ...);
+  state or province, country, location, IPTC, XMP or JSON);
+- people: artist, author, by-line, creator and the creator's contact details, owner and camera
+  owner, copyright holder and rights, Windows author, writer-editor, caption writer, credit,
+  contact, people shown or tagged (face regions), the computer's name;
+- device: every serial number (camera, body, lens, internal, flash, extender, sensor ...) and
+  the unique image ID that links copies of one photo;
 - text: comments, user comments, descriptions, captions, headlines, titles, object names,
-  keywords, Windows comment, title and subject, document names;
+  keywords, special instructions, Windows comment, title, subject and keywords, document names;
 - images: thumbnails, previews, JPEG-from-raw, other images, Photoshop thumbnails, the extra
   images of a multi-picture file, IPTC preview data.
 
@@ -54,14 +56,17 @@ needs_exiftool = pytest.mark.skipif(EXIFTOOL is None, reason="exiftool is not in
                                     "(.ci/run installs libimage-exiftool-perl)")
 
 _LOCATION = {"City", "Sub-location", "Province-State", "State", "Country",
-             "Country-PrimaryLocationName", "Sublocation", "CountryName", "ProvinceState"}
+             "Country-PrimaryLocationName", "Sublocation", "CountryName", "ProvinceState",
+             "Location", "LocationName"}
 _GPS = {"GPSLatitude", "GPSLongitude"}
 _PEOPLE = {"Artist", "Author", "By-line", "Creator", "OwnerName", "CameraOwnerName",
            "Copyright", "CopyrightNotice", "Rights", "XPAuthor", "Writer-Editor",
-           "CaptionWriter", "Credit", "Contact", "PersonInImage"}
+           "CaptionWriter", "Credit", "Contact", "PersonInImage", "HostComputer",
+           "RegionName", "RegionPersonDisplayName", "PersonInImageName", "Owner"}
 _TEXT = {"Comment", "UserComment", "ImageDescription", "Description", "Caption-Abstract",
          "Headline", "Title", "ObjectName", "XPComment", "XPTitle", "XPSubject", "Keywords",
-         "Subject", "CanonFileDescription", "DocumentName"}
+         "Subject", "CanonFileDescription", "DocumentName", "XPKeywords",
+         "SpecialInstructions"}
 _IMAGES = {"ThumbnailImage", "PreviewImage", "JpgFromRaw", "OtherImage", "ThumbnailTIFF",
            "PhotoshopThumbnail", "ObjectPreviewData"}
 _NOT_PERSONAL_GROUPS = ("ICC", "Composite", "File:System", "System", "ExifTool")
@@ -85,11 +90,11 @@ def identifying(group: str, name: str, value: Any, path: Path) -> str | None:
         return None
     if name in _GPS:
         return "gps"
-    if name in _LOCATION:
+    if name in _LOCATION and group not in ("Sony", "Canon"):  # (focus and AF "locations")
         return "location"
-    if name in _PEOPLE:
-        return "people"
-    if name.endswith("SerialNumber"):
+    if name in _PEOPLE or (name.startswith("Creator") and name != "CreatorTool"):
+        return "people"  # CreatorCity, CreatorWorkEmail ...: the creator's contact details
+    if name.endswith("SerialNumber") or name == "ImageUniqueID":
         return "device"
     if name in _TEXT:
         return "text"
@@ -284,6 +289,13 @@ def make_cases(folder: Path) -> dict[str, Path]:
     pieces = [_segment(0xE1, b"http://ns.adobe.com/xmp/extension/\0" + guid
                        + struct.pack(">II", len(extension), at) + extension[at:at + 60_000])
               for at in range(0, len(extension), 60_000)]
+    # A face region naming the person shown (Metadata Working Group regions).
+    region = _xmp("<mwg-rs:Regions xmlns:mwg-rs='http://www.metadataworkinggroup.com/schemas/"
+                  "regions/'><mwg-rs:RegionList><rdf:Bag><rdf:li rdf:parseType='Resource'>"
+                  f"<mwg-rs:Name>{OWNER}</mwg-rs:Name><mwg-rs:Type>Face</mwg-rs:Type>"
+                  "</rdf:li></rdf:Bag></mwg-rs:RegionList></mwg-rs:Regions>")
+    cases["face-region.jpg"] = _after_soi(
+        base, _segment(0xE1, b"http://ns.adobe.com/xap/1.0/\0" + region))
     cases["extended-xmp.jpg"] = _after_soi(
         base, _segment(0xE1, b"http://ns.adobe.com/xap/1.0/\0" + main), *pieces)
     # A DNG camera serial number and IPTC in TIFF tags (33723).
@@ -337,6 +349,7 @@ EXPECTED = {
                       ("device", "EXIF", "camera serial number", SERIAL)],
     "comment-after-frame.gif": [("text", "GIF comment", "comment", CAPTION)],
     "xmp.gif": [("people", "GIF XMP", "creator", OWNER)],
+    "face-region.jpg": [("people", "XMP", "people tagged", OWNER)],
     "extended-xmp.jpg": [("text", "Extended XMP", "description", CAPTION)],
     "dng-serial.tif": [("device", "TIFF tags", "camera serial number", SERIAL)],
     "iptc.tif": [("text", "IPTC", "caption", CAPTION), ("people", "IPTC", "by-line", OWNER)],
