@@ -354,7 +354,8 @@ def removal_routes(kind: str | None) -> None:
 @click.option("--reply-to", metavar="ADDRESS",
               help="Where they should reply (default: your saved details).")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write it to this file (plain text, NOT encrypted) instead of printing it.")
+              help="Write it to this file instead of printing it: a PDF when the name ends in "
+              ".pdf, else plain text; NOT encrypted either way.")
 @click.option("--force", is_flag=True, help="Overwrite the --out file if it exists.")
 @json_option
 def removal_letter(request_id: str, kind: str, name: str | None, reply_to: str | None,
@@ -394,8 +395,11 @@ def removal_letter(request_id: str, kind: str, name: str | None, reply_to: str |
         out(text.rstrip("\n"), doc)
         return
     from kit.chosen_file import write_chosen_file
+    from kit.removals.letters import letter_pdf
     from kit.reports.plaintext import warning
 
-    written = write_chosen_file(out_path, text.encode("utf-8"), overwrite=force)
+    data = letter_pdf(text, "Letter") if out_path.suffix.lower() == ".pdf" \
+        else text.encode("utf-8")
+    written = write_chosen_file(out_path, data, overwrite=force)
     say(warning("your name, your reply address and what you asked", written))
     out(str(written), {**doc, "out": str(written)})

@@ -138,3 +138,19 @@ def complaint_next_steps() -> str:
               f"contact with the organisation, through its complaints page: {ICO_COMPLAINTS}. "
               "Attach copies of your request and any replies, and this summary."),
     ]) + "\n"
+
+
+def letter_pdf(text: str, title: str) -> bytes:
+    """*text* (a letter or summary above) as an A4 PDF, its lines kept as they are. The PDF's
+    own title is *title* and it names no author, so its details say nothing about whose it is.
+    Characters no font here can show become '?' (the text version keeps them)."""
+    from kit.reports.safety_plan_export import Page, font_candidates
+    from kit.reports.supervision_export import Writer
+
+    page = Page(font_candidates())
+    page.pdf.set_title(title)
+    page.pdf.set_text_color(0, 0, 0)
+    writer = Writer(page)
+    for paragraph in text.rstrip("\n").split("\n"):
+        writer.text(paragraph, 10.5, where="the letter")
+    return bytes(page.pdf.output())

@@ -228,11 +228,11 @@ def to_markdown(doc: SupervisionDoc, names: Mapping[str, str], zone: ZoneInfo, t
 TITLE_SIZE, LABEL_SIZE, BODY, SMALL = 16.0, 11.0, 10.5, 8.5
 
 
-def _height(size: float) -> float:
+def line_height(size: float) -> float:
     return size * PT * 1.3
 
 
-class _Writer:
+class Writer:
     """Lines down the page, starting a new page when one is full."""
 
     def __init__(self, page: Page) -> None:
@@ -253,7 +253,7 @@ class _Writer:
             self.y = MARGIN_TOP
 
     def line(self, text: str, size: float, bold: bool = False) -> None:
-        pdf, height = self.page.pdf, _height(size)
+        pdf, height = self.page.pdf, line_height(size)
         self.need(height)
         self.page.use(size, bold)
         pdf.set_xy(MARGIN_X, self.y)
@@ -275,12 +275,12 @@ class _Writer:
         pdf.line(MARGIN_X, self.y, MARGIN_X + pdf.epw, self.y)
 
 
-def _pdf_fields(w: _Writer, fields: Sequence[Field]) -> None:
+def _pdf_fields(w: Writer, fields: Sequence[Field]) -> None:
     for f in fields:
         body = "\n".join(f.lines) or EMPTY
         if f.long:
             w.gap(1.5)
-            w.need(_height(LABEL_SIZE) + _height(BODY))  # a heading never ends a page
+            w.need(line_height(LABEL_SIZE) + line_height(BODY))  # a heading never ends a page
             w.text(f.label, LABEL_SIZE, bold=True, where=f.label)
             w.text(body, BODY, where=f.label)
         else:
@@ -299,7 +299,7 @@ def render_pdf(doc: SupervisionDoc, names: Mapping[str, str], zone: ZoneInfo, to
     pdf.set_title("Supervision agreement" if doc.type == "agreement" else "Supervision record")
     pdf.set_text_color(0, 0, 0)
     pdf.set_draw_color(0, 0, 0)
-    w = _Writer(page)
+    w = Writer(page)
     w.text(v.title, TITLE_SIZE, bold=True, where="Title")
     w.gap(2)
     _pdf_fields(w, v.about)
@@ -309,12 +309,12 @@ def render_pdf(doc: SupervisionDoc, names: Mapping[str, str], zone: ZoneInfo, to
     _pdf_fields(w, v.fields)
     if v.actions is not None:
         w.gap(1.5)
-        w.need(_height(LABEL_SIZE) + _height(BODY) + _height(SMALL))
+        w.need(line_height(LABEL_SIZE) + line_height(BODY) + line_height(SMALL))
         w.text("Agreed actions", LABEL_SIZE, bold=True)
         if not v.actions:
             w.text(EMPTY, BODY)
         for n, (text, owner, due, status) in enumerate(v.actions, 1):
-            w.need(_height(BODY) + _height(SMALL))  # an action and its owner stay together
+            w.need(line_height(BODY) + line_height(SMALL))  # an action and its owner stay together
             w.text(f"{n}. {text}", BODY, where="Agreed actions")
             w.text(f"Owner: {owner}   Due: {due}   Status: {status}", SMALL,
                    where="Agreed actions")
@@ -330,7 +330,7 @@ def render_pdf(doc: SupervisionDoc, names: Mapping[str, str], zone: ZoneInfo, to
         pdf.page = n
         page.use(SMALL)
         pdf.set_xy(MARGIN_X, BOTTOM - 4)
-        pdf.cell(pdf.epw, _height(SMALL), f"Page {n} of {pages}", align="R")
+        pdf.cell(pdf.epw, line_height(SMALL), f"Page {n} of {pages}", align="R")
     return PdfExport(bytes(pdf.output()), page.font_name, tuple(w.lost), ())
 
 

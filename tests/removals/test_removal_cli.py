@@ -144,6 +144,15 @@ def test_letters_written_from_the_record(kit_in_process: KitRun, made_vault: Pat
     assert f"{sent.isoformat()}  I sent the request" in text
     assert "sent a reminder; still nothing" in text and "no reply in time" in text
     assert "within three months of your last" in summary.err
+    pdf = tmp_path / "ico.pdf"
+    as_pdf = kit_in_process("removal", "letter", request["id"][:6], "--kind", "complaint",
+                            *who, "--out", str(pdf))
+    assert as_pdf.code == 0 and pdf.read_bytes().startswith(b"%PDF-")
+    import subprocess
+
+    words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout  # poppler-utils, installed by .ci/run
+    assert "sent a reminder; still nothing" in words and "Jo Bloggs" in words
     # No legal clock, no ICO summary; no name and no terminal: told which option to give.
     report = kit_in_process("removal", "add", "Instaphoto", "--kind", "platform", "--ask",
                             "platform-report", "--sent", sent.isoformat(), "--json").json()

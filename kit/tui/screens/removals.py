@@ -257,7 +257,7 @@ class RemovalsScreen(AreaScreen):
         self.app.push_screen(AskDialog(
             "A letter written from this request's record: a reminder that the reply is late, "
             "or a summary of what happened for a complaint to the ICO. It is saved as a plain "
-            "text file, NOT encrypted.",
+            "text file, or a PDF when its name ends in .pdf: NOT encrypted either way.",
             [Ask("complaint", "A summary for the ICO instead of a reminder", tick=True),
              Ask("name", "Your name", value=saved.name),
              Ask("reply_to", "Where they should reply (email or postal address)",
@@ -269,7 +269,12 @@ class RemovalsScreen(AreaScreen):
         import dataclasses
 
         from kit.chosen_file import write_chosen_file
-        from kit.removals.letters import chaser_letter, check_can_write, complaint_summary
+        from kit.removals.letters import (
+            chaser_letter,
+            check_can_write,
+            complaint_summary,
+            letter_pdf,
+        )
         from kit.reports.plaintext import warning
 
         kind = "complaint" if answers["complaint"] else "chaser"
@@ -281,7 +286,9 @@ class RemovalsScreen(AreaScreen):
             check_can_write(kind, request)
             make = complaint_summary if kind == "complaint" else chaser_letter
             text = make(who, request, _today(self), _nation(self))
-            return write_chosen_file(path, text.encode("utf-8"), overwrite=overwrite)
+            data = letter_pdf(text, "Letter") if path.suffix.lower() == ".pdf" \
+                else text.encode("utf-8")
+            return write_chosen_file(path, data, overwrite=overwrite)
 
         def done(written: Path) -> None:
             self.notify(warning("your name, your reply address and what you asked", written),
