@@ -16,6 +16,8 @@ import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image, ImageCms, ImageOps, JpegImagePlugin, PngImagePlugin, TiffImagePlugin
 
 from kit.errors import BadInput, KitError
@@ -481,6 +483,44 @@ def test_the_command_says_what_a_copy_left_out_and_where_to_turn(
     assert "`exiftool -all= FILE` on a copy" in ran.out
     assert (out / "a.jpg").is_file() and not (out / "anim.gif").exists()
     assert OWNER.encode() not in (out / "a.jpg").read_bytes()
+
+
+_SIGNATURES = {
+    "jpeg": (b"\xff\xd8", photo_containers.clean_jpeg),
+    "png": (b"\x89PNG\r\n\x1a\n", photo_containers.clean_png),
+    "webp": (b"RIFF\xff\xff\x00\x00WEBP", photo_containers.clean_webp),
+    "gif": (b"GIF89a", photo_containers.clean_gif),
+    "tiff-le": (b"II*\0\x08\0\0\0", photo_containers.clean_tiff),
+    "tiff-be": (b"MM\0*\0\0\0\x08", photo_containers.clean_tiff),
+    "heif": (b"\0\0\0\x14ftypheic\0\0\0\0mif1", photo_containers.clean_heif),
+}
+
+
+@given(kind=st.sampled_from(sorted(_SIGNATURES)), body=st.binary(max_size=600))
+def test_the_cleaners_raise_only_their_own_errors(kind: str, body: bytes) -> None:
+    """Any bytes after a format's signature: a clean file, or Damaged / NotLossless /
+    Animated, never another exception."""
+    signature, cleaner = _SIGNATURES[kind]
+    with contextlib.suppress(photo_containers.Damaged, photo_containers.NotLossless,
+                             photo_containers.Animated):
+        cleaner(signature + body)
+
+
+def test_a_clean_copy_cleaned_again_is_the_same_file(tmp_path: Path) -> None:
+    """Cleaning is idempotent: the copy holds nothing a second pass would take out."""
+    made = [make_jpeg(tmp_path / "a.jpg", orientation=6), make_png(tmp_path / "b.png"),
+            make_heic(tmp_path / "c.heic", orientation=6)]
+    for fmt, suffix in (("WEBP", ".webp"), ("TIFF", ".tif"), ("GIF", ".gif")):
+        path = tmp_path / f"d{suffix}"
+        noise().save(path, fmt, exif=full_exif(orientation=3), xmp=XMP, comment=b"hi")
+        made.append(path)
+    cleaners = {".jpg": photo_containers.clean_jpeg, ".png": photo_containers.clean_png,
+                ".heic": photo_containers.clean_heif, ".webp": photo_containers.clean_webp,
+                ".tif": photo_containers.clean_tiff, ".gif": photo_containers.clean_gif}
+    for path in made:
+        clean = cleaners[path.suffix]
+        once = clean(path.read_bytes()).data
+        assert clean(once).data == once, path.name
 
 
 # --- a picture too large to decode ---
