@@ -405,10 +405,12 @@ class Removals:
                reference: str | None = None, extended: bool | None = None,
                recheck_on: date | None = None, clear_recheck: bool = False,
                pages: Sequence[str] | None = None, note: str | None = None,
+               incident_id: str | None = None, unlink_incident: bool = False,
                what: str = "", today: date | None = None,
                now: datetime | None = None) -> Removal:
         """Change a request and add what happened to its history. None leaves a field as it
-        was; a status change, a date or a reply each leave an event."""
+        was (*unlink_incident* takes it off its incident); a status change, a date or a reply
+        each leave an event."""
         old = self.get(id_or_prefix)
         stamp = _now(now)
         day = today or stamp.astimezone().date()
@@ -425,6 +427,8 @@ class Removals:
             extended=old.extended if extended is None else extended,
             pages=old.pages if pages is None else check_pages(pages),
             note=old.note if note is None else _text("note", note, MAX_NOTE, one_line=False),
+            incident_id=_text("incident", incident_id, MAX_SHORT) if incident_id
+            else None if unlink_incident else old.incident_id,
             recheck_on=None if clear_recheck else old.recheck_on, updated=stamp)
         request = self._dates(request, day, sent_on=sent_on, received_on=received_on,
                               recheck_on=recheck_on)

@@ -9,6 +9,7 @@ from pathlib import Path
 from textual.widgets import Input, Select, TabbedContent, TextArea
 
 from kit.records.findings import Findings
+from kit.records.incidents import Incidents
 from kit.removals.deadlines import reply_due
 from kit.removals.requests import Removals
 from kit.tui.app import KitApp
@@ -29,6 +30,8 @@ async def test_a_request_from_sending_to_gone(make_app, closed_vault: Path,
         finding = Findings(vault).record("usernames", "people.example jo", "Listed on "
                                          "people.example", "home address", "high", PAGE,
                                          None, now=FIXED_NOW)
+        incident = Incidents(vault).add(category="doxing", platform="people.example",
+                                        when=FIXED_NOW - timedelta(days=41))
     today = FIXED_NOW.date()
     sent = today - timedelta(days=40)
     app: KitApp = make_app()
@@ -84,6 +87,7 @@ async def test_a_request_from_sending_to_gone(make_app, closed_vault: Path,
     with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
         [request] = Removals(vault).list()
         assert request.status == "removed" and request.finding_ids == (finding.id,)
+        assert request.incident_id == incident.id  # highlighted in Incidents when r was pressed
         assert Findings(vault).get(finding.id).status == "fixed"
 
 

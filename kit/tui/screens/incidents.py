@@ -377,7 +377,9 @@ class IncidentsScreen(AreaScreen):
     def action_removals(self) -> None:
         from kit.tui.screens.removals import RemovalsScreen
 
-        self.app.push_screen(RemovalsScreen(), lambda _: self.reload())
+        current = self._current()  # a new request belongs to the incident highlighted
+        self.app.push_screen(RemovalsScreen(incident_id=current.id if current else None),
+                             lambda _: self.reload())
 
     def quick_action(self, action: str) -> None:
         if action == "new-incident":

@@ -130,9 +130,11 @@ class RemovalsScreen(AreaScreen):
         Binding("escape", "back", "Back", id="removal-back"),
     ]
 
-    def __init__(self, *, finding_id: str | None = None) -> None:
+    def __init__(self, *, finding_id: str | None = None,
+                 incident_id: str | None = None) -> None:
         super().__init__()
         self.finding_id = finding_id  # opened from a finding: a new request fixes it
+        self.incident_id = incident_id  # opened from an incident: a new one belongs to it
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -206,7 +208,8 @@ class RemovalsScreen(AreaScreen):
 
     def action_new(self) -> None:
         finding, self.finding_id = self.finding_id, None
-        self.app.push_screen(RemovalForm(finding_id=finding), callback=self._saved)
+        self.app.push_screen(RemovalForm(finding_id=finding, incident_id=self.incident_id),
+                             callback=self._saved)
 
     def action_update(self) -> None:
         request = self._current()
@@ -388,10 +391,12 @@ class RemovalForm(FormScreen):
     AUTO_FOCUS = "#target"
 
     def __init__(self, request: rq.Removal | None = None, *, finding_id: str | None = None,
-                 draft: dict[str, Any] | None = None, draft_id: str | None = None) -> None:
+                 incident_id: str | None = None, draft: dict[str, Any] | None = None,
+                 draft_id: str | None = None) -> None:
         super().__init__()
         self.request = request
         self.finding_id = finding_id
+        self.incident_id = incident_id
         self.draft = draft or {}
         self.restored_draft_id = draft_id
         self.loaded: dict[str, Any] = {}
@@ -416,6 +421,9 @@ class RemovalForm(FormScreen):
                                  value="web-form")
             yield Label("Pages that show your details, one per line")
             yield TextArea("", id="pages", tab_behavior="focus")
+            yield Label("The incident it belongs to (its evidence pack shows this request)")
+            yield Select([(_incident_line(i), i.id) for i in self.workspace.incidents.list()],
+                         id="incident", prompt="None", allow_blank=True)
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Day you sent it (YYYY-MM-DD; empty: not yet)")
@@ -448,7 +456,9 @@ class RemovalForm(FormScreen):
         self.sub_title = "What happened" if self.request else "New removal request"
         if self.request is not None:
             self._fill(_as_form(self.request))
-        elif self.finding_id is not None:
+        if self.request is None and self.incident_id is not None:
+            self._fill({"incident": self.incident_id})
+        if self.request is None and self.finding_id is not None:
             finding = self.workspace.findings.get(self.finding_id)
             pages = [finding.evidence] if finding.evidence.startswith(("http://", "https://")) \
                 else []
@@ -479,7 +489,7 @@ class RemovalForm(FormScreen):
             elif isinstance(widget, Input | Checkbox):
                 values[str(widget.id)] = widget.value
             elif isinstance(widget, Select):
-                values[str(widget.id)] = str(widget.value)
+                values[str(widget.id)] = "" if widget.value is Select.NULL else str(widget.value)
         if self.finding_id:
             values["finding_id"] = self.finding_id
         return values
@@ -511,7 +521,8 @@ class RemovalForm(FormScreen):
                 saved = checked(field("target"), lambda: repo.add(
                     v["target"], v["target_kind"], v["asked"], v["channel"], pages=pages,
                     sent_on=sent, received_on=received, reference=v["reference"],
-                    recheck_on=recheck, finding_ids=findings, note=v["note"], today=today))
+                    recheck_on=recheck, incident_id=v["incident"] or None,
+                    finding_ids=findings, note=v["note"], today=today))
                 if v["status"] not in ("draft", "sent", saved.status):
                     saved = checked(field("status"), lambda: repo.update(
                         saved.id, status=v["status"], what=v["what"], today=today))
@@ -520,6 +531,7 @@ class RemovalForm(FormScreen):
                 saved = checked(field("status"), lambda: repo.update(
                     request.id, status=v["status"], sent_on=sent, received_on=received,
                     reference=v["reference"], extended=v["extended"], pages=pages,
+                    incident_id=v["incident"] or None, unlink_incident=not v["incident"],
                     recheck_on=recheck,
                     note=v["note"], what=v["what"], today=today))
         except Refused as refused:
@@ -549,7 +561,13 @@ def _as_form(request: rq.Removal) -> dict[str, Any]:
         "reference": request.reference, "status": request.status,
         "recheck": request.recheck_on.isoformat() if request.recheck_on else "",
         "extended": request.extended, "note": request.note,
+        "incident": request.incident_id or "",
     }
+
+
+def _incident_line(incident: Any) -> str:
+    when = incident.when.astimezone().strftime("%d %b %Y")
+    return f"{when}: {incident.category} · {incident.platform or 'no platform'}"
 
 
 
