@@ -248,9 +248,30 @@ def _human(scan_plan: ScanPlan, results: list[SiteResult], counts: dict[str, int
         skipped = [r for r in mine if r.status == "skipped"]
         if skipped:
             lines.append("  Skipped (nothing sent):")
-            lines += [f"    {shown(r.site):<{width}}  {shown(r.reason)}" for r in skipped]
+            lines += _skipped_lines(skipped, width)
         lines.append("")
     lines.append(f"{counts['found']} found, {counts['not_found']} not found, "
                  f"{counts['uncertain']} uncertain, {counts['skipped']} skipped "
                  f"in {elapsed:.1f} s.")
     return "\n".join(lines)
+
+
+SKIPPED_NAMED = 5  # sites named for one reason before the rest are counted
+
+
+def _skipped_lines(skipped: list[SiteResult], width: int) -> list[str]:
+    """Each reason once with the sites it holds back: a large imported list (Maigret's skips
+    about 1,300 sites) would otherwise bury the results in a page of the same sentence. The
+    JSON and CSV still give every site."""
+    by_reason: dict[str, list[str]] = {}
+    for r in skipped:
+        by_reason.setdefault(r.reason, []).append(shown(r.site))
+    if all(len(sites) == 1 for sites in by_reason.values()):
+        return [f"    {sites[0]:<{width}}  {shown(reason)}"
+                for reason, sites in by_reason.items()]
+    lines = []
+    for reason, sites in sorted(by_reason.items(), key=lambda kv: -len(kv[1])):
+        named = ", ".join(sites[:SKIPPED_NAMED])
+        more = f" and {len(sites) - SKIPPED_NAMED:,} more" if len(sites) > SKIPPED_NAMED else ""
+        lines.append(f"    {shown(reason)}: {named}{more}")
+    return lines

@@ -297,3 +297,19 @@ def test_a_site_that_refused_head_is_asked_with_get_from_the_next_scan_on(
     for file in cli_vault.parent.rglob("*"):
         if file.is_file():
             assert b"Loopback" not in file.read_bytes() and b"alice" not in file.read_bytes()
+
+
+def test_many_sites_skipped_for_one_reason_are_told_once() -> None:
+    from kit.commands.scan import _skipped_lines
+    from kit.footprint.usernames import SiteResult
+
+    def skip(site: str, reason: str) -> SiteResult:
+        return SiteResult("jo", site, "skipped", reason, "")
+
+    few = _skipped_lines([skip("A", "needs a text"), skip("B", "disabled")], 4)
+    assert few == ["    A     needs a text", "    B     disabled"]
+    many = [skip(f"S{n}", "needs a text") for n in range(803)] + [skip("X", "disabled"),
+                                                                  skip("Y\x1b[2J", "disabled")]
+    lines = _skipped_lines(many, 6)
+    assert lines[0] == "    needs a text: S0, S1, S2, S3, S4 and 798 more"
+    assert lines[1].startswith("    disabled: X, Y") and "\x1b" not in lines[1]
