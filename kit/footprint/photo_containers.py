@@ -21,6 +21,7 @@ no Pillow, no file access.
 from __future__ import annotations
 
 import struct
+import zlib
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -201,13 +202,14 @@ _PNG_ANIMATION: Final = frozenset({b"acTL", b"fcTL", b"fdAT"})
 
 
 def clean_png(data: bytes) -> Cleaned:
-    """PNG: the chunks that make up the picture, nothing after IEND."""
+    """PNG: the chunks that make up the picture, nothing after IEND. An orientation found in
+    an eXIf chunk (before or after the pixel data: Pillow reads both) is written before the
+    pixel data, alone."""
     if not data.startswith(_PNG_SIGNATURE):
         raise Damaged("it is damaged, or not really a PNG file")
-    out = [_PNG_SIGNATURE]
+    kept: list[tuple[bytes, int, int]] = []
     pos, size = 8, len(data)
     turn = 1
-    turned = False
     finished = False
     while pos + 12 <= size:
         length, kind = struct.unpack_from(">I4s", data, pos)
@@ -219,11 +221,7 @@ def clean_png(data: bytes) -> Cleaned:
         if kind == b"eXIf" and turn == 1:
             turn = orientation(data[pos + 8:pos + 8 + length])
         elif kind in _PNG_KEEP:
-            if kind == b"IDAT" and not turned:
-                turned = True
-                if turn != 1:
-                    out.append(_png_chunk(b"eXIf", orientation_exif(turn)))
-            out.append(data[pos:end])
+            kept.append((kind, pos, end))
             if kind == b"IEND":
                 finished = True
                 break
@@ -233,12 +231,16 @@ def clean_png(data: bytes) -> Cleaned:
         pos = end
     if not finished:
         raise Damaged(CUT_SHORT)
+    out = [_PNG_SIGNATURE]
+    for kind, start, end in kept:
+        if kind == b"IDAT" and turn != 1:
+            out.append(_png_chunk(b"eXIf", orientation_exif(turn)))
+            turn = 1
+        out.append(data[start:end])
     return Cleaned(b"".join(out))
 
 
 def _png_chunk(kind: bytes, body: bytes) -> bytes:
-    import zlib
-
     return (struct.pack(">I", len(body)) + kind + body
             + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
 

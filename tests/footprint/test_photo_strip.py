@@ -190,10 +190,21 @@ def test_a_png_copy_is_pixel_identical_with_its_colour_chunks(tmp_path: Path,
         assert b"iCCP" in kinds
 
 
-def test_a_turned_png_keeps_only_its_orientation(tmp_path: Path) -> None:
+@pytest.mark.parametrize("after_pixels", [False, True])
+def test_a_turned_png_keeps_only_its_orientation(tmp_path: Path, after_pixels: bool) -> None:
     original = tmp_path / "turned.png"
     noise().save(original, "PNG", exif=full_exif(orientation=6))
+    if after_pixels:  # eXIf moved after IDAT: Pillow still turns the picture by it
+        data = original.read_bytes()
+        at = data.index(b"eXIf") - 4
+        (length,) = struct.unpack_from(">I", data, at)
+        chunk = data[at:at + 12 + length]
+        data = data[:at] + data[at + 12 + length:]
+        end = data.rindex(b"IEND") - 4
+        original.write_bytes(data[:end] + chunk + data[end:])
     result = cleaned(tmp_path, original)
+    data = result.output.read_bytes()
+    assert data.index(b"eXIf") < data.index(b"IDAT")
     with Image.open(original) as im, Image.open(result.output) as copy:
         assert copy.getexif().get(0x0112) == 6
         assert ImageOps.exif_transpose(copy).tobytes() == ImageOps.exif_transpose(im).tobytes()
