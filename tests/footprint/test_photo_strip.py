@@ -24,7 +24,7 @@ from kit.errors import BadInput, KitError
 from kit.footprint import photo_containers, photo_strip, photos
 from tests.conftest import KitRun
 from tests.footprint.photo_lib import CORPUS, exiftool_tags, make_cases, needs_exiftool
-from tests.footprint.test_photos import (
+from tests.footprint.photo_make import (
     COMMENT,
     HOST,
     OWNER,
