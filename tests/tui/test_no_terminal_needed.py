@@ -144,6 +144,12 @@ async def test_keyring_unlock_is_turned_on_in_the_app(
         await pilot.pause()
         await pilot.press(*PASSPHRASE, "enter")
         await wait_for(pilot, lambda: showing(pilot, "HomeScreen"), "home again")
+        # A healthy vault, checked: said to be healthy, and Home offers no check of its own.
+        assert not app.screen.query(".attention-action")
+        app.check_vault()
+        await wait_for(pilot, lambda: showing(pilot, "VaultCheckDialog"), "the check")
+        await wait_for(pilot, lambda: "healthy" in text_of(app, "#vault-check-result"),
+                       "the result")
     assert read_header(closed_vault).slots_of("device") and secure_keyring.store
 
 
@@ -176,18 +182,6 @@ async def test_a_damaged_vault_is_checked_in_the_app(
         assert "`" not in result and "kit vault" not in result
         await pilot.press("escape")
         await wait_for(pilot, lambda: showing(pilot, "HomeScreen"), "home again")
-
-
-async def test_a_healthy_vault_is_said_to_be_healthy(
-        make_app: Callable[..., KitApp], closed_vault: Path) -> None:
-    app = make_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await unlock(pilot)
-        assert not app.screen.query(".attention-action")
-        app.check_vault()
-        await wait_for(pilot, lambda: showing(pilot, "VaultCheckDialog"), "the check")
-        await wait_for(pilot, lambda: "healthy" in text_of(app, "#vault-check-result"),
-                       "the result")
 
 
 # --- no text the app shows tells its user to run a command ---
@@ -348,3 +342,54 @@ async def test_a_notification_never_names_a_command(
         [note] = [str(n.message) for n in app._notifications]
         assert note.startswith("Not saved: vault.sqlite is damaged.") and "`" not in note
         assert "Check the vault" in note
+
+
+async def test_hiding_while_the_new_key_is_shown_keeps_the_old_key_working(
+        make_app: Callable[..., KitApp], vault_path: Path) -> None:
+    vault, old_key = Vault.create(vault_path, PASSPHRASE, "minimum")
+    vault.close()
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "the lock screen")
+        app.screen.query_one("#forgot").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: showing(pilot, "RecoverScreen"), "the recovery screen")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#recovery-key-input", Input).value = old_key
+        screen.query_one("#new", Input).value = NEW_PASSPHRASE
+        screen.query_one("#again", Input).value = NEW_PASSPHRASE
+        screen.query_one("#again").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: showing(pilot, "NewRecoveryKeyDialog"), "the new key")
+        await pilot.press("ctrl+l")  # someone comes in: the key is off the screen at once
+        await wait_for(pilot, lambda: showing(pilot, "HiddenScreen"), "the blank screen")
+        await wait_for(pilot, lambda: not any(w.name == "_recover" or "recover" in
+                                              (w.description or "") for w in app.workers),
+                       "the change to stop")
+        assert app.workspace is None
+    # Stopped before the old key was retired: it still opens the vault, as the new
+    # passphrase does (set before the new key was shown).
+    Vault.open(vault_path, Credentials(recovery_key=recovery.parse(old_key))).close()
+    with Vault.open(vault_path, Credentials(passphrase=NEW_PASSPHRASE)) as reopened:
+        assert reopened.key_change_unfinished  # Home offers "Finish the key change"
+
+    # Home offers to finish it, in the app: passphrase, the new key written down, done.
+    again = make_app()
+    async with again.run_test(size=SIZE, notifications=True) as pilot:
+        await unlock(pilot, NEW_PASSPHRASE)
+        await pilot.pause()
+        buttons = list(again.screen.query(".attention-action"))
+        assert [b.name for b in buttons] == ["finish-key-change"]
+        buttons[0].focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: showing(pilot, "KeyChangeDialog"), "the dialog")
+        await pilot.pause()
+        await pilot.press(*NEW_PASSPHRASE, "enter")
+        await write_down_new_key(pilot)
+        await wait_for(pilot, lambda: showing(pilot, "HomeScreen"), "home again")
+        assert any("finished" in str(n.message) for n in again._notifications)
+    with Vault.open(vault_path, Credentials(passphrase=NEW_PASSPHRASE)) as reopened:
+        assert not reopened.key_change_unfinished
+    with pytest.raises(WrongSecret):
+        Vault.open(vault_path, Credentials(recovery_key=recovery.parse(old_key)))
