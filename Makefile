@@ -38,6 +38,7 @@ bench: $(STAMP_TEST)
 	$(BIN)/python benchmarks/supervision_bench.py
 	$(BIN)/python benchmarks/transaction_bench.py
 	$(BIN)/python benchmarks/strip_bench.py
+	$(BIN)/python benchmarks/photo_scan_bench.py
 
 # SVGs of the demo (made-up records only) for the README, in docs/screenshots/.
 screenshots: $(STAMP_RUN)
