@@ -43,7 +43,10 @@ def test_what_the_kit_writes_passes() -> None:
     nested = [[[{"a": [1, 2.5, None, True, "x"]}]]]
     assert parse_json(orjson.dumps(nested)) == nested
     deepest = "[" * MAX_DEPTH + "]" * MAX_DEPTH
-    assert parse_json(deepest) is not None
+    innermost: list[object] = []
+    for _ in range(MAX_DEPTH - 1):
+        innermost = [innermost]
+    assert parse_json(deepest) == innermost
     assert parse_json(str(2**63 - 1)) == 2**63 - 1 and parse_json(str(-(2**63))) == -(2**63)
 
 

@@ -282,7 +282,8 @@ def test_render_refuses_an_unknown_key() -> None:
 
 
 def test_note_is_capped_and_plain_text() -> None:
-    assert share.note_field("x" * share.MAX_NOTE) is not None
+    assert share.note_field("x" * share.MAX_NOTE) == ShareField("note", "Note",
+                                                             "x" * share.MAX_NOTE, True)
     assert share.note_field("a\r\nb\tc") == ShareField("note", "Note", "a\nb\tc", True)
     with pytest.raises(UsageError, match="control characters"):
         share.note_field("look \x1b[2J here")
