@@ -542,8 +542,32 @@ def _read_jpeg(data: bytes, found: _Found) -> tuple[str, Size, int]:
         found.add("other", "JPEG", _NOT_ALL_READ, severity="medium")
     images, images_end = _jpeg_segments(data, jpeg.segments, found)
     if jpeg.end is not None:
+        _other_images(data, jpeg.end, found)
         _trailer(data, max(jpeg.end, images_end), found, "JPEG")
     return ("MPO" if images > 1 else "JPEG"), jpeg.size, images
+
+
+_MAX_OTHER_IMAGES: Final = 4
+
+
+def _other_images(data: bytes, end: int, found: _Found) -> None:
+    """Pictures stored after the first (a second view, a depth map, an appended original)
+    carry their own EXIF, which can hold a location the first has not: what they add is
+    listed, marked with the image it came from."""
+    for n, at in enumerate(_embedded_starts(data[end:])[:_MAX_OTHER_IMAGES], start=2):
+        child = _Found()
+        try:
+            jpeg = read_jpeg(data, end + at)
+            _jpeg_segments(data, jpeg.segments, child)
+        except (Damaged, struct.error):
+            continue
+        known = {(i.kind, i.label, i.value) for i in found.items}
+        for item in child.items:
+            if item.kind != "other" and (item.kind, item.label, item.value) not in known:
+                found.add(item.kind, f"{item.source} (image {n})", item.label, item.value,
+                          item.severity)
+        if child.location is not None:
+            found.place(child.location)
 
 
 def _read_png(data: bytes, found: _Found) -> tuple[str, Size, int]:
@@ -856,16 +880,22 @@ def _flir(fff: bytes, found: _Found) -> None:
 
 def _embedded_images(data: bytes) -> int:
     """How many JPEG pictures start inside *data* (at most 100 counted)."""
-    count, pos = 0, 0
-    while count < 100:
+    return len(_embedded_starts(data))
+
+
+def _embedded_starts(data: bytes) -> list[int]:
+    """Where JPEG pictures start inside *data* (the first 100)."""
+    starts: list[int] = []
+    pos = 0
+    while len(starts) < 100:
         pos = data.find(b"\xff\xd8\xff", pos)
         if pos < 0:
             break
         if pos + 3 < len(data) and data[pos + 3] in (0xDB, 0xE0, 0xE1, 0xC0, 0xC4, 0xEE,
                                                      0xFE, 0xE2):
-            count += 1
+            starts.append(pos)
         pos += 3
-    return count
+    return starts
 
 
 def _mpf(data: bytes, base: int, found: _Found) -> tuple[int, int]:

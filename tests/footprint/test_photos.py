@@ -251,6 +251,22 @@ def test_fields_no_standard_names_are_still_shown(tmp_path: Path) -> None:
     assert by_label(report)["other application data (an app's own chunks)"].value == "prVW"
 
 
+
+def test_a_picture_stored_after_the_first_is_read_too(tmp_path: Path) -> None:
+    """An appended original (or a second view) carries its own EXIF: its location is found
+    even when the first picture has none, and what it adds is marked with its image."""
+    plain = io.BytesIO()
+    two_tone().save(plain, "JPEG")
+    path = tmp_path / "appended.jpg"
+    path.write_bytes(plain.getvalue() + make_jpeg(tmp_path / "original.jpg").read_bytes())
+    report = photos.scan([path])[0]
+    assert report.location is not None and report.location.latitude > 51
+    where = by_label(report)["where the photo was taken"]
+    assert (where.source, where.severity) == ("EXIF GPS (image 2)", "high")
+    assert by_label(report)["camera serial number"].source == "EXIF (image 2)"
+    assert any(i.source.startswith("after the end") for i in report.items)
+
+
 # --- damaged and hostile files ---
 
 
