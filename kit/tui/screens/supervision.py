@@ -248,7 +248,8 @@ class TextDialog(Dialog[None]):
 
     def body(self) -> Iterable[Widget]:
         yield Static(self.intro, markup=False)
-        yield TextArea(self.text, read_only=True, id="text-body", soft_wrap=False)
+        yield TextArea(self.text, read_only=True, id="text-body", soft_wrap=False,
+                       classes="reading")
 
     def buttons(self) -> Iterable[Widget]:
         yield Button("Close", id="text-ok", variant="primary")
