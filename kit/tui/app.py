@@ -26,6 +26,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from kit.config import Config
+from kit.tui.footer_fit import footers_fit
 from kit.tui.palette import AreaCommands
 from kit.tui.quick import Quick
 from kit.tui.tab_stops import only_reading_boxes_stop
@@ -263,6 +264,7 @@ class KitApp(Quick, App[None]):
         show_control_characters()
         ticks_by_shape()  # a ticked box differs from an empty one in shape, not only shade
         only_reading_boxes_stop()
+        footers_fit()  # keys that do not fit are left out whole, never cut
         super().__init__()
         self.animation_level = "none"  # calm: nothing slides or fades
         self.services = services
