@@ -267,6 +267,27 @@ def test_a_picture_stored_after_the_first_is_read_too(tmp_path: Path) -> None:
     assert any(i.source.startswith("after the end") for i in report.items)
 
 
+
+@pytest.mark.parametrize("fmt", ["PNG", "GIF", "WEBP"])
+def test_data_after_the_end_of_any_format_is_reported(tmp_path: Path, fmt: str) -> None:
+    """Viewers stop at a picture's end; whatever follows (here a caption and by-line in IPTC,
+    and XMP naming a city) is still something the file gives away."""
+    out = io.BytesIO()
+    two_tone().save(out, fmt)
+    iptc = (b"\x1c\x02\x00\x00\x02\x00\x04" + b"\x1c\x02\x78" + struct.pack(">H", len(COMMENT))
+            + COMMENT.encode() + b"\x1c\x02\x50" + struct.pack(">H", len(OWNER)) + OWNER.encode())
+    path = tmp_path / f"trailer.{fmt.lower()}"
+    path.write_bytes(out.getvalue() + iptc + XMP)
+    report = photos.scan([path])[0]
+    items = {(i.source, i.label): i for i in report.items}
+    where = f"after the end of the {fmt}"
+    assert items[(where, "data after the end of the picture, hidden from viewers (the kit "
+                  "cannot tell what it holds)")].severity == "medium"
+    assert items[(f"IPTC in {where}", "caption")].value == COMMENT
+    assert items[(f"IPTC in {where}", "by-line (author)")].value == OWNER
+    assert items[(f"XMP in {where}", "city")].value == XMP_CITY
+
+
 # --- damaged and hostile files ---
 
 
