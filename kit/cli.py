@@ -204,7 +204,7 @@ def passwd(rotate: bool, kdf_profile: str | None, yes: bool) -> None:
             _change_keys(vault, new, kdf_profile, yes, "The data key was changed and "
                          "everything re-encrypted, backups included.")
         else:
-            with vault._locked():
+            with vault.locked():
                 take(vault)
             vault.change_passphrase(new, kdf_profile)
             say("Passphrase changed. Your recovery key still works.")

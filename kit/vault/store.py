@@ -737,6 +737,15 @@ class Vault:
     # --- writing ---
 
     @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the vault's write lock while the caller works with its files as they stand
+        (a backup copy, say): no write from this process or another runs meanwhile. Waits up to
+        KIT_LOCK_TIMEOUT seconds, then raises VaultBusy. Re-entrant: this vault's own writes
+        inside the block go ahead."""
+        with self._mutex, self._locked():
+            yield
+
+    @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         try:
             with self._file_lock:
