@@ -602,6 +602,7 @@ def _read_png(data: bytes, found: _Found) -> tuple[str, Size, int]:
             _jumbf(chunk.data, found)
         elif kind not in _PNG_KNOWN and kind[:1].islower():
             unknown.add(_clean(kind, 8))
+            _xmp_inside(chunk.data, found, f"XMP in PNG {_clean(kind, 8)}")
     if unknown:
         found.add("other", "PNG", "other application data (an app's own chunks)",
                   ", ".join(sorted(unknown)), "low")
@@ -795,6 +796,7 @@ def _jpeg_segments(data: bytes, segments: list[Segment], found: _Found) -> tuple
         else:
             name = _clean(p[:12].split(b"\0")[0], 12)
             vendor.add(f"APP{marker - 0xE0} {name}".strip())
+            _xmp_inside(p, found, f"XMP in JPEG APP{marker - 0xE0}")
             if _embedded_images(p):
                 found.add("thumbnail", f"JPEG APP{marker - 0xE0}", "a preview image inside "
                           "a manufacturer's or an app's own data", severity="medium")
@@ -947,9 +949,7 @@ def _trailer(data: bytes, end: int, found: _Found, fmt: str) -> None:
     records = find_iptc(rest)
     if records:
         _iptc_records(records, found, f"IPTC in {source}")
-    start = rest.find(b"<x:xmpmeta")
-    if start >= 0:
-        _xmp(rest[start:start + _XMP_LIMIT], found, f"XMP in {source}")
+    _xmp_inside(rest, found, f"XMP in {source}")
     previews = _embedded_images(rest) if name != "video" else 0
     if previews:
         found.add("thumbnail", source, _PREVIEW if previews == 1 else
@@ -1584,6 +1584,15 @@ def _xmp(raw: object, found: _Found, source: str = "XMP") -> None:
     if not named:
         found.add("other", source, "XMP metadata (the kit found no personal fields in it, "
                   "but it is removed when stripped)", f"{len(text):,} characters", "low")
+
+
+def _xmp_inside(blob: bytes, found: _Found, source: str) -> None:
+    """XMP packed inside some other block (a vendor's segment, an unknown chunk, a trailer)."""
+    start = blob.find(b"<x:xmpmeta")
+    if start < 0:
+        start = blob.find(b"<rdf:RDF")
+    if start >= 0:
+        _xmp(blob[start:start + _XMP_LIMIT], found, source)
 
 
 def _xmp_coordinate(value: str) -> float | None:

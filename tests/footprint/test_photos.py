@@ -288,6 +288,20 @@ def test_data_after_the_end_of_any_format_is_reported(tmp_path: Path, fmt: str) 
     assert items[(f"XMP in {where}", "city")].value == XMP_CITY
 
 
+
+def test_xmp_inside_a_vendors_block_is_read(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    two_tone().save(out, "JPEG")
+    data = out.getvalue()
+    payload = b"SomeVendor\0" + XMP
+    segment = b"\xff\xe4" + struct.pack(">H", len(payload) + 2) + payload
+    path = tmp_path / "vendor.jpg"
+    path.write_bytes(data[:2] + segment + data[2:])
+    report = photos.scan([path])[0]
+    assert by_label(report)["city"].source == "XMP in JPEG APP4"
+    assert report.location is not None
+
+
 # --- damaged and hostile files ---
 
 
