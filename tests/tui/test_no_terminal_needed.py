@@ -146,7 +146,11 @@ async def test_keyring_unlock_is_turned_on_in_the_app(
         await wait_for(pilot, lambda: showing(pilot, "HomeScreen"), "home again")
         # A healthy vault, checked: said to be healthy, and Home offers no check of its own.
         assert not app.screen.query(".attention-action")
-        app.check_vault()
+        await pilot.press("ctrl+p")  # found in the palette, as help and README say
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CommandPalette", "palette")
+        await pilot.press(*"check the vault")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
         await wait_for(pilot, lambda: showing(pilot, "VaultCheckDialog"), "the check")
         await wait_for(pilot, lambda: "healthy" in text_of(app, "#vault-check-result"),
                        "the result")
