@@ -157,6 +157,23 @@ async def test_keyring_unlock_is_turned_on_in_the_app(
     assert read_header(closed_vault).slots_of("device") and secure_keyring.store
 
 
+async def test_keyring_unlock_is_not_offered_to_turn_on_without_a_secure_keyring(
+        make_app: Callable[..., KitApp], closed_vault: Path) -> None:
+    # conftest selects keyring's "fail" backend: no secure keyring here.
+    app = make_app(allow_keyring=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        app.change_keys("keyring-on")
+        await wait_for(pilot, lambda: showing(pilot, "KeyChangeDialog"), "the dialog")
+        await wait_for(pilot, lambda: "cannot be turned on" in text_of(app, "#key-change-problem"),
+                       "the reason, before the passphrase is typed")
+        assert app.screen.query_one("#key-change-go").disabled
+        await pilot.press(*PASSPHRASE, "enter")  # nothing happens, nothing is changed
+        await pilot.pause()
+        assert not app.screen.workers
+    assert not read_header(closed_vault).slots_of("device")
+
+
 async def test_a_damaged_vault_is_checked_in_the_app(
         make_app: Callable[..., KitApp], closed_vault: Path) -> None:
     with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:

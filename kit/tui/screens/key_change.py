@@ -87,8 +87,23 @@ class KeyChangeDialog(Dialog[bool]):
         yield Button(TITLES[self.change], id="key-change-go", variant="primary")
         yield Button("Cancel", id="key-change-cancel")
 
+    def on_mount(self) -> None:
+        if self.change == "keyring-on":
+            self._keyring_here()
+
+    @work(thread=True, exclusive=True, group="keyring-here", exit_on_error=False)
+    def _keyring_here(self) -> str:
+        """Why keyring unlock cannot be turned on here ("" when it can): said before the
+        passphrase is typed, not after."""
+        from kit.vault import device
+
+        status = device.backend_status()
+        return "" if status.available else status.reason
+
     @on(Button.Pressed, "#key-change-go")
     def submit(self) -> None:
+        if self.query_one("#key-change-go", Button).disabled:  # Enter in the field
+            return
         field = self.query_one("#key-change-passphrase", Input)
         if not field.value:
             self.refuse("Type your passphrase first.", field)
@@ -134,6 +149,14 @@ class KeyChangeDialog(Dialog[bool]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker: Worker[Any] = event.worker
+        if worker.group == "keyring-here" and event.state == WorkerState.SUCCESS:
+            if worker.result:
+                self.query_one("#key-change-go", Button).disabled = True
+                problem = self.query_one("#key-change-problem", Label)
+                problem.update("Keyring unlock cannot be turned on on this computer: "
+                               f"{worker.result}.")
+                problem.add_class("-shown")
+            return
         if worker.group != "key-change":
             return
         if event.state == WorkerState.SUCCESS:
