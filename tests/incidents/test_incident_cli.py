@@ -20,7 +20,7 @@ from kit import credentials
 from kit.cli import main
 from kit.records import incidents as inc
 from tests.conftest import PASSPHRASE, Result, run_kit
-from tests.vault.test_canary import CHILD, scan_everything
+from tests.vault.canary_scan import CHILD, scan_everything
 
 PACK_PASSPHRASE = "the pack's own passphrase"
 

@@ -27,12 +27,12 @@ from kit.tui.app import KitApp
 from kit.vault import Credentials, Vault
 from tests.conftest import PASSPHRASE, REPO
 from tests.tui.conftest import SIZE, unlock, wait_for
-from tests.vault.test_canary import Scan, scan_everything
+from tests.vault.canary_scan import Scan, scan_everything
 
 SCAN_CHILD = """\
 import json, sys
 from pathlib import Path
-from tests.vault.test_canary import Scan
+from tests.vault.canary_scan import Scan
 canaries, home, tmp = json.loads(sys.argv[1])
 scan = Scan(canaries).tree(Path(home)).tree(Path(tmp))
 print(json.dumps({"hits": sorted(map(str, scan.hits)), "files": sorted(map(str, scan.files))}))
