@@ -104,6 +104,8 @@ IN_APP: dict[str, tuple[str | None, str]] = {
     "prepare": ("Open your safety plan and checklists", "kit safety-plan show"),
     "wellbeing": ("Open support lines", "kit helplines"),
     "letter": (None, "kit letter erasure --site NAME --url LINK"),
+    # The Removals view opens from Incidents; the walk-through has no button for it yet.
+    "removals": (None, "kit removal due"),
 }
 NOT_CHECKED = "Not yet checked against its source."
 

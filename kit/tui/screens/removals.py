@@ -35,6 +35,7 @@ from kit.plurals import counted
 from kit.records.exposure import label
 from kit.removals import requests as rq
 from kit.removals.advice import long_date, next_step
+from kit.removals.routes import REGULATOR, Route, routes_for
 from kit.tui.app import AreaScreen, FormScreen
 from kit.tui.refusal import Refused, checked, refuse
 from kit.tui.widgets.ask import Ask, AskDialog
@@ -67,6 +68,17 @@ def describe(request: rq.Removal, today: date, nation: str) -> str:
     return f" {request.target} · {request.status_label}{when}"
 
 
+def where_to_send(request: rq.Removal, today: date, nation: str) -> tuple[Route, ...]:
+    """The official routes for the request's kind of target (kit/removals/data/routes.toml),
+    and the ICO's complaint route once a legal request was refused or went unanswered."""
+    known = {c.value for c in rq.TARGETS}  # a newer kit's kind has no routes here
+    found = routes_for(request.target_kind) if request.target_kind in known else ()
+    if request.has_legal_clock and (request.status in ("refused", "no-reply", "escalated")
+                                    or request.overdue(today, nation)):
+        found = (*found, *routes_for(REGULATOR))
+    return found
+
+
 def details(request: rq.Removal, today: date, nation: str) -> Text:
     text = Text()
     rows = [("Who", f"{request.target} ({label(rq.TARGETS, request.target_kind).lower()})"),
@@ -87,6 +99,13 @@ def details(request: rq.Removal, today: date, nation: str) -> Text:
         text.append(f"{value}\n")
     text.append("\nWhat to do next\n", style="bold")
     text.append(next_step(request, today, nation) + "\n")
+    text.append("\nWhere to send it\n", style="bold")
+    routes = where_to_send(request, today, nation)
+    if not routes:
+        text.append("No official form is listed for this kind of organisation: use its own "
+                    "removal page, or the privacy contact in its privacy notice.\n")
+    for route in routes:
+        text.append(f"• {route.name}: {route.url}\n  {route.checked}.\n")
     if request.pages:
         text.append("\nPages\n", style="bold")
         for page in request.pages:
