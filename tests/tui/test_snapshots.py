@@ -261,6 +261,25 @@ def test_lock_wrong_passphrase(snap_compare, make_app, seed) -> None:  # type: i
     assert snap_compare(make_app(), run_before=run_before, terminal_size=SIZE)
 
 
+def test_recovery_refused_at_80x24(snap_compare, make_app, seed) -> None:  # type: ignore[no-untyped-def]
+    seed()
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app: Any = pilot.app
+        await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "the lock screen")
+        app.screen.query_one("#forgot").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: showing(pilot, "RecoverScreen"), "the recovery screen")
+        await pilot.pause()
+        await pilot.press(*"ABCD-EFGH", "enter")
+        await pilot.press(*"a new calm harbour", "enter", *"a new calm harbour", "enter")
+        await wait_for(pilot, lambda: "not a recovery key" in str(
+            app.screen.query_one("#recover-problem").render()), "the refusal")
+        await steady(pilot)
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=(80, 24))
+
+
 def test_hidden_after_quick_hide(snap_compare, make_app, seed) -> None:  # type: ignore[no-untyped-def]
     seed(journal)
 

@@ -30,12 +30,8 @@ if TYPE_CHECKING:
     from kit.vault.key_changes import Recovered
     from kit.workspace import Workspace
 
-INTRO = """\
-Your recovery key is the code you wrote down on paper when you made the vault (or the newest \
-one the kit gave you since). It opens the vault, and then you choose a new passphrase. \
-Nothing is lost.
-
-Because the recovery key has been used, the kit then gives you a new one to write down."""
+INTRO = ("Type the recovery key you wrote down on paper, then choose a new passphrase. Nothing "
+         "is lost. Afterwards the kit gives you a new recovery key to write down.")
 
 WRONG_KEY = ("That recovery key did not open the vault. Check each group against your paper "
              "copy and try again; nothing was changed.")
