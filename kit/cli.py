@@ -56,6 +56,7 @@ AREA_COMMANDS: dict[str, tuple[str, str]] = {
     "findings": ("kit.commands.findings", "findings"),
     "id": ("kit.commands.identity", "identity"),
     "incident": ("kit.commands.incidents", "incident"),
+    "keys": ("kit.commands.keys", "keys"),
     "ledger": ("kit.commands.ledger", "ledger"),
     "letter": ("kit.commands.incidents", "letter"),
     "removal": ("kit.commands.removal", "removal"),

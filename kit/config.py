@@ -3,13 +3,14 @@
 Only how the app behaves lives here (the idle lock, the theme, the region whose guidance
 shows); never anything the user wrote, since this file is plaintext. The region is here, not
 in the vault, because the "It's happening now" walk-through shows it before anyone unlocks.
+[keys] changes the app's keys by binding id (kit.keymap checks them).
 save_region() and save_theme() are the only places the kit writes this file (through one
 _save_setting): each changes its one setting and keeps every other line, comments included.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -46,6 +47,8 @@ class Config:
     # to delete them (0: kept until deleted by hand).
     time_zone: str | None = None
     retention_months: int = 0
+    # [keys]: binding id -> the keys that replace its defaults (checked by kit.keymap).
+    keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _check(path: Path, key: str, value: Any) -> Any:
@@ -81,16 +84,17 @@ def load(path: Path | None = None) -> Config:
         raise BadInput(f"{path} is not valid TOML: it is not UTF-8 text") from None
     except Malformed as exc:
         raise BadInput(f"{path} {exc.reason}") from None
-    unknown_tables = set(doc) - {"app", "checklists", "network", "supervision"}
+    unknown_tables = set(doc) - {"app", "checklists", "network", "supervision", "keys"}
     if unknown_tables:
         raise BadInput(f"{path}: unknown section [{sorted(unknown_tables)[0]}] "
-                       "(expected [app], [checklists], [network] or [supervision])")
+                       "(expected [app], [checklists], [network], [supervision] or [keys])")
     app = doc.get("app", {})
     if not isinstance(app, dict):
         raise BadInput(f"{path}: app must be a table, [app]")
     known = {f.name for f in fields(Config)} - {"checklist_folders", "region",  # [checklists]
                                                 "network_proxy", "network_timeout",  # [network]
-                                                "time_zone", "retention_months"}  # [supervision]
+                                                "time_zone", "retention_months",  # [supervision]
+                                                "keys"}  # [keys]
     for key in app:
         if key not in known:
             raise BadInput(f"{path}: unknown setting [app] {key} "
@@ -98,7 +102,17 @@ def load(path: Path | None = None) -> Config:
     return Config(**{key: _check(path, key, value) for key, value in app.items()},
                   **_checklists(path, doc.get("checklists", {})),
                   **_network(path, doc.get("network", {})),
-                  **_supervision(path, doc.get("supervision", {})))
+                  **_supervision(path, doc.get("supervision", {})),
+                  keys=_keys(path, doc.get("keys", {})))
+
+
+def _keys(path: Path, table: Any) -> dict[str, tuple[str, ...]]:
+    """[keys] binding-id = "key" or "key,key": the app's keys a person has changed."""
+    from kit import keymap
+
+    if not isinstance(table, dict):
+        raise BadInput(f"{path}: keys must be a table, [keys]")
+    return keymap.check(table, path)
 
 
 def _checklists(path: Path, table: Any) -> dict[str, Any]:

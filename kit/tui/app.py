@@ -26,6 +26,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from kit.config import Config
+from kit.keymap import table_to_keymap
 from kit.tui.footer_fit import footers_fit
 from kit.tui.palette import AreaCommands
 from kit.tui.quick import Quick
@@ -267,6 +268,8 @@ class KitApp(Quick, App[None]):
         footers_fit()  # keys that do not fit are left out whole, never cut
         super().__init__()
         self.animation_level = "none"  # calm: nothing slides or fades
+        if services.config.keys:  # config.toml's [keys], checked by kit.keymap when read
+            self.set_keymap(table_to_keymap(services.config.keys))
         self.services = services
         self.workspace: Workspace | None = None
         self.area_screens: weakref.WeakSet[AreaScreen] = weakref.WeakSet()

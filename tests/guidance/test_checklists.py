@@ -452,7 +452,8 @@ def test_config_names_folders_and_region(tmp_path: Path) -> None:
     ("checklists = 3\n", "checklists must be a table, [checklists]"),
     ('[app]\nregion = "uk"\n', "unknown setting [app] region"),
     ('[lists]\nregion = "uk"\n',
-     "unknown section [lists] (expected [app], [checklists], [network] or [supervision])"),
+     "unknown section [lists] (expected [app], [checklists], [network], [supervision] or "
+     "[keys])"),
 ])
 def test_config_mistakes_are_named(tmp_path: Path, text: str, message: str) -> None:
     from kit import config

@@ -42,8 +42,24 @@ class HelpScreen(ModalScreen[None]):
         Nothing is drawn until the text is all in, so it is laid out once, not at each step of
         the Markdown widget building itself."""
         text = resources.files("kit.tui").joinpath("help.md").read_text(encoding="utf-8")
+        text = _with_changed_keys(text, getattr(self.app, "services", None))
         with self.app.batch_update():
             await self.query_one("#help-box").mount(Markdown(text, open_links=False))
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
+
+
+def _with_changed_keys(text: str, services: Any) -> str:
+    """The help names the usual keys; the keys changed in config.toml come first, above them."""
+    from kit.keymap import changes_in_words
+
+    changed = changes_in_words(services.config.keys) if services is not None else []
+    if not changed:
+        return text
+    rows = "\n".join(f"| {now} | {usual} | {what} |" for now, usual, what in changed)
+    section = ("## Keys you changed\n\nThese keys were changed in `config.toml`; the rest of "
+               "this help names the usual keys.\n\n| Key now | Usual key | What it does |\n"
+               f"|---|---|---|\n{rows}\n\n")
+    heading = "## Keys that work everywhere"
+    return text.replace(heading, section + heading, 1) if heading in text else section + text
