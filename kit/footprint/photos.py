@@ -96,8 +96,8 @@ VIDEO_ADVICE: Final = (
     "FILE`) or ffmpeg (`ffmpeg -i IN -map_metadata -1 -c copy OUT`)")
 RAW_ADVICE: Final = (
     "a camera raw file; it may carry location and the camera's serial number, and the kit "
-    "cannot read or clean it — export a JPEG from your photo app and check that, or use "
-    "exiftool (`exiftool -all= FILE`) on a copy")
+    "cannot read this kind or clean it — export a JPEG from your photo app and check that, or "
+    "use exiftool (`exiftool -all= FILE`) on a copy")
 
 # Statuses of a PhotoReport.
 SCANNED: Final = "scanned"  # an image the kit read; `items` says what it carries
@@ -432,7 +432,7 @@ def _scan_file(path: Path, info: os.stat_result) -> PhotoReport:
     if suffix in VIDEO_SUFFIXES:
         return PhotoReport(path, VIDEO, format=suffix[1:].upper(), reason=VIDEO_ADVICE)
     if suffix in RAW_SUFFIXES:
-        return PhotoReport(path, UNSUPPORTED, format=suffix[1:].upper(), reason=RAW_ADVICE)
+        return _scan_raw(path, info, suffix[1:].upper())
     if info.st_size == 0:
         if suffix in IMAGE_SUFFIXES:
             return PhotoReport(path, ERROR, reason="the file is empty")
@@ -475,6 +475,26 @@ def _scan_file(path: Path, info: os.stat_result) -> PhotoReport:
         return PhotoReport(path, ERROR, format=kind, reason=_os_reason(exc))
     except Exception as exc:  # untrusted bytes: any parser error is this file's problem
         return PhotoReport(path, ERROR, format=kind, reason=_damaged(exc))
+
+
+def _scan_raw(path: Path, info: os.stat_result, fmt: str) -> PhotoReport:
+    """Camera raw files built on TIFF (DNG, CR2, NEF, ARW, PEF, SRW ...) are read like TIFF;
+    others, and any the reader cannot follow, are named with the advice to use exiftool. None
+    can be cleaned by the kit."""
+    unsupported = PhotoReport(path, UNSUPPORTED, format=fmt, reason=RAW_ADVICE)
+    if info.st_size > MAX_FILE_BYTES or info.st_size < 8:
+        return unsupported
+    try:
+        with open_regular(path, MAX_FILE_BYTES, "picture") as fh:
+            head = fh.read(8)
+        if _sniff(head) != "TIFF":
+            return unsupported
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            report = _read_picture(path, "TIFF")
+    except Exception:  # untrusted bytes: a raw file the reader cannot follow stays unread
+        return unsupported
+    return dataclasses.replace(report, format=fmt)
 
 
 # --- reading one picture: its structure, never its pixels ---
@@ -1032,6 +1052,9 @@ def _tiff_fields(data: bytes, tiff: Tiff, found: _Found, source: str, *,
             continue
         spec = _TAG_FIELDS.get(entry.tag)
         if spec is not None:
+            if where != source and any(i.label == spec[1] and i.value == _clean(entry.value)
+                                       for i in found.items):
+                continue  # the same value again in another directory: said once
             _field(entry.value, found, spec[0], where, spec[1], spec[2])
             if entry.tag == 0x010F and not make:
                 make = _clean(entry.value)
@@ -1093,7 +1116,9 @@ def _previews(data: bytes, tiff: Tiff, found: _Found, source: str, *, tiff_file:
         chained = ifd.startswith("IFD")
         offset, length = tags.get(0x0201), tags.get(0x0202)
         where = source if ifd in ("IFD0", "IFD1") else f"{source} {ifd}"
-        if offset is not None and length is not None and offset.number and length.number:
+        if tiff_file and chained and not reduced:
+            pages += 1  # a page (old-style JPEG pages keep their data at 0x0201 too)
+        elif offset is not None and length is not None and offset.number and length.number:
             start = tiff.base + offset.number
             blob = data[start:start + length.number]
             found.add("thumbnail", where, _PREVIEW,
@@ -1104,8 +1129,6 @@ def _previews(data: bytes, tiff: Tiff, found: _Found, source: str, *, tiff_file:
                      if width is not None and height is not None else "")
             found.add("thumbnail", where, "a smaller copy of the picture (a preview; it can "
                       "show the photo as it was before cropping or editing)", value, "medium")
-        elif tiff_file and chained:
-            pages += 1
         elif tiff_file and ifd.startswith("SubIFD") and (0x0111 in tags or 0x0144 in tags):
             found.add("extra_images", where, "another image inside the file (such as the "
                       "camera's raw data or a full-size copy)", severity="medium")

@@ -302,6 +302,26 @@ def test_xmp_inside_a_vendors_block_is_read(tmp_path: Path) -> None:
     assert report.location is not None
 
 
+
+def test_a_camera_raw_file_built_on_tiff_is_read_but_not_cleaned(tmp_path: Path) -> None:
+    """DNG, CR2, NEF, ARW ... are TIFF inside: their owner's name and serial numbers are read.
+    The kit cannot clean them, and says so; a raw file it cannot follow keeps the advice."""
+    raw = tmp_path / "IMG_0001.dng"
+    two_tone().save(raw, "TIFF", tiffinfo={0xC62F: SERIAL, 0x013B: OWNER})
+    report = photos.scan([raw])[0]
+    assert report.status == photos.SCANNED and report.format == "DNG"
+    assert by_label(report)["camera serial number"].value == SERIAL
+    assert by_label(report)["artist (often the owner's name)"].value == OWNER
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(BadInput, match="cannot clean DNG"):
+        photos.strip(raw, out)
+    assert list(out.iterdir()) == []
+    other = tmp_path / "IMG_0002.orf"
+    other.write_bytes(b"IIRO\x08\0\0\0" + b"\0" * 64)  # Olympus: not TIFF's signature
+    assert photos.scan([other])[0].status == photos.UNSUPPORTED
+
+
 # --- damaged and hostile files ---
 
 
