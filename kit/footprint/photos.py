@@ -3,7 +3,8 @@
 A picture taken on a phone can carry the place it was taken (EXIF GPS), the camera's serial
 number, the owner's name, the computer that edited it, and a small preview image that can show
 the uncropped original (research/footprint.md §6). `scan()` finds these in JPEG, PNG, WebP,
-TIFF, GIF, HEIC/HEIF and AVIF files, and names the video and camera-raw files it cannot read.
+TIFF, GIF, HEIC/HEIF and AVIF files and in camera raw files built on TIFF (DNG, CR2, NEF,
+ARW ...), and names the video and other raw files it cannot read.
 It walks each file's structure (kit.footprint.photo_formats) and never decodes a pixel, so a
 picture of any size is checked, and it looks where picture viewers do not: after the end of
 the image, in every TIFF directory, in maker notes. tests/footprint/photo_lib.py measures it
