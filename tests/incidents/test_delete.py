@@ -22,7 +22,7 @@ from kit.records.incidents import Incidents
 from kit.vault import Credentials, Vault
 from kit.vault.store import CHUNK_BYTES
 from tests.conftest import PASSPHRASE, run_kit
-from tests.incidents.test_incident_cli import ok, run_here, vault_state
+from tests.incidents.helpers import ok, run_here, vault_state
 
 WHEN = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
 SHORT = 8  # the id length people see and type

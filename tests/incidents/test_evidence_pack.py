@@ -197,7 +197,7 @@ def test_age_pack_round_trip(filled: Filled, tmp_path: Path) -> None:
 
     if AGE is None:
         pytest.skip("the `age` binary is not installed (.ci/run installs it)")
-    from tests.vault.test_age_interop import age_on_terminal
+    from tests.vault.age_tool import age_on_terminal
 
     by_age = tmp_path / "by-age.zip"
     code, said = age_on_terminal(["-d", "-o", str(by_age), str(out)],
