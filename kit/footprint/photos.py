@@ -1088,8 +1088,9 @@ def _tiff_fields(data: bytes, tiff: Tiff, found: _Found, source: str, *,
     named = set(_TAG_FIELDS) | _STRUCTURE
     others = [e for e in tiff.entries if e.ifd == "ExifIFD" and e.tag not in named]
     if others:
-        found.add("other", source, f"{len(others)} technical camera settings (exposure, "
-                  "lens and the like)")
+        plural = "s" if len(others) != 1 else ""
+        found.add("other", source, f"{len(others)} technical camera setting{plural} "
+                  "(exposure, lens and the like)")
     # Text in fields no standard names can say anything (a name, a place): show it.
     texts = [_clean(e.value) for e in tiff.entries
              if e.type == 2 and e.tag not in named and e.tag not in _GEOTIFF
