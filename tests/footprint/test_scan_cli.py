@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import run_kit
-from tests.footprint.test_sites import SHERLOCK, WMN
-from tests.footprint.test_usernames import farm, site
+from tests.footprint.fake_sites import SHERLOCK, WMN, farm, site
 
 
 def write_sites(tmp_path: Path, base: str, name: str = "sites.json", **meta: Any) -> Path:

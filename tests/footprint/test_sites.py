@@ -30,63 +30,7 @@ from kit.footprint.sites import (
 from kit.footprint.transport import Transport
 from kit.footprint.usernames import ScanSettings, plan_scan, scan
 from kit.vault import Vault
-
-# Four entries in Sherlock's data.json format, adapted from sherlock-project/sherlock
-# (sherlock_project/resources/data.json, MIT licence, copyright the Sherlock Project
-# contributors), with two made-up broken ones added to test the checks. Sherlock's Discord entry
-# has no username in its profile address: the name goes only in the body sent to its API.
-SHERLOCK = {
-    "$schema": "data.schema.json",
-    "GitHub": {"errorType": "status_code",
-               "regexCheck": "^[a-zA-Z0-9](?:[a-zA-Z0-9]|-(?=[a-zA-Z0-9])){0,38}$",
-               "url": "https://www.github.com/{}", "urlMain": "https://www.github.com/",
-               "username_claimed": "blue"},
-    "Reddit": {"errorMsg": "Sorry, nobody on Reddit goes by that name.",
-               "errorType": "message", "headers": {"accept-language": "en-US,en;q=0.9"},
-               "url": "https://www.reddit.com/user/{}", "urlMain": "https://www.reddit.com/",
-               "username_claimed": "blue"},
-    "Discord": {"errorType": "message", "url": "https://discord.com",
-                "urlProbe": "https://discord.com/api/v9/unique-username/"
-                            "username-attempt-unauthed",
-                "errorMsg": ["{\"taken\":false}"], "request_method": "POST",
-                "request_payload": {"username": "{}"},
-                "headers": {"Content-Type": "application/json"}, "urlMain": "https://discord.com/",
-                "username_claimed": "blue"},
-    "Holopin": {"errorMsg": "true", "errorType": "message", "request_method": "POST",
-                "request_payload": {"username": "{}"}, "url": "https://holopin.io/@{}",
-                "urlMain": "https://holopin.io",
-                "urlProbe": "https://www.holopin.io/api/auth/username",
-                "username_claimed": "red"},
-    "CookieSite": {"errorType": "status_code", "url": "https://cookie.example/{}",
-                   "urlMain": "https://cookie.example/", "username_claimed": "x",
-                   "headers": {"Cookie": "session=abc"}},
-    "PlainHttp": {"errorType": "status_code", "url": "http://plain.example/{}",
-                  "urlMain": "http://plain.example/", "username_claimed": "x"},
-}
-
-# Two entries in WhatsMyName's wmn-data.json format, adapted from WebBreacher/WhatsMyName
-# (CC BY-SA 4.0, Micah Hoffman and contributors), with the file's own licence and authors
-# block, and one made-up entry marked not working.
-WMN = {
-    "license": ["Copyright (C) 2022 Micah Hoffman",
-                "This work is licensed under the Creative Commons Attribution-ShareAlike",
-                "4.0 International License."],
-    "authors": ["WebBreacher", "Munchko"],
-    "categories": ["social", "gaming"],
-    "sites": [
-        {"name": "7cup", "uri_check": "https://www.7cups.com/@{account}", "post_body": "",
-         "e_code": 200, "e_string": "Profile - 7 Cups", "m_code": 404,
-         "m_string": "Oops! The content you're attempting to access could not be found.",
-         "known": ["john", "jbob"], "cat": "social", "valid": True},
-        {"name": "Bandlab", "uri_check": "https://www.bandlab.com/api/v1.3/users/{account}",
-         "uri_pretty": "https://www.bandlab.com/{account}", "e_code": 200,
-         "e_string": "about", "m_code": 404, "m_string": "Couldn't find any matching element",
-         "known": ["rave_flawless"], "cat": "music", "strip_bad_char": "."},
-        {"name": "Broken", "uri_check": "https://broken.example/{account}", "e_code": 200,
-         "e_string": "x", "m_code": 404, "m_string": "y", "known": ["a"], "cat": "misc",
-         "valid": False},
-    ],
-}
+from tests.footprint.fake_sites import SHERLOCK, WMN
 
 
 def name_is_sent(site: Any) -> bool:

@@ -19,78 +19,7 @@ from kit.footprint import usernames
 from kit.footprint.sites import Site, SiteList, parse
 from kit.footprint.transport import Response, Session, Transport
 from kit.footprint.usernames import ScanSettings, SiteResult, evaluate, plan_scan, scan
-
-EXISTING = {"alice", "alice-2"}  # the accounts every fake site has
-NOT_FOUND_PAGE = b"<html><h1>Sorry, nobody here goes by that name.</h1></html>"
-
-
-def farm(method: str, path: str, headers: Mapping[str, str], body: bytes
-         ) -> tuple[int, dict[str, str], bytes]:
-    """One fake 'internet': /KIND/NAME answers as a site of that kind would."""
-    parts = path.split("?")[0].strip("/").split("/")
-    kind, name = parts[0], parts[-1]
-    exists = name in EXISTING
-    html = {"Content-Type": "text/html; charset=utf-8"}
-    profile = f"<html><div id='profile'>{name}</div></html>".encode()
-    if kind == "status":
-        return (200, html, profile) if exists else (404, html, b"not here")
-    if kind == "message":  # a soft 404: status 200 either way
-        return 200, html, profile if exists else NOT_FOUND_PAGE
-    if kind == "redirect":
-        return (200, html, profile) if exists else (302, {"Location": "/"}, b"")
-    if kind == "markers":
-        return (200, html, b"<div id='profile-header'>") if exists else \
-            (404, html, b"<p>user not found</p>")
-    if kind == "both":
-        return 200, html, b"<div id='profile-header'><p>user not found</p>"
-    if kind == "api":  # a POST API that says whether a name is taken
-        wanted = json.loads(body or b"{}").get("username")
-        return 200, {"Content-Type": "application/json"}, json.dumps(
-            {"taken": wanted in EXISTING}).encode()
-    if kind == "cloudflare":
-        return 403, html, b"<html><title>Just a moment...</title>cf_chl_opt</html>"
-    if kind == "cf-header":
-        return 200, {**html, "cf-mitigated": "challenge"}, profile
-    if kind == "aws":
-        return 202, html, b"<script>AwsWafIntegration.forceRefreshToken()</script>"
-    if kind == "perimeterx":
-        return 200, html, b"<div id='px-captcha'></div>"
-    if kind == "hcaptcha":
-        return 200, html, b"<div class='h-captcha' data-sitekey='x'></div>"
-    if kind == "recaptcha":
-        return 200, html, b"<div class='g-recaptcha'></div>"
-    if kind == "error":
-        return 503, html, b"busy"
-    if kind == "forbidden":
-        return 403, html, b"no"
-    if kind == "slow":  # longer than any timeout the tests give
-        time.sleep(3)
-        return 200, html, profile
-    if kind == "lag":
-        time.sleep(0.8)
-        return 200, html, profile
-    return 404, html, b"unknown kind"
-
-
-def site(base: str, kind: str, detect: str | list[str], **extra: Any) -> dict[str, Any]:
-    return {"name": extra.pop("name", kind), "profile": f"{base}/{kind}/{{username}}",
-            "detect": detect, **extra}
-
-
-def site_list(sites: list[dict[str, Any]], **meta: Any) -> SiteList:
-    doc = {"format": 1, "name": "test sites", "version": "1", "date": "2026-11-23",
-           "attribution": "test data", **meta, "sites": sites}
-    return parse(json.dumps(doc).encode(), origin="test")
-
-
-def kinds_list(base: str) -> SiteList:
-    return site_list([
-        site(base, "status", "status_code"),
-        site(base, "message", "message", missing_text=["nobody here goes by that name"]),
-        site(base, "redirect", "response_url"),
-        site(base, "markers", "markers", found_status=200, found_text="profile-header",
-             missing_status=404, missing_text="user not found"),
-    ])
+from tests.footprint.fake_sites import EXISTING, farm, kinds_list, site, site_list
 
 
 @pytest.fixture

@@ -279,7 +279,7 @@ async def test_domain_contacts_by_reference_are_asked_for_and_never_read_as_clea
 
 async def test_username_scan_streams_results_and_keeps_them(
         make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
-    from tests.footprint.test_usernames import farm, kinds_list
+    from tests.footprint.fake_sites import farm, kinds_list
 
     server = LoopbackServer(farm)
     with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
