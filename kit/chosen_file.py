@@ -37,7 +37,7 @@ def write_chosen_file(path: Path, data: bytes, *, overwrite: bool = False) -> Pa
     Raises FileAlreadyExists if something is there and *overwrite* is false, another
     KitError for any other reason it cannot be written; either way nothing at *path* has
     changed."""
-    from kit.vault.atomic import create_atomic, write_atomic
+    from kit.atomic import create_atomic, write_atomic
 
     path = check_chosen_path(path, overwrite=overwrite)
     try:

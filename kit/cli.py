@@ -35,10 +35,10 @@ from kit.records import exposure as exposure_records
 from kit.records import wellbeing_plan as plan_records
 
 if TYPE_CHECKING:
-    from kit.records.checkins import CheckIn
     from kit.records.journal import Journal, JournalEntry
     from kit.vault import Vault
     from kit.vault.key_changes import NewKeys
+    from kit.wellbeing.checkins import CheckIn
     from kit.wellbeing.instruments import Instrument
     from kit.wellbeing.scoring import SubscaleScore
     from kit.wellbeing.signposting import SupportPrompt
@@ -474,6 +474,7 @@ def vault_restore(backup_file: Path, kdf_profile: str, allow_costly: bool) -> No
     from kit.vault.export import read_backup, restore_into
     from kit.vault.files import is_vault
     from kit.vault.store import Vault
+    from kit.workspace import unreadable_in
 
     target = opts().vault_path
     if is_vault(target):
@@ -499,7 +500,7 @@ def vault_restore(backup_file: Path, kdf_profile: str, allow_costly: bool) -> No
 
     def fill(staged: Vault) -> None:
         nonlocal count
-        count = restore_into(staged, doc)
+        count = restore_into(staged, doc, unreadable_in)
 
     def show(recovery_text: str) -> None:
         # The records are in and the vault not yet in place: a failure or kill before this

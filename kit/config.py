@@ -237,7 +237,7 @@ def _save_setting(section: str, key: str, value: str, path: Path | None) -> None
     """
     import tomlkit
 
-    from kit.vault.atomic import write_atomic
+    from kit.atomic import write_atomic
 
     path = path or paths.config_path()
     load(path)  # refuses a file it cannot read, before anything is changed

@@ -38,7 +38,6 @@ from pathlib import Path
 from typing import Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
 
-from kit.records.checkins import CheckIn, CheckIns
 from kit.records.exposure import Exposure, ExposureEntry
 from kit.records.incidents import Incidents, Reference
 from kit.records.journal import Journal
@@ -52,6 +51,7 @@ from kit.supervision.records import Action, Agreement, Session, SupervisionDoc, 
 from kit.supervision.service import Supervision
 from kit.vault import Record, Vault
 from kit.vault.identity import age_identity, create_identity
+from kit.wellbeing.checkins import CheckIn, CheckIns
 from kit.wellbeing.instruments import Instrument
 from kit.wellbeing.scoring import score
 from kit.workspace import Workspace

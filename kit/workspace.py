@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from kit.footprint.rdap import BootstrapCache
     from kit.footprint.scan_memory import ScanMemoryStore
     from kit.footprint.sites import UserSites
-    from kit.records.checkins import CheckIns
     from kit.records.drafts import Drafts
     from kit.records.exposure import Exposure
     from kit.records.findings import Findings
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
     from kit.supervision.contacts import Contacts
     from kit.supervision.exchange import PacketLog
     from kit.supervision.records import SupervisionRecords
+    from kit.wellbeing.checkins import CheckIns
     from kit.wellbeing.library import Instruments
 
 REPOSITORIES = ("journal", "drafts", "exposure", "plan", "instruments", "checkins",
@@ -47,6 +47,12 @@ REPOSITORIES = ("journal", "drafts", "exposure", "plan", "instruments", "checkin
                 "breach_catalogue", "findings", "search_details",
                 "rdap_bootstrap", "site_list", "scan_memory", "contacts", "packet_log",
                 "supervision", "removals")
+
+
+def unreadable_in(vault: Vault, snapshot: Snapshot) -> list[str]:
+    """One message for each record of *snapshot* that its repository cannot read: a restore
+    refuses a backup holding any (kit.vault.export, below the repositories, is given this)."""
+    return [p.message for p in Workspace(vault, snapshot).unreadable()]
 
 
 def open_workspace(path: Path, creds: Credentials) -> Workspace:
@@ -221,7 +227,7 @@ class Workspace:
 
     @cached_property
     def checkins(self) -> CheckIns:
-        from kit.records.checkins import CheckIns
+        from kit.wellbeing.checkins import CheckIns
 
         return CheckIns(self.vault, source=self, instruments=self.instruments)
 

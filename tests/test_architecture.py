@@ -8,6 +8,7 @@ import json
 import os
 import pkgutil
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -158,13 +159,51 @@ def test_no_help_text_imports_textual_or_requests() -> None:
 
 def test_every_core_module_is_in_the_import_contracts() -> None:
     """A new module or package under kit/ cannot escape the import-linter contracts: each is
-    a source of both, except kit.tui itself, kit.__main__ and what a contract forbids."""
+    a source of both forbidden contracts, except kit.tui itself, kit.__main__ and what a
+    contract forbids; and the layers contract is exhaustive (lint-imports names a top-level
+    module missing from it)."""
     config = tomllib.loads((REPO / "pyproject.toml").read_text())
-    contracts = config["tool"]["importlinter"]["contracts"]
+    every = config["tool"]["importlinter"]["contracts"]
+    contracts = [c for c in every if c["type"] == "forbidden"]
     assert len(contracts) >= 2
+    layers = [c for c in every if c["type"] == "layers"]
+    assert len(layers) == 1 and layers[0]["exhaustive"] and layers[0]["containers"] == ["kit"]
     top_level = {f"kit.{m.name}" for m in pkgutil.iter_modules([str(REPO / "kit")])}
     assert {"kit.cli", "kit.vault", "kit.records", "kit.tui"} <= top_level
     for contract in contracts:
         expected = top_level - {"kit.tui", "kit.__main__"} - set(contract["forbidden_modules"])
         missing = sorted(expected - set(contract["source_modules"]))
         assert missing == [], f"{contract['name']!r} does not cover {missing}"
+
+
+# A wrong-way import of each sort the layers contract stops, planted in a copy of the package.
+PLANTED = {
+    "vault/planted.py": "from kit.workspace import Workspace\n",  # the vault reaching up
+    "records/planted.py": "from kit.wellbeing import scoring\n",  # records above a feature
+    "footprint/planted.py": "import kit.supervision.roles\n",  # two independent features
+    "errors.py": "def _f() -> None:\n    from kit import paths\n",  # the bottom, lazily
+}
+
+
+def test_lint_imports_fails_on_a_wrong_way_import(tmp_path: Path) -> None:
+    """The layers contract is live: lint-imports, run with the project's own configuration on
+    a copy of kit/ with the imports above planted, fails and names each of them."""
+    shutil.copytree(REPO / "kit", tmp_path / "kit",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "data", "*.md"))
+    shutil.copy(REPO / "pyproject.toml", tmp_path)
+    for name, code in PLANTED.items():
+        with (tmp_path / "kit" / name).open("a") as fh:
+            fh.write("\n" + code)
+    lint = Path(sys.executable).parent / "lint-imports"
+    proc = subprocess.run([str(lint), "--no-cache"], cwd=tmp_path, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    report = " ".join(proc.stdout.split())
+    assert "Layers, from the vault up to the command line and the app BROKEN" in report
+    for wrong in ("kit.vault is not allowed to import kit.workspace",
+                  "kit.records is not allowed to import kit.wellbeing",
+                  "kit.footprint is not allowed to import kit.supervision",
+                  "kit.errors is not allowed to import kit.paths"):
+        assert wrong in report, proc.stdout
+    # The other two contracts still hold on the copy: only the planted imports broke it.
+    assert report.count(" KEPT") == 2, proc.stdout

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from kit.atomic import create_atomic
 from kit.chosen_file import check_chosen_path, write_chosen_file
 from kit.errors import BadInput, FileAlreadyExists, PassphraseNeeded, UsageError
 from kit.records.incidents import Incidents
 from kit.reports.evidence_pack import export_pack
 from kit.reports.plaintext import write_plaintext
 from kit.vault import Credentials, Vault
-from kit.vault.atomic import create_atomic
 from tests.conftest import PASSPHRASE
 
 THEIRS = b"what the person already had here\n"

@@ -364,7 +364,7 @@ def removal_letter(request_id: str, kind: str, name: str | None, reply_to: str |
     import dataclasses
 
     from kit.commands.incidents import _complete
-    from kit.removals.letters import (
+    from kit.reports.removal_letters import (
         chaser_letter,
         check_can_write,
         complaint_next_steps,
@@ -395,8 +395,8 @@ def removal_letter(request_id: str, kind: str, name: str | None, reply_to: str |
         out(text.rstrip("\n"), doc)
         return
     from kit.chosen_file import write_chosen_file
-    from kit.removals.letters import letter_pdf
     from kit.reports.plaintext import warning
+    from kit.reports.removal_letters import letter_pdf
 
     data = letter_pdf(text, "Letter") if out_path.suffix.lower() == ".pdf" \
         else text.encode("utf-8")

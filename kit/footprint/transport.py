@@ -45,6 +45,7 @@ from kit.footprint.plan import (
     path_of,
     url_problem,
 )
+from kit.records.ledger import LedgerEntry as LedgerEntry
 
 if TYPE_CHECKING:
     import requests
@@ -106,20 +107,6 @@ class Response:
         from kit.footprint.page_text import page_text
 
         return page_text(self.body, self.headers.get("content-type", ""))
-
-
-@dataclass(frozen=True)
-class LedgerEntry:
-    """One request as the ledger keeps it: never secrets, header values, query strings or bodies."""
-
-    at: datetime
-    check: str
-    method: str
-    host: str
-    path: str  # without query string
-    status: int | None
-    bytes_received: int
-    error: str = ""
 
 
 @contextlib.contextmanager

@@ -31,12 +31,32 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from kit.guidance.checklists import STAGES, Item, Library, Problem, Section
-from kit.removals.routes import Route
-from kit.wellbeing.helplines import Helpline
+
+
+class Helpline(Protocol):
+    """What the lint reads of a support line (kit.wellbeing.helplines.Helpline is one). Guidance
+    sits below wellbeing and removals, so it names the fields it reads instead of importing them."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def source_url(self) -> str: ...
+    @property
+    def last_verified(self) -> date | None: ...
+
+
+class Route(Helpline, Protocol):
+    """What the lint reads of an official removal route (kit.removals.routes.Route is one)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def what(self) -> str: ...
+
 
 FORMAT = "frontline-kit-content-review"
 VERSION = 1

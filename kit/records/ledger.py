@@ -10,16 +10,31 @@ newer kit wrote stay as they were.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from kit.footprint.transport import LedgerEntry
 from kit.records.source import RecordSource, read_kind
 
 if TYPE_CHECKING:
     from kit.vault import Problem, Record, Vault
 
 KIND = "network_ledger"
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One request as the ledger keeps it: never secrets, header values, query strings or bodies.
+    kit.footprint.transport makes them (and names this class too)."""
+
+    at: datetime
+    check: str
+    method: str
+    host: str
+    path: str  # without query string
+    status: int | None
+    bytes_received: int
+    error: str = ""
 
 
 def entry_to_json(entry: LedgerEntry) -> dict[str, Any]:

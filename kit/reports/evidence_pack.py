@@ -461,7 +461,7 @@ def _write_folder(out: Path, contents: Iterator[tuple[str, bytes]]) -> int:
                 fh.flush()
                 os.fsync(fh.fileno())
             size += len(data)
-        from kit.vault.atomic import fsync_dir
+        from kit.atomic import fsync_dir
 
         if (out / FILES_DIR).is_dir():
             fsync_dir(out / FILES_DIR)

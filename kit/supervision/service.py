@@ -10,10 +10,11 @@ packet that never left.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from kit.chosen_file import check_chosen_path, write_chosen_file
@@ -37,7 +38,15 @@ from kit.supervision.schedule import local_zone
 from kit.supervision.team import RosterRow, expired, roster
 from kit.terminal_text import shown
 from kit.vault.identity import age_identity, public_identity
-from kit.workspace import Workspace
+
+if TYPE_CHECKING:
+    from kit.records.exposure import Exposure
+    from kit.supervision.contacts import Contacts
+    from kit.supervision.exchange import PacketLog
+    from kit.supervision.records import SupervisionRecords
+    from kit.vault import Snapshot
+    from kit.wellbeing.checkins import CheckIns
+    from kit.wellbeing.library import Instruments
 
 # How far ahead of this computer's clock a session time may be: another device's clock, or a
 # record written as the session ends, can be a few minutes ahead.
@@ -66,8 +75,28 @@ class Opened:
     left_out: tuple[str, ...] = ()  # received records not kept, each with which and why
 
 
+class Stores(Protocol):
+    """The part of an unlocked workspace the service uses (kit.workspace.Workspace is one).
+    The workspace sits above the feature packages, so the service names what it needs."""
+
+    @property
+    def checkins(self) -> CheckIns: ...
+    @property
+    def contacts(self) -> Contacts: ...
+    @property
+    def exposure(self) -> Exposure: ...
+    @property
+    def instruments(self) -> Instruments: ...
+    @property
+    def packet_log(self) -> PacketLog: ...
+    @property
+    def supervision(self) -> SupervisionRecords: ...
+    def snapshot(self) -> Snapshot: ...
+    def transaction(self) -> AbstractContextManager[None]: ...
+
+
 class Supervision:
-    def __init__(self, workspace: Workspace, zone: ZoneInfo | None = None,
+    def __init__(self, workspace: Stores, zone: ZoneInfo | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.workspace = workspace
         self.zone = zone or local_zone(None)

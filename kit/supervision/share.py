@@ -27,8 +27,8 @@ from kit.records.exposure import (
 )
 
 if TYPE_CHECKING:
-    from kit.records.checkins import CheckIn
     from kit.records.exposure import ExposureEntry
+    from kit.wellbeing.checkins import CheckIn
     from kit.wellbeing.instruments import Instrument
     from kit.wellbeing.scoring import SubscaleScore
 

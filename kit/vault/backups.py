@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kit.atomic import fsync_dir, write_atomic
 from kit.errors import KitError
 from kit.vault import header as hdr
-from kit.vault.atomic import fsync_dir, write_atomic
 
 if TYPE_CHECKING:
     from kit.vault.store import Vault

@@ -10,6 +10,7 @@ import base64
 import binascii
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,11 @@ import pyrage
 
 from kit.errors import BadInput, KitError, WrongSecret
 from kit.plurals import counted
-from kit.vault.store import Vault, WriteTxn
+from kit.vault.store import Snapshot, Vault, WriteTxn
+
+# What a caller says of a snapshot's records: one message for each that this kit cannot read.
+# Each kind's shape is its repository's rule, above the vault (kit.workspace.unreadable_in).
+Unreadable = Callable[[Vault, Snapshot], list[str]]
 
 EXPORT_FORMAT = "frontline-kit-export"
 EXPORT_VERSION = 1
@@ -132,10 +137,10 @@ def validate(doc: Any, source: str) -> dict[str, Any]:
     return doc
 
 
-def restore_into(vault: Vault, doc: dict[str, Any]) -> int:
+def restore_into(vault: Vault, doc: dict[str, Any], unreadable: Unreadable) -> int:
     """Load an export into a freshly created vault, in one transaction; returns records loaded.
-    Refuses, writing nothing, if any record is of a shape this kit cannot read."""
-    _refuse_unreadable(vault, doc)
+    Refuses, writing nothing, if any record is of a shape this kit cannot read (*unreadable*)."""
+    _refuse_unreadable(vault, doc, unreadable)
     snap = vault.snapshot()
     own_identity = [r.id for r in snap.records.values() if r.kind == "identity"]
     has_identity = any(r["kind"] == "identity" for r in doc["records"])
@@ -158,19 +163,18 @@ def restore_into(vault: Vault, doc: dict[str, Any]) -> int:
 _NAMED = 20
 
 
-def _refuse_unreadable(vault: Vault, doc: dict[str, Any]) -> None:
-    """Read every record of *doc* as its repository would (see Workspace.unreadable), before
+def _refuse_unreadable(vault: Vault, doc: dict[str, Any], unreadable: Unreadable) -> None:
+    """Read every record of *doc* as its repository would (*unreadable*), before
     any is written. A record of the wrong shape is named and nothing is restored: restoring
     the rest would leave it out without the person deciding so, and storing it would leave a
     vault that warns about it forever. The backup file stays as it was, for a newer kit or
     `age -d` to read."""
     from kit.errors import VaultDamaged
     from kit.vault.identity import public_identity
-    from kit.vault.store import Record, Snapshot
-    from kit.workspace import Workspace
+    from kit.vault.store import Record
 
     records = {r["id"]: Record(r["id"], 1, r["kind"], r["data"]) for r in doc["records"]}
-    messages = [p.message for p in Workspace(vault, Snapshot(0, records)).unreadable()]
+    messages = unreadable(vault, Snapshot(0, records))
     identity = [r.id for r in records.values() if r.kind == "identity"]
     if identity:
         try:
@@ -187,13 +191,3 @@ def _refuse_unreadable(vault: Vault, doc: dict[str, Any]) -> None:
         "read, so "
         f"nothing was restored:\n{listed}\nThe backup file is unchanged. A newer version of "
         "the kit may read it, and `age -d` opens it to show what it holds.")
-
-
-def restore(path: Path, backup_passphrase: str, target: Path, new_passphrase: str,
-            profile: str = "default") -> tuple[Vault, str, int]:
-    """A new vault at *target* from a backup file: (vault, recovery key text, count)."""
-    doc = read_backup(path, backup_passphrase)
-    vault, recovery_text = Vault.create(target, new_passphrase, profile)
-    count = restore_into(vault, doc)
-    return vault, recovery_text, count
-

@@ -29,10 +29,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kit.atomic import fsync_dir, sweep_temp_files, write_atomic
 from kit.errors import KeyChangeStopped, KitError, VaultDamaged
 from kit.vault import header as hdr
 from kit.vault import recovery
-from kit.vault.atomic import fsync_dir, sweep_temp_files, write_atomic
 from kit.vault.crypto import (
     SealError,
     Subkeys,

@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from filelock import FileLock
 from filelock import Timeout as LockTimeout
 
+from kit.atomic import TEMP_SUFFIX, fsync_dir, sweep_temp_files, write_atomic
 from kit.errors import (
     BadInput,
     HeaderDamaged,
@@ -52,7 +53,6 @@ from kit.errors import (
 )
 from kit.vault import header as hdr
 from kit.vault import kdf, recovery
-from kit.vault.atomic import TEMP_SUFFIX, fsync_dir, sweep_temp_files, write_atomic
 from kit.vault.crypto import (
     SealError,
     Subkeys,

@@ -24,7 +24,7 @@ Mark = Literal["worsened", "into_concern"]
 
 
 class Scored(Protocol):
-    """A saved check-in as trends need it (kit.records.checkins.CheckIn)."""
+    """A saved check-in as trends need it (kit.wellbeing.checkins.CheckIn)."""
 
     @property
     def id(self) -> str: ...

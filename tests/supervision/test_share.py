@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from kit.errors import NotFound, UsageError
-from kit.records.checkins import CheckIn
 from kit.records.exposure import ExposureEntry
 from kit.supervision import share
 from kit.supervision.share import ShareField, candidate_fields, parse_fields, render
+from kit.wellbeing.checkins import CheckIn
 from kit.wellbeing.instruments import Instrument, builtin_instruments
 from kit.wellbeing.scoring import SubscaleScore
 

@@ -21,7 +21,6 @@ from textual.widgets import Input, Select, SelectionList, TabbedContent, TextAre
 
 from kit.config import Config
 from kit.demo import prepare_demo
-from kit.records.checkins import CheckIns
 from kit.records.drafts import Drafts
 from kit.records.exposure import Exposure
 from kit.records.incidents import Incidents, Reference
@@ -29,6 +28,7 @@ from kit.records.journal import Journal
 from kit.records.progress import ProgressLog
 from kit.records.wellbeing_plan import Contact, Plan, WellbeingPlan
 from kit.vault import Credentials, Vault
+from kit.wellbeing.checkins import CheckIns
 from kit.wellbeing.library import Instruments
 from tests.conftest import PASSPHRASE
 from tests.tui.conftest import FIXED_NOW, showing, unlock, wait_for

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from textual.widgets import Input, TabbedContent, TextArea
 
-from kit.records.checkins import CheckIns
 from kit.records.exposure import Exposure
 from kit.records.wellbeing_plan import WellbeingPlan
 from kit.tui.app import KitApp
 from kit.tui.widgets.scale import ScaleInput
 from kit.vault import Credentials, Vault
+from kit.wellbeing.checkins import CheckIns
 from kit.wellbeing.library import Instruments
 from tests.conftest import PASSPHRASE
 from tests.tui.conftest import FIXED_NOW, SIZE, unlock

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from kit.errors import NotFound, UsageError
-from kit.records.checkins import CheckIns
 from kit.vault import Credentials, Vault
+from kit.wellbeing.checkins import CheckIns
 from kit.wellbeing.instruments import InstrumentError, parse
 from kit.wellbeing.library import InstrumentExists, Instruments
 from kit.workspace import Workspace

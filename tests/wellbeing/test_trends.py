@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 
-from kit.records.checkins import CheckIn
+from kit.wellbeing.checkins import CheckIn
 from kit.wellbeing.instruments import Instrument, builtin_instruments
 from kit.wellbeing.scoring import SubscaleScore, score
 from kit.wellbeing.trends import series, weekly_exposure

@@ -262,7 +262,7 @@ class RemovalsScreen(AreaScreen):
         request = self._current()
         if request is None:
             return
-        from kit.removals.letters import check_can_write
+        from kit.reports.removal_letters import check_can_write
 
         try:
             check_can_write("chaser", request)
@@ -291,13 +291,13 @@ class RemovalsScreen(AreaScreen):
         import dataclasses
 
         from kit.chosen_file import write_chosen_file
-        from kit.removals.letters import (
+        from kit.reports.plaintext import warning
+        from kit.reports.removal_letters import (
             chaser_letter,
             check_can_write,
             complaint_summary,
             letter_pdf,
         )
-        from kit.reports.plaintext import warning
 
         kind = "complaint" if answers["complaint"] else "chaser"
         saved = self.workspace.my_details.get()

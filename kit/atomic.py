@@ -1,4 +1,5 @@
-"""Durable, atomic replacement of small files (the vault header).
+"""Durable, atomic replacement of small files: the vault header, config.toml, a file the user
+chose. It sits below the vault (kit.vault, kit.config and kit.chosen_file all use it).
 
 The sequence is the one that survives a power cut: a temp file in the same directory, written
 and fsynced, then os.replace, then an fsync of the directory so the rename itself is durable.
