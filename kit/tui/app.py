@@ -26,7 +26,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from kit.config import Config
-from kit.keymap import table_to_keymap
+from kit.keymap import shown_key, table_to_keymap
 from kit.tui.footer_fit import footers_fit
 from kit.tui.palette import AreaCommands
 from kit.tui.quick import Quick
@@ -166,13 +166,16 @@ class FormScreen(AreaScreen):
         Binding("escape", "back", "Back", id="form-back"),
     ]
 
-    @staticmethod
-    def form_buttons() -> Widget:
+    def form_buttons(self) -> Widget:
+        """Save and Back, each naming its key now (config.toml's [keys] may change them)."""
         from textual.containers import Horizontal
         from textual.widgets import Button
 
-        return Horizontal(Button("Save (ctrl+s)", id="save", variant="primary"),
-                          Button("Back (Esc)", id="back"), classes="buttons")
+        keys = self.kit_app.services.config.keys
+        return Horizontal(Button(f"Save ({shown_key('form-save', keys)})", id="save",
+                                 variant="primary"),
+                          Button(f"Back ({shown_key('form-back', keys)})", id="back"),
+                          classes="buttons")
 
     def on_button_pressed(self, event: Any) -> None:
         if event.button.id == "save":

@@ -9,7 +9,7 @@ import pkgutil
 from pathlib import Path
 
 from textual.dom import DOMNode
-from textual.widgets import Markdown
+from textual.widgets import Button, Markdown
 
 import kit.tui
 from kit import keymap
@@ -69,7 +69,7 @@ def test_every_key_name_the_check_accepts_is_one_textual_knows() -> None:
 async def test_a_changed_key_works_and_its_default_no_longer_does(
         make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
     changed = keymap.check({"area-journal": "ctrl+k", "journal-new": "f12",
-                            "hide": "ctrl+l,ctrl+b"}, Path("config.toml"))
+                            "hide": "ctrl+l,ctrl+b", "form-back": "f11"}, Path("config.toml"))
     app: KitApp = make_app(config=Config(keys=changed))
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
@@ -97,6 +97,9 @@ async def test_a_changed_key_works_and_its_default_no_longer_does(
         await wait_for(pilot, lambda: app.screen is journal, "the journal again")
         await pilot.press("f12")
         await wait_for(pilot, lambda: showing(pilot, "EditorScreen"), "a new entry")
+        # The form's buttons name the keys as they are now.
+        assert str(app.screen.query_one("#back", Button).label) == "Back (F11)"
+        assert str(app.screen.query_one("#save", Button).label) == "Save (ctrl+s)"
         await pilot.press("ctrl+b")  # the extra hide key
         await wait_for(pilot, lambda: showing(pilot, "HiddenScreen") and app.workspace is None,
                        "hidden and locked")
