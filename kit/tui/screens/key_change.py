@@ -128,7 +128,8 @@ class KeyChangeDialog(Dialog[bool]):
 
     @work(thread=True, exclusive=True, group="key-change", exit_on_error=False,
           description="key change")  # not the default repr of the args: it holds the secret
-    def _make(self, passphrase: str) -> None:
+    def _make(self, passphrase: str) -> str:
+        """Make the change; what else the person should know ("" for nothing)."""
         from kit.vault import key_changes
 
         app: Any = self.app
@@ -141,11 +142,20 @@ class KeyChangeDialog(Dialog[bool]):
         show = shown_until_written(app, lambda: worker.is_cancelled)
         if self.change == "keyring-on":
             key_changes.keyring_on(vault)
-        elif self.change == "keyring-off":
-            if "device" in vault.slot_types():
-                key_changes.keyring_off(vault, passphrase, show)
+            return ""
+        if self.change == "keyring-off":
+            if "device" not in vault.slot_types():  # turned off meanwhile, elsewhere
+                return ""
+            keys = key_changes.keyring_off(vault, passphrase, show)
         else:
-            key_changes.new_keys(vault, passphrase, None, show)
+            keys = key_changes.new_keys(vault, passphrase, None, show)
+        notes = []
+        if keys.keyring_ended and self.change == "finish":
+            notes.append("Keyring unlock is now off: the new keys ended it.")
+        if keys.keyring_note:
+            notes.append("The keyring's old entry could not be removed "
+                         f"({keys.keyring_note.rstrip('.')}), but it opens nothing now.")
+        return " ".join(notes)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker: Worker[Any] = event.worker
@@ -160,7 +170,7 @@ class KeyChangeDialog(Dialog[bool]):
         if worker.group != "key-change":
             return
         if event.state == WorkerState.SUCCESS:
-            self.app.notify(DONE[self.change], timeout=10)
+            self.app.notify(f"{DONE[self.change]} {worker.result}".strip(), timeout=10)
             self.dismiss(True)
         elif event.state == WorkerState.ERROR:
             self._busy(False)
