@@ -271,8 +271,8 @@ def read_jpeg(data: bytes, start: int = 0) -> Jpeg:
         if length < 2:
             raise Damaged("its JPEG structure is broken")
         if pos + length > n:
-            if jpeg.scans:
-                break
+            if jpeg.scans or jpeg.size is not None:
+                break  # cut short after the frame header: what came before is reported
             raise Truncated("it is cut short")
         payload = data[pos + 2:pos + length]
         if marker in _SOF and len(payload) >= 5 and jpeg.size is None:

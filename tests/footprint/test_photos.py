@@ -447,6 +447,13 @@ def test_a_truncated_jpeg(tmp_path: Path) -> None:
 
     # Cut inside the pixel data: the metadata before the cut is still there to report, but
     # no clean copy can be made, and none is left behind.
+    # Cut after the frame header, before the pixels: what came before is still reported.
+    cut_tables = tmp_path / "cut-tables.jpg"
+    sof = data[:data.rindex(b"\xff\xda")].rindex(b"\xff\xc0")
+    cut_tables.write_bytes(data[:data.index(b"\xff\xc4", sof) + 8])
+    report = photos.scan([cut_tables])[0]
+    assert report.status == photos.SCANNED and report.location is not None
+
     cut_pixels = tmp_path / "cut-pixels.jpg"
     cut_pixels.write_bytes(data[:len(data) - 2000])
     report = photos.scan([cut_pixels])[0]
