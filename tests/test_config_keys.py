@@ -78,6 +78,8 @@ def test_keys_may_move_when_the_key_they_take_is_freed(tmp_path: Path) -> None:
     settings = load(tmp_path, '[keys]\narea-home = "ctrl+g"\njournal-new = "f2"\n'
                               'incident-new = "e"\nincident-edit = "ctrl+e"\n')
     assert settings.keys["journal-new"] == ("f2",)
+    swapped = load(tmp_path, '[keys]\narea-home = "f3"\narea-journal = "f2"\n')
+    assert swapped.keys == {"area-home": ("f3",), "area-journal": ("f2",)}
 
 
 def test_the_defaults_share_no_key_and_every_safety_key_is_kept() -> None:
