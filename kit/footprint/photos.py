@@ -1540,6 +1540,12 @@ _XMP_FIELDS: Final = (
     ("CiEmailWork", "people", "contact email", "medium"),
     ("CiTelWork", "people", "contact phone", "medium"),
     ("creator", "people", "creator", "medium"),
+    ("Artist", "people", "artist (often the owner's name)", "medium"),  # tiff:Artist
+    ("Copyright", "people", "copyright (often the owner's name)", "medium"),
+    ("ImageDescription", "text", "description", "medium"),
+    ("UserComment", "text", "user comment", "medium"),
+    ("HostComputer", "device", "computer name (can include a person's name)", "medium"),
+    ("ImageUniqueID", "device", "unique image ID (links copies of this photo)", "medium"),
     ("Creator", "people", "creator", "medium"),
     ("Author", "people", "author", "medium"),
     ("CaptionWriter", "people", "caption writer", "medium"),
@@ -1687,6 +1693,16 @@ def _png_text(kind: bytes, data: bytes, found: _Found) -> None:
         if raw:
             _exif_block(raw, 6 if raw.startswith(b"Exif\0\0") else 0, found,
                         f"{source} EXIF")
+    elif lower in ("raw profile type iptc", "raw profile type 8bim"):
+        raw = _raw_profile(text) or b""
+        named = False
+        if raw.startswith(b"8BIM"):
+            _photoshop(raw, found)
+            named = True
+        elif raw.startswith(b"\x1c"):
+            named = _iptc_records(read_iptc(raw)[0], found, f"{source} IPTC")
+        if not named:
+            found.add("other", source, f"{_clean(key)} block", severity="medium")
     elif lower.startswith("raw profile type"):
         found.add("other", source, f"{_clean(key)} block", severity="medium")
     elif lower.startswith("date:"):

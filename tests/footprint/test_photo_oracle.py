@@ -6,6 +6,7 @@ default)."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from kit.footprint import photos
 from tests.footprint.photo_lib import (
     CORPUS,
+    EXIFTOOL,
     EXPECTED,
     exiftool_tags,
     in_report,
@@ -90,3 +92,36 @@ def test_every_case_issue_16_named_is_reported(tmp_path: Path) -> None:
         assert report.status == photos.SCANNED and not report.clean
         assert all(i.kind and i.source and i.severity in photos.SEVERITIES
                    for i in report.items)
+
+
+# Identifying tags as exiftool writes them: each goes where exiftool puts it in each format
+# (EXIF, XMP, IPTC, PNG text and raw profiles, WebP and HEIC boxes).
+EXIFTOOL_WRITES = (
+    "-Artist=Jo Bloggs", "-Copyright=Jo Bloggs 2024", "-OwnerName=Jo Owner",
+    "-SerialNumber=SN111", "-LensSerialNumber=LS222", "-XPAuthor=Jo XP",
+    "-XPComment=xp comment here", "-UserComment=user comment here",
+    "-ImageDescription=desc here", "-GPSLatitude=51.5", "-GPSLatitudeRef=N",
+    "-GPSLongitude=0.12", "-GPSLongitudeRef=W", "-XMP-dc:Creator=Jo Creator",
+    "-IPTC:By-line=Jo Byline", "-IPTC:City=Leeds", "-XMP-photoshop:City=Leeds",
+    "-Comment=file comment", "-HostComputer=jo-laptop",
+    "-ImageUniqueID=0123456789abcdef0123456789abcdef")
+
+
+@needs_exiftool
+def test_what_exiftool_writes_into_each_format_is_found(tmp_path: Path) -> None:
+    from PIL import Image
+
+    pillow_heif = pytest.importorskip("pillow_heif")
+    pillow_heif.register_heif_opener()
+    files = []
+    for suffix in ("jpg", "png", "tif", "webp", "gif", "heic"):
+        path = tmp_path / f"written.{suffix}"
+        image = Image.new("RGB", (16, 16), "red")
+        (image.convert("P") if suffix == "gif" else image).save(path)
+        files.append(path)
+    assert EXIFTOOL is not None
+    subprocess.run([EXIFTOOL, "-q", "-q", "-overwrite_original", *EXIFTOOL_WRITES,
+                    *map(str, files)], check=True, capture_output=True, timeout=120)
+    checked, missed = misses(files)
+    assert checked >= 90  # 13 to 20 tags in each file
+    assert missed == [], "\n".join(map(str, missed))
