@@ -68,14 +68,21 @@ def test_every_key_name_the_check_accepts_is_one_textual_knows() -> None:
 
 async def test_a_changed_key_works_and_its_default_no_longer_does(
         make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
-    changed = keymap.check({"area-journal": "ctrl+k", "journal-new": "f12",
+    changed = keymap.check({"area-journal": "ctrl+k", "area-home": "f3", "journal-new": "f12",
                             "hide": "ctrl+l,ctrl+b", "form-back": "f11"}, Path("config.toml"))
     app: KitApp = make_app(config=Config(keys=changed))
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
-        await pilot.press("f3")  # Journal's default key: now nothing
+        await pilot.press("f3")  # Journal's default key: now Home's
         await pilot.pause()
         assert showing(pilot, "HomeScreen")
+        await pilot.press("ctrl+k")
+        await wait_for(pilot, lambda: showing(pilot, "JournalScreen"), "the journal")
+        await pilot.press("f2")  # Home's default key: now nothing
+        await pilot.pause()
+        assert showing(pilot, "JournalScreen")
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: showing(pilot, "HomeScreen"), "home by its new key")
         await pilot.press("ctrl+k")
         await wait_for(pilot, lambda: showing(pilot, "JournalScreen"), "the journal")
         journal = app.screen
