@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Input, TextArea
 from kit.supervision.records import Session, new_action
 from kit.tui.app import KitApp
 from tests.tui.conftest import FIXED_NOW, showing, unlock, wait_for
-from tests.tui.test_supervision_screen import _app, _open_area, introduce, person
+from tests.tui.supervision_helpers import introduce, open_supervision, person, supervision_app
 
 
 def _text(widget: Any) -> str:
@@ -54,9 +54,9 @@ async def test_a_supervisor_lands_on_the_team_reads_a_share_and_me_is_kept_as_th
     bo.close()
     record_file = tmp_path / "record.age"
 
-    app: KitApp = _app(make_app)
+    app: KitApp = supervision_app(make_app)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _open_area(pilot)
+        screen = await open_supervision(pilot)
         tabs = screen.query_one("#supervision-tabs")
         assert tabs.active == "team-tab"  # a supervisor starts with the team, not sharing
         # The Share tab tells them what it is for, not to ask their supervisor for a card,
@@ -132,9 +132,9 @@ async def test_a_supervisor_lands_on_the_team_reads_a_share_and_me_is_kept_as_th
 
     # Ana, supervised: no New, no Mark buttons; an older "me" reads as Bo's name.
     ana.close()
-    other: KitApp = _app(lambda **kw: make_app(vault_path=tmp_path / "ana-vault", **kw))
+    other: KitApp = supervision_app(lambda **kw: make_app(vault_path=tmp_path / "ana-vault", **kw))
     async with other.run_test(size=(80, 24)) as pilot:
-        screen = await _open_area(pilot)
+        screen = await open_supervision(pilot)
         tabs = screen.query_one("#supervision-tabs")
         assert tabs.active == "share-tab"
         screen.open_packet(record_file)
@@ -198,7 +198,7 @@ async def test_the_palette_offers_supervisor_actions_only_to_someone_who_supervi
     ana.close()
     # Ana is supervised: from Home and on Supervision itself, no supervisor's actions, as the
     # Supervision screen shows her no New; what anyone may do is still offered.
-    app: KitApp = _app(make_app)
+    app: KitApp = supervision_app(make_app)
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(pilot)
         anyone = {"Open a packet", "My identity card", "Add a contact", "Export the record"}
@@ -210,7 +210,7 @@ async def test_the_palette_offers_supervisor_actions_only_to_someone_who_supervi
         assert not SUPERVISING & set(offered), offered
     # Bo supervises Ana: offered all of them.
     bo.close()
-    other: KitApp = _app(lambda **kw: make_app(vault_path=tmp_path / "bo-vault", **kw))
+    other: KitApp = supervision_app(lambda **kw: make_app(vault_path=tmp_path / "bo-vault", **kw))
     async with other.run_test(size=(80, 24)) as pilot:
         await unlock(pilot)
         await _palette(pilot, SUPERVISING)

@@ -6,72 +6,31 @@ handed over before old records are deleted."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from textual.widgets import Checkbox, DataTable, Input, Select, TextArea
 
 from kit.config import Config
 from kit.supervision.records import Agreement, Session, new_action
-from kit.supervision.service import Supervision
 from kit.tui.app import KitApp
-from kit.vault import Credentials, Vault
-from kit.workspace import Workspace
-from tests.conftest import PASSPHRASE
-from tests.tui.conftest import FIXED_NOW, SIZE, showing, unlock, wait_for
+from tests.tui.conftest import FIXED_NOW, SIZE, showing, wait_for
+from tests.tui.supervision_helpers import (
+    Person,
+    introduce,
+    open_supervision,
+    person,
+    supervision_app,
+)
 
-ZONE = ZoneInfo("Europe/London")
 JOURNAL_CANARY = "CANARY-7f3a-journal-never-shared"
 NOTE_CANARY = "CANARY-91bd-exposure-note-private"
 
 
-@dataclass
-class Person:
-    workspace: Workspace
-    sup: Supervision
-
-    def close(self) -> None:
-        self.workspace.close()
-
-
-def person(path: Path, name: str, role: str) -> Person:
-    """A vault (new, or the app's own closed one) with its card named."""
-    if path.exists():
-        vault = Vault.open(path, Credentials(passphrase=PASSPHRASE))
-    else:
-        vault, _recovery = Vault.create(path, PASSPHRASE, "minimum")
-    workspace = Workspace(vault)
-    sup = Supervision(workspace, zone=ZONE, clock=lambda: FIXED_NOW)
-    sup.set_me(name, role)
-    return Person(workspace, sup)
-
-
-def introduce(a: Person, a_calls_b: str, relation: str, b: Person, b_calls_a: str,
-              back: str) -> None:
-    """Each adds the other's card, with the fingerprint checked."""
-    a.sup.add_contact(b.sup.me().text(), a_calls_b, relation, b.sup.fingerprint)
-    b.sup.add_contact(a.sup.me().text(), b_calls_a, back, a.sup.fingerprint)
-
-
 def _text(widget: Any) -> str:
     return str(widget.render())
-
-
-def _app(make_app: Any) -> KitApp:
-    app: KitApp = make_app(config=Config(time_zone="Europe/London"))
-    return app
-
-
-async def _open_area(pilot: Any) -> Any:
-    await unlock(pilot)
-    await pilot.press("f10")
-    await wait_for(pilot, lambda: showing(pilot, "SupervisionScreen"), "the supervision area")
-    await pilot.pause()
-    return pilot.app.screen
 
 
 @pytest.fixture
@@ -92,9 +51,9 @@ async def test_share_preview_is_exactly_what_is_sealed_and_never_the_journal(
     introduce(ana, "Bo", "supervisor", bo, "Ana", "supervisee")
     ana.close()
     packet = tmp_path / "share.age"
-    app = _app(make_app)
+    app = supervision_app(make_app)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open_area(pilot)
+        screen = await open_supervision(pilot)
         assert screen.query_one("#share-to", Select).value == bo_id(app, "Bo")
         preview = screen.query_one("#share-preview")
         first = _text(preview)
@@ -173,10 +132,10 @@ async def test_a_session_record_with_an_action_that_carries_forward(
     record_file = tmp_path / "record.age"
     junk = tmp_path / "junk.age"
     junk.write_bytes(b"this is not a packet")
-    app = _app(make_app)
+    app = supervision_app(make_app)
     try:
         async with app.run_test(size=SIZE) as pilot:
-            screen = await _open_area(pilot)
+            screen = await open_supervision(pilot)
             await pilot.press("ctrl+n")
             await wait_for(pilot, lambda: showing(pilot, "SessionForm")
                            and bool(app.screen.loaded), "the session form")
@@ -276,9 +235,9 @@ async def test_team_view_lists_people_by_name_and_archiving_hides_them(
             actions=(new_action("Take the rota to the manager", "Bo", due),)))
     for side in (bo, zoe, ana):
         side.close()
-    app = _app(make_app)
+    app = supervision_app(make_app)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open_area(pilot)
+        screen = await open_supervision(pilot)
         screen.query_one("#supervision-tabs").active = "team-tab"
         await pilot.pause()
         table = screen.query_one("#team", DataTable)
@@ -327,7 +286,7 @@ async def test_a_supervisee_opens_a_record_and_comments_after_the_window(
     app: KitApp = make_app(config=Config(time_zone="Europe/London"),
                            clock=lambda: FIXED_NOW + timedelta(days=10))
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open_area(pilot)
+        screen = await open_supervision(pilot)
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: bool(app.screen.query("#ask-path")), "the open dialog")
         app.screen.query_one("#ask-path", Input).value = str(record_file)
@@ -369,9 +328,9 @@ async def test_an_agreement_is_written_then_exported_as_markdown_and_pdf(
     for side in (bo, ana):
         side.close()
     md, pdf = tmp_path / "agreement.md", tmp_path / "agreement.pdf"
-    app = _app(make_app)
+    app = supervision_app(make_app)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open_area(pilot)
+        screen = await open_supervision(pilot)
         screen.query_one("#supervision-tabs").active = "team-tab"
         await pilot.pause()
         screen.query_one("#team-agreement").press()
@@ -444,7 +403,7 @@ async def test_a_supervisee_is_handed_over_and_old_records_are_deleted(
                            clock=lambda: now[0])
     try:
         async with app.run_test(size=SIZE) as pilot:
-            screen = await _open_area(pilot)
+            screen = await open_supervision(pilot)
             screen.query_one("#supervision-tabs").active = "team-tab"
             await pilot.pause()
             screen.query_one("#team-handover").press()
