@@ -27,6 +27,7 @@ from textual.widget import Widget
 
 from kit.config import Config
 from kit.keymap import shown_key, table_to_keymap
+from kit.tui.areas import AREA_KEYS, AREAS
 from kit.tui.footer_fit import footers_fit
 from kit.tui.palette import AreaCommands
 from kit.tui.quick import Quick
@@ -192,20 +193,6 @@ class FormScreen(AreaScreen):
         raise NotImplementedError
 
 
-# Each area's screen is imported when first opened, not at start-up: the lock screen appears
-# sooner, and an area the user never visits costs nothing.
-AREAS = {
-    "home": ("kit.tui.screens.home", "HomeScreen"),
-    "journal": ("kit.tui.screens.journal", "JournalScreen"),
-    "exposure": ("kit.tui.screens.exposure", "ExposureScreen"),
-    "wellbeing": ("kit.tui.screens.wellbeing", "WellbeingScreen"),
-    "prepare": ("kit.tui.screens.prepare", "PrepareScreen"),
-    "incidents": ("kit.tui.screens.incidents", "IncidentsScreen"),
-    "footprint": ("kit.tui.screens.footprint", "FootprintScreen"),
-    "supervision": ("kit.tui.screens.supervision", "SupervisionScreen"),
-}
-
-
 def _area_factory(mode: str) -> Callable[[], Screen[Any]]:
     module_name, class_name = AREAS[mode]
 
@@ -218,12 +205,6 @@ def _area_factory(mode: str) -> Callable[[], Screen[Any]]:
 
 def _area_modes() -> dict[str, Callable[[], Screen[Any]]]:
     return {mode: _area_factory(mode) for mode in AREAS}
-
-
-AREA_KEYS = (("f2", "home", "Home"), ("f3", "journal", "Journal"),
-             ("f4", "exposure", "Exposure"), ("f5", "wellbeing", "Wellbeing"),
-             ("f6", "prepare", "Prepare"), ("f7", "incidents", "Incidents"),
-             ("f8", "footprint", "Footprint"), ("f10", "supervision", "Supervision"))
 
 
 AREA_GROUP = Binding.Group("Areas", compact=True)

@@ -11,15 +11,25 @@ own list name the same actions, so neither drifts from the other.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from kit.tui.areas import AREA_KEYS
+
 if TYPE_CHECKING:
     from kit.supervision.roles import Roles
-    from kit.tui.app import AreaScreen
+
+
+@runtime_checkable
+class Area(Protocol):
+    """An area's screen as the palette uses it (kit.tui.app.AreaScreen is one). The app holds
+    the palette, so the palette names what it needs rather than importing the app."""
+
+    def palette_commands(self) -> Iterable[tuple[str, str, Callable[[], Any]]]: ...
+    def quick_action(self, action: str) -> None: ...
 
 # area -> (name, what it does), as each area's screen names them in palette_commands().
 AREA_ACTIONS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -80,23 +90,21 @@ def _roles(app: Any) -> Roles:
     return roles_of(workspace.contacts.all() if workspace is not None else ())
 
 
-def open_area(app: Any, area: str, then: Callable[[AreaScreen], object]) -> None:
+def open_area(app: Any, area: str, then: Callable[[Any], object]) -> None:
     """Show *area*, then run *then* on its screen once that screen is mounted (a screen
     opened for the first time mounts after the switch, and its own on_mount would otherwise
     undo what *then* did, such as the tab it showed and the field it focused)."""
-    from kit.tui.app import AreaScreen
-
     app.switch_mode(area)
 
     def start() -> None:
         screen = app.screen
-        if isinstance(screen, AreaScreen):
+        if isinstance(screen, Area):
             screen.call_after_refresh(then, screen)
 
     app.call_after_refresh(start)
 
 
-def run_named(name: str, screen: AreaScreen) -> None:
+def run_named(name: str, screen: Area) -> None:
     """Run the action called *name* on *screen*, if it offers one by that name now (a form
     open on top of the area's list offers none: the area is shown, with the form)."""
     for title, _help, callback in screen.palette_commands():
@@ -109,8 +117,6 @@ class AreaCommands(Provider):
     """Every area's actions, wherever the palette is opened, once the vault is open."""
 
     def _commands(self) -> list[tuple[str, str, str, Callable[[], object]]]:
-        from kit.tui.app import AREA_KEYS
-
         app: Any = self.app
         if not getattr(app, "unlocked", False):
             return []

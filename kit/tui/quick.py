@@ -98,7 +98,7 @@ def _preload() -> None:
     thread once the app is first at rest (the lock screen, while the passphrase is typed): an
     import only defines things, and if an area is opened before its import here is done,
     Python's import lock makes that open wait for it rather than do it twice."""
-    from kit.tui.app import AREAS
+    from kit.tui.areas import AREAS
 
     for module in (*(name for name, _cls in AREAS.values()), *PRELOAD_TOO):
         with contextlib.suppress(Exception):  # imported again, and any error raised, on use

@@ -9,8 +9,9 @@ as it is done; when it is locked, nothing is read or written.
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
 
 from rich.text import Text
 from textual import on
@@ -26,8 +27,23 @@ from kit.guidance.planner import WALK_THROUGH_INTRO, happening_now
 from kit.tui.app_words import app_words
 
 if TYPE_CHECKING:
-    from kit.tui.app import KitApp
+    from kit.config import Config
     from kit.workspace import Workspace
+
+
+class Services(Protocol):
+    config: Config
+    clock: Callable[[], datetime]
+
+
+class Host(Protocol):
+    """The app as this screen uses it (kit.tui.app.KitApp is one). The app opens this screen,
+    so the screen names what it needs rather than importing the app."""
+
+    services: Services
+    workspace: Workspace | None
+
+    def action_area(self, mode: str) -> None: ...
 
 
 
@@ -153,8 +169,8 @@ class HappeningNowScreen(Screen[None]):
         self.show_stage()
 
     @property
-    def kit_app(self) -> KitApp:
-        return cast("KitApp", self.app)
+    def kit_app(self) -> Host:
+        return cast("Host", self.app)
 
     @property
     def _workspace(self) -> Workspace | None:
