@@ -139,6 +139,20 @@ def run_kit(*args: str, input: str | None = None, env: dict[str, str] | None = N
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
 
+def loaded_modules(*args: str) -> set[str]:
+    """The modules `kit ARGS` has imported by the time it ends, from a fresh interpreter."""
+    code = ("import sys, runpy\n"
+            f"sys.argv = ['kit', *{list(args)!r}]\n"
+            "try:\n"
+            "    runpy.run_module('kit', run_name='__main__')\n"
+            "except SystemExit:\n"
+            "    pass\n"
+            "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          start_new_session=True, env={**os.environ, "KIT_PASSPHRASE": "x" * 10})
+    return set(proc.stderr.split())
+
+
 @pytest.fixture
 def kit() -> type[Result] | object:
     return run_kit

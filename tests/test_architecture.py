@@ -14,7 +14,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from tests.conftest import REPO
+from tests.conftest import REPO, loaded_modules
 
 NETWORK = re.compile(r"^\s*(import|from)\s+(requests|socket|urllib\.request|http\.client)\b",
                      re.MULTILINE)
@@ -81,19 +81,6 @@ def test_only_kit_tui_imports_textual() -> None:
     offenders = [p for p in kit_sources() if TEXTUAL.search(p.read_text())
                  and "/kit/tui/" not in p.as_posix()]
     assert offenders == []
-
-
-def loaded_modules(*args: str) -> set[str]:
-    code = ("import sys, runpy\n"
-            f"sys.argv = ['kit', *{list(args)!r}]\n"
-            "try:\n"
-            "    runpy.run_module('kit', run_name='__main__')\n"
-            "except SystemExit:\n"
-            "    pass\n"
-            "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          start_new_session=True, env={**os.environ, "KIT_PASSPHRASE": "x" * 10})
-    return set(proc.stderr.split())
 
 
 def test_cli_commands_do_not_import_textual_or_requests(cli_vault: Path) -> None:

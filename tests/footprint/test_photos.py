@@ -839,7 +839,7 @@ def test_cli_two_pictures_with_one_name_do_not_replace_each_other(
 
 
 def test_cli_command_is_under_check_and_help_does_not_load_pillow() -> None:
-    from tests.test_architecture import loaded_modules
+    from tests.conftest import loaded_modules
 
     modules = loaded_modules("check", "photo", "--help")
     assert "kit.commands.check_photo" in modules
