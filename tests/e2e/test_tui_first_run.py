@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_kit
-from tests.e2e.test_first_run import KIT, Tmux
+from tests.e2e.tmux import KIT, Tmux
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None,
                                 reason="tmux is not installed (.ci/run installs it)")
