@@ -345,9 +345,12 @@ class KitApp(Quick, App[None]):
         if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown
                       | events.MouseScrollUp | events.Paste):
             self._last_activity = time.monotonic()
-            # Not at rest while keys come: what is done at rest (freezing what lives, loading
-            # the screens not opened yet) would compete with the screen a key is opening.
-            self.rest_soon()
+            if self.unlocked:
+                # Not at rest while keys come: what is done at rest (freezing what lives,
+                # loading the screens not opened yet) would compete with the screen a key is
+                # opening. (On the lock screen it is not put off: the screens load while the
+                # passphrase is typed.)
+                self.rest_soon()
         await super().on_event(event)
 
     async def lock(self, *, hide: bool) -> None:

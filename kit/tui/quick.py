@@ -18,7 +18,9 @@ what the app does instead:
   focus change, even when it would show the very same keys, and each key then had its styles
   worked out twice (once as it was mounted, again when told the footer is compact).
   `quick_footer` rebuilds a footer only when what it shows changes, and gives each key its
-  compact look before it is mounted.
+  compact look before it is mounted. A new footer was also built empty, then built again
+  with the keys after the screen's first frame (a second layout of the whole screen); it is
+  now built with the screen's keys from the start, and again only if they change.
 - A screen shown for the first time had the styles of every widget on it worked out again
   (twice for an area: Textual tells a new mode's screen it is shown twice), though each widget
   was styled as it was mounted; on Prepare, with 300 widgets, that was most of a first open,
@@ -29,7 +31,10 @@ what the app does instead:
   then asks for a whole new layout of the screen, which finds the same sizes: a screen opened
   for the first time was laid out twice over (on the help, 100-200 ms each). `quick_layout`
   gives the sizes without asking again; a widget that changes its own size or content after
-  that (a list filled, a scroll bar shown) still asks, as before.
+  that (a list filled, a scroll bar shown) still asks, as before. A screen is also told the
+  terminal's size each time it is shown, and so is the screen under a dialog or the palette:
+  one laid out at that size already, with nothing asking for a layout since, is not laid out
+  again.
 - Each area's screen is imported on its first open (so the lock screen comes up sooner), and
   some bring heavy libraries (the trend charts' plotting library, Markdown for the help).
   Once the app is at rest after start-up, `_preload` imports them in a background thread.
@@ -114,6 +119,10 @@ def quick_footer() -> None:
 
     def composed(self: Footer) -> Iterator[Widget]:
         self._kit_pending = False  # type: ignore[attr-defined]
+        if not self._bindings_ready and self.is_attached:
+            # Built with the screen's keys as they are now, not empty: when the screen then
+            # says its keys are ready, the footer is rebuilt only if they changed meanwhile.
+            self.set_reactive(Footer._bindings_ready, True)
         if self._bindings_ready:
             self._kit_shown = _shown(self)  # type: ignore[attr-defined]
         for widget in compose(self):
@@ -164,14 +173,25 @@ def quick_layout() -> None:
     if getattr(Widget, "_kit_quick", False):
         return
     refresh_layout, size_updated = Screen._refresh_layout, Widget._size_updated
+    screen_resized = Screen._screen_resized
     laying_out = [0]
 
     def layout(self: Screen[Any], size: Any = None, scroll: bool = False) -> None:
         laying_out[0] += 1
         try:
             refresh_layout(self, size, scroll)
+            if not scroll:
+                self._kit_laid_out_at = self.outer_size if size is None else size  # type: ignore[attr-defined]
         finally:
             laying_out[0] -= 1
+
+    def resized(self: Screen[Any], size: Any) -> None:
+        # Told the terminal's size when it is shown (and so is the screen under a dialog or
+        # the palette): laid out at that size already, with no change asking for a layout
+        # since, it is not laid out again.
+        pending = self._layout_required or self._layout_widgets or self._dirty_widgets
+        if pending or getattr(self, "_kit_laid_out_at", None) != size:
+            screen_resized(self, size)
 
     def sized(self: Widget, size: Any, virtual_size: Any, container_size: Any,
               layout: bool = True) -> bool:
@@ -180,6 +200,7 @@ def quick_layout() -> None:
                             layout=layout and not laying_out[0])
 
     Screen._refresh_layout = layout  # type: ignore[method-assign]
+    Screen._screen_resized = resized  # type: ignore[method-assign]
     Widget._size_updated = sized  # type: ignore[method-assign]
     Widget._kit_quick = True  # type: ignore[attr-defined]
 

@@ -152,6 +152,7 @@ class PrepareScreen(AreaScreen):
         super().__init__()
         self.library: Library | None = None
         self.first_id: str | None = None
+        self._listed_for: tuple[object, bool] | None = None  # the filters the list was made for
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -218,6 +219,7 @@ class PrepareScreen(AreaScreen):
             return
         today = self._today()
         progress = self.workspace.progress.all()
+        self._listed_for = self._filters()
         minutes = self.query_one("#minutes", Select).value
         plan = next_steps(self.library, progress, today, region=config.region,
                           minutes=int(minutes) if isinstance(minutes, int) and minutes else None)
@@ -302,7 +304,14 @@ class PrepareScreen(AreaScreen):
     @on(Select.Changed, "#minutes")
     @on(Checkbox.Changed, "#show-all")
     def _filters_changed(self) -> None:
-        self._load_steps()
+        # The time box says it changed as it is first shown, to the value the list was just
+        # made for: the list is made again only when a filter really changed.
+        if self._filters() != self._listed_for:
+            self._load_steps()
+
+    def _filters(self) -> tuple[object, bool]:
+        return (self.query_one("#minutes", Select).value,
+                self.query_one("#show-all", Checkbox).value)
 
     def _region_choices(self) -> tuple[tuple[str, str], ...]:
         current = self.kit_app.services.config.region

@@ -1,0 +1,97 @@
+"""What makes a first open quick does not change what is shown (kit.tui.quick; timed in
+benchmarks/tui_bench.py, never here): the help's text is all there, focused and scrollable;
+Prepare makes its list of steps once; the work done at rest waits while keys come; a screen
+shown is not laid out again at the size it was just laid out at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import Markdown
+
+from kit.tui import quick
+from tests.tui.conftest import SIZE, showing, unlock, wait_for
+
+
+async def test_the_help_opens_whole_with_the_focus_on_its_text(make_app: Any,
+                                                               closed_vault: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: showing(pilot, "HelpScreen")
+                       and bool(app.screen.query(Markdown)), "the help")
+        await pilot.pause()
+        box = app.screen.query_one("#help-box")
+        assert app.screen.focused is box  # the arrow keys scroll the text at once
+        text = app.screen.query_one(Markdown).source
+        assert text.startswith("# Frontline Kit")
+        headings = [line for line in text.splitlines() if line.startswith("## ")]
+        shown = [h.content.plain for h in app.screen.query("MarkdownH2")]  # type: ignore[attr-defined]
+        assert shown == [line[3:] for line in headings]  # every section, not just the first
+        assert box.max_scroll_y > 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert box.scroll_y == box.max_scroll_y
+
+
+async def test_prepare_makes_its_list_once_when_first_opened(make_app: Any, closed_vault: Path,
+                                                             monkeypatch: Any) -> None:
+    from kit.tui.screens.prepare import PrepareScreen
+
+    made: list[object] = []
+    load = PrepareScreen._load_steps
+
+    def counted(self: PrepareScreen) -> None:
+        made.append(self)
+        load(self)
+
+    monkeypatch.setattr(PrepareScreen, "_load_steps", counted)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        await pilot.press("f6")
+        await wait_for(pilot, lambda: showing(pilot, "PrepareScreen"), "Prepare")
+        await pilot.pause()
+        assert len(made) == 1
+        # A filter really changed: the list is made again.
+        await pilot.click("#show-all")
+        await wait_for(pilot, lambda: len(made) == 2, "the list made again")
+
+
+async def test_rest_waits_while_keys_come_once_unlocked(make_app: Any, closed_vault: Path,
+                                                        monkeypatch: Any) -> None:
+    monkeypatch.setattr(quick, "REST_AFTER_S", 0.3)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        rested: list[float] = []
+        rest = app._rest
+        monkeypatch.setattr(app, "_rest", lambda: (rested.append(1), rest()))
+        app.rest_soon()
+        for n in range(6):  # a key every 0.1 s, on Home: never 0.3 s of quiet
+            await pilot.press("down" if n % 2 else "up")
+            await pilot.pause(0.1)
+        assert not rested
+        await wait_for(pilot, lambda: bool(rested), "rest once the keys stop")
+
+
+async def test_a_screen_is_not_laid_out_again_at_the_same_size(make_app: Any,
+                                                               closed_vault: Path) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        home = app.screen
+        laid_out: list[object] = []
+        layout = type(home)._refresh_layout
+
+        def counted(self: Any, size: Any = None, scroll: bool = False) -> None:
+            laid_out.append(size)
+            layout(self, size, scroll)
+
+        home._refresh_layout = counted.__get__(home)  # type: ignore[method-assign]
+        home._screen_resized(app.size)  # told its size again, as under a dialog: nothing to do
+        assert laid_out == []
+        await pilot.resize_terminal(SIZE[0] - 10, SIZE[1])  # a new size: laid out again
+        await wait_for(pilot, lambda: bool(laid_out), "a layout at the new size")
