@@ -138,7 +138,7 @@ async def test_ctrl_d_asks_then_deletes_the_incident_and_its_evidence(
         await pilot.press("f7")
         await wait_for(pilot, lambda: showing(pilot, "IncidentsScreen"), "the incidents area")
         screen = app.screen
-        assert screen._current().id == target.id  # type: ignore[attr-defined]
+        assert screen.query_one("#incidents").highlighted.id == target.id
         for answer in ("enter", "#yes"):
             await pilot.press("ctrl+d")
             await wait_for(pilot, lambda: showing(pilot, "ConfirmDialog"), "the question")
@@ -157,7 +157,7 @@ async def test_ctrl_d_asks_then_deletes_the_incident_and_its_evidence(
                 assert "2 incidents recorded" in count
                 assert app.workspace.incidents.get(target.id) == target
         assert "1 incident recorded" in count
-        assert screen._current().id == kept.id  # type: ignore[attr-defined]
+        assert screen.query_one("#incidents").highlighted.id == kept.id
     assert shot.exists()  # the original is not the kit's to delete
     with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
         assert Incidents(vault).list() == [kept]

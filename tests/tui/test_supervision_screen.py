@@ -172,7 +172,7 @@ async def test_a_session_record_with_an_action_that_carries_forward(
             await pilot.pause()
             listing = screen.query_one("#records")
             [doc] = listing.items
-            assert "draft     Ana · Routine" in screen._describe(doc)
+            assert "draft     Ana · Routine" in listing.line(doc)
             detail = _text(screen.query_one("#record-detail"))
             assert "Book two days of leave (Ana, due 21 Nov 2026; Open, OVERDUE)" in detail
             assert "Occupational health" in detail and "Tired after the backlog." in detail
@@ -184,7 +184,7 @@ async def test_a_session_record_with_an_action_that_carries_forward(
             app.screen.query_one("#ask-path", Input).value = str(record_file)
             app.screen.query_one("#ask-ok").press()
             await wait_for(pilot, record_file.exists, "the sealed record")
-            await wait_for(pilot, lambda: " sent " in screen._describe(listing.items[0]),
+            await wait_for(pilot, lambda: " sent " in listing.line(listing.items[0]),
                            "the record marked sent")
 
             # A file that is not a packet: a calm message, nothing kept.
@@ -306,7 +306,7 @@ async def test_a_supervisee_opens_a_record_and_comments_after_the_window(
         app.screen.query_one("#comment-path", Input).value = str(answer_file)
         app.screen.query_one("#comment-ok").press()
         await wait_for(pilot, answer_file.exists, "the signed answer")
-        await wait_for(pilot, lambda: "commented" in screen._describe(
+        await wait_for(pilot, lambda: "commented" in screen.query_one("#records").line(
             screen.query_one("#records").items[0]), "the record marked commented")
     answered = bo.sup.open(answer_file.read_bytes()).doc
     assert answered is not None and answered.latest.response is not None
@@ -352,9 +352,10 @@ async def test_an_agreement_is_written_then_exported_as_markdown_and_pdf(
         await wait_for(pilot, lambda: showing(pilot, "SupervisionScreen"), "the records")
         await pilot.pause()
         assert screen.query_one("#supervision-tabs").active == "records-tab"
-        [doc] = screen.query_one("#records").items
+        listing = screen.query_one("#records")
+        [doc] = listing.items
         assert doc.type == "agreement" and doc.agreement.frequency_days == 14
-        assert "draft     Ana · Agreement" in screen._describe(doc)
+        assert "draft     Ana · Agreement" in listing.line(doc)
         assert screen.query_one("#record-send").display
 
         # Edit… starts from the agreement in force.

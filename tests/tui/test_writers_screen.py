@@ -53,6 +53,12 @@ async def _fill(pilot: Any, app: KitApp, field: str, path: Path, ok: str) -> Non
     app.screen.query_one(ok, Button).press()
 
 
+def pick_record(screen: Any, doc_id: str) -> None:
+    """Highlight a record in the list, as the arrow keys would."""
+    listing = screen.query_one("#records")
+    listing.action_jump([doc.id for doc in listing.items].index(doc_id))
+
+
 async def seal_share(pilot: Any, app: KitApp, ids: DemoIds, path: Path) -> None:
     screen = await _supervision(pilot)
     screen.query_one("#supervision-tabs", TabbedContent).active = "share-tab"
@@ -65,21 +71,21 @@ async def seal_share(pilot: Any, app: KitApp, ids: DemoIds, path: Path) -> None:
 
 async def send_record(pilot: Any, app: KitApp, ids: DemoIds, path: Path) -> None:
     screen = await _supervision(pilot)
-    screen._select_record(ids.to_send)
+    pick_record(screen, ids.to_send)
     screen.action_send_record()
     await _fill(pilot, app, "#ask-path", path, "#ask-ok")
 
 
 async def accept_record(pilot: Any, app: KitApp, ids: DemoIds, path: Path) -> None:
     screen = await _supervision(pilot)
-    screen._select_record(ids.to_answer)
+    pick_record(screen, ids.to_answer)
     screen.action_accept()
     await _fill(pilot, app, "#ask-path", path, "#ask-ok")
 
 
 async def comment_on_record(pilot: Any, app: KitApp, ids: DemoIds, path: Path) -> None:
     screen = await _supervision(pilot)
-    screen._select_record(ids.to_answer)
+    pick_record(screen, ids.to_answer)
     screen.action_comment()
     await wait_for(pilot, lambda: bool(app.screen.query("#comment-text")), "the comment dialog")
     app.screen.query_one("#comment-text", TextArea).text = "Noted, thank you."
@@ -102,7 +108,7 @@ async def hand_over(pilot: Any, app: KitApp, ids: DemoIds, path: Path) -> None:
 
 async def start_record_export(pilot: Any, app: KitApp, ids: DemoIds) -> None:
     screen = await _supervision(pilot)
-    screen._select_record(ids.any_record)
+    pick_record(screen, ids.any_record)
     screen.action_export_record()
 
 

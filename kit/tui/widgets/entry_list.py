@@ -69,6 +69,10 @@ class EntryList(ScrollView, Generic[T], can_focus=True):
     def highlighted(self) -> T | None:
         return self._items[self.cursor] if self._items else None
 
+    def line(self, item: T) -> str:
+        """The text *item*'s row shows."""
+        return self._describe(item)
+
     def set_items(self, items: Sequence[T]) -> None:
         """Replace the rows; cost is independent of how many there are."""
         self._items = items
