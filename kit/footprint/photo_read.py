@@ -40,7 +40,7 @@ from kit.footprint.photo_formats import (
     walk_ifd,
     webp_size,
 )
-from kit.footprint.photos import (
+from kit.footprint.photo_report import (
     MAX_FILE_BYTES,
     MAX_PNG_CHUNKS,
     MAX_PNG_TEXT_CHUNKS,
