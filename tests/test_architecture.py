@@ -194,3 +194,62 @@ def test_lint_imports_fails_on_a_wrong_way_import(tmp_path: Path) -> None:
         assert wrong in report, proc.stdout
     # The other two contracts still hold on the copy: only the planted imports broke it.
     assert report.count(" KEPT") == 2, proc.stdout
+
+
+# Import cycles still to break, each with why it is there. Nothing else in kit/ imports itself
+# round in a circle (through lazy or typing-only imports too), and no new cycle may appear.
+KNOWN_CYCLES = {
+    # The store settles an interrupted key change on open and starts one (Vault.rotate); the
+    # rotation works on the open vault's inside (its lock, header, keys and key slots).
+    frozenset({"kit.vault.rotation", "kit.vault.store"}),
+    # The photo checks strip what they find; the strip reuses the checks' readers.
+    frozenset({"kit.footprint.photo_strip", "kit.footprint.photos"}),
+}
+
+
+def import_cycles() -> list[frozenset[str]]:
+    """The strongly connected sets of kit's import graph (grimp's, as lint-imports sees it:
+    lazy and typing-only imports count) that hold more than one module."""
+    import grimp
+
+    graph = grimp.build_graph("kit", cache_dir=None)
+    found: list[frozenset[str]] = []
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+
+    def visit(module: str) -> None:  # Tarjan's algorithm
+        order[module] = low[module] = len(order)
+        stack.append(module)
+        on_stack.add(module)
+        for imported in sorted(graph.find_modules_directly_imported_by(module)):
+            if imported not in order:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in on_stack:
+                low[module] = min(low[module], order[imported])
+        if low[module] == order[module]:
+            group = set()
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                group.add(top)
+                if top == module:
+                    break
+            if len(group) > 1:
+                found.append(frozenset(group))
+
+    for module in sorted(graph.modules):
+        if module not in order:
+            visit(module)
+    return found
+
+
+def test_no_new_import_cycles() -> None:
+    """kit.vault's store, backups and identity, and the app with its palette, preloader and
+    'happening now' screen, no longer import each other; only the known cycles above remain."""
+    cycles = import_cycles()
+    assert [sorted(c) for c in cycles if c not in KNOWN_CYCLES] == []
+    # Each known one is still found (so the walk sees cycles): once broken, it leaves the list.
+    assert set(cycles) == KNOWN_CYCLES

@@ -10,21 +10,34 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import threading
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from kit.atomic import fsync_dir, write_atomic
 from kit.errors import KitError
 from kit.vault import header as hdr
-
-if TYPE_CHECKING:
-    from kit.vault.store import Vault
+from kit.vault.crypto import Subkeys
 
 KEEP = 7
 DAILY = 24 * 3600
+
+
+class Vault(Protocol):
+    """The open vault as its backups read it (kit.vault.store.Vault is one). The vault takes
+    its backups through this module, so the module names what it reads instead of importing
+    the store."""
+
+    path: Path
+    header: hdr.Header
+    _header_bytes: bytes
+    _keys: Subkeys
+    _mutex: threading.RLock
+
+    def _conn(self) -> sqlite3.Connection: ...
 
 
 def backup_root(vault_path: Path) -> Path:
@@ -82,12 +95,11 @@ def retire_foreign(vault: Vault) -> None:
     """Remove backups under another data key. Only an interrupted rotation leaves them, and
     they would still open with the secrets that rotation retired. Caller holds the lock."""
     from kit.vault.files import HEADER_FILE
-    from kit.vault.store import _read_header_file
 
     prune(vault.path)
     for backup in list_backups(vault.path):
         try:
-            header, _signed, _tag = hdr.decode(_read_header_file(backup / HEADER_FILE))
+            header, _signed, _tag = hdr.decode(hdr.read_file(backup / HEADER_FILE))
             foreign = header.key_id != vault.header.key_id
         except (OSError, KitError):
             foreign = True
@@ -105,12 +117,11 @@ def take_if_due(vault: Vault) -> None:
 def reslot_backups(vault: Vault) -> None:
     """Give every backup the vault's current key slots, so an old passphrase opens none."""
     from kit.vault.files import HEADER_FILE
-    from kit.vault.store import _read_header_file
 
     for backup in list_backups(vault.path):
         path = backup / HEADER_FILE
         try:
-            header, _signed, _tag = hdr.decode(_read_header_file(path))
+            header, _signed, _tag = hdr.decode(hdr.read_file(path))
             if header.key_id != vault.header.key_id:
                 raise KitError("backup is under another data key")
             updated = replace(header, slots=vault.header.slots)

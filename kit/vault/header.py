@@ -17,9 +17,10 @@ import hashlib
 import json
 import struct
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
-from kit.errors import HeaderDamaged, HeaderTampered, UnsupportedFormat
+from kit.errors import HeaderDamaged, HeaderTampered, KitError, UnsupportedFormat
 from kit.vault.crypto import mac, mac_equal
 from kit.vault.kdf import KdfParams
 
@@ -29,6 +30,7 @@ MINOR = 0
 PREFIX = struct.Struct(">8sHHI")
 DIGEST_BYTES = 32
 MAX_BODY = 256 * 1024
+MAX_FILE = PREFIX.size + MAX_BODY + 2 * DIGEST_BYTES  # no header file is larger
 SLOT_TYPES = ("passphrase", "recovery", "device")
 KNOWN_CRITICAL: frozenset[str] = frozenset()
 KNOWN_FIELDS = frozenset({"vault_id", "key_id", "cipher", "slots", "state", "pending", "critical"})
@@ -251,3 +253,21 @@ def check_mac(signed: bytes, tag: bytes, mac_key: bytes) -> None:
             "the vault header was altered after it was written (its MAC does not match). "
             "Do not trust this copy: restore the vault from a backup."
         )
+
+
+def read_file(path: Path) -> bytes:
+    """A header file's bytes. One that is not a regular file, or is larger than any header,
+    is damage, refused before a byte is read: a pipe there would hang the kit, a huge file
+    fill its memory. FileNotFoundError passes through (no vault, or no pending key change)."""
+    from kit.bounded_read import read_bounded
+    from kit.errors import FileRefused
+
+    try:
+        return read_bounded(path, MAX_FILE, "vault header", pass_os_errors=True)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise KitError(f"could not read the vault header {path}: {exc.strerror}") from exc
+    except FileRefused as exc:
+        raise HeaderDamaged(f"the vault header is damaged: {path} {exc.reason}. Nothing was "
+                            "changed; restore the header from a backup.") from None

@@ -9,7 +9,7 @@ import base64
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import pyrage
 from cryptography.exceptions import InvalidSignature
@@ -21,10 +21,20 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from kit.errors import VaultDamaged
 
-if TYPE_CHECKING:
-    from kit.vault.store import Record, Vault
-
 KIND = "identity"
+
+
+# The store creates the identity with each new vault, so this module names what it reads of a
+# record and of the vault (kit.vault.store.Record and Vault are these) instead of importing them.
+class Record(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+
+
+class Vault(Protocol):
+    def put(self, kind: str, data: dict[str, Any]) -> object: ...
 
 
 @dataclass(frozen=True)

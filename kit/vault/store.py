@@ -73,7 +73,6 @@ CHUNK_BYTES = 64 * 1024
 DB_FORMAT = 1  # the meta table's "format" row; see _check_meta
 ID_BYTES = 16
 _ENTRY = struct.Struct(">16sQ")
-_MAX_HEADER_FILE = hdr.PREFIX.size + hdr.MAX_BODY + 2 * hdr.DIGEST_BYTES
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
@@ -209,22 +208,7 @@ def sqlite_errors(what: str) -> Iterator[None]:
         raise VaultDamaged(f"vault.sqlite is damaged ({exc}); restore it from a backup") from exc
 
 
-def _read_header_file(path: Path) -> bytes:
-    """A header file's bytes. One that is not a regular file, or is larger than any header,
-    is damage, refused before a byte is read: a pipe there would hang the kit, a huge file
-    fill its memory. FileNotFoundError passes through (no vault, or no pending key change)."""
-    from kit.bounded_read import read_bounded
-    from kit.errors import FileRefused
-
-    try:
-        return read_bounded(path, _MAX_HEADER_FILE, "vault header", pass_os_errors=True)
-    except FileNotFoundError:
-        raise
-    except OSError as exc:
-        raise KitError(f"could not read the vault header {path}: {exc.strerror}") from exc
-    except FileRefused as exc:
-        raise HeaderDamaged(f"the vault header is damaged: {path} {exc.reason}. Nothing was "
-                            "changed; restore the header from a backup.") from None
+_read_header_file = hdr.read_file
 
 
 def read_header(path: Path) -> hdr.Header:
