@@ -28,9 +28,14 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey, FooterLabel, KeyGroup
 
+from kit.keymap import BINDINGS
+
 ALWAYS = frozenset({"hide", "happening-now", "help", "next-tab"})
 LAST = ("refresh",)  # shown only when everything else fits
 SAFETY = 2  # columns kept free: a width estimate a cell out must not cut the last key
+# The area keys in the order the app lists them (Home, Journal, ... Supervision).
+AREA_ORDER = {binding_id: n for n, binding_id in enumerate(BINDINGS)
+              if binding_id.startswith("area-")}
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,16 @@ def _fitting_compose(self: Footer) -> ComposeResult:
     members = [k for k in grouped if k.binding.group is group] if group else []
     group_full = (1 + sum(cell_len(display(k)) for k in members) + 1
                   + cell_len(group.description) + 1) if group else 0
-    group_short = (_key_width(f"{display(members[0])}…{display(members[-1])}",
-                              group.description) + 1) if group else 0
+    short = _short_keys([display(k) for k in members])
+    group_short = (_key_width(short, group.description) + 1) if group else 0
+    if members:
+        # Together and in the app's order, wherever their keys come in the screen's: a focused
+        # text box's own F6 and F7 put those first, and config.toml may move one to a key
+        # that comes later.
+        at = firsts.index(members[0])
+        rest = [k for k in firsts if k not in members]
+        members.sort(key=lambda k: AREA_ORDER.get(k.binding.id or "", len(AREA_ORDER)))
+        firsts = [*rest[:at], *members, *rest[at:]]
 
     palette = None
     if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
@@ -111,7 +124,7 @@ def _fitting_compose(self: Footer) -> ComposeResult:
     self._kit_width = app.size.width  # type: ignore[attr-defined]
     for in_group, run in groupby(firsts, lambda k: k in members):
         if in_group:
-            yield from _group(self, list(run), group_shown, display)
+            yield from _group(self, list(run), group_shown, display, short)
             continue
         for key in run:
             if id(key) in shown:
@@ -125,18 +138,34 @@ def _fitting_compose(self: Footer) -> ComposeResult:
                         tooltip=binding.tooltip or binding.description)
 
 
+def _short_keys(keys: list[str]) -> str:
+    """The area keys in few columns: F-keys in a row as "f2…f10" (F9, happening now, sits
+    between), any other key apart ("f3…f10 ^k" once config.toml gives one area ctrl+k)."""
+    numbers = sorted(int(k[1:]) for k in keys if k[:1] == "f" and k[1:].isdigit())
+    others = [k for k in keys if not (k[:1] == "f" and k[1:].isdigit())]
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and (n == runs[-1][-1] + 1 or (runs[-1][-1], n) == (8, 10)):
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts = [f"f{run[0]}…f{run[-1]}" if len(run) > 2 else " ".join(f"f{n}" for n in run)
+             for run in runs]
+    return " ".join([*parts, *others])
+
+
 def _group(footer: Footer, run: list[_Key], shown: str,
-           display: Any) -> Iterator[Widget]:
+           display: Any, short: str) -> Iterator[Widget]:
     if not shown:
         return
     group = run[0].binding.group
     assert group is not None
     if shown == "short":
         first = run[0]
-        yield FooterKey(first.binding.key, f"{display(first)}…{display(run[-1])}",
-                        group.description, first.binding.action, disabled=not first.enabled,
-                        tooltip=f"{display(first)} to {display(run[-1])}: the areas (F1 "
-                        "help lists them)").data_bind(compact=Footer.compact)
+        yield FooterKey(first.binding.key, short, group.description, first.binding.action,
+                        disabled=not first.enabled,
+                        tooltip=f"{short.replace('…', ' to ')}: the areas (F1 help lists them)",
+                        ).data_bind(compact=Footer.compact)
         return
     keys = [FooterKey(k.binding.key, display(k), "", k.binding.action,
                       disabled=not k.enabled, tooltip=k.tooltip or k.binding.description,

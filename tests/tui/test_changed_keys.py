@@ -10,6 +10,7 @@ from pathlib import Path
 
 from textual.dom import DOMNode
 from textual.widgets import Button, Markdown
+from textual.widgets._footer import FooterKey
 
 import kit.tui
 from kit import keymap
@@ -91,6 +92,12 @@ async def test_a_changed_key_works_and_its_default_no_longer_does(
         # The reserved keys keep their defaults, whatever else they gained.
         assert shown["hide"] in ("ctrl+l", "ctrl+b")
         assert {"ctrl+l", "ctrl+b", "f9"} <= set(journal.active_bindings)
+        # The footer shows the keys as they are: the area keys together, F2 not among them.
+        await pilot.pause()
+        shown_keys = [k.key_display for k in journal.query(FooterKey)]
+        assert "f12" in shown_keys and "^n" not in shown_keys
+        assert "f3…f10 ^k" in shown_keys or {"f3", "^k"} <= set(shown_keys), shown_keys
+        assert not any(k.startswith("f2") for k in shown_keys), shown_keys
         await pilot.press("ctrl+n")  # the journal's old "New": nothing
         await pilot.pause()
         assert app.screen is journal
