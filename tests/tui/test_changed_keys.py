@@ -92,6 +92,8 @@ async def test_a_changed_key_works_and_its_default_no_longer_does(
         # The reserved keys keep their defaults, whatever else they gained.
         assert shown["hide"] in ("ctrl+l", "ctrl+b")
         assert {"ctrl+l", "ctrl+b", "f9"} <= set(journal.active_bindings)
+        # Hints name the keys as they are.
+        assert "Press F12 to write one." in str(journal.query_one("#count").render())
         # The footer shows the keys as they are: the area keys together, F2 not among them.
         await pilot.pause()
         shown_keys = [k.key_display for k in journal.query(FooterKey)]

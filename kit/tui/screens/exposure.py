@@ -25,6 +25,7 @@ from kit.errors import UsageError
 from kit.plurals import counted
 from kit.records import exposure as ex
 from kit.tui.app import AreaScreen, FormScreen
+from kit.tui.key_hint import key_hint
 from kit.tui.refusal import Refused, checked, refuse
 from kit.tui.widgets.choices import TickList
 from kit.tui.widgets.confirm import ConfirmDialog
@@ -111,7 +112,8 @@ class ExposureScreen(AreaScreen):
         self.query_one("#exposures", EntryList).set_items(entries)
         self.query_one("#exposure-count", Label).update(
             f"{counted(len(entries), 'session')} logged" if entries
-            else "Nothing logged yet. Press ctrl+n after a session with difficult material.")
+            else f"Nothing logged yet. Press {key_hint(self, 'exposure-new')} after a session with "
+                 "difficult material.")
 
     @on(EntryList.Highlighted, "#exposures")
     def show(self, event: EntryList.Highlighted) -> None:

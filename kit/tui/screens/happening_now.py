@@ -25,6 +25,7 @@ from kit.errors import KitError
 from kit.guidance.checklists import IN_APP, PATHS, Item
 from kit.guidance.planner import WALK_THROUGH_INTRO, happening_now
 from kit.tui.app_words import app_words
+from kit.tui.key_hint import key_hint
 
 if TYPE_CHECKING:
     from kit.config import Config
@@ -129,7 +130,7 @@ class HappeningNowScreen(Screen[None]):
             with Horizontal(classes="buttons"):
                 yield Button("← Back", id="now-back-button")
                 yield Button("Next →", id="now-next-button", variant="primary")
-                yield Button("Close (Esc)", id="now-close-button")
+                yield Button(f"Close ({key_hint(self, 'now-close')})", id="now-close-button")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

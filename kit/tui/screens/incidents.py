@@ -24,6 +24,7 @@ from kit.errors import KitError, UsageError
 from kit.plurals import counted
 from kit.records import incidents as inc
 from kit.tui.app import AreaScreen, FormScreen
+from kit.tui.key_hint import key_hint
 from kit.tui.refusal import Refused, checked, refuse
 from kit.tui.widgets.ask import Ask, AskDialog
 from kit.tui.widgets.confirm import ConfirmDialog
@@ -157,7 +158,8 @@ class IncidentsScreen(AreaScreen):
             listing.action_jump(ids.index(current.id))
         self.query_one("#incident-count", Label).update(
             f"{counted(len(incidents), 'incident')} recorded"
-            if incidents else "Nothing recorded yet. Press ctrl+n to record an incident.")
+            if incidents else f"Nothing recorded yet. Press {key_hint(self, 'incident-new')} "
+            "to record an incident.")
         self._show(self._current())
 
     def _current(self) -> inc.Incident | None:
@@ -200,7 +202,8 @@ class IncidentsScreen(AreaScreen):
     def _incident_for_evidence(self) -> inc.Incident | None:
         incident = self._current()
         if incident is None:
-            self.notify("Record the incident first (ctrl+n), then add its evidence.")
+            self.notify(f"Record the incident first ({key_hint(self, 'incident-new')}), then "
+                        "add its evidence.")
         return incident
 
     def action_add_file(self) -> None:

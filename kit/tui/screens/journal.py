@@ -15,6 +15,7 @@ from kit.errors import KitError
 from kit.plurals import counted
 from kit.records.journal import JournalEntry, refines
 from kit.tui.app import AreaScreen
+from kit.tui.key_hint import key_hint
 from kit.tui.widgets.confirm import ConfirmDialog
 from kit.tui.widgets.entry_list import EntryList
 
@@ -108,7 +109,7 @@ class JournalScreen(AreaScreen):
                      f"match{'es' if len(entries) == 1 else ''}")
         else:
             count = (counted(total, "entry", "entries") if total
-                     else "No entries yet. Press ctrl+n to write one.")
+                     else f"No entries yet. Press {key_hint(self, 'journal-new')} to write one.")
         self.query_one("#count", Label).update(count, layout=False)  # one line, always
 
     @on(Input.Changed, "#search")

@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from kit.errors import KeyChangeStopped, KitError, UsageError, WrongSecret
 from kit.tui.app_words import app_words
+from kit.tui.key_hint import key_hint
 from kit.tui.widgets.new_passphrase import (
     new_passphrase_fields,
     passphrase_refusal,
@@ -80,7 +81,7 @@ class RecoverScreen(Screen[None]):
             yield Static("", id="recover-problem", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Open my vault", id="recover", variant="primary")
-                yield Button("Back (Esc)", id="recover-back")
+                yield Button(f"Back ({key_hint(self, 'back')})", id="recover-back")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:

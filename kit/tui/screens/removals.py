@@ -37,6 +37,7 @@ from kit.removals import requests as rq
 from kit.removals.advice import long_date, next_step
 from kit.removals.routes import REGULATOR, Route, routes_for
 from kit.tui.app import AreaScreen, FormScreen
+from kit.tui.key_hint import key_hint
 from kit.tui.refusal import Refused, checked, refuse
 from kit.tui.widgets.ask import Ask, AskDialog
 from kit.tui.widgets.dialog import Dialog
@@ -199,7 +200,8 @@ class RemovalsScreen(AreaScreen):
             listing.action_jump(ids.index(current.id))
         self.query_one("#removal-count", Label).update(
             f"{counted(len(requests), 'request')}" if requests else
-            "No requests yet. Press ctrl+n to record one you have sent or are about to send.")
+            f"No requests yet. Press {key_hint(self, 'removal-new')} to record one you have "
+            "sent or are about to send.")
         self._show(self._current())
 
     def _current(self) -> rq.Removal | None:

@@ -21,6 +21,7 @@ from kit.errors import KitError
 from kit.plurals import counted
 from kit.tui.app import AreaScreen
 from kit.tui.app_words import app_words
+from kit.tui.key_hint import key_hint
 
 if TYPE_CHECKING:
     from kit.footprint.usernames import ScanPlan, SiteResult
@@ -64,7 +65,8 @@ class ScanScreen(AreaScreen):
         yield Header()
         with Horizontal(id="scan-top"):
             yield ProgressBar(total=self.scan_plan.total, show_eta=False, id="scan-progress")
-            yield Button("Stop (ctrl+x)", id="scan-stop-button", variant="warning")
+            yield Button(f"Stop ({key_hint(self, 'scan-stop')})", id="scan-stop-button",
+                         variant="warning")
         yield Label("", id="scan-status", markup=False)
         yield DataTable(id="scan-results", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)

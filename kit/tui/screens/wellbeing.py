@@ -34,6 +34,7 @@ from kit.errors import KitError
 from kit.plurals import counted
 from kit.records import wellbeing_plan as wp
 from kit.tui.app import AreaScreen
+from kit.tui.key_hint import key_hint
 from kit.tui.refusal import refuse
 from kit.tui.widgets.plan_form import PlanForm
 from kit.tui.widgets.scale import ScaleInput
@@ -113,7 +114,8 @@ class WellbeingScreen(AreaScreen):
                 yield Vertical(id="items")
                 yield Label("A note for yourself (optional)")
                 yield TextArea("", id="checkin-note", tab_behavior="focus")
-                yield Button("Save check-in (ctrl+s)", id="save-checkin", variant="primary")
+                yield Button(f"Save check-in ({key_hint(self, 'wellbeing-save')})",
+                             id="save-checkin", variant="primary")
                 yield Static("", id="checkin-result", markup=False)
             with TabPane("Trends", id="trends"), VerticalScroll(id="trends-pane"):
                 yield Select(self._subscale_options(), id="trend-subscale",
@@ -139,7 +141,8 @@ class WellbeingScreen(AreaScreen):
                                intro="A plan in your own words for staying well at work. Only "
                                      "you see it.",
                                repository=lambda: self.workspace.plan,
-                               save_label="Save my plan (ctrl+s)", id="plan-form")
+                               save_label=f"Save my plan ({key_hint(self, 'wellbeing-save')})",
+                               id="plan-form")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
