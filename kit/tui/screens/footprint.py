@@ -32,6 +32,7 @@ from kit.errors import KitError
 from kit.footprint.plan import LEDGER_KEEPS
 from kit.plurals import counted
 from kit.tui.app import AreaScreen
+from kit.tui.key_hint import key_hint
 from kit.tui.screens.consent import ConsentDialog
 from kit.tui.widgets.entry_list import EntryList
 
@@ -507,8 +508,8 @@ class FootprintScreen(AreaScreen):
                             style="bold")
                 for finding in outcome.findings:
                     text.append(f"  • {finding.title}\n    {finding.exposed}\n")
-                text.append("\nWhat to do: Prepare (F6), the domain privacy step.",
-                            style="italic")
+                text.append(f"\nWhat to do: Prepare ({key_hint(self, 'area-prepare')}), the "
+                            "domain privacy step.", style="italic")
             elif outcome.complete:
                 text.append(f"The public record of {name} shows no personal details.")
             if not outcome.complete:
@@ -687,7 +688,8 @@ class FootprintScreen(AreaScreen):
             if f.evidence:
                 text.append(f"  {f.evidence}\n", style="dim")
             if f.fix_item:
-                text.append(f"  What to do: Prepare (F6), step {f.fix_item}\n", style="italic")
+                text.append(f"  What to do: Prepare ({key_hint(self, 'area-prepare')}), step "
+                            f"{f.fix_item}\n", style="italic")
             if f.recheck_on and f.status != "open":
                 text.append(f"  Look again on {f.recheck_on:%d %b %Y}.\n")
         self.query_one("#findings", Static).update(text)
