@@ -25,14 +25,15 @@ import shutil
 import signal
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from kit.atomic import fsync_dir, sweep_temp_files, write_atomic
 from kit.errors import KeyChangeStopped, KitError, VaultDamaged
+from kit.vault import backups, recovery
 from kit.vault import header as hdr
-from kit.vault import recovery
 from kit.vault.crypto import (
     SealError,
     Subkeys,
@@ -42,9 +43,35 @@ from kit.vault.crypto import (
     record_aad,
     seal,
 )
+from kit.vault.lock import sqlite_errors, vault_lock
+from kit.vault.slots import PassphraseKey, recovery_slot
 
 if TYPE_CHECKING:
-    from kit.vault.store import PassphraseKey, Vault
+    from kit.vault.kdf import KdfParams
+
+
+class Found(Protocol):
+    @property
+    def message(self) -> str: ...
+
+
+class Vault(backups.Vault, Protocol):
+    """The open vault as a key change works on it (kit.vault.store.Vault is one): its lock,
+    header, keys and meta. The store settles and starts key changes through this module, so
+    the module names what it uses instead of importing the store."""
+
+    _dek: bytes
+
+    @property
+    def vault_id(self) -> bytes: ...
+    def verify(self) -> Sequence[Found]: ...
+    def kdf_params(self) -> KdfParams | None: ...
+    def set_slots(self, slots: tuple[hdr.Slot, ...]) -> None: ...
+    def _reload_header(self) -> bool: ...
+    def _locked(self) -> AbstractContextManager[None]: ...
+    def _checked_write(self, what: str) -> AbstractContextManager[
+        tuple[sqlite3.Connection, int, bytes, hdr.Commit]]: ...
+    def _read_meta(self, conn: sqlite3.Connection) -> tuple[int, bytes]: ...
 
 
 def reencrypt(conn: sqlite3.Connection, vault_id: bytes, old: Subkeys, new: Subkeys) -> None:
@@ -105,9 +132,6 @@ def change_keys(vault: Vault, passphrase: str, profile: str | None,
                 show: Callable[[str], None]) -> str:
     """Change the data key and the recovery key, setting *passphrase*; *show* is called with
     the new recovery key once it opens the vault, before the old one stops working."""
-    from kit.vault.backups import list_backups
-    from kit.vault.store import PassphraseKey
-
     problems = vault.verify()
     if problems:
         raise VaultDamaged(
@@ -135,7 +159,7 @@ def change_keys(vault: Vault, passphrase: str, profile: str | None,
         stopped.exit_code = exc.exit_code
         raise stopped from exc
     try:
-        for backup in list_backups(vault.path):
+        for backup in backups.list_backups(vault.path):
             _rekey_backup(backup, vault, old_keys)
     except KeyboardInterrupt:
         raise KeyChangeStopped(
@@ -148,8 +172,6 @@ def change_keys(vault: Vault, passphrase: str, profile: str | None,
 
 def _add_secrets(vault: Vault, passphrase_key: PassphraseKey, recovery_key: bytes) -> None:
     """Step 1: the new passphrase and a new recovery key open the vault; the old key still does."""
-    from kit.vault.store import recovery_slot
-
     with vault._mutex, vault._locked():
         vault._reload_header()
         dek, vid = vault._dek, vault.vault_id
@@ -161,10 +183,7 @@ def _add_secrets(vault: Vault, passphrase_key: PassphraseKey, recovery_key: byte
 def _retire(vault: Vault, passphrase_key: PassphraseKey, recovery_key: bytes) -> Subkeys:
     """Step 3: a new data key, which only the new passphrase and recovery key open. Returns
     the old keys, for re-encrypting the backups."""
-    from kit.vault.backups import take
     from kit.vault.files import HEADER_FILE, NEXT_HEADER_FILE
-    from kit.vault.store import recovery_slot
-
     new_dek = os.urandom(32)
     new_keys = Subkeys(new_dek, vault.vault_id)
     slots = (passphrase_key.slot(new_dek, vault.vault_id),
@@ -173,7 +192,7 @@ def _retire(vault: Vault, passphrase_key: PassphraseKey, recovery_key: bytes) ->
     with vault._mutex, vault._locked():
         vault._reload_header()
         sweep_temp_files(vault.path)
-        take(vault)
+        backups.take(vault)
         committed = False
         try:
             with vault._checked_write("re-encrypt the vault") as (conn, counter, manifest, _):
@@ -238,7 +257,6 @@ def settle(path: Path) -> None:
     """Finish a rotation whose database committed, or discard one that did not; remove the
     temp files of header writes that a kill cut short."""
     from kit.vault.files import DB_FILE, HEADER_FILE, NEXT_HEADER_FILE
-    from kit.vault.store import _read_header_file, sqlite_errors, vault_lock
 
     nxt = path / NEXT_HEADER_FILE
     db = path / DB_FILE
@@ -247,7 +265,7 @@ def settle(path: Path) -> None:
         if not nxt.exists():
             return
         try:
-            pending, _s, _t = hdr.decode(_read_header_file(nxt))
+            pending, _s, _t = hdr.decode(hdr.read_file(nxt))
         except (KitError, OSError):
             nxt.unlink()
             return

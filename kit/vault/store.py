@@ -28,8 +28,6 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 import orjson
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from filelock import FileLock
 from filelock import Timeout as LockTimeout
 
 from kit.atomic import TEMP_SUFFIX, fsync_dir, sweep_temp_files, write_atomic
@@ -64,10 +62,18 @@ from kit.vault.crypto import (
     pad,
     record_aad,
     seal,
-    slot_aad,
     unpad,
 )
 from kit.vault.files import DB_FILE, HEADER_FILE, LOCK_FILE, NEXT_HEADER_FILE, is_vault
+from kit.vault.lock import lock_timeout as lock_timeout
+from kit.vault.lock import sqlite_errors as sqlite_errors
+from kit.vault.lock import vault_busy as vault_busy
+from kit.vault.lock import vault_lock as vault_lock
+from kit.vault.slots import PassphraseKey as PassphraseKey
+from kit.vault.slots import _unwrap
+from kit.vault.slots import device_slot as device_slot
+from kit.vault.slots import passphrase_slot as passphrase_slot
+from kit.vault.slots import recovery_slot as recovery_slot
 
 CHUNK_BYTES = 64 * 1024
 DB_FORMAT = 1  # the meta table's "format" row; see _check_meta
@@ -84,21 +90,6 @@ CREATE TABLE IF NOT EXISTS chunks (
 """
 
 T = TypeVar("T")
-
-
-def vault_lock(path: Path, timeout: float | None = None) -> FileLock:
-    """The OS lock around write transactions (flock / LockFileEx), released if the process
-    dies. Never a marker file: a filesystem without OS locks is an error, not a fallback."""
-    return FileLock(str(path / LOCK_FILE), timeout=lock_timeout() if timeout is None else timeout,
-                    fallback_to_soft=False)
-
-
-def lock_timeout() -> float:
-    """Seconds a writer waits for the lock before reporting the vault busy."""
-    try:
-        return float(os.environ.get("KIT_LOCK_TIMEOUT", "10"))
-    except ValueError:
-        return 10.0
 
 
 class Record(NamedTuple):
@@ -178,36 +169,6 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def vault_busy(doing: str = "saving") -> VaultBusy:
-    return VaultBusy(f"the vault is busy: another Frontline Kit window is {doing}. "
-                     "Try again in a moment.")
-
-
-@contextlib.contextmanager
-def sqlite_errors(what: str) -> Iterator[None]:
-    """Turn SQLite's failures into the vault's own, each saying what to do."""
-    try:
-        yield
-    except sqlite3.OperationalError as exc:
-        text = str(exc)
-        if "locked" in text or "busy" in text:
-            raise vault_busy() from exc
-        if "full" in text:
-            raise KitError(
-                f"the disk is full: could not {what}. Nothing was changed; "
-                "free some space and try again."
-            ) from exc
-        if "disk I/O" in text or "readonly" in text or "unable to open" in text:
-            raise KitError(
-                f"could not {what}: the system refused to write ({text}). Nothing was changed. "
-                "Check that the disk has free space and the vault folder is writable, then "
-                "try again."
-            ) from exc
-        raise VaultDamaged(f"vault.sqlite is damaged ({text}); restore it from a backup") from exc
-    except sqlite3.DatabaseError as exc:
-        raise VaultDamaged(f"vault.sqlite is damaged ({exc}); restore it from a backup") from exc
-
-
 _read_header_file = hdr.read_file
 
 
@@ -215,52 +176,6 @@ def read_header(path: Path) -> hdr.Header:
     """The stored header, checksummed but not authenticated (that needs the data key): for
     what may be known before unlocking, such as whether keyring unlock is on."""
     return hdr.decode(_read_header_file(path / HEADER_FILE))[0]
-
-
-def _wrap(kek: bytes, dek: bytes, vault_id: bytes, slot_id: bytes, slot_type: str) -> bytes:
-    return seal(AESGCM(kek), dek, slot_aad(vault_id, slot_id, slot_type))
-
-
-@dataclass(frozen=True)
-class PassphraseKey:
-    """A passphrase stretched once, to wrap one data key or several (a key change wraps the
-    old one and then the new one, and Argon2 is the slow part)."""
-
-    params: kdf.KdfParams
-    kek: bytes = field(repr=False)
-
-    @classmethod
-    def derive(cls, passphrase: str, profile: str) -> PassphraseKey:
-        params = kdf.KdfParams.new(profile)
-        return cls(params, kdf.derive(passphrase, params))
-
-    def slot(self, dek: bytes, vault_id: bytes) -> hdr.Slot:
-        slot_id = os.urandom(8)
-        wrapped = _wrap(self.kek, dek, vault_id, slot_id, "passphrase")
-        return hdr.Slot("passphrase", slot_id, wrapped, kdf=self.params)
-
-
-def passphrase_slot(passphrase: str, dek: bytes, vault_id: bytes, profile: str) -> hdr.Slot:
-    return PassphraseKey.derive(passphrase, profile).slot(dek, vault_id)
-
-
-def recovery_slot(key: bytes, dek: bytes, vault_id: bytes) -> hdr.Slot:
-    slot_id, salt = os.urandom(8), os.urandom(16)
-    kek = hkdf(key, salt, b"flk/v1/recovery-slot")
-    return hdr.Slot("recovery", slot_id, _wrap(kek, dek, vault_id, slot_id, "recovery"), salt=salt)
-
-
-def device_slot(key: bytes, dek: bytes, vault_id: bytes) -> hdr.Slot:
-    slot_id = os.urandom(8)
-    kek = hkdf(key, slot_id, b"flk/v1/device-slot")
-    return hdr.Slot("device", slot_id, _wrap(kek, dek, vault_id, slot_id, "device"))
-
-
-def _unwrap(kek: bytes, slot: hdr.Slot, vault_id: bytes) -> bytes | None:
-    try:
-        return open_sealed(AESGCM(kek), slot.wrapped, slot_aad(vault_id, slot.id, slot.type))
-    except SealError:
-        return None
 
 
 @dataclass(frozen=True)
