@@ -18,9 +18,7 @@ what the app does instead:
   focus change, even when it would show the very same keys, and each key then had its styles
   worked out twice (once as it was mounted, again when told the footer is compact).
   `quick_footer` rebuilds a footer only when what it shows changes, and gives each key its
-  compact look before it is mounted. A new footer was also built empty, then built again
-  with the keys after the screen's first frame (a second layout of the whole screen); it is
-  now built with the screen's keys from the start, and again only if they change.
+  compact look before it is mounted.
 - A screen shown for the first time had the styles of every widget on it worked out again
   (twice for an area: Textual tells a new mode's screen it is shown twice), though each widget
   was styled as it was mounted; on Prepare, with 300 widgets, that was most of a first open,
@@ -119,10 +117,6 @@ def quick_footer() -> None:
 
     def composed(self: Footer) -> Iterator[Widget]:
         self._kit_pending = False  # type: ignore[attr-defined]
-        if not self._bindings_ready and self.is_attached:
-            # Built with the screen's keys as they are now, not empty: when the screen then
-            # says its keys are ready, the footer is rebuilt only if they changed meanwhile.
-            self.set_reactive(Footer._bindings_ready, True)
         if self._bindings_ready:
             self._kit_shown = _shown(self)  # type: ignore[attr-defined]
         for widget in compose(self):
