@@ -51,6 +51,13 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool],
     raise AssertionError(f"never reached: {what}; screen is {pilot.app.screen!r}")
 
 
+async def press_button(pilot: Pilot[Any], selector: str) -> None:
+    """Press the top screen's button *selector* once it is there: a dialog's buttons can mount
+    a moment after the fields above them."""
+    await wait_for(pilot, lambda: bool(pilot.app.screen.query(selector)), selector)
+    pilot.app.screen.query_one(selector).press()
+
+
 def showing(pilot: Pilot[Any], name: str) -> bool:
     """The screen on top is *name*, with everything in it mounted: a screen is on top as soon
     as it is pushed, before its widgets are there to query or to take the focus."""

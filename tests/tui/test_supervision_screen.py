@@ -16,7 +16,7 @@ from textual.widgets import Checkbox, DataTable, Input, Select, TextArea
 from kit.config import Config
 from kit.supervision.records import Agreement, Session, new_action
 from kit.tui.app import KitApp
-from tests.tui.conftest import FIXED_NOW, SIZE, showing, wait_for
+from tests.tui.conftest import FIXED_NOW, SIZE, press_button, showing, wait_for
 from tests.tui.supervision_helpers import (
     Person,
     introduce,
@@ -94,7 +94,7 @@ async def test_share_preview_is_exactly_what_is_sealed_and_never_the_journal(
         screen.query_one("#share-seal").press()
         await wait_for(pilot, lambda: bool(app.screen.query("#ask-path")), "the seal dialog")
         app.screen.query_one("#ask-path", Input).value = str(packet)
-        app.screen.query_one("#ask-ok").press()
+        await press_button(pilot, "#ask-ok")
         await wait_for(pilot, packet.exists, "the sealed packet")
         await wait_for(pilot, lambda: "Sealed for Bo" in _text(
             screen.query_one("#supervision-status")), "the sealed message")
@@ -182,7 +182,7 @@ async def test_a_session_record_with_an_action_that_carries_forward(
             screen.query_one("#record-send").press()
             await wait_for(pilot, lambda: bool(app.screen.query("#ask-path")), "send dialog")
             app.screen.query_one("#ask-path", Input).value = str(record_file)
-            app.screen.query_one("#ask-ok").press()
+            await press_button(pilot, "#ask-ok")
             await wait_for(pilot, record_file.exists, "the sealed record")
             await wait_for(pilot, lambda: " sent " in listing.line(listing.items[0]),
                            "the record marked sent")
@@ -191,7 +191,7 @@ async def test_a_session_record_with_an_action_that_carries_forward(
             await pilot.press("ctrl+o")
             await wait_for(pilot, lambda: bool(app.screen.query("#ask-path")), "open dialog")
             app.screen.query_one("#ask-path", Input).value = str(junk)
-            app.screen.query_one("#ask-ok").press()
+            await press_button(pilot, "#ask-ok")
             await wait_for(pilot, lambda: "Not opened:" in _text(
                 screen.query_one("#supervision-status")), "the refusal")
 
@@ -265,7 +265,7 @@ async def test_team_view_lists_people_by_name_and_archiving_hides_them(
         await pilot.pause()
         screen.query_one("#team-archive").press()
         await wait_for(pilot, lambda: showing(pilot, "ConfirmDialog"), "the question")
-        app.screen.query_one("#yes").press()
+        await press_button(pilot, "#yes")
         await wait_for(pilot, lambda: showing(pilot, "SupervisionScreen"), "back")
         await wait_for(pilot, lambda: table.row_count == 1, "Zoe archived")
         assert str(table.get_row_at(0)[0]) == "Ana"
@@ -290,7 +290,7 @@ async def test_a_supervisee_opens_a_record_and_comments_after_the_window(
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: bool(app.screen.query("#ask-path")), "the open dialog")
         app.screen.query_one("#ask-path", Input).value = str(record_file)
-        app.screen.query_one("#ask-ok").press()
+        await press_button(pilot, "#ask-ok")
         await wait_for(pilot, lambda: "session record (version 1) is kept" in _text(
             screen.query_one("#supervision-status")), "the record opened")
         assert screen.query_one("#supervision-tabs").active == "records-tab"
@@ -300,11 +300,11 @@ async def test_a_supervisee_opens_a_record_and_comments_after_the_window(
         screen.query_one("#record-comment").press()
         await wait_for(pilot, lambda: showing(pilot, "ConfirmDialog"), "the late question")
         assert "marked as late" in _text(app.screen.query_one("Static"))
-        app.screen.query_one("#yes").press()
+        await press_button(pilot, "#yes")
         await wait_for(pilot, lambda: bool(app.screen.query("#comment-text")), "the comment")
         app.screen.query_one("#comment-text", TextArea).text = "It was two heavy weeks."
         app.screen.query_one("#comment-path", Input).value = str(answer_file)
-        app.screen.query_one("#comment-ok").press()
+        await press_button(pilot, "#comment-ok")
         await wait_for(pilot, answer_file.exists, "the signed answer")
         await wait_for(pilot, lambda: "commented" in screen.query_one("#records").line(
             screen.query_one("#records").items[0]), "the record marked commented")
@@ -419,12 +419,12 @@ async def test_a_supervisee_is_handed_over_and_old_records_are_deleted(
             question = _text(app.screen.query_one("Static"))
             assert "2 records about Ana" in question
             assert "2 of them end in a draft never sent to Ana" in question
-            app.screen.query_one("#yes").press()
+            await press_button(pilot, "#yes")
             await wait_for(pilot, handover.exists, "the sealed handover")
             # Then it offers to archive Ana.
             await wait_for(pilot, lambda: showing(pilot, "ConfirmDialog"), "the archive offer")
             assert "Archive Ana now?" in _text(app.screen.query_one("Static"))
-            app.screen.query_one("#yes").press()
+            await press_button(pilot, "#yes")
             await wait_for(pilot, lambda: screen.query_one("#team", DataTable).row_count == 0,
                            "Ana archived")
 
@@ -435,7 +435,7 @@ async def test_a_supervisee_is_handed_over_and_old_records_are_deleted(
             listing = _text(app.screen.query_one("Static"))
             assert "These 2 records are older than 24 months" in listing
             assert "Supervision agreement, Ana" in listing
-            app.screen.query_one("#yes").press()
+            await press_button(pilot, "#yes")
             await wait_for(pilot, lambda: "Deleted 2 records" in _text(
                 screen.query_one("#supervision-status")), "the records deleted")
             assert screen.query_one("#records").items == []

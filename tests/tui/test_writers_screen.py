@@ -25,7 +25,7 @@ from kit.tui.widgets.replace_file import kept_message
 from kit.vault import Credentials, Vault, device
 from tests.demo_copy import DemoIds, copy_vault, demo_ids, files_of
 from tests.keyring_backends.memory import Keyring as MemoryKeyring
-from tests.tui.conftest import FIXED_NOW, SIZE, showing, unlock, wait_for
+from tests.tui.conftest import FIXED_NOW, SIZE, press_button, showing, unlock, wait_for
 
 THEIRS = b"the person's own file, which must survive\n"
 Scenario = Callable[[Any, KitApp, DemoIds, Path], Awaitable[None]]
@@ -50,7 +50,7 @@ async def _supervision(pilot: Any) -> Any:
 async def _fill(pilot: Any, app: KitApp, field: str, path: Path, ok: str) -> None:
     await wait_for(pilot, lambda: bool(app.screen.query(field)), f"the dialog with {field}")
     app.screen.query_one(field, Input).value = str(path)
-    app.screen.query_one(ok, Button).press()
+    await press_button(pilot, ok)
 
 
 def pick_record(screen: Any, doc_id: str) -> None:
@@ -103,7 +103,7 @@ async def hand_over(pilot: Any, app: KitApp, ids: DemoIds, path: Path) -> None:
     # First the question every handover asks; the one about the file comes after it.
     await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog)
                    and "Seal them for" in app.screen.question, "the handover question")
-    app.screen.query_one("#yes", Button).press()
+    await press_button(pilot, "#yes")
 
 
 async def start_record_export(pilot: Any, app: KitApp, ids: DemoIds) -> None:
@@ -199,7 +199,7 @@ async def test_the_app_asks_before_replacing_a_file(
         await pilot.pause()
         await scenario(pilot, app, ids, path)
         await wait_for(pilot, lambda: _replace_question(app, path), "the replace question")
-        app.screen.query_one("#yes", Button).press()  # "Replace it"
+        await press_button(pilot, "#yes")  # "Replace it"
         await wait_for(pilot, lambda: path.read_bytes() != THEIRS, "the replaced file",
                        tries=600)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
