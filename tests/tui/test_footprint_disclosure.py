@@ -19,7 +19,7 @@ from kit.vault import Credentials, Vault
 from tests.conftest import PASSPHRASE
 from tests.footprint.conftest import LoopbackServer
 from tests.keyring_backends.memory import Keyring as MemoryKeyring
-from tests.tui.conftest import showing, unlock, wait_for
+from tests.tui.conftest import press_button, showing, unlock, wait_for
 
 KEY = "0123456789abcdef0123456789abcdef"
 BREACH = {"Name": "ExampleForum", "Title": "Example Forum", "Domain": "forum.example",
@@ -72,7 +72,7 @@ async def test_one_disclosure_a_shown_retry_a_key_kept_only_on_yes_and_findings_
             assert "follows no redirect" in shown
             assert "path of the address" in shown and "never the values" not in shown
             assert KEY not in shown
-            app.screen.query_one("#consent-yes").press()
+            await press_button(pilot, "#consent-yes")
             # The wait the server asked for is on screen while it lasts.
             await wait_for(pilot, lambda: "waiting 1 s before retrying once, as the server "
                            "asked" in _text(screen.query_one("#check-result")), "the wait")
@@ -82,7 +82,7 @@ async def test_one_disclosure_a_shown_retry_a_key_kept_only_on_yes_and_findings_
             asked = _text(app.screen.query_one("Static"))
             assert "Keep your HIBP API key in" in asked and "frontline-kit-hibp" in asked
             assert secure_keyring.store == {}
-            app.screen.query_one("#yes").press()
+            await press_button(pilot, "#yes")
             await wait_for(pilot, lambda: showing(pilot, "FootprintScreen"), "back")
             assert breaches.stored_key() == KEY
             assert "Example Forum" in _text(screen.query_one("#check-result"))

@@ -17,7 +17,7 @@ from kit.tui.app import KitApp
 from kit.vault import Credentials, Vault
 from tests.conftest import PASSPHRASE
 from tests.footprint.conftest import LoopbackServer
-from tests.tui.conftest import SIZE, showing, unlock, wait_for
+from tests.tui.conftest import SIZE, press_button, showing, unlock, wait_for
 
 PASSWORD = "correct horse battery staple"
 DIGEST = hashlib.sha1(PASSWORD.encode()).hexdigest().upper()
@@ -61,7 +61,7 @@ async def test_cancel_sends_nothing_and_send_checks_logs_and_records(
             shown = _text(app.screen.query_one("#consent-plan Static"))
             assert DIGEST[:5] in shown and "127.0.0.1" in shown
             assert PASSWORD not in shown and DIGEST[5:] not in shown
-            app.screen.query_one(f"#{answer}").press()
+            await press_button(pilot, f"#{answer}")
             await wait_for(pilot, lambda: showing(pilot, "FootprintScreen"), "back")
             if answer == "consent-no":
                 assert "Nothing was sent" in _text(screen.query_one("#check-result"))
@@ -90,7 +90,7 @@ async def test_offline_refuses_after_consent_and_says_so(
         screen.query_one("#password", Input).value = PASSWORD
         screen.query_one("#check-password").press()
         await wait_for(pilot, lambda: showing(pilot, "ConsentDialog"), "the consent dialog")
-        app.screen.query_one("#consent-yes").press()
+        await press_button(pilot, "#consent-yes")
         await wait_for(pilot, lambda: "did not finish" in _text(
             screen.query_one("#check-result")), "the refusal")
         assert "offline" in _text(screen.query_one("#check-result")).lower()
@@ -159,7 +159,7 @@ async def test_email_breaches_with_a_key_from_the_environment(
             shown = _text(app.screen.query_one("#consent-plan Static"))
             assert "sam@example.org" in shown or "sam%40example.org" in shown
             assert "0123456789abcdef" not in shown  # the key is never shown
-            app.screen.query_one("#consent-yes").press()
+            await press_button(pilot, "#consent-yes")
             await wait_for(pilot, lambda: "known breach" in _text(
                 screen.query_one("#check-result")), "the breach result")
             assert "Example Forum" in _text(screen.query_one("#check-result"))
@@ -295,7 +295,7 @@ async def test_username_scan_streams_results_and_keeps_them(
             screen.query_one("#scan-usernames").press()
             await wait_for(pilot, lambda: showing(pilot, "ConsentDialog"), "the consent")
             assert "alice" in _text(app.screen.query_one("#consent-plan Static"))
-            app.screen.query_one("#consent-yes").press()
+            await press_button(pilot, "#consent-yes")
             await wait_for(pilot, lambda: showing(pilot, "ScanScreen"), "the scan screen")
             scan = app.screen
             await wait_for(pilot, lambda: "Done." in _text(scan.query_one("#scan-status")),

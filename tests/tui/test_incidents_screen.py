@@ -13,7 +13,7 @@ from kit.reports.evidence_pack import verify_pack
 from kit.tui.app import KitApp
 from kit.vault import Credentials, Vault
 from tests.conftest import PASSPHRASE
-from tests.tui.conftest import SIZE, showing, unlock, wait_for
+from tests.tui.conftest import SIZE, press_button, showing, unlock, wait_for
 
 
 def _text(widget: object) -> str:
@@ -59,12 +59,12 @@ async def test_record_an_incident_add_evidence_and_export_a_pack(
         await wait_for(pilot, lambda: bool(app.screen.query("#ask-paths")), "the file dialog")
         app.screen.query_one("#ask-paths", Input).value = str(shot)
         app.screen.query_one("#ask-method", Input).value = "phone screenshot"
-        app.screen.query_one("#ask-ok").press()
+        await press_button(pilot, "#ask-ok")
         await wait_for(pilot, lambda: showing(pilot, "IncidentsScreen"), "the file added")
         await pilot.press("w")
         await wait_for(pilot, lambda: bool(app.screen.query("#ask-url")), "the link dialog")
         app.screen.query_one("#ask-url", Input).value = "https://forum.example/thread/1#post9"
-        app.screen.query_one("#ask-ok").press()
+        await press_button(pilot, "#ask-ok")
         await wait_for(pilot, lambda: showing(pilot, "IncidentsScreen"), "the link added")
         detail = _text(screen.query_one("#incident-detail"))
         assert "Evidence (2)" in detail
@@ -73,7 +73,7 @@ async def test_record_an_incident_add_evidence_and_export_a_pack(
         await pilot.press("x")
         await wait_for(pilot, lambda: bool(app.screen.query("#ask-path")), "the export dialog")
         app.screen.query_one("#ask-path", Input).value = str(pack)
-        app.screen.query_one("#ask-ok").press()
+        await press_button(pilot, "#ask-ok")
         await wait_for(pilot, lambda: pack.exists(), "the evidence pack")
     assert (shot.read_bytes(), shot.stat().st_mtime_ns) == before  # the original is untouched
     report = verify_pack(pack)
@@ -149,7 +149,7 @@ async def test_ctrl_d_asks_then_deletes_the_incident_and_its_evidence(
             if answer == "enter":
                 await pilot.press("enter")  # the focused, safe answer: Cancel
             else:
-                app.screen.query_one(answer).press()
+                await press_button(pilot, answer)
             await wait_for(pilot, lambda: showing(pilot, "IncidentsScreen"), "back to the list")
             await pilot.pause()
             count = _text(screen.query_one("#incident-count"))

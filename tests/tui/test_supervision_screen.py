@@ -363,7 +363,7 @@ async def test_an_agreement_is_written_then_exported_as_markdown_and_pdf(
         await wait_for(pilot, lambda: showing(pilot, "AgreementForm")
                        and bool(app.screen.loaded), "the agreement again")
         assert app.screen.query_one("#af-every", Input).value == "14"
-        app.screen.query_one("#back").press()
+        await press_button(pilot, "#back")
         await wait_for(pilot, lambda: showing(pilot, "SupervisionScreen"), "back")
 
         for path, fmt in ((md, "md"), (pdf, "pdf")):
@@ -374,7 +374,7 @@ async def test_an_agreement_is_written_then_exported_as_markdown_and_pdf(
             assert "NOT encrypted" in _text(app.screen.query_one("#export-warning"))
             app.screen.query_one("#export-format", Select).value = fmt
             app.screen.query_one("#export-path", Input).value = str(path)
-            app.screen.query_one("#export-ok").press()
+            await press_button(pilot, "#export-ok")
             await wait_for(pilot, path.exists, f"the {fmt} file")
             await wait_for(pilot, lambda: "is NOT encrypted" in _text(
                 screen.query_one("#supervision-status")), "the warning with the path")

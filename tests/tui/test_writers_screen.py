@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Button, Input, Select, TabbedContent, TextArea
+from textual.widgets import Input, Select, TabbedContent, TextArea
 
 from kit.demo import DemoVault, prepare_demo
 from kit.tui.app import KitApp
@@ -187,7 +187,7 @@ async def test_the_app_asks_before_replacing_a_file(
         await scenario(pilot, app, ids, path)
         await wait_for(pilot, lambda: _replace_question(app, path), "the replace question")
         assert app.screen.query_one("#no").has_focus  # keeping the file is the default
-        app.screen.query_one("#no", Button).press()  # "Keep it"
+        await press_button(pilot, "#no")  # "Keep it"
         await wait_for(pilot, lambda: _notified(app, kept_message(path)), "the kept message")
         assert not any(n.severity == "error" for n in app._notifications)  # a choice, calmly
         assert path.read_bytes() == THEIRS
