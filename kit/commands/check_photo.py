@@ -180,9 +180,13 @@ def _text(rows: list[dict[str, Any]], do_strip: bool) -> str:
             lines.extend(f"    {note}" for note in stripped.notes)
         elif row["strip_error"]:
             lines.append(f"  no clean copy: {row['strip_error']}")
-    if any(row["strip_error"] for row in rows):
+    if any(row["strip_error"] for row in rows) or any(
+            row["report"].status == photos.UNSUPPORTED for row in rows):
         lines.append("A picture the kit cannot clean can be cleaned with exiftool: "
                      "`exiftool -all= FILE` on a copy.")
+    if any(row["report"].status == photos.VIDEO for row in rows):
+        lines.append("A video can be cleaned with ffmpeg: "
+                     "`ffmpeg -i IN -map_metadata -1 -c copy OUT`.")
     if skipped:
         shown = skipped[:MAX_SKIPPED_NAMED]
         more = len(skipped) - len(shown)

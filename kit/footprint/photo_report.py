@@ -45,13 +45,15 @@ IMAGE_SUFFIXES: Final = frozenset({
     ".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".tif", ".tiff", ".gif", ".heic",
     ".heif", ".hif", ".avif", ".bmp", ".mpo"})
 
+# In plain words, because the app shows them too; the command line adds the tools' commands
+# (kit.commands.check_photo).
 VIDEO_ADVICE: Final = (
-    "may carry location; the kit cannot read or clean video — use exiftool (`exiftool -all= "
-    "FILE`) or ffmpeg (`ffmpeg -i IN -map_metadata -1 -c copy OUT`)")
+    "may carry location; the kit cannot read or clean video, but the free tools exiftool and "
+    "ffmpeg can remove what a video carries")
 RAW_ADVICE: Final = (
     "a camera raw file; it may carry location and the camera's serial number, and the kit "
-    "cannot read this kind or clean it — export a JPEG from your photo app and check that, or "
-    "use exiftool (`exiftool -all= FILE`) on a copy")
+    "cannot clean this kind: export a JPEG from your photo app and check that, or clean a "
+    "copy with the free tool exiftool")
 
 # Statuses of a PhotoReport.
 SCANNED: Final = "scanned"  # an image the kit read; `items` says what it carries
