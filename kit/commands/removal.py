@@ -271,8 +271,13 @@ def removal_recheck(request_id: str, result: str | None) -> None:
     ws = unlocked_workspace()
     with ws.vault:
         removals = _repository(ws)
+        searches: list[Any] = []
         if result is None:
+            from kit.footprint.queries import names_to_search, site_queries
+
             request = removals.get(request_id)
+            searches = site_queries(names_to_search(ws.search_details.get(),
+                                                    ws.my_details.get().name), request.pages)
         else:
             request = removals.recheck(request_id, gone=result == "gone", findings=ws.findings,
                                        today=today)
@@ -281,10 +286,17 @@ def removal_recheck(request_id: str, result: str | None) -> None:
     if result is None:
         pages = "\n".join(f"  - {page}" for page in request.pages) or \
             "  (no pages were recorded for this request)"
-        human = (f"Look at these pages yourself (the kit fetches nothing):\n{pages}\n\n"
+        if searches:
+            found = "\n".join(f"  - {q.text}: {q.url}" for q in searches)
+            more = f"\n\nAnd search those sites for your name, in case it moved:\n{found}"
+        else:
+            more = ("\n\nTo also search those sites for your name, save it first: "
+                    "`kit search-queries --name \"YOUR NAME\" --save`.")
+        human = (f"Look at these pages yourself (the kit fetches nothing):\n{pages}{more}\n\n"
                  f"Then record what you saw: `kit removal recheck {request.short_id} --gone` "
                  "or `--still-there`.")
-        out(human, _json(request, today, nation))
+        out(human, {**_json(request, today, nation),
+                    "searches": [q.to_json() for q in searches]})
         return
     from kit.plurals import counted
     from kit.removals.advice import next_step

@@ -12,7 +12,7 @@ who is looking).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import urlencode
@@ -140,3 +140,28 @@ def grouped(queries: list[Query]) -> list[tuple[str, str, list[Query]]]:
         else:
             groups.append((query.text, query.looks_for, [query]))
     return groups
+
+
+def site_queries(names: Iterable[str], pages: Iterable[str]) -> list[Query]:
+    """Searches for each of your *names* on the sites of *pages* (a removal request's), so a
+    second look finds a listing that moved to another address, not only the one recorded.
+    Links only: the kit never fetches them."""
+    from urllib.parse import urlsplit
+
+    hosts: list[str] = []
+    for page in pages:
+        host = (urlsplit(page).hostname or "").lower().removeprefix("www.")
+        if host and host not in hosts:
+            hosts.append(host)
+    queries: list[Query] = []
+    for host in hosts:
+        for name in dict.fromkeys(n.strip() for n in names if n.strip()):
+            queries.append(Query(len(queries) + 1, GOOGLE, f"{quoted(name)} site:{host}",
+                                 f"pages on {host} that still show your name",
+                                 "search-removal-follow-through"))
+    return queries
+
+
+def names_to_search(details: SearchDetails, my_name: str) -> tuple[str, ...]:
+    """The names your searches use: those saved for searching, else the one in your details."""
+    return details.names or ((my_name,) if my_name.strip() else ())

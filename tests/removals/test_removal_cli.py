@@ -164,3 +164,18 @@ def test_letters_written_from_the_record(kit_in_process: KitRun, made_vault: Pat
     draft = kit_in_process("removal", "add", "x.example", "--json").json()
     unsent = kit_in_process("removal", "letter", draft["id"][:6], "--kind", "chaser", *who)
     assert unsent.code == 2 and "not been sent" in unsent.err
+
+
+def test_looking_again_also_searches_those_sites_for_your_name(
+        kit_in_process: KitRun, made_vault: Path) -> None:
+    request = kit_in_process("removal", "add", "people.example", "--page", PAGE, "--page",
+                             "https://www.people.example/other", "--json").json()
+    nameless = kit_in_process("removal", "recheck", request["id"][:6], "--json").json()
+    assert nameless["searches"] == []
+    hint = kit_in_process("removal", "recheck", request["id"][:6])
+    assert "save it first" in hint.out
+    assert kit_in_process("search-queries", "--name", "Jo Bloggs", "--save").code == 0
+    looked = kit_in_process("removal", "recheck", request["id"][:6], "--json").json()
+    # One search per site (www. is the same site), never fetched: links for the browser.
+    assert [q["query"] for q in looked["searches"]] == ['"Jo Bloggs" site:people.example']
+    assert looked["searches"][0]["url"].startswith("https://www.google.com/search?q=")

@@ -10,6 +10,7 @@ from textual.widgets import Input, Select, TabbedContent, TextArea
 
 from kit.records.findings import Findings
 from kit.records.incidents import Incidents
+from kit.records.my_details import Details, MyDetails
 from kit.removals.deadlines import reply_due
 from kit.removals.requests import Removals
 from kit.tui.app import KitApp
@@ -32,6 +33,7 @@ async def test_a_request_from_sending_to_gone(make_app, closed_vault: Path,
                                          None, now=FIXED_NOW)
         incident = Incidents(vault).add(category="doxing", platform="people.example",
                                         when=FIXED_NOW - timedelta(days=41))
+        MyDetails(vault).save(Details(name="Jo Bloggs", reply_to="jo@example.org"))
     today = FIXED_NOW.date()
     sent = today - timedelta(days=40)
     app: KitApp = make_app()
@@ -80,7 +82,8 @@ async def test_a_request_from_sending_to_gone(make_app, closed_vault: Path,
         await wait_for(pilot, lambda: showing(pilot, "RemovalsScreen"), "the removals list")
         await pilot.press("c")
         await wait_for(pilot, lambda: bool(app.screen.query("#recheck-gone")), "the look")
-        assert PAGE in _text(app.screen.query_one(".dialog-body Static"))
+        looked = _text(app.screen.query_one(".dialog-body Static"))
+        assert PAGE in looked and '"Jo Bloggs" site:people.example' in looked
         await pilot.click("#recheck-gone")
         await wait_for(pilot, lambda: showing(pilot, "RemovalsScreen"), "the list again")
         assert "Removed" in _text(app.screen.query_one("#removal-detail"))

@@ -7,7 +7,7 @@ kit.removals's; this screen shows them and asks.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
@@ -258,7 +258,12 @@ class RemovalsScreen(AreaScreen):
                         timeout=10)
             self._saved(saved)
 
-        self.app.push_screen(RecheckDialog(request), answered)
+        from kit.footprint.queries import names_to_search, site_queries
+
+        names = names_to_search(self.workspace.search_details.get(),
+                                self.workspace.my_details.get().name)
+        searches = site_queries(names, request.pages)
+        self.app.push_screen(RecheckDialog(request, searches), answered)
 
     def action_letter(self) -> None:
         request = self._current()
@@ -286,7 +291,9 @@ class RemovalsScreen(AreaScreen):
              Ask("name", "Your name", value=saved.name),
              Ask("reply_to", "Where they should reply (email or postal address)",
                  value=saved.reply_to),
-             Ask("path", "Save as", value=str(Path.home() / f"letter-{stem}.txt"))],
+             Ask("path", "Save as", value=str(Path.home() / f"letter-{stem}.txt")),
+             Ask("keep", "Keep my name and reply address in the vault for next time",
+                 value="yes", tick=True)],
             ok="Write", required=("name", "reply_to", "path")), answered)
 
     def _write_letter(self, request: rq.Removal, answers: dict[str, str]) -> None:
@@ -315,6 +322,12 @@ class RemovalsScreen(AreaScreen):
             return write_chosen_file(path, data, overwrite=overwrite)
 
         def done(written: Path) -> None:
+            if answers.get("keep") and (who.name, who.reply_to) != (saved.name, saved.reply_to):
+                try:
+                    self.workspace.my_details.save(who)
+                except KitError as exc:
+                    self.notify(f"Your details were not kept: {exc.message}",
+                                severity="warning", timeout=10)
             self.notify(warning("your name, your reply address and what you asked", written),
                         severity="warning", timeout=12)
 
@@ -333,19 +346,25 @@ class RecheckDialog(Dialog[str | None]):
     AUTO_FOCUS = "#recheck-open"
     BINDINGS: ClassVar[list[Any]] = [Binding("escape", "cancel", "Cancel", id="cancel")]
 
-    def __init__(self, request: rq.Removal) -> None:
+    def __init__(self, request: rq.Removal, searches: Sequence[Any] = ()) -> None:
         super().__init__()
         self.request = request
+        self.searches = searches  # kit.footprint.queries.site_queries: your name on those sites
 
     def body(self) -> Iterable[Widget]:
         pages = "\n".join(f"• {page}" for page in self.request.pages) or \
             "No pages were recorded for this request: search for your details on the site."
+        found = ("\n\nAnd a search of those sites for your name, in case it moved:\n"
+                 + "\n".join(f"• {q.text}" for q in self.searches)) if self.searches else (
+            "\n\nThe kit does not know your name yet, so it cannot search those sites for "
+            "it: your name is kept when you write a letter (l).")
         yield Static(f"Look at the pages of {self.request.target} again. The kit fetches "
-                     "nothing: your browser opens them, if you ask it to.\n\n" + pages,
-                     markup=False)
+                     "nothing: your browser opens them, if you ask it to.\n\n" + pages
+                     + found, markup=False)
 
     def buttons(self) -> Iterable[Widget]:
-        yield Button("Open in my browser", id="recheck-open", disabled=not self.request.pages)
+        yield Button("Open in my browser", id="recheck-open",
+                     disabled=not (self.request.pages or self.searches))
         yield Button("They are gone", id="recheck-gone", variant="primary")
         yield Button("Still there", id="recheck-still")
         yield Button("Cancel", id="recheck-cancel")
@@ -355,7 +374,7 @@ class RecheckDialog(Dialog[str | None]):
         from kit.footprint.browser import open_in_browser
 
         try:
-            for page in self.request.pages:
+            for page in (*self.request.pages, *(q.url for q in self.searches)):
                 open_in_browser(page)
         except KitError as exc:
             self.notify(exc.message, severity="warning", timeout=10)
