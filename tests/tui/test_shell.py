@@ -209,16 +209,16 @@ async def test_palette_offers_this_screens_commands_and_no_screenshot(
 async def test_typing_keeps_the_idle_lock_away(make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
     from kit.config import Config
 
-    # A 3 s lock against 4.5 s of typing a key every 0.3 s: the gaps stay far below the lock
-    # even on a loaded machine, and the whole stretch is longer than it.
-    app: KitApp = make_app(config=Config(idle_lock_minutes=0.05))
+    # A 1.8 s lock against 2.4 s of typing a key every 0.2 s: the gaps stay far below the
+    # lock even on a loaded machine, and the whole stretch is longer than it.
+    app: KitApp = make_app(config=Config(idle_lock_minutes=0.03))
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
         await pilot.press("f3")
         await pilot.pause()
-        for _ in range(15):
+        for _ in range(12):
             await pilot.press("ctrl+f", "a")
-            await pilot.pause(0.3)
+            await pilot.pause(0.2)
             assert app.workspace is not None
         await wait_for(pilot, lambda: app.workspace is None, tries=100)
 
