@@ -907,7 +907,11 @@ def _from_kit(doc: dict[str, Any], origin: str) -> SiteList:
     reader = _Reader()
     fmt = doc.get("format")
     if type(fmt) is not int or fmt != FORMAT_VERSION:  # an integer: 1.0 and true equal 1
-        raise SiteListError(f"{origin} is site format {str(fmt)[:20]}; this kit reads format "
+        from kit.terminal_text import shown
+
+        # The value is the file's own text: shown escaped, never as it is.
+        raise SiteListError(f"{origin} is site format {shown(str(fmt)[:20])}; this kit reads "
+                            "format "
                             f"{FORMAT_VERSION}. A newer kit may read it")
     raw_sites = doc.get("site", doc.get("sites"))
     meta = _meta(doc, origin, reader)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kit.footprint import sites as site_data
@@ -322,6 +322,7 @@ json_values = st.recursive(
 
 @settings(max_examples=150, deadline=None)
 @given(json_values)
+@example({"format": "\x1f", "sites": None})  # found: the format's value was echoed raw
 def test_any_json_shape_gives_a_site_list_or_a_clear_error(doc: Any) -> None:
     clear_error_or_usable(lambda: read(doc))
 
