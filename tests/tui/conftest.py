@@ -77,6 +77,19 @@ async def unlock(pilot: Pilot[Any], passphrase: str = PASSPHRASE) -> None:
                    "home after unlocking")
 
 
+async def click_settled(pilot: Pilot[Any], selector: str) -> None:
+    """Click *selector* once it has stopped moving: the strength advice growing above the
+    Create button moves it down, and a click aimed at where it was lands on nothing."""
+    region = None
+    for _ in range(40):
+        await pilot.pause()
+        now = pilot.app.screen.query_one(selector).region
+        if now == region and now.area:
+            break
+        region = now
+    await pilot.click(selector)
+
+
 async def reach_recovery_key(pilot: Pilot[Any], passphrase: str = PASSPHRASE) -> None:
     """First run, as a person: past the welcome, a passphrase typed twice, "Create my vault",
     until the recovery key is on the screen (the vault is not yet in place)."""
@@ -85,7 +98,6 @@ async def reach_recovery_key(pilot: Pilot[Any], passphrase: str = PASSPHRASE) ->
     await pilot.press("enter")
     app.screen.query_one("#new", Input).value = passphrase
     app.screen.query_one("#again", Input).value = passphrase
-    await pilot.pause()  # the strength advice grows and moves the button down
-    await pilot.click("#create")
+    await click_settled(pilot, "#create")  # the strength advice moves it down
     await wait_for(pilot, lambda: app.screen.query_one("#steps").current == "recovery",
                    "the recovery key")

@@ -11,7 +11,7 @@ from kit.records.journal import Journal
 from kit.tui.app import KitApp
 from kit.vault import Credentials, Vault
 from tests.conftest import PASSPHRASE
-from tests.tui.conftest import SIZE, reach_recovery_key, showing, unlock, wait_for
+from tests.tui.conftest import SIZE, click_settled, reach_recovery_key, showing, unlock, wait_for
 
 
 async def test_first_run_creates_the_vault_and_shows_the_recovery_key_once(
@@ -24,13 +24,12 @@ async def test_first_run_creates_the_vault_and_shows_the_recovery_key_once(
         new = app.screen.query_one("#new", Input)
         new.value = "short"
         app.screen.query_one("#again", Input).value = "short"
-        await pilot.click("#create")
+        await click_settled(pilot, "#create")
         assert "at least 8" in str(app.screen.query_one("#mismatch").render())
         assert not vault_path.exists()
         new.value = PASSPHRASE
         app.screen.query_one("#again", Input).value = PASSPHRASE
-        await pilot.pause()  # the strength advice grows and moves the button down
-        await pilot.click("#create")
+        await click_settled(pilot, "#create")  # the strength advice moves it down
         await wait_for(pilot, lambda: app.screen.query_one("#steps").current == "recovery")
         key = str(app.screen.query_one("#recovery-key").render())
         assert len(key.replace("-", "").split()) >= 1 and len(key) > 40
