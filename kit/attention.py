@@ -87,9 +87,7 @@ def _removals(workspace: Workspace, today: date, config: Config | None) -> list[
         nation = (config if config is not None else config_file.load()).region
     except KitError:
         nation = "england"  # the checklists' item says what is wrong with the file
-    removals = workspace.removals
-    removals.nation = nation
-    due = removals.due(today)
+    due = workspace.removals.due(today, nation)
     items: list[Attention] = []
     if due.overdue:
         first, day = due.overdue[0]

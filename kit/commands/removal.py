@@ -22,7 +22,7 @@ from kit.commands.context import (
 from kit.errors import UsageError
 
 if TYPE_CHECKING:
-    from kit.removals.requests import Removal, Removals
+    from kit.removals.requests import Removal
     from kit.workspace import Workspace
 
 # kit.removals.requests's codes, written out so `kit removal --help` does not load the vault.
@@ -45,12 +45,6 @@ def _nation() -> str:
     from kit import config
 
     return config.load().region
-
-
-def _repository(ws: Workspace) -> Removals:
-    removals = ws.removals
-    removals.nation = _nation()
-    return removals
 
 
 def _json(request: Removal, today: date, nation: str) -> dict[str, Any]:
@@ -160,11 +154,11 @@ def removal_add(target: str, target_kind: str, asked: str, channel: str,
     sent_on, received_on = _date(sent_text, "--sent"), _date(received_text, "--received")
     recheck_on = _date(recheck_text, "--recheck")
     text = read_private_text("-") if note == "-" else (note or "")
-    today = date.today()
+    today, nation = date.today(), _nation()
     ws = unlocked_workspace()
     with ws.vault:
         incident_id, findings = _links(ws, incident, finding_ids)
-        removals = _repository(ws)
+        removals = ws.removals
         made = removals.add(target, target_kind, asked, channel, pages=pages, sent_on=sent_on,
                             received_on=received_on, reference=reference,
                             recheck_on=recheck_on, incident_id=incident_id,
@@ -173,9 +167,9 @@ def removal_add(target: str, target_kind: str, asked: str, channel: str,
     from kit.removals.advice import next_step
 
     say(f"Removal request {made.short_id} to {made.target} is saved "
-        f"({made.status_label.lower()}). {next_step(made, today, removals.nation)}")
+        f"({made.status_label.lower()}). {next_step(made, today, nation)}")
     if opts().json:
-        out("", _json(made, today, removals.nation))
+        out("", _json(made, today, nation))
 
 
 @removal.command("list")
@@ -183,13 +177,12 @@ def removal_add(target: str, target_kind: str, asked: str, channel: str,
 @json_option
 def removal_list(status: str | None) -> None:
     """Every removal request: those waiting for a reply first."""
-    today = date.today()
+    today, nation = date.today(), _nation()
     ws = unlocked_workspace()
     with ws.vault:
-        removals = _repository(ws)
+        removals = ws.removals
         listed = removals.list(status)
         warn_problems(removals.problems)
-    nation = removals.nation
     if listed:
         human = "\n".join(_line(r, today, nation) for r in listed)
     else:
@@ -203,13 +196,13 @@ def removal_list(status: str | None) -> None:
 @json_option
 def removal_show(request_id: str) -> None:
     """One request (its first characters will do): its details, history and next step."""
-    today = date.today()
+    today, nation = date.today(), _nation()
     ws = unlocked_workspace()
     with ws.vault:
-        removals = _repository(ws)
+        removals = ws.removals
         request = removals.get(request_id)
         warn_problems(removals.problems)
-    out(_details(request, today, removals.nation), _json(request, today, removals.nation))
+    out(_details(request, today, nation), _json(request, today, nation))
 
 
 @removal.command("update")
@@ -238,10 +231,10 @@ def removal_update(request_id: str, status: str | None, sent_text: str | None,
                                text)) and not what:
         raise UsageError("say what changed: --status, --sent, --received, --reference, "
                          "--extended, --recheck, --what or --note; nothing was changed")
-    today = date.today()
+    today, nation = date.today(), _nation()
     ws = unlocked_workspace()
     with ws.vault:
-        removals = _repository(ws)
+        removals = ws.removals
         updated = removals.update(request_id, status=status, sent_on=sent_on,
                                   received_on=received_on, reference=reference,
                                   extended=extended, recheck_on=recheck_on, note=text,
@@ -250,9 +243,9 @@ def removal_update(request_id: str, status: str | None, sent_text: str | None,
     from kit.removals.advice import next_step
 
     say(f"Removal request {updated.short_id} is now {updated.status_label.lower()}. "
-        f"{next_step(updated, today, removals.nation)}")
+        f"{next_step(updated, today, nation)}")
     if opts().json:
-        out("", _json(updated, today, removals.nation))
+        out("", _json(updated, today, nation))
 
 
 @removal.command("recheck")
@@ -267,10 +260,10 @@ def removal_recheck(request_id: str, result: str | None) -> None:
     Without --gone or --still-there it lists the pages to look at (the kit fetches nothing:
     open them yourself, in a private window). --gone marks the request removed and its
     findings fixed; --still-there keeps it open and says what to do next."""
-    today = date.today()
+    today, nation = date.today(), _nation()
     ws = unlocked_workspace()
     with ws.vault:
-        removals = _repository(ws)
+        removals = ws.removals
         searches: list[Any] = []
         if result is None:
             from kit.footprint.queries import names_to_search, site_queries
@@ -282,7 +275,6 @@ def removal_recheck(request_id: str, result: str | None) -> None:
             request = removals.recheck(request_id, gone=result == "gone", findings=ws.findings,
                                        today=today)
         warn_problems(removals.problems)
-    nation = removals.nation
     if result is None:
         pages = "\n".join(f"  - {page}" for page in request.pages) or \
             "  (no pages were recorded for this request)"
@@ -312,13 +304,12 @@ def removal_recheck(request_id: str, result: str | None) -> None:
 @json_option
 def removal_due() -> None:
     """What needs you now: replies due this week, overdue replies, and pages to look at."""
-    today = date.today()
+    today, nation = date.today(), _nation()
     ws = unlocked_workspace()
     with ws.vault:
-        removals = _repository(ws)
-        due = removals.due(today)
+        removals = ws.removals
+        due = removals.due(today, nation)
         warn_problems(removals.problems)
-    nation = removals.nation
     lines: list[str] = []
     if due.overdue:
         lines += ["Replies overdue:", *(f"  {r.short_id}  {r.target}: due {d}"
@@ -383,10 +374,10 @@ def removal_letter(request_id: str, kind: str, name: str | None, reply_to: str |
         complaint_summary,
     )
 
-    today = date.today()
+    today, nation = date.today(), _nation()
     ws = unlocked_workspace()
     with ws.vault:
-        removals = _repository(ws)
+        removals = ws.removals
         request = removals.get(request_id)
         warn_problems(removals.problems)
         saved = ws.my_details.get()
@@ -395,7 +386,7 @@ def removal_letter(request_id: str, kind: str, name: str | None, reply_to: str |
     check_can_write(kind, request)  # before asking for anything
     write = chaser_letter if kind == "chaser" else complaint_summary
     details = _complete(details)
-    text = write(details, request, today, removals.nation)
+    text = write(details, request, today, nation)
     after = complaint_next_steps() if kind == "complaint" else ""
     if kind == "chaser":
         say("Send it the same way as your request, keep a copy, and record it: "

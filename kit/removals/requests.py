@@ -342,11 +342,9 @@ def check_pages(pages: Sequence[str]) -> tuple[str, ...]:
 class Removals:
     """The removal requests in one vault, decrypted once and kept in memory."""
 
-    def __init__(self, vault: Vault, source: RecordSource | None = None, *,
-                 nation: str = "england") -> None:
+    def __init__(self, vault: Vault, source: RecordSource | None = None) -> None:
         self.vault = vault
         self.source: RecordSource = source or vault
-        self.nation = nation  # whose bank holidays move a due date (kit.removals.deadlines)
         self._current: dict[str, Removal] | None = None
         self.problems: list[Problem] = []
 
@@ -461,11 +459,12 @@ class Removals:
         return self.update(id_or_prefix, what="looked again: the pages are still there",
                            clear_recheck=True, today=day, now=stamp)
 
-    def due(self, today: date) -> Due:
-        """Replies due within DUE_SOON_DAYS, overdue replies, and re-checks that have come."""
+    def due(self, today: date, nation: str = "england") -> Due:
+        """Replies due within DUE_SOON_DAYS, overdue replies, and re-checks that have come;
+        *nation*'s bank holidays move a due date (kit.removals.deadlines)."""
         soon, late, looks = [], [], []
         for request in self.list():
-            due = request.reply_due(self.nation)
+            due = request.reply_due(nation)
             if request.waiting() and due is not None:
                 if today > due:
                     late.append((request, due))

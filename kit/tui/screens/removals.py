@@ -185,13 +185,8 @@ class RemovalsScreen(AreaScreen):
     def _row(self, request: rq.Removal) -> str:
         return describe(request, _today(self), _nation(self))
 
-    def _repository(self) -> rq.Removals:
-        removals = self.workspace.removals
-        removals.nation = _nation(self)
-        return removals
-
     def reload(self) -> None:
-        requests = self._repository().list()
+        requests = self.workspace.removals.list()
         listing = self.query_one("#removals", EntryList)
         current = self._current()
         listing.set_items(requests)
@@ -246,7 +241,7 @@ class RemovalsScreen(AreaScreen):
             if result not in ("gone", "still-there"):
                 return
             try:
-                saved = self._repository().recheck(
+                saved = self.workspace.removals.recheck(
                     request.id, gone=result == "gone", findings=self.workspace.findings,
                     today=_today(self))
             except KitError as exc:
@@ -537,7 +532,6 @@ class RemovalForm(FormScreen):
     def action_save(self) -> None:
         v = self._values()
         repo = self.workspace.removals
-        repo.nation = self.kit_app.services.config.region
         today = self.kit_app.services.clock().astimezone().date()
 
         def field(key: str) -> Widget:
