@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, TypeVar
 
 from kit.errors import UsageError
+from kit.records.fields import stored_day, stored_stamp, stored_text
 from kit.records.latest import LatestRecord, StoredSet
 from kit.records.source import RecordSource
 
@@ -123,10 +124,7 @@ def _decode(document: type[D], record: Record) -> D:
     values: dict[str, Any] = {}
     for f in document.FIELDS:
         if f.kind == "text":
-            text = d.get(f.key, "")
-            if not isinstance(text, str):
-                raise TypeError(f"{f.key} must be a string")
-            values[f.key] = text
+            values[f.key] = stored_text(d.get(f.key, ""), f.key)
         elif f.kind == "contacts":
             raw = d.get(f.key, [])
             if not isinstance(raw, list):
@@ -140,17 +138,9 @@ def _decode(document: type[D], record: Record) -> D:
             values[f.key] = tuple(contacts)
         else:
             day = d.get(f.key)
-            if day is not None and not isinstance(day, str):
-                raise TypeError(f"{f.key} must be a date")
-            values[f.key] = date.fromisoformat(day) if day else None
-    updated = d["updated"]
-    if not isinstance(updated, str):
-        raise TypeError("updated must be a date-time")
-    stamp = datetime.fromisoformat(updated)
-    if stamp.tzinfo is None:
-        raise ValueError("updated has no time zone")
+            values[f.key] = stored_day(None if day == "" else day, f.key)  # "": no date
     known = {*values, "updated"}
-    return document(**values, updated=stamp, id=record.id,
+    return document(**values, updated=stored_stamp(d["updated"], "updated"), id=record.id,
                     extra={k: v for k, v in d.items() if k not in known})
 
 

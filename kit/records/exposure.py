@@ -10,9 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
 from kit.errors import UsageError
+
+# Re-exported ("as"): kit.supervision and kit.commands still import these four from here.
+from kit.records.fields import Choice as Choice
+from kit.records.fields import Labelled as Labelled
+from kit.records.fields import aware as aware
+from kit.records.fields import label as label
+from kit.records.fields import stored_stamp, stored_texts, stored_whole
 from kit.records.ids import by_prefix
 from kit.records.source import RecordSource, read_kind
 
@@ -27,26 +34,11 @@ MAX_IMPACT = 10
 FUTURE_SLACK = timedelta(days=1)
 
 
-class Choice(NamedTuple):
-    """One option: a stable machine value (stored, used in --json) and a label for people."""
-
-    value: str
-    label: str
-
-
 class VolumeBand(NamedTuple):
     value: str
     label: str
     low: int
     high: int | None  # None: no upper bound
-
-
-class Labelled(Protocol):
-    @property
-    def value(self) -> str: ...
-
-    @property
-    def label(self) -> str: ...
 
 
 MATERIAL_TYPES: Final = (
@@ -86,11 +78,6 @@ OUTCOME_LABELS: Final[dict[bool | None, str]] = {
     False: "I do not know how the case turned out",
     None: "Not recorded",
 }
-
-
-def label(choices: Iterable[Labelled], value: str) -> str:
-    """The label for *value*; the value itself if this version of the kit does not know it."""
-    return next((c.label for c in choices if c.value == value), value)
 
 
 def band_for(count: int) -> str:
@@ -173,13 +160,6 @@ def check_note(note: str | None) -> str | None:
     return note.strip()
 
 
-def aware(when: datetime, field: str) -> datetime:
-    """*when* in UTC; a time without a time zone is refused (it could mean any hour)."""
-    if when.tzinfo is None or when.utcoffset() is None:
-        raise UsageError(f"{field} needs a time zone")
-    return when.astimezone(UTC)
-
-
 def check_when(when: datetime) -> datetime:
     when = aware(when, "when")
     if when > datetime.now(UTC) + FUTURE_SLACK:
@@ -243,12 +223,6 @@ class ExposureEntry(NamedTuple):
         return data
 
 
-def _strings(value: object) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise TypeError("expected a list of strings")
-    return tuple(value)
-
-
 def _optional_int(value: object) -> int | None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
         raise TypeError("expected a whole number or null")
@@ -267,36 +241,23 @@ def _optional_bool(value: object) -> bool | None:
     return value
 
 
-def _stamp(value: object) -> datetime:
-    if not isinstance(value, str):
-        raise TypeError("expected an ISO date-time")
-    stamp = datetime.fromisoformat(value)
-    if stamp.tzinfo is None:  # would break every comparison with the others
-        raise ValueError("a date-time without a time zone")
-    return stamp
-
-
 def _from_record(record: Record) -> ExposureEntry:
     """Types are checked; choice values are not, so entries written by a newer kit with new
     categories still show (their raw value stands in for the label)."""
     d = record.data
-    when = _stamp(d["when"])
-    impact = d["impact"]
-    if isinstance(impact, bool) or not isinstance(impact, int):
-        raise TypeError("impact must be an int")
     return ExposureEntry(
         id=record.id,
-        when=when,
+        when=stored_stamp(d["when"], "when"),
         minutes=_optional_int(d.get("minutes")),
-        material=_strings(d["material"]),
+        material=stored_texts(d["material"]),
         volume=_optional_str(d.get("volume")),
-        flags=_strings(d.get("flags", [])),
-        steps=_strings(d.get("steps", [])),
+        flags=stored_texts(d.get("flags", [])),
+        steps=stored_texts(d.get("steps", [])),
         outcome_known=_optional_bool(d.get("outcome_known")),
-        impact=impact,
+        impact=stored_whole(d["impact"], "impact"),
         note=_optional_str(d.get("note")),
-        recorded=_stamp(d.get("recorded", d["when"])),
-        updated=_stamp(d.get("updated", d["when"])),
+        recorded=stored_stamp(d.get("recorded", d["when"])),
+        updated=stored_stamp(d.get("updated", d["when"])),
     )
 
 

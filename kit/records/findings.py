@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from kit.errors import UsageError
+from kit.records.fields import check_text, stored_day, stored_stamp, stored_text, stored_whole
 from kit.records.ids import SHORT_ID, by_prefix
 from kit.records.source import RecordSource, read_kind
 
@@ -160,24 +161,6 @@ class Summary:
 # --- validation: every error a UsageError naming the field ---
 
 
-def _text(what: str, value: object, limit: int, *, required: bool = False,
-          one_line: bool = False) -> str:
-    if not isinstance(value, str):
-        raise UsageError(f"the finding's {what} must be text")
-    value = value.strip()
-    if required and not value:
-        raise UsageError(f"the finding's {what} is empty; it is needed")
-    if len(value) > limit:
-        raise UsageError(f"the finding's {what} is {len(value):,} characters long; at most "
-                         f"{limit:,} are allowed")
-    bad = [ch for ch in value if unicodedata.category(ch) == "Cc" and
-           (one_line or ch not in "\n\t")]
-    if bad:
-        raise UsageError(f"the finding's {what} must be "
-                         + ("one line, " if one_line else "") + "without control characters")
-    return value
-
-
 def _tidy(value: object, limit: int, *, one_line: bool) -> str:
     """Text a check found (often from a remote answer) made safe to keep: control characters
     become spaces (newlines and tabs stay where several lines are allowed), and anything over
@@ -193,7 +176,7 @@ def _tidy(value: object, limit: int, *, one_line: bool) -> str:
 
 def _name(what: str, value: object, limit: int) -> str:
     """A check name or checklist item id: lower-case letters, digits and dashes."""
-    text = _text(what, value, limit, required=True, one_line=True)
+    text = check_text(f"the finding's {what}", value, limit, required=True, one_line=True)
     if not all(ch.isascii() and (ch.isalnum() or ch in "-_.") for ch in text) or \
             text != text.lower():
         raise UsageError(f"{text!r} is not a valid {what} (lower-case letters, digits and "
@@ -215,38 +198,16 @@ def _now(now: datetime | None) -> datetime:
     return now.astimezone(UTC)
 
 
-def _day(value: object, what: str) -> date | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise TypeError(f"{what} must be an ISO date or null")
-    return date.fromisoformat(value)
-
-
-def _stamp(value: object, what: str) -> datetime:
-    if not isinstance(value, str):
-        raise TypeError(f"{what} must be a date-time")
-    stamp = datetime.fromisoformat(value)
-    if stamp.tzinfo is None:
-        raise ValueError(f"{what} has no time zone")
-    return stamp
-
-
 def _from_record(record: Record) -> Finding:
     d = record.data
     texts = {}
     for name in ("source", "key", "title", "exposed", "severity", "evidence", "status"):
-        value = d[name]
-        if not isinstance(value, str):
-            raise TypeError(f"{name} must be text")
-        texts[name] = value
-    note = d.get("note", "")
+        texts[name] = stored_text(d[name], name)
+    note = stored_text(d.get("note", ""), "note")
     fix_item = d.get("fix_item")
-    if not isinstance(note, str) or (fix_item is not None and not isinstance(fix_item, str)):
-        raise TypeError("note and fix_item must be text")
-    seen_count = d.get("seen_count", 1)
-    if isinstance(seen_count, bool) or not isinstance(seen_count, int):
-        raise TypeError("seen_count must be a whole number")
+    if fix_item is not None:
+        fix_item = stored_text(fix_item, "fix_item")
+    seen_count = stored_whole(d.get("seen_count", 1), "seen_count")
     raw_history = d.get("history", [])
     if not isinstance(raw_history, list):
         raise TypeError("history must be a list")
@@ -255,17 +216,17 @@ def _from_record(record: Record) -> Finding:
         if not isinstance(c, dict) or not isinstance(c.get("status"), str) or \
                 not isinstance(c.get("why", ""), str):
             raise TypeError("a status change must have a time and a status")
-        history.append(Change(_stamp(c.get("at"), "a status change"), c["status"],
+        history.append(Change(stored_stamp(c.get("at"), "a status change"), c["status"],
                               c.get("why", "")))
-    found_at = _stamp(d["found_at"], "found_at")
-    last_seen = _stamp(d.get("last_seen") or d["found_at"], "last_seen")
-    updated = _stamp(d["updated"], "updated")
+    found_at = stored_stamp(d["found_at"], "found_at")
+    last_seen = stored_stamp(d.get("last_seen") or d["found_at"], "last_seen")
+    updated = stored_stamp(d["updated"], "updated")
     known = {"source", "key", "title", "exposed", "severity", "evidence", "fix_item", "status",
              "found_at", "last_seen", "seen_count", "recheck_on", "note", "history", "updated"}
     # An unknown status or severity (a newer kit's) is kept as it is: it shows as written.
     return Finding(record.id, texts["source"], texts["title"], texts["exposed"],
                    texts["severity"], texts["evidence"], fix_item, texts["status"], found_at,
-                   _day(d.get("recheck_on"), "recheck_on"), note, key=texts["key"],
+                   stored_day(d.get("recheck_on"), "recheck_on"), note, key=texts["key"],
                    last_seen=last_seen, seen_count=seen_count, history=tuple(history),
                    updated=updated, extra={k: v for k, v in d.items() if k not in known})
 
@@ -404,7 +365,7 @@ class Findings:
             history = _changed(history, Change(stamp, status, "marked by you"))
         finding = dataclasses.replace(
             old, status=status, recheck_on=recheck_on,
-            note=old.note if note is None else _text("note", note, MAX_NOTE),
+            note=old.note if note is None else check_text("the finding's note", note, MAX_NOTE),
             history=history, updated=stamp)
         return self._save(finding, old)
 

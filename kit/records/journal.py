@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from kit.errors import BadInput, UsageError
+from kit.errors import UsageError
+from kit.records.fields import stored_stamp, stored_text, stored_texts
 from kit.records.ids import by_prefix
 from kit.records.prompts import PROMPT_QUESTIONS
 from kit.records.source import RecordSource, read_kind
@@ -58,31 +59,16 @@ class JournalEntry(NamedTuple):
 
 
 def _from_record(record: Record) -> JournalEntry:
-    """The entry a record holds; BadInput if its shape is not one this kit writes. Strict, so
-    that one odd entry is left out with a warning rather than breaking a sort or a screen."""
+    """The entry a record holds. Strict, so that one odd entry is left out with a warning
+    (kit.records.source.read_kind) rather than breaking a sort or a screen."""
     d = record.data
-    try:
-        created = _aware(d["created"])
-        updated = created if d["updated"] == d["created"] else _aware(d["updated"])
-        text, tags, mood = d["text"], d.get("tags", []), d.get("mood")
-        if not isinstance(text, str) or not isinstance(tags, list) or not all(
-                isinstance(t, str) for t in tags):
-            raise TypeError("text and tags must be strings")
-        if mood is not None and (type(mood) is not int or not 0 <= mood <= 10):
-            raise ValueError("mood must be a whole number from 0 to 10")
-        return JournalEntry(record.id, created, updated, text, tuple(tags), mood)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise BadInput(f"journal entry {record.id} has an unexpected shape") from exc
-
-
-def _aware(text: object) -> datetime:
-    # A time without a zone cannot be sorted among the others: the whole list would fail.
-    if not isinstance(text, str):
-        raise TypeError("a time must be text")
-    when = datetime.fromisoformat(text)
-    if when.tzinfo is None:
-        raise ValueError("a time needs its time zone")
-    return when
+    created = stored_stamp(d["created"], "created")
+    updated = created if d["updated"] == d["created"] else stored_stamp(d["updated"], "updated")
+    mood = d.get("mood")
+    if mood is not None and (type(mood) is not int or not 0 <= mood <= 10):
+        raise ValueError("mood must be a whole number from 0 to 10")
+    return JournalEntry(record.id, created, updated, stored_text(d["text"], "text"),
+                        stored_texts(d.get("tags", []), "tags"), mood)
 
 
 def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:

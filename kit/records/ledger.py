@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from kit.records.fields import stored_stamp, stored_text, stored_whole
 from kit.records.source import RecordSource, read_kind
 
 if TYPE_CHECKING:
@@ -45,30 +46,22 @@ def entry_to_json(entry: LedgerEntry) -> dict[str, Any]:
     }
 
 
-def _text(value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError("expected text")
-    return value
-
-
 def _entry(item: object, check: str) -> LedgerEntry:
     if not isinstance(item, dict):
         raise TypeError("a ledger entry must be an object")
-    at = datetime.fromisoformat(_text(item["at"]))
-    if at.tzinfo is None:
-        raise ValueError("a ledger time has no time zone")
-    status, size = item.get("status"), item.get("bytes", 0)
-    if status is not None and (isinstance(status, bool) or not isinstance(status, int)):
-        raise TypeError("status must be a number or null")
-    if isinstance(size, bool) or not isinstance(size, int):
-        raise TypeError("bytes must be a number")
-    return LedgerEntry(at=at, check=_text(item.get("check", check)), method=_text(item["method"]),
-                       host=_text(item["host"]), path=_text(item["path"]), status=status,
-                       bytes_received=size, error=_text(item.get("error", "")))
+    status = item.get("status")
+    return LedgerEntry(at=stored_stamp(item["at"], "at"),
+                       check=stored_text(item.get("check", check), "check"),
+                       method=stored_text(item["method"], "method"),
+                       host=stored_text(item["host"], "host"),
+                       path=stored_text(item["path"], "path"),
+                       status=None if status is None else stored_whole(status, "status"),
+                       bytes_received=stored_whole(item.get("bytes", 0), "bytes"),
+                       error=stored_text(item.get("error", ""), "error"))
 
 
 def _from_record(record: Record) -> list[LedgerEntry]:
-    check = _text(record.data["check"])
+    check = stored_text(record.data["check"], "check")
     items = record.data["requests"]
     if not isinstance(items, list):
         raise TypeError("requests must be a list")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from kit.records.fields import stored_stamp, stored_text
 from kit.records.incidents import MAX_SHORT, check_text
 from kit.records.latest import LatestRecord, StoredSet
 
@@ -47,14 +48,9 @@ def check_details(details: Details) -> Details:
 
 def _from_record(record: Record) -> Details:
     d = record.data
-    name, reply_to, updated = d.get("name", ""), d.get("reply_to", ""), d["updated"]
-    if not isinstance(name, str) or not isinstance(reply_to, str) or not isinstance(
-            updated, str):
-        raise TypeError("details must be text")
-    stamp = datetime.fromisoformat(updated)
-    if stamp.tzinfo is None:
-        raise ValueError("updated has no time zone")
-    return Details(name, reply_to, stamp, record.id,
+    return Details(stored_text(d.get("name", ""), "name"),
+                   stored_text(d.get("reply_to", ""), "reply_to"),
+                   stored_stamp(d["updated"], "updated"), record.id,
                    {k: v for k, v in d.items() if k not in ("name", "reply_to", "updated")})
 
 

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from kit.errors import UsageError
+from kit.records.fields import stored_day, stored_stamp, stored_text
 from kit.records.source import RecordSource, read_kind
 
 if TYPE_CHECKING:
@@ -74,32 +75,17 @@ class ItemProgress:
         return {**self.extra, **self.to_json()}
 
 
-def _optional_day(value: object) -> date | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise TypeError("expected an ISO date or null")
-    return date.fromisoformat(value)
-
-
 def _from_record(record: Record) -> ItemProgress:
     d = record.data
-    item_id, status = d["item"], d["status"]
-    if not isinstance(item_id, str) or not isinstance(status, str):
-        raise TypeError("item and status must be text")
-    note, delegated_to = d.get("note", ""), d.get("delegated_to", "")
-    if not isinstance(note, str) or not isinstance(delegated_to, str):
-        raise TypeError("note and delegated_to must be text")
-    updated = d["updated"]
-    if not isinstance(updated, str):
-        raise TypeError("updated must be a date-time")
-    stamp = datetime.fromisoformat(updated)
-    if stamp.tzinfo is None:
-        raise ValueError("updated has no time zone")
+    item_id, status = stored_text(d["item"], "item"), stored_text(d["status"], "status")
+    note = stored_text(d.get("note", ""), "note")
+    delegated_to = stored_text(d.get("delegated_to", ""), "delegated_to")
+    stamp = stored_stamp(d["updated"], "updated")
     known = {"item", "status", "note", "delegated_to", "done_on", "next_check", "updated"}
     # An unknown status (a newer kit's) is kept as it is: it shows, and is not open.
-    return ItemProgress(item_id, status, note, delegated_to, _optional_day(d.get("done_on")),
-                        _optional_day(d.get("next_check")), stamp, record.id,
+    return ItemProgress(item_id, status, note, delegated_to,
+                        stored_day(d.get("done_on"), "done_on"),
+                        stored_day(d.get("next_check"), "next_check"), stamp, record.id,
                         extra={k: v for k, v in d.items() if k not in known})
 
 

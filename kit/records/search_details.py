@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from kit.errors import UsageError
+from kit.records.fields import stored_stamp, stored_texts
 from kit.records.latest import LatestRecord, StoredSet
 
 if TYPE_CHECKING:
@@ -104,17 +105,8 @@ def _from_record(record: Record) -> SearchDetails:
     d = record.data
     values: dict[str, tuple[str, ...]] = {}
     for part in PARTS:
-        raw = d.get(part, [])
-        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-            raise TypeError(f"{part} must be a list of text")
-        values[part] = tuple(raw)
-    updated = d["updated"]
-    if not isinstance(updated, str):
-        raise TypeError("updated must be a date-time")
-    stamp = datetime.fromisoformat(updated)
-    if stamp.tzinfo is None:
-        raise ValueError("updated has no time zone")
-    return SearchDetails(**values, updated=stamp, id=record.id,
+        values[part] = stored_texts(d.get(part, []), part)
+    return SearchDetails(**values, updated=stored_stamp(d["updated"], "updated"), id=record.id,
                          extra={k: v for k, v in d.items() if k not in {*PARTS, "updated"}})
 
 

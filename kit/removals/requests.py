@@ -15,14 +15,21 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from kit.errors import UsageError
-from kit.records.exposure import Choice, label
+from kit.records.fields import (
+    Choice,
+    check_text,
+    label,
+    stored_day,
+    stored_stamp,
+    stored_text,
+    stored_texts,
+)
 from kit.records.ids import SHORT_ID, by_prefix
 from kit.records.incidents import check_url
 from kit.records.source import RecordSource, read_kind
@@ -203,22 +210,6 @@ def _iso(day: date | None) -> str | None:
 # --- checking what the user gives: every error a UsageError naming the field ---
 
 
-def _text(what: str, value: object, limit: int, *, required: bool = False,
-          one_line: bool = True) -> str:
-    if not isinstance(value, str):
-        raise UsageError(f"the request's {what} must be text")
-    value = value.strip()
-    if required and not value:
-        raise UsageError(f"the request's {what} is empty; it is needed")
-    if len(value) > limit:
-        raise UsageError(f"the request's {what} is {len(value):,} characters long; at most "
-                         f"{limit:,} are allowed")
-    if any(unicodedata.category(ch) == "Cc" and (one_line or ch not in "\n\t") for ch in value):
-        raise UsageError(f"the request's {what} must be "
-                         + ("one line, " if one_line else "") + "without control characters")
-    return value
-
-
 def _choice(what: str, value: str, choices: Sequence[Choice]) -> str:
     if value not in _codes(choices):
         raise UsageError(f"{what} {value!r} is not one of {', '.join(_codes(choices))}")
@@ -250,29 +241,6 @@ def _now(now: datetime | None) -> datetime:
 # --- reading a stored record ---
 
 
-def _stored_day(value: object) -> date | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise TypeError("a date must be an ISO date or null")
-    return date.fromisoformat(value)
-
-
-def _stored_stamp(value: object) -> datetime:
-    if not isinstance(value, str):
-        raise TypeError("a time must be an ISO date-time")
-    stamp = datetime.fromisoformat(value)
-    if stamp.tzinfo is None:
-        raise ValueError("a time has no time zone")
-    return stamp
-
-
-def _strings(value: object, what: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise TypeError(f"{what} must be a list of text")
-    return tuple(value)
-
-
 _KNOWN: Final = frozenset({
     "target", "target_kind", "asked", "channel", "status", "pages", "sent_on", "received_on",
     "reference", "extended", "recheck_on", "incident_id", "finding_ids", "note", "history",
@@ -283,10 +251,7 @@ def _from_record(record: Record) -> Removal:
     d = record.data
     texts = {}
     for name in ("target", "target_kind", "asked", "channel", "status", "reference", "note"):
-        value = d.get(name, "")
-        if not isinstance(value, str):
-            raise TypeError(f"{name} must be text")
-        texts[name] = value
+        texts[name] = stored_text(d.get(name, ""), name)
     extended, incident = d.get("extended", False), d.get("incident_id")
     if not isinstance(extended, bool) or not (incident is None or isinstance(incident, str)):
         raise TypeError("extended must be true or false, and incident_id text")
@@ -298,15 +263,15 @@ def _from_record(record: Record) -> Removal:
         if not isinstance(e, dict) or not isinstance(e.get("status"), str) or \
                 not isinstance(e.get("what", ""), str):
             raise TypeError("an event must have a time and a status")
-        history.append(Event(_stored_stamp(e.get("at")), e["status"], e.get("what", "")))
+        history.append(Event(stored_stamp(e.get("at")), e["status"], e.get("what", "")))
     # An unknown status, target or ask (a newer kit's) is kept as it is: it shows as written.
     return Removal(
         record.id, texts["target"], texts["target_kind"], texts["asked"], texts["channel"],
-        texts["status"], _strings(d.get("pages", []), "pages"),
-        _stored_day(d.get("sent_on")), _stored_day(d.get("received_on")), texts["reference"],
-        extended, _stored_day(d.get("recheck_on")), incident,
-        _strings(d.get("finding_ids", []), "finding_ids"), texts["note"], tuple(history),
-        _stored_stamp(d["created"]), _stored_stamp(d["updated"]),
+        texts["status"], stored_texts(d.get("pages", []), "pages"),
+        stored_day(d.get("sent_on")), stored_day(d.get("received_on")), texts["reference"],
+        extended, stored_day(d.get("recheck_on")), incident,
+        stored_texts(d.get("finding_ids", []), "finding_ids"), texts["note"], tuple(history),
+        stored_stamp(d["created"]), stored_stamp(d["updated"]),
         extra={k: v for k, v in d.items() if k not in _KNOWN})
 
 
@@ -329,7 +294,7 @@ def for_incident(records: Mapping[str, Record], incident_id: str) -> builtins.li
 
 def check_target(target: str) -> str:
     """Who is asked: one line, not empty."""
-    return _text("target", target, MAX_SHORT, required=True)
+    return check_text("the request's target", target, MAX_SHORT, required=True, one_line=True)
 
 
 def check_pages(pages: Sequence[str]) -> tuple[str, ...]:
@@ -386,11 +351,13 @@ class Removals:
             _choice("what is asked", asked, ASKS),
             _choice("the channel", channel, CHANNELS),
             "sent" if sent_on else "draft", check_pages(pages),
-            reference=_text("reference", reference, MAX_SHORT),
-            incident_id=(_text("incident", incident_id, MAX_SHORT) or None)
+            reference=check_text("the request's reference", reference, MAX_SHORT,
+                                 one_line=True),
+            incident_id=(check_text("the request's incident", incident_id, MAX_SHORT,
+                                    one_line=True) or None)
             if incident_id is not None else None,
             finding_ids=self._links(finding_ids),
-            note=_text("note", note, MAX_NOTE, one_line=False),
+            note=check_text("the request's note", note, MAX_NOTE),
             created=stamp, updated=stamp)
         request = self._dates(request, day, sent_on=sent_on, received_on=received_on,
                               recheck_on=recheck_on)
@@ -421,16 +388,18 @@ class Removals:
         request = dataclasses.replace(
             old, status=new_status,
             reference=old.reference if reference is None
-            else _text("reference", reference, MAX_SHORT),
+            else check_text("the request's reference", reference, MAX_SHORT, one_line=True),
             extended=old.extended if extended is None else extended,
             pages=old.pages if pages is None else check_pages(pages),
-            note=old.note if note is None else _text("note", note, MAX_NOTE, one_line=False),
-            incident_id=_text("incident", incident_id, MAX_SHORT) if incident_id
+            note=old.note if note is None else check_text("the request's note", note, MAX_NOTE),
+            incident_id=check_text("the request's incident", incident_id, MAX_SHORT,
+                                   one_line=True) if incident_id
             else None if unlink_incident else old.incident_id,
             recheck_on=None if clear_recheck else old.recheck_on, updated=stamp)
         request = self._dates(request, day, sent_on=sent_on, received_on=received_on,
                               recheck_on=recheck_on)
-        said = _text("what happened", what, MAX_SHORT) if what else ""
+        said = check_text("the request's what happened", what, MAX_SHORT,
+                          one_line=True) if what else ""
         if new_status != old.status or said or request.extended != old.extended:
             if not said:
                 said = ("they said they need up to two more months"
@@ -480,7 +449,8 @@ class Removals:
     def _links(self, finding_ids: Sequence[str]) -> tuple[str, ...]:
         if len(finding_ids) > MAX_LINKS:
             raise UsageError(f"too many findings for one request (at most {MAX_LINKS})")
-        return tuple(dict.fromkeys(_text("finding", f, MAX_SHORT, required=True)
+        return tuple(dict.fromkeys(check_text("the request's finding", f, MAX_SHORT,
+                                              required=True, one_line=True)
                                    for f in finding_ids))
 
     def _dates(self, request: Removal, today: date, *, sent_on: date | None,
