@@ -9,13 +9,14 @@ import pkgutil
 from pathlib import Path
 
 from textual.dom import DOMNode
-from textual.widgets import Button, Markdown
+from textual.widgets import Button
 from textual.widgets._footer import FooterKey
 
 import kit.tui
 from kit import keymap
 from kit.config import Config
 from kit.tui.app import KitApp
+from kit.tui.screens.help import HelpText
 from tests.tui.conftest import SIZE, showing, unlock, wait_for
 
 
@@ -104,8 +105,8 @@ async def test_a_changed_key_works_and_its_default_no_longer_does(
         await pilot.pause()
         assert app.screen is journal
         await pilot.press("f1")  # the help puts the changed keys first
-        await wait_for(pilot, lambda: bool(app.screen.query(Markdown)), "the help text")
-        text = app.screen.query_one(Markdown).source
+        await wait_for(pilot, lambda: bool(app.screen.query(HelpText)), "the help text")
+        text = app.screen.query_one(HelpText).source
         assert text.index("## Keys you changed") < text.index("## Keys that work everywhere")
         assert "| f12 | ctrl+n | New (Journal) |" in text
         assert "| ctrl+l, ctrl+b | ctrl+l | Hide & lock (everywhere) |" in text

@@ -308,8 +308,6 @@ def test_help(snap_compare, make_app, seed) -> None:  # type: ignore[no-untyped-
 
     async def help_(pilot: Pilot[Any]) -> None:
         await go(pilot, "f1", "HelpScreen")
-        await wait_for(pilot, lambda: bool(pilot.app.screen.query("MarkdownTable")),
-                       "the help text")
 
     assert snap_compare(make_app(), run_before=unlocked(help_), terminal_size=SIZE)
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any, ClassVar
 
+from rich.markdown import Heading, Markdown, MarkdownContext
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Markdown
+from textual.widgets import Footer, Static
 
 
 class HelpScreen(ModalScreen[None]):
@@ -22,6 +24,9 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen #help-box {
         overflow-y: scroll;
     }
+    HelpScreen #help-text {
+        padding: 0 1;
+    }
     """
 
     BINDINGS: ClassVar[list[Any]] = [
@@ -29,25 +34,42 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield VerticalScroll(id="help-box", classes="dialog")
+        with VerticalScroll(id="help-box", classes="dialog"):
+            yield HelpText(help_text(getattr(self.app, "services", None)), id="help-text")
         yield Footer(compact=True)
-
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._fill)
-
-    async def _fill(self) -> None:
-        """Put the text in once the box has been drawn, with the focus. Focusing a box restyles
-        all it holds, and a new screen is laid out twice as it is shown: with the text (most of
-        the screen's widgets) in from the start, each cost a third of the help's first open.
-        Nothing is drawn until the text is all in, so it is laid out once, not at each step of
-        the Markdown widget building itself."""
-        text = resources.files("kit.tui").joinpath("help.md").read_text(encoding="utf-8")
-        text = _with_changed_keys(text, getattr(self.app, "services", None))
-        with self.app.batch_update():
-            await self.query_one("#help-box").mount(Markdown(text, open_links=False))
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
+
+
+class HelpText(Static):
+    """The whole help as one widget, drawn by Rich's Markdown: laid out once, at once. (As
+    Textual's Markdown widget, each heading, paragraph and table cell was a widget of its own,
+    about ninety, and laying them out was most of the help's first open.)"""
+
+    def __init__(self, source: str, **kwargs: Any) -> None:
+        super().__init__(_HelpMarkdown(source, hyperlinks=False), **kwargs)
+        self.source = source
+
+
+class _PlainHeading(Heading):
+    """A heading in the text's own colour, bold (Rich's own are magenta and underlined, the
+    look of a link)."""
+
+    def on_enter(self, context: MarkdownContext) -> None:
+        self.text = Text()
+        context.enter_style("bold underline" if self.tag == "h1" else "bold")
+
+
+class _HelpMarkdown(Markdown):
+    elements: ClassVar[dict[str, type[Any]]] = {**Markdown.elements,
+                                                "heading_open": _PlainHeading}
+
+
+def help_text(services: Any) -> str:
+    """The help, with any keys changed in config.toml named first."""
+    text = resources.files("kit.tui").joinpath("help.md").read_text(encoding="utf-8")
+    return _with_changed_keys(text, services)
 
 
 def _with_changed_keys(text: str, services: Any) -> str:
