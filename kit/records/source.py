@@ -35,15 +35,18 @@ def read_kind(source: RecordSource, kind: str | Collection[str], parse: Callable
     on. Such a record is left out and left as it is: never "repaired" by overwriting, since a
     newer kit may have written it.
     """
+    from kit.vault.store import bulk_build  # here: see the TYPE_CHECKING import above
+
     kinds = (kind,) if isinstance(kind, str) else kind
     snap = source.snapshot()
     problems = list(snap.problems)  # a copy: the snapshot may be shared
     parsed: dict[str, T] = {}
-    for record in snap.records.values():
-        if record.kind not in kinds:
-            continue
-        try:
-            parsed[record.id] = parse(record)
-        except UNREADABLE:
-            problems.append(unreadable(record))
+    with bulk_build():  # thousands of parsed records, all kept: no collector rounds meanwhile
+        for record in snap.records.values():
+            if record.kind not in kinds:
+                continue
+            try:
+                parsed[record.id] = parse(record)
+            except UNREADABLE:
+                problems.append(unreadable(record))
     return parsed, problems

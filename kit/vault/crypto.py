@@ -91,14 +91,23 @@ def pad(payload: bytes) -> bytes:
 
 
 def unpad(padded: bytes) -> bytes:
+    return bytes(unpad_view(padded))
+
+
+_LENGTH = struct.Struct(">I")
+
+
+def unpad_view(padded: bytes) -> memoryview:
+    """The payload inside *padded*, as a view (no copy); ValueError if the framing or the
+    zero padding is wrong."""
     if len(padded) < 4:
         raise ValueError("padded plaintext too short")
-    (length,) = struct.unpack_from(">I", padded)
+    (length,) = _LENGTH.unpack_from(padded)
     end = 4 + length
     # count() runs in C; a byte-by-byte any() was a tenth of the load time at 10k records.
     if end > len(padded) or padded.count(0, end) != len(padded) - end:
         raise ValueError("padding is malformed")
-    return padded[4:end]
+    return memoryview(padded)[4:end]
 
 
 def record_aad(vault_id: bytes, record_id: bytes, generation: int) -> bytes:

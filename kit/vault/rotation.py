@@ -68,7 +68,7 @@ class Vault(backups.Vault, Protocol):
     def kdf_params(self) -> KdfParams | None: ...
     def set_slots(self, slots: tuple[hdr.Slot, ...]) -> None: ...
     def _reload_header(self) -> bool: ...
-    def _locked(self) -> AbstractContextManager[None]: ...
+    def locked(self) -> AbstractContextManager[None]: ...
     def _checked_write(self, what: str) -> AbstractContextManager[
         tuple[sqlite3.Connection, int, bytes, hdr.Commit]]: ...
     def _read_meta(self, conn: sqlite3.Connection) -> tuple[int, bytes]: ...
@@ -172,7 +172,7 @@ def change_keys(vault: Vault, passphrase: str, profile: str | None,
 
 def _add_secrets(vault: Vault, passphrase_key: PassphraseKey, recovery_key: bytes) -> None:
     """Step 1: the new passphrase and a new recovery key open the vault; the old key still does."""
-    with vault._mutex, vault._locked():
+    with vault.locked():
         vault._reload_header()
         dek, vid = vault._dek, vault.vault_id
         kept = tuple(s for s in vault.header.slots if s.type != "passphrase")
@@ -189,7 +189,7 @@ def _retire(vault: Vault, passphrase_key: PassphraseKey, recovery_key: bytes) ->
     slots = (passphrase_key.slot(new_dek, vault.vault_id),
              recovery_slot(recovery_key, new_dek, vault.vault_id))
     nxt = vault.path / NEXT_HEADER_FILE
-    with vault._mutex, vault._locked():
+    with vault.locked():
         vault._reload_header()
         sweep_temp_files(vault.path)
         backups.take(vault)
