@@ -24,14 +24,15 @@ with the targets and reported as PASS or MISS, never asserted.
     through a small launcher so the benchmark's own memory cannot leak into it.
 (d) Hand-feel, over the demo vault (kit/demo.py: made-up records in every area), headless at
     110x34, in fresh processes unlocked by typing the passphrase (minimum KDF: unlocking is not
-    timed here). Keys are sent as key events through the driver, as a terminal would send them,
-    and each clock stops in a hook on App._display when the frame that shows the wanted screen
-    has been rendered to the bytes a terminal would be sent (headless Textual skips that step,
-    so the hook does it). Cursor blinking is turned off in these processes, so a frame means a
-    change. "First frame" is the first frame of the new screen; "settled" is the last frame
-    before the app falls quiet (no worker running, no message waiting on the screen, no frame
-    drawn and no widget mounted for 150 ms): the screen as the person will read it, with its
-    lists filled and any part mounted after the first frame in place.
+    timed here) once the lock screen has loaded the areas' code, as it does while a person types
+    (see _preloaded). Keys are sent as key events through the driver, as a terminal would send
+    them, and each clock stops in a hook on App._display when the frame that shows the wanted
+    screen has been rendered to the bytes a terminal would be sent (headless Textual skips that
+    step, so the hook does it). Cursor blinking is turned off in these processes, so a frame
+    means a change. "First frame" is the first frame of the new screen; "settled" is the last
+    frame before the app falls quiet (no worker running, no message waiting on the screen, no
+    frame drawn and no widget mounted for 150 ms): the screen as the person will read it, with
+    its lists filled and any part mounted after the first frame in place.
     - First open: for each key F1-F10, a fresh process is unlocked, left until Home has settled,
       then the key is pressed once; F2 (Home) is timed from the moment the vault is open (the
       lock screen hands it to the app) to Home. Each key in --feel-runs processes.
@@ -555,6 +556,7 @@ async def _feel_unlock(app: Any, pilot: Any, frames: Frames, passphrase: str) ->
 
     await _until(pilot, lambda: type(app.screen).__name__ == "LockScreen", "the lock screen")
     await pilot.pause()
+    await _until(pilot, lambda: _preloaded(app), "the areas' code loaded on the lock screen")
     app.screen.query_one("#passphrase", Input).value = passphrase
     opened: list[float] = []
     original = app.open_workspace
@@ -569,6 +571,17 @@ async def _feel_unlock(app: Any, pilot: Any, frames: Frames, passphrase: str) ->
     await _until(pilot, lambda: opened and type(app.screen).__name__ == "HomeScreen", "home")
     await frames.settled(opened[0])
     return opened[0]
+
+
+def _preloaded(app: Any) -> bool:
+    """Whether the app has loaded every area's code, as it does at rest on the lock screen
+    while a person types the passphrase (kit.tui.quick). Typing takes a person seconds; here
+    the passphrase is set at once, so it waits for that first, as the person's typing would.
+    (Unlocked at once, each first open would also time importing its area's code.)"""
+    import threading
+
+    return bool(app._preloading) and not any(thread.name == "kit-preload"
+                                             for thread in threading.enumerate())
 
 
 def _feel_app(vault_path: Path) -> Any:

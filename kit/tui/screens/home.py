@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, Static
 
-from kit.attention import needs_attention
+from kit.attention import Attention, needs_attention
 from kit.tui.app import AreaScreen
 from kit.tui.palette import open_area
 from kit.tui.widgets.support import SupportPanel
@@ -33,6 +36,8 @@ QUICK_ACTIONS = (
 
 
 class HomeScreen(AreaScreen):
+    _shown: list[Attention] | None = None  # what needs attention, as shown
+
     DEFAULT_CSS = """
     HomeScreen #demo-banner {
         background: $warning;
@@ -80,7 +85,8 @@ class HomeScreen(AreaScreen):
                 yield Button("Being doxed or swatted right now? (F9)", id="happening-now",
                              variant="warning")
                 yield Static("What needs attention", classes="heading")
-                yield Vertical(id="attention")
+                with Vertical(id="attention"):
+                    yield from self._attention_widgets()
                 yield Static("Quick actions", classes="heading")
                 with Vertical(id="quick-actions"):
                     for area, action, label in QUICK_ACTIONS:
@@ -94,28 +100,40 @@ class HomeScreen(AreaScreen):
         self.query_one("#quick-actions Button").focus()
 
     def on_screen_resume(self) -> None:
-        # Also sent when Home is first shown, so this is the one place it loads.
+        # Also sent when Home is first shown (twice, for a new mode's screen): what needs
+        # attention was put in as Home was built, and is put in again only if it changed.
         self.reload()
         # Where the user lives may have changed in Prepare since Home was last shown.
         self.query_one(SupportPanel).show(self.kit_app.services.config.region)
 
     def reload(self) -> None:
+        """Show what needs attention now, if it is not what is shown."""
+        if self._attention() == self._shown:
+            return
         box = self.query_one("#attention", Vertical)
-        box.remove_children()
+        with self.app.batch_update():
+            box.remove_children()
+            box.mount_all(self._attention_widgets())
+
+    def _attention(self) -> list[Attention]:
         today = self.kit_app.services.clock().astimezone().date()
-        items = needs_attention(self.workspace, today, self.kit_app.services.config)
+        return needs_attention(self.workspace, today, self.kit_app.services.config)
+
+    def _attention_widgets(self) -> Iterator[Widget]:
+        """A line for each item, and a button under each that the app can act on."""
+        items = self._shown = self._attention()
         if not items:
-            box.mount(Static("Nothing is waiting for you. Take care of yourself today.",
-                             classes="calm", markup=False))
+            yield Static("Nothing is waiting for you. Take care of yourself today.",
+                         classes="calm", markup=False)
         for item in items:
             line = Text.assemble(("• ", "bold"), (item.title, "bold"))
             if item.detail:
                 line.append("\n  " + item.detail)
-            box.mount(Static(line, classes="attention-item"))
+            yield Static(line, classes="attention-item")
             if item.action in ATTENTION_ACTIONS:
                 # Named, not given an id: a reload mounts the new one before the old is gone.
-                box.mount(Button(ATTENTION_ACTIONS[item.action], name=item.action,
-                                 classes="attention-action"))
+                yield Button(ATTENTION_ACTIONS[item.action], name=item.action,
+                             classes="attention-action")
 
     @on(Button.Pressed, "#happening-now")
     def happening_now(self) -> None:
