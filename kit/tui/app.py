@@ -308,11 +308,8 @@ class KitApp(Quick, App[None]):
 
     def set_window_title(self, title: str) -> None:
         """The terminal's own title (OSC 2); Textual only titles its Header."""
-        driver = self._driver
-        if driver is not None:
-            safe = "".join(ch for ch in title if ch.isprintable())
-            driver.write(f"\x1b]2;{safe}\x07")
-            driver.flush()
+        safe = "".join(ch for ch in title if ch.isprintable())
+        self.write_at_once(f"\x1b]2;{safe}\x07")
 
     # --- unlocked state ---
 

@@ -10,6 +10,7 @@ that named it, and the rest of the message (what happened) is kept.
 from __future__ import annotations
 
 import re
+from functools import partial
 
 # A command as the core writes one: backticked, starting with the program's name.
 COMMAND = r"`kit\s[^`]*`"
@@ -41,12 +42,16 @@ LEFT_OUT = (
 )
 
 
+def _instead(words: str, found: re.Match[str]) -> str:
+    return _cased(words, found.group(0))
+
+
 def app_words(message: str) -> str:
     """*message* with every command-line instruction in it replaced or left out."""
     if "`kit" not in message:
         return message
     for pattern, words in INSTEAD:
-        message = pattern.sub(lambda found, words=words: _cased(words, found.group(0)), message)
+        message = pattern.sub(partial(_instead, words), message)
     for pattern in LEFT_OUT:
         message = pattern.sub("", message)
     return re.sub(r"\s{2,}", " ", message).strip()

@@ -16,6 +16,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
 
 from kit.tui.areas import AREA_KEYS
 
@@ -98,7 +99,7 @@ def open_area(app: Any, area: str, then: Callable[[Any], object]) -> None:
 
     def start() -> None:
         screen = app.screen
-        if isinstance(screen, Area):
+        if isinstance(screen, Screen) and isinstance(screen, Area):
             screen.call_after_refresh(then, screen)
 
     app.call_after_refresh(start)

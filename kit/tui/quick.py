@@ -60,10 +60,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from textual import events
+from textual.app import App
 from textual.cache import LRUCache
 from textual.css.stylesheet import Stylesheet
+from textual.driver import Driver
 from textual.screen import Screen
-from textual.widget import Widget
+from textual.timer import Timer
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -135,7 +138,7 @@ def quick_footer() -> None:
         self._kit_pending = True  # type: ignore[attr-defined]
         bindings_changed(self, screen)
 
-    Footer.compose = composed  # type: ignore[method-assign,assignment]
+    Footer.compose = composed  # type: ignore[method-assign]
     Footer.bindings_changed = changed  # type: ignore[method-assign]
     Footer._kit_quick = True  # type: ignore[attr-defined]
 
@@ -199,10 +202,16 @@ def quick_layout() -> None:
     Widget._kit_quick = True  # type: ignore[attr-defined]
 
 
-class Quick:
-    """Mixed into the app, before App (see the module's docstring)."""
+def terminal_driver(app: App[Any]) -> Driver | None:
+    """Textual's driver of *app*'s terminal, or None while it has none (see
+    Quick.write_at_once for why the kit reads it). Should a Textual outside the pinned range
+    keep it elsewhere, the title and the early erase are left undone, not the app stopped."""
+    driver: Driver | None = getattr(app, "_driver", None)
+    return driver
 
-    _css_update_count: int
+
+class Quick(App[None]):
+    """The app's base, below KitApp (see the module's docstring)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         quick_footer()
@@ -210,11 +219,10 @@ class Quick:
         quick_layout()
         gc.unfreeze()  # an app made before this one in the same process (tests) is let go
         super().__init__(*args, **kwargs)
-        app: Any = self
-        app.stylesheet = KeptStylesheet(variables=app.get_css_variables())
+        self.stylesheet = KeptStylesheet(variables=self.get_css_variables())
         self._css_refreshed_at: int | None = None  # the update count of the last full refresh
         self._at_once = False
-        self._rest_timer: Any = None
+        self._rest_timer: Timer | None = None
         self._preloading = False
 
     # --- the garbage collector at rest ---
@@ -226,15 +234,13 @@ class Quick:
         """Once the app has been quiet for a moment, keep what lives now out of the garbage
         collector's rounds (gc.freeze): the modules, the app and its screens are long-lived,
         and a full round over all of them cost a first open 100-300 ms on a busy machine."""
-        app: Any = self
         if self._rest_timer is not None:
             self._rest_timer.stop()
-        self._rest_timer = app.set_timer(REST_AFTER_S, self._rest, name="rest")
+        self._rest_timer = self.set_timer(REST_AFTER_S, self._rest, name="rest")
 
     def _rest(self) -> None:
-        app: Any = self
         self._rest_timer = None
-        if any(not worker.is_finished for worker in app.workers):
+        if any(not worker.is_finished for worker in self.workers):
             self.rest_soon()
             return
         gc.collect(1)  # what is garbage already is not kept
@@ -250,55 +256,62 @@ class Quick:
         gc.collect()
         gc.freeze()
 
-    def switch_mode(self, mode: str) -> Any:
-        switched = super().switch_mode(mode)  # type: ignore[misc]
+    def switch_mode(self, mode: str) -> AwaitMount:
+        switched = super().switch_mode(mode)
         self.rest_soon()
         return switched
 
     def refresh_css(self, animate: bool = True) -> None:
-        app: Any = self
         current = self._css_update_count
         if current == self._css_refreshed_at:
             # Nothing invalidated the styles since the last full refresh, so Textual asks only
             # because a mode's screen is new (counted -1), or while making one (the screen shown
             # is still the old one, up to date): either way, everything is styled already.
-            screen = app.screen if app.screen_stack else None
+            screen = self.screen if self.screen_stack else None
             if screen is not None and screen._css_update_count in (-1, current):
                 screen._css_update_count = current
                 return
-        super().refresh_css(animate)  # type: ignore[misc]
+        super().refresh_css(animate)
         self._css_refreshed_at = current
 
     def delay_update(self, delay: float = 0.05) -> None:
         if not self._at_once:
-            super().delay_update(delay)  # type: ignore[misc]
+            super().delay_update(delay)
 
-    def switch_mode_at_once(self, mode: str, *, erase: bool = False) -> Any:
+    def switch_mode_at_once(self, mode: str, *, erase: bool = False) -> AwaitMount:
         """switch_mode, without holding frames back to mask the change. With *erase*, the
         terminal is erased first, at once: before whatever the app still had queued (the list
         a closed editor goes back to, a footer being rebuilt) has run, and before the new
         screen (blank, for a quick hide) is drawn over it."""
-        app: Any = self
-        driver = app._driver
-        if erase and driver is not None:
-            driver.write(ERASE)
-            driver.flush()
+        if erase:
+            self.write_at_once(ERASE)
         self._at_once = True
         try:
             return self.switch_mode(mode)
         finally:
             self._at_once = False
 
+    def write_at_once(self, sequence: str) -> None:
+        """Send a control sequence (erase, the window's title) to the terminal now, ahead of
+        the frames Textual has yet to draw; nothing while the app has no terminal.
+
+        Textual (8.2) gives no public way to the terminal: its driver is `App._driver`, which
+        its own clipboard copy and bell use the same way. This is the one place the kit reads
+        it; tests/tui/test_textual_upgrade.py fails if an upgrade of Textual takes it away."""
+        driver = terminal_driver(self)
+        if driver is not None:
+            driver.write(sequence)
+            driver.flush()
+
     async def painted(self, timeout: float = 1.0) -> None:
         """Return once the screen shown now has been drawn on the terminal (at most *timeout*
         seconds: what follows must happen even if the screen never draws)."""
-        app: Any = self
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
         def drawn() -> None:
             if not done.done():
                 done.set_result(None)
 
-        app.screen.call_after_refresh(drawn)
+        self.screen.call_after_refresh(drawn)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(done, timeout)

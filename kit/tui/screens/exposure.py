@@ -295,7 +295,7 @@ class ExposureForm(FormScreen):
             return
         if self.restored_draft_id is not None:
             self.workspace.drafts.discard(self.restored_draft_id)
-        self.dismiss(entry)
+        self.dismiss(entry)  # type: ignore[arg-type]  # FormScreen is Screen[None] (app.py)
 
     def action_back(self) -> None:
         self.leave(self._touched(), "Leave without saving this entry?")

@@ -7,7 +7,7 @@ to keep them, as the guidance does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -33,8 +33,8 @@ from kit.tui.widgets.entry_list import EntryList
 from kit.tui.widgets.replace_file import write_or_ask
 
 
-def _label(choices: Any, value: str) -> str:
-    return dict(choices).get(value, value)
+def _label(labels: Mapping[str, str], value: str) -> str:
+    return labels.get(value, value)
 
 
 def describe(incident: inc.Incident) -> str:
@@ -576,7 +576,7 @@ class IncidentForm(FormScreen):
             return
         if self.restored_draft_id is not None:
             self.workspace.drafts.discard(self.restored_draft_id)
-        self.dismiss(saved)
+        self.dismiss(saved)  # type: ignore[arg-type]  # FormScreen is Screen[None] (app.py)
 
     def action_back(self) -> None:
         self.leave(self._values() != self.loaded, "Leave without saving this incident?")

@@ -166,7 +166,9 @@ class RecoverScreen(Screen[None]):
         if worker.group != "recover":
             return
         if event.state == WorkerState.SUCCESS:
-            workspace, recovered = worker.result
+            opened: tuple[Workspace, Recovered] | None = worker.result  # what _recover returned
+            assert opened is not None, "a worker that succeeded has its result"
+            workspace, recovered = opened
             if worker.is_cancelled:
                 workspace.close()
                 return

@@ -574,7 +574,7 @@ class RemovalForm(FormScreen):
             return
         if self.restored_draft_id is not None:
             self.workspace.drafts.discard(self.restored_draft_id)
-        self.dismiss(saved)
+        self.dismiss(saved)  # type: ignore[arg-type]  # FormScreen is Screen[None] (app.py)
 
     def action_back(self) -> None:
         self.leave(self._values() != self.loaded, "Leave without saving this request?")

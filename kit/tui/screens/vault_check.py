@@ -76,7 +76,9 @@ class VaultCheckDialog(Dialog[None]):
         self.query_one("#vault-check-progress").display = False
         result = self.query_one("#vault-check-result", Static)
         if event.state == WorkerState.SUCCESS:
-            problems, readable = worker.result
+            checked: tuple[list[Problem], int] | None = worker.result  # what _check returned
+            assert checked is not None, "a worker that succeeded has its result"
+            problems, readable = checked
             result.update(self.report(problems, readable))
         elif event.state == WorkerState.ERROR:
             error = worker.error

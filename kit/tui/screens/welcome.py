@@ -185,7 +185,9 @@ class WelcomeScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker: Worker[Any] = event.worker
         if worker.group == "create" and event.state == WorkerState.SUCCESS:
-            self._workspace, self._keyring_available = worker.result
+            created: tuple[Workspace, bool] | None = worker.result  # what _create returned
+            assert created is not None, "a worker that succeeded has its result"
+            self._workspace, self._keyring_available = created
             if self._keyring_available:
                 self._show("keyring", "#keyring-no")
             else:
