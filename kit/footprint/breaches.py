@@ -33,6 +33,7 @@ from kit import __version__
 from kit.errors import KeyringUnavailable, NetworkFailed, UsageError
 from kit.footprint.plan import Plan, PlannedRequest
 from kit.outside_data import Malformed, parse_json
+from kit.records.fields import stored_stamp
 from kit.records.source import RecordSource, read_kind
 
 if TYPE_CHECKING:
@@ -135,7 +136,7 @@ def plan(email: str, api_key: str, *, refresh_catalogue: bool) -> Plan:
 # --- the breaches ---
 
 
-def _text(value: object, limit: int = MAX_TEXT) -> str:
+def _remote_text(value: object, limit: int = MAX_TEXT) -> str:
     """Remote text made safe to show: control and format characters (terminal escapes,
     direction overrides) removed, and the length capped."""
     if not isinstance(value, str):
@@ -168,20 +169,20 @@ class Breach:
         """A breach from HIBP's JSON (PascalCase); None if it has no usable name."""
         if not isinstance(item, Mapping):
             return None
-        name = _text(item.get("Name"), 100)
+        name = _remote_text(item.get("Name"), 100)
         if not name:
             return None
         count = item.get("PwnCount")
         classes = item.get("DataClasses")
         return cls(
             name=name,
-            title=_text(item.get("Title")),
-            domain=_text(item.get("Domain")),
-            breach_date=_text(item.get("BreachDate"), 40),
-            added_date=_text(item.get("AddedDate"), 40),
+            title=_remote_text(item.get("Title")),
+            domain=_remote_text(item.get("Domain")),
+            breach_date=_remote_text(item.get("BreachDate"), 40),
+            added_date=_remote_text(item.get("AddedDate"), 40),
             pwn_count=count if isinstance(count, int) and not isinstance(count, bool)
             and count >= 0 else None,
-            data_classes=tuple(c for c in (_text(x) for x in classes[:MAX_CLASSES]) if c)
+            data_classes=tuple(c for c in (_remote_text(x) for x in classes[:MAX_CLASSES]) if c)
             if isinstance(classes, list) else (),
             is_verified=_flag(item.get("IsVerified")),
             is_sensitive=_flag(item.get("IsSensitive")),
@@ -409,9 +410,7 @@ class Catalogue:
 
 def _from_record(record: Record) -> Catalogue:
     d = record.data
-    stamp = datetime.fromisoformat(d["fetched_at"])
-    if stamp.tzinfo is None:
-        raise ValueError("fetched_at has no time zone")
+    stamp = stored_stamp(d["fetched_at"], "fetched_at")
     items = d["breaches"]
     if not isinstance(items, list):
         raise TypeError("breaches must be a list")

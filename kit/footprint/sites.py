@@ -38,7 +38,7 @@ from kit.outside_data import Malformed, parse_json, parse_toml
 
 if TYPE_CHECKING:
     from kit.records.source import RecordSource
-    from kit.vault import Problem, Vault
+    from kit.vault import Problem, Record, Vault
 
 FORMAT_VERSION: Final = 1
 SOURCE_FORMATS: Final = ("kit", "sherlock", "whatsmyname", "maigret")
@@ -1366,26 +1366,23 @@ class UserSites:
 
     def _load(self) -> tuple[SiteList | None, str | None]:
         if self._loaded is None:
+            from kit.records.source import read_kind
             from kit.vault import Problem
 
-            snap = self.source.snapshot()
-            self.problems = []
-            found: tuple[SiteList | None, str | None] = (None, None)
-            for record in snap.records.values():
-                if record.kind != KIND_RECORD:
-                    continue
-                try:
-                    doc = record.data["list"]
-                    raw = json.dumps(doc).encode()
-                    stored = parse(raw, origin="your list")
-                    found = (stored, record.id)
-                except (KeyError, TypeError, ValueError, BadInput):
-                    self.problems.append(Problem(
-                        "unreadable_site_list", f"your saved site list ({record.id}) could not "
-                        "be read, so the kit's own list is used; `kit sites update FILE` "
-                        "replaces it", record.id))
-                    found = (None, record.id)
-                break
+            seen: list[str] = []  # every stored list, in the snapshot's order
+
+            def stored(record: Record) -> SiteList:
+                seen.append(record.id)
+                return parse(json.dumps(record.data["list"]).encode(), origin="your list")
+
+            read, problems = read_kind(self.source, KIND_RECORD, stored, lambda r: Problem(
+                "unreadable_site_list", f"your saved site list ({r.id}) could not be read, so "
+                "the kit's own list is used; `kit sites update FILE` replaces it", r.id))
+            # The snapshot's own damage is the vault's to report, not this list's.
+            self.problems = [p for p in problems if p.code == "unreadable_site_list"]
+            # One list is kept; should two ever be stored, the first is the one in use.
+            first = seen[0] if seen else None
+            found: tuple[SiteList | None, str | None] = (read.get(first or ""), first)
             self._loaded = found
         return self._loaded
 

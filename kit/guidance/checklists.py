@@ -526,7 +526,7 @@ class _Bad(Exception):
         self.message = message
 
 
-def _text(value: object, limit: int, *, multiline: bool = False) -> str:
+def _checked_text(value: object, limit: int, *, multiline: bool = False) -> str:
     if not isinstance(value, str):
         raise _Bad(f"must be text, not {_shown(value)}")
     value = value.strip()
@@ -555,7 +555,7 @@ def _one_of(value: object, allowed: Sequence[str]) -> str:
 
 
 def _https(value: object) -> str:
-    url = _text(value, 2048)
+    url = _checked_text(value, 2048)
     if any(ch.isspace() for ch in url):
         raise _Bad(f"{_shown(url)} contains a space; write the address without spaces")
     try:
@@ -570,7 +570,7 @@ def _https(value: object) -> str:
     return url
 
 
-def _day(value: object) -> date:
+def _toml_date(value: object) -> date:
     # A TOML date is a date; a date-time (also a `date` subclass in Python) or a string is not.
     if isinstance(value, datetime) or not isinstance(value, date):
         hint = " (write it without quotes)" if isinstance(value, str) else ""
@@ -674,9 +674,9 @@ class _FileReader:
             return None
         self.unknown(table, _SECTION_KEYS, None, "section.")
         section_id = self.check(table, "id", _section_id, None, "section.id")
-        title = self.check(table, "title", lambda v: _text(v, 100), None, "section.title")
-        summary = self.check(table, "summary", lambda v: _text(v, 600, multiline=True), None,
-                             "section.summary")
+        title = self.check(table, "title", lambda v: _checked_text(v, 100), None, "section.title")
+        summary = self.check(table, "summary", lambda v: _checked_text(v, 600, multiline=True),
+                             None, "section.summary")
         order = self.check(table, "order", lambda v: _whole(v, 0, MAX_ORDER), None,
                            "section.order")
         if section_id is None or title is None or summary is None or order is None:
@@ -725,9 +725,9 @@ class _FileReader:
                      label, "stage")
         fields = {
             "id": get(table, "id", _item_id, label),
-            "title": get(table, "title", lambda v: _text(v, 100), label),
+            "title": get(table, "title", lambda v: _checked_text(v, 100), label),
             "steps": get(table, "steps", _steps, label),
-            "why": get(table, "why", lambda v: _text(v, 1000, multiline=True), label),
+            "why": get(table, "why", lambda v: _checked_text(v, 1000, multiline=True), label),
             "priority": get(table, "priority", lambda v: _one_of(v, PRIORITIES), label),
             "minutes": get(table, "minutes", lambda v: _whole(v, 1, MAX_MINUTES), label),
             "mode": mode,
@@ -735,10 +735,10 @@ class _FileReader:
             "recheck_days": get(table, "recheck_days", lambda v: _whole(v, 1, MAX_RECHECK_DAYS),
                                 label, optional=True),
             "stage": stage,
-            "caution": get(table, "caution", lambda v: _text(v, 1000, multiline=True), label,
-                           optional=True) or "",
+            "caution": get(table, "caution", lambda v: _checked_text(v, 1000, multiline=True),
+                           label, optional=True) or "",
             # Required in version 1; from version 2 an item without a checked date has none.
-            "last_verified": get(table, "last_verified", _day, label, optional=not v1),
+            "last_verified": get(table, "last_verified", _toml_date, label, optional=not v1),
             "claim": None if v1 else get(table, "claim", lambda v: _one_of(v, CLAIMS), label,
                                          optional=True),
             "paths": (None if v1 else get(table, "paths", _paths, label, optional=True))
@@ -774,7 +774,7 @@ class _FileReader:
         for n, source in enumerate(raw, 1):
             where = f"sources[{n}]"
             self.unknown(source, _SOURCE_KEYS, label, where + ".")
-            title = self.check(source, "title", lambda v: _text(v, 200), label,
+            title = self.check(source, "title", lambda v: _checked_text(v, 200), label,
                                where + ".title")
             url = self.check(source, "url", _https, label, where + ".url")
             if title is not None and url is not None:
@@ -804,7 +804,7 @@ def _steps(value: object) -> tuple[str, ...]:
     steps = []
     for n, step in enumerate(value, 1):
         try:
-            steps.append(_text(step, 400))
+            steps.append(_checked_text(step, 400))
         except _Bad as bad:
             raise _Bad(f"step {n} {bad.message}") from None
     return tuple(steps)

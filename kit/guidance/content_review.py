@@ -177,7 +177,7 @@ def _read_record_file(path: Path, table: str,
     return entries, problems
 
 
-def _text(table: Mapping[str, Any], key: str) -> str:
+def _text_or_empty(table: Mapping[str, Any], key: str) -> str:
     value = table.get(key, "")
     return value.strip() if isinstance(value, str) else ""
 
@@ -198,8 +198,8 @@ def _entry(table: Mapping[str, Any], n: int,
                                  or not isinstance(compared, date)):
         bad("must be a TOML date such as 2026-12-07", label, "compared_on")
         return None
-    not_checked = _text(table, "not_checked")
-    changed = _text(table, "changed")
+    not_checked = _text_or_empty(table, "not_checked")
+    changed = _text_or_empty(table, "changed")
     readings: list[Reading] = []
     if compared is None:
         if not not_checked:
@@ -237,7 +237,7 @@ def _entry(table: Mapping[str, Any], n: int,
             readings.append(Reading(reading["url"].strip(), reading["copy"].strip(), copy_date,
                                     reading["says"].strip()))
     return Entry(item_id, compared, changed, tuple(readings), not_checked,
-                 _text(table, "no_primary_source"))
+                 _text_or_empty(table, "no_primary_source"))
 
 
 def lint(sections: Iterable[Section], entries: Mapping[str, Entry], record: str,

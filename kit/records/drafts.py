@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from kit.errors import NotFound
-from kit.records.source import RecordSource
-from kit.vault import Vault
+from kit.records.fields import stored_stamp, stored_text
+from kit.records.source import RecordSource, read_kind
+from kit.vault import Problem, Record, Vault
 
 KIND = "draft"
 
@@ -24,25 +25,29 @@ class Draft(NamedTuple):
     data: dict[str, Any]
 
 
+def _from_record(record: Record) -> Draft:
+    d = record.data
+    data = d["data"]
+    if not isinstance(data, dict):
+        raise TypeError("a draft's data must be an object")
+    return Draft(record.id, stored_text(d["area"], "area"), stored_stamp(d["saved"], "saved"),
+                 dict(data))
+
+
 class Drafts:
     def __init__(self, vault: Vault, source: RecordSource | None = None) -> None:
         self.vault = vault
         self.source: RecordSource = source or vault
         self._drafts: dict[str, Draft] | None = None
+        self.problems: list[Problem] = []
 
     def _load(self) -> dict[str, Draft]:
         if self._drafts is None:
-            self._drafts = {}
-            for record in self.source.snapshot().records.values():
-                if record.kind != KIND:
-                    continue
-                d = record.data
-                try:
-                    draft = Draft(record.id, str(d["area"]), datetime.fromisoformat(d["saved"]),
-                                  dict(d["data"]))
-                except (KeyError, TypeError, ValueError):
-                    continue  # a draft is a convenience; a malformed one is simply not offered
-                self._drafts[record.id] = draft
+            # A draft is a convenience: one this kit cannot read is not offered, and it is
+            # reported and left as it is like any other record.
+            self._drafts, self.problems = read_kind(self.source, KIND, _from_record, lambda r: (
+                Problem("unreadable_draft", f"an unsaved draft ({r.id}) has a shape this "
+                        "version of the kit cannot read; it was left untouched", r.id)))
         return self._drafts
 
     def save(self, area: str, data: dict[str, Any], replaces: str | None = None) -> Draft:

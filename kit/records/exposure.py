@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
 from kit.errors import UsageError
 
-# Re-exported ("as"): kit.supervision and kit.commands still import these four from here.
+# Re-exported ("as"): kit.supervision, kit.commands and kit.tui still import these from here.
 from kit.records.fields import Choice as Choice
 from kit.records.fields import Labelled as Labelled
 from kit.records.fields import aware as aware
 from kit.records.fields import label as label
+from kit.records.fields import parse_when as parse_when
 from kit.records.fields import stored_stamp, stored_texts, stored_whole
 from kit.records.ids import by_prefix
 from kit.records.source import RecordSource, read_kind
@@ -168,19 +169,6 @@ def check_when(when: datetime) -> datetime:
     return when
 
 
-def parse_when(text: str, field: str = "when") -> datetime:
-    """An ISO date or date-time typed by a person, as aware UTC. Without an offset it is local
-    time; a date alone means the start of that day."""
-    try:
-        parsed = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"{field} {text!r} is not a date; use YYYY-MM-DD or "
-                         "YYYY-MM-DD HH:MM (local time)") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.astimezone()  # naive means the computer's local time
-    return parsed.astimezone(UTC)
-
-
 class ExposureEntry(NamedTuple):
     """One logged exposure. Choice fields hold machine values; look labels up with label()."""
 
@@ -326,11 +314,6 @@ class Exposure:
         """Entries from *start* on, newest first."""
         start = aware(start, "since")
         return [e for e in self.entries() if e.when >= start]
-
-    def between(self, start: datetime, end: datetime) -> list[ExposureEntry]:
-        """Entries with start <= when < end, newest first."""
-        start, end = aware(start, "start"), aware(end, "end")
-        return [e for e in self.entries() if start <= e.when < end]
 
     def get(self, id_or_prefix: str) -> ExposureEntry:
         return by_prefix(self._load(), id_or_prefix, "exposure entry",

@@ -3,8 +3,8 @@
 Three families, told apart by their names and by what they raise:
 
 * choices (`Choice`, `label`): a stable machine value with a label for people;
-* checking what a person gave (`check_text`, `aware`): trimmed and checked, or a UsageError
-  that names the field, for the command line and the app to show;
+* checking what a person gave (`check_text`, `aware`, `parse_when`): trimmed, checked or
+  parsed, or a UsageError that names the field, for the command line and the app to show;
 * reading back what the kit stored (`stored_text`, `stored_texts`, `stored_whole`,
   `stored_stamp`, `stored_day`): the value with its type checked and ISO text parsed, or a
   TypeError or ValueError, which kit.records.source.read_kind reports as a record this kit
@@ -74,6 +74,19 @@ def check_text(what: str, value: object, limit: int, *, required: bool = False,
         raise UsageError(f"{what} must be " + ("one line, " if one_line else "")
                          + "without control characters")
     return value
+
+
+def parse_when(text: str, field: str = "when") -> datetime:
+    """An ISO date or date-time typed by a person, as aware UTC. Without an offset it is local
+    time; a date alone means the start of that day."""
+    try:
+        parsed = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{field} {text!r} is not a date; use YYYY-MM-DD or "
+                         "YYYY-MM-DD HH:MM (local time)") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.astimezone()  # naive means the computer's local time
+    return parsed.astimezone(UTC)
 
 
 # --- reading back what the kit stored: TypeError or ValueError for a shape it cannot read ---

@@ -24,12 +24,20 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
 from kit.errors import BadInput, KitError, NotFound, RecordDamaged, UsageError
-from kit.records import exposure
-from kit.records.exposure import Choice, aware, label
+from kit.records import fields
+from kit.records.fields import (
+    Choice,
+    aware,
+    label,
+    stored_stamp,
+    stored_text,
+    stored_texts,
+    stored_whole,
+)
 from kit.records.ids import SHORT_ID, by_prefix
+from kit.records.source import RecordSource, read_kind
 
 if TYPE_CHECKING:
-    from kit.records.source import RecordSource
     from kit.vault import Problem, Record, Vault
     from kit.vault.store import WriteTxn
 
@@ -152,7 +160,7 @@ def check_when(when: datetime, field_name: str = "when") -> datetime:
 def parse_when(text: str, field_name: str = "when") -> datetime:
     """A date or date-time typed by a person (YYYY-MM-DD or YYYY-MM-DD HH:MM, local time
     unless it carries an offset), as aware UTC, and not in the future."""
-    return check_when(exposure.parse_when(text, field_name), field_name)
+    return check_when(fields.parse_when(text, field_name), field_name)
 
 
 def _unique_texts(field_name: str, values: Iterable[str], limit: int, count: int,
@@ -353,34 +361,9 @@ class Deletion:
 # still show, their raw value standing in for the label) ---
 
 
-def _str(value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError("expected text")
-    return value
-
-
 def _loose(value: object) -> str:
     """A field of a record that could not be read, if it is text; else empty."""
     return value if isinstance(value, str) else ""
-
-
-def _int(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError("expected a whole number")
-    return value
-
-
-def _stamp(value: object) -> datetime:
-    stamp = datetime.fromisoformat(_str(value))
-    if stamp.tzinfo is None:  # would break every comparison with the others
-        raise ValueError("a date-time without a time zone")
-    return stamp
-
-
-def _strings(value: object) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        raise TypeError("expected a list")
-    return tuple(_str(v) for v in value)
 
 
 def _objects(value: object) -> builtins.list[dict[str, Any]]:
@@ -400,17 +383,18 @@ def _incident_from(record: Record) -> Incident:
     d = record.data
     return Incident(
         id=record.id,
-        when=_stamp(d["when"]),
-        category=_str(d["category"]),
-        platform=_str(d.get("platform", "")),
-        description=_str(d.get("description", "")),
-        urls=_strings(d.get("urls", [])),
-        usernames=_strings(d.get("usernames", [])),
-        references=tuple(Reference(_str(r["kind"]), _str(r["value"]), _str(r.get("note", "")))
+        when=stored_stamp(d["when"]),
+        category=stored_text(d["category"]),
+        platform=stored_text(d.get("platform", "")),
+        description=stored_text(d.get("description", "")),
+        urls=stored_texts(d.get("urls", [])),
+        usernames=stored_texts(d.get("usernames", [])),
+        references=tuple(Reference(stored_text(r["kind"]), stored_text(r["value"]),
+                                   stored_text(r.get("note", "")))
                          for r in _objects(d.get("references", []))),
-        status=_str(d["status"]),
-        created=_stamp(d["created"]),
-        updated=_stamp(d["updated"]),
+        status=stored_text(d["status"]),
+        created=stored_stamp(d["created"]),
+        updated=stored_stamp(d["updated"]),
         extra={k: v for k, v in d.items() if k not in INCIDENT_FIELDS},
     )
 
@@ -419,25 +403,30 @@ def _evidence_from(record: Record) -> EvidenceItem:
     d = record.data
     return EvidenceItem(
         id=record.id,
-        incident_id=_str(d["incident_id"]),
-        kind=_str(d["kind"]),
-        title=_str(d.get("title", "")),
-        file_name=_str(d.get("file_name", "")),
-        blob_id=_str(d.get("blob_id", "")),
-        size=_int(d.get("size", 0)),
-        sha256=_str(d.get("sha256", "")),
-        captured_at=_stamp(d["captured_at"]),
-        captured_at_basis=_str(d.get("captured_at_basis", "given")),
-        captured_by=_str(d.get("captured_by", "")),
-        method=_str(d.get("method", "")),
-        url=_str(d.get("url", "")),
-        note=_str(d.get("note", "")),
-        added=_stamp(d["added"]),
-        handling=tuple(HandlingEvent(_stamp(h["at"]), _str(h["action"]), _str(h.get("by", "")),
-                                     _str(h.get("detail", "")))
+        incident_id=stored_text(d["incident_id"]),
+        kind=stored_text(d["kind"]),
+        title=stored_text(d.get("title", "")),
+        file_name=stored_text(d.get("file_name", "")),
+        blob_id=stored_text(d.get("blob_id", "")),
+        size=stored_whole(d.get("size", 0)),
+        sha256=stored_text(d.get("sha256", "")),
+        captured_at=stored_stamp(d["captured_at"]),
+        captured_at_basis=stored_text(d.get("captured_at_basis", "given")),
+        captured_by=stored_text(d.get("captured_by", "")),
+        method=stored_text(d.get("method", "")),
+        url=stored_text(d.get("url", "")),
+        note=stored_text(d.get("note", "")),
+        added=stored_stamp(d["added"]),
+        handling=tuple(HandlingEvent(stored_stamp(h["at"]), stored_text(h["action"]),
+                                     stored_text(h.get("by", "")),
+                                     stored_text(h.get("detail", "")))
                        for h in _objects(d.get("handling", []))),
         extra={k: v for k, v in d.items() if k not in EVIDENCE_FIELDS},
     )
+
+
+def _read_record(record: Record) -> Incident | EvidenceItem:
+    return (_incident_from if record.kind == KIND_INCIDENT else _evidence_from)(record)
 
 
 # --- files ---
@@ -535,26 +524,21 @@ class Incidents:
             # any vault is opened, and kit.vault brings in the whole crypto stack.
             from kit.vault import Problem
 
-            snap = self.source.snapshot()
-            self.problems = list(snap.problems)  # a copy: the snapshot may be shared
-            incidents: dict[str, Incident] = {}
-            evidence: dict[str, EvidenceItem] = {}
             unreadable: dict[str, tuple[str, str]] = {}
-            for record in snap.records.values():
-                try:
-                    if record.kind == KIND_INCIDENT:
-                        incidents[record.id] = _incident_from(record)
-                    elif record.kind == KIND_EVIDENCE:
-                        evidence[record.id] = _evidence_from(record)
-                except (KeyError, TypeError, ValueError, AttributeError):
-                    # Reported and left as it is: never "repaired" by overwriting.
-                    what = "incident" if record.kind == KIND_INCIDENT else "evidence item"
-                    self.problems.append(Problem(
-                        "unreadable_" + record.kind, f"{what} {record.id} has a shape this "
-                        "version of the kit cannot read; it was left untouched", record.id))
-                    if record.kind == KIND_EVIDENCE:
-                        unreadable[record.id] = (_loose(record.data.get("incident_id")),
-                                                 _loose(record.data.get("blob_id")))
+
+            def cannot_read(record: Record) -> Problem:
+                what = "incident" if record.kind == KIND_INCIDENT else "evidence item"
+                if record.kind == KIND_EVIDENCE:
+                    unreadable[record.id] = (_loose(record.data.get("incident_id")),
+                                             _loose(record.data.get("blob_id")))
+                return Problem("unreadable_" + record.kind, f"{what} {record.id} has a shape "
+                               "this version of the kit cannot read; it was left untouched",
+                               record.id)
+
+            read, self.problems = read_kind(self.source, (KIND_INCIDENT, KIND_EVIDENCE),
+                                            _read_record, cannot_read)
+            incidents = {i: r for i, r in read.items() if isinstance(r, Incident)}
+            evidence = {i: r for i, r in read.items() if isinstance(r, EvidenceItem)}
             for item in evidence.values():
                 if item.incident_id not in incidents:
                     self.problems.append(Problem(

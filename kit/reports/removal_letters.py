@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 from kit.errors import UsageError
-from kit.records.exposure import label
+from kit.records.fields import label
 from kit.records.my_details import Details, check_details
 from kit.removals.advice import ICO_COMPLAINTS
 from kit.removals.requests import CHANNELS, TARGETS, Removal

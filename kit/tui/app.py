@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -60,11 +60,6 @@ class AppServices:
     allow_keyring: bool = True
     demo: bool = False
     demo_passphrase: str | None = None  # demo only: the random key that opens its vault
-
-
-class HoldsDraft(Protocol):
-    def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
-        """(area, data) for text typed but not saved, or None."""
 
 
 class AreaScreen(Screen[None]):
@@ -227,7 +222,7 @@ class KitApp(Quick, App[None]):
                 tooltip="Calm steps to follow if you are being doxed or swatted right now"),
         Binding("f1", "help", "Help", id="help", tooltip="How to use this screen",
                 priority=True),
-        # Grouped in the footer as "f2…f7 Areas" so every key fits at 100 columns; the
+        # Grouped in the footer as "f2…f10 Areas" so every key fits at 100 columns; the
         # help (F1) and each key's tooltip name the areas.
         *[Binding(key, f"area('{mode}')", label, id=f"area-{mode}", tooltip=f"Go to {label}",
                   group=AREA_GROUP, priority=True) for key, mode, label in AREA_KEYS],

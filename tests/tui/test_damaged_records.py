@@ -25,9 +25,12 @@ async def test_every_area_opens_over_damaged_and_wrong_shaped_records(
                               "updated": "2026-01-01T09:00:00+00:00"})
         vault.put("journal", {"text": "naive", "created": "2026-01-01T09:00:00",
                               "updated": "2026-01-01T09:00:00"})
-        for kind in ("checkin", "checkin_schedule", "exposure", "incident", "evidence",
-                     "finding", "supervision_record", "contact", "safety_plan",
-                     "wellbeing_plan", "checklist_progress", "my_details", "instrument"):
+        for kind in ("draft", "exposure", "wellbeing_plan", "safety_plan", "my_details",
+                     "search_details", "instrument", "checkin", "checkin_schedule",
+                     "checklist_progress", "incident", "evidence", "network_ledger",
+                     "breach_catalogue", "finding", "rdap_bootstrap", "site_list",
+                     "scan_memory", "contact", "identity_profile", "packet_sent",
+                     "packet_received", "supervision_record", "removal"):
             vault.put(kind, {"shape": "wrong"})
     with contextlib.closing(sqlite3.connect(closed_vault / "vault.sqlite")) as conn:
         (ct,) = conn.execute("SELECT ct FROM records WHERE id = ?",

@@ -1,0 +1,160 @@
+"""One way to read records: a record of any kind that this kit cannot read (a newer kit's, or a
+buggy one's) is left out, left as it is, and reported by its id once, while every other record,
+of its kind and of every other kind, reads as before. The command line that lists the kind
+shows the rest exactly as it did and warns about the one it left out."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kit.demo import fill
+from kit.vault import Credentials, Vault
+from kit.workspace import REPOSITORIES, Workspace
+from tests.conftest import PASSPHRASE, run_kit
+
+CREDS = Credentials(passphrase=PASSPHRASE)
+WRONG: dict[str, Any] = {"shape": "wrong", "when": 5, "updated": [], "data": "x",
+                         "made": "not a date"}
+TODAY = date(2026, 12, 7)
+
+# Every kind a repository reads. The vault's own kinds (identity, blob) are the vault's.
+KINDS = ("journal", "draft", "exposure", "wellbeing_plan", "safety_plan", "my_details",
+         "search_details", "instrument", "checkin", "checkin_schedule", "checklist_progress",
+         "incident", "evidence", "network_ledger", "breach_catalogue", "finding",
+         "rdap_bootstrap", "site_list", "scan_memory", "contact", "identity_profile",
+         "packet_sent", "packet_received", "supervision_record", "removal")
+VAULT_KINDS = ("identity", "blob")
+LENIENT = {
+    "identity_profile": "kit/supervision/contacts.py reads this vault's card profile outside "
+                        "read_kind: a bad 'made' date raises and takes every contact down, "
+                        "other shapes pass as empty text (owner: sup)",
+}
+
+# What each repository gives back, read through its public methods.
+READS: dict[str, Callable[[Workspace], object]] = {
+    "journal": lambda ws: ws.journal.entries(),
+    "drafts": lambda ws: ws.drafts.list(),
+    "exposure": lambda ws: ws.exposure.entries(),
+    "plan": lambda ws: ws.plan.versions(),
+    "instruments": lambda ws: ws.instruments.list(),
+    "checkins": lambda ws: (ws.checkins.entries(), ws.checkins.due(TODAY)),
+    "safety_plan": lambda ws: ws.safety_plan.versions(),
+    "progress": lambda ws: ws.progress.all(),
+    "incidents": lambda ws: [(i, ws.incidents.evidence(i.id)) for i in ws.incidents.list()],
+    "my_details": lambda ws: ws.my_details.versions(),
+    "ledger": lambda ws: ws.ledger.entries(),
+    "breach_catalogue": lambda ws: ws.breach_catalogue.current(),
+    "findings": lambda ws: ws.findings.list(),
+    "search_details": lambda ws: ws.search_details.versions(),
+    "rdap_bootstrap": lambda ws: ws.rdap_bootstrap.current(),
+    "site_list": lambda ws: ws.site_list.current(),
+    "scan_memory": lambda ws: ws.scan_memory.current(),
+    "contacts": lambda ws: (ws.contacts.all(), ws.contacts.profile()),
+    "packet_log": lambda ws: ws.packet_log.entries(),
+    "supervision": lambda ws: ws.supervision.all(),
+    "removals": lambda ws: ws.removals.list(),
+}
+
+
+def everything_read(vault: Vault) -> dict[str, object]:
+    ws = Workspace(vault)
+    return {name: read(ws) for name, read in READS.items()}
+
+
+@dataclass(frozen=True)
+class Filled:
+    path: Path
+    read: dict[str, object]  # what every repository gives back, before anything is planted
+
+
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Filled]:
+    """The demo's records of every kind, written in one transaction (one sync, not hundreds)."""
+    path = tmp_path_factory.mktemp("filled") / "vault"
+    vault, _recovery = Vault.create(path, PASSPHRASE, "minimum")
+    with vault:
+        with vault.transaction():
+            fill(vault, datetime(2026, 12, 7, 12, tzinfo=UTC))
+        read = everything_read(vault)
+    yield Filled(path, read)
+
+
+def planted(filled: Filled, to: Path, kinds: tuple[str, ...]) -> tuple[Path, dict[str, str]]:
+    """A copy of the filled vault with one wrong-shaped record of each of *kinds*, by kind."""
+    path = to / "vault"
+    shutil.copytree(filled.path, path)
+    with Vault.open(path, CREDS) as vault:
+        return path, {kind: vault.put(kind, WRONG).id for kind in kinds}
+
+
+def test_the_lists_name_every_kind_and_every_repository(filled: Filled) -> None:
+    assert set(READS) == set(REPOSITORIES)
+    with Vault.open(filled.path, CREDS) as vault:
+        held = {r.kind for r in vault.snapshot().records.values()}
+    assert held <= {*KINDS, *VAULT_KINDS}, "a kind the demo writes is missing from KINDS"
+    assert filled.read["journal"] and filled.read["incidents"] and filled.read["supervision"]
+
+
+@pytest.mark.parametrize("kind", [
+    pytest.param(k, marks=pytest.mark.xfail(reason=LENIENT[k], strict=True)) if k in LENIENT
+    else k for k in KINDS])
+def test_a_wrong_shaped_record_is_left_out_and_named_and_the_rest_read(
+        filled: Filled, tmp_path: Path, kind: str) -> None:
+    shutil.copytree(filled.path, tmp_path / "vault")
+    with Vault.open(tmp_path / "vault", CREDS) as vault:
+        wrong = vault.put(kind, WRONG).id
+        reported = Workspace(vault).unreadable()
+        assert [p.record_id for p in reported] == [wrong], reported
+        assert everything_read(vault) == filled.read
+        assert vault.snapshot().records[wrong].data == WRONG  # left as it was
+
+
+# Each command that lists a kind, and the kinds whose damage it must name. The first two run by
+# default (one kind on its own, and two kinds one repository reads); the rest with --slow.
+LISTS = [
+    (("journal", "list"), ("journal",)),
+    (("incident", "list"), ("incident", "evidence")),
+    (("exposure", "list"), ("exposure",)),
+    (("checkin", "list"), ("checkin", "checkin_schedule")),
+    (("instrument", "list"), ("instrument",)),
+    (("findings",), ("finding",)),
+    (("ledger",), ("network_ledger",)),
+    (("removal", "list"), ("removal",)),
+    (("checklist", "list"), ("checklist_progress",)),
+    (("wellbeing-plan", "show"), ("wellbeing_plan",)),
+    (("safety-plan", "show"), ("safety_plan",)),
+    (("letter", "details"), ("my_details",)),
+    (("sites", "show"), ("site_list",)),
+    (("id", "list"), ("contact",)),
+    (("supervision", "list"), ("supervision_record",)),
+    (("share", "received"), ("packet_sent", "packet_received")),
+    pytest.param(("share", "list"), ("packet_sent", "packet_received"), marks=[
+        pytest.mark.xfail(strict=True, reason=(
+            "`kit share list` does not pass on the packet log's problems (owner of "
+            "kit/commands/share.py)"))]),
+]
+SAMPLE = 2
+
+
+@pytest.mark.parametrize(("command", "kinds"), LISTS, ids=lambda v: " ".join(v))
+def test_the_command_line_shows_the_rest_as_before_and_warns(
+        filled: Filled, tmp_path: Path, command: tuple[str, ...], kinds: tuple[str, ...],
+        slow: bool) -> None:
+    if not slow and command not in [c for c, _kinds in LISTS[:SAMPLE]]:
+        pytest.skip("every list command runs with --slow")
+    before = run_kit(*command, env={"KIT_VAULT": str(filled.path)})
+    assert before.code == 0, before.err
+    path, ids = planted(filled, tmp_path, kinds)
+    after = run_kit(*command, env={"KIT_VAULT": str(path)})
+    assert after.code == 0, after.err
+    assert after.out == before.out
+    for record_id in ids.values():
+        assert after.err.count(record_id) == 1, after.err
+    assert after.err.count("Warning: ") == len(ids) and "kit vault verify" in after.err
