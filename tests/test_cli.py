@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pkgutil
 import stat
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import kit.commands
 from tests.conftest import PASSPHRASE, run_kit
 from tests.pty_session import PtySession
 
@@ -255,6 +257,59 @@ def test_every_area_command_loads_under_its_own_name() -> None:
         command = cli.get_command(ctx, name)
         assert command is not None and command.name == name
     assert set(AREA_COMMANDS) <= set(cli.list_commands(ctx))
+
+
+# `kit --help` as it was before the commands left kit/cli.py for kit/commands (issue 17):
+# moving a command between modules must not add, drop or rename one.
+TOP_LEVEL_COMMANDS = [
+    "action", "check", "checkin", "checklist", "demo", "evidence", "exposure", "findings",
+    "grounding", "helplines", "id", "incident", "init", "instrument", "journal", "keyring",
+    "keys", "ledger", "letter", "passwd", "recover", "removal", "safety-plan", "scan",
+    "search-queries", "share", "sites", "supervision", "team", "vault", "wellbeing-plan",
+]
+MOVED_GROUPS = {
+    "journal": ["add", "delete", "edit", "export", "list", "search", "show"],
+    "vault": ["backup", "destroy", "info", "restore", "verify"],
+    "keyring": ["disable", "enable", "status"],
+    "exposure": ["add", "delete", "list", "show"],
+    "checkin": ["add", "delete", "due", "list", "rhythm"],
+    "instrument": ["add", "list", "show"],
+    "wellbeing-plan": ["edit", "show"],
+}
+
+
+def test_help_lists_the_same_commands_wherever_they_are_defined() -> None:
+    import click
+
+    from kit.cli import cli
+
+    result = run_kit("--help", env={"COLUMNS": "100"})
+    assert result.code == 0, result.err
+    listed = result.out.split("\nCommands:\n", 1)[1].splitlines()
+    assert [line.split()[0] for line in listed if line.startswith("  ")] == TOP_LEVEL_COMMANDS
+    ctx = click.Context(cli)
+    for group, subcommands in MOVED_GROUPS.items():
+        command = cli.get_command(ctx, group)
+        assert isinstance(command, click.Group)
+        assert command.list_commands(ctx) == subcommands, group
+
+
+def test_cli_defines_only_the_group_its_options_and_the_key_commands() -> None:
+    """Every other command is an area's, in kit/commands, imported when used."""
+    import click
+
+    from kit.cli import cli
+
+    ctx = click.Context(cli)
+    where = {}
+    for name in cli.list_commands(ctx):
+        command = cli.get_command(ctx, name)
+        assert command is not None and command.callback is not None, name
+        where[name] = command.callback.__module__
+    assert sorted(name for name, module in where.items() if module == "kit.cli") == [
+        "demo", "init", "passwd", "recover"]
+    assert {module for module in where.values() if module != "kit.cli"} <= {
+        f"kit.commands.{m.name}" for m in pkgutil.iter_modules(kit.commands.__path__)}
 
 
 def test_a_command_does_not_load_the_other_areas() -> None:

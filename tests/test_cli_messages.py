@@ -114,3 +114,19 @@ def test_the_command_line_help_says_what_is_sent(kit: Kit) -> None:
     said = " ".join(kit("--help").out.split())
     assert "nothing is sent anywhere" not in said.lower()
     assert "Nothing leaves it unless you choose" in said and "KIT_OFFLINE=1" in said
+
+
+def test_a_letter_missing_your_name_names_options_the_command_has(
+        kit: Kit, made_vault: Path) -> None:
+    """Without a terminal, each letter says how to give the name and how to keep it, in words
+    that work for that command (`kit removal letter` has no --save-details)."""
+    sent = kit("removal", "add", "people.example", "--sent", "2026-01-05", "--json").json()
+    chaser = kit("removal", "letter", sent["id"][:6], "--kind", "chaser")
+    assert chaser.code == 2 and "--name NAME" in chaser.err
+    assert "--save-details" not in chaser.err and "`kit letter details`" in chaser.err
+    erasure = kit("letter", "erasure", "--site", "people.example", "--reply-to", "r@example.org")
+    assert erasure.code == 2 and "--name NAME" in erasure.err and "--save-details" in erasure.err
+    # The hint holds: details kept with `kit letter details` sign the removal letter.
+    assert kit("letter", "details", "--name", "Jo", "--reply-to", "r@example.org").code == 0
+    written = kit("removal", "letter", sent["id"][:6], "--kind", "chaser")
+    assert written.code == 0 and "Jo" in written.out

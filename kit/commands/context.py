@@ -17,6 +17,7 @@ from kit.errors import BadInput, UsageError
 from kit.terminal_text import for_terminal, json_text
 
 if TYPE_CHECKING:
+    from kit.records.my_details import Details
     from kit.workspace import Workspace
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -65,6 +66,11 @@ def out(human: str, data: Any) -> None:
         click.echo(for_terminal(human))
 
 
+def indent_lines(text: str, by: str = "  ") -> str:
+    """*text* with *by* before every line, blank ones too (the last line break dropped)."""
+    return "\n".join(by + line for line in text.splitlines())
+
+
 def warn_problems(problems: Sequence[Any]) -> None:
     for problem in problems:
         say(f"Warning: {problem.message}. Run `kit vault verify` for details.")
@@ -100,6 +106,29 @@ def go_ahead(yes: bool, question: str, *, to_do: str, otherwise: str) -> None:
         raise UsageError(f"there is no terminal to ask on: add --yes to {to_do}; {otherwise}")
     if not credentials.confirm(question):
         raise KitError(otherwise)
+
+
+def complete_letter_details(details: Details, *, keep_hint: str) -> Details:
+    """*details* with a name and a reply address, as every letter needs: whatever is still
+    blank is asked for at the terminal (never read from stdin). With no terminal, a usage error
+    (exit 2) names the option that gives it and, in *keep_hint*, how this command keeps it in
+    the vault for next time ("add --save-details to keep it ...")."""
+    import dataclasses
+
+    from kit import credentials
+
+    def ask(what: str, option: str) -> str:
+        if not credentials.terminal_available():
+            raise UsageError(f"the letter needs {what}: give {option} ({keep_hint}); nothing "
+                             "was written")
+        return credentials.ask_terminal(f"The letter needs {what}.\n> ")
+
+    if not details.name.strip():
+        details = dataclasses.replace(details, name=ask("your name", "--name NAME"))
+    if not details.reply_to.strip():
+        details = dataclasses.replace(details, reply_to=ask(
+            "an address for their reply (email or postal)", "--reply-to ADDRESS"))
+    return details
 
 
 def unlocked_workspace(allow_device: bool = True) -> Workspace:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kit.commands.context import (
+    complete_letter_details,
     json_option,
     opts,
     out,
@@ -366,7 +367,6 @@ def removal_letter(request_id: str, kind: str, name: str | None, reply_to: str |
     """A letter written from request ID's record: a chaser, or an ICO complaint summary."""
     import dataclasses
 
-    from kit.commands.incidents import _complete
     from kit.reports.removal_letters import (
         chaser_letter,
         check_can_write,
@@ -385,7 +385,8 @@ def removal_letter(request_id: str, kind: str, name: str | None, reply_to: str |
                                   reply_to=saved.reply_to if reply_to is None else reply_to)
     check_can_write(kind, request)  # before asking for anything
     write = chaser_letter if kind == "chaser" else complaint_summary
-    details = _complete(details)
+    details = complete_letter_details(
+        details, keep_hint="`kit letter details` keeps it in your vault for next time")
     text = write(details, request, today, nation)
     after = complaint_next_steps() if kind == "complaint" else ""
     if kind == "chaser":
