@@ -15,6 +15,7 @@ from kit.records.fields import (
     aware,
     check_text,
     label,
+    parse_date,
     parse_when,
     stored_day,
     stored_stamp,
@@ -49,7 +50,7 @@ def test_checked_text_is_trimmed_within_its_limit_and_free_of_control_characters
         assert caught.value.message == said
 
 
-def test_typed_times_are_aware_utc_and_a_time_without_a_zone_is_refused() -> None:
+def test_typed_dates_and_times_parse_and_times_are_aware_utc() -> None:
     plus_two = timezone(timedelta(hours=2))
     assert aware(datetime(2026, 3, 1, 12, tzinfo=plus_two), "when") == datetime(
         2026, 3, 1, 10, tzinfo=UTC)
@@ -59,6 +60,9 @@ def test_typed_times_are_aware_utc_and_a_time_without_a_zone_is_refused() -> Non
     assert parse_when("2026-03-01").tzinfo is UTC  # a date alone: local midnight, as UTC
     with pytest.raises(UsageError, match="--when 'yesterday' is not a date"):
         parse_when("yesterday", "--when")
+    assert parse_date(" 2026-02-28 ") == date(2026, 2, 28)
+    with pytest.raises(UsageError, match="--recheck '2026-02-30' is not a date; use YYYY-MM-DD"):
+        parse_date("2026-02-30", "--recheck")
 
 
 def test_stored_fields_are_read_back_with_their_types_checked() -> None:

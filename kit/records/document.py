@@ -16,6 +16,9 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, TypeVar
 
 from kit.errors import UsageError
+
+# parse_date is re-exported ("as"): the plans' modules and their callers import it from here.
+from kit.records.fields import parse_date as parse_date
 from kit.records.fields import stored_day, stored_stamp, stored_text
 from kit.records.latest import LatestRecord, StoredSet
 from kit.records.source import RecordSource
@@ -58,13 +61,6 @@ def parse_contact(text: str) -> Contact:
         raise UsageError(f"contact {text!r} should look like 'NAME: HOW TO REACH THEM', "
                          "for example 'Sam: 07700 900123'")
     return check_contact(name, how)
-
-
-def parse_date(text: str, field: str = "review date") -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"{field} {text!r} is not a date; use YYYY-MM-DD") from None
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 Three families, told apart by their names and by what they raise:
 
 * choices (`Choice`, `label`): a stable machine value with a label for people;
-* checking what a person gave (`check_text`, `aware`, `parse_when`): trimmed, checked or
-  parsed, or a UsageError that names the field, for the command line and the app to show;
+* checking what a person gave (`check_text`, `aware`, `parse_date`, `parse_when`): trimmed,
+  checked or parsed, or a UsageError that names the field, for the command line and the app
+  to show;
 * reading back what the kit stored (`stored_text`, `stored_texts`, `stored_whole`,
   `stored_stamp`, `stored_day`): the value with its type checked and ISO text parsed, or a
   TypeError or ValueError, which kit.records.source.read_kind reports as a record this kit
@@ -87,6 +88,14 @@ def parse_when(text: str, field: str = "when") -> datetime:
     if parsed.tzinfo is None:
         parsed = parsed.astimezone()  # naive means the computer's local time
     return parsed.astimezone(UTC)
+
+
+def parse_date(text: str, field: str = "date") -> date:
+    """A date typed by a person as YYYY-MM-DD (spaces around it are fine)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{field} {text!r} is not a date; use YYYY-MM-DD") from None
 
 
 # --- reading back what the kit stored: TypeError or ValueError for a shape it cannot read ---
