@@ -17,6 +17,10 @@ force's format. The evidence file is a small picture drawn here, byte for byte t
 time. The owner is also a supervisor: their supervisor and three supervisees are made-up
 colleagues whose keys exist only in this process's memory while the demo is built, and the
 packets exchanged with them are real ones, sealed, signed and opened (fill_supervision).
+
+Why one long module: most of it is the made-up content itself, one builder per area read top to
+bottom like a script (the records, Prepare, Supervision), plus the few lines that keep the folder
+safe. Split, the one story the screenshots tell would be spread over files that only the demo uses.
 """
 
 from __future__ import annotations

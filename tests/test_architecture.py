@@ -251,3 +251,23 @@ def test_no_new_import_cycles() -> None:
     assert [sorted(c) for c in cycles if c not in KNOWN_CYCLES] == []
     # Each known one is still found (so the walk sees cycles): once broken, it leaves the list.
     assert set(cycles) == KNOWN_CYCLES
+
+
+LONG = 600  # lines: a module longer than this says at its top why it is one module
+WHY_LONG = "Why one long module:"
+
+
+def test_a_long_module_says_why_it_is_one() -> None:
+    """Issue 17: no module over ~600 lines in kit/ without a reason written at its top (in its
+    docstring, a paragraph beginning "Why one long module:"), so the next reader knows whether
+    to split it."""
+    unexplained = []
+    for path in kit_sources():
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") <= LONG:
+            continue
+        docstring = ast.get_docstring(ast.parse(text)) or ""
+        if WHY_LONG not in docstring:
+            unexplained.append(f"{path.relative_to(REPO)} ({text.count(chr(10))} lines)")
+    assert unexplained == [], ("modules over 600 lines with no reason at their top (a "
+                               f"docstring paragraph beginning {WHY_LONG!r}): {unexplained}")

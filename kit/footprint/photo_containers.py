@@ -16,6 +16,12 @@ whole number of 8- or 16-pixel blocks). HEIF keeps its turn in an image property
 A file whose layout a cleaner does not handle raises NotLossless, and the caller saves the
 pixels afresh instead; a file that is cut short or broken raises Damaged. Pure byte handling:
 no Pillow, no file access.
+
+Why one long module: it is one cleaner per container (JPEG, PNG, WebP, GIF, HEIF and AVIF, TIFF),
+each a section below, sharing one rule for what a picture needs and one orientation block. The HEIF
+section is the long one because the format is boxes within boxes with offsets that must be
+rewritten. A format in its own module would still need all the shared parts; tests/footprint
+exercise them all through strip().
 """
 
 from __future__ import annotations

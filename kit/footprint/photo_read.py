@@ -5,6 +5,12 @@ kit.footprint.photos finds the files and makes the reports; this module reads on
 (`read_picture`). Each format's reader says where every item sits (its source), what it is
 (kind and label) and how much it matters (severity). tests/footprint/photo_lib.py measures the
 result against exiftool.
+
+Why one long module: it is one reader per block a picture can hide things in (JPEG segments, EXIF
+and TIFF directories, maker notes, Photoshop and IPTC, XMP, PNG text), each a section below, all
+writing into one item model with one severity scale, and all measured together against exiftool.
+The sections call each other (a JPEG segment holds EXIF, EXIF holds maker notes, Photoshop
+resources hold IPTC), so apart they would import in a ring.
 """
 
 from __future__ import annotations

@@ -28,6 +28,12 @@ a whole contact covers all its fields), or replaced by a placeholder such as "RE
 PRIVACY", "N/A", "+1.0000000000" or a privacy service's name. Every answer is untrusted:
 size-capped by the transport, parsed by orjson (which refuses nesting deeper than 1024
 levels instead of recursing), walked only along the paths read here, with caps on every list.
+
+Why one long module: it is the whole of one check, in the order it happens (the name checked, the
+bootstrap, the plans, reading the record, the contacts given only by reference, the check itself),
+and the consent rule runs through all of it: each request it can make is planned here and nowhere
+else. Reading a domain record (vCard, entities, redaction, RFC 9537 placeholders) is the long
+section; it is pure, and could move out first if the module grows.
 """
 
 from __future__ import annotations

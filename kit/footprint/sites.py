@@ -14,6 +14,12 @@ all is a BadInput.
 Attribution travels with the data: a list imported from Sherlock (MIT), Maigret (MIT) or
 WhatsMyName (CC BY-SA 4.0) keeps its licence and authors, shown by `kit sites show` and at the
 top of a scan.
+
+Why one long module: every site list, whatever its format (the kit's own, Sherlock's, Maigret's,
+WhatsMyName's), is turned into the kit's form and then checked by the same code before it is
+trusted to decide which hosts are contacted and what is sent. Keeping the readers beside the checks
+keeps that one door in one place. The safe compiling of username patterns (its own section) is the
+first part to move out if the module grows.
 """
 
 from __future__ import annotations

@@ -27,6 +27,11 @@ alongside the rest instead of holding the scan open after them.
 A HEAD answered with 405 or 501 says nothing about the name: the site is asked once more with
 GET (the plan says so; the transport allows exactly that stand-in) and remembered, so the next
 scan asks it with GET at once. Pages are read in the character set they declare (page_text.py).
+
+Why one long module: it is the scan from plan to findings, in order (before anything is sent,
+reading an answer, sending, findings); what is skipped before sending and how an answer is read are
+two halves of one rule about what a site's data can prove, and are kept side by side so a change to
+one is seen against the other.
 """
 
 from __future__ import annotations

@@ -9,6 +9,10 @@ Packs read back are untrusted input. Nothing is ever extracted to disk: zip memb
 memory in chunks, a folder is read without following links, and every count and size is capped
 before it is trusted. Entries that could escape a folder when unpacked by another tool (absolute
 paths, '..', drive letters, links, duplicates) are refused outright.
+
+Why one long module: it writes packs and reads them back, and the two halves are one format
+(docs/evidence-pack-format.md): the reader must refuse exactly what the writer never makes. Kept
+together, a change to one is made against the other.
 """
 
 from __future__ import annotations

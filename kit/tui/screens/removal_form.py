@@ -1,0 +1,246 @@
+"""The form for a removal request: a new one, or what happened to one (kit.tui.screens.removals
+lists them). Its fields are checked by kit.removals's rules, and its unsaved text is kept as a
+draft through a quick hide."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import (
+    Checkbox,
+    Footer,
+    Header,
+    Input,
+    Label,
+    Select,
+    TextArea,
+)
+
+from kit.errors import UsageError
+from kit.removals import requests as rq
+from kit.tui.app import FormScreen
+from kit.tui.refusal import Refused, checked, refuse
+
+DRAFT_AREA = "removal"  # where a form's unsaved text is kept through a quick hide
+
+
+def _choices(choices: Iterable[Any]) -> list[tuple[str, str]]:
+    return [(c.label, c.value) for c in choices]
+
+
+def _day(text: str, what: str) -> date | None:
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{what} {text.strip()!r} is not a date; use YYYY-MM-DD") from None
+
+
+class RemovalForm(FormScreen):
+    """A new request, or what happened to one: Tab moves, ctrl+s saves, Escape goes back."""
+
+    DEFAULT_CSS = """
+    RemovalForm #removal-form {
+        padding: 0 2;
+    }
+    RemovalForm .row {
+        height: auto;
+    }
+    RemovalForm .row Vertical {
+        height: auto;
+        width: 1fr;
+        margin-right: 2;
+    }
+    RemovalForm TextArea {
+        height: 4;
+    }
+    RemovalForm #removal-status-line {
+        width: 100%;
+    }
+    """
+
+    AUTO_FOCUS = "#target"
+
+    def __init__(self, request: rq.Removal | None = None, *, finding_id: str | None = None,
+                 incident_id: str | None = None, draft: dict[str, Any] | None = None,
+                 draft_id: str | None = None) -> None:
+        super().__init__()
+        self.request = request
+        self.finding_id = finding_id
+        self.incident_id = incident_id
+        self.draft = draft or {}
+        self.restored_draft_id = draft_id
+        self.loaded: dict[str, Any] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="removal-form"):
+            yield Label("Who you are asking (a site's name or web address)")
+            yield Input(placeholder="e.g. 192.com", id="target")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("What they are")
+                    yield Select(_choices(rq.TARGETS), id="target_kind", allow_blank=False,
+                                 value="people-search")
+                with Vertical():
+                    yield Label("What you ask")
+                    yield Select(_choices(rq.ASKS), id="asked", allow_blank=False,
+                                 value="erasure")
+                with Vertical():
+                    yield Label("How you send it")
+                    yield Select(_choices(rq.CHANNELS), id="channel", allow_blank=False,
+                                 value="web-form")
+            yield Label("Pages that show your details, one per line")
+            yield TextArea("", id="pages", tab_behavior="focus")
+            yield Label("The incident it belongs to (its evidence pack shows this request)")
+            yield Select([(_incident_line(i), i.id) for i in self.workspace.incidents.list()],
+                         id="incident", prompt="None", allow_blank=True)
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("Day you sent it (YYYY-MM-DD; empty: not yet)")
+                    yield Input(id="sent")
+                with Vertical():
+                    yield Label("Day they got it, if later (a letter)")
+                    yield Input(id="received")
+                with Vertical():
+                    yield Label("Their reference")
+                    yield Input(id="reference")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("Where it stands")
+                    yield Select(_choices(rq.STATUSES), id="status", allow_blank=False,
+                                 value="draft")
+                with Vertical():
+                    yield Label("Look again on (YYYY-MM-DD)")
+                    yield Input(id="recheck")
+            yield Checkbox("They told me they need up to two more months", id="extended")
+            yield Label("What happened, in a few words (kept in its history)")
+            yield Input(placeholder="e.g. they replied asking for ID", id="what")
+            yield Label("Your private note (not put in evidence packs)")
+            yield TextArea("", id="note", tab_behavior="focus")
+            yield Label("", id="removal-status-line", markup=False)
+            yield self.form_buttons()
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.sub_title = "What happened" if self.request else "New removal request"
+        if self.request is not None:
+            self._fill(_as_form(self.request))
+        if self.request is None and self.incident_id is not None:
+            self._fill({"incident": self.incident_id})
+        if self.request is None and self.finding_id is not None:
+            finding = self.workspace.findings.get(self.finding_id)
+            pages = [finding.evidence] if finding.evidence.startswith(("http://", "https://")) \
+                else []
+            self._fill({"pages": "\n".join(pages)})
+        self.loaded = self._values()
+        if self.draft:
+            self._fill(self.draft)
+            self.finding_id = self.draft.get("finding_id") or self.finding_id
+
+    def _fill(self, values: dict[str, Any]) -> None:
+        for key, value in values.items():
+            for widget in self.query(f"#{key}"):
+                if isinstance(widget, TextArea):
+                    widget.text = str(value)
+                elif isinstance(widget, Input):
+                    widget.value = str(value)
+                elif isinstance(widget, Checkbox):
+                    widget.value = bool(value)
+                elif isinstance(widget, Select) and value:
+                    widget.value = value
+
+    def _values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for widget in self.query("#removal-form Input, #removal-form TextArea, "
+                                 "#removal-form Select, #removal-form Checkbox"):
+            if isinstance(widget, TextArea):
+                values[str(widget.id)] = widget.text
+            elif isinstance(widget, Input | Checkbox):
+                values[str(widget.id)] = widget.value
+            elif isinstance(widget, Select):
+                values[str(widget.id)] = "" if widget.value is Select.NULL else str(widget.value)
+        if self.finding_id:
+            values["finding_id"] = self.finding_id
+        return values
+
+    def action_save(self) -> None:
+        v = self._values()
+        repo = self.workspace.removals
+        today = self.kit_app.services.clock().astimezone().date()
+
+        def field(key: str) -> Widget:
+            return self.query_one(f"#{key}")
+
+        def day(key: str, what: str, *, future_ok: bool = False) -> date | None:
+            return checked(field(key), lambda: rq.check_day(
+                what, _day(v[key], what), today, future_ok=future_ok))
+
+        try:
+            checked(field("target"), lambda: rq.check_target(v["target"]))
+            pages = checked(field("pages"), lambda: rq.check_pages(
+                [line.strip() for line in v["pages"].splitlines() if line.strip()]))
+            sent = day("sent", "the day you sent it")
+            received = day("received", "the day they got it")
+            recheck = day("recheck", "the day to look again", future_ok=True)
+            if self.request is not None and recheck == self.request.recheck_on:
+                recheck = None  # unchanged: a date now past is not refused again
+            if self.request is None:
+                findings = [self.finding_id] if self.finding_id else []
+                saved = checked(field("target"), lambda: repo.add(
+                    v["target"], v["target_kind"], v["asked"], v["channel"], pages=pages,
+                    sent_on=sent, received_on=received, reference=v["reference"],
+                    recheck_on=recheck, incident_id=v["incident"] or None,
+                    finding_ids=findings, note=v["note"], today=today))
+                if v["status"] not in ("draft", "sent", saved.status):
+                    saved = checked(field("status"), lambda: repo.update(
+                        saved.id, status=v["status"], what=v["what"], today=today))
+            else:
+                request = self.request
+                saved = checked(field("status"), lambda: repo.update(
+                    request.id, status=v["status"], sent_on=sent, received_on=received,
+                    reference=v["reference"], extended=v["extended"], pages=pages,
+                    incident_id=v["incident"] or None, unlink_incident=not v["incident"],
+                    recheck_on=recheck,
+                    note=v["note"], what=v["what"], today=today))
+        except Refused as refused:
+            refuse(refused.field, f"Not saved: {refused.message}",
+                   self.query_one("#removal-status-line", Label))
+            return
+        if self.restored_draft_id is not None:
+            self.workspace.drafts.discard(self.restored_draft_id)
+        self.dismiss(saved)  # type: ignore[arg-type]  # FormScreen is Screen[None] (app.py)
+
+    def action_back(self) -> None:
+        self.leave(self._values() != self.loaded, "Leave without saving this request?")
+
+    def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
+        if not self.is_mounted or self._values() == self.loaded:
+            return None
+        return DRAFT_AREA, self._values()
+
+
+def _as_form(request: rq.Removal) -> dict[str, Any]:
+    return {
+        "target": request.target, "target_kind": request.target_kind,
+        "asked": request.asked, "channel": request.channel, "pages": "\n".join(request.pages),
+        "sent": request.sent_on.isoformat() if request.sent_on else "",
+        "received": request.received_on.isoformat()
+        if request.received_on and request.received_on != request.sent_on else "",
+        "reference": request.reference, "status": request.status,
+        "recheck": request.recheck_on.isoformat() if request.recheck_on else "",
+        "extended": request.extended, "note": request.note,
+        "incident": request.incident_id or "",
+    }
+
+
+def _incident_line(incident: Any) -> str:
+    when = incident.when.astimezone().strftime("%d %b %Y")
+    return f"{when}: {incident.category} · {incident.platform or 'no platform'}"
