@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import pkgutil
@@ -310,6 +311,25 @@ def test_cli_defines_only_the_group_its_options_and_the_key_commands() -> None:
         "demo", "init", "passwd", "recover"]
     assert {module for module in where.values() if module != "kit.cli"} <= {
         f"kit.commands.{m.name}" for m in pkgutil.iter_modules(kit.commands.__path__)}
+
+
+# kit/commands/supervision.py is another engineer's this session; its record text is to become
+# public (or move into kit/supervision) and this entry go.
+STILL_BORROWED = {("kit/commands/share.py", "kit.commands.supervision", "_doc_lines")}
+
+
+def test_command_modules_share_only_public_helpers() -> None:
+    """A helper two command modules need is public, in kit.commands.context or a small shared
+    module: no command module imports a private name from another kit module."""
+    root = Path(kit.commands.__file__).parents[1]
+    borrowed = set()
+    for path in [root / "cli.py", *sorted((root / "commands").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("kit"):
+                borrowed |= {(path.relative_to(root.parent).as_posix(), node.module, a.name)
+                             for a in node.names if a.name.startswith("_")
+                             and a.name != "__version__"}
+    assert borrowed <= STILL_BORROWED
 
 
 def test_a_command_does_not_load_the_other_areas() -> None:
