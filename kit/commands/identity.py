@@ -25,10 +25,9 @@ AGE_IDENTITY_WARNING = (
 
 def service(ws: Workspace) -> Supervision:
     """The supervision service over *ws*, in the time zone from config.toml."""
-    from kit.supervision.schedule import local_zone
-    from kit.supervision.service import Supervision
+    from kit.supervision.service import supervision_for
 
-    return Supervision(ws, local_zone(kit_config.load().time_zone))
+    return supervision_for(ws, kit_config.load().time_zone)
 
 
 @click.group("id")

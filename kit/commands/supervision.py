@@ -36,6 +36,7 @@ from kit.supervision.records import (
     new_action,
     owner_shown,
 )
+from kit.supervision.times import parse_optional_day, parse_time
 from kit.terminal_text import shown
 
 if TYPE_CHECKING:
@@ -52,26 +53,6 @@ def _text(value: str | None) -> str:
     if value == "-":
         return read_private_text("-")
     return value or ""
-
-
-def _day(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"{option} must be a date like 2026-12-01, not {text!r}") from None
-
-
-def _when(text: str, option: str, zone: ZoneInfo) -> datetime:
-    """A local date and time ("2026-11-23 14:30", or a date for midnight) in *zone*."""
-    for form in ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text.strip(), form).replace(tzinfo=zone)
-        except ValueError:
-            continue
-    raise UsageError(f"{option} must be a local date and time like \"2026-11-23 14:30\", "
-                     f"not {text!r}")
 
 
 def _local(when: datetime, zone: ZoneInfo) -> str:
@@ -170,7 +151,7 @@ def agreement_cmd(who: str, frequency: int, window: int, confidentiality: str | 
                           confidentiality=_text(confidentiality),
                           records_kept=_text(records_kept), disagreement=_text(disagreement),
                           cancellations=_text(cancellations),
-                          review_date=_day(review, "--review"))
+                          review_date=parse_optional_day(review, "--review"))
     ws = unlocked_workspace()
     with ws.vault:
         sup = service(ws)
@@ -185,7 +166,7 @@ def _action(spec: str, zone: ZoneInfo) -> Action:
     if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
         raise UsageError(f"--action takes \"what; who; due date\" (the date may be left out), "
                          f"not {spec!r}")
-    return new_action(parts[0], parts[1], _day(parts[2], "an action's due date")
+    return new_action(parts[0], parts[1], parse_optional_day(parts[2], "an action's due date")
                       if len(parts) == 3 and parts[2] else None)
 
 
@@ -231,12 +212,13 @@ def session_add(who: str, held: str | None, session_type: str, incident_at: str 
             share_packet = latest.packet_id if latest else None
         follows_id = ws.supervision.get(follows).id if follows else None
         session = Session(
-            held=_when(held, "--held", sup.zone) if held else sup.clock(),
+            held=parse_time(held, sup.zone, "--held") if held else sup.clock(),
             attendees=attendees or (sup.me().name, person.card.name), type=session_type,
-            incident_at=_when(incident_at, "--incident-at", sup.zone) if incident_at else None,
+            incident_at=(parse_time(incident_at, sup.zone, "--incident-at") if incident_at
+                         else None),
             follows=follows_id, share_packet=share_packet, summary_received=summary_text,
             actions=(*sup.carried_forward(person), *(_action(a, sup.zone) for a in actions)),
-            referrals=referrals, review_date=_day(review, "--review"), **texts)
+            referrals=referrals, review_date=parse_optional_day(review, "--review"), **texts)
         doc = sup.add_session(person, session)
         lines = _doc_lines(sup, doc)
     out("\n".join(lines), doc.to_json())

@@ -5,6 +5,11 @@ Both people keep a copy, and the supervisee can add comments or disagree (resear
 section 3: Solihull, Queensland). Once a version has been sent it never changes. A later change
 becomes a new version, so what someone accepted stays exactly what they saw. The countersignature
 covers each version's digest: SHA-256 over the canonical JSON of its content.
+
+Why one long module: it is one format, in the order it is built (validation, reading stored or
+received JSON, the content, versions and responses, then the repository that keeps them), and
+each part leans on the one before; the rules about the records (who may change, send or answer
+one; how times are typed) live apart, in roles.py and times.py.
 """
 
 from __future__ import annotations

@@ -5,6 +5,10 @@ builder, sealing and opening packets, session records and their countersignature
 view, handover and retention. Sealing never writes anything by itself: `save()` writes the
 packet file first and only then records what was sent, so a failed write leaves no trace of a
 packet that never left.
+
+Why one long module: it is the one door to supervision for the app and the command line, in
+sections (identity, sharing, packets, records, responses, team); the rules it applies live in
+the modules beside it (roles, times, share, team).
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from kit.supervision.records import (
     Version,
     written_as_self,
 )
-from kit.supervision.roles import Roles, roles_of
+from kit.supervision.roles import Roles, may_answer, may_edit, may_send, roles_of
 from kit.supervision.schedule import local_zone
 from kit.supervision.team import RosterRow, expired, roster
 from kit.terminal_text import shown
@@ -95,6 +99,18 @@ class Stores(Protocol):
     def transaction(self) -> AbstractContextManager[None]: ...
 
 
+def supervision_for(workspace: Stores, time_zone: str | None,
+                    clock: Callable[[], datetime] | None = None) -> Supervision:
+    """The service as the app and the command line both build it: in the configured time zone
+    (config.toml [supervision] time_zone, else this computer's). A configured name that is not
+    a zone is refused (UsageError) in both, never silently replaced: follow-ups would land at
+    the wrong hour."""
+    zone = local_zone(time_zone)
+    if clock is None:
+        return Supervision(workspace, zone)
+    return Supervision(workspace, zone, clock=clock)
+
+
 class Supervision:
     def __init__(self, workspace: Stores, zone: ZoneInfo | None = None,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
@@ -128,6 +144,10 @@ class Supervision:
             raise UsageError("your identity card needs your name first: run "
                              "`kit id show --name \"Your Name\" --role \"Your role\"`")
         return make_card(self._records, name, role, made or self.today())
+
+    def has_name(self) -> bool:
+        """Whether this vault's identity card has its owner's name (me() works)."""
+        return bool(self.workspace.contacts.profile()[0])
 
     def set_me(self, name: str | None, role: str | None) -> Card:
         old_name, old_role, _made = self.workspace.contacts.profile()
@@ -170,7 +190,27 @@ class Supervision:
         found[self.fingerprint] = self.workspace.contacts.profile()[0] or "me"
         return found
 
+    def contacts(self, *, archived: bool = False) -> list[Contact]:
+        """Current contacts (with *archived*, those archived too)."""
+        return list(self.workspace.contacts.all(archived=archived))
+
     # --- sharing (practitioner -> supervisor) ---
+
+    def share_recipients(self) -> list[Contact]:
+        """Whom a summary of one's own work may go to: current contacts, the supervisor(s)
+        first, never the people one supervises (their summaries come the other way)."""
+        return sorted((c for c in self.workspace.contacts.all(archived=False)
+                       if c.relation != "supervisee"),
+                      key=lambda c: c.relation != "supervisor")
+
+    def sent(self) -> list[LoggedPacket]:
+        """Packets sent from this vault, newest first."""
+        return list(self.workspace.packet_log.sent())
+
+    def shares_from(self, sender: Contact, packet_id: str | None = None) -> list[ReceivedShare]:
+        """What *sender* shared with this vault (one packet, or all), newest first."""
+        return [s for s in self.workspace.packet_log.shares() if s.sender == sender.fingerprint
+                and (packet_id is None or s.packet_id == packet_id)]
 
     def last_share_to(self, contact: Contact) -> LoggedPacket | None:
         return next((e for e in self.workspace.packet_log.sent()
@@ -425,6 +465,23 @@ class Supervision:
 
     # --- records (supervisor) ---
 
+    def records(self) -> list[SupervisionDoc]:
+        """Every agreement and session record kept here."""
+        return list(self.workspace.supervision.all())
+
+    def record(self, doc_id: str) -> SupervisionDoc:
+        return self.workspace.supervision.get(doc_id)
+
+    def agreement_for(self, supervisee: Contact) -> SupervisionDoc | None:
+        """The agreement with *supervisee* in force, if there is one."""
+        return self.workspace.supervision.agreement_for(supervisee.fingerprint)
+
+    def incident_sessions(self, supervisee: Contact, *, but: str | None = None
+                          ) -> list[SupervisionDoc]:
+        """The sessions after an incident a follow-up with *supervisee* can follow."""
+        return [d for d in self.workspace.supervision.sessions_for(supervisee.fingerprint)
+                if d.session.type == "post-incident" and d.id != but]
+
     @staticmethod
     def _version(doc: SupervisionDoc, n: int) -> Version:
         found = next((v for v in doc.versions if v.n == n), None)
@@ -496,7 +553,7 @@ class Supervision:
             self.fingerprint, supervisee.fingerprint, self._held_already(session))
 
     def _written_by_me(self, doc: SupervisionDoc) -> SupervisionDoc:
-        if doc.supervisor != self.fingerprint:
+        if not may_edit(doc, self.fingerprint):
             raise UsageError("only the supervisor who wrote this record can change it; to "
                              "answer it, use `kit supervision accept` or `comment`")
         return doc
@@ -526,9 +583,12 @@ class Supervision:
 
     def send_record(self, doc: SupervisionDoc) -> Sealed:
         """Seal the record's latest version to the supervisee."""
-        if doc.supervisor != self.fingerprint:
+        if not may_edit(doc, self.fingerprint):
             raise UsageError("only the supervisor who wrote a record sends it; to answer it, "
                              "use `kit supervision accept` or `kit supervision comment`")
+        if not may_send(doc, self.fingerprint):
+            raise UsageError(f"version {doc.latest.n} of this record was already answered; "
+                             "change the record to make a new version to send")
         to = self._by_fingerprint(doc.supervisee)
         v = doc.latest
         content = {"doc": doc.id, "type": doc.type, "supervisor": doc.supervisor,
@@ -546,13 +606,15 @@ class Supervision:
 
     def respond(self, doc: SupervisionDoc, comment: str, *, late_ok: bool = False) -> Sealed:
         """Countersign the latest version: accept it (no comment) or comment on it."""
-        if doc.supervisee != self.fingerprint:
-            raise UsageError("you wrote this record; the person it is about answers it")
         v = doc.latest
-        if v.signed is None:
-            raise UsageError("this version was never sent to you, so there is nothing to answer")
-        if v.response is not None:
-            raise UsageError(f"you already {v.response.decision} version {v.n} of this record")
+        if not may_answer(doc, self.fingerprint):  # the rule; below, the reason in words
+            if doc.supervisee != self.fingerprint:
+                raise UsageError("you wrote this record; the person it is about answers it")
+            if v.signed is None:
+                raise UsageError("this version was never sent to you, so there is nothing to "
+                                 "answer")
+            decision = v.response.decision if v.response is not None else "answered"
+            raise UsageError(f"you already {decision} version {v.n} of this record")
         comment = comment.strip()
         if len(comment) > 20_000:
             raise UsageError("a comment can be at most 20,000 characters")

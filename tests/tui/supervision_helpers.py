@@ -58,3 +58,11 @@ async def open_supervision(pilot: Any) -> Any:
     await wait_for(pilot, lambda: showing(pilot, "SupervisionScreen"), "the supervision area")
     await pilot.pause()
     return pilot.app.screen
+
+
+async def show_tab(pilot: Any, screen: Any, tab: str) -> None:
+    """Show one of the Supervision screen's tabs, and wait until its pane has drawn what the
+    vault holds (a pane is built the first time its tab is shown)."""
+    screen.show_tab(tab)
+    await wait_for(pilot, lambda: screen.pane(tab).loaded, f"the {tab} pane")
+    await pilot.pause()

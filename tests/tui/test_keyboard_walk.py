@@ -241,7 +241,10 @@ async def each_tab(pilot: Pilot[Any], log: KeyLog, tabs_id: str) -> None:
     tabs = app.screen.query_one(f"#{tabs_id}", TabbedContent)
     for pane in [p.id for p in tabs.query("TabPane")]:
         tabs.active = pane
-        await wait_for(pilot, lambda p=pane: tabs.active == p, pane)
+        # A tab's content may be built when it is first shown (Supervision's panes are).
+        await wait_for(pilot, lambda p=pane: tabs.active == p
+                       and bool(tabs.get_pane(p).children), pane)
+        await pilot.pause()
         await walk(pilot, log)
 
 

@@ -16,7 +16,13 @@ from textual.widgets import DataTable, Input, TextArea
 from kit.supervision.records import Session, new_action
 from kit.tui.app import KitApp
 from tests.tui.conftest import FIXED_NOW, showing, unlock, wait_for
-from tests.tui.supervision_helpers import introduce, open_supervision, person, supervision_app
+from tests.tui.supervision_helpers import (
+    introduce,
+    open_supervision,
+    person,
+    show_tab,
+    supervision_app,
+)
 
 
 def _text(widget: Any) -> str:
@@ -61,11 +67,13 @@ async def test_a_supervisor_lands_on_the_team_reads_a_share_and_me_is_kept_as_th
         assert tabs.active == "team-tab"  # a supervisor starts with the team, not sharing
         # The Share tab tells them what it is for, not to ask their supervisor for a card,
         # and offers no one they supervise as someone to share their own summary with.
+        await show_tab(pilot, screen, "share-tab")
         said = _text(screen.query_one("#no-contacts-text"))
         assert "The people you supervise send theirs to you" in said
         assert "Ask your supervisor" not in said and "kit " not in said
         assert screen.query_one("#no-contacts").display
         assert not screen.query_one("#share-builder").display
+        await show_tab(pilot, screen, "records-tab")
         assert screen.query_one("#record-new").display  # New is for someone who supervises
 
         # A received share: the status line says so in one line, and the whole share reads.
@@ -115,8 +123,7 @@ async def test_a_supervisor_lands_on_the_team_reads_a_share_and_me_is_kept_as_th
         assert owners["Ask about a rota change"] == "me"  # carried forward as its record says
 
         # The supervisor marks actions: the buttons are there for their own records.
-        tabs.active = "actions-tab"
-        await pilot.pause()
+        await show_tab(pilot, screen, "actions-tab")
         table = screen.query_one("#actions", DataTable)
         assert table.row_count == 2
         assert screen.query_one("#action-buttons").display
@@ -138,6 +145,7 @@ async def test_a_supervisor_lands_on_the_team_reads_a_share_and_me_is_kept_as_th
         tabs = screen.query_one("#supervision-tabs")
         assert tabs.active == "share-tab"
         screen.open_packet(record_file)
+        await wait_for(pilot, lambda: screen.pane("records-tab").loaded, "the records")
         await pilot.pause()
         assert tabs.active == "records-tab"
         # Said after the switch to Records, so the switch does not wipe it.
@@ -146,8 +154,7 @@ async def test_a_supervisor_lands_on_the_team_reads_a_share_and_me_is_kept_as_th
         detail = _text(screen.query_one("#record-detail"))
         assert "Book two days of leave (Bo Supervisor," in detail
         assert 'Ask about a rota change (Bo (written as "me"),' in detail  # Ana's name for Bo
-        tabs.active = "actions-tab"
-        await pilot.pause()
+        await show_tab(pilot, screen, "actions-tab")
         assert screen.query_one("#actions", DataTable).row_count == 2
         assert not screen.query_one("#action-buttons").display
         assert "tell them at your next session" in _text(screen.query_one("#actions-hint"))
@@ -205,6 +212,7 @@ async def test_the_palette_offers_supervisor_actions_only_to_someone_who_supervi
         offered = await _palette(pilot, anyone)
         assert not SUPERVISING & set(offered), offered
         screen = await _to_supervision(pilot)
+        await show_tab(pilot, screen, "records-tab")
         assert not screen.query_one("#record-new").display  # the screen's own rule agrees
         offered = await _palette(pilot, anyone)
         assert not SUPERVISING & set(offered), offered

@@ -22,6 +22,7 @@ from tests.tui.supervision_helpers import (
     introduce,
     open_supervision,
     person,
+    show_tab,
     supervision_app,
 )
 
@@ -79,9 +80,11 @@ async def test_share_preview_is_exactly_what_is_sealed_and_never_the_journal(
         screen.query_one("#share-field-exposure_sessions", Checkbox).value = False
         await pilot.pause()
         sup = screen.sup
-        contact, period = screen._share_contact, screen._share_period
+        share_pane = screen.share_pane
+        contact, period = share_pane.contact, share_pane.period
         chosen = {key for key in sup_defaults(screen)} - {"exposure_sessions"}
-        expected = sup.preview(contact, screen._share_fields, chosen, "", *period)
+        assert share_pane.chosen() == chosen
+        expected = sup.preview(contact, share_pane.fields, chosen, "", *period)
         assert _text(preview) == expected != first
         assert "Exposure sessions by type:" not in expected
 
@@ -116,7 +119,7 @@ def bo_id(app: KitApp, name: str) -> str:
 def sup_defaults(screen: Any) -> set[str]:
     from kit.supervision import share
 
-    return share.defaults(screen._share_fields)
+    return share.defaults(screen.share_pane.fields)
 
 
 async def test_a_session_record_with_an_action_that_carries_forward(
@@ -210,6 +213,7 @@ async def test_a_session_record_with_an_action_that_carries_forward(
             await wait_for(pilot, lambda: showing(pilot, "SupervisionScreen"), "the list")
             await pilot.pause()
             assert len(listing.items) == 2
+            await show_tab(pilot, screen, "actions-tab")
             assert screen.query_one("#actions", DataTable).row_count == 0
         opened = ana.sup.open(record_file.read_bytes())
         assert opened.doc is not None and opened.doc.id == doc.id
@@ -238,8 +242,7 @@ async def test_team_view_lists_people_by_name_and_archiving_hides_them(
     app = supervision_app(make_app)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_supervision(pilot)
-        screen.query_one("#supervision-tabs").active = "team-tab"
-        await pilot.pause()
+        await show_tab(pilot, screen, "team-tab")
         table = screen.query_one("#team", DataTable)
         rows = rows_now(screen)
         assert [r[0] for r in rows] == ["Ana", "Zoe"]
@@ -248,7 +251,7 @@ async def test_team_view_lists_people_by_name_and_archiving_hides_them(
         assert rows[1][6] == "not shared"
 
         # Actions: only Zoe's is overdue; marking it done takes it off the list.
-        screen.query_one("#supervision-tabs").active = "actions-tab"
+        await show_tab(pilot, screen, "actions-tab")
         actions = screen.query_one("#actions", DataTable)
         assert actions.row_count == 2
         screen.query_one("#actions-overdue", Checkbox).value = True
@@ -259,8 +262,7 @@ async def test_team_view_lists_people_by_name_and_archiving_hides_them(
         await wait_for(pilot, lambda: actions.row_count == 0, "the action marked done")
         assert rows_now(screen)[1][3:5] == ["0", "0"]  # Zoe: nothing open any more
 
-        screen.query_one("#supervision-tabs").active = "team-tab"
-        await pilot.pause()
+        await show_tab(pilot, screen, "team-tab")
         table.move_cursor(row=1)
         await pilot.pause()
         screen.query_one("#team-archive").press()
@@ -294,6 +296,7 @@ async def test_a_supervisee_opens_a_record_and_comments_after_the_window(
         await wait_for(pilot, lambda: "session record (version 1) is kept" in _text(
             screen.query_one("#supervision-status")), "the record opened")
         assert screen.query_one("#supervision-tabs").active == "records-tab"
+        await wait_for(pilot, lambda: screen.pane("records-tab").loaded, "the records")
         assert "A heavy week on the queue." in _text(screen.query_one("#record-detail"))
         assert not screen.query_one("#record-send").display  # only its author sends it
 
@@ -331,8 +334,7 @@ async def test_an_agreement_is_written_then_exported_as_markdown_and_pdf(
     app = supervision_app(make_app)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_supervision(pilot)
-        screen.query_one("#supervision-tabs").active = "team-tab"
-        await pilot.pause()
+        await show_tab(pilot, screen, "team-tab")
         screen.query_one("#team-agreement").press()
         await wait_for(pilot, lambda: showing(pilot, "AgreementForm")
                        and bool(app.screen.loaded), "the agreement form")
@@ -376,9 +378,9 @@ async def test_an_agreement_is_written_then_exported_as_markdown_and_pdf(
             app.screen.query_one("#export-path", Input).value = str(path)
             await press_button(pilot, "#export-ok")
             await wait_for(pilot, path.exists, f"the {fmt} file")
-            await wait_for(pilot, lambda: "is NOT encrypted" in _text(
+            await wait_for(pilot, lambda p=path: str(p) in _text(
                 screen.query_one("#supervision-status")), "the warning with the path")
-            assert str(path) in _text(screen.query_one("#supervision-status"))
+            assert "is NOT encrypted" in _text(screen.query_one("#supervision-status"))
     text = md.read_text(encoding="utf-8")
     assert "Safety of practice only." in text and "Every 14 days" in text
     assert md.stat().st_mode & 0o077 == 0  # readable by the owner only
@@ -405,8 +407,7 @@ async def test_a_supervisee_is_handed_over_and_old_records_are_deleted(
     try:
         async with app.run_test(size=SIZE) as pilot:
             screen = await open_supervision(pilot)
-            screen.query_one("#supervision-tabs").active = "team-tab"
-            await pilot.pause()
+            await show_tab(pilot, screen, "team-tab")
             screen.query_one("#team-handover").press()
             await wait_for(pilot, lambda: showing(pilot, "HandoverDialog"), "the handover")
             dialog = app.screen
@@ -438,6 +439,7 @@ async def test_a_supervisee_is_handed_over_and_old_records_are_deleted(
             await press_button(pilot, "#yes")
             await wait_for(pilot, lambda: "Deleted 2 records" in _text(
                 screen.query_one("#supervision-status")), "the records deleted")
+            await show_tab(pilot, screen, "records-tab")
             assert screen.query_one("#records").items == []
             assert app.workspace is not None and app.workspace.supervision.all() == []
         opened = cy.sup.open(handover.read_bytes())

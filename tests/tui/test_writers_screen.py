@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input, Select, TabbedContent, TextArea
+from textual.widgets import Input, Select, TextArea
 
 from kit.demo import DemoVault, prepare_demo
 from kit.tui.app import KitApp
@@ -26,6 +26,7 @@ from kit.vault import Credentials, Vault, device
 from tests.demo_copy import DemoIds, copy_vault, demo_ids, files_of
 from tests.keyring_backends.memory import Keyring as MemoryKeyring
 from tests.tui.conftest import FIXED_NOW, SIZE, press_button, showing, unlock, wait_for
+from tests.tui.supervision_helpers import show_tab
 
 THEIRS = b"the person's own file, which must survive\n"
 Scenario = Callable[[Any, KitApp, DemoIds, Path], Awaitable[None]]
@@ -53,40 +54,41 @@ async def _fill(pilot: Any, app: KitApp, field: str, path: Path, ok: str) -> Non
     await press_button(pilot, ok)
 
 
-def pick_record(screen: Any, doc_id: str) -> None:
-    """Highlight a record in the list, as the arrow keys would."""
+async def pick_record(pilot: Any, screen: Any, doc_id: str) -> None:
+    """Show the Records tab and highlight a record in the list, as the arrow keys would."""
+    await show_tab(pilot, screen, "records-tab")
     listing = screen.query_one("#records")
     listing.action_jump([doc.id for doc in listing.items].index(doc_id))
 
 
 async def seal_share(pilot: Any, app: KitApp, ids: DemoIds, path: Path) -> None:
     screen = await _supervision(pilot)
-    screen.query_one("#supervision-tabs", TabbedContent).active = "share-tab"
-    await wait_for(pilot, lambda: screen._share_contact is not None, "the share builder")
+    await show_tab(pilot, screen, "share-tab")
+    await wait_for(pilot, lambda: screen.share_pane.contact is not None, "the share builder")
     screen.query_one("#share-note", TextArea).text = "A note for the session."
     await pilot.pause()
-    screen.action_seal()
+    screen.share_pane.seal()
     await _fill(pilot, app, "#ask-path", path, "#ask-ok")
 
 
 async def send_record(pilot: Any, app: KitApp, ids: DemoIds, path: Path) -> None:
     screen = await _supervision(pilot)
-    pick_record(screen, ids.to_send)
-    screen.action_send_record()
+    await pick_record(pilot, screen, ids.to_send)
+    screen.records_pane.send_record()
     await _fill(pilot, app, "#ask-path", path, "#ask-ok")
 
 
 async def accept_record(pilot: Any, app: KitApp, ids: DemoIds, path: Path) -> None:
     screen = await _supervision(pilot)
-    pick_record(screen, ids.to_answer)
-    screen.action_accept()
+    await pick_record(pilot, screen, ids.to_answer)
+    screen.records_pane.accept()
     await _fill(pilot, app, "#ask-path", path, "#ask-ok")
 
 
 async def comment_on_record(pilot: Any, app: KitApp, ids: DemoIds, path: Path) -> None:
     screen = await _supervision(pilot)
-    pick_record(screen, ids.to_answer)
-    screen.action_comment()
+    await pick_record(pilot, screen, ids.to_answer)
+    screen.records_pane.comment()
     await wait_for(pilot, lambda: bool(app.screen.query("#comment-text")), "the comment dialog")
     app.screen.query_one("#comment-text", TextArea).text = "Noted, thank you."
     await _fill(pilot, app, "#comment-path", path, "#comment-ok")
@@ -108,8 +110,8 @@ async def hand_over(pilot: Any, app: KitApp, ids: DemoIds, path: Path) -> None:
 
 async def start_record_export(pilot: Any, app: KitApp, ids: DemoIds) -> None:
     screen = await _supervision(pilot)
-    pick_record(screen, ids.any_record)
-    screen.action_export_record()
+    await pick_record(pilot, screen, ids.any_record)
+    screen.records_pane.export_record()
 
 
 async def export_record(pilot: Any, app: KitApp, ids: DemoIds, path: Path) -> None:
