@@ -12,6 +12,7 @@ import click
 from kit import credentials
 from kit.commands.context import (
     json_option,
+    local_time,
     opts,
     out,
     read_private_text,
@@ -169,7 +170,7 @@ def checkin_list(instrument_id: str | None) -> None:
         found = known.get(c.instrument)
         return found.band_label(s.subscale, s.band) if found else s.band
 
-    rows = [f"{c.short_id}  {c.when.astimezone():%Y-%m-%d %H:%M}  "
+    rows = [f"{c.short_id}  {local_time(c.when)}  "
             f"{known[c.instrument].short_name if c.instrument in known else c.instrument}  "
             + "; ".join(f"{s.name} {show_number(s.score)} ({shown(c, s)})" for s in c.scores)
             for c in entries]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ from kit.errors import BadInput, UsageError
 from kit.terminal_text import for_terminal, json_text
 
 if TYPE_CHECKING:
+    from kit.records.fields import Labelled
     from kit.records.my_details import Details
     from kit.workspace import Workspace
 
@@ -38,6 +40,11 @@ def opts() -> Options:
     obj = click.get_current_context().find_object(Options)
     assert obj is not None
     return obj
+
+
+def choice_of(options: Sequence[Labelled], *, case_sensitive: bool = True) -> click.Choice[str]:
+    """An option's type that accepts the stored values of *options* (kit.records.fields)."""
+    return click.Choice([o.value for o in options], case_sensitive=case_sensitive)
 
 
 def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -64,6 +71,11 @@ def out(human: str, data: Any) -> None:
         click.echo(json_text(data, indent=2))
     else:
         click.echo(for_terminal(human))
+
+
+def local_time(when: datetime) -> str:
+    """*when* as the commands show a time: "YYYY-MM-DD HH:MM" on this computer's clock."""
+    return f"{when.astimezone():%Y-%m-%d %H:%M}"
 
 
 def indent_lines(text: str, by: str = "  ") -> str:

@@ -4,13 +4,14 @@ content; a heavy entry is answered with where to find support."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 import click
 
 from kit import credentials
 from kit.commands.context import (
+    choice_of,
     json_option,
+    local_time,
     opts,
     out,
     read_private_text,
@@ -22,15 +23,12 @@ from kit.commands.support import helpline_region, support_text
 from kit.errors import KitError
 from kit.plurals import counted
 from kit.records import exposure as exposure_records
+from kit.records.fields import Labelled, label, parse_when
 
 
 @click.group("exposure")
 def exposure() -> None:
     """A log of distressing material you met at work: kinds and amounts, never content."""
-
-
-def _choice(options: Sequence[exposure_records.Labelled]) -> click.Choice[str]:
-    return click.Choice([c.value for c in options], case_sensitive=False)
 
 
 def _volume_help() -> str:
@@ -42,13 +40,9 @@ def _volume_help() -> str:
     return ", ".join(f"{b.value} = {count(b)}" for b in exposure_records.VOLUME_BANDS)
 
 
-def _local(when: datetime) -> str:
-    return f"{when.astimezone():%Y-%m-%d %H:%M}"
-
-
 def _exposure_row(entry: exposure_records.ExposureEntry) -> str:
     minutes = "-" if entry.minutes is None else str(entry.minutes)
-    return (f"{entry.short_id:<8}  {_local(entry.when):<16}  {entry.impact:>3}/10  "
+    return (f"{entry.short_id:<8}  {local_time(entry.when):<16}  {entry.impact:>3}/10  "
             f"{minutes:>7}  {entry.volume or '-':<9}  {','.join(entry.material):<16}  "
             f"{','.join(entry.flags) or '-'}")
 
@@ -57,17 +51,17 @@ EXPOSURE_HEADER = (f"{'ID':<8}  {'WHEN (LOCAL)':<16}  {'IMPACT':>6}  {'MINUTES':
                    f"{'VOLUME':<9}  {'TYPE':<16}  FLAGS")
 
 
-def _labels(choices: Sequence[exposure_records.Labelled], values: Sequence[str]) -> str:
-    return "; ".join(exposure_records.label(choices, v) for v in values) or "none recorded"
+def _labels(choices: Sequence[Labelled], values: Sequence[str]) -> str:
+    return "; ".join(label(choices, v) for v in values) or "none recorded"
 
 
 def _exposure_full(entry: exposure_records.ExposureEntry) -> str:
     ex = exposure_records
     lines = [
         f"id:               {entry.id}",
-        f"when:             {_local(entry.when)} (local time)",
+        f"when:             {local_time(entry.when)} (local time)",
         f"type:             {_labels(ex.MATERIAL_TYPES, entry.material)}",
-        "how much:         " + (ex.label(ex.VOLUME_BANDS, entry.volume) if entry.volume
+        "how much:         " + (label(ex.VOLUME_BANDS, entry.volume) if entry.volume
                                 else "not recorded"),
         "time spent:       " + ("not recorded" if entry.minutes is None
                                 else counted(entry.minutes, "minute")),
@@ -77,7 +71,7 @@ def _exposure_full(entry: exposure_records.ExposureEntry) -> str:
         f"impact on you:    {entry.impact}/10",
     ]
     if entry.updated != entry.recorded:
-        lines.append(f"changed:          {_local(entry.updated)} (local time)")
+        lines.append(f"changed:          {local_time(entry.updated)} (local time)")
     if entry.note:
         lines.append("\n" + entry.note.rstrip())
     return "\n".join(lines)
@@ -89,14 +83,16 @@ def _exposure_full(entry: exposure_records.ExposureEntry) -> str:
               "you add an offset. Default: now.")
 @click.option("--minutes", type=int, help="Time spent with it, in minutes (0 to 1440).")
 @click.option("--type", "material", multiple=True, required=True,
-              type=_choice(exposure_records.MATERIAL_TYPES),
+              type=choice_of(exposure_records.MATERIAL_TYPES, case_sensitive=False),
               help="The kind of material; repeat for more than one.")
-@click.option("--volume", type=_choice(exposure_records.VOLUME_BANDS),
+@click.option("--volume", type=choice_of(exposure_records.VOLUME_BANDS, case_sensitive=False),
               help=f"How many items: {_volume_help()}.")
-@click.option("--flag", "flags", multiple=True, type=_choice(exposure_records.FLAGS),
+@click.option("--flag", "flags", multiple=True,
+              type=choice_of(exposure_records.FLAGS, case_sensitive=False),
               help="What stood out (unexpected: it came without warning; personally-resonant: "
               "it felt close to home); repeat for more.")
-@click.option("--step", "steps", multiple=True, type=_choice(exposure_records.PROTECTIVE_STEPS),
+@click.option("--step", "steps", multiple=True,
+              type=choice_of(exposure_records.PROTECTIVE_STEPS, case_sensitive=False),
               help="A protective step you took (stopped-by-cut-off: you stopped at the time "
               "you had set yourself); repeat for more.")
 @click.option("--outcome-known/--outcome-unknown", "outcome_known", default=None,
@@ -112,7 +108,7 @@ def exposure_add(when_text: str | None, minutes: int | None, material: tuple[str
                  volume: str | None, flags: tuple[str, ...], steps: tuple[str, ...],
                  outcome_known: bool | None, impact: int, note: str | None) -> None:
     """Log an exposure (only categories are kept, never content). Prints the entry's id."""
-    when = exposure_records.parse_when(when_text, "--when") if when_text is not None else None
+    when = parse_when(when_text, "--when") if when_text is not None else None
     note_text = read_private_text(note) if note == "-" else note
     log = unlocked_workspace().exposure
     with log.vault:
@@ -138,7 +134,7 @@ def exposure_add(when_text: str | None, minutes: int | None, material: tuple[str
 @json_option
 def exposure_list(since_text: str | None, limit: int | None) -> None:
     """List exposure entries, newest first."""
-    since = exposure_records.parse_when(since_text, "--since") if since_text else None
+    since = parse_when(since_text, "--since") if since_text else None
     log = unlocked_workspace().exposure
     with log.vault:
         entries = log.since(since) if since else log.entries()
@@ -174,7 +170,7 @@ def exposure_delete(entry_id: str, yes: bool) -> None:
         entry = log.get(entry_id)
         warn_problems(log.problems)
         if not yes and not credentials.confirm(
-                f"Delete the exposure entry {entry.short_id} from {_local(entry.when)}?"):
+                f"Delete the exposure entry {entry.short_id} from {local_time(entry.when)}?"):
             raise KitError("nothing was deleted")
         log.delete(entry.id)
     say(f"Entry {entry.short_id} deleted.")

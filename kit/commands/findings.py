@@ -126,7 +126,7 @@ def findings(ctx: click.Context, status: str | None) -> None:
 def findings_mark(finding_id: str, status: str, note: str | None,
                   recheck_text: str | None) -> None:
     """Mark finding ID (its first characters will do) fixed, open again, or accepted."""
-    from kit.records.document import parse_date
+    from kit.records.fields import parse_date
 
     recheck_on = parse_date(recheck_text, "--recheck") if recheck_text is not None else None
     text = read_private_text("-") if note == "-" else note

@@ -13,8 +13,10 @@ import click
 
 from kit import config, credentials
 from kit.commands.context import (
+    choice_of,
     indent_lines,
     json_option,
+    local_time,
     opts,
     out,
     read_private_text,
@@ -25,7 +27,6 @@ from kit.commands.context import (
 from kit.errors import KitError, UsageError
 from kit.plurals import counted
 from kit.records import incidents as records
-from kit.records.exposure import Choice
 
 if TYPE_CHECKING:
     from kit.records.incidents import EvidenceItem, Incident
@@ -38,14 +39,6 @@ NOT_TOUCHED = ("Evidence packs you exported and your original files are not touc
 AFTER_DELETE = ("Evidence packs you exported and your original files were not touched: keep "
                 "the originals as they are. Encrypted copies stay in the vault's local backups "
                 "until newer backups replace them.")
-
-
-def _choice(options: Sequence[Choice]) -> click.Choice[str]:
-    return click.Choice([o.value for o in options])
-
-
-def _local(when: datetime) -> str:
-    return when.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def _private(text: str | None) -> str:
@@ -65,7 +58,7 @@ def incident() -> None:
 
 def _incident_full(found: Incident, items: Sequence[EvidenceItem]) -> str:
     lines = [f"Incident {found.short_id} ({found.id})",
-             f"When:      {_local(found.when)} (local time)",
+             f"When:      {local_time(found.when)} (local time)",
              f"Category:  {found.category_label}",
              f"Platform:  {found.platform or 'not recorded'}",
              f"Status:    {found.status_label}"]
@@ -89,12 +82,12 @@ def _incident_full(found: Incident, items: Sequence[EvidenceItem]) -> str:
             lines.append(f"     {item.url}")
         by = f" by {item.captured_by}" if item.captured_by else ""
         how = f" ({item.method})" if item.method else ""
-        lines.append(f"     Captured {_local(item.captured_at)}{by}{how}; the time is "
+        lines.append(f"     Captured {local_time(item.captured_at)}{by}{how}; the time is "
                      f"{item.captured_at_basis_label}")
         if item.note:
             lines += ["     Note:", indent_lines(item.note, "       ")]
         lines.append("     Custody log:")
-        lines += [f"       {_local(h.at)}  {h.action}" + (f" by {h.by}" if h.by else "")
+        lines += [f"       {local_time(h.at)}  {h.action}" + (f" by {h.by}" if h.by else "")
                   + (f": {h.detail}" if h.detail else "") for h in item.handling]
     return "\n".join(lines)
 
@@ -103,7 +96,7 @@ def _incident_full(found: Incident, items: Sequence[EvidenceItem]) -> str:
 @click.option("--when", "when_text", metavar="DATE",
               help="When it happened: YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (local time). "
               "Default: now.")
-@click.option("--category", required=True, type=_choice(records.CATEGORIES),
+@click.option("--category", required=True, type=choice_of(records.CATEGORIES),
               help="What kind of incident.")
 @click.option("--platform", required=True, metavar="NAME",
               help="Where it happened: a site or app, or 'phone', 'at home'.")
@@ -117,7 +110,7 @@ def _incident_full(found: Incident, items: Sequence[EvidenceItem]) -> str:
 @click.option("--ref", "refs", multiple=True, metavar="KIND:VALUE",
               help="A reference number, e.g. police:CR/12345/26 (KIND is police, platform, "
               "helpline or other). Repeat for more.")
-@click.option("--status", type=_choice(records.STATUSES), default="open", show_default=True)
+@click.option("--status", type=choice_of(records.STATUSES), default="open", show_default=True)
 @json_option
 def incident_add(when_text: str | None, category: str, platform: str, urls: tuple[str, ...],
                  usernames: tuple[str, ...], description: str | None, refs: tuple[str, ...],
@@ -148,7 +141,7 @@ def incident_list() -> None:
         found = ws.incidents.list()
         counts = ws.incidents.evidence_counts()
         warn_problems(ws.incidents.problems)
-    rows = [f"{i.short_id}  {_local(i.when)}  {i.category:<13}  {i.status:<8}  "
+    rows = [f"{i.short_id}  {local_time(i.when)}  {i.category:<13}  {i.status:<8}  "
             f"{counts.get(i.id, 0):>8}  {i.platform}" for i in found]
     header = f"{'ID':<8}  {'WHEN':<16}  {'CATEGORY':<13}  {'STATUS':<8}  EVIDENCE  PLATFORM"
     human = "\n".join([header, *rows]) if rows else \
@@ -173,13 +166,13 @@ def incident_show(incident_id: str) -> None:
 
 @incident.command("update")
 @click.argument("incident_id", metavar="ID")
-@click.option("--status", type=_choice(records.STATUSES), help="The new status.")
+@click.option("--status", type=choice_of(records.STATUSES), help="The new status.")
 @click.option("--ref", "refs", multiple=True, metavar="KIND:VALUE",
               help="Add a reference number (repeat for more).")
 @click.option("--url", "urls", multiple=True, metavar="URL", help="Add a web address.")
 @click.option("--username", "usernames", multiple=True, metavar="NAME", help="Add an account.")
 @click.option("--platform", metavar="NAME", help="Change the platform.")
-@click.option("--category", type=_choice(records.CATEGORIES), help="Change the category.")
+@click.option("--category", type=choice_of(records.CATEGORIES), help="Change the category.")
 @click.option("--when", "when_text", metavar="DATE", help="Change when it happened.")
 @click.option("--description", metavar="TEXT|-",
               help="Replace the description ('-' reads it from stdin).")
@@ -222,7 +215,8 @@ def incident_update(incident_id: str, status: str | None, refs: tuple[str, ...],
         out("", saved.to_json())
 
 
-def _day(when: datetime) -> str:
+def _local_day(when: datetime) -> str:
+    """*when*'s day on this computer's clock, in words: "07 Dec 2026"."""
     return when.astimezone().strftime("%d %b %Y")
 
 
@@ -260,7 +254,7 @@ def incident_delete(incident_id: str, yes: bool) -> None:
             _refuse_without_terminal(f"incident {found.short_id} and its evidence")
             where = f", on {found.platform}" if found.platform else ""
             if not credentials.confirm(
-                    f"Delete the incident {found.short_id} of {_day(found.when)} "
+                    f"Delete the incident {found.short_id} of {_local_day(found.when)} "
                     f"({found.category_label}{where}){_with_evidence(items)}?\n"
                     f"{NOT_TOUCHED} This cannot be undone."):
                 raise KitError("nothing was deleted")
@@ -344,7 +338,7 @@ def evidence_add(incident_id: str, files: tuple[Path, ...], urls: tuple[str, ...
     for item in added:
         if item.captured_at_basis == "file-modified":
             say(f"{item.file_name}: capture time taken from the file's last-modified time "
-                f"({_local(item.captured_at)}); give --captured-at if you know it better.")
+                f"({local_time(item.captured_at)}); give --captured-at if you know it better.")
     say(f"Added {counted(len(added), 'item')} to incident {found.short_id}.")
     if files:
         say(KEEP_ORIGINALS)
@@ -368,7 +362,7 @@ def evidence_delete(evidence_id: str, yes: bool) -> None:
         warn_problems(ws.incidents.problems)
         if not yes:
             _refuse_without_terminal(f"evidence item {item.short_id}")
-            of = (f"of the incident {owner.short_id} of {_day(owner.when)} "
+            of = (f"of the incident {owner.short_id} of {_local_day(owner.when)} "
                   f"({owner.category_label})" if owner else "(its incident is missing)")
             if not credentials.confirm(
                     f"Delete the evidence item {item.short_id} {of}: {_evidence_what(item)}?"

@@ -10,13 +10,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any, TypeVar
 
 import click
 
 from kit import credentials
-from kit.commands.context import opts, out, read_private_text, say, warn_problems
+from kit.commands.context import local_time, opts, out, read_private_text, say, warn_problems
 from kit.errors import UsageError
 from kit.plurals import counted
 from kit.records.document import (
@@ -24,8 +24,8 @@ from kit.records.document import (
     PlanDocument,
     PlanField,
     parse_contact,
-    parse_date,
 )
+from kit.records.fields import parse_date
 
 D = TypeVar("D", bound=PlanDocument)
 
@@ -48,10 +48,6 @@ def indent(text: str) -> str:
     return "\n".join("  " + line for line in text.strip().splitlines())
 
 
-def _local(when: datetime) -> str:
-    return f"{when.astimezone():%Y-%m-%d %H:%M}"
-
-
 def plan_text(plan: PlanDocument, cmd: PlanCommand, today: date) -> str:
     """The plan as the terminal shows it: each part under its label."""
     if plan.is_empty:
@@ -72,7 +68,7 @@ def plan_text(plan: PlanDocument, cmd: PlanCommand, today: date) -> str:
                    if f.key == "review_date" and plan.review_due(today) else "")
             parts.append(f"{f.label}\n  {value.isoformat()}{due}")
     if plan.updated is not None:
-        parts.append(f"Last saved {_local(plan.updated)} (local time).")
+        parts.append(f"Last saved {local_time(plan.updated)} (local time).")
     return "\n\n".join(parts)
 
 

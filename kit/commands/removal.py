@@ -13,6 +13,7 @@ import click
 from kit.commands.context import (
     complete_letter_details,
     json_option,
+    local_time,
     opts,
     out,
     read_private_text,
@@ -36,7 +37,7 @@ INDENT = " " * 12
 
 
 def _date(text: str | None, option: str) -> date | None:
-    from kit.records.document import parse_date
+    from kit.records.fields import parse_date
 
     return None if text is None else parse_date(text, option)
 
@@ -70,7 +71,7 @@ def _line(request: Removal, today: date, nation: str) -> str:
 
 
 def _details(request: Removal, today: date, nation: str) -> str:
-    from kit.records.exposure import label
+    from kit.records.fields import label
     from kit.removals.advice import next_step
     from kit.removals.requests import CHANNELS, TARGETS
 
@@ -101,7 +102,7 @@ def _details(request: Removal, today: date, nation: str) -> str:
         lines += ["  Note:", *(f"    {line}" for line in request.note.splitlines())]
     lines.append("  History:")
     for event in request.history:
-        lines.append(f"    {event.at.astimezone():%Y-%m-%d %H:%M}  {event.what}")
+        lines.append(f"    {local_time(event.at)}  {event.what}")
     lines += ["", *textwrap.wrap(f"Next: {next_step(request, today, nation)}", 90)]
     return "\n".join(lines)
 
