@@ -8,7 +8,6 @@ to keep them, as the guidance does.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -18,14 +17,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Footer, Header, Label, Static
 
-from kit.errors import KitError, UsageError
+from kit.errors import KitError
 from kit.plurals import counted
 from kit.records import incidents as inc
-from kit.tui.app import AreaScreen, FormScreen
+from kit.tui.app import AreaScreen
 from kit.tui.key_hint import key_hint
-from kit.tui.refusal import Refused, checked, refuse
+from kit.tui.screens.incident_form import DRAFT_AREA, IncidentForm
 from kit.tui.widgets.ask import Ask, AskDialog
 from kit.tui.widgets.confirm import ConfirmDialog
 from kit.tui.widgets.dialog import Dialog
@@ -141,7 +140,7 @@ class IncidentsScreen(AreaScreen):
         self.sub_title = "Incidents and evidence"
         self.reload()
         self.query_one("#incidents").focus()
-        drafts = self.workspace.drafts.list("incident")
+        drafts = self.workspace.drafts.list(DRAFT_AREA)
         if drafts:
             self.app.push_screen(IncidentForm(draft=drafts[0].data, draft_id=drafts[0].id),
                                  callback=self._saved)
@@ -430,172 +429,3 @@ class EvidenceChoice(Dialog[str | None]):
     @on(Button.Pressed, "#evidence-choice-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class IncidentForm(FormScreen):
-    """Every field of an incident; Tab moves, ctrl+s saves, Escape goes back."""
-
-    DEFAULT_CSS = """
-    IncidentForm #incident-form {
-        padding: 0 2;
-    }
-    IncidentForm .row {
-        height: auto;
-    }
-    IncidentForm .row Vertical {
-        height: auto;
-        width: 1fr;
-        margin-right: 2;
-    }
-    IncidentForm TextArea {
-        height: 4;
-    }
-    IncidentForm #description {
-        height: 6;
-    }
-    IncidentForm #incident-status-line {
-        width: 100%;
-    }
-    """
-
-    AUTO_FOCUS = "#category"
-
-    def __init__(self, incident: inc.Incident | None = None,
-                 draft: dict[str, Any] | None = None, draft_id: str | None = None) -> None:
-        super().__init__()
-        self.incident = incident
-        self.draft = draft or {}
-        self.restored_draft_id = draft_id
-        self.loaded: dict[str, Any] = {}
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with VerticalScroll(id="incident-form"):
-            with Horizontal(classes="row"):
-                with Vertical():
-                    yield Label("What happened")
-                    yield Select([(label, value) for value, label in
-                                  inc.CATEGORY_LABELS.items()], id="category",
-                                 prompt="Choose one", allow_blank=True)
-                with Vertical():
-                    yield Label("When (YYYY-MM-DD HH:MM)")
-                    yield Input(id="when")
-                with Vertical():
-                    yield Label("Status")
-                    yield Select([(label, value) for value, label in inc.STATUS_LABELS.items()],
-                                 id="status", allow_blank=False)
-            yield Label("Where (platform or place)")
-            yield Input(placeholder="e.g. a forum, X, a text message", id="platform")
-            yield Label("What happened, in your words (avoid anything you would not want "
-                        "the other person to read: logs can be disclosed)")
-            yield TextArea("", id="description", tab_behavior="focus")
-            yield Label("Links, one per line")
-            yield TextArea("", id="urls", tab_behavior="focus")
-            yield Label("Usernames involved, one per line")
-            yield TextArea("", id="usernames", tab_behavior="focus")
-            yield Label("Reference numbers, one per line as “police: 12345” (police, platform, "
-                        "helpline or other)")
-            yield TextArea("", id="references", tab_behavior="focus")
-            yield Label("", id="incident-status-line", markup=False)
-            yield self.form_buttons()
-        yield Footer(compact=True)
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.sub_title = "Edit incident" if self.incident else "New incident"
-        now = self.kit_app.services.clock().astimezone()
-        self.query_one("#when", Input).value = now.strftime("%Y-%m-%d %H:%M")
-        if self.incident is not None:
-            self._fill(_as_form(self.incident))
-        self.loaded = self._values()
-        if self.draft:
-            self._fill(self.draft)
-
-    def _fill(self, values: dict[str, Any]) -> None:
-        for key, value in values.items():
-            for widget in self.query(f"#{key}"):
-                if isinstance(widget, TextArea):
-                    widget.text = str(value)
-                elif isinstance(widget, Input):
-                    widget.value = str(value)
-                elif isinstance(widget, Select) and value:
-                    widget.value = value
-
-    def _values(self) -> dict[str, Any]:
-        category = self.query_one("#category", Select).value
-        return {
-            "category": None if category is Select.NULL else str(category),
-            "status": str(self.query_one("#status", Select).value),
-            "when": self.query_one("#when", Input).value,
-            "platform": self.query_one("#platform", Input).value,
-            "description": self.query_one("#description", TextArea).text,
-            "urls": self.query_one("#urls", TextArea).text,
-            "usernames": self.query_one("#usernames", TextArea).text,
-            "references": self.query_one("#references", TextArea).text,
-        }
-
-    def action_save(self) -> None:
-        v = self._values()
-
-        def field(key: str) -> Widget:
-            return self.query_one(f"#{key}")
-
-        def chosen() -> str:
-            if v["category"] is None:
-                raise UsageError("please choose what happened")
-            return str(v["category"])
-
-        try:
-            fields: dict[str, Any] = {
-                "category": checked(field("category"), chosen), "status": v["status"],
-                "when": checked(field("when"), lambda: inc.parse_when(v["when"]))
-                if v["when"].strip() else None,
-                "platform": checked(field("platform"), lambda: inc.check_text(
-                    "platform", v["platform"], inc.MAX_SHORT, one_line=True)),
-                "description": checked(field("description"), lambda: inc.check_text(
-                    "description", v["description"], inc.MAX_LONG)),
-                "urls": checked(field("urls"), lambda: inc.check_urls(_lines(v["urls"]))),
-                "usernames": checked(field("usernames"), lambda: inc.check_usernames(
-                    _lines(v["usernames"]))),
-                "references": checked(field("references"), lambda: tuple(
-                    inc.parse_reference(line) for line in _lines(v["references"]))),
-            }
-            repo = self.workspace.incidents
-
-            def save() -> inc.Incident:
-                if self.incident is None:
-                    return repo.add(**fields)
-                if fields["when"] is None:
-                    fields["when"] = self.incident.when
-                return repo.update(replace(self.incident, **fields))
-
-            saved = checked(field("category"), save)
-        except Refused as refused:
-            refuse(refused.field, f"Not saved: {refused.message}",
-                   self.query_one("#incident-status-line", Label))
-            return
-        if self.restored_draft_id is not None:
-            self.workspace.drafts.discard(self.restored_draft_id)
-        self.dismiss(saved)  # type: ignore[arg-type]  # FormScreen is Screen[None] (app.py)
-
-    def action_back(self) -> None:
-        self.leave(self._values() != self.loaded, "Leave without saving this incident?")
-
-    def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
-        if not self.is_mounted or self._values() == self.loaded:
-            return None
-        return "incident", self._values()
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def _as_form(incident: inc.Incident) -> dict[str, Any]:
-    return {
-        "category": incident.category, "status": incident.status,
-        "when": incident.when.astimezone().strftime("%Y-%m-%d %H:%M"),
-        "platform": incident.platform, "description": incident.description,
-        "urls": "\n".join(incident.urls), "usernames": "\n".join(incident.usernames),
-        "references": "\n".join(f"{r.kind}: {r.value}" for r in incident.references),
-    }
