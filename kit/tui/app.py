@@ -238,8 +238,10 @@ class KitApp(Quick, App[None]):
         from kit.vault.files import is_vault
 
         # Start straight in the right mode: a mode switch at start-up would parse the
-        # stylesheet a second time.
-        self.DEFAULT_MODE = "locked" if is_vault(services.vault_path) else "welcome"
+        # stylesheet a second time. (Textual declares DEFAULT_MODE a class variable, but reads
+        # it from the instance as it starts, so each app may start in its own.)
+        self.DEFAULT_MODE = (  # type: ignore[misc]
+            "locked" if is_vault(services.vault_path) else "welcome")
         # Before any widget text is made: outside text then shows its escapes, never acts.
         show_control_characters()
         ticks_by_shape()  # a ticked box differs from an empty one in shape, not only shade

@@ -181,5 +181,5 @@ def _resized(self: Footer, event: events.Resize) -> None:
 
 def footers_fit() -> None:
     """Make every footer fit its width (see above); idempotent."""
-    Footer.compose = _fitting_compose  # type: ignore[method-assign, assignment]
+    Footer.compose = _fitting_compose  # type: ignore[method-assign]
     Footer.on_resize = _resized  # type: ignore[attr-defined]
