@@ -21,7 +21,7 @@ from textual.widgets import (
     TextArea,
 )
 
-from kit.errors import UsageError
+from kit.records.fields import parse_date
 from kit.removals import requests as rq
 from kit.tui.app import FormScreen
 from kit.tui.refusal import Refused, checked, refuse
@@ -31,15 +31,6 @@ DRAFT_AREA = "removal"  # where a form's unsaved text is kept through a quick hi
 
 def _choices(choices: Iterable[Any]) -> list[tuple[str, str]]:
     return [(c.label, c.value) for c in choices]
-
-
-def _day(text: str, what: str) -> date | None:
-    if not text.strip():
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise UsageError(f"{what} {text.strip()!r} is not a date; use YYYY-MM-DD") from None
 
 
 class RemovalForm(FormScreen):
@@ -181,7 +172,8 @@ class RemovalForm(FormScreen):
 
         def day(key: str, what: str, *, future_ok: bool = False) -> date | None:
             return checked(field(key), lambda: rq.check_day(
-                what, _day(v[key], what), today, future_ok=future_ok))
+                what, parse_date(v[key], what) if v[key].strip() else None, today,
+                future_ok=future_ok))
 
         try:
             checked(field("target"), lambda: rq.check_target(v["target"]))
