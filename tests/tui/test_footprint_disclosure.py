@@ -19,6 +19,7 @@ from kit.vault import Credentials, Vault
 from tests.conftest import PASSPHRASE
 from tests.footprint.conftest import LoopbackServer
 from tests.keyring_backends.memory import Keyring as MemoryKeyring
+from tests.tui.area_helpers import show_tab
 from tests.tui.conftest import press_button, showing, unlock, wait_for
 
 KEY = "0123456789abcdef0123456789abcdef"
@@ -96,8 +97,7 @@ async def test_one_disclosure_a_shown_retry_a_key_kept_only_on_yes_and_findings_
             assert breaches.stored_key() is None
 
             # The finding is marked in the app.
-            screen.query_one("#footprint-tabs").active = "findings-tab"
-            await pilot.pause()
+            await show_tab(pilot, "footprint-tabs", "findings-tab")
             assert "Example Forum" in _text(screen.query_one("#findings"))
             screen.query_one("#finding-accepted").press()
             await pilot.pause()
@@ -108,8 +108,7 @@ async def test_one_disclosure_a_shown_retry_a_key_kept_only_on_yes_and_findings_
             assert "(Fixed)" in _text(screen.query_one("#findings"))
 
             # The Ledger: both account requests and the list; status and size fit in 120.
-            screen.query_one("#footprint-tabs").active = "ledger-tab"
-            await pilot.pause()
+            await show_tab(pilot, "footprint-tabs", "ledger-tab")
             table = screen.query_one("#ledger", DataTable)
             assert table.row_count == 3
             labels = [str(c.label) for c in table.columns.values()]

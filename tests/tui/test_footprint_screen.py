@@ -17,6 +17,7 @@ from kit.tui.app import KitApp
 from kit.vault import Credentials, Vault
 from tests.conftest import PASSPHRASE
 from tests.footprint.conftest import LoopbackServer
+from tests.tui.area_helpers import show_tab
 from tests.tui.conftest import SIZE, press_button, showing, unlock, wait_for
 
 PASSWORD = "correct horse battery staple"
@@ -69,7 +70,9 @@ async def test_cancel_sends_nothing_and_send_checks_logs_and_records(
         await wait_for(pilot, lambda: "42 times" in _text(screen.query_one("#check-result")),
                        "the password result")
         assert screen.query_one("#password", Input).value == ""  # not left on screen
+        await show_tab(pilot, "footprint-tabs", "ledger-tab")
         assert screen.query_one("#ledger", DataTable).row_count == 1
+        await show_tab(pilot, "footprint-tabs", "findings-tab")
         assert "password" in _text(screen.query_one("#findings")).lower()
     assert [r.path for r in pwned.received] == [f"/range/{DIGEST[:5]}"]
     assert pwned.received[0].headers.get("add-padding") == "true"
@@ -112,6 +115,9 @@ async def test_photos_are_read_offline_and_what_they_show_becomes_a_finding(
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app)
         screen = app.screen
+        # The findings tab, once built, shows what a later check finds without being asked.
+        await show_tab(pilot, "footprint-tabs", "findings-tab")
+        await show_tab(pilot, "footprint-tabs", "checks-tab")
         screen.query_one("#photos", Input).value = str(folder)
         screen.query_one("#check-photos").press()
         await wait_for(pilot, lambda: "2 files looked at" in _text(
@@ -120,7 +126,8 @@ async def test_photos_are_read_offline_and_what_they_show_becomes_a_finding(
         assert "holiday.jpg" in result and "Made-up Road" in result
         assert "2 pictures added to your findings." in result
         # The findings tab lists it straight away, as `kit findings` does.
-        assert "garden.jpg: shows where it was taken" in _text(screen.query_one("#findings"))
+        await wait_for(pilot, lambda: "garden.jpg: shows where it was taken" in _text(
+            screen.query_one("#findings")), "the finding listed")
     vault = Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE))
     try:
         found = {f.key: f for f in Findings(vault).list()}

@@ -117,8 +117,17 @@ def _palette_names(module: Path) -> dict[str, list[tuple[str, str]]]:
     return names
 
 
-def test_the_palettes_list_names_what_each_areas_screen_offers() -> None:
+def _sources(module: str) -> list[Path]:
+    """The source of *module*: its file, or every file of a package (an area whose screen is
+    a package, one module per tab)."""
     folder = Path(screens.__file__).parent
+    name = module.rsplit(".", 1)[1]
+    package = folder / name
+    return sorted(package.glob("*.py")) if package.is_dir() else [folder / f"{name}.py"]
+
+
+def test_the_palettes_list_names_what_each_areas_screen_offers() -> None:
     for area, (module, class_name) in AREAS.items():
-        offered = _palette_names(folder / f"{module.rsplit('.', 1)[1]}.py").get(class_name, [])
+        offered = [name for source in _sources(module)
+                   for name in _palette_names(source).get(class_name, [])]
         assert list(AREA_ACTIONS.get(area, ())) == offered, area

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Checkbox, Input, OptionList, Select, Static, TabbedContent, TextArea
+from textual.widgets import Checkbox, Input, OptionList, Select, Static, TextArea
 
 from kit.guidance.checklists import load_library
 from kit.guidance.planner import happening_now, next_steps
@@ -15,6 +15,7 @@ from kit.records.safety_plan import SafetyPlan
 from kit.tui.app import KitApp
 from kit.vault import Credentials, Vault
 from tests.conftest import PASSPHRASE
+from tests.tui.area_helpers import show_tab
 from tests.tui.conftest import FIXED_NOW, SIZE, showing, unlock, wait_for
 
 TODAY = FIXED_NOW.date()
@@ -222,8 +223,7 @@ async def test_safety_plan_saves_keeps_a_draft_and_exports_a_pdf(
     async with app.run_test(size=SIZE) as pilot:
         await open_prepare(pilot)
         screen = app.screen
-        screen.query_one("#prepare-tabs", TabbedContent).active = "safety"
-        await pilot.pause()
+        await show_tab(pilot, "prepare-tabs", "safety")
         screen.query_one("#safety-trusted_people", TextArea).text = "no colon here"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -241,8 +241,7 @@ async def test_safety_plan_saves_keeps_a_draft_and_exports_a_pdf(
         await open_prepare(pilot)
         screen = app.screen
         assert screen.query_one("#safety-if_police_arrive", TextArea).text == "Hands visible"
-        screen.query_one("#prepare-tabs", TabbedContent).active = "safety"
-        await pilot.pause()
+        await show_tab(pilot, "prepare-tabs", "safety")
         await pilot.press("ctrl+s")
         await pilot.pause()
         screen.export("pdf")

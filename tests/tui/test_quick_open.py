@@ -41,16 +41,16 @@ async def test_the_help_opens_whole_with_the_focus_on_its_text(make_app: Any,
 
 async def test_prepare_makes_its_list_once_when_first_opened(make_app: Any, closed_vault: Path,
                                                              monkeypatch: Any) -> None:
-    from kit.tui.screens.prepare import PrepareScreen
+    from kit.tui.screens.prepare.steps import StepsPane
 
     made: list[object] = []
-    load = PrepareScreen._load_steps
+    load = StepsPane.load
 
-    def counted(self: PrepareScreen) -> None:
+    def counted(self: StepsPane) -> None:
         made.append(self)
         load(self)
 
-    monkeypatch.setattr(PrepareScreen, "_load_steps", counted)
+    monkeypatch.setattr(StepsPane, "load", counted)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)

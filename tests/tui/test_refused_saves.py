@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Select, SelectionList, TabbedContent, TextArea
 
 from kit.tui.app import KitApp
+from tests.tui.area_helpers import show_tab
 from tests.tui.conftest import showing, unlock, wait_for
 
 
@@ -79,7 +80,7 @@ async def every_form(pilot: Pilot[Any]) -> None:
     # (the last field of a long form).
     await pilot.press("f6")
     await wait_for(pilot, lambda: showing(pilot, "PrepareScreen"), "Prepare")
-    app.screen.query_one("#prepare-tabs", TabbedContent).active = "safety"
+    await show_tab(pilot, "prepare-tabs", "safety")
     trusted = app.screen.query_one("#safety-trusted_people", TextArea)
     trusted.text = "no colon here"
     await refused(pilot, "#safety-support_services", "#safety-trusted_people",
@@ -96,12 +97,12 @@ async def every_form(pilot: Pilot[Any]) -> None:
     app.screen.query_one("#wellbeing-tabs", TabbedContent).active = "checkin"
     first = app.screen.instrument.items[0].id
     await refused(pilot, "#checkin-note", f"#item-{first}", "Please answer question 1")
-    app.screen.query_one("#wellbeing-tabs", TabbedContent).active = "plan"
+    await show_tab(pilot, "wellbeing-tabs", "plan")
     contacts = app.screen.query_one("#plan-contacts", TextArea)
     contacts.text = "Sam"
     await refused(pilot, "#plan-keeps_me_well", "#plan-contacts", "Not saved:")
     contacts.text = ""
-    app.screen.query_one("#wellbeing-tabs", TabbedContent).active = "instruments"
+    await show_tab(pilot, "wellbeing-tabs", "instruments")
     app.screen.query_one("#import-path").focus()
     await pilot.press("enter")
     await pilot.pause()

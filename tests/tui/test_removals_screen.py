@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from textual.widgets import Input, Select, TabbedContent, TextArea
+from textual.widgets import Input, Select, TextArea
 
 from kit.records.findings import Findings
 from kit.records.incidents import Incidents
@@ -16,6 +16,7 @@ from kit.removals.requests import Removals
 from kit.tui.app import KitApp
 from kit.vault import Credentials, Vault
 from tests.conftest import PASSPHRASE
+from tests.tui.area_helpers import show_tab
 from tests.tui.conftest import FIXED_NOW, SIZE, showing, unlock, wait_for
 
 PAGE = "https://people.example/listing/jo"
@@ -47,8 +48,7 @@ async def test_a_request_from_sending_to_gone(make_app, closed_vault: Path,
         # From the finding in Footprint: "Ask them to take it down".
         await pilot.press("f8")
         await wait_for(pilot, lambda: showing(pilot, "FootprintScreen"), "Footprint")
-        app.screen.query_one("#footprint-tabs", TabbedContent).active = "findings-tab"
-        await pilot.pause()
+        await show_tab(pilot, "footprint-tabs", "findings-tab")
         await pilot.click("#finding-removal")
         await wait_for(pilot, lambda: showing(pilot, "RemovalForm"), "the request form")
         form = app.screen

@@ -31,6 +31,7 @@ from kit.vault import Credentials, Vault
 from kit.wellbeing.checkins import CheckIns
 from kit.wellbeing.library import Instruments
 from tests.conftest import PASSPHRASE
+from tests.tui.area_helpers import show_tab
 from tests.tui.conftest import FIXED_NOW, showing, unlock, wait_for
 
 SIZE = (110, 34)
@@ -198,8 +199,9 @@ def unlocked(then: RunBefore | None = None) -> RunBefore:
     return run_before
 
 
-def tab(pilot: Pilot[Any], pane: str) -> None:
-    pilot.app.screen.query_one("#wellbeing-tabs", TabbedContent).active = pane
+async def tab(pilot: Pilot[Any], pane: str) -> None:
+    """Show a Wellbeing tab, once all of it is there (a tab is built when first shown)."""
+    await show_tab(pilot, "wellbeing-tabs", pane)
 
 
 # --- first run ---
@@ -405,7 +407,7 @@ def test_wellbeing_trends(snap_compare, make_app, seed) -> None:  # type: ignore
 
     async def show(pilot: Pilot[Any]) -> None:
         await go(pilot, "f5", "WellbeingScreen")
-        tab(pilot, "trends")
+        await tab(pilot, "trends")
         notes = pilot.app.screen.query_one("#trend-notes")
         await wait_for(pilot, lambda: "x 15/11/2026" in str(notes.render()), "the marked drop")
 
@@ -417,7 +419,7 @@ def test_wellbeing_plan(snap_compare, make_app, seed) -> None:  # type: ignore[n
 
     async def show(pilot: Pilot[Any]) -> None:
         await go(pilot, "f5", "WellbeingScreen")
-        tab(pilot, "plan")
+        await tab(pilot, "plan")
 
     assert snap_compare(make_app(), run_before=unlocked(show), terminal_size=SIZE)
 
@@ -427,7 +429,7 @@ def test_wellbeing_instruments(snap_compare, make_app, seed) -> None:  # type: i
 
     async def show(pilot: Pilot[Any]) -> None:
         await go(pilot, "f5", "WellbeingScreen")
-        tab(pilot, "instruments")
+        await tab(pilot, "instruments")
 
     assert snap_compare(make_app(), run_before=unlocked(show), terminal_size=SIZE)
 
@@ -523,8 +525,7 @@ def test_footprint_findings_at_80x24(snap_compare, make_app, seed) -> None:  # t
 
     async def show(pilot: Pilot[Any]) -> None:
         await go(pilot, "f8", "FootprintScreen")
-        pilot.app.screen.query_one("#footprint-tabs", TabbedContent).active = "findings-tab"
-        await pilot.pause()
+        await show_tab(pilot, "footprint-tabs", "findings-tab")
 
     assert snap_compare(make_app(), run_before=unlocked(show), terminal_size=(80, 24))
 

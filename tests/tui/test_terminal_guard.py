@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rich.text import Text
 from textual.content import Content
-from textual.widgets import Input, OptionList, Select, TabbedContent
+from textual.widgets import Input, OptionList, Select
 from textual.widgets._select import SelectCurrent
 from textual.widgets._toast import Toast
 
@@ -18,6 +18,7 @@ from kit.config import Config
 from kit.tui.app import KitApp
 from tests.hostile_text import HOSTILE
 from tests.pty_session import PtySession
+from tests.tui.area_helpers import show_tab
 from tests.tui.conftest import SIZE, showing, unlock, wait_for
 
 TESTS = Path(__file__).resolve().parents[1]
@@ -133,8 +134,7 @@ async def test_an_imported_instruments_name_is_plain_text_in_the_pickers(
         await pilot.press("f5")
         await pilot.pause()
         screen = app.screen
-        screen.query_one("#wellbeing-tabs", TabbedContent).active = "instruments"
-        await pilot.pause()
+        await show_tab(pilot, "wellbeing-tabs", "instruments")
         screen.query_one("#import-path", Input).value = str(path)
         await pilot.click("#import")
         await pilot.pause()

@@ -15,7 +15,8 @@ from kit.vault import Credentials, Vault
 from kit.wellbeing.checkins import CheckIns
 from kit.wellbeing.library import Instruments
 from tests.conftest import PASSPHRASE
-from tests.tui.conftest import FIXED_NOW, SIZE, unlock
+from tests.tui.area_helpers import show_tab, tab_ready
+from tests.tui.conftest import FIXED_NOW, SIZE, unlock, wait_for
 
 
 async def answer(pilot, answers: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
@@ -61,7 +62,7 @@ async def test_a_low_check_in_is_saved_scored_and_offers_support(
         await pilot.pause()
         saved = str(screen.query_one("#checkin-result").render())
         assert "Saved" in saved and "— things are hard" in saved  # the band's label
-        screen.query_one("#wellbeing-tabs", TabbedContent).active = "trends"
+        await show_tab(pilot, "wellbeing-tabs", "trends")
         screen.query_one("#trend-subscale").focus()
         await pilot.pause()
         # Two check-ins and one exposure session are too few for a chart: said plainly, with
@@ -104,8 +105,7 @@ async def test_plan_is_saved_with_contacts_and_review_date(
         await pilot.press("f5")
         await pilot.pause()
         screen = app.screen
-        screen.query_one("#wellbeing-tabs", TabbedContent).active = "plan"
-        await pilot.pause()
+        await show_tab(pilot, "wellbeing-tabs", "plan")
         screen.query_one("#plan-keeps_me_well", TextArea).text = "Walking the dog"
         screen.query_one("#plan-contacts", TextArea).text = "Sam: 07700 900000"
         screen.query_one("#plan-review_date", Input).value = "not a date"
@@ -159,8 +159,7 @@ async def test_instrument_import_errors_are_precise_and_import_nothing(
         await pilot.press("f5")
         await pilot.pause()
         screen = app.screen
-        screen.query_one("#wellbeing-tabs", TabbedContent).active = "instruments"
-        await pilot.pause()
+        await show_tab(pilot, "wellbeing-tabs", "instruments")
         screen.query_one("#import-path", Input).value = str(bad)
         await pilot.click("#import")
         await pilot.pause()
@@ -181,6 +180,7 @@ async def test_unsaved_plan_changes_come_back_after_a_lock(
         await unlock(pilot)
         await pilot.press("f5")
         await pilot.pause()
+        await show_tab(pilot, "wellbeing-tabs", "plan")
         app.screen.query_one("#plan-triggers", TextArea).text = "Late-night calls"
         await pilot.press("ctrl+l")
         await pilot.pause()
@@ -189,10 +189,14 @@ async def test_unsaved_plan_changes_come_back_after_a_lock(
         await pilot.press("f5")
         await pilot.pause()
         screen = app.screen
+        # Put back as the area opens, before the plan's tab is shown (so a lock now keeps it
+        # again, as it was).
+        tabs = screen.query_one("#wellbeing-tabs", TabbedContent)
+        await wait_for(pilot, lambda: tab_ready(tabs.get_pane("plan")), "the plan restored")
+        assert tabs.active == "checkin"
         assert screen.query_one("#plan-triggers", TextArea).text == "Late-night calls"
         assert "Restored" in str(screen.query_one("#plan-status").render())
-        screen.query_one("#wellbeing-tabs", TabbedContent).active = "plan"
-        await pilot.pause()
+        await show_tab(pilot, "wellbeing-tabs", "plan")
         await pilot.press("ctrl+s")
         await pilot.pause()
     with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:

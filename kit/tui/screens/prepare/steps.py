@@ -1,32 +1,21 @@
-"""Prepare: the doxing and swatting checklists as one "do this first" list, and the safety plan.
+"""Prepare's "Do this first" tab: the doxing and swatting checklists as one list, the chosen
+step's details, and what the user marks.
 
 The order, the levels and what counts as open come from kit.guidance.planner, exactly as
-`kit checklist next` shows them; this screen only draws them and records what the user marks.
+`kit checklist next` shows them; this pane only draws them and records what the user marks.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import (
-    Button,
-    Checkbox,
-    Footer,
-    Header,
-    Label,
-    OptionList,
-    Select,
-    Static,
-    TabbedContent,
-    TabPane,
-)
+from textual.message import Message
+from textual.widgets import Button, Checkbox, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from kit.config import save_region
@@ -41,13 +30,10 @@ from kit.guidance.checklists import (
 )
 from kit.guidance.planner import next_steps
 from kit.plurals import counted
-from kit.records import safety_plan as sp
 from kit.records.progress import ItemProgress
-from kit.tui.app import AreaScreen
 from kit.tui.app_words import app_words
+from kit.tui.panes import AreaPane
 from kit.tui.widgets.ask import Ask, AskDialog
-from kit.tui.widgets.plan_form import PlanForm
-from kit.tui.widgets.replace_file import write_or_ask
 
 # "Anywhere" shows every region's steps: useful to an organisation, not to someone preparing.
 REGION_CHOICES = tuple((REGION_LABELS[r], r) for r in REGIONS if r != "any")
@@ -99,54 +85,47 @@ def item_details(item: Item, progress: ItemProgress, today: date, first: bool) -
     return text
 
 
-class PrepareScreen(AreaScreen):
+class StepsPane(Horizontal, AreaPane):
+    """The list of steps on the left, the chosen one on the right. Reads the progress through
+    the workspace's one repository and the checklists through kit.guidance."""
+
     DEFAULT_CSS = """
-    PrepareScreen #prepare-left {
+    StepsPane #prepare-left {
         width: 2fr;
         min-width: 39;
         padding: 0 1;
     }
-    PrepareScreen #prepare-detail-box {
+    StepsPane #prepare-detail-box {
         width: 3fr;
         border-left: solid $panel;
         padding: 0 1;
     }
-    PrepareScreen #prepare-controls {
+    StepsPane #prepare-controls {
         height: auto;
     }
-    PrepareScreen #minutes {
+    StepsPane #minutes {
         width: 16;
     }
-    PrepareScreen #prepare-where {
+    StepsPane #prepare-where {
         height: auto;
     }
-    PrepareScreen #prepare-where Label {
+    StepsPane #prepare-where Label {
         padding: 1 1 0 1;
     }
-    PrepareScreen #region {
+    StepsPane #region {
         width: 1fr;
         max-width: 26;
     }
-    PrepareScreen #prepare-count {
+    StepsPane #prepare-count {
         width: 100%;
     }
-    PrepareScreen #steps {
+    StepsPane #steps {
         height: 1fr;
-    }
-    PrepareScreen #safety-exports {
-        padding: 0 2 1 2;
     }
     """
 
-    BINDINGS: ClassVar[list[Any]] = [
-        Binding("ctrl+s", "save", "Save", id="prepare-save", priority=True),
-        Binding("d", "mark('done')", "Done", id="prepare-done"),
-        Binding("n", "mark('na')", "Not for me", id="prepare-na"),
-        Binding("g", "delegate", "Delegate", id="prepare-delegate"),
-        # On the buttons and in the help; the footer has no room for them.
-        Binding("t", "mark('todo')", "To do", id="prepare-todo", show=False),
-        Binding("o", "note", "Note", id="prepare-note", show=False),
-    ]
+    class Chosen(Message):
+        """Another step is shown: which keys apply (Delegate) may have changed."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -155,59 +134,46 @@ class PrepareScreen(AreaScreen):
         self._listed_for: tuple[object, bool] | None = None  # the filters the list was made for
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        with TabbedContent(id="prepare-tabs", initial="first"):
-            with TabPane("Do this first", id="first"), Horizontal():
-                with Vertical(id="prepare-left"):
-                    with Horizontal(id="prepare-controls"):
-                        yield Select(TIME_CHOICES, value=0, allow_blank=False, id="minutes",
-                                     tooltip="How much time do you have now?")
-                        yield Checkbox("Show finished", id="show-all")
-                    with Horizontal(id="prepare-where"):
-                        yield Label("You live in")
-                        yield Select(self._region_choices(), allow_blank=False, id="region",
-                                     value=self.kit_app.services.config.region,
-                                     tooltip="Where you live: some steps differ between "
-                                             "England, Scotland, Wales and Northern Ireland")
-                    yield Label("", id="prepare-count", markup=False)
-                    # Titles may come from an organisation's checklist folder: plain text.
-                    yield OptionList(id="steps", markup=False)
-                with VerticalScroll(id="prepare-detail-box"):
-                    yield Static("", id="prepare-detail", markup=False)
-                    with Horizontal(classes="buttons"):
-                        yield Button("Done (d)", id="mark-done", variant="primary")
-                        yield Button("Not for me (n)", id="mark-na")
-                        yield Button("Delegate (g)", id="mark-delegated")
-                        yield Button("Note (o)", id="mark-note")
-                        yield Button("To do (t)", id="mark-todo")
-            with TabPane("Safety plan", id="safety"), Vertical():
-                yield PlanForm(sp.SAFETY_FIELDS, prefix="safety", draft_area="safety-plan",
-                               intro="What you and the people around you will do if you are "
-                                     "doxed or swatted. Only you see it, unless you print it.",
-                               repository=lambda: self.workspace.safety_plan,
-                               save_label="Save my safety plan (ctrl+s)", id="safety-form")
-                with Horizontal(classes="buttons", id="safety-exports"):
-                    yield Button("Print version (PDF)…", id="export-pdf")
-                    yield Button("Markdown file…", id="export-md")
-        yield Footer(compact=True)
+        with Vertical(id="prepare-left"):
+            with Horizontal(id="prepare-controls"):
+                yield Select(TIME_CHOICES, value=0, allow_blank=False, id="minutes",
+                             tooltip="How much time do you have now?")
+                yield Checkbox("Show finished", id="show-all")
+            with Horizontal(id="prepare-where"):
+                yield Label("You live in")
+                yield Select(self._region_choices(), allow_blank=False, id="region",
+                             value=self.services.config.region,
+                             tooltip="Where you live: some steps differ between "
+                                     "England, Scotland, Wales and Northern Ireland")
+            yield Label("", id="prepare-count", markup=False)
+            # Titles may come from an organisation's checklist folder: plain text.
+            yield OptionList(id="steps", markup=False)
+        with VerticalScroll(id="prepare-detail-box"):
+            yield Static("", id="prepare-detail", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Done (d)", id="mark-done", variant="primary")
+                yield Button("Not for me (n)", id="mark-na")
+                yield Button("Delegate (g)", id="mark-delegated")
+                yield Button("Note (o)", id="mark-note")
+                yield Button("To do (t)", id="mark-todo")
 
     def on_mount(self) -> None:
-        super().on_mount()
-        self.sub_title = "Prepare for doxing and swatting"
-        self.reload()
-        self.query_one("#steps").focus()
-
-    def _today(self) -> date:
-        return self.kit_app.services.clock().astimezone().date()
+        self.load()
 
     def reload(self) -> None:
-        self._load_steps()
-        self.query_one(PlanForm).load()
+        self.load()
 
-    # --- the steps ---
+    def _today(self) -> date:
+        return self.services.clock().astimezone().date()
 
-    def _load_steps(self) -> None:
-        config = self.kit_app.services.config
+    def focus_list(self) -> None:
+        self.query_one("#steps").focus()
+
+    # --- the list ---
+
+    def load(self) -> None:
+        """Make the list again from the checklists and the progress kept in the vault."""
+        config = self.services.config
         steps = self.query_one("#steps", OptionList)
         try:
             self.library = load_library(config.checklist_folders)
@@ -269,9 +235,9 @@ class PrepareScreen(AreaScreen):
         else:
             count.update(f"{plan.done} of {counted(plan.total, 'step')} done. One at a time "
                          "is fine.")
-        self._highlight(highlighted or self.first_id)
+        self.highlight(highlighted or self.first_id)
 
-    def _highlight(self, item_id: str | None) -> None:
+    def highlight(self, item_id: str | None) -> None:
         steps = self.query_one("#steps", OptionList)
         index = None
         if item_id is not None:
@@ -299,7 +265,7 @@ class PrepareScreen(AreaScreen):
                                 item_id == self.first_id))
         # A step nobody can take for you ("don't reply") is never offered to be handed on.
         self.query_one("#mark-delegated", Button).disabled = item.only_you
-        self.refresh_bindings()
+        self.post_message(self.Chosen())
 
     @on(Select.Changed, "#minutes")
     @on(Checkbox.Changed, "#show-all")
@@ -307,21 +273,21 @@ class PrepareScreen(AreaScreen):
         # The time box says it changed as it is first shown, to the value the list was just
         # made for: the list is made again only when a filter really changed.
         if self._filters() != self._listed_for:
-            self._load_steps()
+            self.load()
 
     def _filters(self) -> tuple[object, bool]:
         return (self.query_one("#minutes", Select).value,
                 self.query_one("#show-all", Checkbox).value)
 
     def _region_choices(self) -> tuple[tuple[str, str], ...]:
-        current = self.kit_app.services.config.region
+        current = self.services.config.region
         extra = () if any(r == current for _label, r in REGION_CHOICES) else (
             (REGION_LABELS[current], current),)
         return REGION_CHOICES + extra
 
     @on(Select.Changed, "#region")
     def _region_changed(self, event: Select.Changed) -> None:
-        services = self.kit_app.services
+        services = self.services
         region = event.value
         if not isinstance(region, str) or region == services.config.region:
             return
@@ -334,51 +300,53 @@ class PrepareScreen(AreaScreen):
             self.notify(f"Showing the steps for {REGION_LABELS[region]}. Saved in the kit's "
                         "settings file on this computer.")
         services.config = replace(services.config, region=region)
-        self._load_steps()
+        self.load()
 
-    def _current(self) -> Item | None:
+    # --- marking ---
+
+    def current(self) -> Item | None:
+        """The step highlighted in the list, if any."""
         option = self.query_one("#steps", OptionList).highlighted_option
         if option is None or option.id is None or self.library is None:
             return None
         return self.library.items.get(option.id)
 
-    def action_mark(self, status: str, delegated_to: str | None = None,
-                    note: str | None = None) -> None:
-        item = self._current()
+    def mark(self, status: str, delegated_to: str | None = None,
+             note: str | None = None) -> None:
+        item = self.current()
         if item is None:
             return
         try:
             self.workspace.progress.mark(item.id, status, today=self._today(), note=note,
-                                         delegated_to=delegated_to,
-                                         recheck_days=item.recheck_days)
+                                          delegated_to=delegated_to,
+                                          recheck_days=item.recheck_days)
         except KitError as exc:
             self.notify(f"Not saved: {exc.message}", severity="error")
             return
-        self._load_steps()
-        self.kit_app.call_after_refresh(self._highlight, item.id)
+        self.load()
+        self.app.call_after_refresh(self.highlight, item.id)
 
     @on(Button.Pressed, "#mark-done")
     def _done(self) -> None:
-        self.action_mark("done")
+        self.mark("done")
 
     @on(Button.Pressed, "#mark-na")
     def _na(self) -> None:
-        self.action_mark("na")
+        self.mark("na")
 
     @on(Button.Pressed, "#mark-todo")
     def _todo(self) -> None:
-        self.action_mark("todo")
+        self.mark("todo")
 
     @on(Button.Pressed, "#mark-delegated")
-    def action_delegate(self) -> None:
-        item = self._current()
+    def delegate(self) -> None:
+        item = self.current()
         if item is None or item.only_you:
             return
 
         def answered(answers: dict[str, str] | None) -> None:
             if answers:
-                self.action_mark("delegated", delegated_to=answers["who"],
-                                 note=answers["note"] or None)
+                self.mark("delegated", delegated_to=answers["who"], note=answers["note"] or None)
 
         self.app.push_screen(AskDialog(
             f"Who will do “{item.title}” for you?",
@@ -387,133 +355,17 @@ class PrepareScreen(AreaScreen):
             ok="Delegate", required=("who",)), answered)
 
     @on(Button.Pressed, "#mark-note")
-    def action_note(self) -> None:
-        item = self._current()
+    def note(self) -> None:
+        item = self.current()
         if item is None:
             return
         current = self.workspace.progress.get(item.id)
 
         def answered(answers: dict[str, str] | None) -> None:
             if answers is not None:
-                self.action_mark(current.status, delegated_to=current.delegated_to or None,
-                                 note=answers["note"])
+                self.mark(current.status, delegated_to=current.delegated_to or None,
+                          note=answers["note"])
 
         self.app.push_screen(AskDialog(f"A note for “{item.title}”",
                                        [Ask("note", "Note", value=current.note)],
                                        ok="Save note"), answered)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("mark", "delegate", "note", "save"):
-            tabs = self.query_one("#prepare-tabs", TabbedContent) if self.is_mounted else None
-            if tabs is None:
-                return True
-            if tabs.active != ("safety" if action == "save" else "first"):
-                return False
-            if action == "delegate":
-                item = self._current()
-                return item is None or not item.only_you
-        return True
-
-    @on(TabbedContent.TabActivated, "#prepare-tabs")
-    def _tab_changed(self) -> None:
-        self.refresh_bindings()
-
-    # --- the safety plan ---
-
-    def action_save(self) -> None:
-        if self.query_one("#prepare-tabs", TabbedContent).active == "safety":
-            self.query_one(PlanForm).save()
-
-    def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
-        state = self.query_one(PlanForm).unsaved() if self.is_mounted else None
-        return None if state is None else ("safety-plan", state)
-
-    @on(Button.Pressed, "#export-pdf")
-    def _export_pdf(self) -> None:
-        self.export("pdf")
-
-    @on(Button.Pressed, "#export-md")
-    def _export_md(self) -> None:
-        self.export("md")
-
-    def export(self, fmt: str) -> None:
-        """Write the saved plan to a plaintext file the user names, after a plain warning."""
-        if self.query_one(PlanForm).unsaved() is not None:
-            self.notify("Save the plan first (ctrl+s): the export is made from the saved plan.",
-                        severity="warning")
-            return
-        from pathlib import Path
-
-        from kit.reports.plaintext import require_passphrase
-
-        try:
-            require_passphrase(self.workspace.vault)
-        except KitError as exc:
-            self.notify(f"Not exported: {exc.message}.", severity="warning")
-            return
-
-        default = str(Path.home() / f"safety-plan.{fmt}")
-
-        def answered(answers: dict[str, str] | None) -> None:
-            if not answers:
-                return
-            from kit.chosen_file import check_chosen_path
-            from kit.reports.plaintext import warning, write_plaintext
-            from kit.reports.safety_plan_export import render_pdf, to_markdown
-
-            path = Path(answers["path"]).expanduser()
-            plan = self.workspace.safety_plan.get()
-            notes: list[str] = []
-
-            def write(overwrite: bool) -> Path:
-                check_chosen_path(path, overwrite=overwrite)  # ask before the PDF is made
-                notes.clear()
-                if fmt == "pdf":
-                    rendered = render_pdf(plan, self._today(),
-                                          region=self.kit_app.services.config.region)
-                    data = rendered.data
-                    if rendered.lost:
-                        notes.append("Some characters could not be printed in: "
-                                     + ", ".join(rendered.lost) + ".")
-                    if rendered.cut:
-                        notes.append("Too long for one page, so shortened: "
-                                     + ", ".join(rendered.cut) + ".")
-                else:
-                    data = to_markdown(plan, self._today(),
-                                       self.kit_app.services.config.region).encode("utf-8")
-                return write_plaintext(self.workspace.vault, path, data, force=overwrite)
-
-            def written(where: Path) -> None:
-                self.notify(" ".join(["Written.", warning("your safety plan", where), *notes]),
-                            timeout=15)
-
-            write_or_ask(self.app, write, written,
-                         lambda why: self.notify(f"Not exported: {why}", severity="error",
-                                                 timeout=10),
-                         lambda kept: self.notify(kept, timeout=10))
-
-        self.app.push_screen(AskDialog(
-            "The exported file is NOT encrypted: anyone who can open it can read your safety "
-            "plan. Print it, keep it somewhere safe, and delete the file when you are done.",
-            [Ask("path", "Save as", value=default)],
-            ok="Export", required=("path",)), answered)
-
-    # --- from Home and the palette ---
-
-    def quick_action(self, action: str) -> None:
-        pane = "safety" if action == "safety-plan" else "first"
-        self.query_one("#prepare-tabs", TabbedContent).active = pane
-        # The focus goes into the tab shown, ready to type. Left in the other tab, it would
-        # bring that tab back: a screen just opened focuses its steps list on mount.
-        if pane == "safety":
-            self.query_one(PlanForm).first_field().focus()
-        else:
-            self.query_one("#steps").focus()
-
-    def palette_commands(self) -> list[tuple[str, str, Any]]:
-        return [("Do this first", "The next preparation step for doxing and swatting",
-                 lambda: self.quick_action("steps")),
-                ("My safety plan", "What you will do if you are doxed or swatted",
-                 lambda: self.quick_action("safety-plan")),
-                ("Export safety plan as PDF", "A printable one-page copy (not encrypted)",
-                 lambda: self.export("pdf"))]

@@ -1,162 +1,109 @@
-"""Footprint: see what a doxer could find first, without the kit becoming the leak.
+"""Footprint's "Checks" tab: what a doxer could find first, without the kit becoming the leak.
 
 Every network check goes the same way as on the command line: its plan is shown in full
 (ConsentDialog) and nothing is sent unless the user presses Send; the requests run in a thread
 worker through the one transport; every request is kept in the encrypted ledger, whether the
-check worked or not; what was found goes into the findings register. Photo checks are offline.
+check worked or not; what was found goes into the findings register (the pane says so with
+`ChecksPane.Recorded`, and the screen shows the other tabs again). Photo checks are offline.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import (
-    Button,
-    DataTable,
-    Footer,
-    Header,
-    Input,
-    Label,
-    Static,
-    TabbedContent,
-    TabPane,
-)
+from textual.message import Message
+from textual.widgets import Button, Input, Label, Static
 
 from kit.errors import KitError
-from kit.footprint.plan import LEDGER_KEEPS
 from kit.plurals import counted
-from kit.tui.app import AreaScreen
 from kit.tui.key_hint import key_hint
+from kit.tui.panes import AreaPane
 from kit.tui.screens.consent import ConsentDialog
-from kit.tui.widgets.entry_list import EntryList
 
 if TYPE_CHECKING:
     from kit.footprint.plan import Plan
     from kit.footprint.transport import LedgerEntry, Session
-    from kit.records.findings import Finding
 
 T = TypeVar("T")
 FORGET_KEY = "\"Forget key\" (next to Breaches…) removes it"
 
 
-class FootprintScreen(AreaScreen):
+class ChecksPane(VerticalScroll, AreaPane):
     DEFAULT_CSS = """
-    FootprintScreen #checks {
+    ChecksPane {
         padding: 0 2;
     }
-    FootprintScreen .check-row {
+    ChecksPane .check-row {
         height: auto;
     }
-    FootprintScreen .check-row Input {
+    ChecksPane .check-row Input {
         width: 1fr;
     }
-    FootprintScreen .check-row Button {
+    ChecksPane .check-row Button {
         margin-left: 1;
     }
-    FootprintScreen #check-result {
+    ChecksPane #check-result {
         border: round $panel;
         padding: 0 1;
         margin-top: 1;
         min-height: 3;
     }
-    FootprintScreen #findings-pane, FootprintScreen #ledger-pane {
-        padding: 0 1;
-    }
-    FootprintScreen #findings-list {
-        height: auto;
-        max-height: 10;
-        border: round $panel;
-    }
-    FootprintScreen #findings-buttons {
-        height: auto;
-    }
-    FootprintScreen #findings-count {
-        width: 100%;
-    }
     """
 
-    BINDINGS: ClassVar[list[Any]] = [
-        Binding("ctrl+x", "cancel", "Stop", id="footprint-cancel",
-                tooltip="Stop the check that is running (what was sent is in the ledger)"),
-    ]
+    class Recorded(Message):
+        """A check kept findings or ledger entries: the other tabs show them again."""
+
+    def __init__(self) -> None:
+        super().__init__(id="checks")
+        self._revealing: list[Any] = []  # the last photo check's pictures that carry details
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        with TabbedContent(id="footprint-tabs", initial="checks-tab"):
-            with TabPane("Checks", id="checks-tab"), VerticalScroll(id="checks"):
-                yield Static("Each check shows exactly what it would send, and to whom, before "
-                             "anything leaves this computer. Photo checks never use the "
-                             "network.", classes="hint", markup=False)
-                yield Label("A password you use (checked by the first 5 characters of its "
-                            "hash only)", classes="field-label")
-                with Horizontal(classes="check-row"):
-                    yield Input(password=True, placeholder="password", id="password")
-                    yield Button("Check password", id="check-password")
-                yield Label("Your email address", classes="field-label")
-                with Horizontal(classes="check-row"):
-                    yield Input(placeholder="name@example.org", id="email")
-                    yield Button("Gravatar", id="check-gravatar")
-                    yield Button("Breaches…", id="check-email")
-                    yield Button("Forget key", id="forget-key",
-                                 tooltip="Remove the HIBP API key kept in this computer's "
-                                         "keyring")
-                yield Label("Your domain name, if you have one", classes="field-label")
-                with Horizontal(classes="check-row"):
-                    yield Input(placeholder="example.org", id="domain")
-                    yield Button("Check domain", id="check-domain")
-                yield Label("Usernames you use (separate with spaces)", classes="field-label")
-                with Horizontal(classes="check-row"):
-                    yield Input(placeholder="your-handle", id="usernames")
-                    yield Button("Scan sites…", id="scan-usernames")
-                yield Label("Photos: a file or folder (offline)", classes="field-label")
-                with Horizontal(classes="check-row"):
-                    yield Input(placeholder="~/Pictures/to-post", id="photos")
-                    yield Button("Look inside", id="check-photos")
-                    yield Button("Clean copies…", id="strip-photos",
-                                 tooltip="Copies of the pictures that carry details, with "
-                                         "only the picture in them (originals unchanged)")
-                yield Static("", id="check-result", markup=False)
-            with TabPane("Findings", id="findings-tab"), VerticalScroll(id="findings-pane"):
-                yield Label("", id="findings-count", markup=False)
-                yield EntryList(self._describe_finding, id="findings-list")
-                with Horizontal(classes="buttons", id="findings-buttons"):
-                    yield Button("Mark fixed", id="finding-fixed", variant="primary",
-                                 tooltip="You have dealt with it; the kit asks you to look "
-                                         "again in 90 days")
-                    yield Button("Accept", id="finding-accepted",
-                                 tooltip="You have decided to live with it")
-                    yield Button("Open again", id="finding-open")
-                    yield Button("Ask them to take it down…", id="finding-removal",
-                                 tooltip="Record a request to the site, and when its reply is "
-                                         "due; it is marked fixed when the page is gone")
-                yield Static("", id="findings", markup=False)
-            with TabPane("Ledger", id="ledger-tab"), VerticalScroll(id="ledger-pane"):
-                yield Static("Every request the kit has sent, newest first. " + LEDGER_KEEPS
-                             + " The full address is the last column: on a narrow window, "
-                             "move along a row with the arrow keys to read it.",
-                             classes="hint", markup=False)
-                yield DataTable(id="ledger", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield Static("Each check shows exactly what it would send, and to whom, before "
+                     "anything leaves this computer. Photo checks never use the "
+                     "network.", classes="hint", markup=False)
+        yield Label("A password you use (checked by the first 5 characters of its "
+                    "hash only)", classes="field-label")
+        with Horizontal(classes="check-row"):
+            yield Input(password=True, placeholder="password", id="password")
+            yield Button("Check password", id="check-password")
+        yield Label("Your email address", classes="field-label")
+        with Horizontal(classes="check-row"):
+            yield Input(placeholder="name@example.org", id="email")
+            yield Button("Gravatar", id="check-gravatar")
+            yield Button("Breaches…", id="check-email")
+            yield Button("Forget key", id="forget-key",
+                         tooltip="Remove the HIBP API key kept in this computer's "
+                                 "keyring")
+        yield Label("Your domain name, if you have one", classes="field-label")
+        with Horizontal(classes="check-row"):
+            yield Input(placeholder="example.org", id="domain")
+            yield Button("Check domain", id="check-domain")
+        yield Label("Usernames you use (separate with spaces)", classes="field-label")
+        with Horizontal(classes="check-row"):
+            yield Input(placeholder="your-handle", id="usernames")
+            yield Button("Scan sites…", id="scan-usernames")
+        yield Label("Photos: a file or folder (offline)", classes="field-label")
+        with Horizontal(classes="check-row"):
+            yield Input(placeholder="~/Pictures/to-post", id="photos")
+            yield Button("Look inside", id="check-photos")
+            # Shown once a photo check finds pictures that carry details.
+            clean = Button("Clean copies…", id="strip-photos",
+                           tooltip="Copies of the pictures that carry details, with "
+                                   "only the picture in them (originals unchanged)")
+            clean.display = False
+            yield clean
+        yield Static("", id="check-result", markup=False)
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self._revealing: list[Any] = []  # the last photo check's pictures that carry details
-        self.query_one("#strip-photos").display = False
-        self.sub_title = "Your digital footprint"
-        # The address is last and may be long: when, check, status and size always fit.
-        self.query_one("#ledger", DataTable).add_columns("When", "Check", "Status", "Bytes",
-                                                         "Request")
-        self.reload()
-
-    def reload(self) -> None:
-        self._show_findings()
-        self._show_ledger()
+    def cancel(self) -> None:
+        """Stop the network check that is running (what was sent is in the ledger)."""
+        for worker in self.workers:
+            if worker.group == "footprint":
+                worker.cancel()
 
     def _result(self, text: str | Text) -> None:
         from kit.tui.app_words import app_words
@@ -218,12 +165,7 @@ class FootprintScreen(AreaScreen):
                     done(outcome)
             except KitError as exc:
                 self._result(f"The result could not be saved: {exc.message}")
-        self.reload()
-
-    def action_cancel(self) -> None:
-        for worker in self.workers:
-            if worker.group == "footprint":
-                worker.cancel()
+        self.post_message(self.Recorded())
 
     # --- the checks ---
 
@@ -400,7 +342,7 @@ class FootprintScreen(AreaScreen):
             yes="Keep it", no="Don't keep it"), answered)
 
     @on(Button.Pressed, "#forget-key")
-    def action_forget_key(self) -> None:
+    def forget_key(self) -> None:
         from kit.footprint import breaches
 
         try:
@@ -432,7 +374,8 @@ class FootprintScreen(AreaScreen):
 
         def answered(approved: bool | None) -> None:
             if approved:
-                self.app.push_screen(ScanScreen(scan_plan), lambda _: self.reload())
+                self.app.push_screen(ScanScreen(scan_plan),
+                                     lambda _: self.post_message(self.Recorded()))
             else:
                 self._result("Nothing was sent.")
 
@@ -523,7 +466,7 @@ class FootprintScreen(AreaScreen):
             for note in outcome.notes:
                 text.append(f"\nNote: {note}", style="dim")
             self._result(text)
-        self.reload()
+        self.post_message(self.Recorded())
 
     @on(Button.Pressed, "#check-photos")
     @on(Input.Submitted, "#photos")
@@ -563,7 +506,7 @@ class FootprintScreen(AreaScreen):
             kept = (f"{counted(recorded, 'picture')} added to your findings"
                     + (f", {fixed} marked fixed" if fixed else "") + ".\n"
                     if recorded or fixed else "")
-        self._show_findings()
+        self.post_message(self.Recorded())
         text = Text()
         revealing = [r for r in reports if r.items and not r.clean]
         text.append(f"{counted(len(reports), 'file')} looked at; {len(revealing)} "
@@ -644,105 +587,3 @@ class FootprintScreen(AreaScreen):
         for problem in problems:
             text.append(f"Not made: {problem}\n")
         self._result(text)
-
-    # --- findings and the ledger ---
-
-    @staticmethod
-    def _describe_finding(finding: Finding) -> str:
-        return f" {finding.severity_label:<6}  {finding.status_label:<8}  {finding.title}"
-
-    def _show_findings(self, keep: str | None = None) -> None:
-        listing = self.query_one("#findings-list", EntryList)
-        current = listing.highlighted
-        keep = keep or (current.id if current is not None else None)
-        findings = self.workspace.findings.list()  # open first, then by severity
-        listing.set_items(findings)
-        ids = [f.id for f in findings]
-        if keep in ids:
-            listing.action_jump(ids.index(keep))
-        opened = sum(1 for f in findings if f.status == "open")
-        self.query_one("#findings-count", Label).update(
-            f"{len(findings)} finding{'s' if len(findings) != 1 else ''}, {opened} open. "
-            "Choose one with the arrow keys; say what you did about it with the buttons."
-            if findings else "")
-        listing.display = bool(findings)
-        self._show_finding(listing.highlighted)
-
-    @on(EntryList.Highlighted, "#findings-list")
-    def _finding_highlighted(self, event: EntryList.Highlighted) -> None:
-        self._show_finding(event.item)
-
-    def _show_finding(self, f: Finding | None) -> None:
-        self.query_one("#findings-buttons").display = f is not None
-        text = Text()
-        if f is None:
-            text.append("Nothing found yet. Run a check, and what it finds is listed here "
-                        "with what to do about it.")
-        else:
-            for status in ("fixed", "accepted", "open"):
-                self.query_one(f"#finding-{status}").display = f.status != status
-            self.query_one("#finding-removal").display = f.status == "open"
-            text.append(f"[{f.severity_label}] ", style="bold")
-            text.append(f"{f.title}  ({f.status_label})\n", style="bold")
-            text.append(f"  {f.exposed}\n")
-            if f.evidence:
-                text.append(f"  {f.evidence}\n", style="dim")
-            if f.fix_item:
-                text.append(f"  What to do: Prepare ({key_hint(self, 'area-prepare')}), step "
-                            f"{f.fix_item}\n", style="italic")
-            if f.recheck_on and f.status != "open":
-                text.append(f"  Look again on {f.recheck_on:%d %b %Y}.\n")
-        self.query_one("#findings", Static).update(text)
-
-    def _mark_finding(self, status: str) -> None:
-        finding = self.query_one("#findings-list", EntryList).highlighted
-        if finding is None:
-            return
-        try:
-            marked = self.workspace.findings.mark(finding.id, status)
-        except KitError as exc:
-            self.notify(f"Not changed: {exc.message}", severity="error", markup=False)
-            return
-        again = (f" The kit asks you to look again on {marked.recheck_on:%d %b %Y}."
-                 if marked.recheck_on else "")
-        self.notify(f"Marked {marked.status_label.lower()}: {marked.title}.{again}",
-                    markup=False)
-        self._show_findings(keep=marked.id)
-
-    @on(Button.Pressed, "#finding-fixed")
-    def _mark_fixed(self) -> None:
-        self._mark_finding("fixed")
-
-    @on(Button.Pressed, "#finding-accepted")
-    def _mark_accepted(self) -> None:
-        self._mark_finding("accepted")
-
-    @on(Button.Pressed, "#finding-open")
-    def _mark_open(self) -> None:
-        self._mark_finding("open")
-
-    @on(Button.Pressed, "#finding-removal")
-    def _ask_removal(self) -> None:
-        finding = self.query_one("#findings-list", EntryList).highlighted
-        if finding is not None:
-            from kit.tui.screens.removals import ask_for_removal
-
-            ask_for_removal(self.app, finding.id)
-
-    def _show_ledger(self) -> None:
-        table = self.query_one("#ledger", DataTable)
-        table.clear()
-        for entry in self.workspace.ledger.entries()[:500]:
-            status = str(entry.status) if entry.status is not None else entry.error or "–"
-            table.add_row(entry.at.astimezone().strftime("%d %b %H:%M:%S"), entry.check,
-                          Text(status), f"{entry.bytes_received:,}",
-                          Text(f"{entry.method} {entry.host}{entry.path}"))
-
-    def palette_commands(self) -> list[tuple[str, str, Any]]:
-        tabs = self.query_one("#footprint-tabs", TabbedContent)
-        return [("Findings", "What the checks found, and what to do",
-                 lambda: setattr(tabs, "active", "findings-tab")),
-                ("Network ledger", "Every request the kit has sent",
-                 lambda: setattr(tabs, "active", "ledger-tab")),
-                ("Forget my HIBP key", "Remove the Have I Been Pwned API key kept in this "
-                 "computer's keyring", self.action_forget_key)]
