@@ -104,6 +104,14 @@ def read_private_text(text: str | None) -> str:
         raise BadInput("the text on stdin is not valid UTF-8; nothing was saved") from None
 
 
+def optional_private_text(text: str | None) -> str:
+    """An optional text option's value: '-' reads stdin (safer: not in shell history), and an
+    option not given is empty."""
+    if text == "-":
+        return read_private_text("-")
+    return text or ""
+
+
 def go_ahead(yes: bool, question: str, *, to_do: str, otherwise: str) -> None:
     """Continue only with --yes or a yes typed at the terminal (never read from stdin).
 

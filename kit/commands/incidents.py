@@ -17,9 +17,9 @@ from kit.commands.context import (
     indent_lines,
     json_option,
     local_time,
+    optional_private_text,
     opts,
     out,
-    read_private_text,
     say,
     unlocked_workspace,
     warn_problems,
@@ -39,13 +39,6 @@ NOT_TOUCHED = ("Evidence packs you exported and your original files are not touc
 AFTER_DELETE = ("Evidence packs you exported and your original files were not touched: keep "
                 "the originals as they are. Encrypted copies stay in the vault's local backups "
                 "until newer backups replace them.")
-
-
-def _private(text: str | None) -> str:
-    """An optional text option: '-' reads stdin; absent is empty."""
-    if text == "-":
-        return read_private_text("-")
-    return text or ""
 
 
 # --- incidents ---
@@ -120,7 +113,7 @@ def incident_add(when_text: str | None, category: str, platform: str, urls: tupl
     references = [records.parse_reference(r) for r in refs]
     records.check_urls(urls)
     records.check_usernames(usernames)
-    text = _private(description)
+    text = optional_private_text(description)
     ws = unlocked_workspace()
     with ws.vault:
         saved = ws.incidents.add(when=when, category=category, platform=platform,
@@ -193,7 +186,7 @@ def incident_update(incident_id: str, status: str | None, refs: tuple[str, ...],
     records.check_urls(urls)
     records.check_usernames(usernames)
     when = records.parse_when(when_text, "--when") if when_text is not None else None
-    text = _private(description) if description is not None else None
+    text = optional_private_text(description) if description is not None else None
     ws = unlocked_workspace()
     with ws.vault:
         found = ws.incidents.get(incident_id)
@@ -313,7 +306,7 @@ def evidence_add(incident_id: str, files: tuple[Path, ...], urls: tuple[str, ...
         records.check_file(path)
     for url in urls:
         records.check_url(url, "--url")
-    note_text = _private(note)
+    note_text = optional_private_text(note)
     ws = unlocked_workspace()
     added: list[EvidenceItem] = []
     with ws.vault:
