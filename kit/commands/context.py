@@ -1,5 +1,8 @@
-"""What every command shares: the global options, how output is printed, and how the vault
-is opened. Command modules import from here; `kit.cli` puts them together.
+"""What every command shares: the global options, how output is printed, how the vault is
+opened, and the small rules more than one area's commands follow (private text from stdin, a
+time or a choice as commands show it, asking before going ahead, a letter's missing details).
+Command modules import from here, never each other's private helpers; `kit.cli` puts them
+together.
 """
 
 from __future__ import annotations
