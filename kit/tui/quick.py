@@ -56,6 +56,7 @@ import contextlib
 import gc
 import importlib
 import threading
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -64,6 +65,7 @@ from textual.app import App
 from textual.cache import LRUCache
 from textual.css.stylesheet import Stylesheet
 from textual.driver import Driver
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import AwaitMount, Widget
@@ -111,17 +113,30 @@ def _preload() -> None:
             importlib.import_module(module)
 
 
+# What the kit notes about Textual's objects, kept beside them rather than set on them.
+_patched: set[str] = set()  # which of quick_footer, quick_resume and quick_layout have run
+_rebuilding: weakref.WeakSet[Footer] = weakref.WeakSet()  # a rebuild is on its way
+_footer_shows: weakref.WeakKeyDictionary[Footer, tuple[Any, ...]] = weakref.WeakKeyDictionary()
+_hidden_once: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
+_laid_out_at: weakref.WeakKeyDictionary[Screen[Any], Size] = weakref.WeakKeyDictionary()
+
+# Each of the three below replaces methods of Textual's classes with ones that call them (a
+# method assigned to a class is what mypy's [method-assign] is about: here it is the point).
+# tests/tui/test_textual_upgrade.py checks each replaced method is still there, as called.
+
+
 def quick_footer() -> None:
     """Rebuild a footer only when what it shows changes; make each key compact before it is
     mounted (see the module's docstring). Set once, before any screen is built."""
-    if getattr(Footer, "_kit_quick", False):
+    if "footer" in _patched:
         return
+    _patched.add("footer")
     compose, bindings_changed = Footer.compose, Footer.bindings_changed
 
     def composed(self: Footer) -> Iterator[Widget]:
-        self._kit_pending = False  # type: ignore[attr-defined]
+        _rebuilding.discard(self)
         if self._bindings_ready:
-            self._kit_shown = _shown(self)  # type: ignore[attr-defined]
+            _footer_shows[self] = _shown(self)
         for widget in compose(self):
             if isinstance(widget, FooterKey):
                 widget.set_class(self.compact, "-compact", update=False)
@@ -131,66 +146,66 @@ def quick_footer() -> None:
         if not (screen.app.app_focus and self.is_attached and screen is self.screen):
             bindings_changed(self, screen)
             return
-        if getattr(self, "_kit_pending", False):
+        if self in _rebuilding:
             return  # a rebuild is on its way, and will read the bindings as they are then
-        if self._bindings_ready and getattr(self, "_kit_shown", None) == _shown(self):
+        if self._bindings_ready and _footer_shows.get(self) == _shown(self):
             return  # the same keys: nothing to rebuild
-        self._kit_pending = True  # type: ignore[attr-defined]
+        _rebuilding.add(self)
         bindings_changed(self, screen)
 
     Footer.compose = composed  # type: ignore[method-assign]
     Footer.bindings_changed = changed  # type: ignore[method-assign]
-    Footer._kit_quick = True  # type: ignore[attr-defined]
 
 
 def quick_resume() -> None:
     """A screen shown for the first time is not restyled whole (see the module's
     docstring). Set once, before any screen is built."""
-    if getattr(Screen, "_kit_quick", False):
+    if "resume" in _patched:
         return
+    _patched.add("resume")
     resume, suspend = Screen._on_screen_resume, Screen._on_screen_suspend
 
     def resumed(self: Screen[Any], event: events.ScreenResume) -> None:
-        if not getattr(self, "_kit_suspended", False):
+        if self not in _hidden_once:
             event.refresh_styles = False  # styled as it was built, moments ago
         resume(self, event)
 
     def suspended(self: Screen[Any]) -> None:
-        self._kit_suspended = True  # type: ignore[attr-defined]
+        _hidden_once.add(self)
         suspend(self)
 
     Screen._on_screen_resume = resumed  # type: ignore[method-assign]
     Screen._on_screen_suspend = suspended  # type: ignore[method-assign]
-    Screen._kit_quick = True  # type: ignore[attr-defined]
 
 
 def quick_layout() -> None:
     """A layout of the screen does not ask for another one just because it has sized widgets
     (see the module's docstring). Set once, before any screen is built."""
-    if getattr(Widget, "_kit_quick", False):
+    if "layout" in _patched:
         return
+    _patched.add("layout")
     refresh_layout, size_updated = Screen._refresh_layout, Widget._size_updated
     screen_resized = Screen._screen_resized
     laying_out = [0]
 
-    def layout(self: Screen[Any], size: Any = None, scroll: bool = False) -> None:
+    def layout(self: Screen[Any], size: Size | None = None, scroll: bool = False) -> None:
         laying_out[0] += 1
         try:
             refresh_layout(self, size, scroll)
             if not scroll:
-                self._kit_laid_out_at = self.outer_size if size is None else size  # type: ignore[attr-defined]
+                _laid_out_at[self] = self.outer_size if size is None else size
         finally:
             laying_out[0] -= 1
 
-    def resized(self: Screen[Any], size: Any) -> None:
+    def resized(self: Screen[Any], size: Size) -> None:
         # Told the terminal's size when it is shown (and so is the screen under a dialog or
         # the palette): laid out at that size already, with no change asking for a layout
         # since, it is not laid out again.
         pending = self._layout_required or self._layout_widgets or self._dirty_widgets
-        if pending or getattr(self, "_kit_laid_out_at", None) != size:
+        if pending or _laid_out_at.get(self) != size:
             screen_resized(self, size)
 
-    def sized(self: Widget, size: Any, virtual_size: Any, container_size: Any,
+    def sized(self: Widget, size: Size, virtual_size: Size, container_size: Size,
               layout: bool = True) -> bool:
         # The sizes come from the layout being done: laying out again would find the same.
         return size_updated(self, size, virtual_size, container_size,
@@ -199,7 +214,6 @@ def quick_layout() -> None:
     Screen._refresh_layout = layout  # type: ignore[method-assign]
     Screen._screen_resized = resized  # type: ignore[method-assign]
     Widget._size_updated = sized  # type: ignore[method-assign]
-    Widget._kit_quick = True  # type: ignore[attr-defined]
 
 
 def terminal_driver(app: App[Any]) -> Driver | None:

@@ -14,6 +14,7 @@ from textual.worker import Worker, WorkerState
 
 from kit.errors import KitError, WrongSecret
 from kit.tui.app_words import app_words
+from kit.tui.host import vault_host
 
 if TYPE_CHECKING:
     from kit.vault import Credentials
@@ -44,11 +45,11 @@ class LockScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#progress").display = False
-        app = self.app
-        services = app.services  # type: ignore[attr-defined]
+        host = vault_host(self)
+        services = host.services
         if services.demo_passphrase is not None:
             self._start_demo()
-        elif services.allow_keyring and app.first_unlock:  # type: ignore[attr-defined]
+        elif services.allow_keyring and host.first_unlock:
             # Only at start-up: after a hide or idle lock the passphrase is always needed,
             # or locking would not lock.
             self._try_keyring()
@@ -57,7 +58,7 @@ class LockScreen(Screen[None]):
         # Shown again after a lock: ready for the passphrase, nothing left from last time.
         if not self.workers:
             self.query_one("#passphrase", Input).value = ""
-            demo = self.app.services.demo_passphrase is not None  # type: ignore[attr-defined]
+            demo = vault_host(self).services.demo_passphrase is not None
             self._idle("This is the demo: press Enter to unlock it." if demo else "")
 
     @work(thread=True, exclusive=True, group="unlock", exit_on_error=False)
@@ -66,7 +67,7 @@ class LockScreen(Screen[None]):
         from kit.vault import Credentials
         from kit.workspace import open_workspace
 
-        path = self.app.services.vault_path  # type: ignore[attr-defined]
+        path = vault_host(self).services.vault_path
         vault_id = device_vault_id(path)
         if vault_id is None:
             return None
@@ -90,7 +91,7 @@ class LockScreen(Screen[None]):
         from kit.vault import Credentials
 
         field = self.query_one("#passphrase", Input)
-        if self.app.services.demo_passphrase is not None:  # type: ignore[attr-defined]
+        if vault_host(self).services.demo_passphrase is not None:
             self._start_demo()
             return
         if not field.value:
@@ -110,7 +111,7 @@ class LockScreen(Screen[None]):
     def _start_demo(self) -> None:
         from kit.vault import Credentials
 
-        passphrase = self.app.services.demo_passphrase  # type: ignore[attr-defined]
+        passphrase = vault_host(self).services.demo_passphrase
         self._start(Credentials(passphrase=passphrase), "Opening the demo…")
 
     def _start(self, creds: Credentials, message: str) -> None:
@@ -139,7 +140,7 @@ class LockScreen(Screen[None]):
     def _unlock(self, creds: Credentials) -> Workspace:
         from kit.workspace import open_workspace
 
-        path = self.app.services.vault_path  # type: ignore[attr-defined]
+        path = vault_host(self).services.vault_path
         return open_workspace(path, creds)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -155,7 +156,7 @@ class LockScreen(Screen[None]):
             elif worker.is_cancelled:
                 workspace.close()
             else:
-                self.app.open_workspace(workspace)  # type: ignore[attr-defined]
+                vault_host(self).open_workspace(workspace)
         elif event.state == WorkerState.ERROR:
             error = worker.error
             if isinstance(error, WrongSecret):

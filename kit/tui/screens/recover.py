@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from kit.errors import KeyChangeStopped, KitError, UsageError, WrongSecret
 from kit.tui.app_words import app_words
+from kit.tui.host import vault_host
 from kit.tui.key_hint import key_hint
 from kit.tui.widgets.new_passphrase import (
     new_passphrase_fields,
@@ -149,7 +150,7 @@ class RecoverScreen(Screen[None]):
         from kit.workspace import Workspace
 
         worker = get_current_worker()
-        vault = Vault.open(self.app.services.vault_path,  # type: ignore[attr-defined]
+        vault = Vault.open(vault_host(self).services.vault_path,
                            Credentials(recovery_key=key))
         try:
             show = shown_until_written(self.app, lambda: worker.is_cancelled)
@@ -173,7 +174,7 @@ class RecoverScreen(Screen[None]):
                 workspace.close()
                 return
             self.dismiss(None)
-            self.app.open_workspace(workspace)  # type: ignore[attr-defined]
+            vault_host(self).open_workspace(workspace)
             self._say_done(recovered)
         elif event.state == WorkerState.ERROR:
             self._busy(False)

@@ -16,6 +16,7 @@ from textual.worker import Worker, WorkerState
 from kit.errors import KitError
 from kit.plurals import counted
 from kit.tui.app_words import app_words
+from kit.tui.host import vault_host
 from kit.tui.widgets.dialog import Dialog
 from kit.vault.store import Problem
 
@@ -103,6 +104,6 @@ class VaultCheckDialog(Dialog[None]):
             text.append(f"• and {counted(len(problems) - SHOWN, 'more problem')}\n")
         text.append("\nFine: ", style="bold")
         text.append(f"{counted(readable, 'record')} read correctly.\n\n")
-        path = self.app.services.vault_path  # type: ignore[attr-defined]
+        path = vault_host(self).services.vault_path
         text.append(NEXT_STEPS.format(backups=backup_root(path)))
         return text

@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from kit.errors import KitError
 from kit.tui.app_words import app_words
+from kit.tui.host import vault_host
 from kit.tui.widgets.new_passphrase import (
     new_passphrase_fields,
     passphrase_refusal,
@@ -92,7 +93,7 @@ class WelcomeScreen(Screen[None]):
         self._key_written = threading.Event()
 
     def compose(self) -> ComposeResult:
-        path = self.app.services.vault_path  # type: ignore[attr-defined]
+        path = vault_host(self).services.vault_path
         with Center(), Vertical(id="welcome-box", classes="box"):
             yield Static("Frontline Kit", classes="title")
             with ContentSwitcher(initial="intro", id="steps"):
@@ -159,7 +160,7 @@ class WelcomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="create", exit_on_error=False,
           description="create")  # not the default repr of the args: it holds the secret
     def _create(self, passphrase: str) -> tuple[Workspace, bool]:
-        services = self.app.services  # type: ignore[attr-defined]
+        services = vault_host(self).services
         worker = get_current_worker()
         self._key_written.clear()
 
@@ -233,7 +234,7 @@ class WelcomeScreen(Screen[None]):
     def _finish(self) -> None:
         workspace, self._workspace = self._workspace, None
         if workspace is not None:
-            self.app.open_workspace(workspace)  # type: ignore[attr-defined]
+            vault_host(self).open_workspace(workspace)
 
     def on_unmount(self) -> None:
         # Hidden or quit before the recovery key was confirmed: Textual cancels the worker and

@@ -45,4 +45,5 @@ def ticks_by_shape() -> None:
     Textual reads the mark from `BUTTON_INNER` each time it draws a checkbox; as a property
     it follows the box's value. Set once, before any screen is built, it reaches every
     checkbox: those in dialogs and in Textual's own widgets too, and any added later."""
+    # A property where Textual declares a str: each box reads it as it is drawn.
     Checkbox.BUTTON_INNER = property(_checkbox_inner)  # type: ignore[assignment]

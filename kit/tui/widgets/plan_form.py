@@ -15,15 +15,21 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Button, Input, Label, Static, TextArea
 
-from kit.records.document import parse_contact, parse_date
+from kit.records.document import Contact, parse_contact, parse_date
 from kit.tui.refusal import Refused, checked, refuse
 
 
 class Field(Protocol):
-    key: str
-    label: str
-    hint: str
-    kind: str
+    """One part of the plan, as the form reads it (kit.records.document.PlanField is one)."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def hint(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
 
 
 class PlanRepository(Protocol):
@@ -41,7 +47,7 @@ def _as_text(plan: Any, f: Field) -> str:
     return str(value or "")
 
 
-def _contacts(text: str) -> tuple[Any, ...]:
+def _contacts(text: str) -> tuple[Contact, ...]:
     return tuple(parse_contact(line) for line in text.splitlines() if line.strip())
 
 
