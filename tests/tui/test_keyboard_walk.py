@@ -48,6 +48,7 @@ from kit.records.journal import Journal
 from kit.tui.app import KitApp
 from kit.tui.widgets.entry_list import EntryList
 from kit.tui.widgets.scale import ScaleInput
+from kit.tui.widgets.text_view import TextView
 from kit.vault import Vault
 from tests.conftest import PASSPHRASE
 from tests.tui.conftest import FIXED_NOW, reach_recovery_key, showing, unlock, wait_for
@@ -67,7 +68,7 @@ FIELDS = (Input, TextArea)
 # Stops that are not fields: each shows it has the focus, and typing a letter there is a
 # deliberate no-op (or the screen's own one-letter key, listed in its footer).
 CONTROLS = (Button, Checkbox, Select, Tabs, OptionList, DataTable, SelectionList, EntryList,
-            ScaleInput, VerticalScroll)
+            ScaleInput, VerticalScroll, TextView)
 
 
 class KeyLog:
@@ -187,7 +188,7 @@ async def arrive(pilot: Pilot[Any], log: KeyLog, unlocked: bool, widget: Widget,
 
     assert isinstance(widget, FIELDS + CONTROLS), f"{at} is a stop that is neither a field " \
         "nor a control"
-    if isinstance(widget, VerticalScroll):
+    if isinstance(widget, VerticalScroll | TextView):
         # A box is a stop only to be read: nothing inside takes the focus, and it scrolls.
         inside = [w for w in widget.query("*") if w.focusable]
         assert not inside, f"{at} is a stop, though it holds {inside[0]!r}"

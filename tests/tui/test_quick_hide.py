@@ -23,6 +23,7 @@ from textual.widgets import Input, Static, TextArea
 from kit.records.journal import Journal
 from kit.tui.app import APP_TITLE, NEUTRAL_TITLE, KitApp
 from kit.tui.widgets.entry_list import EntryList
+from kit.tui.widgets.text_view import TextView
 from kit.vault import Credentials, Vault
 from tests.conftest import PASSPHRASE
 from tests.tui.conftest import SIZE, unlock, wait_for
@@ -50,6 +51,8 @@ def held_text(widget: Widget) -> str:
         return str(widget.content)
     if isinstance(widget, EntryList):
         return "\n".join(str(item) for item in widget.items)
+    if isinstance(widget, TextView):
+        return widget.text.plain
     return ""
 
 
@@ -59,7 +62,7 @@ def leftovers(app: KitApp, private: list[str]) -> list[str]:
     for screen in all_screens(app):
         for widget in screen.query("*"):
             where = f"{type(screen).__name__} {type(widget).__name__}#{widget.id}"
-            if isinstance(widget, TextArea | EntryList):
+            if isinstance(widget, TextArea | EntryList | TextView):
                 found.append(where)
             text = held_text(widget)
             found += [f"{where} holds {secret!r}" for secret in private if secret in text]
@@ -194,7 +197,7 @@ CASES = {
     "lock-passphrase": Case(True, lock_input, "Input", "LockScreen"),
     "welcome-passphrase": Case(False, welcome_passphrase, "Input", "WelcomeScreen"),
     "welcome-recovery-key": Case(False, welcome_recovery, "Checkbox", "WelcomeScreen"),
-    "journal-search": Case(True, journal_search, "Input", "JournalScreen"),
+    "journal-search": Case(True, journal_search, "SearchField", "JournalScreen"),
     "editor-text": Case(True, editor_text, "TextArea", "EditorScreen"),
     "editor-reopened": Case(True, editor_reopened, "TextArea", "EditorScreen"),
     "editor-tags": Case(True, editor_tags, "Input", "EditorScreen"),

@@ -8,8 +8,8 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Input, Label
 
 from kit.errors import KitError
 from kit.plurals import counted
@@ -18,6 +18,8 @@ from kit.tui.app import AreaScreen
 from kit.tui.key_hint import key_hint
 from kit.tui.widgets.confirm import ConfirmDialog
 from kit.tui.widgets.entry_list import EntryList
+from kit.tui.widgets.search_field import SearchField
+from kit.tui.widgets.text_view import TextView
 
 
 def describe(entry: JournalEntry) -> str:
@@ -31,7 +33,7 @@ class JournalScreen(AreaScreen):
     JournalScreen #journal-left {
         width: 3fr;
     }
-    JournalScreen #preview-box {
+    JournalScreen #preview {
         width: 2fr;
         border-left: solid $panel;
         padding: 0 1;
@@ -53,11 +55,10 @@ class JournalScreen(AreaScreen):
         yield Header()
         with Horizontal():
             with Vertical(id="journal-left"):
-                yield Input(placeholder="Search your journal (words or #tag)", id="search")
+                yield SearchField(placeholder="Search your journal (words or #tag)", id="search")
                 yield Label("", id="count", markup=False)
                 yield EntryList(describe, id="entries")
-            with VerticalScroll(id="preview-box"):
-                yield Static("", id="preview", markup=False)
+            yield TextView(id="preview")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -129,7 +130,7 @@ class JournalScreen(AreaScreen):
 
     def _show_preview(self, entry: JournalEntry | None) -> None:
         self._preview_timer = None
-        box = self.query_one("#preview", Static)
+        box = self.query_one("#preview", TextView)
         if entry is None:
             box.update("")
             return

@@ -9,11 +9,13 @@ from typing import Any, ClassVar, Generic, TypeVar
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from kit.tui.widgets.text_view import set_virtual_size
 
 T = TypeVar("T")
 
@@ -60,6 +62,7 @@ class EntryList(ScrollView, Generic[T], can_focus=True):
         self._describe = describe
         self._empty = empty
         self._items: Sequence[T] = ()
+        self._frame_style: Style | None = None
 
     @property
     def items(self) -> Sequence[T]:
@@ -84,31 +87,31 @@ class EntryList(ScrollView, Generic[T], can_focus=True):
         self.post_message(self.Highlighted(self, self.highlighted))
 
     def _set_rows(self, rows: int) -> None:
-        new, old = Size(self.size.width, rows), self.virtual_size
-        if new == old:
-            return
-        height = self.size.height
-        scroll_update = getattr(self, "_scroll_update", None)
-        if scroll_update is not None and height and (old.height > height) == (rows > height):
-            # The scrollbar neither appears nor goes, so our size is unchanged: skip the
-            # whole-screen layout a virtual_size change would otherwise cost on every keystroke.
-            self.set_reactive(ScrollView.virtual_size, new)
-            scroll_update(new)
-        else:
-            self.virtual_size = new
+        # Unless the scroll bar comes or goes, the list's size is unchanged: no whole-screen
+        # layout on every keystroke.
+        set_virtual_size(self, Size(self.size.width, rows))
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The style every row shares is worked out once a frame, not once a row.
+        self._frame_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_style = None
 
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_offset.y) + y
         width = self.size.width
+        base = self.rich_style if self._frame_style is None else self._frame_style
         if not self._items and index == 0:
             # An empty list still shows where the focus is, by a mark as well as a shade.
             style = self.get_component_rich_style("entry-list--cursor") if self.has_focus \
-                else self.rich_style
+                else base
             text = ("\u25b8 " if self.has_focus else "  ") + self._empty
             return Strip([Segment(text, style)]).crop_extend(0, width, style)
         if index >= len(self._items):
-            return Strip.blank(width, self.rich_style)
-        style: Style = self.rich_style
+            return Strip.blank(width, base)
+        style: Style = base
         if index == self.cursor:
             style = self.get_component_rich_style("entry-list--cursor")
         # Plain segments: item text is never parsed as markup.

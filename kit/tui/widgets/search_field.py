@@ -1,0 +1,22 @@
+"""A one-line text field whose typing never lays out the screen again.
+
+Textual's Input sets its virtual size (the width of its text, for scrolling sideways) on every
+change, and a virtual size change asks for a layout of the whole screen, although the field's
+own size stays the same. On the journal with 10,000 entries that layout was most of a
+keystroke's time (issue 17). Here a change of virtual size only repaints the field: its box is
+fixed by its styles (Input's own: the full width, three rows), and the sideways scroll reads the
+virtual size directly. A field styled to size itself to its text (``width: auto``) still asks
+for a layout, as Input does for auto dimensions.
+"""
+
+from __future__ import annotations
+
+from textual.geometry import Size
+from textual.reactive import Reactive
+from textual.widgets import Input
+
+
+class SearchField(Input):
+    """An Input for searching as you type."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
