@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import tomllib
 from typing import Any, Final
 
 MAX_DEPTH: Final = 64  # the kit's own formats nest fewer than 10 levels
@@ -86,6 +85,8 @@ def parse_json(data: bytes | str) -> Any:
 
 def parse_toml(text: str) -> dict[str, Any]:
     """The TOML document in *text*; Malformed (a ValueError) on any failure."""
+    import tomllib  # here: the app starts sooner when there is no file to read
+
     try:
         doc = tomllib.loads(text)
     except RecursionError:

@@ -51,8 +51,9 @@ class LockScreen(Screen[None]):
             self._start_demo()
         elif services.allow_keyring and host.first_unlock:
             # Only at start-up: after a hide or idle lock the passphrase is always needed,
-            # or locking would not lock.
-            self._try_keyring()
+            # or locking would not lock. Once the screen is up: the field takes typing at once,
+            # and the vault's libraries load in the keyring's thread while it is read.
+            self.call_after_refresh(self._keyring_when_idle)
 
     def on_screen_resume(self) -> None:
         # Shown again after a lock: ready for the passphrase, nothing left from last time.
@@ -60,6 +61,10 @@ class LockScreen(Screen[None]):
             self.query_one("#passphrase", Input).value = ""
             demo = vault_host(self).services.demo_passphrase is not None
             self._idle("This is the demo: press Enter to unlock it." if demo else "")
+
+    def _keyring_when_idle(self) -> None:
+        if not self.workers:  # not if an unlock was asked for in the meantime
+            self._try_keyring()
 
     @work(thread=True, exclusive=True, group="unlock", exit_on_error=False)
     def _try_keyring(self) -> Workspace | None:
