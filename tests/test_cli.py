@@ -338,3 +338,5 @@ def test_a_command_does_not_load_the_other_areas() -> None:
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True).stdout
     assert "kit.commands.supervision" not in loaded and "kit.commands.incidents" not in loaded
+    # Starting `kit` loads no area's commands at all, only what they share.
+    assert loaded.strip() == "['kit.commands.context']"
