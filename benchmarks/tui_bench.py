@@ -11,7 +11,9 @@ with the targets and reported as PASS or MISS, never asserted.
     (only `run` is swapped for a headless run); the clock stops in a callback after the lock
     screen has been painted with the passphrase field focused (the minimal app: its screen,
     the same way). Time is from just before the parent spawns the child to that callback,
-    both read with time.perf_counter (CLOCK_MONOTONIC, shared by all processes on Linux).
+    both read with time.perf_counter (CLOCK_MONOTONIC, shared by all processes on Linux); the
+    child's CPU time to that callback (time.process_time) is shown beside it. The kit runs as
+    users have it: keyring unlock allowed, over a vault with no keyring slot.
 (b) Search keystroke at 10,000 entries. The app is opened headless over a vault of the same
     deterministic journal vault_bench.py uses (DEFAULT KDF profile, as users have), unlocked
     by typing the passphrase, and the journal opened. For each of 30 different queries the
@@ -19,7 +21,8 @@ with the targets and reported as PASS or MISS, never asserted.
     as a key event and the clock stops when the frame holding the re-drawn entry list has been
     handed to the driver (a hook on the list's render_line and on App._display). The list is
     then checked against Journal.search. Pilot's press()/pause() are not used for timing:
-    they sleep for at least 20 ms each while waiting for idle.
+    they sleep for at least 20 ms each while waiting for idle. Judged by median and p90; the
+    app's CPU time for the same keystroke is shown beside them.
 (c) Peak memory: ru_maxrss of the process in (b) (app, 10,000 entries loaded, searched), read
     through a small launcher so the benchmark's own memory cannot leak into it.
 (d) Hand-feel, over the demo vault (kit/demo.py: made-up records in every area), headless at
@@ -90,8 +93,10 @@ ROOT = BENCH_DIR.parent
 RESULTS_FILE = BENCH_DIR / "results" / "tui_bench.json"
 SIZE = (110, 34)
 
-TARGET_STARTUP_RATIO = 1.3
-TARGET_KEYSTROKE_S = 0.050
+# Issue 17's targets, judged on wall time on a quiet 2-core machine.
+TARGET_STARTUP_RATIO = 1.15
+TARGET_KEYSTROKE_S = 0.025  # median
+TARGET_KEYSTROKE_P90_S = 0.050
 TARGET_RSS_MB = 150  # megabytes (10^6 bytes)
 TARGET_ENTRIES = 10_000
 TARGET_HIDE_PRESSES = 100
@@ -138,6 +143,7 @@ def _hook(screen_class):
                 self.call_after_refresh(ready)
                 return
             MARKS["ready"] = time.perf_counter()
+            MARKS["ready_cpu"] = time.process_time()  # the child's CPU time, start-up included
             self.app.exit()
 
         self.call_after_refresh(ready)
@@ -206,7 +212,8 @@ def start_once(code: str, args: Sequence[str], env: dict[str, str], cwd: Path) -
     marks = json.loads(done.stdout.strip().splitlines()[-1])
     if "ready" not in marks:
         raise RuntimeError("start-up child never reached its ready hook")
-    return {"ready_s": marks["ready"] - spawned, "interpreter_s": marks["start"] - spawned,
+    return {"ready_s": marks["ready"] - spawned, "ready_cpu_s": marks["ready_cpu"],
+            "interpreter_s": marks["start"] - spawned,
             "imports_s": marks["imported"] - marks["start"],
             "app_s": marks["ready"] - marks["imported"], "exit_s": exited - spawned}
 
@@ -230,6 +237,7 @@ def measure_startup(settings: Settings, home: Path) -> dict[str, Any]:
         ready = [s["ready_s"] for s in samples]
         result[name] = {
             "best_s": min(ready), "median_s": median(ready), "runs_s": ready,
+            "cpu_median_s": median([s["ready_cpu_s"] for s in samples]),
             "interpreter_median_s": median([s["interpreter_s"] for s in samples]),
             "imports_median_s": median([s["imports_s"] for s in samples]),
             "app_median_s": median([s["app_s"] for s in samples]),
@@ -237,6 +245,8 @@ def measure_startup(settings: Settings, home: Path) -> dict[str, Any]:
         }
     result["ratio_median"] = result["kit"]["median_s"] / result["minimal"]["median_s"]
     result["ratio_best"] = result["kit"]["best_s"] / result["minimal"]["best_s"]
+    result["ratio_cpu_median"] = (result["kit"]["cpu_median_s"]
+                                  / result["minimal"]["cpu_median_s"])
     return result
 
 
@@ -798,15 +808,20 @@ def evaluate(startup: dict[str, Any] | None, app: dict[str, Any] | None,
     if startup is not None:
         ratio = startup["ratio_median"]
         rows.append(("start-up to lock screen, kit / minimal (median)",
-                     f"<= {TARGET_STARTUP_RATIO:.1f}x", ratio, "x",
-                     ratio <= TARGET_STARTUP_RATIO, {}))
+                     f"<= {TARGET_STARTUP_RATIO:.2f}x", ratio, "x",
+                     ratio <= TARGET_STARTUP_RATIO, {"cpu": startup["ratio_cpu_median"]}))
     if app is not None:
         entries = app["entries_shown"]
         judged = {"entries": entries, "indicative_only": entries != TARGET_ENTRIES}
         rows += [
             ("search keystroke to list on screen (median)",
              f"<= {TARGET_KEYSTROKE_S * 1000:.0f} ms", app["keystroke_median_s"], "s",
-             app["keystroke_median_s"] <= TARGET_KEYSTROKE_S, judged),
+             app["keystroke_median_s"] <= TARGET_KEYSTROKE_S,
+             judged | {"cpu": app["keystroke_cpu_median_s"]}),
+            ("search keystroke to list on screen (p90)",
+             f"<= {TARGET_KEYSTROKE_P90_S * 1000:.0f} ms", app["keystroke_p90_s"], "s",
+             app["keystroke_p90_s"] <= TARGET_KEYSTROKE_P90_S,
+             judged | {"cpu": app["keystroke_cpu_p90_s"]}),
             ("peak RSS, app with the journal loaded", f"<= {TARGET_RSS_MB} MB",
              app["maxrss_mb"], "MB", app["maxrss_mb"] <= TARGET_RSS_MB, judged),
         ]
@@ -852,6 +867,9 @@ def render_startup(startup: dict[str, Any]) -> list[str]:
         f"{ms(m['app_median_s']):>12}",
         f"{'  ratio kit / minimal':44}{startup['ratio_best']:>11.2f}x"
         f"{startup['ratio_median']:>11.2f}x",
+        f"  CPU time of each process to ready, median: kit {ms(k['cpu_median_s'])}, minimal "
+        f"{ms(m['cpu_median_s'])}, ratio {startup['ratio_cpu_median']:.2f}x (less disturbed by "
+        "other load; the target is judged on wall time)",
         "",
     ]
 
@@ -935,6 +953,9 @@ def render(startup: dict[str, Any] | None, app: dict[str, Any] | None,
         if t.get("indicative_only"):
             note = (f" (indicative only: judged at {t['entries']:,} entries, not 10,000)"
                     if "entries" in t else " (indicative only: fewer presses than 100)")
+        if "cpu" in t:
+            cpu = t["cpu"]
+            note += f" (CPU {cpu:.2f}x)" if t["unit"] == "x" else f" (CPU {ms(cpu)})"
         lines.append(f"  {t['status']:<5} {t['name']:<52} target {t['target']:<9} "
                      f"measured {shown}{note}")
     lines += ["", f"JSON: {RESULTS_FILE.relative_to(ROOT)}"]
