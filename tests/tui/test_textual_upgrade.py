@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import textual
+from packaging.requirements import Requirement
 from textual.app import App, ComposeResult
 from textual.cache import LRUCache
 from textual.css.stylesheet import Stylesheet
@@ -26,6 +28,16 @@ from textual.widgets import Checkbox, Footer
 from kit.tui.app import KitApp
 from kit.tui.quick import terminal_driver
 from kit.tui.widgets.choices import TICKED, UNTICKED, TickList, ticks_by_shape
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_textual_in_use_is_in_the_range_pinned() -> None:
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    pin = next(r for r in map(Requirement, dependencies) if r.name == "textual")
+    assert pin.specifier.contains(textual.__version__), (
+        f"Textual {textual.__version__} is outside the range pyproject.toml pins ({pin.specifier})."
+        " If this file and tests/tui pass on it, move the pin to take it in.")
 
 
 def changed(part: str, used_by: str) -> str:
