@@ -24,6 +24,7 @@ from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
+from typing_extensions import TypeVar  # a TypeVar default (PEP 696) before Python 3.13
 
 from kit.config import Config
 from kit.keymap import shown_key, table_to_keymap
@@ -62,7 +63,11 @@ class AppServices:
     demo_passphrase: str | None = None  # demo only: the random key that opens its vault
 
 
-class AreaScreen(Screen[None]):
+# What a screen gives back when it closes (a form: the record it saved); None by default.
+ResultT = TypeVar("ResultT", default=None)
+
+
+class AreaScreen(Screen[ResultT]):
     """A screen that shows decrypted records: reloads on refresh, may hold a draft."""
 
     # An area with tabs (Wellbeing, Prepare, Footprint, Supervision) moves between them by key,
@@ -153,7 +158,7 @@ class AreaScreen(Screen[None]):
     restored_draft_id: str | None = None
 
 
-class FormScreen(AreaScreen):
+class FormScreen(AreaScreen[ResultT]):
     """A screen that edits one record: ctrl+s saves, Escape goes back (asking first when
     something is unsaved), with the same two buttons at the foot of every form."""
 
@@ -253,7 +258,7 @@ class KitApp(Quick, App[None]):
             self.set_keymap(table_to_keymap(services.config.keys))
         self.services = services
         self.workspace: Workspace | None = None
-        self.area_screens: weakref.WeakSet[AreaScreen] = weakref.WeakSet()
+        self.area_screens: weakref.WeakSet[AreaScreen[Any]] = weakref.WeakSet()
         self._last_activity = time.monotonic()
         self._idle_timer: Any = None
         self._locking = False

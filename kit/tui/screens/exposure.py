@@ -165,7 +165,7 @@ def _number(text: str, what: str) -> int:
         raise UsageError(f"{what} must be a whole number, not {text!r}") from None
 
 
-class ExposureForm(FormScreen):
+class ExposureForm(FormScreen[ex.ExposureEntry]):
     """Every field of an exposure entry, keyboard first: Tab moves, Space ticks, ctrl+s saves."""
     DEFAULT_CSS = """
     ExposureForm #exposure-form {
@@ -295,7 +295,7 @@ class ExposureForm(FormScreen):
             return
         if self.restored_draft_id is not None:
             self.workspace.drafts.discard(self.restored_draft_id)
-        self.dismiss(entry)  # type: ignore[arg-type]  # FormScreen is Screen[None] (app.py)
+        self.dismiss(entry)
 
     def action_back(self) -> None:
         self.leave(self._touched(), "Leave without saving this entry?")

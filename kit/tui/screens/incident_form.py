@@ -19,7 +19,7 @@ from kit.tui.refusal import Refused, checked, refuse
 
 DRAFT_AREA = "incident"  # where a form's unsaved text is kept through a quick hide
 
-class IncidentForm(FormScreen):
+class IncidentForm(FormScreen[inc.Incident]):
     """Every field of an incident; Tab moves, ctrl+s saves, Escape goes back."""
 
     DEFAULT_CSS = """
@@ -163,7 +163,7 @@ class IncidentForm(FormScreen):
             return
         if self.restored_draft_id is not None:
             self.workspace.drafts.discard(self.restored_draft_id)
-        self.dismiss(saved)  # type: ignore[arg-type]  # FormScreen is Screen[None] (app.py)
+        self.dismiss(saved)
 
     def action_back(self) -> None:
         self.leave(self._values() != self.loaded, "Leave without saving this incident?")

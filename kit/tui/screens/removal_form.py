@@ -33,7 +33,7 @@ def _choices(choices: Iterable[Any]) -> list[tuple[str, str]]:
     return [(c.label, c.value) for c in choices]
 
 
-class RemovalForm(FormScreen):
+class RemovalForm(FormScreen[rq.Removal]):
     """A new request, or what happened to one: Tab moves, ctrl+s saves, Escape goes back."""
 
     DEFAULT_CSS = """
@@ -208,7 +208,7 @@ class RemovalForm(FormScreen):
             return
         if self.restored_draft_id is not None:
             self.workspace.drafts.discard(self.restored_draft_id)
-        self.dismiss(saved)  # type: ignore[arg-type]  # FormScreen is Screen[None] (app.py)
+        self.dismiss(saved)
 
     def action_back(self) -> None:
         self.leave(self._values() != self.loaded, "Leave without saving this request?")
