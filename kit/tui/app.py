@@ -40,6 +40,7 @@ from kit.tui.widgets.choices import ticks_by_shape
 if TYPE_CHECKING:
     from textual.widgets import TabbedContent
 
+    from kit.tui.screens.key_change import Change
     from kit.workspace import Workspace
 
 NEUTRAL_TITLE = "Terminal"
@@ -515,12 +516,12 @@ class KitApp(Quick, App[None]):
         if self.unlocked:
             self.push_screen(VaultCheckDialog())
 
-    def change_keys(self, change: str) -> None:
+    def change_keys(self, change: Change) -> None:
         """Keyring unlock on or off, or finish a stopped key change (passphrase first)."""
         from kit.tui.screens.key_change import KeyChangeDialog
 
         if self.unlocked and change in ("keyring-on", "keyring-off", "finish"):
-            self.push_screen(KeyChangeDialog(change))  # type: ignore[arg-type]
+            self.push_screen(KeyChangeDialog(change))
 
     def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
                            time_format: str | None = None) -> str | None:

@@ -121,6 +121,7 @@ def _fitting_compose(self: Footer) -> ComposeResult:
         if take(_key_width(display(key), key.binding.description)):
             shown.add(id(key))
 
+    # The width it was built for, kept on the footer itself (read by _resized below).
     self._kit_width = app.size.width  # type: ignore[attr-defined]
     for in_group, run in groupby(firsts, lambda k: k in members):
         if in_group:
@@ -181,5 +182,8 @@ def _resized(self: Footer, event: events.Resize) -> None:
 
 def footers_fit() -> None:
     """Make every footer fit its width (see above); idempotent."""
+    # Replacing Textual's own methods on its class (Textual 8.2, pinned in pyproject.toml;
+    # tests/tui/test_textual_upgrade.py names them): mypy refuses assigning to a method, and
+    # Footer has no on_resize of its own to type the new one against.
     Footer.compose = _fitting_compose  # type: ignore[method-assign]
     Footer.on_resize = _resized  # type: ignore[attr-defined]

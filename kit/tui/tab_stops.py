@@ -47,4 +47,6 @@ def _holds_a_stop(box: Widget) -> bool:
 
 def only_reading_boxes_stop() -> None:
     """Make a scrolling box a Tab stop only when it is there to be read (see above)."""
+    # Replacing Textual's method on its class: mypy refuses assigning to a method, and the new
+    # one takes the widget as a plain function's first argument.
     VerticalScroll.allow_focus = _reading_stop  # type: ignore[method-assign, assignment]
