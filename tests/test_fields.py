@@ -34,10 +34,14 @@ def test_a_label_for_a_known_value_and_the_value_for_an_unknown_one() -> None:
 
 def test_checked_text_is_trimmed_within_its_limit_and_free_of_control_characters() -> None:
     assert check_text("the note", "  two\n\tlines \n", 20) == "two\n\tlines"
+    # Another computer's line breaks become newlines where lines are allowed: a carriage return
+    # alone would move a terminal's cursor back over what it showed.
+    assert check_text("the note", "a\r\nb\rc\r\n", 20) == "a\nb\nc"
     for value, limit, one_line, said in [
             (5, 10, False, "the note must be text"),
             ("x" * 11, 10, False, "the note is 11 characters long; at most 10 are allowed"),
             ("a\nb", 10, True, "the note must be one line, without control characters"),
+            ("a\rb", 10, True, "the note must be one line, without control characters"),
             ("a\x1b[2Jb", 10, False, "the note must be without control characters"),
             ("   ", 10, False, None)]:
         if said is None:

@@ -62,9 +62,16 @@ def check_text(what: str, value: object, limit: int, *, required: bool = False,
                one_line: bool = False) -> str:
     """*value* trimmed, at most *limit* characters, and without control characters (a newline
     or tab is allowed unless *one_line*). *what* names the field in errors, as a person reads
-    it ("the request's note")."""
+    it ("the request's note").
+
+    Where lines are allowed, a Windows or old Mac line break (CR LF, or CR alone, as text
+    pasted or read from another computer's file has them) becomes a newline rather than a
+    refusal: a carriage return on its own would move a terminal's cursor back over the line
+    shown before it, so it is never kept."""
     if not isinstance(value, str):
         raise UsageError(f"{what} must be text")
+    if not one_line:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = value.strip()
     if required and not value:
         raise UsageError(f"{what} is empty; it is needed")

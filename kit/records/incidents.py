@@ -16,6 +16,7 @@ import dataclasses
 import hashlib
 import os
 import stat
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -34,6 +35,11 @@ from kit.records.fields import (
     stored_texts,
     stored_whole,
 )
+
+# check_text is re-exported ("as"): the one rule for typed text (no control characters; a
+# line break only where a field may have several lines), which the incident form and the
+# letters import from here.
+from kit.records.fields import check_text as check_text
 from kit.records.ids import SHORT_ID, by_prefix
 from kit.records.source import RecordSource, read_kind
 
@@ -111,22 +117,11 @@ def check_choice(field_name: str, choices: Sequence[Choice], value: str) -> str:
     return value
 
 
-def check_text(field_name: str, value: str, limit: int, *, required: bool = False,
-               one_line: bool = False) -> str:
-    """Trimmed text within *limit* characters; one line only where a line is expected."""
-    if not isinstance(value, str):
-        raise UsageError(f"{field_name} must be text")
-    value = value.strip()
-    if required and not value:
-        raise UsageError(f"{field_name} is empty; it is needed")
-    if len(value) > limit:
-        raise UsageError(f"{field_name} is too long ({len(value):,} characters; at most "
-                         f"{limit:,})")
-    if one_line and any(c in value for c in "\r\n"):
-        raise UsageError(f"{field_name} must be a single line")
-    if "\x00" in value:
-        raise UsageError(f"{field_name} contains a NUL character")
-    return value
+def _name_as_title(name: str) -> str:
+    """A file's name as the default title of its evidence: a name may hold any character but
+    a slash, and one a title may not (a control character) is shown as "?" rather than
+    refusing the file. The name itself is kept as it is, in file_name."""
+    return "".join("?" if unicodedata.category(ch) == "Cc" else ch for ch in name)
 
 
 def check_url(url: str, field_name: str = "url") -> str:
@@ -634,7 +629,8 @@ class Incidents:
         incident = self.get(incident_id)
         path = Path(path)
         by, method, note = _capture_fields(captured_by, method, note)
-        title = check_text("title", title or path.name, MAX_SHORT, one_line=True)
+        title = check_text("title", title or _name_as_title(path.name), MAX_SHORT,
+                           one_line=True)
         given = None if captured_at is None else check_when(captured_at, "captured at")
         data, st = read_file_once(path)
         now = datetime.now(UTC)

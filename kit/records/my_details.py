@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from kit.records.fields import stored_stamp, stored_text
-from kit.records.incidents import MAX_SHORT, check_text
+from kit.records.fields import check_text, stored_stamp, stored_text
+from kit.records.incidents import MAX_SHORT
 from kit.records.latest import LatestRecord, StoredSet
 
 if TYPE_CHECKING:

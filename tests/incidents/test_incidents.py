@@ -70,6 +70,8 @@ def test_incidents_round_trip_newest_first(vault: Vault, vault_path: Path) -> No
     ({"platform": "x" * 201}, "platform"),
     ({"platform": "two\nlines"}, "platform"),
     ({"description": "x" * 20_001}, "description"),
+    ({"description": "calm\x1b[2J words"}, "description"),  # a control character: refused
+    ({"platform": "X\tY"}, "platform"),  # a one-line field takes no tab either
     ({"urls": ["ftp://x.example/file"]}, "url"),
     ({"urls": ["https://"]}, "url"),
     ({"urls": ["https://x.example/a b"]}, "url"),
@@ -170,6 +172,19 @@ def test_add_file_stores_exact_bytes_in_one_transaction(vault: Vault, tmp_path: 
     given = log.add_file(incident.id, original, captured_at=WHEN)
     assert (given.captured_at, given.captured_at_basis) == (WHEN, "given")
     assert [e.id for e in Incidents(vault).evidence(incident.id)] == [item.id, given.id]
+    # A name may hold a control character a title may not: the file is kept, its title shows "?".
+    odd = original.rename(tmp_path / "shot\x1b[2J.png")
+    named = log.add_file(incident.id, odd, captured_at=WHEN)
+    assert (named.file_name, named.title) == ("shot\x1b[2J.png", "shot?[2J.png")
+
+
+def test_typed_text_follows_the_one_rule_and_line_breaks_from_any_computer_are_kept(
+        vault: Vault) -> None:
+    from kit.records import fields
+
+    assert inc.check_text is fields.check_text  # one rule, not a copy that drifts
+    described = new_incident(Incidents(vault), description="First line.\r\nSecond.\rThird.")
+    assert described.description == "First line.\nSecond.\nThird."
 
 
 def test_file_errors_name_the_path_and_add_nothing(vault: Vault, tmp_path: Path,
