@@ -104,7 +104,7 @@ class Workspace:
             for problem in getattr(repository, "problems", ()):
                 # A repository's own "cannot read" problems; not the snapshot's, and not a
                 # readable record's trouble with another (evidence whose incident is gone).
-                if problem.code.startswith(("unreadable_", "bad_")):
+                if problem.code.startswith("unreadable_"):
                     found.setdefault((problem.code, problem.record_id), problem)
         return list(found.values())
 

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Literal
 
 from kit.errors import KitError, NotFound, UsageError
-from kit.records.source import RecordSource
+from kit.records.fields import stored_stamp, stored_text
+from kit.records.source import RecordSource, read_kind
 from kit.vault import Problem, Record, Vault
 from kit.vault.store import WriteTxn
 from kit.wellbeing.instruments import Instrument, builtin_instruments, load_file, parse
@@ -41,6 +42,18 @@ class _Stored:
     current: bool
 
 
+def _from_record(record: Record) -> _Stored:
+    d = record.data
+    instrument = parse(stored_text(d["toml"], "its text"), f"instrument record {record.id}")
+    if instrument.digest != d["digest"]:
+        raise ValueError("its digest does not match its text")
+    current = d["current"]
+    if not isinstance(current, bool):
+        raise TypeError("'current' must be true or false")
+    return _Stored(record.id, instrument, stored_stamp(d["imported"], "its import time"),
+                   current)
+
+
 class Instruments:
     """Every instrument available in one vault, built-in first."""
 
@@ -52,34 +65,22 @@ class Instruments:
 
     def _load(self) -> list[_Stored]:
         if self._stored is None:
-            snap = self.source.snapshot()
-            self.problems = list(snap.problems)
-            self._stored = []
-            for record in snap.records.values():
-                if record.kind == KIND:
-                    stored = self._from_record(record)
-                    if stored is not None:
-                        self._stored.append(stored)
-        return self._stored
+            # Why a record could not be read, by id, where the instrument's own check said so
+            # ("made for a newer Frontline Kit"): more use to its reader than "a shape".
+            reasons: dict[str, str] = {}
 
-    def _from_record(self, record: Record) -> _Stored | None:
-        d = record.data
-        try:
-            instrument = parse(d["toml"], f"instrument record {record.id[:8]}")
-            stored = _Stored(record.id, instrument, datetime.fromisoformat(d["imported"]),
-                             bool(d["current"]))
-            if instrument.digest != d["digest"]:
-                raise ValueError("its digest does not match its text")
-        except KitError as exc:
-            # For example imported by a newer kit: report it, keep everything else usable.
-            self.problems.append(Problem("bad_instrument", exc.message, record.id))
-            return None
-        except (KeyError, TypeError, ValueError) as exc:
-            self.problems.append(Problem(
-                "bad_instrument", f"instrument record {record.id} has an unexpected shape "
-                f"({exc})", record.id))
-            return None
-        return stored
+            def from_record(record: Record) -> _Stored:
+                try:
+                    return _from_record(record)
+                except KitError as exc:
+                    reasons[record.id] = exc.message
+                    raise
+
+            read, self.problems = read_kind(self.source, KIND, from_record, lambda r: Problem(
+                "unreadable_instrument", reasons.get(r.id) or f"instrument {r.id} has a shape "
+                "this version of the kit cannot read; it was left untouched", r.id))
+            self._stored = list(read.values())
+        return self._stored
 
     def list(self) -> list[Instrument]:
         """The built-in instruments, then the imported ones by name."""

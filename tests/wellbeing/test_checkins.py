@@ -164,5 +164,5 @@ def test_an_unreadable_instrument_record_is_reported_not_fatal(vault: Vault) -> 
                              "digest": "0", "imported": DAY.isoformat(), "current": True})
     library = Instruments(vault)
     assert [i.id for i in library.list()] == ["pulse"]
-    assert [p.code for p in library.problems] == ["bad_instrument"]
-    assert "newer Frontline Kit" in library.problems[0].message
+    assert [p.code for p in library.problems] == ["unreadable_instrument"]
+    assert "newer Frontline Kit" in library.problems[0].message  # the reason, where known
