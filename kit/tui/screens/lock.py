@@ -51,9 +51,10 @@ class LockScreen(Screen[None]):
             self._start_demo()
         elif services.allow_keyring and host.first_unlock:
             # Only at start-up: after a hide or idle lock the passphrase is always needed,
-            # or locking would not lock. Once the screen is up: the field takes typing at once,
+            # or locking would not lock. Once the screen is up (after the frame that shows it,
+            # and after whatever else waits for that frame): the field takes typing at once,
             # and the vault's libraries load in the keyring's thread while it is read.
-            self.call_after_refresh(self._keyring_when_idle)
+            self.call_after_refresh(self.call_later, self._keyring_when_idle)
 
     def on_screen_resume(self) -> None:
         # Shown again after a lock: ready for the passphrase, nothing left from last time.
