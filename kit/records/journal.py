@@ -161,11 +161,14 @@ class Journal:
             raise UsageError("give at least one word to search for")
         lowered = self._lowered
         pool = self._newest_first() if within is None else within
-        # One plain comprehension per word: much faster in CPython than all() over a generator.
-        pairs = [(e, lowered.get(e.id, "")) for e in pool]
+        # One plain comprehension per word over indexes into the texts: much faster in CPython
+        # than all() over a generator, and it makes no tuple per entry (at 10,000 entries, the
+        # tuples alone set off hundreds of the garbage collector's rounds a search).
+        texts = [lowered.get(e.id, "") for e in pool]
+        hits: Sequence[int] = range(len(texts))
         for term in terms:
-            pairs = [(e, text) for e, text in pairs if term in text]
-        return [e for e, _text in pairs]
+            hits = [i for i in hits if term in texts[i]]
+        return [pool[i] for i in hits]
 
     def edit(self, id_or_prefix: str, text: str | None = None,
              tags: Sequence[str] | None = None, mood: int | None = None,
