@@ -63,52 +63,40 @@ FORCE_HELP = "Overwrite the --out file if it is already there."
 
 
 def _doc_lines(sup: Supervision, doc: SupervisionDoc) -> list[str]:
-    names = sup.names()
-    v = doc.latest
-    lines = [f"{doc.type_label} {doc.short_id} ({doc.id})",
-             f"Supervisor:  {names.get(doc.supervisor, doc.supervisor)}",
-             f"Supervisee:  {names.get(doc.supervisee, doc.supervisee)}",
-             f"Status:      {doc.status_label} (version {v.n} of {len(doc.versions)})"]
-    if doc.type == "agreement":
-        a = doc.agreement
-        lines += [f"Meet every:  {a.frequency_days} days",
-                  f"Comment within: {a.comment_window_days} days of receiving a record",
-                  f"Confidentiality: {a.confidentiality or '—'}",
-                  f"Records kept: {a.records_kept or '—'}",
-                  f"Disagreement: {a.disagreement or '—'}",
-                  f"Cancellations: {a.cancellations or '—'}",
-                  f"Review:      {a.review_date or '—'}"]
-    else:
+    """The record as the app and the exports show it (kit.supervision.view), with what a
+    command needs besides: the full id, each action's id, and the follow-ups' schedule."""
+    from kit.supervision.view import EMPTY, Field, history, view
+
+    v = view(doc, sup.names(), sup.zone, sup.today())
+
+    def field(f: Field) -> list[str]:
+        if f.long:
+            return [f"{f.label}:", *(_indent("\n".join(f.lines)) if f.lines else ["  —"])]
+        return [f"{f.label}: {' '.join(f.lines) or EMPTY}"]
+
+    lines = [v.title, f"Record: {doc.short_id} ({doc.id})"]
+    for f in (*v.about, *v.fields):
+        lines += field(f)
+    if doc.type == "session":
         s = doc.session
-        lines += [f"Held:        {_local(s.held, sup.zone)}",
-                  f"Type:        {s.type_label}",
-                  f"Attendees:   {', '.join(s.attendees) or '—'}"]
-        if s.incident_at:
-            lines.append(f"Incident:    {_local(s.incident_at, sup.zone)}")
         if s.type == "post-incident" and s.incident_at:
             lines += ["Follow-ups:", *_follow_up_lines(sup, doc, s.incident_at)]
-        lines += ["Summary received:", *_indent(s.summary_received),
-                  "Impact:", *_indent(s.impact), "Coping:", *_indent(s.coping),
-                  "Agreed actions:"]
-        lines += [f"  [{a.id[:6]}] {a.text} — {owner_shown(a, doc, names)}, due "
-                  f"{a.due or 'no date'}, "
-                  f"{a.status_label}" for a in s.actions] or ["  —"]
-        lines += ["Escalation:", *_indent(s.escalation),
-                  f"Referrals:   {', '.join(label(REFERRALS, r) for r in s.referrals) or '—'}",
-                  f"Review:      {s.review_date or '—'}"]
-    for ver in doc.versions:
-        sent = f"sent {_local(ver.sent_at, sup.zone)}" if ver.sent_at else "not sent"
-        line = f"Version {ver.n}: {sent}"
-        before = next((p.content for p in doc.versions if p.n == ver.n - 1), None)
-        if before is not None:
-            changed = [k.replace("_", " ") for k in ver.content if ver.content[k] != before.get(k)]
-            line += f"; changed: {', '.join(changed) or 'nothing'}"
-        if ver.response is not None:
-            r = ver.response
-            line += (f"; {r.decision} {_local(r.at, sup.zone)}{' (late)' if r.late else ''}")
-            if r.comment:
-                line += f"\n  Supervisee's comment: {r.comment}"
+        lines.append("Agreed actions:")
+        lines += [f"  [{a.id[:6]}] {text} — {owner}, due {due}, {status}"
+                  for a, (text, owner, due, status) in zip(s.actions, v.actions or (),
+                                                            strict=True)] or ["  —"]
+    for f in v.after:
+        if f.label != "Supervisee's comment":  # each answer is under its version, below
+            lines += field(f)
+    for h in history(doc, sup.zone):
+        line = f"Version {h.n}: " + (f"sent {h.sent}" if h.sent else "not sent")
+        if h.n > 1:
+            line += f"; changed: {', '.join(h.changed) or 'nothing'}"
+        if h.answer:
+            line += f"; {h.answer[0].lower()}{h.answer[1:]}"
         lines.append(line)
+        if h.comment:
+            lines += ["  Supervisee's comment:", *(f"    {part}" for part in h.comment)]
     return lines
 
 

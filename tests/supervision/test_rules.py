@@ -122,3 +122,32 @@ def test_the_app_and_the_command_line_build_the_service_with_the_one_factory() -
         source = inspect.getsource(module)
         assert "supervision_for(" in source and "Supervision(" not in source.replace(
             "kit.supervision.service.Supervision", ""), module.__name__
+
+
+def test_the_app_the_command_line_and_the_export_say_the_same_of_a_record(
+        pair: tuple[Supervision, Supervision]) -> None:
+    from kit.commands.supervision import _doc_lines
+    from kit.records.exposure import label
+    from kit.reports.supervision_export import to_markdown
+    from kit.supervision.records import REFERRALS, new_action
+    from kit.supervision.view import view
+    from kit.tui.screens.supervision.record_text import record_details
+
+    bo, _ana = pair
+    doc = bo.add_session(bo.contact("Ana"), Session(
+        held=NOW - timedelta(hours=3), attendees=("Bo", "Ana"), impact="A heavy week.",
+        actions=(new_action("Book a break", "Ana", date(2026, 11, 20)),),
+        referrals=("occupational-health",)))
+    names, today = bo.names(), bo.today()
+    app = str(record_details(doc, names, bo.fingerprint, bo.zone, today))
+    cli = "\n".join(_doc_lines(bo, doc))
+    markdown = to_markdown(doc, names, bo.zone, today)
+    v = view(doc, names, bo.zone, today)
+    said = [line for f in (*v.about, *v.fields, *v.after) for line in f.lines]
+    said += [part for row in v.actions or () for part in row]
+    assert "Fri 20 Nov 2026" in said  # the action's due day
+    assert label(REFERRALS, "occupational-health") in said and "A heavy week." in said
+    for words in said:
+        assert words in app, words
+        assert words in cli, words
+        assert words.replace("|", "\\|") in markdown, words

@@ -177,7 +177,7 @@ async def test_a_session_record_with_an_action_that_carries_forward(
             [doc] = listing.items
             assert "draft     Ana · Routine" in listing.line(doc)
             detail = _text(screen.query_one("#record-detail"))
-            assert "Book two days of leave (Ana, due 21 Nov 2026; Open, OVERDUE)" in detail
+            assert "Book two days of leave (Ana, due Sat 21 Nov 2026; Open (overdue))" in detail
             assert "Occupational health" in detail and "Tired after the backlog." in detail
             assert doc.session.share_packet == shared.packet.id
 

@@ -37,12 +37,18 @@ class Pane(Widget):
     TAB = ""  # the TabPane id this pane is shown in
     _service: Callable[[], Supervision]
     _shown: bool  # loaded once mounted; until then there is nothing to redraw
+    _drawn: bool
     _then: list[Callable[[], object]]
 
     def setup(self, service: Callable[[], Supervision]) -> None:
         self._service = service
         self._shown = False
+        self._drawn = False  # drawn as it was composed: nothing to draw again when mounted
         self._then = []
+
+    def drawn(self) -> None:
+        """Say the pane drew what the vault holds while it was composed."""
+        self._drawn = True
 
     @property
     def sup(self) -> Supervision:
@@ -53,7 +59,8 @@ class Pane(Widget):
         return self._shown
 
     def on_mount(self) -> None:
-        self.reload()
+        if not self._drawn:
+            self.reload()
         self._shown = True
         then, self._then = self._then, []
         for step in then:

@@ -66,6 +66,15 @@ class SharePane(VerticalScroll, Pane):
         self._history = Static("", id="share-history", markup=False)
 
     def compose(self) -> ComposeResult:
+        # Drawn with what the vault holds before it is first laid out: the area opens in one
+        # layout, not one and then another for every value set after mounting.
+        contacts = self.sup.share_recipients()
+        options = self._options(contacts)
+        self._to = (Select(options, value=contacts[0].id, id="share-to",
+                           prompt="Choose who to send to", allow_blank=True) if contacts
+                    else self._to)
+        self._draw(contacts)
+        self.drawn()
         yield Static("Share a summary with your supervisor: you choose each part, and see "
                      "exactly what they will read before it is sealed for them alone.",
                      classes="hint", markup=False)
@@ -129,23 +138,29 @@ class SharePane(VerticalScroll, Pane):
 
     # --- drawing ---
 
-    def reload(self) -> None:
-        sup = self.sup
-        self._me_form.display = not sup.has_name()
-        contacts = sup.share_recipients()
-        self._no_contacts.display = not contacts
-        self._no_contacts_text.update(
-            SUPERVISOR_SHARE if not contacts and sup.roles().supervises else NO_CONTACTS)
-        previous = self._contact.id if self._contact else None
+    @staticmethod
+    def _options(contacts: list[Contact]) -> list[tuple[Text, str]]:
         relation = {c.value: c.label for c in RELATIONS}
-        with self._to.prevent(Select.Changed):
-            self._to.set_options([
-                (Text(f"{c.name} ({relation.get(c.relation, c.relation).lower()}"
+        return [(Text(f"{c.name} ({relation.get(c.relation, c.relation).lower()}"
                       + ("" if c.verified else ", fingerprint not checked") + ")"), c.id)
-                for c in contacts])
+                for c in contacts]
+
+    def reload(self) -> None:
+        contacts = self.sup.share_recipients()
+        previous = self._contact.id if self._contact else None
+        with self._to.prevent(Select.Changed):
+            self._to.set_options(self._options(contacts))
             ids = [c.id for c in contacts]
             if ids:
                 self._to.value = previous if previous in ids else ids[0]
+        self._draw(contacts)
+
+    def _draw(self, contacts: list[Contact]) -> None:
+        sup = self.sup
+        self._me_form.display = not sup.has_name()
+        self._no_contacts.display = not contacts
+        self._no_contacts_text.update(
+            SUPERVISOR_SHARE if not contacts and sup.roles().supervises else NO_CONTACTS)
         self._build(contacts)
         history = sup.sent()[:5]
         self._history.update(
