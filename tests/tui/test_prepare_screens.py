@@ -225,14 +225,13 @@ async def test_safety_plan_saves_keeps_a_draft_and_exports_a_pdf(
         screen = app.screen
         await show_tab(pilot, "prepare-tabs", "safety")
         screen.query_one("#safety-trusted_people", TextArea).text = "no colon here"
+        status = screen.query_one("#safety-status")
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert "Not saved" in _text(screen.query_one("#safety-status"))
+        await wait_for(pilot, lambda: "Not saved" in _text(status), "the refusal")
         screen.query_one("#safety-trusted_people", TextArea).text = "Sam: 07700 900123"
         screen.query_one("#safety-household_plan", TextArea).text = "Meet at the corner shop"
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert "Saved" in _text(screen.query_one("#safety-status"))
+        await wait_for(pilot, lambda: _text(status).startswith("Saved"), "saved")
         # Typed, not saved, then locked: the words come back after unlocking.
         screen.query_one("#safety-if_police_arrive", TextArea).text = "Hands visible"
         await pilot.press("ctrl+l")

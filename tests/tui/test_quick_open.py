@@ -44,13 +44,13 @@ async def test_prepare_makes_its_list_once_when_first_opened(make_app: Any, clos
     from kit.tui.screens.prepare.steps import StepsPane
 
     made: list[object] = []
-    load = StepsPane.load
+    listing = StepsPane._listing
 
-    def counted(self: StepsPane) -> None:
+    def counted(self: StepsPane, *filters: Any) -> Any:
         made.append(self)
-        load(self)
+        return listing(self, *filters)
 
-    monkeypatch.setattr(StepsPane, "load", counted)
+    monkeypatch.setattr(StepsPane, "_listing", counted)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)

@@ -19,6 +19,9 @@ from kit.tui.screens.footprint.ledger import LedgerPane
 
 
 class FootprintScreen(AreaScreen):
+    # A class attribute, not set on mount: setting it then lays the header out again.
+    SUB_TITLE = "Your digital footprint"
+
     BINDINGS: ClassVar[list[Any]] = [
         Binding("ctrl+x", "cancel", "Stop", id="footprint-cancel",
                 tooltip="Stop the check that is running (what was sent is in the ledger)"),
@@ -35,7 +38,6 @@ class FootprintScreen(AreaScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.sub_title = "Your digital footprint"
 
     @property
     def checks(self) -> ChecksPane:

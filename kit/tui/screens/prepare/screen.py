@@ -17,6 +17,9 @@ from kit.tui.screens.prepare.steps import StepsPane
 
 
 class PrepareScreen(AreaScreen):
+    # A class attribute, not set on mount: setting it then lays the header out again.
+    SUB_TITLE = "Prepare for doxing and swatting"
+
     BINDINGS: ClassVar[list[Any]] = [
         Binding("ctrl+s", "save", "Save", id="prepare-save", priority=True),
         Binding("d", "mark('done')", "Done", id="prepare-done"),
@@ -38,7 +41,6 @@ class PrepareScreen(AreaScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.sub_title = "Prepare for doxing and swatting"
         if self.workspace.drafts.list(DRAFT_AREA):
             self._tabs.build("safety")  # a draft kept at the last lock comes back at once
         self.steps.focus_list()

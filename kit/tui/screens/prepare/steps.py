@@ -132,6 +132,7 @@ class StepsPane(Horizontal, AreaPane):
         self.library: Library | None = None
         self.first_id: str | None = None
         self._listed_for: tuple[object, bool] | None = None  # the filters the list was made for
+        self._shown: str | None = None  # the step whose details are drawn
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prepare-left"):
@@ -145,20 +146,26 @@ class StepsPane(Horizontal, AreaPane):
                              value=self.services.config.region,
                              tooltip="Where you live: some steps differ between "
                                      "England, Scotland, Wales and Northern Ireland")
-            yield Label("", id="prepare-count", markup=False)
+            # The list comes with the pane (not a moment after it, which would lay the
+            # screen out again): made for the filters as they start, any time and unfinished.
+            options, count = self._listing(0, False)
+            yield Label(count, id="prepare-count", markup=False)
             # Titles may come from an organisation's checklist folder: plain text.
-            yield OptionList(id="steps", markup=False)
+            yield OptionList(*options, id="steps", markup=False)
+        first = self.library.items[self.first_id] if self.library and self.first_id else None
         with VerticalScroll(id="prepare-detail-box"):
-            yield Static("", id="prepare-detail", markup=False)
+            yield Static(self._details(first), id="prepare-detail", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Done (d)", id="mark-done", variant="primary")
                 yield Button("Not for me (n)", id="mark-na")
-                yield Button("Delegate (g)", id="mark-delegated")
+                yield Button("Delegate (g)", id="mark-delegated",
+                             disabled=first is not None and first.only_you)
                 yield Button("Note (o)", id="mark-note")
                 yield Button("To do (t)", id="mark-todo")
 
     def on_mount(self) -> None:
-        self.load()
+        self._shown = self.first_id  # its details were composed with the pane
+        self.highlight(self.first_id, again=False)
 
     def reload(self) -> None:
         self.load()
@@ -171,22 +178,19 @@ class StepsPane(Horizontal, AreaPane):
 
     # --- the list ---
 
-    def load(self) -> None:
-        """Make the list again from the checklists and the progress kept in the vault."""
+    def _listing(self, minutes: object, show_all: bool) -> tuple[list[Option | None], str]:
+        """The list's rows and the line above it, for the filters given; the checklists are
+        read again (an organisation's folder may have changed)."""
         config = self.services.config
-        steps = self.query_one("#steps", OptionList)
+        self._listed_for = (minutes, show_all)
         try:
             self.library = load_library(config.checklist_folders)
         except KitError as exc:
             self.library = None
-            steps.clear_options()
-            self.query_one("#prepare-count", Label).update(
-                f"The checklists could not be loaded: {app_words(exc.message)}")
-            return
+            self.first_id = None
+            return [], f"The checklists could not be loaded: {app_words(exc.message)}"
         today = self._today()
         progress = self.workspace.progress.all()
-        self._listed_for = self._filters()
-        minutes = self.query_one("#minutes", Select).value
         plan = next_steps(self.library, progress, today, region=config.region,
                           minutes=int(minutes) if isinstance(minutes, int) and minutes else None)
         options: list[Option | None] = []
@@ -218,26 +222,33 @@ class StepsPane(Horizontal, AreaPane):
                     heading(level.title)
                     for step in shown:
                         row(step.item)
-        if self.query_one("#show-all", Checkbox).value:
+        if show_all:
             finished = [item for item in self.library.for_region(config.region)
                         if item.id in progress and not progress[item.id].is_open(today)]
             if finished:
                 heading("Finished or handed on")
                 for item in finished:
                     row(item)
+        if plan.first is None:
+            count = ("Nothing left to do in the time you chose. Well done for looking after "
+                     "yourself." if minutes else "Every step is done or handed on.")
+        else:
+            count = f"{plan.done} of {counted(plan.total, 'step')} done. One at a time is fine."
+        return options, count
+
+    def load(self) -> None:
+        """Make the list again from the checklists and the progress kept in the vault."""
+        steps = self.query_one("#steps", OptionList)
+        options, count = self._listing(*self._filters())
         highlighted = steps.highlighted_option.id if steps.highlighted_option else None
         steps.clear_options()
         steps.add_options(options)
-        count = self.query_one("#prepare-count", Label)
-        if plan.first is None:
-            count.update("Nothing left to do in the time you chose. Well done for looking after "
-                         "yourself." if minutes else "Every step is done or handed on.")
-        else:
-            count.update(f"{plan.done} of {counted(plan.total, 'step')} done. One at a time "
-                         "is fine.")
+        self.query_one("#prepare-count", Label).update(count)
         self.highlight(highlighted or self.first_id)
 
-    def highlight(self, item_id: str | None) -> None:
+    def highlight(self, item_id: str | None, *, again: bool = True) -> None:
+        """Highlight the step *item_id* (or the first one) and show it; *again*: draw its
+        details even if they are the ones shown (what the vault holds about it changed)."""
         steps = self.query_one("#steps", OptionList)
         index = None
         if item_id is not None:
@@ -249,20 +260,28 @@ class StepsPane(Horizontal, AreaPane):
             index = next((i for i in range(steps.option_count)
                           if not steps.get_option_at_index(i).disabled), None)
         steps.highlighted = index
-        self._show(steps.get_option_at_index(index).id if index is not None else None)
+        self._show(steps.get_option_at_index(index).id if index is not None else None,
+                   again=again)
 
     @on(OptionList.OptionHighlighted, "#steps")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        self._show(event.option.id)
+        self._show(event.option.id, again=False)
 
-    def _show(self, item_id: str | None) -> None:
+    def _details(self, item: Item | None) -> Text | str:
+        if item is None:
+            return ""
+        return item_details(item, self.workspace.progress.get(item.id), self._today(),
+                            item.id == self.first_id)
+
+    def _show(self, item_id: str | None, *, again: bool = True) -> None:
+        if not again and item_id == self._shown:
+            return  # drawn already (the list says the first step is highlighted as it opens)
+        self._shown = item_id
         box = self.query_one("#prepare-detail", Static)
-        if item_id is None or self.library is None:
-            box.update("")
+        item = self.library.items[item_id] if item_id is not None and self.library else None
+        box.update(self._details(item))
+        if item is None:
             return
-        item = self.library.items[item_id]
-        box.update(item_details(item, self.workspace.progress.get(item_id), self._today(),
-                                item_id == self.first_id))
         # A step nobody can take for you ("don't reply") is never offered to be handed on.
         self.query_one("#mark-delegated", Button).disabled = item.only_you
         self.post_message(self.Chosen())

@@ -70,7 +70,7 @@ class CheckInPane(VerticalScroll, AreaPane):
 
     def compose(self) -> ComposeResult:
         instruments = self.workspace.instruments.list()
-        yield Label("", id="due", markup=False)
+        yield Label(self._due(), id="due", markup=False)
         yield Select(instrument_options(instruments), id="instrument", allow_blank=False)
         # The first questionnaire's questions come with the pane, not a moment after it.
         yield Static(self._about(instruments[0]), id="instrument-about", markup=False)
@@ -82,9 +82,6 @@ class CheckInPane(VerticalScroll, AreaPane):
                      id="save-checkin", variant="primary")
         yield Static("", id="checkin-result", markup=False)
 
-    def on_mount(self) -> None:
-        self.show_due()
-
     def reload(self) -> None:
         keep_choice(self.query_one("#instrument", Select),
                     instrument_options(self.workspace.instruments.list()))
@@ -94,6 +91,11 @@ class CheckInPane(VerticalScroll, AreaPane):
         return self.services.clock().astimezone().date()
 
     def show_due(self) -> None:
+        self.query_one("#due", Label).update(self._due())
+
+    def _due(self) -> str:
+        """When each questionnaire is next due (composed with the pane, so the first frame
+        needs no second layout)."""
         today = self._today()
         lines = []
         for due in self.workspace.checkins.due(today):
@@ -105,7 +107,7 @@ class CheckInPane(VerticalScroll, AreaPane):
                 lines.append(f"{due.instrument.name}: due (last {due.last_done:%d %b})")
             else:
                 lines.append(f"{due.instrument.name}: next on {due.next_due:%d %b}")
-        self.query_one("#due", Label).update("  ·  ".join(lines))
+        return "  ·  ".join(lines)
 
     @property
     def instrument(self) -> Instrument:

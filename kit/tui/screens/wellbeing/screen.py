@@ -31,6 +31,9 @@ class WellbeingPlanForm(PlanForm):
 
 
 class WellbeingScreen(AreaScreen):
+    # A class attribute, not set on mount: setting it then lays the header out again.
+    SUB_TITLE = "Wellbeing"
+
     BINDINGS: ClassVar[list[Any]] = [
         Binding("ctrl+s", "save", "Save", id="wellbeing-save", priority=True),
     ]
@@ -54,7 +57,6 @@ class WellbeingScreen(AreaScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.sub_title = "Wellbeing"
         if self.workspace.drafts.list(DRAFT_AREA):
             self._tabs.build("plan")  # a draft kept at the last lock comes back at once
 
