@@ -17,6 +17,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kit.errors import VaultDamaged
+from kit.records.source import UNREADABLE
 from kit.vault import Credentials, Problem, Snapshot, Vault
 
 if TYPE_CHECKING:
@@ -96,11 +98,24 @@ class Workspace:
         or value, or a version this kit does not know), named once. Each kind's shape is
         its repository's rule; this asks every repository, so none is left out. The
         snapshot's own damage is not repeated here (see problems)."""
+        self.snapshot()  # a vault that cannot be read at all says so (VaultDamaged) here
         found: dict[tuple[str, str | None], Problem] = {}
         for name in REPOSITORIES:
             repository = getattr(self, name)
-            # Every repository reads its records in _load(), or in current() for the caches.
-            (getattr(repository, "_load", None) or repository.current)()
+            try:
+                # Every repository reads its records in _load(), or in current() for caches.
+                (getattr(repository, "_load", None) or repository.current)()
+            except VaultDamaged:
+                raise
+            except UNREADABLE as exc:
+                # A repository that fails on a record instead of leaving it out (a fault of
+                # the kit's): named, so the check that is meant to find damage still finishes.
+                what = f"{type(exc).__name__}: {exc}"
+                found[("unreadable_" + name, None)] = Problem(
+                    "unreadable_" + name, f"the {name.replace('_', ' ')} records could not be "
+                    f"read at all ({what[:200]}); one of them has a shape this version of the "
+                    "kit cannot read, and nothing was changed")
+                continue
             for problem in getattr(repository, "problems", ()):
                 # A repository's own "cannot read" problems; not the snapshot's, and not a
                 # readable record's trouble with another (evidence whose incident is gone).

@@ -5,6 +5,7 @@ shows the rest exactly as it did and warns about the one it left out."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -90,7 +91,7 @@ def planted(filled: Filled, to: Path, kinds: tuple[str, ...]) -> tuple[Path, dic
     """A copy of the filled vault with one wrong-shaped record of each of *kinds*, by kind."""
     path = to / "vault"
     shutil.copytree(filled.path, path)
-    with Vault.open(path, CREDS) as vault:
+    with Vault.open(path, CREDS) as vault, vault.transaction():  # one sync for them all
         return path, {kind: vault.put(kind, WRONG).id for kind in kinds}
 
 
@@ -158,3 +159,37 @@ def test_the_command_line_shows_the_rest_as_before_and_warns(
     for record_id in ids.values():
         assert after.err.count(record_id) == 1, after.err
     assert after.err.count("Warning: ") == len(ids) and "kit vault verify" in after.err
+
+
+def test_vault_verify_names_every_record_the_kit_cannot_read_and_exits_4(
+        filled: Filled, tmp_path: Path) -> None:
+    # The warnings above send the user to `kit vault verify`: it must list what they warn about.
+    path, ids = planted(filled, tmp_path, tuple(k for k in KINDS if k not in LENIENT))
+    env = {"KIT_VAULT": str(path)}
+    said = run_kit("vault", "verify", env=env)
+    assert said.code == 4, said.err
+    for record_id in ids.values():
+        assert said.err.count(record_id) == 1, said.err
+    assert "Traceback" not in said.err
+    document = run_kit("vault", "verify", "--json", env=env)
+    assert document.code == 4, document.err
+    listed = json.loads(document.out)["problems"]
+    assert sorted(p["record_id"] for p in listed) == sorted(ids.values())  # nothing else
+
+
+
+def test_a_repository_that_fails_on_a_record_is_named_and_the_check_finishes(
+        filled: Filled, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A repository that raises on a record instead of leaving it out (as the contacts still do,
+    # see LENIENT) must not stop the check meant to find damage: the repository is named.
+    from kit.records.journal import Journal
+
+    def fails(_self: Journal) -> None:
+        raise ValueError("Invalid isoformat string: 'not a date'")
+
+    monkeypatch.setattr(Journal, "_load", fails)
+    with Vault.open(filled.path, CREDS) as vault:
+        reported = Workspace(vault).unreadable()
+    assert [(p.code, p.record_id) for p in reported] == [("unreadable_journal", None)]
+    assert reported[0].message.startswith("the journal records could not be read at all "
+                                          "(ValueError: Invalid isoformat string")
