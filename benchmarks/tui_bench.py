@@ -7,7 +7,7 @@ with the targets and reported as PASS or MISS, never asserted.
 
 (a) Start-up. Fresh `python -c` processes, run headless at 110x34, alternating with a minimal
     Textual app (a label, a password Input, a button and a footer) measured in the same run.
-    The kit child imports `kit.cli` as the `kit` command does and calls its real `launch_app`
+    The kit child imports `kit.start` as the `kit` command does and calls its real `open_app`
     (only `run` is swapped for a headless run); the clock stops in a callback after the lock
     screen has been painted with the passphrase field focused (the minimal app: its screen,
     the same way). Time is from just before the parent spawns the child to that callback,
@@ -152,10 +152,10 @@ def _hook(screen_class):
 """
 
 KIT_CHILD = r"""
-import json, sys, time
+import json, os, sys, time
 MARKS = {"start": time.perf_counter()}
 from pathlib import Path
-import kit.cli  # the `kit` command's own module, with everything it imports at start
+import kit.start  # the `kit` command's own module, with everything it imports at start
 """ + READY_HOOK + r"""
 import kit.tui.app as tui_app  # launch_app imports it too; here so the hooks can go in
 from kit.tui.screens.lock import LockScreen
@@ -163,8 +163,10 @@ from kit.tui.screens.lock import LockScreen
 MARKS["imported"] = time.perf_counter()
 _hook(LockScreen)
 tui_app.run = lambda services: tui_app.KitApp(services).run(headless=True, size=(110, 34))
-kit.cli.harden_process()
-kit.cli.launch_app(Path(sys.argv[1]))  # what `kit` does in a terminal, headless
+kit.start.harden_process()
+kit.start.credentials.take_from_environment()
+os.environ["KIT_VAULT"] = sys.argv[1]
+kit.start.open_app()  # what `kit` alone does in a terminal, headless
 print(json.dumps(MARKS))
 """
 

@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -93,20 +93,12 @@ def cli(ctx: click.Context, vault: str | None, passphrase_file: Path | None) -> 
     options.vault, options.passphrase_file = vault, passphrase_file
     if ctx.invoked_subcommand is None:
         if sys.stdin.isatty() and sys.stdout.isatty():
+            from kit.tui.launch import launch_app
+
             launch_app(options.vault_path)
             return
         click.echo(ctx.get_help())
         say("\n`kit` on its own opens the full-screen app when run in a terminal.")
-
-
-def launch_app(vault_path: Path, **extra: Any) -> None:
-    """Open the terminal app. Textual is imported here and nowhere else in the CLI."""
-    from kit import config
-    from kit.tui.app import AppServices, run
-
-    settings = config.load()
-    profile = os.environ.get("KIT_KDF_PROFILE", "default")
-    run(AppServices(vault_path=vault_path, config=settings, kdf_profile=profile, **extra))
 
 
 @cli.command("demo")
@@ -126,6 +118,8 @@ def demo_command() -> None:
     demo = prepare_demo()
     try:
         os.environ["KIT_OFFLINE"] = "1"  # the demo never reaches the network
+        from kit.tui.launch import launch_app
+
         launch_app(demo.path, demo=True, demo_passphrase=demo.passphrase, allow_keyring=False)
     finally:
         demo.cleanup()
@@ -260,31 +254,38 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         result = cli.main(args=args, prog_name="kit", standalone_mode=False)
         code = result if isinstance(result, int) else 0
-    except KitError as exc:
+    except BaseException as exc:
+        code = exit_code_for(exc, as_json)
+    sys.exit(code)
+
+
+def exit_code_for(exc: BaseException, as_json: bool) -> int:
+    """Say what stopped a command, and give its exit code (DESIGN.md's CLI contract). Exits
+    that are not errors (SystemExit, GeneratorExit) are raised again."""
+    if isinstance(exc, KitError):
         _report(exc.code, exc.message, exc.exit_code, as_json)
-        code = exc.exit_code
-    except click.UsageError as exc:
+        return exc.exit_code
+    if isinstance(exc, click.UsageError):
         _report("usage", exc.format_message(), 2, as_json)
-        code = 2
-    except click.exceptions.Exit as exc:
-        code = exc.exit_code
-    except (click.Abort, KeyboardInterrupt):
+        return 2
+    if isinstance(exc, click.exceptions.Exit):
+        return exc.exit_code
+    if isinstance(exc, click.Abort | KeyboardInterrupt):
         _report("cancelled", "cancelled; nothing more was saved", 1, as_json)
-        code = 1
-    except click.ClickException as exc:
+        return 1
+    if isinstance(exc, click.ClickException):
         _report("error", exc.format_message(), exc.exit_code, as_json)
-        code = exc.exit_code
-    except MemoryError:
+        return exc.exit_code
+    if isinstance(exc, MemoryError):
         # Not a bug to report: the computer (or a memory limit) could not spare what a large
         # but allowed file or key derivation needed. Writes are atomic, so nothing is half-done.
         _report(OutOfMemory.code, "there was not enough free memory to finish. Nothing more "
                 "was saved; close other programs and try again.", OutOfMemory.exit_code, as_json)
-        code = OutOfMemory.exit_code
-    except Exception as exc:  # a bug: still no traceback for the user, unless asked
+        return OutOfMemory.exit_code
+    if isinstance(exc, Exception):  # a bug: still no traceback for the user, unless asked
         if os.environ.get("KIT_DEBUG"):
-            raise
+            raise exc
         _report("internal", f"unexpected error ({type(exc).__name__}: {exc}). Nothing more was "
                 "saved. Please report this; set KIT_DEBUG=1 to see details.", 1, as_json)
-        code = 1
-    sys.exit(code)
-
+        return 1
+    raise exc

@@ -1,0 +1,41 @@
+"""The `kit` command's entry point.
+
+`kit` on its own, in a terminal, opens the app, and that is how most people start the kit: it
+goes straight there, without loading the command line (click and the group), so the lock
+screen comes up sooner. Everything else, and every error, goes to kit.cli, the one place errors
+become exit codes.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from kit import credentials
+from kit.hygiene import harden_process
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        from kit.cli import main as command_line
+
+        command_line(args)
+        return
+    harden_process()
+    credentials.take_from_environment()
+    try:
+        open_app()
+    except BaseException as exc:
+        from kit.cli import exit_code_for
+
+        sys.exit(exit_code_for(exc, as_json=False))
+    sys.exit(0)
+
+
+def open_app() -> None:
+    """What `kit` with no arguments does in a terminal (as `kit --vault DIR` does with DIR)."""
+    from kit import paths
+    from kit.tui.launch import launch_app
+
+    launch_app(paths.vault_dir())
