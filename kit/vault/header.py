@@ -32,7 +32,9 @@ DIGEST_BYTES = 32
 MAX_BODY = 256 * 1024
 MAX_FILE = PREFIX.size + MAX_BODY + 2 * DIGEST_BYTES  # no header file is larger
 SLOT_TYPES = ("passphrase", "recovery", "device")
-KNOWN_CRITICAL: frozenset[str] = frozenset()
+# Critical extensions this kit implements (docs/vault-format.md, section 3.6):
+# "manifest-table", database format 2's manifest (kit.vault.manifest).
+KNOWN_CRITICAL: frozenset[str] = frozenset({"manifest-table"})
 KNOWN_FIELDS = frozenset({"vault_id", "key_id", "cipher", "slots", "state", "pending", "critical"})
 _WRAPPED_BYTES = 12 + 32 + 16
 

@@ -38,12 +38,21 @@ from kit.vault.crypto import (
     SealError,
     Subkeys,
     chunk_aad,
-    manifest_mac,
+    digest_of,
+    mac_equal,
     open_sealed,
     record_aad,
     seal,
 )
 from kit.vault.lock import sqlite_errors, vault_lock
+from kit.vault.manifest import (
+    DB_FORMAT,
+    MANIFEST_TABLE,
+    DbState,
+    commit_mac,
+    manifest_altered,
+    table_entries,
+)
 from kit.vault.slots import PassphraseKey, recovery_slot
 
 if TYPE_CHECKING:
@@ -70,8 +79,8 @@ class Vault(backups.Vault, Protocol):
     def _reload_header(self) -> bool: ...
     def locked(self) -> AbstractContextManager[None]: ...
     def _checked_write(self, what: str) -> AbstractContextManager[
-        tuple[sqlite3.Connection, int, bytes, hdr.Commit]]: ...
-    def _read_meta(self, conn: sqlite3.Connection) -> tuple[int, bytes]: ...
+        tuple[sqlite3.Connection, DbState, hdr.Commit]]: ...
+    def _read_meta(self, conn: sqlite3.Connection) -> DbState: ...
 
 
 def reencrypt(conn: sqlite3.Connection, vault_id: bytes, old: Subkeys, new: Subkeys) -> None:
@@ -92,6 +101,22 @@ def reencrypt(conn: sqlite3.Connection, vault_id: bytes, old: Subkeys, new: Subk
             conn.execute("UPDATE chunks SET ct = ? WHERE blob = ? AND idx = ?",
                          (seal(new.blobs, plain, aad), blob, index))
     conn.execute("UPDATE meta SET value = ? WHERE key = 'key_id'", (new.key_id,))
+
+
+def redigest(conn: sqlite3.Connection, vault_id: bytes, state: DbState, old: Subkeys,
+             new: Subkeys) -> DbState:
+    """Inside the caller's transaction: *state* under the new keys. A format 2 digest is
+    keyed, so it is computed again over the manifest table, once the table is shown to add up
+    to the old digest (whose MAC the caller checked): a new digest over rows nobody checked
+    would vouch for whatever they had become. A format 1 manifest is unkeyed and stays."""
+    if state.format == 1:
+        return state
+    entries = table_entries(conn)
+    if not mac_equal(digest_of(old.manifest, vault_id, entries.items()), state.proof):
+        raise manifest_altered()
+    digest = digest_of(new.manifest, vault_id, entries.items())
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'digest'", (digest,))
+    return state._replace(proof=digest)
 
 
 class _Deferred:
@@ -195,13 +220,15 @@ def _retire(vault: Vault, passphrase_key: PassphraseKey, recovery_key: bytes) ->
         backups.take(vault)
         committed = False
         try:
-            with vault._checked_write("re-encrypt the vault") as (conn, counter, manifest, _):
+            with vault._checked_write("re-encrypt the vault") as (conn, db, _):
                 reencrypt(conn, vault.vault_id, vault._keys, new_keys)
-                conn.execute("UPDATE meta SET value = ? WHERE key = 'commit'", (counter + 1,))
-                state = hdr.Commit(counter + 1, manifest_mac(
-                    new_keys.manifest, vault.vault_id, counter + 1, manifest))
+                db = redigest(conn, vault.vault_id, db, vault._keys, new_keys)
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'commit'", (db.counter + 1,))
+                state = hdr.Commit(db.counter + 1, commit_mac(
+                    new_keys.manifest, vault.vault_id, db, db.counter + 1))
                 header = hdr.Header(vault.vault_id, new_keys.key_id, slots, state,
-                                    minor=vault.header.minor, extra=vault.header.extra)
+                                    minor=vault.header.minor, critical=vault.header.critical,
+                                    extra=vault.header.extra)
                 data = hdr.encode(header, new_keys.header_mac)
                 write_atomic(nxt, data)
                 # From COMMIT until the new header is in place, this process must not stop
@@ -236,12 +263,16 @@ def _rekey_backup(backup: Path, vault: Vault, old_keys: Subkeys) -> None:
         hdr.decode((staging / HEADER_FILE).read_bytes())  # unreadable: removed below
         with contextlib.closing(sqlite3.connect(staging / DB_FILE, isolation_level=None)) as conn:
             conn.execute("BEGIN IMMEDIATE")
+            db = vault._read_meta(conn)
+            _check_backup(db, vault.vault_id, old_keys, hdr.decode(
+                (staging / HEADER_FILE).read_bytes())[0])
             reencrypt(conn, vault.vault_id, old_keys, vault._keys)
-            counter, manifest = vault._read_meta(conn)
+            db = redigest(conn, vault.vault_id, db, old_keys, vault._keys)
             conn.execute("COMMIT")
-        state = hdr.Commit(counter, manifest_mac(vault._keys.manifest, vault.vault_id, counter,
-                                                 manifest))
-        header = hdr.Header(vault.vault_id, vault._keys.key_id, vault.header.slots, state)
+        state = hdr.Commit(db.counter, commit_mac(vault._keys.manifest, vault.vault_id, db,
+                                                  db.counter))
+        header = hdr.Header(vault.vault_id, vault._keys.key_id, vault.header.slots, state,
+                            critical=(MANIFEST_TABLE,) if db.format == DB_FORMAT else ())
         write_atomic(staging / HEADER_FILE, hdr.encode(header, vault._keys.header_mac))
         retired = backup.with_name(f".{backup.name}.old")
         os.rename(backup, retired)
@@ -251,6 +282,16 @@ def _rekey_backup(backup: Path, vault: Vault, old_keys: Subkeys) -> None:
         # A backup the old key cannot open would still open with the retired secrets: remove it.
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(backup, ignore_errors=True)
+
+
+def _check_backup(db: DbState, vault_id: bytes, old: Subkeys, header: hdr.Header) -> None:
+    """A backup is re-encrypted only if its database is the commit its own header vouches
+    for under the old key (redigest then checks a format 2 table row by row)."""
+    expected = [c for c in (header.state, header.pending) if c is not None
+                and c.counter == db.counter]
+    if not expected or not mac_equal(commit_mac(old.manifest, vault_id, db, db.counter),
+                                     expected[0].mac):
+        raise KitError("this backup does not match its header")
 
 
 def settle(path: Path) -> None:

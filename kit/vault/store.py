@@ -39,7 +39,6 @@ from kit.errors import (
     HeaderTampered,
     KeyChanged,
     KitError,
-    ManifestMismatch,
     NotFound,
     NoVault,
     RecordDamaged,
@@ -54,15 +53,19 @@ from kit.errors import (
 from kit.vault import header as hdr
 from kit.vault import kdf, recovery
 from kit.vault.crypto import (
+    DIGEST_BYTES,
     FORMAT_VERSION,
     NONCE_BYTES,
     TAG_BYTES,
     SealError,
     Subkeys,
     chunk_aad,
+    digest_add,
+    digest_mac,
+    digest_of,
+    entry_value,
     hkdf,
     mac_equal,
-    manifest_mac,
     open_sealed,
     pad,
     record_aad,
@@ -74,6 +77,20 @@ from kit.vault.lock import lock_timeout as lock_timeout
 from kit.vault.lock import sqlite_errors as sqlite_errors
 from kit.vault.lock import vault_busy as vault_busy
 from kit.vault.lock import vault_lock as vault_lock
+from kit.vault.manifest import (
+    DB_FORMAT,
+    DB_FORMATS,
+    ID_BYTES,
+    MANIFEST_SCHEMA,
+    MANIFEST_TABLE,
+    DbState,
+    commit_mac,
+    manifest_altered,
+    table_entries,
+    with_manifest_table,
+)
+from kit.vault.manifest import decode_manifest as decode_manifest
+from kit.vault.manifest import encode_manifest as encode_manifest
 from kit.vault.slots import PassphraseKey as PassphraseKey
 from kit.vault.slots import _unwrap
 from kit.vault.slots import device_slot as device_slot
@@ -81,9 +98,6 @@ from kit.vault.slots import passphrase_slot as passphrase_slot
 from kit.vault.slots import recovery_slot as recovery_slot
 
 CHUNK_BYTES = 64 * 1024
-DB_FORMAT = 1  # the meta table's "format" row; see _check_meta
-ID_BYTES = 16
-_ENTRY = struct.Struct(">16sQ")
 _AAD_TAIL = struct.Struct(">QH")  # a record's associated data ends u64(gen) || u16(version)
 
 SCHEMA = """
@@ -93,8 +107,7 @@ CREATE TABLE IF NOT EXISTS records (
 CREATE TABLE IF NOT EXISTS chunks (
     blob BLOB NOT NULL, idx INTEGER NOT NULL, ct BLOB NOT NULL,
     PRIMARY KEY (blob, idx)) WITHOUT ROWID;
-"""
-
+""" + MANIFEST_SCHEMA + ";\n"
 T = TypeVar("T")
 
 
@@ -148,19 +161,6 @@ def bulk_build() -> Iterator[None]:
     finally:
         if paused:
             gc.enable()
-
-
-# --- manifest: the sorted (id, generation) list the header's MAC vouches for ---
-
-
-def encode_manifest(entries: dict[bytes, int]) -> bytes:
-    return b"".join(_ENTRY.pack(rid, gen) for rid, gen in sorted(entries.items()))
-
-
-def decode_manifest(data: bytes) -> dict[bytes, int]:
-    if len(data) % _ENTRY.size:
-        raise ManifestMismatch("the record list inside vault.sqlite is malformed")
-    return dict(_ENTRY.iter_unpack(data))
 
 
 def _plaintext(kind: str, data: dict[str, Any]) -> bytes:
@@ -249,48 +249,90 @@ def require_vault(path: Path) -> None:
     raise NoVault(f"no vault here ({path}) — run `kit init`")
 
 
+class _Entries:
+    """The manifest as a write transaction sees it, one id at a time: `rid in txn.entries`
+    and `txn.entries.get(rid, 0)` look the id up in the manifest table (uncommitted changes
+    included), so a write never reads the whole manifest."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def get(self, rid: bytes, default: int = 0) -> int:
+        row = self._conn.execute("SELECT gen FROM manifest WHERE id = ?", (rid,)).fetchone()
+        if row is None:
+            return default
+        gen = row[0]
+        if type(gen) is not int or not 1 <= gen < 2**63:
+            raise manifest_altered()
+        return int(gen)
+
+    def __contains__(self, rid: object) -> bool:
+        return isinstance(rid, bytes) and self.get(rid) > 0
+
+
 class WriteTxn:
     """The operations allowed inside one write transaction."""
 
-    def __init__(self, vault: Vault, conn: sqlite3.Connection, entries: dict[bytes, int]) -> None:
+    def __init__(self, vault: Vault, conn: sqlite3.Connection, digest: bytes) -> None:
         self._vault = vault
         self._conn = conn
-        self.entries = entries
+        self.entries = _Entries(conn)
+        self.digest = digest  # the manifest digest with this transaction's changes
         self.changed = False
+
+    def _entry(self, rid: bytes, old: int, new: int) -> None:
+        """Record that *rid* went from generation *old* to *new* (0: absent), in the manifest
+        table and in the digest: the digest changes by these two entries' values alone."""
+        key, vid = self._vault._keys.manifest, self._vault.vault_id
+        change = 0
+        if old:
+            change -= entry_value(key, vid, rid, old)
+        if new:
+            change += entry_value(key, vid, rid, new)
+            self._conn.execute("INSERT OR REPLACE INTO manifest (id, gen) VALUES (?, ?)",
+                               (rid, new))
+        else:
+            self._conn.execute("DELETE FROM manifest WHERE id = ?", (rid,))
+        self.digest = digest_add(self.digest, change)
+        self.changed = True
 
     def put(self, kind: str, data: dict[str, Any], record_id: str | None = None) -> Record:
         rid = bytes.fromhex(record_id) if record_id else os.urandom(ID_BYTES)
-        if record_id is not None and rid not in self.entries:
+        old = self.entries.get(rid)
+        if record_id is not None and not old:
             raise NotFound(f"no record {record_id} in this vault")
-        self._check_index(rid)
-        gen = self.entries.get(rid, 0) + 1
+        return self._put(rid, old, kind, data)
+
+    def _put(self, rid: bytes, old: int, kind: str, data: dict[str, Any]) -> Record:
+        self._check_index(rid, old)
+        gen = old + 1
         ct = seal(self._vault._keys.records, _plaintext(kind, data), self._vault._aad(rid, gen))
         self._conn.execute("INSERT OR REPLACE INTO records (id, gen, ct) VALUES (?, ?, ?)",
                            (rid, gen, ct))
-        self.entries[rid] = gen
-        self.changed = True
+        self._entry(rid, old, gen)
         return Record(rid.hex(), gen, kind, data)
 
     def delete(self, record_id: str) -> None:
         rid = bytes.fromhex(record_id)
-        if rid not in self.entries:
+        old = self.entries.get(rid)
+        if not old:
             raise NotFound(f"no record {record_id} in this vault")
-        self._check_index(rid)
+        self._check_index(rid, old)
         self._conn.execute("DELETE FROM records WHERE id = ?", (rid,))
         self._conn.execute("DELETE FROM chunks WHERE blob = ?", (rid,))
-        del self.entries[rid]
-        self.changed = True
+        self._entry(rid, old, 0)
 
-    def _check_index(self, rid: bytes) -> None:
+    def _check_index(self, rid: bytes, gen: int) -> None:
         """Refuse to write through a damaged id index. Writes find a record's row by its id
         in SQLite's index; an index that no longer agrees with the table (which only
         `PRAGMA integrity_check` finds) would have an edit replace another record's row or
-        add a second row for this one, turning a damaged index into lost records."""
+        add a second row for this one, turning a damaged index into lost records. *gen* is
+        the record's generation in the manifest (0: a new id)."""
         indexed = self._conn.execute("SELECT rowid FROM records WHERE id = ?", (rid,)).fetchone()
         if indexed is not None:
             row = self._conn.execute("SELECT id FROM records WHERE rowid = ?", indexed).fetchone()
             agrees = row is not None and row[0] == rid
-        elif self.entries.get(rid, 0) > 0:  # written before, yet not in the index: is it there?
+        elif gen > 0:  # written before, yet not in the index: is it there?
             agrees = self._conn.execute("SELECT 1 FROM records NOT INDEXED WHERE id = ?",
                                         (rid,)).fetchone() is None
         else:  # a new id: no row can hold it, so no scan
@@ -306,8 +348,7 @@ class WriteTxn:
         rid = _parse_id(record_id)
         if rid in self.entries:
             raise KitError(f"record {record_id} already exists")
-        self.entries[rid] = 0
-        return self.put(kind, data, record_id)
+        return self._put(rid, 0, kind, data)
 
     def put_blob(self, data: bytes, blob_id: str | None = None) -> BlobInfo:
         """Store *data* in sealed 64 KiB chunks, described by a record of kind 'blob'."""
@@ -327,8 +368,7 @@ class WriteTxn:
         meta = {"size": info.size, "sha256": info.sha256, "chunks": count}
         ct = seal(self._vault._keys.records, _plaintext("blob", meta), self._vault._aad(bid, gen))
         self._conn.execute("INSERT INTO records (id, gen, ct) VALUES (?, ?, ?)", (bid, gen, ct))
-        self.entries[bid] = gen
-        self.changed = True
+        self._entry(bid, 0, gen)
         return info
 
 
@@ -353,6 +393,8 @@ class Vault:
         self._file_lock = vault_lock(path)
         # The write transaction open in transaction(): (txn, counter it began at, thread).
         self._txn: tuple[WriteTxn, int, int] | None = None
+        # The last format 2 manifest read and checked: ((counter, digest), entries).
+        self._verified: tuple[tuple[int, bytes], dict[bytes, int]] | None = None
 
     # --- opening and creating ---
 
@@ -408,10 +450,10 @@ class Vault:
                 conn.executescript(SCHEMA)
                 conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", [
                     ("format", DB_FORMAT), ("vault_id", vault_id), ("key_id", keys.key_id),
-                    ("commit", 0), ("manifest", b""),
+                    ("commit", 0), ("digest", bytes(DIGEST_BYTES)),
                 ])
-            first = hdr.Commit(0, manifest_mac(keys.manifest, vault_id, 0, b""))
-            header = hdr.Header(vault_id, keys.key_id, slots, first)
+            first = hdr.Commit(0, digest_mac(keys.manifest, vault_id, 0, bytes(DIGEST_BYTES)))
+            header = hdr.Header(vault_id, keys.key_id, slots, first, critical=(MANIFEST_TABLE,))
             data = hdr.encode(header, keys.header_mac)
             write_atomic(staging / HEADER_FILE, data)
             (staging / LOCK_FILE).touch(mode=0o600)
@@ -444,6 +486,7 @@ class Vault:
                 self._conn_.close()
                 self._conn_ = None
             self._closed = True
+            self._verified = None
             self._dek = b""
             self._keys = _CLOSED_KEYS
 
@@ -492,12 +535,15 @@ class Vault:
             ) from exc
         self.header, self._header_bytes = header, data
 
-    def _read_meta(self, conn: sqlite3.Connection) -> tuple[int, bytes]:
-        meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('commit','manifest')"))
-        counter, manifest = meta.get("commit"), meta.get("manifest")
-        if not isinstance(counter, int) or not isinstance(manifest, bytes):
+    def _read_meta(self, conn: sqlite3.Connection) -> DbState:
+        meta = dict(conn.execute(
+            "SELECT key, value FROM meta WHERE key IN ('commit', 'format', 'manifest', 'digest')"))
+        counter, fmt = meta.get("commit"), meta.get("format")
+        proof = meta.get("manifest" if fmt == 1 else "digest")
+        if (not isinstance(counter, int) or not isinstance(proof, bytes)
+                or (fmt == DB_FORMAT and len(proof) != DIGEST_BYTES)):
             raise VaultDamaged("vault.sqlite is missing its commit record; restore a backup")
-        return counter, manifest
+        return DbState(counter, fmt if fmt in DB_FORMATS else DB_FORMAT, proof)
 
     def _expected(self, counter: int) -> hdr.Commit | None:
         if counter == self.header.state.counter:
@@ -506,8 +552,9 @@ class Vault:
             return self.header.pending
         return None
 
-    def _check_commit(self, counter: int, manifest: bytes) -> hdr.Commit:
+    def _check_commit(self, state: DbState) -> hdr.Commit:
         """The header commit the database is at, or the rollback/tamper error."""
+        counter = state.counter
         expected = self._expected(counter)
         if expected is None:
             raise RollbackDetected(
@@ -515,13 +562,47 @@ class Vault:
                 f"{self.header.state.counter}: the two files do not belong together (one was "
                 "replaced by an older or foreign copy). Restore both from the same backup."
             )
-        mac = manifest_mac(self._keys.manifest, self.vault_id, counter, manifest)
-        if not mac_equal(mac, expected.mac):
-            raise ManifestMismatch(
-                "the list of records inside vault.sqlite does not match its header: the file "
-                "was altered. Restore it from a backup."
-            )
+        if not mac_equal(commit_mac(self._keys.manifest, self.vault_id, state, counter),
+                         expected.mac):
+            raise manifest_altered()
         return expected
+
+    def _manifest(self, conn: sqlite3.Connection, state: DbState,
+                  settled: bool = True) -> dict[bytes, int]:
+        """Every manifest entry, vouched for: format 1's encoded list is covered by the MAC
+        _check_commit checked; format 2's table must add up to the digest it checked.
+
+        A format 2 check reads every row, so the entries of a *settled* commit (not one this
+        process is writing) are kept for the next read at the same commit and digest: a
+        read of one record or file then costs no more than in format 1. A commit changes
+        both, so nothing written since is missed; the vault does not guard its files against
+        changes made while it is unlocked (section 15.3 of docs/vault-format.md)."""
+        if state.format == 1:
+            return decode_manifest(state.proof)
+        known = self._verified
+        if settled and known is not None and known[0] == (state.counter, state.proof):
+            return known[1]
+        entries = table_entries(conn)
+        if not mac_equal(digest_of(self._keys.manifest, self.vault_id, entries.items()),
+                         state.proof):
+            raise manifest_altered()
+        if settled:
+            self._verified = ((state.counter, state.proof), entries)
+        return entries
+
+    def _upgrade(self, conn: sqlite3.Connection, state: DbState) -> bytes:
+        """Inside a write transaction on a format 1 database that _check_commit vouched for:
+        make it format 2 (the manifest table and its digest), so that it commits with the
+        transaction's own changes or not at all. Returns the digest."""
+        entries = decode_manifest(state.proof)
+        conn.execute("DROP TABLE IF EXISTS manifest")  # nothing of a format 1 vault's own
+        conn.execute(MANIFEST_SCHEMA)
+        conn.executemany("INSERT INTO manifest (id, gen) VALUES (?, ?)", entries.items())
+        digest = digest_of(self._keys.manifest, self.vault_id, entries.items())
+        conn.execute("DELETE FROM meta WHERE key IN ('manifest', 'digest')")
+        conn.execute("INSERT INTO meta (key, value) VALUES ('digest', ?)", (digest,))
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'format'", (DB_FORMAT,))
+        return digest
 
     def _finish_backup_rekey(self) -> None:
         """If a rotation died before re-keying every backup, retire what it left behind."""
@@ -544,26 +625,28 @@ class Vault:
         return True
 
     @contextlib.contextmanager
-    def _read_txn(self) -> Iterator[tuple[sqlite3.Connection, int, bytes]]:
-        """A consistent snapshot, checked against the header (retrying if a writer moved on)."""
+    def _read_txn(self) -> Iterator[tuple[sqlite3.Connection, int, dict[bytes, int]]]:
+        """A consistent snapshot, checked against the header (retrying if a writer moved on):
+        the connection, the commit counter, and the manifest, vouched for."""
         with self._mutex, sqlite_errors("read the vault"):
             conn = self._conn()
             joined = self._open_txn()
             if joined is not None:  # inside this thread's write: its own view, writes and all
                 txn, counter = joined
-                yield conn, counter, encode_manifest(txn.entries)
+                yield conn, counter, self._manifest(conn, DbState(counter, DB_FORMAT, txn.digest),
+                                                    settled=False)
                 return
             for _attempt in range(50):
                 conn.execute("BEGIN")
                 try:
-                    counter, manifest = self._read_meta(conn)
-                    if self._expected(counter) is None and (
+                    state = self._read_meta(conn)
+                    if self._expected(state.counter) is None and (
                             self._reload_header() or self._rotation_in_flight()):
                         conn.execute("COMMIT")
                         continue
                     self._check_meta(conn)
-                    self._check_commit(counter, manifest)
-                    yield conn, counter, manifest
+                    self._check_commit(state)
+                    yield conn, state.counter, self._manifest(conn, state)
                 finally:
                     if conn.in_transaction:
                         conn.execute("COMMIT")
@@ -579,9 +662,8 @@ class Vault:
         written flat: one associated-data prefix, views instead of copies of each ciphertext
         and plaintext, and the cyclic garbage collector paused while it builds thousands of
         objects that all live on (see bulk_build)."""
-        with self._read_txn() as (conn, counter, manifest):
+        with self._read_txn() as (conn, counter, expected):
             rows = conn.execute("SELECT id, gen, ct FROM records").fetchall()
-        expected = decode_manifest(manifest)
         result = Snapshot(counter, {})
         seen: set[bytes] = set()
         decrypt = self._keys.records.decrypt
@@ -625,9 +707,8 @@ class Vault:
 
     def get(self, record_id: str) -> Record:
         rid = _parse_id(record_id)
-        with self._read_txn() as (conn, _counter, manifest):
+        with self._read_txn() as (conn, _counter, expected):
             row = conn.execute("SELECT gen, ct FROM records WHERE id = ?", (rid,)).fetchone()
-        expected = decode_manifest(manifest)
         if rid not in expected:
             raise NotFound(f"no record {record_id} in this vault")
         if row is None:
@@ -694,17 +775,20 @@ class Vault:
                 raise vault_busy() from None
 
     @contextlib.contextmanager
-    def _checked_write(self, what: str) -> Iterator[tuple[sqlite3.Connection, int, bytes,
+    def _checked_write(self, what: str) -> Iterator[tuple[sqlite3.Connection, DbState,
                                                            hdr.Commit]]:
         """Inside the lock: BEGIN IMMEDIATE on a database checked against its header, rolled
-        back if the caller fails. The caller commits."""
+        back if the caller fails. The caller commits. The check is of the counter and the
+        MAC of the digest (format 1: of the whole manifest), not of every manifest row: a row
+        altered on disk stays altered, since a commit only adds and takes out the values of
+        the entries it changes, and the next read finds the digest wrong."""
         conn = self._conn()
         with sqlite_errors(what):
             conn.execute("BEGIN IMMEDIATE")
             try:
-                counter, manifest = self._read_meta(conn)
+                state = self._read_meta(conn)
                 self._check_meta(conn)
-                yield conn, counter, manifest, self._check_commit(counter, manifest)
+                yield conn, state, self._check_commit(state)
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
@@ -739,23 +823,24 @@ class Vault:
             # Only under the lock: no other writer can have a temp file in flight.
             sweep_temp_files(self.path)
             take_if_due(self)
-            with self._checked_write("save to the vault") as (conn, counter, manifest, current):
-                txn = WriteTxn(self, conn, decode_manifest(manifest))
+            with self._checked_write("save to the vault") as (conn, state, current):
+                counter = state.counter
+                digest = self._upgrade(conn, state) if state.format == 1 else state.proof
+                txn = WriteTxn(self, conn, digest)
                 self._txn = (txn, counter, threading.get_ident())
                 try:
                     yield txn
                 finally:
                     self._txn = None
                 if not txn.changed:
-                    conn.execute("ROLLBACK")
+                    conn.execute("ROLLBACK")  # a format 1 database stays as it was
                     return
-                new_manifest = encode_manifest(txn.entries)
-                new = hdr.Commit(counter + 1, manifest_mac(
-                    self._keys.manifest, self.vault_id, counter + 1, new_manifest))
+                new = hdr.Commit(counter + 1, digest_mac(
+                    self._keys.manifest, self.vault_id, counter + 1, txn.digest))
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'commit'", (new.counter,))
-                conn.execute("UPDATE meta SET value = ? WHERE key = 'manifest'", (new_manifest,))
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'digest'", (txn.digest,))
                 # The header learns of the commit before the database holds it ...
-                self._write_header(self.header.with_commit(current, new))
+                self._write_header(with_manifest_table(self.header).with_commit(current, new))
                 conn.execute("COMMIT")
             # ... and settles once it does. A crash in between leaves both acceptable.
             self._write_header(self.header.with_commit(new, None))
@@ -785,8 +870,8 @@ class Vault:
         elif meta.get("key_id") != self.header.key_id:
             wrong.append("its data key is not the header's: one of the two files is a copy "
                          "from before or after a key change")
-        if meta.get("format") != DB_FORMAT:
-            wrong.append(f"its format number is {meta.get('format')!r}, not {DB_FORMAT}")
+        if meta.get("format") not in DB_FORMATS:
+            wrong.append(f"its format number is {meta.get('format')!r}, not 1 or {DB_FORMAT}")
         if wrong:
             raise VaultDamaged(
                 "vault.sqlite does not belong with vault.header: " + "; and ".join(wrong)

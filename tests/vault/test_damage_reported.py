@@ -272,7 +272,7 @@ def test_verify_finds_a_damaged_index_and_edits_refuse_to_write_through_it(
 @pytest.mark.parametrize(("key", "value", "said"), [
     ("vault_id", bytes(16), "its vault id is not the header's: it belongs to another vault"),
     ("key_id", bytes(16), "its data key is not the header's"),
-    ("format", 2, "its format number is 2, not 1"),
+    ("format", 3, "its format number is 3, not 1 or 2"),
 ])
 def test_meta_rows_must_match_the_header(journalled: Journalled, key: str, value: object,
                                          said: str) -> None:

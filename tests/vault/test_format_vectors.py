@@ -190,3 +190,29 @@ def test_recovery_key_text_and_its_slot_key(monkeypatch: pytest.MonkeyPatch) -> 
     assert slot.salt == salt
     unwrapped = open_sealed(AESGCM(kek), slot.wrapped, slot_aad(VAULT_ID, slot_id, "recovery"))
     assert unwrapped == DEK
+
+
+def test_format_2_manifest_digest_and_its_mac() -> None:
+    """Section 7.2's digest, from the vectors, by the kit and by hand with the standard library."""
+    import hmac as stdlib_hmac
+
+    from kit.vault.crypto import digest_mac, digest_of, entry_value
+
+    key = Subkeys(DEK, VAULT_ID).manifest
+    other = bytes(range(0x90, 0xA0))
+    one = find(r"entry_value\(record_id, gen 1\)\s+= ([0-9a-f]{64})")[1]
+    by_hand = stdlib_hmac.new(key, b"flk/v2/entry" + VAULT_ID + RECORD_ID + (1).to_bytes(8, "big"),
+                              "sha256").hexdigest()
+    assert entry_value(key, VAULT_ID, RECORD_ID, 1).to_bytes(32, "big").hex() == one == by_hand
+    two = find(r"digest\{record_id: gen 1, 90 … 9f: gen 3\}\s+= ([0-9a-f]{64})")[1]
+    total = sum(int.from_bytes(stdlib_hmac.new(
+        key, b"flk/v2/entry" + VAULT_ID + rid + gen.to_bytes(8, "big"), "sha256").digest(), "big")
+        for rid, gen in ((RECORD_ID, 1), (other, 3))) % 2**256
+    assert digest_of(key, VAULT_ID, [(RECORD_ID, 1), (other, 3)]).hex() == two
+    assert total.to_bytes(32, "big").hex() == two
+    mac7 = find(r"digest_mac\(commit 7, digest\{record_id: gen 1\}\)\s+= ([0-9a-f]{64})")[1]
+    assert digest_mac(key, VAULT_ID, 7, bytes.fromhex(one)).hex() == mac7
+    assert stdlib_hmac.new(key, b"flk/v2/digest" + VAULT_ID + (7).to_bytes(8, "big")
+                           + bytes.fromhex(one), "sha256").hexdigest() == mac7
+    mac0 = find(r"digest_mac\(commit 0, empty\)\s+= ([0-9a-f]{64})")[1]
+    assert digest_mac(key, VAULT_ID, 0, bytes(32)).hex() == mac0

@@ -370,11 +370,24 @@ def structural_cases(p: Pristine) -> list[Case]:
 
     def old_meta(path: Path) -> None:
         with contextlib.closing(sqlite3.connect(p.old_db)) as old:
-            meta = old.execute("SELECT key, value FROM meta WHERE key IN ('commit', 'manifest')")
+            meta = old.execute("SELECT key, value FROM meta WHERE key IN ('commit', 'digest')")
             rows = meta.fetchall()
         with db(path) as conn:
             for key, value in rows:
                 change(conn, "UPDATE meta SET value = ? WHERE key = ?", value, key)
+
+    def old_manifest(path: Path) -> None:
+        with contextlib.closing(sqlite3.connect(p.old_db)) as old:
+            rows = old.execute("SELECT id, gen FROM manifest").fetchall()
+            (digest,) = old.execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()
+        with db(path) as conn:
+            change(conn, "DELETE FROM manifest")
+            conn.executemany("INSERT INTO manifest (id, gen) VALUES (?, ?)", rows)
+            change(conn, "UPDATE meta SET value = ? WHERE key = 'digest'", digest)
+
+    def drop_manifest(path: Path) -> None:
+        with db(path) as conn:
+            conn.execute("DROP TABLE manifest")
 
     old_id, old_gen, old_ct = p.old_row
     # Deleted rows.
@@ -423,9 +436,27 @@ def structural_cases(p: Pristine) -> list[Case]:
     add("record list and counter put back", old_meta, vault_wide=True)
     add("commit counter moved on", sql(
         ("UPDATE meta SET value = value + 1 WHERE key = 'commit'", ())), vault_wide=True)
-    add("record list from the past under today's counter", sql((
-        "UPDATE meta SET value = (SELECT substr(value, 1, length(value) - 24) FROM meta "
-        "WHERE key = 'manifest') WHERE key = 'manifest'", ())), vault_wide=True)
+    add("record list and its digest from the past under today's counter", old_manifest,
+        vault_wide=True)
+    # The manifest table (database format 2): each row is covered by the header's digest MAC.
+    add("manifest row deleted with its record", sql(
+        ("DELETE FROM manifest WHERE id = ?", (j1,)), ("DELETE FROM records WHERE id = ?", (j1,))),
+        vault_wide=True)
+    add("old generation put back in the manifest and the records", sql(
+        ("UPDATE manifest SET gen = ? WHERE id = ?", (old_gen, old_id)),
+        ("UPDATE records SET gen = ?, ct = ? WHERE id = ?", (old_gen, old_ct, old_id))),
+        vault_wide=True)
+    add("record copied under a new id, listed in the manifest", sql(
+        ("INSERT INTO records SELECT ?, gen, ct FROM records WHERE id = ?", (stranger, j1)),
+        ("INSERT INTO manifest SELECT ?, gen FROM manifest WHERE id = ?", (stranger, j1))),
+        vault_wide=True)
+    add("manifest digest zeroed", sql(
+        ("UPDATE meta SET value = zeroblob(32) WHERE key = 'digest'", ())), vault_wide=True)
+    add("manifest generation stored as text", sql(
+        ("UPDATE manifest SET gen = 'two' WHERE id = ?", (j0,))), vault_wide=True)
+    add("manifest table dropped", drop_manifest, vault_wide=True)
+    add("database format set back to 1", sql(
+        ("UPDATE meta SET value = 1 WHERE key = 'format'", ())), vault_wide=True)
     add("commit record deleted", sql(("DELETE FROM meta WHERE key = 'commit'", ())),
         vault_wide=True)
     add("header older than vault.sqlite", copy_file(p.old_header, HEADER), vault_wide=True)
