@@ -147,8 +147,9 @@ def test_no_help_text_imports_textual_or_requests() -> None:
 def test_every_core_module_is_in_the_import_contracts() -> None:
     """A new module or package under kit/ cannot escape the import-linter contracts: each is
     a source of both forbidden contracts, except kit.tui itself, kit.__main__, what a
-    contract forbids, and the entry point kit.start where the command line is forbidden; and the layers contract is exhaustive (lint-imports names a top-level
-    module missing from it)."""
+    contract forbids, and the entry point kit.start where the command line is forbidden; and
+    the layers contract is exhaustive (lint-imports names a top-level module missing from
+    it)."""
     config = tomllib.loads((REPO / "pyproject.toml").read_text())
     every = config["tool"]["importlinter"]["contracts"]
     contracts = [c for c in every if c["type"] == "forbidden"]

@@ -35,7 +35,7 @@ from kit.tui.quick import Quick
 from kit.tui.tab_stops import only_reading_boxes_stop
 from kit.tui.terminal_guard import show_control_characters
 from kit.tui.themes import THEMES
-from kit.tui.widgets.choices import ticks_by_shape
+from kit.tui.widgets.ticks import ticks_by_shape
 
 if TYPE_CHECKING:
     from textual.widgets import TabbedContent

@@ -27,7 +27,8 @@ from textual.widgets import Checkbox, Footer
 
 from kit.tui.app import KitApp
 from kit.tui.quick import terminal_driver
-from kit.tui.widgets.choices import TICKED, UNTICKED, TickList, ticks_by_shape
+from kit.tui.widgets.choices import TickList
+from kit.tui.widgets.ticks import TICKED, UNTICKED, ticks_by_shape
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,7 +1,5 @@
-"""Ticks that show their state by shape, not colour alone (NO_COLOR, colour blindness): a
-chosen option draws ✓, an unchosen one an empty box. Textual draws both as the same `X` and
-tells them apart only by its shade (its issue 2310), so a person without colour could not see
-what they had ticked."""
+"""A list of options whose ticks show their state by shape, not colour alone (see
+kit.tui.widgets.ticks, which does the same for every checkbox)."""
 
 from __future__ import annotations
 
@@ -9,7 +7,7 @@ from rich.segment import Segment
 from textual.strip import Strip
 from textual.widgets import Checkbox, SelectionList
 
-TICKED, UNTICKED = "✓", " "
+from kit.tui.widgets.ticks import TICKED, UNTICKED
 
 
 class TickList(SelectionList[str]):
@@ -33,17 +31,3 @@ class TickList(SelectionList[str]):
         chosen = self.get_option_at_index(index).value in self.selected
         segments[1] = Segment(TICKED if chosen else UNTICKED, style)
         return Strip(segments, strip.cell_length)
-
-
-def _checkbox_inner(checkbox: Checkbox) -> str:
-    return TICKED if checkbox.value else UNTICKED
-
-
-def ticks_by_shape() -> None:
-    """Make every checkbox in the app draw ✓ when ticked and an empty box when not.
-
-    Textual reads the mark from `BUTTON_INNER` each time it draws a checkbox; as a property
-    it follows the box's value. Set once, before any screen is built, it reaches every
-    checkbox: those in dialogs and in Textual's own widgets too, and any added later."""
-    # A property where Textual declares a str: each box reads it as it is drawn.
-    Checkbox.BUTTON_INNER = property(_checkbox_inner)  # type: ignore[assignment]
