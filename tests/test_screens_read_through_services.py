@@ -17,7 +17,11 @@ KIT = Path(__file__).resolve().parents[1] / "kit"
 def repositories() -> set[tuple[str, str]]:
     """(module, class) of every repository the workspace hands out."""
     tree = ast.parse((KIT / "workspace.py").read_text(encoding="utf-8"))
-    found = {(node.module, alias.name) for node in ast.walk(tree)
+    # The workspace names each repository it hands out under `if TYPE_CHECKING:` (it imports
+    # each one when first used); errors and the vault it imports for itself are not these.
+    typing_only = [node for node in ast.walk(tree) if isinstance(node, ast.If)
+                   and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"]
+    found = {(node.module, alias.name) for block in typing_only for node in ast.walk(block)
              if isinstance(node, ast.ImportFrom) and node.module
              and node.module.startswith("kit.") and not node.module.startswith("kit.vault")
              for alias in node.names}

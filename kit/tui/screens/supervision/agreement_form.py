@@ -25,9 +25,7 @@ from kit.supervision.service import Supervision
 from kit.supervision.times import parse_optional_day
 from kit.tui.app import FormScreen
 from kit.tui.refusal import Refused, checked, refuse
-
-AGREEMENT_DRAFT_AREA = "supervision-agreement"
-
+from kit.tui.screens.supervision.drafts import AGREEMENT_DRAFT_AREA
 
 AGREEMENT_TEXTS = (("confidentiality", "Limits of confidentiality"),
                    ("records", "Where records are kept, and who sees them"),

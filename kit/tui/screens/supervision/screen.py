@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -25,8 +25,7 @@ from kit.supervision.contacts import Contact
 from kit.supervision.records import SupervisionDoc
 from kit.supervision.service import Supervision, supervision_for
 from kit.tui.app import AreaScreen
-from kit.tui.screens.supervision.actions_pane import ActionsPane
-from kit.tui.screens.supervision.agreement_form import AGREEMENT_DRAFT_AREA
+from kit.tui.screens.supervision.drafts import AGREEMENT_DRAFT_AREA, DRAFT_AREA
 from kit.tui.screens.supervision.messages import (
     AgreementSaved,
     Changed,
@@ -34,11 +33,13 @@ from kit.tui.screens.supervision.messages import (
     ShowTab,
 )
 from kit.tui.screens.supervision.pane import Pane
-from kit.tui.screens.supervision.records_pane import RecordsPane
-from kit.tui.screens.supervision.session_form import DRAFT_AREA
-from kit.tui.screens.supervision.share_pane import SharePane
 from kit.tui.screens.supervision.styles import STYLES
-from kit.tui.screens.supervision.team_pane import TeamPane
+
+if TYPE_CHECKING:  # each pane's module is imported when its tab is first shown
+    from kit.tui.screens.supervision.actions_pane import ActionsPane
+    from kit.tui.screens.supervision.records_pane import RecordsPane
+    from kit.tui.screens.supervision.share_pane import SharePane
+    from kit.tui.screens.supervision.team_pane import TeamPane
 
 TABS = (("share-tab", "Share"), ("records-tab", "Records"), ("team-tab", "Team"),
         ("actions-tab", "Actions"))
@@ -76,18 +77,24 @@ class SupervisionScreen(AreaScreen):
 
     @property
     def share_pane(self) -> SharePane:
+        from kit.tui.screens.supervision.share_pane import SharePane
+
         pane = self._made(SharePane.TAB, lambda: SharePane(self._service))
         assert isinstance(pane, SharePane)
         return pane
 
     @property
     def records_pane(self) -> RecordsPane:
+        from kit.tui.screens.supervision.records_pane import RecordsPane
+
         pane = self._made(RecordsPane.TAB, lambda: RecordsPane(self._service))
         assert isinstance(pane, RecordsPane)
         return pane
 
     @property
     def team_pane(self) -> TeamPane:
+        from kit.tui.screens.supervision.team_pane import TeamPane
+
         pane = self._made(TeamPane.TAB,
                           lambda: TeamPane(self._service, self._retention_months))
         assert isinstance(pane, TeamPane)
@@ -95,6 +102,8 @@ class SupervisionScreen(AreaScreen):
 
     @property
     def actions_pane(self) -> ActionsPane:
+        from kit.tui.screens.supervision.actions_pane import ActionsPane
+
         pane = self._made(ActionsPane.TAB, lambda: ActionsPane(self._service))
         assert isinstance(pane, ActionsPane)
         return pane
@@ -102,8 +111,8 @@ class SupervisionScreen(AreaScreen):
     def pane(self, tab: str) -> Pane:
         """The pane shown on *tab* (built, and loaded, only once the tab has been shown)."""
         made: dict[str, Callable[[], Pane]] = {
-            SharePane.TAB: lambda: self.share_pane, RecordsPane.TAB: lambda: self.records_pane,
-            TeamPane.TAB: lambda: self.team_pane, ActionsPane.TAB: lambda: self.actions_pane}
+            "share-tab": lambda: self.share_pane, "records-tab": lambda: self.records_pane,
+            "team-tab": lambda: self.team_pane, "actions-tab": lambda: self.actions_pane}
         return made[tab]()
 
     def _service(self) -> Supervision:

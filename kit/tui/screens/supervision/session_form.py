@@ -37,8 +37,7 @@ from kit.supervision.times import (
 )
 from kit.tui.app import FormScreen
 from kit.tui.refusal import Refused, checked, refuse
-
-DRAFT_AREA = "supervision-session"
+from kit.tui.screens.supervision.drafts import DRAFT_AREA
 
 
 class SessionForm(FormScreen):
