@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from kit.errors import WrongSecret
+from kit.records.journal import Journal
 from kit.tui.app import KitApp
 from kit.vault import Credentials, Vault, key_changes, recovery
 from kit.vault.store import read_header
@@ -177,8 +178,10 @@ async def test_keyring_unlock_is_not_offered_to_turn_on_without_a_secure_keyring
 async def test_a_damaged_vault_is_checked_in_the_app(
         make_app: Callable[..., KitApp], closed_vault: Path) -> None:
     with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
-        vault.put("journal", {"text": "fine"})
-        flipped = vault.put("journal", {"text": "to be damaged"}).id
+        Journal(vault).add("fine")
+        flipped = Journal(vault).add("to be damaged").id
+        # Whole and authentic, but of a shape this kit cannot read: damage the check names too.
+        wrong_shape = vault.put("journal", {"shape": "from a newer kit"}).id
     with contextlib.closing(sqlite3.connect(closed_vault / "vault.sqlite")) as conn:
         (ct,) = conn.execute("SELECT ct FROM records WHERE id = ?",
                              (bytes.fromhex(flipped),)).fetchone()
@@ -197,8 +200,8 @@ async def test_a_damaged_vault_is_checked_in_the_app(
         await wait_for(pilot, lambda: "Damaged" in text_of(app, "#vault-check-result"),
                        "the result")
         result = text_of(app, "#vault-check-result")
-        assert flipped in result  # what is damaged, named
-        assert "read correctly" in result  # what is fine
+        assert flipped in result and wrong_shape in result  # what is damaged, named
+        assert "Damaged (2 problems)" in result and "read correctly" in result  # what is fine
         assert "What to do next" in result and str(closed_vault / "backups") in result
         assert "`" not in result and "kit vault" not in result
         await pilot.press("escape")

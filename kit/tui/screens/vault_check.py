@@ -1,5 +1,6 @@
 """Check the vault: every record, stored file and the manifest, as the command line's check does
-(Vault.verify), with what is damaged, what is fine and what to do next said plainly."""
+(Vault.verify, then every record read as the kit uses it), with what is damaged, what is fine
+and what to do next said plainly."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Button, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
-from kit.errors import KitError
+from kit.errors import KitError, VaultDamaged
 from kit.plurals import counted
 from kit.tui.app_words import app_words
 from kit.tui.host import vault_host
@@ -66,8 +67,21 @@ class VaultCheckDialog(Dialog[None]):
         workspace = app.workspace
         if workspace is None:
             raise KitError("the kit locked before the check began")
-        problems = workspace.vault.verify()
-        readable = len(workspace.vault.snapshot().records)
+        from kit.workspace import Workspace
+
+        vault = workspace.vault
+        problems = vault.verify()
+        # Then every record read as the kit uses it, from the disk as it is now (a workspace of
+        # the check's own, so the app's is not touched from this thread): one of a shape this
+        # kit cannot read is damage too, named with the rest.
+        try:
+            fresh = Workspace(vault)
+            problems += fresh.unreadable()
+            records = fresh.snapshot().records
+        except VaultDamaged:
+            return problems, 0  # nothing could be read: the check has said why
+        unreadable = {p.record_id for p in problems}
+        readable = sum(1 for record_id in records if record_id not in unreadable)
         return problems, readable
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
