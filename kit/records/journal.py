@@ -91,7 +91,7 @@ def check_mood(mood: int | None) -> int | None:
     return mood
 
 
-def check_text(text: str) -> str:
+def check_entry_text(text: str) -> str:
     if not text.strip():
         raise UsageError("the entry is empty; nothing was saved")
     return text
@@ -134,7 +134,7 @@ class Journal:
     def add(self, text: str, tags: Sequence[str] = (), mood: int | None = None,
             when: datetime | None = None) -> JournalEntry:
         now = when or datetime.now(UTC)
-        entry = JournalEntry("", now, now, check_text(text), normalize_tags(tags), check_mood(mood))
+        entry = JournalEntry("", now, now, check_entry_text(text), normalize_tags(tags), check_mood(mood))
         self._load()  # before the write: a snapshot read after it may not hold it
         record = self.vault.put(KIND, entry._data())
         saved = entry._replace(id=record.id)
@@ -175,7 +175,7 @@ class Journal:
              clear_mood: bool = False) -> JournalEntry:
         entry = self.get(id_or_prefix)
         changed = entry._replace(
-            text=check_text(text) if text is not None else entry.text,
+            text=check_entry_text(text) if text is not None else entry.text,
             tags=normalize_tags(tags) if tags is not None else entry.tags,
             mood=None if clear_mood else (check_mood(mood) if mood is not None else entry.mood),
             updated=datetime.now(UTC),

@@ -11,7 +11,7 @@ from textual.validation import Integer
 from textual.widgets import Footer, Header, Input, Label, Select, TextArea
 
 from kit.errors import UsageError
-from kit.records.journal import JournalEntry, check_mood, check_text, normalize_tags
+from kit.records.journal import JournalEntry, check_mood, check_entry_text, normalize_tags
 from kit.records.prompts import PROMPT_SETS, prompt_set
 from kit.tui.app import FormScreen
 from kit.tui.refusal import Refused, checked, refuse
@@ -105,7 +105,7 @@ class EditorScreen(FormScreen):
         state = self._state()
         mood_text = state["mood"].strip()
         try:
-            checked(self.query_one("#text"), lambda: check_text(state["text"]))
+            checked(self.query_one("#text"), lambda: check_entry_text(state["text"]))
             tags = checked(self.query_one("#tags"), lambda: normalize_tags(
                 state["tags"].replace(",", " ").split()))
             mood = checked(self.query_one("#mood"), lambda: check_mood(
