@@ -134,7 +134,8 @@ class Journal:
     def add(self, text: str, tags: Sequence[str] = (), mood: int | None = None,
             when: datetime | None = None) -> JournalEntry:
         now = when or datetime.now(UTC)
-        entry = JournalEntry("", now, now, check_entry_text(text), normalize_tags(tags), check_mood(mood))
+        entry = JournalEntry("", now, now, check_entry_text(text), normalize_tags(tags),
+                             check_mood(mood))
         self._load()  # before the write: a snapshot read after it may not hold it
         record = self.vault.put(KIND, entry._data())
         saved = entry._replace(id=record.id)

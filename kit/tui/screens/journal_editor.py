@@ -11,7 +11,7 @@ from textual.validation import Integer
 from textual.widgets import Footer, Header, Input, Label, Select, TextArea
 
 from kit.errors import UsageError
-from kit.records.journal import JournalEntry, check_mood, check_entry_text, normalize_tags
+from kit.records.journal import JournalEntry, check_entry_text, check_mood, normalize_tags
 from kit.records.prompts import PROMPT_SETS, prompt_set
 from kit.tui.app import FormScreen
 from kit.tui.refusal import Refused, checked, refuse
