@@ -8,6 +8,7 @@ import io
 import ipaddress
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,7 +20,7 @@ from typing import Any
 import keyring
 import pytest
 
-from kit.vault import Vault
+from kit.vault import Credentials, Vault
 from tests.keyring_backends.memory import Keyring as MemoryKeyring
 
 PASSPHRASE = "correct horse battery staple"
@@ -118,6 +119,25 @@ def kit_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def cheap_age_sealing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pyrage seals a passphrase age file at the scrypt cost that takes about a second on the
+    writing computer, and opening it costs as much again: most of what an encrypted pack costs
+    a test. In this process such files are sealed at work factor 10 instead, in the same format
+    (tests/hostile_files.py), and pyrage still opens each one. A test marked real_age_sealing
+    keeps pyrage's own sealing, as `kit` run as a command always does."""
+    if request.node.get_closest_marker("real_age_sealing"):
+        return
+    import pyrage
+
+    from tests.hostile_files import age_passphrase_file
+
+    def seal(plaintext: bytes, passphrase: str) -> bytes:
+        return age_passphrase_file(plaintext, passphrase)
+
+    monkeypatch.setattr(pyrage.passphrase, "encrypt", seal)
+
+
 @dataclass
 class Result:
     code: int
@@ -163,10 +183,37 @@ def vault_path(kit_env: Path) -> Path:
     return kit_env / "vault"
 
 
+@pytest.fixture(scope="session")
+def new_vault_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One empty vault per test process, made as a person makes one (`kit init`, minimum KDF
+    profile, in a private KIT_HOME), never opened by a test. Tests that only need *a* new
+    vault get a copy (new_vault_at): making one costs a process, two key derivations and a
+    dozen fsyncs, about 0.3 s of CPU and more of waiting, and some 500 tests ask for one.
+    A test about making vaults makes its own."""
+    home = tmp_path_factory.mktemp("template-home")
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith(("KIT_", "TEXTUAL"))}
+    env.update(KIT_HOME=str(home), KIT_KDF_PROFILE="minimum", KIT_PASSPHRASE=PASSPHRASE,
+               PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    proc = subprocess.run([sys.executable, "-m", "kit", "init"], input="", capture_output=True,
+                          text=True, env=env, timeout=120, start_new_session=True)
+    assert proc.returncode == 0, proc.stderr
+    template = home / "vault"
+    assert (template / "vault.header").is_file() and (template / "vault.sqlite").is_file()
+    return template
+
+
+def new_vault_at(template: Path, path: Path) -> Path:
+    """A copy of the template vault at *path* (modes and times kept), as `kit init` left it."""
+    shutil.copytree(template, path, symlinks=True)
+    return path
+
+
 @pytest.fixture
-def vault(vault_path: Path) -> Iterator[Vault]:
+def vault(vault_path: Path, new_vault_template: Path) -> Iterator[Vault]:
     """A new vault (minimum KDF profile) opened through the API."""
-    v, _recovery = Vault.create(vault_path, PASSPHRASE, "minimum")
+    v = Vault.open(new_vault_at(new_vault_template, vault_path),
+                   Credentials(passphrase=PASSPHRASE))
     try:
         yield v
     finally:
@@ -174,11 +221,9 @@ def vault(vault_path: Path) -> Iterator[Vault]:
 
 
 @pytest.fixture
-def cli_vault(vault_path: Path) -> Path:
+def cli_vault(vault_path: Path, new_vault_template: Path) -> Path:
     """A vault created through `kit init`, closed, ready for CLI commands."""
-    result = run_kit("init")
-    assert result.code == 0, result.err
-    return vault_path
+    return new_vault_at(new_vault_template, vault_path)
 
 
 @pytest.fixture
@@ -232,7 +277,6 @@ def kit_in_process(kit_env: Path, monkeypatch: pytest.MonkeyPatch,
 
 
 @pytest.fixture
-def made_vault(vault_path: Path) -> Path:
+def made_vault(vault_path: Path, new_vault_template: Path) -> Path:
     """An empty vault at the test's vault path, locked, for a command to open."""
-    Vault.create(vault_path, PASSPHRASE, "minimum")[0].close()
-    return vault_path
+    return new_vault_at(new_vault_template, vault_path)

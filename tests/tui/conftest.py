@@ -13,7 +13,6 @@ from textual.widgets import Input
 
 from kit.config import Config
 from kit.tui.app import AppServices, KitApp
-from kit.vault import Vault
 from tests.conftest import PASSPHRASE
 
 FIXED_NOW = datetime(2026, 11, 23, 10, 30, tzinfo=UTC)
@@ -34,11 +33,9 @@ def make_app(vault_path: Path) -> Callable[..., KitApp]:
 
 
 @pytest.fixture
-def closed_vault(vault_path: Path) -> Path:
+def closed_vault(made_vault: Path) -> Path:
     """A vault on disk, locked, for the app to open."""
-    vault, _recovery = Vault.create(vault_path, PASSPHRASE, "minimum")
-    vault.close()
-    return vault_path
+    return made_vault
 
 
 async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool],
