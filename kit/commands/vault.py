@@ -129,7 +129,12 @@ def vault_verify() -> None:
         return
     lines = [f"- {p.message}" for p in problems]
     say("The vault has problems (nothing was changed):\n" + "\n".join(lines))
-    say("Restore from the backups folder or from a `kit vault backup` file.")
+    unreadable = [p for p in problems if p.code.startswith(("unreadable_", "bad_"))]
+    if len(unreadable) < len(problems):
+        say("Restore from the backups folder or from a `kit vault backup` file.")
+    if unreadable:
+        say("A record this kit cannot read is kept as it is, and the rest still works. If a "
+            "newer Frontline Kit wrote it, update this one; if not, a backup holds it as it was.")
     if opts().json:
         out("", {"ok": False, "problems": [p.__dict__ for p in problems]})
     raise click.exceptions.Exit(4)
