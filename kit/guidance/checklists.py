@@ -6,6 +6,11 @@ texts are length-capped and free of control characters (they would be printed to
 files and item counts are capped. Validation never stops at the first mistake: it collects a
 Problem for each, naming the file, the item and the field, so an author can fix them all in
 one go. Nothing here raises anything but a kit error, whatever bytes it is given.
+
+Why one long module: it is the checklist format end to end (what a loaded checklist is, loading,
+and the validation that collects every problem), and the validation is the format's rules in code
+(docs/checklist-format.md). Kept together, a field added to the model is checked in the same
+change.
 """
 
 from __future__ import annotations

@@ -7,6 +7,10 @@ read, never changed: the guidance is to keep it, untouched, as the evidentiary c
 
 Two record kinds live here, `incident` and `evidence`; an evidence item of kind "file" points at
 a stored blob holding the file's bytes.
+
+Why one long module: its two kinds are one unit. Evidence exists only under an incident, and a
+file's bytes, its hash and its custody log are written in the same transaction as its item, so
+their rules, records, files and repository are read and changed together.
 """
 
 from __future__ import annotations

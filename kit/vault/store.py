@@ -5,10 +5,15 @@
     vault.lock     an OS lock held only around a write transaction
     backups/       rotating copies of the two files above
 
-Format v1 is specified in docs/vault-format.md. A write is: take the lock, re-read the header,
-check the database against it, write the header with the new commit as *pending*, commit the
-SQLite transaction, then write the header again with the commit settled. A crash at any point
-leaves a header that accepts what the database holds.
+The format is specified in docs/vault-format.md (database format 2). A write is: take the
+lock, re-read the header, check the database against it, write the header with the new commit
+as *pending*, commit the SQLite transaction, then write the header again with the commit
+settled. A crash at any point leaves a header that accepts what the database holds.
+
+Why one long module: the Vault class is the write protocol (the lock, the header, the database, the
+commit) and every read checked against it. Its methods share that state, and how a commit is
+written must be changed against how it is read. The header's encoding, key derivation, encryption,
+key slots, backups and rotation already live in modules of their own.
 """
 
 from __future__ import annotations

@@ -112,13 +112,6 @@ def test_the_footer_parts_are_there() -> None:
     assert "_bindings_ready" in Footer._reactives, changed("Footer._bindings_ready", used_by)
 
 
-def test_a_checkbox_draws_its_button_from_a_property() -> None:
-    # kit/tui/screens/supervision.py's Tick draws its own button in place of Textual's.
-    button = inspect.getattr_static(Checkbox, "_button", None)
-    assert isinstance(button, property), changed(
-        "ToggleButton._button (a property no longer)", "kit/tui/screens/supervision.py (Tick)")
-
-
 class Boxes(App[None]):
     def compose(self) -> ComposeResult:
         yield Checkbox("Show finished", id="box")
