@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from kit.supervision.contacts import Contacts
     from kit.supervision.exchange import PacketLog
     from kit.supervision.records import SupervisionRecords
-    from kit.vault import Snapshot
+    from kit.vault import Snapshot, Vault
     from kit.wellbeing.checkins import CheckIns
     from kit.wellbeing.library import Instruments
 
@@ -95,6 +95,8 @@ class Stores(Protocol):
     def packet_log(self) -> PacketLog: ...
     @property
     def supervision(self) -> SupervisionRecords: ...
+    @property
+    def vault(self) -> Vault: ...  # to export a record (a plaintext file needs the passphrase)
     def snapshot(self) -> Snapshot: ...
     def transaction(self) -> AbstractContextManager[None]: ...
 

@@ -103,6 +103,7 @@ class EntryList(ScrollView, Generic[T], can_focus=True):
         index = int(self.scroll_offset.y) + y
         width = self.size.width
         base = self.rich_style if self._frame_style is None else self._frame_style
+        style: Style
         if not self._items and index == 0:
             # An empty list still shows where the focus is, by a mark as well as a shade.
             style = self.get_component_rich_style("entry-list--cursor") if self.has_focus \
@@ -111,7 +112,7 @@ class EntryList(ScrollView, Generic[T], can_focus=True):
             return Strip([Segment(text, style)]).crop_extend(0, width, style)
         if index >= len(self._items):
             return Strip.blank(width, base)
-        style: Style = base
+        style = base
         if index == self.cursor:
             style = self.get_component_rich_style("entry-list--cursor")
         # Plain segments: item text is never parsed as markup.

@@ -20,6 +20,7 @@ from kit.supervision.records import (
     MIN_FREQUENCY,
     MIN_WINDOW,
     Agreement,
+    SupervisionDoc,
 )
 from kit.supervision.service import Supervision
 from kit.supervision.times import parse_optional_day
@@ -42,7 +43,7 @@ def _whole_number(text: str, field: str, low: int, high: int) -> int:
                          f"{text.strip()!r}") from None
 
 
-class AgreementForm(FormScreen):
+class AgreementForm(FormScreen[SupervisionDoc]):
     """The agreement with one supervisee, pre-filled from the one in force; saving revises it
     (a new version once it was sent)."""
 

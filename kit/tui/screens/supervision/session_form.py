@@ -40,7 +40,7 @@ from kit.tui.refusal import Refused, checked, refuse
 from kit.tui.screens.supervision.drafts import DRAFT_AREA
 
 
-class SessionForm(FormScreen):
+class SessionForm(FormScreen[SupervisionDoc]):
     """Every field of a session record; Tab moves, ctrl+s saves, Escape goes back."""
 
     DEFAULT_CSS = """
