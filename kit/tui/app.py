@@ -98,10 +98,17 @@ class AreaScreen(Screen[ResultT]):
         return workspace
 
     def _area_tabs(self) -> TabbedContent | None:
+        """The area's tabs, if it has any. Asked at every check of the bindings (dozens of
+        times as an area opens), so found once rather than by a walk of the whole screen
+        each time; a screen has its tabs, or not, from when it is composed."""
         from textual.widgets import TabbedContent
 
+        if self._tabs is not None or self._tabless:
+            return self._tabs
         found = self.query(TabbedContent)
-        return found.first() if found else None
+        self._tabs = found.first() if found else None
+        self._tabless = self._tabs is None and self.is_mounted
+        return self._tabs
 
     def action_next_tab(self) -> None:
         """Show the next tab (after the last, the first), with the focus on the tab bar: the
@@ -157,6 +164,8 @@ class AreaScreen(Screen[ResultT]):
 
     # The draft this screen restored, if any: a new lock replaces it rather than adding one.
     restored_draft_id: str | None = None
+    _tabs: TabbedContent | None = None  # see _area_tabs
+    _tabless = False
 
 
 class FormScreen(AreaScreen[ResultT]):
