@@ -103,12 +103,12 @@ class AreaScreen(Screen[ResultT]):
         each time; a screen has its tabs, or not, from when it is composed."""
         from textual.widgets import TabbedContent
 
-        if self._tabs is not None or self._tabless:
-            return self._tabs
+        if self._found_tabs is not None or self._tabless:
+            return self._found_tabs
         found = self.query(TabbedContent)
-        self._tabs = found.first() if found else None
-        self._tabless = self._tabs is None and self.is_mounted
-        return self._tabs
+        self._found_tabs = found.first() if found else None
+        self._tabless = self._found_tabs is None and self.is_mounted
+        return self._found_tabs
 
     def action_next_tab(self) -> None:
         """Show the next tab (after the last, the first), with the focus on the tab bar: the
@@ -164,7 +164,7 @@ class AreaScreen(Screen[ResultT]):
 
     # The draft this screen restored, if any: a new lock replaces it rather than adding one.
     restored_draft_id: str | None = None
-    _tabs: TabbedContent | None = None  # see _area_tabs
+    _found_tabs: TabbedContent | None = None  # see _area_tabs
     _tabless = False
 
 

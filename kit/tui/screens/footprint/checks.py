@@ -198,6 +198,7 @@ class ChecksPane(VerticalScroll, AreaPane):
     @on(Button.Pressed, "#check-gravatar")
     def check_gravatar(self) -> None:
         from kit.footprint import gravatar
+        from kit.footprint.breaches import normalise_email
 
         email = self.query_one("#email", Input).value
         try:
@@ -209,7 +210,7 @@ class ChecksPane(VerticalScroll, AreaPane):
 
         def send(session: Session, timeout: float) -> gravatar.GravatarResult:
             avatar = gravatar.evaluate_avatar(session.send(request, timeout=timeout))
-            return gravatar.GravatarResult(gravatar.email_hash(gravatar.normalise_email(email)),
+            return gravatar.GravatarResult(gravatar.email_hash(normalise_email(email)),
                                            avatar)
 
         def done(result: gravatar.GravatarResult) -> None:
@@ -374,8 +375,10 @@ class ChecksPane(VerticalScroll, AreaPane):
 
         def answered(approved: bool | None) -> None:
             if approved:
-                self.app.push_screen(ScanScreen(scan_plan),
-                                     lambda _: self.post_message(self.Recorded()))
+                def scanned(_result: None) -> None:
+                    self.post_message(self.Recorded())
+
+                self.app.push_screen(ScanScreen(scan_plan), scanned)
             else:
                 self._result("Nothing was sent.")
 

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, TabPane
 
 from kit.tui.app import AreaScreen
-from kit.tui.panes import LazyPane, LazyTabs, shown_pane
+from kit.tui.panes import AreaPane, LazyPane, LazyTabs, shown_pane
 from kit.tui.screens.footprint.checks import ChecksPane
 from kit.tui.screens.footprint.findings import FindingsPane
 from kit.tui.screens.footprint.ledger import LedgerPane
@@ -44,7 +44,8 @@ class FootprintScreen(AreaScreen):
         return self.query_one(ChecksPane)
 
     def reload(self) -> None:
-        for kind in (FindingsPane, LedgerPane):
+        kinds: tuple[type[AreaPane], ...] = (FindingsPane, LedgerPane)
+        for kind in kinds:
             pane = shown_pane(self, kind)
             if pane is not None:
                 pane.reload()

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, TabbedContent, TabPane
 from kit.records import wellbeing_plan as wp
 from kit.tui.app import AreaScreen
 from kit.tui.key_hint import key_hint
-from kit.tui.panes import LazyPane, LazyTabs, shown_pane
+from kit.tui.panes import AreaPane, LazyPane, LazyTabs, shown_pane
 from kit.tui.screens.wellbeing.checkin import CheckInPane
 from kit.tui.screens.wellbeing.instruments import InstrumentsPane
 from kit.tui.screens.wellbeing.trends import TrendsPane
@@ -70,7 +70,8 @@ class WellbeingScreen(AreaScreen):
 
     def reload(self) -> None:
         self.checkin.reload()
-        for kind in (TrendsPane, InstrumentsPane):
+        kinds: tuple[type[AreaPane], ...] = (TrendsPane, InstrumentsPane)
+        for kind in kinds:
             pane = shown_pane(self, kind)
             if pane is not None:
                 pane.reload()
