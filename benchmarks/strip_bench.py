@@ -9,7 +9,7 @@ copy was decoded and saved again).
 Each picture is generated here at 4032 x 3024 (a phone's 12 MP), photo-like (a gradient under
 noise, so it compresses like a photo), carrying EXIF with GPS, and XMP where the format has it;
 the HEIC is laid out as a phone writes it, a grid of 48 tiles of 512 pixels with a preview.
-Timed: photos.strip() as the command and the app call it (scan the original, make the copy,
+Timed: photo_strip.strip() as the command and the app call it (scan the original, make the copy,
 write it, scan the copy again), and the cleaner alone. --reencode also times saving the HEIC
 afresh at its own bit depth (the fallback for a layout the cleaner does not take apart), which
 takes tens of seconds. The machine's load average is printed beside the figures: other work
@@ -99,7 +99,7 @@ def main() -> None:
     args = parser.parse_args()
     import pillow_heif
 
-    from kit.footprint import photo_containers, photo_strip, photos
+    from kit.footprint import photo_containers, photo_strip
 
     pillow_heif.register_heif_opener()
     formats = ("JPEG", "HEIC") if args.quick else ("JPEG", "PNG", "WEBP", "GIF", "TIFF", "HEIC")
@@ -119,7 +119,7 @@ def main() -> None:
             original = make(folder, fmt, picture)
             made = time.perf_counter() - made
             data = original.read_bytes()
-            strip_s, result = timed(lambda o=original: photos.strip(o, out, force=True), runs)
+            strip_s, result = timed(lambda o=original: photo_strip.strip(o, out, force=True), runs)
             clean_s, _ = timed(lambda f=fmt, d=data: cleaners[f](d), runs)
             copy_size = result.output.stat().st_size
             rows.append({"format": fmt, "megapixels": SIZE[0] * SIZE[1] / 1e6,

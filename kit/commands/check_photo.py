@@ -95,7 +95,7 @@ def _key(path: Path) -> Path:
 
 def _strip(path: Path, root: Path, out_dir: Path, force: bool, made: set[Path]) -> StripResult:
     """A clean copy of *path*, placed in *out_dir* where it sits under the folder *root*."""
-    from kit.footprint import photos
+    from kit.footprint import photo_strip, photos
 
     target_dir = out_dir
     if root.is_dir():
@@ -110,7 +110,7 @@ def _strip(path: Path, root: Path, out_dir: Path, force: bool, made: set[Path]) 
     except OSError as exc:
         raise KitError(f"could not make the folder {photos.printable_path(target_dir)}: "
                        f"{exc.strerror}; no copy was made") from None
-    result = photos.strip(path, target_dir, force=force)
+    result = photo_strip.strip(path, target_dir, force=force)
     made.add(target)
     return result
 

@@ -1,10 +1,10 @@
 """Clean copies of pictures: the pixels, and nothing else a picture can carry.
 
-Moved out of kit.footprint.photos (which still offers `photos.strip`). Where the format allows,
-metadata is cut out around the untouched pixel data (kit.footprint.photo_containers); otherwise
-the picture is saved afresh at its own bit depth and subsampling. The copy is re-read with
-photos.scan(); if anything is left it is deleted and KitError raised. The original is only
-ever read.
+Apart from kit.footprint.photos, whose readers it uses (and which never imports it). Where the
+format allows, metadata is cut out around the untouched pixel data
+(kit.footprint.photo_containers); otherwise the picture is saved afresh at its own bit depth and
+subsampling. The copy is re-read with photos.scan(); if anything is left it is deleted and KitError
+raised. The original is only ever read.
 """
 
 from __future__ import annotations

@@ -113,7 +113,6 @@ __all__ = [
     "printable_path",
     "record_findings",
     "scan",
-    "strip",
 ]
 
 # The findings register's source for photos, and the step that stops new photos recording
@@ -298,16 +297,6 @@ def _scan_raw(path: Path, info: os.stat_result, fmt: str) -> PhotoReport:
     except Exception:  # untrusted bytes: a raw file the reader cannot follow stays unread
         return unsupported
     return dataclasses.replace(report, format=fmt)
-
-
-# --- making a clean copy: kit.footprint.photo_strip ---
-
-
-def strip(path: Path, out_dir: Path, *, force: bool = False) -> StripResult:
-    """A clean copy of *path* in *out_dir*: see kit.footprint.photo_strip.strip."""
-    from kit.footprint import photo_strip
-
-    return photo_strip.strip(path, out_dir, force=force)
 
 
 def finding_key(path: Path) -> str:

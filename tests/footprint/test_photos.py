@@ -316,7 +316,7 @@ def test_a_camera_raw_file_built_on_tiff_is_read_but_not_cleaned(tmp_path: Path)
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(BadInput, match="cannot clean DNG"):
-        photos.strip(raw, out)
+        photo_strip.strip(raw, out)
     assert list(out.iterdir()) == []
     other = tmp_path / "IMG_0002.orf"
     other.write_bytes(b"IIRO\x08\0\0\0" + b"\0" * 64)  # Olympus: not TIFF's signature
@@ -462,7 +462,7 @@ def test_a_truncated_jpeg(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(BadInput, match="cut short"):
-        photos.strip(cut_pixels, out)
+        photo_strip.strip(cut_pixels, out)
     assert list(out.iterdir()) == []
 
 
@@ -512,7 +512,7 @@ def test_mutated_pictures_never_raise(tmp_path: Path) -> None:
             assert report.status in (photos.SCANNED, photos.ERROR, photos.SKIPPED, photos.VIDEO)
             if report.status == photos.SCANNED:
                 try:
-                    result = photos.strip(victim, out, force=True)
+                    result = photo_strip.strip(victim, out, force=True)
                 except KitError:
                     continue
                 assert photos.scan([result.output])[0].clean
@@ -594,7 +594,7 @@ def test_stripping_a_jpeg_keeps_its_orientation_and_leaves_the_original(tmp_path
     before = fingerprint(original)
     out = tmp_path / "out"
     out.mkdir()
-    result = photos.strip(original, out)
+    result = photo_strip.strip(original, out)
     assert fingerprint(original) == before
     assert result.output == (out / "rotated.jpg").resolve()
     assert {i.label for i in result.removed} >= {"where the photo was taken", "comment"}
@@ -626,7 +626,7 @@ def test_stripping_a_png_removes_every_text_chunk(tmp_path: Path) -> None:
     before = fingerprint(original)
     out = tmp_path / "out"
     out.mkdir()
-    result = photos.strip(original, out)
+    result = photo_strip.strip(original, out)
     assert fingerprint(original) == before
     data = result.output.read_bytes()
     for kind in (b"tEXt", b"zTXt", b"iTXt", b"eXIf", b"tIME"):
@@ -642,7 +642,7 @@ def test_stripping_a_heic_drops_exif_xmp_and_thumbnails(tmp_path: Path) -> None:
     before = fingerprint(original)
     out = tmp_path / "out"
     out.mkdir()
-    result = photos.strip(original, out)
+    result = photo_strip.strip(original, out)
     assert fingerprint(original) == before
     heif = pillow_heif.open_heif(result.output)
     assert not heif.info.get("exif") and not heif.info.get("xmp")
@@ -667,7 +667,7 @@ def test_stripping_other_formats(tmp_path: Path, fmt: str) -> None:
         two_tone().save(path, fmt, exif=full_exif(orientation=6))
     out = tmp_path / "out"
     out.mkdir()
-    result = photos.strip(path, out)
+    result = photo_strip.strip(path, out)
     assert photos.scan([result.output])[0].clean
     assert_nothing_planted(result.output)
     if fmt == "MPO":
@@ -683,7 +683,7 @@ def test_an_animated_gif_is_not_stripped(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(BadInput, match="animated"):
-        photos.strip(path, out)
+        photo_strip.strip(path, out)
     assert list(out.iterdir()) == []
 
 
@@ -694,18 +694,18 @@ def test_strip_never_overwrites_without_force_and_never_the_original(tmp_path: P
     out.mkdir()
     (out / "a.jpg").write_bytes(b"someone else's file")
     with pytest.raises(KitError, match="already exists; add --force"):
-        photos.strip(original, out)
+        photo_strip.strip(original, out)
     assert (out / "a.jpg").read_bytes() == b"someone else's file"
-    photos.strip(original, out, force=True)
+    photo_strip.strip(original, out, force=True)
     assert photos.scan([out / "a.jpg"])[0].clean
     for force in (False, True):
         with pytest.raises(KitError):
-            photos.strip(original, tmp_path, force=force)
+            photo_strip.strip(original, tmp_path, force=force)
     assert fingerprint(original) == before
     with pytest.raises(UsageError, match="not a folder"):
-        photos.strip(original, tmp_path / "missing")
+        photo_strip.strip(original, tmp_path / "missing")
     with pytest.raises(BadInput, match="not a file"):
-        photos.strip(tmp_path, out)
+        photo_strip.strip(tmp_path, out)
 
 
 def test_a_copy_that_still_carries_metadata_is_deleted(tmp_path: Path,
@@ -716,7 +716,7 @@ def test_a_copy_that_still_carries_metadata_is_deleted(tmp_path: Path,
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(KitError, match=r"still carried .*where the photo was taken"):
-        photos.strip(original, out)
+        photo_strip.strip(original, out)
     assert list(out.iterdir()) == []
 
 

@@ -561,7 +561,7 @@ class ChecksPane(VerticalScroll, AreaPane):
 
     @work(thread=True, exclusive=True, group="photos", exit_on_error=False)
     def _strip(self, pictures: list[Any], folder: Any) -> None:
-        from kit.footprint import photos
+        from kit.footprint import photo_strip, photos
 
         made: list[Any] = []
         problems: list[str] = []
@@ -573,7 +573,7 @@ class ChecksPane(VerticalScroll, AreaPane):
         else:
             for picture in pictures:
                 try:
-                    made.append(photos.strip(picture, folder))
+                    made.append(photo_strip.strip(picture, folder))
                 except KitError as exc:
                     problems.append(exc.message)
         self.app.call_from_thread(self._stripped, made, problems, folder)
