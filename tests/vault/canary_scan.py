@@ -47,10 +47,13 @@ class Scan:
     def tree(self, root: Path, since: float | None = None) -> Scan:
         """Every regular file under *root* (only those changed after *since*, if given)."""
         for dirpath, dirnames, filenames in os.walk(root, onerror=lambda _e: None):
-            for name in dirnames + filenames:
-                for canary, _n, form in self.needles:
-                    if form in os.fsencode(name):
-                        self.hits.add((Path(dirpath) / name, canary, "file name"))
+            # A name holding a canary was made after it, so its folder changed after it too.
+            if since is None or _changed_since(dirpath, since):
+                for name in dirnames + filenames:
+                    raw = os.fsencode(name)
+                    for canary, _n, form in self.needles:
+                        if form in raw:
+                            self.hits.add((Path(dirpath) / name, canary, "file name"))
             for name in filenames:
                 self.file(Path(dirpath) / name, since)
         return self
@@ -78,6 +81,14 @@ class Scan:
                     tail = window[-self.overlap :]
         except OSError:
             return
+
+
+def _changed_since(folder: str, since: float) -> bool:
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return True
+    return max(st.st_mtime, st.st_ctime) >= since
 
 
 def scan_everything(canaries: Iterable[str], kit_home: Path, tmp_path: Path,
