@@ -332,6 +332,7 @@ class KitApp(Quick, App[None]):
     def open_workspace(self, workspace: Workspace) -> None:
         """Called by the lock and welcome screens once a vault is open."""
         self.workspace = workspace
+        self.keep_what_lives()  # the records just read live until the lock (kit.tui.quick)
         self.first_unlock = False
         self._last_activity = time.monotonic()
         limit = self.services.config.idle_lock_minutes * 60
