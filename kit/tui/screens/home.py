@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from rich.text import Text
 from textual import on
@@ -12,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Header, Static
 
 from kit.attention import Attention, needs_attention
+from kit.config import Config
 from kit.tui.app import AreaScreen
 from kit.tui.palette import open_area
 from kit.tui.widgets.support import SupportPanel
@@ -37,6 +39,7 @@ QUICK_ACTIONS = (
 
 class HomeScreen(AreaScreen):
     _shown: list[Attention] | None = None  # what needs attention, as shown
+    _shown_as_of: tuple[int, date, Config] | None = None  # and what it was worked out from
 
     DEFAULT_CSS = """
     HomeScreen #demo-banner {
@@ -101,8 +104,10 @@ class HomeScreen(AreaScreen):
 
     def on_screen_resume(self) -> None:
         # Also sent when Home is first shown (twice, for a new mode's screen): what needs
-        # attention was put in as Home was built, and is put in again only if it changed.
-        self.reload()
+        # attention was put in as Home was built, and is worked out again only if the vault
+        # has changed since (a commit), or the day, or the settings.
+        if self._as_of() != self._shown_as_of:
+            self.reload()
         # Where the user lives may have changed in Prepare since Home was last shown.
         self.query_one(SupportPanel).show(self.kit_app.services.config.region)
 
@@ -115,9 +120,17 @@ class HomeScreen(AreaScreen):
             box.remove_children()
             box.mount_all(self._attention_widgets())
 
+    def _as_of(self) -> tuple[int, date, Config]:
+        """What what needs attention depends on: the vault's last commit, the day, and the
+        settings (the region decides which steps and bank holidays count)."""
+        services = self.kit_app.services
+        return (self.workspace.vault.header.state.counter,
+                services.clock().astimezone().date(), services.config)
+
     def _attention(self) -> list[Attention]:
-        today = self.kit_app.services.clock().astimezone().date()
-        return needs_attention(self.workspace, today, self.kit_app.services.config)
+        self._shown_as_of = as_of = self._as_of()
+        _commit, today, config = as_of
+        return needs_attention(self.workspace, today, config)
 
     def _attention_widgets(self) -> Iterator[Widget]:
         """A line for each item, and a button under each that the app can act on."""
