@@ -75,9 +75,14 @@ from textual.widgets._footer import FooterKey
 SOURCES_KEPT = 1024  # far more CSS sources (files and widget classes) than the kit has
 ERASE = "\x1b[H\x1b[J"  # the cursor to the top left, then erase to the end of the screen
 REST_AFTER_S = 1.0  # quiet this long after start-up or a change of area: the app is at rest
-# Screens reached by a key but not an area (F1, F9), and the journal's editor.
+# Screens reached by a key but not an area (F1, F9), and the journal's editor; and what Home
+# reads as the vault opens (kit.attention asks every area through the workspace), with the
+# bank holidays a removal request's deadline counts (the holidays library loads every country:
+# ~360 modules, most of Home's first open in a fresh process).
 PRELOAD_TOO = ("kit.tui.screens.help", "kit.tui.screens.happening_now",
-               "kit.tui.screens.journal_editor")
+               "kit.tui.screens.journal_editor", "kit.attention", "kit.records.drafts",
+               "kit.records.findings", "kit.removals.requests", "kit.wellbeing.checkins",
+               "kit.wellbeing.library", "kit.vault.backups", "holidays.countries")
 
 
 class KeptStylesheet(Stylesheet):
