@@ -196,6 +196,26 @@ class FormScreen(AreaScreen[ResultT]):
             event.stop()
             self.action_back()
 
+    # A form that keeps its unsaved text through a quick hide names the drafts' area, and
+    # gives what its fields hold now (_values) and held when they were filled (loaded).
+    DRAFT_AREA: ClassVar[str] = ""
+    loaded: dict[str, Any]
+
+    def _values(self) -> dict[str, Any]:
+        return {}
+
+    def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
+        if not self.DRAFT_AREA or not self.is_mounted or not getattr(self, "loaded", None):
+            return None
+        values = self._values()
+        return None if values == self.loaded else (self.DRAFT_AREA, values)
+
+    def saved(self, record: ResultT) -> None:
+        """Close with the record just saved: the draft it was restored from is done with."""
+        if self.restored_draft_id is not None:
+            self.workspace.drafts.discard(self.restored_draft_id)
+        self.dismiss(record)
+
     def action_save(self) -> None:
         raise NotImplementedError
 

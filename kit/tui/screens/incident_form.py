@@ -22,6 +22,8 @@ DRAFT_AREA = "incident"  # where a form's unsaved text is kept through a quick h
 class IncidentForm(FormScreen[inc.Incident]):
     """Every field of an incident; Tab moves, ctrl+s saves, Escape goes back."""
 
+    DRAFT_AREA = DRAFT_AREA  # (FormScreen keeps the unsaved text there)
+
     DEFAULT_CSS = """
     IncidentForm #incident-form {
         padding: 0 2;
@@ -161,17 +163,10 @@ class IncidentForm(FormScreen[inc.Incident]):
             refuse(refused.field, f"Not saved: {refused.message}",
                    self.query_one("#incident-status-line", Label))
             return
-        if self.restored_draft_id is not None:
-            self.workspace.drafts.discard(self.restored_draft_id)
-        self.dismiss(saved)
+        self.saved(saved)
 
     def action_back(self) -> None:
         self.leave(self._values() != self.loaded, "Leave without saving this incident?")
-
-    def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
-        if not self.is_mounted or self._values() == self.loaded:
-            return None
-        return DRAFT_AREA, self._values()
 
 
 def _lines(text: str) -> list[str]:

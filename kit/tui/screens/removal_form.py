@@ -36,6 +36,8 @@ def _choices(choices: Iterable[Any]) -> list[tuple[str, str]]:
 class RemovalForm(FormScreen[rq.Removal]):
     """A new request, or what happened to one: Tab moves, ctrl+s saves, Escape goes back."""
 
+    DRAFT_AREA = DRAFT_AREA  # (FormScreen keeps the unsaved text there)
+
     DEFAULT_CSS = """
     RemovalForm #removal-form {
         padding: 0 2;
@@ -206,17 +208,10 @@ class RemovalForm(FormScreen[rq.Removal]):
             refuse(refused.field, f"Not saved: {refused.message}",
                    self.query_one("#removal-status-line", Label))
             return
-        if self.restored_draft_id is not None:
-            self.workspace.drafts.discard(self.restored_draft_id)
-        self.dismiss(saved)
+        self.saved(saved)
 
     def action_back(self) -> None:
         self.leave(self._values() != self.loaded, "Leave without saving this request?")
-
-    def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
-        if not self.is_mounted or self._values() == self.loaded:
-            return None
-        return DRAFT_AREA, self._values()
 
 
 def _as_form(request: rq.Removal) -> dict[str, Any]:

@@ -47,6 +47,8 @@ class AgreementForm(FormScreen[SupervisionDoc]):
     """The agreement with one supervisee, pre-filled from the one in force; saving revises it
     (a new version once it was sent)."""
 
+    DRAFT_AREA = AGREEMENT_DRAFT_AREA  # (FormScreen keeps the unsaved text there)
+
     DEFAULT_CSS = """
     AgreementForm #agreement-form {
         padding: 0 2;
@@ -167,14 +169,8 @@ class AgreementForm(FormScreen[SupervisionDoc]):
             refuse(refused.field, f"Not saved: {refused.message}",
                    self.query_one("#af-status", Label))
             return
-        if self.restored_draft_id is not None:
-            self.workspace.drafts.discard(self.restored_draft_id)
-        self.dismiss(saved)
+        self.saved(saved)
 
     def action_back(self) -> None:
         self.leave(self._values() != self.loaded, "Leave without saving this agreement?")
 
-    def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
-        if not self.is_mounted or not self.loaded or self._values() == self.loaded:
-            return None
-        return AGREEMENT_DRAFT_AREA, self._values()

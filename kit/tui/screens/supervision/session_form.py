@@ -43,6 +43,8 @@ from kit.tui.screens.supervision.drafts import DRAFT_AREA
 class SessionForm(FormScreen[SupervisionDoc]):
     """Every field of a session record; Tab moves, ctrl+s saves, Escape goes back."""
 
+    DRAFT_AREA = DRAFT_AREA  # (FormScreen keeps the unsaved text there)
+
     DEFAULT_CSS = """
     SessionForm #session-form {
         padding: 0 2;
@@ -395,15 +397,9 @@ class SessionForm(FormScreen[SupervisionDoc]):
         except Refused as refused:
             refuse(refused.field, f"Not saved: {refused.message}", status)
             return
-        if self.restored_draft_id is not None:
-            self.workspace.drafts.discard(self.restored_draft_id)
-        self.dismiss(saved)
+        self.saved(saved)
 
     def action_back(self) -> None:
         self.leave(self._values() != self.loaded, "Leave without saving this session record?")
 
-    def unsaved_draft(self) -> tuple[str, dict[str, Any]] | None:
-        if not self.is_mounted or not self.loaded or self._values() == self.loaded:
-            return None
-        return DRAFT_AREA, self._values()
 
