@@ -17,12 +17,11 @@ from kit.records import incidents as inc
 from kit.tui.app import FormScreen
 from kit.tui.refusal import Refused, checked, refuse
 
-DRAFT_AREA = "incident"  # where a form's unsaved text is kept through a quick hide
 
 class IncidentForm(FormScreen[inc.Incident]):
     """Every field of an incident; Tab moves, ctrl+s saves, Escape goes back."""
 
-    DRAFT_AREA = DRAFT_AREA  # (FormScreen keeps the unsaved text there)
+    DRAFT_AREA = "incident"  # where FormScreen keeps its unsaved text through a quick hide
 
     DEFAULT_CSS = """
     IncidentForm #incident-form {

@@ -24,7 +24,7 @@ from kit.plurals import counted
 from kit.records import incidents as inc
 from kit.tui.app import AreaScreen
 from kit.tui.key_hint import key_hint
-from kit.tui.screens.incident_form import DRAFT_AREA, IncidentForm
+from kit.tui.screens.incident_form import IncidentForm
 from kit.tui.widgets.ask import Ask, AskDialog
 from kit.tui.widgets.confirm import ConfirmDialog
 from kit.tui.widgets.dialog import Dialog
@@ -140,7 +140,7 @@ class IncidentsScreen(AreaScreen):
         self.sub_title = "Incidents and evidence"
         self.reload()
         self.query_one("#incidents").focus()
-        drafts = self.workspace.drafts.list(DRAFT_AREA)
+        drafts = self.workspace.drafts.list(IncidentForm.DRAFT_AREA)
         if drafts:
             self.app.push_screen(IncidentForm(draft=drafts[0].data, draft_id=drafts[0].id),
                                  callback=self._saved)

@@ -26,8 +26,6 @@ from kit.removals import requests as rq
 from kit.tui.app import FormScreen
 from kit.tui.refusal import Refused, checked, refuse
 
-DRAFT_AREA = "removal"  # where a form's unsaved text is kept through a quick hide
-
 
 def _choices(choices: Iterable[Any]) -> list[tuple[str, str]]:
     return [(c.label, c.value) for c in choices]
@@ -36,7 +34,7 @@ def _choices(choices: Iterable[Any]) -> list[tuple[str, str]]:
 class RemovalForm(FormScreen[rq.Removal]):
     """A new request, or what happened to one: Tab moves, ctrl+s saves, Escape goes back."""
 
-    DRAFT_AREA = DRAFT_AREA  # (FormScreen keeps the unsaved text there)
+    DRAFT_AREA = "removal"  # where FormScreen keeps its unsaved text through a quick hide
 
     DEFAULT_CSS = """
     RemovalForm #removal-form {

@@ -34,7 +34,7 @@ from kit.removals.advice import long_date, next_step
 from kit.removals.routes import REGULATOR, Route, routes_for
 from kit.tui.app import AreaScreen, FormScreen
 from kit.tui.key_hint import key_hint
-from kit.tui.screens.removal_form import DRAFT_AREA, RemovalForm
+from kit.tui.screens.removal_form import RemovalForm
 from kit.tui.widgets.ask import Ask, AskDialog
 from kit.tui.widgets.dialog import Dialog
 from kit.tui.widgets.entry_list import EntryList
@@ -168,7 +168,7 @@ class RemovalsScreen(AreaScreen):
         self.sub_title = "Removal requests"
         self.reload()
         self.query_one("#removals").focus()
-        drafts = self.workspace.drafts.list(DRAFT_AREA)
+        drafts = self.workspace.drafts.list(RemovalForm.DRAFT_AREA)
         if drafts:
             self.app.push_screen(RemovalForm(draft=drafts[0].data, draft_id=drafts[0].id),
                                  callback=self._saved)
