@@ -47,7 +47,10 @@ def id_show(name: str | None, role: str | None) -> None:
     ws = unlocked_workspace()
     with ws.vault:
         sup = service(ws)
-        card = sup.set_me(name, role) if name is not None or role is not None else sup.me()
+        try:
+            card = sup.set_me(name, role) if name is not None or role is not None else sup.me()
+        finally:  # a saved name this kit cannot read is why none is found: said before that
+            warn_problems(ws.contacts.problems)
     out(card.text().rstrip("\n"), card.to_json())
     say(f"\nRead this fingerprint aloud when you give someone your card: {card.fingerprint}")
 

@@ -175,6 +175,7 @@ def share_list() -> None:
     with ws.vault:
         sup = service(ws)
         entries = ws.packet_log.entries()
+        warn_problems(ws.packet_log.problems)
         zone = sup.zone
     lines = [f"{e.at.astimezone(zone):%Y-%m-%d %H:%M}  "
              f"{'to  ' if e.direction == 'sent' else 'from'} {e.peer_name:<18} {e.summary}"

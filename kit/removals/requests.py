@@ -37,7 +37,7 @@ from kit.removals.deadlines import reply_due
 
 if TYPE_CHECKING:
     from kit.records.findings import Findings
-    from kit.vault import Problem, Record, Vault
+    from kit.vault import Problem, Record, Snapshot, Vault
 
 KIND: Final = "removal"
 
@@ -275,21 +275,32 @@ def _from_record(record: Record) -> Removal:
         extra={k: v for k, v in d.items() if k not in _KNOWN})
 
 
+def _unreadable(record: Record) -> Problem:
+    from kit.vault import Problem  # here: the CLI imports this module at start
+
+    return Problem("unreadable_removal", f"a removal request ({record.id}) has a shape this "
+                   "version of the kit cannot read; it was left untouched", record.id)
+
+
+class _Decrypted:
+    """A RecordSource over records already decrypted (an evidence pack is given those)."""
+
+    def __init__(self, records: Mapping[str, Record]) -> None:
+        self.records = records
+
+    def snapshot(self) -> Snapshot:
+        from kit.vault import Snapshot
+
+        return Snapshot(0, dict(self.records))
+
+
 def for_incident(records: Mapping[str, Record], incident_id: str) -> builtins.list[Removal]:
     """The requests linked to one incident among decrypted *records*, oldest first, for its
     evidence pack; one this kit cannot read is left out (`kit vault verify` names it)."""
-    from kit.records.source import UNREADABLE
-
-    found = []
-    for record in records.values():
-        if record.kind != KIND or record.data.get("incident_id") != incident_id:
-            continue
-        try:
-            found.append(_from_record(record))
-        except UNREADABLE:
-            continue
+    read, _problems = read_kind(_Decrypted(records), KIND, _from_record, _unreadable)
     epoch = datetime.min.replace(tzinfo=UTC)
-    return sorted(found, key=lambda r: r.created or epoch)
+    return sorted((r for r in read.values() if r.incident_id == incident_id),
+                  key=lambda r: r.created or epoch)
 
 
 def check_target(target: str) -> str:
@@ -315,12 +326,8 @@ class Removals:
 
     def _load(self) -> dict[str, Removal]:
         if self._current is None:
-            from kit.vault import Problem  # here: the CLI imports this module at start
-
-            self._current, self.problems = read_kind(
-                self.source, KIND, _from_record, lambda r: Problem(
-                    "unreadable_removal", f"a removal request ({r.id}) has a shape this "
-                    "version of the kit cannot read; it was left untouched", r.id))
+            self._current, self.problems = read_kind(self.source, KIND, _from_record,
+                                                     _unreadable)
         return self._current
 
     def list(self, status: str | None = None) -> list[Removal]:

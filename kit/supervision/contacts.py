@@ -10,10 +10,11 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from kit.errors import NotFound, UsageError
-from kit.records.exposure import Choice
+from kit.records.fields import Choice, stored_day, stored_stamp, stored_text
+from kit.records.source import read_kind
 from kit.supervision.cards import MAX_NAME, MAX_ROLE, Card, check_label, parse_card
 
 if TYPE_CHECKING:
@@ -63,14 +64,25 @@ def check_relation(relation: str) -> str:
     return relation
 
 
-def _from_record(record: Record) -> Contact:
+class Profile(NamedTuple):
+    """This vault's own name and role, for its card, and the day the card was made."""
+
+    name: str
+    role: str
+    made: date | None
+
+
+def _from_record(record: Record) -> Contact | Profile:
+    """A contact, or this vault's profile; TypeError, ValueError, KeyError or a card's own
+    error for a shape this kit cannot read (read_kind reports it and leaves it as it is)."""
     data = record.data
-    added = datetime.fromisoformat(data["added"])
-    if added.tzinfo is None:
-        raise ValueError("time without a zone")
-    return Contact(record.id, str(data["name"]), check_relation(data["relation"]),
-                   parse_card(data["card"]), bool(data["verified"]), bool(data["archived"]),
-                   added)
+    if record.kind == PROFILE_KIND:
+        return Profile(stored_text(data["name"], "name"), stored_text(data["role"], "role"),
+                       stored_day(data.get("made"), "made"))
+    return Contact(record.id, stored_text(data["name"], "name"),
+                   check_relation(stored_text(data["relation"], "relation")),
+                   parse_card(stored_text(data["card"], "card")), bool(data["verified"]),
+                   bool(data["archived"]), stored_stamp(data["added"], "added"))
 
 
 class Contacts:
@@ -81,57 +93,50 @@ class Contacts:
         self.source: RecordSource = source or vault
         self._contacts: dict[str, Contact] | None = None
         self._profile_id: str | None = None
-        self._profile: tuple[str, str, date | None] | None = None
+        self._profile: Profile | None = None
         self.problems: list[Problem] = []
 
     def _load(self) -> dict[str, Contact]:
         if self._contacts is None:
-            from kit.vault import Problem
+            from kit.vault import Problem  # here: the CLI imports this module at start
 
-            snap = self.source.snapshot()
-            self.problems = list(snap.problems)
+            def unreadable(r: Record) -> Problem:
+                what = (f"contact {r.id}" if r.kind == KIND else
+                        f"the record of this vault's own name and role ({r.id})")
+                return Problem(f"unreadable_{r.kind}", f"{what} cannot be read by this version "
+                               "of the kit; it was left untouched", r.id)
+
+            read, self.problems = read_kind(self.source, (KIND, PROFILE_KIND), _from_record,
+                                            unreadable)
             self._contacts = {}
-            for record in snap.records.values():
-                if record.kind == PROFILE_KIND:
-                    self._profile_id = record.id
-                    made = record.data.get("made")
-                    self._profile = (str(record.data.get("name", "")),
-                                     str(record.data.get("role", "")),
-                                     date.fromisoformat(made) if isinstance(made, str) else None)
-                if record.kind != KIND:
-                    continue
-                try:
-                    self._contacts[record.id] = _from_record(record)
-                except Exception:  # a card that no longer checks is reported, never rewritten
-                    self.problems.append(Problem(
-                        "unreadable_contact", f"contact {record.id} cannot be read by this "
-                        "version of the kit; it was left untouched", record.id))
+            for record_id, found in read.items():
+                if isinstance(found, Profile):  # one; were there ever two, the last read
+                    self._profile_id, self._profile = record_id, found
+                else:
+                    self._contacts[record_id] = found
         return self._contacts
 
     # --- this vault's own name and role, for its card ---
 
-    def profile(self) -> tuple[str, str, date | None]:
+    def profile(self) -> Profile:
         """(name, role, the day the card was made) as last saved; ("", "", None) before the
         first `kit id show --name`."""
         self._load()
-        return self._profile or ("", "", None)
+        return self._profile or Profile("", "", None)
 
-    def set_profile(self, name: str, role: str, today: date) -> tuple[str, str, date | None]:
-        """Save the name and role for this vault's card; the card is remade when they change."""
+    def set_profile(self, name: str, role: str, today: date) -> Profile:
+        """Save the name and role for this vault's card; the card is remade when they change.
+        A profile this kit cannot read is left as it is (a newer kit may have written it):
+        the new one is saved beside it."""
         name = check_label(name, "name", MAX_NAME, required=True)
         role = check_label(role, "role", MAX_ROLE, required=False)
         old = self.profile()
-        made = old[2] if old[:2] == (name, role) and old[2] else today
-        existing = [r.id for r in self.source.snapshot().records.values()
-                    if r.kind == PROFILE_KIND]
-        record_id = existing[0] if existing else None
-        if self._profile_id is not None:
-            record_id = self._profile_id
+        made = old.made if (old.name, old.role) == (name, role) and old.made else today
         record = self.vault.put(PROFILE_KIND,
                                 {"name": name, "role": role, "made": made.isoformat()},
-                                record_id=record_id)
+                                record_id=self._profile_id)
         self._profile_id = record.id
-        self._profile = (name, role, made)
+        self._profile = Profile(name, role, made)
         return self._profile
 
     # --- colleagues ---

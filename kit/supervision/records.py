@@ -26,9 +26,10 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final
 
-from kit.errors import BadInput, KitError, NotFound, UsageError
-from kit.records.exposure import Choice, label
+from kit.errors import BadInput, NotFound, UsageError
+from kit.records.fields import Choice, label
 from kit.records.ids import SHORT_ID, by_prefix
+from kit.records.source import read_kind
 from kit.supervision.cards import normalize_fingerprint
 
 if TYPE_CHECKING:
@@ -756,7 +757,6 @@ class SupervisionRecords:
         self.source: RecordSource = source or vault
         self._docs: dict[str, SupervisionDoc] | None = None
         self._unreadable: set[str] = set()
-        self._other_ids: set[str] = set()  # records of other kinds: a received id must not clash
         self.problems: list[Problem] = []
         # When a version is made; the supervision service sets its own clock here, so a
         # record's dates agree with the rest of what it shows (and tests can fix the time).
@@ -766,23 +766,13 @@ class SupervisionRecords:
         if self._docs is None:
             from kit.vault import Problem
 
-            snap = self.source.snapshot()
-            self.problems = list(snap.problems)  # a copy: the snapshot may be shared
-            docs: dict[str, SupervisionDoc] = {}
-            for record in snap.records.values():
-                if record.kind != KIND:
-                    self._other_ids.add(record.id)
-                    continue
-                try:
-                    docs[record.id] = SupervisionDoc.from_json(record.id, record.data)
-                except (KitError, KeyError, TypeError, ValueError, AttributeError):
-                    # Reported and left as it is: never "repaired" by overwriting.
-                    self._unreadable.add(record.id)
-                    self.problems.append(Problem(
-                        "unreadable_supervision_record", f"supervision record {record.id} has "
-                        "a shape this version of the kit cannot read; it was left untouched",
-                        record.id))
-            self._docs = docs
+            self._docs, self.problems = read_kind(
+                self.source, KIND, lambda r: SupervisionDoc.from_json(r.id, r.data),
+                lambda r: Problem(
+                    "unreadable_supervision_record", f"supervision record {r.id} has a shape "
+                    "this version of the kit cannot read; it was left untouched", r.id))
+            self._unreadable = {p.record_id for p in self.problems
+                                if p.code == "unreadable_supervision_record" and p.record_id}
         return self._docs
 
     def _save(self, doc: SupervisionDoc, *, new: bool = False) -> SupervisionDoc:
@@ -958,7 +948,7 @@ class SupervisionRecords:
                            "a shape this version of the kit cannot read; it was left untouched")
         doc = docs.get(doc_id)
         if doc is None:
-            if doc_id in self._other_ids:
+            if doc_id in self.source.snapshot().records:  # a record of another kind
                 raise BadInput("the received record's id is already used by another record in "
                                "this vault; it was not stored")
             return self._save(fresh, new=True)
