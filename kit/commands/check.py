@@ -17,14 +17,14 @@ import click
 
 from kit.commands.check_domain import check_domain
 from kit.commands.check_photo import photo
-from kit.commands.context import json_option, opts, out, say, unlocked_workspace, warn_problems
+from kit.commands.context import json_option, opts, out, say, warn_problems
 from kit.errors import UsageError
 
 if TYPE_CHECKING:
-    from kit.footprint.breaches import Breach, Catalogue
+    from kit.footprint.breaches import Breach
     from kit.footprint.plan import Plan
-    from kit.footprint.transport import Session
-    from kit.workspace import Workspace
+    from kit.footprint.service import Footprint
+    from kit.footprint.transport import LedgerEntry, Session
 
 T = TypeVar("T")
 
@@ -52,21 +52,22 @@ check.add_command(check_domain)
 check.add_command(photo)
 
 
-def run_plan(ws: Workspace, plan: Plan, yes: bool, send: Callable[[Session, float], T]) -> T:
-    """Ask for approval, then let *send* use the plan's requests; the ledger keeps every
-    request, whether or not *send* succeeds."""
+def run_plan(fp: Footprint, plan: Plan, yes: bool, send: Callable[[Session, float], T]
+             ) -> tuple[T, list[LedgerEntry]]:
+    """Ask for approval, then let *send* use the plan's requests. Returns what *send* gave
+    and the requests made, for the service to keep with what was found; should *send* fail,
+    the requests are kept in the ledger before the failure goes on."""
     from kit import config
     from kit.commands.footprint_consent import approve
-    from kit.footprint.transport import LedgerEntry, approved_session
 
     settings = config.load()  # a broken config fails before anything is asked or sent
     approve(plan, yes)
     sent: list[LedgerEntry] = []
     try:
-        with approved_session(plan, settings, sent) as session:
-            return send(session, settings.network_timeout)
-    finally:
-        ws.ledger.add(sent)
+        return fp.send(plan, settings, sent, send), sent
+    except BaseException:
+        fp.keep(sent)
+        raise
 
 
 # --- password ---
@@ -107,15 +108,15 @@ def check_password(from_stdin: bool, yes: bool) -> None:
     Only the first 5 characters of the password's SHA-1 hash are sent; the match is made on
     this computer. The password is never stored, logged or sent.
     """
+    from kit.commands.services import open_footprint
     from kit.footprint import passwords
 
-    ws = unlocked_workspace()
-    with ws.vault:
+    with open_footprint() as fp:
         plan, suffix = passwords.plan(_read_password(from_stdin))
         request = plan.requests[0]
-        result = run_plan(ws, plan, yes, lambda session, timeout: passwords.evaluate(
+        result, sent = run_plan(fp, plan, yes, lambda session, timeout: passwords.evaluate(
             session.send(request, timeout=timeout), suffix))
-        passwords.record_findings(ws.findings, result)
+        fp.record_password(sent, result)
     if result.found:
         say("Change it wherever you use it, and use a different password for each site (a "
             "password manager makes that easy).")
@@ -219,6 +220,7 @@ def check_email(address: str | None, refresh_catalogue: bool, forget_key: bool,
     """
     from datetime import UTC, datetime
 
+    from kit.commands.services import open_footprint
     from kit.footprint import breaches
 
     forgot = _forget_key() if forget_key else None
@@ -229,12 +231,11 @@ def check_email(address: str | None, refresh_catalogue: bool, forget_key: bool,
             return
         raise UsageError("give the email address to check: `kit check email ADDRESS`")
     email = breaches.normalise_email(address)
-    ws = unlocked_workspace()
-    with ws.vault:
-        cached = ws.breach_catalogue.current()
-        warn_problems(ws.breach_catalogue.problems)
+    with open_footprint() as fp:
+        fp.catalogue()
+        warn_problems(fp.problems)
         now = datetime.now(UTC)
-        refresh = refresh_catalogue or ws.breach_catalogue.needs_refresh(now)
+        refresh = refresh_catalogue or fp.catalogue_needs_refresh(now)
         api_key, key_source = _api_key()
         plan = breaches.plan(email, api_key, refresh_catalogue=refresh)
 
@@ -244,15 +245,10 @@ def check_email(address: str | None, refresh_catalogue: bool, forget_key: bool,
             found = breaches.evaluate_account(response, key_source=key_source)
             return found, _fetch_catalogue(session, plan, timeout) if refresh else None
 
-        found, fetched = run_plan(ws, plan, yes, send)
+        (found, fetched), sent = run_plan(fp, plan, yes, send)
         _keep_key(api_key, key_source, remember_key)
-        catalogue: Catalogue | None = cached
-        if fetched is not None:
-            catalogue = ws.breach_catalogue.save(fetched, now)
-        result = breaches.EmailResult(breaches.with_details(found, catalogue),
-                                      catalogue.fetched_at if catalogue else None)
-        with ws.transaction():  # one commit for every breach, not one each
-            breaches.record_findings(ws.findings, email, result)
+        # The requests, the refreshed breach list and every breach: one commit.
+        result = fp.record_breaches(sent, email, found, fetched, now)
     out(_email_text(email, result), {"check": "email", "email": email, **result.to_json()})
 
 
@@ -301,11 +297,11 @@ def check_gravatar(address: str, with_profile: bool, yes: bool) -> None:
     Only the SHA-256 hash of the address is sent. That hash is the same everywhere, and anyone
     who knows or guesses the address can compute it.
     """
+    from kit.commands.services import open_footprint
     from kit.footprint import breaches, gravatar
 
     email = breaches.normalise_email(address)
-    ws = unlocked_workspace()
-    with ws.vault:
+    with open_footprint() as fp:
         plan = gravatar.plan(email, profile=with_profile)
 
         def send(session: Session, timeout: float) -> gravatar.GravatarResult:
@@ -317,8 +313,8 @@ def check_gravatar(address: str, with_profile: bool, yes: bool) -> None:
             return gravatar.GravatarResult(digest, avatar, True, fields is not None,
                                            fields or ())
 
-        result = run_plan(ws, plan, yes, send)
-        gravatar.record_findings(ws.findings, email, result)
+        result, sent = run_plan(fp, plan, yes, send)
+        fp.record_gravatar(sent, email, result)
     out(_gravatar_text(email, result), {"check": "gravatar", "email": email, **result.to_json()})
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kit.commands.context import json_option, out, say, unlocked_workspace, warn_problems
+from kit.commands.context import json_option, out, say, warn_problems
 from kit.plurals import counted
 
 if TYPE_CHECKING:
@@ -42,25 +42,23 @@ def check_domain(name: str, refresh_bootstrap: bool, yes: bool) -> None:
     """
     from kit import config
     from kit.commands.footprint_consent import approve
+    from kit.commands.services import open_footprint
     from kit.footprint import rdap
     from kit.footprint.plan import Plan
     from kit.footprint.transport import Transport
 
     rdap.parse_domain(name)  # a typo is reported before the vault is opened
     settings = config.load()  # a broken config fails before anything is asked or sent
-    ws = unlocked_workspace()
-    with ws.vault:
-        ws.rdap_bootstrap.current()
-        warn_problems(ws.rdap_bootstrap.problems)
+    with open_footprint() as fp:
+        warn_problems(fp.domain_bootstrap_problems())
 
         def ask(plan: Plan) -> None:
             approve(plan, yes)
 
         with Transport.from_config(settings) as transport:
-            report = rdap.check_domain(
-                name, transport=transport, approve=ask, cache=ws.rdap_bootstrap,
-                findings=ws.findings, ledger=ws.ledger, timeout=settings.network_timeout,
-                refresh=refresh_bootstrap)
+            report = fp.check_domain(name, transport=transport, approve=ask,
+                                     timeout=settings.network_timeout,
+                                     refresh=refresh_bootstrap)
     for note in report.notes:
         say(f"Note: {note}")
     for gap in report.gaps:

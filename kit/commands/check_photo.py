@@ -232,13 +232,12 @@ def _advice(rows: list[dict[str, Any]], do_strip: bool, recorded: bool) -> None:
 
 def _record(reports: list[PhotoReport]) -> dict[str, int]:
     """Keep what was found in the findings register (kit.footprint.photos.record_findings)."""
-    from kit.commands.context import unlocked_workspace, warn_problems
-    from kit.footprint import photos
+    from kit.commands.context import warn_problems
+    from kit.commands.services import open_footprint
 
-    ws = unlocked_workspace()
-    with ws.vault, ws.transaction():
-        added, gone = photos.record_findings(ws.findings, reports)
-        warn_problems(ws.findings.problems)
+    with open_footprint() as fp:
+        added, gone = fp.record_photos(reports)
+        warn_problems(fp.problems)
     say(f"Findings register: {added} picture{'s' if added != 1 else ''} recorded"
         + (f", {gone} marked fixed" if gone else "") + " (`kit findings` lists them).")
     return {"recorded": added, "fixed": gone}

@@ -15,9 +15,9 @@ from kit.commands.context import (
     out,
     read_private_text,
     say,
-    unlocked_workspace,
     warn_problems,
 )
+from kit.commands.services import open_footprint
 
 if TYPE_CHECKING:
     from kit.guidance.checklists import Item
@@ -86,12 +86,10 @@ def findings(ctx: click.Context, status: str | None) -> None:
     if ctx.invoked_subcommand is not None:
         return
     today = date.today()
-    ws = unlocked_workspace()
-    with ws.vault:
-        register = ws.findings
-        listed = register.list(status)
-        summary = register.summary(today)
-        warn_problems(register.problems)
+    with open_footprint() as fp:
+        listed = fp.findings(status)
+        summary = fp.findings_summary(today)
+        warn_problems(fp.problems)
     items = _fix_items()
     lines: list[str] = []
     for group in ("open", "fixed", "accepted"):
@@ -130,10 +128,9 @@ def findings_mark(finding_id: str, status: str, note: str | None,
 
     recheck_on = parse_date(recheck_text, "--recheck") if recheck_text is not None else None
     text = read_private_text("-") if note == "-" else note
-    ws = unlocked_workspace()
-    with ws.vault:
-        marked = ws.findings.mark(finding_id, status, text, recheck_on=recheck_on)
-        warn_problems(ws.findings.problems)
+    with open_footprint() as fp:
+        marked = fp.mark(finding_id, status, text, recheck_on=recheck_on)
+        warn_problems(fp.problems)
     message = f"Finding {marked.short_id} is now {marked.status_label.lower()}."
     if marked.recheck_on:
         message += f" It comes up for a re-check on {marked.recheck_on}."

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from kit.commands.context import json_option, opts, out, unlocked_workspace, warn_problems
+from kit.commands.context import json_option, opts, out, warn_problems
 
 
 @click.command("ledger")
@@ -19,12 +19,12 @@ from kit.commands.context import json_option, opts, out, unlocked_workspace, war
 @json_option
 def ledger(limit: int | None) -> None:
     """Show the network requests the footprint checks made (kept encrypted in the vault)."""
+    from kit.commands.services import open_footprint
     from kit.records.ledger import entry_to_json
 
-    ws = unlocked_workspace()
-    with ws.vault:
-        entries = ws.ledger.entries()
-        warn_problems(ws.ledger.problems)
+    with open_footprint() as fp:
+        entries = fp.ledger()
+        warn_problems(fp.problems)
     total = len(entries)
     shown = entries[:limit] if limit is not None else entries
     doc = {"total": total, "entries": [entry_to_json(e) for e in shown]}

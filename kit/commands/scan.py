@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from kit.commands.context import json_option, opts, out, say, unlocked_workspace, warn_problems
+from kit.commands.context import json_option, opts, out, say, warn_problems
 from kit.errors import NetworkFailed, UsageError
 from kit.terminal_text import for_terminal, shown
 
 if TYPE_CHECKING:
     from kit.footprint.sites import SiteList
+    from kit.footprint.transport import LedgerEntry
     from kit.footprint.usernames import ScanPlan, ScanSettings, SiteResult
 
 CSV_FIELDS = ("username", "site", "status", "reason", "url", "http_status", "category",
@@ -87,6 +88,7 @@ def scan_username(names: tuple[str, ...], sites_file: Path | None, concurrency: 
     it is yours.
     """
     from kit import config
+    from kit.commands.services import open_footprint
     from kit.footprint import sites as site_data
     from kit.footprint import usernames
 
@@ -105,16 +107,17 @@ def scan_username(names: tuple[str, ...], sites_file: Path | None, concurrency: 
     if timeout is None:
         settings = usernames.ScanSettings(concurrency=concurrency, deadline=deadline,
                                           timeout=network.network_timeout)
-    ws = unlocked_workspace()
-    with ws.vault:
-        chosen = given or ws.site_list.active()
-        warn_problems(ws.site_list.problems)
-        scan_plan = usernames.plan_scan(names, chosen, ws.scan_memory.current())
-        results, elapsed = _run(ws, scan_plan, settings, network, yes)
-        with ws.transaction():  # one commit for every profile: 200 took 0.45 s one by one
-            found = usernames.record_findings(ws.findings, results)
-            if scan_plan.probes:  # which sites were slow or refused HEAD, for the next scan
-                ws.scan_memory.save(scan_plan.learned(results))
+    with open_footprint() as fp:
+        scan_plan = fp.plan_scan(names, given)
+        warn_problems(fp.problems)
+        sent: list[LedgerEntry] = []
+        try:
+            results, elapsed = _run(scan_plan, settings, network, yes, sent)
+        except BaseException:
+            fp.keep(sent)  # every request sent is in the ledger, whatever happened
+            raise
+        # The requests, every profile found and what the scan learned: one commit.
+        found = fp.record_scan(sent, scan_plan, results)
     if scan_plan.probes and not any(r.http_status is not None for r in results):
         raise NetworkFailed("no site answered in the time allowed, so nothing could be checked: "
                             "check the internet connection (and the proxy, if config.toml sets "
@@ -127,10 +130,10 @@ def scan_username(names: tuple[str, ...], sites_file: Path | None, concurrency: 
     _print(scan_plan, results, settings, elapsed, as_csv)
 
 
-def _run(ws: Any, scan_plan: ScanPlan, settings: ScanSettings, network: Any,
-         yes: bool) -> tuple[list[SiteResult], float]:
-    """Approve, send, and gather the results; the ledger keeps every request, whatever
-    happens."""
+def _run(scan_plan: ScanPlan, settings: ScanSettings, network: Any, yes: bool,
+         sent: list[LedgerEntry]) -> tuple[list[SiteResult], float]:
+    """Approve, send, and gather the results; every request sent is added to *sent*, whatever
+    happens, for the service to keep in the ledger."""
     from kit.commands.footprint_consent import approve
     from kit.footprint import usernames
     from kit.footprint.transport import Transport
@@ -158,7 +161,7 @@ def _run(ws: Any, scan_plan: ScanPlan, settings: ScanSettings, network: Any,
             progress.end()
             if session is not None:
                 session.close()
-                ws.ledger.add(session.entries)
+                sent.extend(session.entries)
     return results, time.monotonic() - started
 
 

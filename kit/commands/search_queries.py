@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kit.commands.context import json_option, opts, out, say, unlocked_workspace, warn_problems
+from kit.commands.context import json_option, opts, out, say, warn_problems
+from kit.commands.services import open_footprint
 from kit.errors import UsageError
 
 if TYPE_CHECKING:
@@ -25,19 +26,17 @@ def _saved() -> SearchDetails:
 
     if not is_vault(opts().vault_path):
         raise UsageError(f"no search details given; {HOW}")
-    ws = unlocked_workspace()
-    with ws.vault:
-        details = ws.search_details.get()
-        warn_problems(ws.search_details.problems)
+    with open_footprint() as fp:
+        details = fp.search_details()
+        warn_problems(fp.problems)
     if details.is_empty:
         raise UsageError(f"no search details are saved yet; {HOW}")
     return details
 
 
 def _save(details: SearchDetails) -> SearchDetails:
-    ws = unlocked_workspace()
-    with ws.vault:
-        saved = ws.search_details.save(details)
+    with open_footprint() as fp:
+        saved = fp.save_search_details(details)
     say("Your search details are saved in the vault; next time `kit search-queries` on its own "
         "uses them.")
     return saved

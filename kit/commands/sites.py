@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kit import credentials
-from kit.commands.context import json_option, opts, out, say, unlocked_workspace, warn_problems
+from kit.commands.context import json_option, opts, out, say, warn_problems
+from kit.commands.services import open_footprint
 from kit.errors import KitError, NotFound, UsageError
 from kit.terminal_text import shown
 
@@ -50,10 +51,9 @@ def _chosen(sites_file: Path | None, shipped: bool) -> SiteList:
         return chosen
     if shipped:
         return site_data.shipped()
-    ws = unlocked_workspace()
-    with ws.vault:
-        chosen = ws.site_list.active()
-        warn_problems(ws.site_list.problems)
+    with open_footprint() as fp:
+        chosen = fp.sites()
+        warn_problems(fp.problems)
     return chosen
 
 
@@ -214,11 +214,9 @@ def sites_update(file: Path, yes: bool) -> None:
 
     new = site_data.load_file(file)  # a broken file needs no passphrase
     site_problems(new)
-    ws = unlocked_workspace()
-    with ws.vault:
-        store = ws.site_list
-        old = store.active()
-        warn_problems(store.problems)
+    with open_footprint() as fp:
+        old = fp.sites()
+        warn_problems(fp.problems)
         change = site_data.diff(old, new)
         same = change.empty and old.digest == new.digest
         doc = {"file": str(file), "changes": change.to_json(), "list": new.summary_json()}
@@ -230,7 +228,7 @@ def sites_update(file: Path, yes: bool) -> None:
         say(_describe_diff(old, new, change))
         if not yes and not credentials.confirm("Use the new list from now on?"):
             raise KitError("the site list was not changed")
-        store.save(new)
+        fp.use_sites(new)
     say(f"Done: the username check now uses {shown(new.name)} ({len(new.sites)} sites). "
         "`kit sites reset` goes back to the kit's own list.")
     if opts().json:
@@ -244,11 +242,9 @@ def sites_reset(yes: bool) -> None:
     """Go back to the kit's own site list (forgets the one `kit sites update` kept)."""
     from kit.footprint.sites import shipped
 
-    ws = unlocked_workspace()
-    with ws.vault:
-        store = ws.site_list
-        current = store.current()
-        if current is None and not store.problems:
+    with open_footprint() as fp:
+        current = fp.own_sites()
+        if current is None and not fp.problems:
             say("The kit's own site list is already in use; nothing changed.")
             if opts().json:
                 out("", {"reset": False})
@@ -258,7 +254,7 @@ def sites_reset(yes: bool) -> None:
                 f"Forget your list ({shown(current.name)}, {len(current.sites)} sites) and use "
                 f"{kit_list.name} {kit_list.version} again?"):
             raise KitError("the site list was not changed")
-        store.reset()
+        fp.reset_sites()
     say(f"The username check uses the kit's own list again ({kit_list.name} "
         f"{kit_list.version}).")
     if opts().json:

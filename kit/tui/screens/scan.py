@@ -24,6 +24,7 @@ from kit.tui.app_words import app_words
 from kit.tui.key_hint import key_hint
 
 if TYPE_CHECKING:
+    from kit.footprint.transport import LedgerEntry
     from kit.footprint.usernames import ScanPlan, SiteResult
 
 # Shapes as well as words: a result's status never depends on colour.
@@ -83,17 +84,21 @@ class ScanScreen(AreaScreen):
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
     def _run(self) -> None:
         from kit.footprint import usernames
-        from kit.footprint.transport import approved_session
+        from kit.footprint.service import Footprint
+        from kit.footprint.transport import Session
 
         config = self.kit_app.services.config
-        entries: list[Any] = []
+        entries: list[LedgerEntry] = []
         failure: KitError | None = None
         settings = usernames.ScanSettings(timeout=config.network_timeout)
+
+        def send(session: Session, _timeout: float) -> None:
+            for result in usernames.scan(session, self.scan_plan, settings,
+                                         cancel=self.cancel):
+                self.app.call_from_thread(self._add, result)
+
         try:
-            with approved_session(self.scan_plan.plan, config, entries) as session:
-                for result in usernames.scan(session, self.scan_plan, settings,
-                                             cancel=self.cancel):
-                    self.app.call_from_thread(self._add, result)
+            Footprint.send(self.scan_plan.plan, config, entries, send)
         except KitError as exc:
             failure = exc
         self.app.call_from_thread(self._finished, entries, failure)
@@ -118,22 +123,26 @@ class ScanScreen(AreaScreen):
                 f"{counts['uncertain']} uncertain · {counts['skipped']} skipped")
         self.query_one("#scan-status", Label).update(line + (f". {extra}" if extra else ""))
 
-    def _finished(self, entries: list[Any], failure: KitError | None) -> None:
-        from kit.footprint import usernames
+    def _finished(self, entries: list[LedgerEntry], failure: KitError | None) -> None:
+        from kit.footprint.service import Footprint
 
         self.running = False
         workspace = self.kit_app.workspace
         if workspace is None:
             return  # locked meanwhile: the vault is closed and cannot take the ledger
-        # Kept even if the user has gone back to another screen meanwhile.
-        workspace.ledger.add(entries)
-        with workspace.transaction():  # one commit for every profile, not one each
-            found = usernames.record_findings(workspace.findings, self.results)
-            if self.scan_plan.probes:  # slow sites and refused HEADs, for the next scan
-                workspace.scan_memory.save(self.scan_plan.learned(self.results))
+        # Kept even if the user has gone back to another screen meanwhile: the requests, the
+        # profiles found and what the scan learned, in one commit.
+        unsaved: KitError | None = None
+        try:
+            found = Footprint(workspace).record_scan(entries, self.scan_plan, self.results)
+        except KitError as exc:
+            unsaved, found = exc, 0
         if not self.is_mounted:
             return
-        if failure is not None:
+        if unsaved is not None:
+            self._status("The results could not be saved in your findings: "
+                         f"{app_words(unsaved.message)}")
+        elif failure is not None:
             self._status(f"The scan did not finish: {app_words(failure.message)}")
         elif self.cancel.is_set():
             self._status("Stopped; what had not answered is marked uncertain.")

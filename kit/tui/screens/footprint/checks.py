@@ -27,6 +27,7 @@ from kit.tui.screens.consent import ConsentDialog
 
 if TYPE_CHECKING:
     from kit.footprint.plan import Plan
+    from kit.footprint.service import Footprint
     from kit.footprint.transport import LedgerEntry, Session
 
 T = TypeVar("T")
@@ -99,6 +100,13 @@ class ChecksPane(VerticalScroll, AreaPane):
             yield clean
         yield Static("", id="check-result", markup=False)
 
+    @property
+    def footprint(self) -> Footprint:
+        """The one door to the footprint records (kit.footprint.service)."""
+        from kit.footprint.service import Footprint
+
+        return Footprint(self.workspace)
+
     def cancel(self) -> None:
         """Stop the network check that is running (what was sent is in the ledger)."""
         for worker in self.workers:
@@ -120,8 +128,10 @@ class ChecksPane(VerticalScroll, AreaPane):
     # --- the one way a network check runs ---
 
     def run_check(self, plan: Plan, send: Callable[[Session, float], T],
-                  done: Callable[[T], None]) -> None:
-        """Show *plan*; if approved, send it in a worker and hand the result to *done*."""
+                  done: Callable[[list[LedgerEntry], T], None]) -> None:
+        """Show *plan*; if approved, send it in a worker and hand the requests it made and
+        the result to *done*, which keeps them (through the service) and says what was
+        found."""
 
         def answered(approved: bool | None) -> None:
             if approved:
@@ -135,34 +145,32 @@ class ChecksPane(VerticalScroll, AreaPane):
 
     @work(thread=True, exclusive=True, group="footprint", exit_on_error=False)
     def _send(self, plan: Plan, send: Callable[[Session, float], T],
-              done: Callable[[T], None]) -> None:
-        from kit.footprint.transport import approved_session
+              done: Callable[[list[LedgerEntry], T], None]) -> None:
+        from kit.footprint.service import Footprint
 
         config = self.kit_app.services.config
         outcome: Any
         entries: list[LedgerEntry] = []
         try:
-            with approved_session(plan, config, entries) as session:
-                outcome = send(session, config.network_timeout)
+            outcome = Footprint.send(plan, config, entries, send)
         except KitError as exc:
             outcome = exc
         self.app.call_from_thread(self._finish, entries, outcome, done)
 
-    def _finish(self, entries: list[LedgerEntry], outcome: Any, done: Callable[[Any], None]
-                ) -> None:
-        workspace = self.kit_app.workspace
-        if workspace is None or not self.is_mounted:
+    def _finish(self, entries: list[LedgerEntry], outcome: Any,
+                done: Callable[[list[LedgerEntry], Any], None]) -> None:
+        if self.kit_app.workspace is None or not self.is_mounted:
             return  # locked meanwhile: the vault is closed, so the ledger cannot take these
-        try:
-            workspace.ledger.add(entries)
-        except KitError as exc:
-            self.notify(f"The ledger could not be updated: {exc.message}", severity="error")
         if isinstance(outcome, KitError):
+            try:
+                self.footprint.keep(entries)
+            except KitError as exc:
+                self.notify(f"The ledger could not be updated: {exc.message}",
+                            severity="error")
             self._result(f"The check did not finish: {outcome.message}")
         else:
             try:
-                with workspace.transaction():  # a result's findings are kept together
-                    done(outcome)
+                done(entries, outcome)  # the requests and what was found, in one commit
             except KitError as exc:
                 self._result(f"The result could not be saved: {exc.message}")
         self.post_message(self.Recorded())
@@ -186,8 +194,8 @@ class ChecksPane(VerticalScroll, AreaPane):
         field.value = ""  # not kept on screen a moment longer than needed
         request = plan.requests[0]
 
-        def done(result: passwords.PasswordResult) -> None:
-            passwords.record_findings(self.workspace.findings, result)
+        def done(entries: list[LedgerEntry], result: passwords.PasswordResult) -> None:
+            self.footprint.record_password(entries, result)
             advice = (" Change it wherever you use it, and use a different password for each "
                       "site." if result.found else "")
             self._result(f"This password was {result.message}.{advice}")
@@ -213,8 +221,8 @@ class ChecksPane(VerticalScroll, AreaPane):
             return gravatar.GravatarResult(gravatar.email_hash(normalise_email(email)),
                                            avatar)
 
-        def done(result: gravatar.GravatarResult) -> None:
-            gravatar.record_findings(self.workspace.findings, email, result)
+        def done(entries: list[LedgerEntry], result: gravatar.GravatarResult) -> None:
+            self.footprint.record_gravatar(entries, email, result)
             self._result("A public Gravatar picture is linked to this address: sites that "
                          "show it link your accounts." if result.avatar else
                          "No public Gravatar picture is linked to this address.")
@@ -258,9 +266,8 @@ class ChecksPane(VerticalScroll, AreaPane):
 
         from kit.footprint import breaches
 
-        repo = self.workspace.breach_catalogue
         now = datetime.now(UTC)
-        refresh = repo.needs_refresh(now)
+        refresh = self.footprint.catalogue_needs_refresh(now)
         try:
             api_key = breaches.check_key(api_key)
             plan = breaches.plan(email, api_key, refresh_catalogue=refresh)
@@ -286,12 +293,9 @@ class ChecksPane(VerticalScroll, AreaPane):
                     fetched = None  # the account's answer is in; details come from the old copy
             return found, fetched
 
-        def done(outcome: tuple[Any, Any]) -> None:
+        def done(entries: list[LedgerEntry], outcome: tuple[Any, Any]) -> None:
             found, fetched = outcome
-            catalogue = repo.save(fetched, now) if fetched is not None else repo.current()
-            result = breaches.EmailResult(breaches.with_details(found, catalogue),
-                                          catalogue.fetched_at if catalogue else None)
-            breaches.record_findings(self.workspace.findings, email, result)
+            result = self.footprint.record_breaches(entries, email, found, fetched, now)
             if typed:
                 self._offer_to_keep(api_key)
             if not result.found:
@@ -358,7 +362,6 @@ class ChecksPane(VerticalScroll, AreaPane):
     @on(Button.Pressed, "#scan-usernames")
     @on(Input.Submitted, "#usernames")
     def scan_usernames(self) -> None:
-        from kit.footprint import usernames
         from kit.tui.screens.scan import ScanScreen
 
         names = self.query_one("#usernames", Input).value.split()
@@ -367,8 +370,7 @@ class ChecksPane(VerticalScroll, AreaPane):
                          "spaces.")
             return
         try:
-            sites = self.workspace.site_list.active()
-            scan_plan = usernames.plan_scan(names, sites, self.workspace.scan_memory.current())
+            scan_plan = self.footprint.plan_scan(names)
         except KitError as exc:
             self._refuse("#usernames", exc.message)
             return
@@ -426,18 +428,16 @@ class ChecksPane(VerticalScroll, AreaPane):
 
     @work(thread=True, exclusive=True, group="footprint", exit_on_error=False)
     def _domain(self, name: str) -> None:
-        from kit.footprint import rdap
         from kit.footprint.transport import Transport
 
         config = self.kit_app.services.config
-        workspace = self.workspace
+        footprint = self.footprint
         outcome: Any
         try:
             with Transport.from_config(config) as transport:
-                outcome = rdap.check_domain(
+                outcome = footprint.check_domain(
                     name, transport=transport, approve=self.approve_from_worker,
-                    cache=workspace.rdap_bootstrap, findings=workspace.findings,
-                    ledger=workspace.ledger, timeout=config.network_timeout)
+                    timeout=config.network_timeout)
         except KitError as exc:
             outcome = exc
         self.app.call_from_thread(self._domain_done, name, outcome)
@@ -494,15 +494,14 @@ class ChecksPane(VerticalScroll, AreaPane):
         self.app.call_from_thread(self._photos_done, reports)
 
     def _photos_done(self, reports: Any) -> None:
-        from kit.footprint.photos import printable_path, record_findings
+        from kit.footprint.photos import printable_path
 
         if isinstance(reports, KitError):
             self._result(f"Could not look inside: {reports.message}")
             return
         # What a photo check finds becomes a finding, as every other check's does.
         try:
-            with self.workspace.transaction():
-                recorded, fixed = record_findings(self.workspace.findings, reports)
+            recorded, fixed = self.footprint.record_photos(reports)
         except KitError as exc:
             kept = f"Not added to your findings: {exc.message}\n"
         else:

@@ -17,6 +17,7 @@ from kit.tui.panes import AreaPane
 from kit.tui.widgets.entry_list import EntryList
 
 if TYPE_CHECKING:
+    from kit.footprint.service import Footprint
     from kit.records.findings import Finding
 
 
@@ -63,12 +64,19 @@ class FindingsPane(VerticalScroll, AreaPane):
     def on_mount(self) -> None:
         self.reload()
 
+    @property
+    def footprint(self) -> Footprint:
+        """The one door to the footprint records (kit.footprint.service)."""
+        from kit.footprint.service import Footprint
+
+        return Footprint(self.workspace)
+
     def reload(self, keep: str | None = None) -> None:
         """List the findings again, keeping the one chosen (or *keep*) chosen."""
         listing = self.query_one("#findings-list", EntryList)
         current = listing.highlighted
         keep = keep or (current.id if current is not None else None)
-        findings = self.workspace.findings.list()  # open first, then by severity
+        findings = self.footprint.findings()  # open first, then by severity
         listing.set_items(findings)
         ids = [f.id for f in findings]
         if keep in ids:
@@ -112,7 +120,7 @@ class FindingsPane(VerticalScroll, AreaPane):
         if finding is None:
             return
         try:
-            marked = self.workspace.findings.mark(finding.id, status)
+            marked = self.footprint.mark(finding.id, status)
         except KitError as exc:
             self.notify(f"Not changed: {exc.message}", severity="error", markup=False)
             return

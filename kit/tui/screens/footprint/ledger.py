@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -9,6 +11,9 @@ from textual.widgets import DataTable, Static
 
 from kit.footprint.plan import LEDGER_KEEPS
 from kit.tui.panes import AreaPane
+
+if TYPE_CHECKING:
+    from kit.footprint.service import Footprint
 
 SHOWN = 500  # the newest requests; the CLI lists them all
 
@@ -36,10 +41,17 @@ class LedgerPane(VerticalScroll, AreaPane):
                                                          "Request")
         self.reload()
 
+    @property
+    def footprint(self) -> Footprint:
+        """The one door to the footprint records (kit.footprint.service)."""
+        from kit.footprint.service import Footprint
+
+        return Footprint(self.workspace)
+
     def reload(self) -> None:
         table = self.query_one("#ledger", DataTable)
         table.clear()
-        for entry in self.workspace.ledger.entries()[:SHOWN]:
+        for entry in self.footprint.ledger()[:SHOWN]:
             status = str(entry.status) if entry.status is not None else entry.error or "–"
             table.add_row(entry.at.astimezone().strftime("%d %b %H:%M:%S"), entry.check,
                           Text(status), f"{entry.bytes_received:,}",
