@@ -17,10 +17,10 @@ from kit.commands.context import (
     out,
     read_private_text,
     say,
-    unlocked_workspace,
     warn_problems,
 )
 from kit.commands.instrument import scale_hint
+from kit.commands.services import open_wellbeing
 from kit.commands.support import helpline_region, support_text
 from kit.errors import KitError, NotFound, UsageError
 from kit.plurals import counted
@@ -115,17 +115,15 @@ def checkin_add(instrument_id: str, answers: tuple[str, ...], note: str | None) 
     """Answer a check-in and see your scores. Prints the scores and, when they suggest
     things are hard, where to find support."""
     from kit.wellbeing.helplines import helplines_json
-    from kit.wellbeing.signposting import support_prompt
 
     given = _parse_answers(answers)
     note_text = read_private_text(note) if note == "-" else note
-    ws = unlocked_workspace()
-    with ws.vault:
+    with open_wellbeing() as wellbeing:
         try:
-            instrument = ws.instruments.get(instrument_id)
+            instrument = wellbeing.instrument(instrument_id)
         except NotFound:
             # Asked for by name, so a usage slip: say what is loaded and how to load more.
-            loaded = ", ".join(i.id for i in ws.instruments.list())
+            loaded = ", ".join(i.id for i in wellbeing.instruments())
             raise UsageError(
                 f"the questionnaire {instrument_id!r} is not loaded in this vault (loaded: "
                 f"{loaded}). A questionnaire your organisation holds a licence for is loaded "
@@ -136,10 +134,9 @@ def checkin_add(instrument_id: str, answers: tuple[str, ...], note: str | None) 
                              "lists the items)")
         if not given:
             given = _ask_answers(instrument)
-        saved = ws.checkins.add(instrument, given, note=note_text)
-        previous = [c.result for c in ws.checkins.before(saved)]
-        warn_problems(ws.problems)
-    prompt = support_prompt(instrument, saved.result, previous)
+        checked = wellbeing.check_in(instrument, given, note=note_text)
+        warn_problems(wellbeing.problems)
+    saved, prompt = checked.checkin, checked.support
     human = "\n".join([f"Saved your {instrument.short_name} check-in ({saved.short_id}).",
                        *_score_lines(instrument, saved)])
     support = (None if prompt is None
@@ -156,15 +153,10 @@ def checkin_list(instrument_id: str | None) -> None:
     """List check-ins with their scores, newest first."""
     from kit.wellbeing.instruments import show_number
 
-    ws = unlocked_workspace()
-    with ws.vault:
-        if instrument_id is not None:
-            ws.instruments.get(instrument_id)  # an unknown id is a mistake, not "none yet"
-            entries = ws.checkins.for_instrument(instrument_id)
-        else:
-            entries = ws.checkins.entries()
-        known = {i.id: i for i in ws.instruments.list()}
-        warn_problems(ws.checkins.problems)
+    with open_wellbeing() as wellbeing:
+        entries = wellbeing.checkins(instrument_id)  # an unknown id is a mistake: NotFound
+        known = {i.id: i for i in wellbeing.instruments()}
+        warn_problems(wellbeing.problems)
 
     def shown(c: CheckIn, s: SubscaleScore) -> str:
         found = known.get(c.instrument)
@@ -183,10 +175,9 @@ def checkin_list(instrument_id: str | None) -> None:
 def checkin_due() -> None:
     """When each check-in is next due, by the rhythm you chose (`kit checkin rhythm`)."""
     today = date.today()
-    ws = unlocked_workspace()
-    with ws.vault:
-        due = ws.checkins.due(today)
-        warn_problems(ws.checkins.problems)
+    with open_wellbeing() as wellbeing:
+        due = wellbeing.due(today)
+        warn_problems(wellbeing.problems)
     lines = []
     for d in due:
         head = f"{d.instrument.short_name} ({d.instrument.id})"
@@ -210,9 +201,8 @@ def checkin_due() -> None:
 @json_option
 def checkin_rhythm(instrument_id: str, days: int) -> None:
     """Be reminded of INSTRUMENT every DAYS days (0 turns its reminders off)."""
-    ws = unlocked_workspace()
-    with ws.vault:
-        instrument = ws.checkins.set_every_days(instrument_id, days)
+    with open_wellbeing() as wellbeing:
+        instrument = wellbeing.set_rhythm(instrument_id, days)
     say(f"{instrument.short_name}: reminders are off." if days == 0 else
         f"{instrument.short_name}: you will be reminded every {counted(days, 'day')}.")
     if opts().json:
@@ -225,13 +215,12 @@ def checkin_rhythm(instrument_id: str, days: int) -> None:
 @json_option
 def checkin_delete(checkin_id: str, yes: bool) -> None:
     """Delete a check-in (asks first unless --yes)."""
-    ws = unlocked_workspace()
-    with ws.vault:
-        entry = ws.checkins.get(checkin_id)
+    with open_wellbeing() as wellbeing:
+        entry = wellbeing.checkin(checkin_id)
         if not yes and not credentials.confirm(
                 f"Delete the check-in {entry.short_id} from {entry.when.astimezone():%Y-%m-%d}?"):
             raise KitError("nothing was deleted")
-        ws.checkins.delete(entry.id)
+        wellbeing.delete_checkin(entry.id)
     say(f"Check-in {entry.short_id} deleted.")
     if opts().json:
         out("", {"deleted": entry.id})

@@ -20,10 +20,11 @@ from kit.commands.context import (
     out,
     read_private_text,
     say,
-    unlocked_workspace,
     warn_problems,
 )
+from kit.commands.services import open_prepare
 from kit.errors import UsageError
+from kit.guidance.service import check_hand_on
 from kit.plurals import counted
 
 if TYPE_CHECKING:
@@ -211,11 +212,9 @@ def checklist_list(region: str | None, status: str | None) -> None:
 
     library, chosen = _library(region)
     today = date.today()
-    ws = unlocked_workspace()
-    with ws.vault:
-        log = ws.progress
-        progress = log.all()
-        warn_problems(log.problems)
+    with open_prepare() as prepare:
+        progress = prepare.progress()
+        warn_problems(prepare.problems)
     lines: list[str] = []
     sections = []
     for section in library.sections:
@@ -277,11 +276,9 @@ def checklist_show(item_id: str) -> None:
     library, _region = _library(None)
     item = library.get(item_id)
     today = date.today()
-    ws = unlocked_workspace()
-    with ws.vault:
-        log = ws.progress
-        progress = log.get(item.id)
-        warn_problems(log.problems)
+    with open_prepare() as prepare:
+        progress = prepare.step(item.id)
+        warn_problems(prepare.problems)
     lines = _item_text(item, library)
     lines += ["", f"Your progress: {progress.label} ({step_for(item, progress, today).reason})"]
     if progress.delegated_to:
@@ -306,17 +303,13 @@ def _step_line(step: Step, region: str) -> str:
 @json_option
 def checklist_next(minutes: int | None, incident: bool, region: str | None) -> None:
     """The one step to do next, in full, then the rest, one line each."""
-    from kit.guidance.planner import next_steps
 
     library, chosen = _library(region)
     today = date.today()
-    ws = unlocked_workspace()
-    with ws.vault:
-        log = ws.progress
-        progress = log.all()
-        warn_problems(log.problems)
-    plan = next_steps(library, progress, today, region=chosen, minutes=minutes,
-                      incident=incident)
+    with open_prepare() as prepare:
+        plan = prepare.next_steps(library, today, region=chosen, minutes=minutes,
+                                  incident=incident)
+        warn_problems(prepare.problems)
     lines: list[str] = []
     if plan.first is None:
         waiting = [s for level in plan.levels for s in level.steps]
@@ -361,14 +354,11 @@ def checklist_mark(item_id: str, status: str, note: str | None,
         raise UsageError("--to is only for delegated; nothing was saved")
     library, _region = _library(None)
     item = library.get(item_id)  # before unlocking: a typo needs no passphrase
-    if status == "delegated" and item.only_you:
-        raise UsageError(f"“{item.title}” is a step only you can take, so it cannot be handed "
-                         "on; nothing was saved")
+    check_hand_on(item, status)  # nor does a step only you can take (the service's rule)
     note_text = read_private_text(note) if note == "-" else note
-    ws = unlocked_workspace()
-    with ws.vault:
-        saved = ws.progress.mark(item.id, status, today=date.today(), note=note_text,
-                                 delegated_to=delegated_to, recheck_days=item.recheck_days)
+    with open_prepare() as prepare:
+        saved = prepare.mark(item, status, today=date.today(), note=note_text,
+                             delegated_to=delegated_to)
     message = {"todo": f"{item.title}: back on your list.",
                "done": f"{item.title}: done.",
                "na": f"{item.title}: marked not applicable.",

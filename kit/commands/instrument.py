@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kit.commands.context import json_option, opts, out, say, unlocked_workspace, warn_problems
+from kit.commands.context import json_option, opts, out, say, warn_problems
+from kit.commands.services import open_wellbeing
 from kit.plurals import counted
 
 if TYPE_CHECKING:
@@ -37,9 +38,8 @@ def instrument_add(file: Path, replace: bool) -> None:
     from kit.wellbeing.instruments import load_file
 
     parsed = load_file(file)  # before unlocking: a broken file needs no passphrase
-    ws = unlocked_workspace()
-    with ws.vault:
-        imported = ws.instruments.add(parsed, replace=replace)
+    with open_wellbeing() as wellbeing:
+        imported = wellbeing.import_instrument(parsed, replace=replace)
     done = imported.instrument
     say({"added": f"Imported {done.name} ({done.id}): {counted(len(done.items), 'question')}.",
          "replaced": f"Replaced {done.name} ({done.id}) with the new file.",
@@ -54,10 +54,9 @@ def instrument_add(file: Path, replace: bool) -> None:
 @json_option
 def instrument_list() -> None:
     """List the instruments you can answer."""
-    ws = unlocked_workspace()
-    with ws.vault:
-        instruments = ws.instruments.list()
-        warn_problems(ws.instruments.problems)
+    with open_wellbeing() as wellbeing:
+        instruments = wellbeing.instruments()
+        warn_problems(wellbeing.problems)
     rows = [f"{i.id:<16}  {i.name}  ({counted(len(i.items), 'question')}, "
             f"{'built in' if i.builtin else 'imported'})" for i in instruments]
     out("\n".join(rows), {"instruments": [
@@ -73,10 +72,9 @@ def instrument_show(instrument_id: str) -> None:
     """Show an instrument's questions, answer scale, scoring, attribution and licence."""
     from kit.wellbeing.instruments import show_number
 
-    ws = unlocked_workspace()
-    with ws.vault:
-        found = ws.instruments.get(instrument_id)
-        warn_problems(ws.instruments.problems)
+    with open_wellbeing() as wellbeing:
+        found = wellbeing.instrument(instrument_id)
+        warn_problems(wellbeing.problems)
     lines = [found.name, found.credit, f"Licence: {found.licence}"]
     if found.source_url:
         lines.append(f"Source: {found.source_url}")

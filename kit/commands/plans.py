@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -20,12 +21,14 @@ from kit.commands.context import local_time, opts, out, read_private_text, say, 
 from kit.errors import UsageError
 from kit.plurals import counted
 from kit.records.document import (
-    DocumentStore,
     PlanDocument,
     PlanField,
     parse_contact,
 )
 from kit.records.fields import parse_date
+
+if TYPE_CHECKING:
+    from kit.wellbeing.service import PlanStore
 
 D = TypeVar("D", bound=PlanDocument)
 
@@ -85,8 +88,10 @@ def note_versions(count: int) -> None:
             "same time, perhaps); this is the newest.")
 
 
-def show_plan(repo: DocumentStore[D], cmd: PlanCommand) -> None:
-    with repo.vault:
+def show_plan(opened: Callable[[], AbstractContextManager[PlanStore]],
+              cmd: PlanCommand) -> None:
+    """Show the plan *opened* reads (its area's service: `open_plan`)."""
+    with opened() as repo:
         plan, versions = repo.get(), len(repo.versions())
         warn_problems(repo.problems)
     note_versions(versions)
@@ -167,9 +172,10 @@ def _ask_date(current: date | None, heading: str, f: PlanField,
             prompt = f"{exc.message}. Try again, or press Enter to keep it.\n> "
 
 
-def edit_plan(repo: DocumentStore[D], cmd: PlanCommand, *, title: str,
+def edit_plan(opened: Callable[[], AbstractContextManager[PlanStore]], cmd: PlanCommand, *,
+              title: str,
               texts: Mapping[str, str | None], contacts: Sequence[str], clear_contacts: bool,
-              review_text: str | None, clear_review_date: bool) -> D:
+              review_text: str | None, clear_review_date: bool) -> Any:
     """Apply the options given (or, with none, walk through the plan at a terminal) and save.
 
     Everything is checked before anything is saved, so a mistake leaves the plan as it was."""
@@ -191,7 +197,7 @@ def edit_plan(repo: DocumentStore[D], cmd: PlanCommand, *, title: str,
         given[key] = read_private_text("-")
     added = [parse_contact(text) for text in contacts]
     review = parse_date(review_text, "--review-date") if review_text is not None else None
-    with repo.vault:
+    with opened() as repo:
         plan = repo.get()
         warn_problems(repo.problems)
         if interactive:
@@ -208,6 +214,7 @@ def edit_plan(repo: DocumentStore[D], cmd: PlanCommand, *, title: str,
         else:
             saved = repo.save(changed)
             say(f"Your {cmd.noun} is saved.")
+        versions = len(repo.versions())
     if opts().json:
-        out("", plan_json(saved, date.today(), len(repo.versions())))
+        out("", plan_json(saved, date.today(), versions))
     return saved

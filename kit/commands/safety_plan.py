@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kit import config
-from kit.commands.context import json_option, opts, out, say, unlocked_workspace, warn_problems
+from kit.commands.context import json_option, opts, out, say, warn_problems
 from kit.commands.plans import PlanCommand, edit_plan, part_options, show_plan
+from kit.commands.services import open_prepare
 from kit.records.safety_plan import SAFETY_FIELDS
+
+if TYPE_CHECKING:
+    from kit.wellbeing.service import PlanStore
 
 SAFETY_PLAN = PlanCommand("safety-plan", "safety plan", SAFETY_FIELDS,
                           "--household-plan TEXT or --trusted-person 'NAME: HOW'")
@@ -21,11 +28,18 @@ def safety_plan() -> None:
     """Your safety plan: who to call, what to say, and what to do if you are doxed or swatted."""
 
 
+@contextmanager
+def _plan() -> Iterator[PlanStore]:
+    """The safety plan, through the Prepare service, while the vault is open."""
+    with open_prepare() as prepare:
+        yield prepare.safety_plan_store
+
+
 @safety_plan.command("show")
 @json_option
 def safety_plan_show() -> None:
     """Show your safety plan."""
-    show_plan(unlocked_workspace().safety_plan, SAFETY_PLAN)
+    show_plan(_plan, SAFETY_PLAN)
 
 
 @safety_plan.command("edit")
@@ -47,7 +61,7 @@ def safety_plan_edit(people: tuple[str, ...], clear_trusted_people: bool,
     reads one part from stdin). With no options, in a terminal, it walks you through each
     part and keeps whatever you leave blank.
     """
-    edit_plan(unlocked_workspace().safety_plan, SAFETY_PLAN, title="Your safety plan",
+    edit_plan(_plan, SAFETY_PLAN, title="Your safety plan",
               texts=texts, contacts=people, clear_contacts=clear_trusted_people,
               review_text=review_text, clear_review_date=clear_review_date)
 
@@ -62,31 +76,19 @@ def safety_plan_edit(people: tuple[str, ...], clear_trusted_people: bool,
 def safety_plan_export(fmt: str, out_path: Path, force: bool) -> None:
     """Write your safety plan to a PLAINTEXT file, to print or keep (Markdown or PDF)."""
     from kit.chosen_file import check_chosen_path
-    from kit.reports.plaintext import warning, write_plaintext
+    from kit.reports.plaintext import warning
+    from kit.reports.safety_plan_export import export
 
-    # Said before the passphrase is asked for, not after; write_plaintext checks again.
-    target = check_chosen_path(out_path, overwrite=force)
-    repo = unlocked_workspace(allow_device=False).safety_plan  # a plaintext copy: passphrase
-    with repo.vault:
-        plan = repo.get()
-        warn_problems(repo.problems)
-    today = date.today()
+    # Said before the passphrase is asked for, not after; the export checks again.
+    check_chosen_path(out_path, overwrite=force)
     region = config.load().region  # the support lines for where the user lives
-    lost: tuple[str, ...] = ()
-    cut: tuple[str, ...] = ()
-    font = None
-    if fmt == "md":
-        from kit.reports.safety_plan_export import to_markdown
-
-        data = to_markdown(plan, today, region).encode("utf-8")
-    else:
-        from kit.reports.safety_plan_export import render_pdf
-
-        rendered = render_pdf(plan, today, region=region)
-        data, lost, cut, font = rendered.data, rendered.lost, rendered.cut, rendered.font
-    written = write_plaintext(repo.vault, target, data, force)
+    with open_prepare(allow_device=False) as prepare:  # a plaintext copy: the passphrase
+        exported = export(prepare, fmt, out_path, today=date.today(), region=region,
+                          overwrite=force)
+        warn_problems(prepare.problems)
+    written, lost, cut, font = exported.path, exported.lost, exported.cut, exported.font
     say(warning("your safety plan", written))
-    if plan.is_empty:
+    if exported.empty:
         say("Your safety plan is empty, so the file is a blank form to fill in by hand "
             "(`kit safety-plan edit` fills it in here).")
     if lost:
@@ -99,5 +101,5 @@ def safety_plan_export(fmt: str, out_path: Path, force: bool) -> None:
             "them in full.")
     say(f"Wrote your safety plan to {written}.")
     if opts().json:
-        out("", {"out": str(written), "format": fmt, "empty": plan.is_empty,
+        out("", {"out": str(written), "format": fmt, "empty": exported.empty,
                  "font": font, "lost_characters": list(lost), "cut": list(cut)})

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
 import click
 
-from kit.commands.context import json_option, unlocked_workspace
+from kit.commands.context import json_option
 from kit.commands.plans import PlanCommand, edit_plan, part_options, show_plan
+from kit.commands.services import open_wellbeing
 from kit.records import wellbeing_plan as plan_records
+
+if TYPE_CHECKING:
+    from kit.wellbeing.service import PlanStore
 
 
 @click.group("wellbeing-plan")
@@ -18,11 +26,18 @@ WELLBEING_PLAN = PlanCommand("wellbeing-plan", "wellbeing plan", plan_records.PL
                              "--keeps-me-well TEXT or --contact 'NAME: HOW'")
 
 
+@contextmanager
+def _plan() -> Iterator[PlanStore]:
+    """The wellbeing plan, through the Wellbeing service, while the vault is open."""
+    with open_wellbeing() as wellbeing:
+        yield wellbeing.plan_store
+
+
 @wellbeing_plan.command("show")
 @json_option
 def wellbeing_plan_show() -> None:
     """Show your wellbeing plan."""
-    show_plan(unlocked_workspace().plan, WELLBEING_PLAN)
+    show_plan(_plan, WELLBEING_PLAN)
 
 
 @wellbeing_plan.command("edit")
@@ -43,6 +58,6 @@ def wellbeing_plan_edit(contacts: tuple[str, ...], clear_contacts: bool, review_
     reads one part from stdin). With no options, in a terminal, it walks you through each
     part and keeps whatever you leave blank.
     """
-    edit_plan(unlocked_workspace().plan, WELLBEING_PLAN, title="Your wellbeing plan",
+    edit_plan(_plan, WELLBEING_PLAN, title="Your wellbeing plan",
               texts=texts, contacts=contacts, clear_contacts=clear_contacts,
               review_text=review_text, clear_review_date=clear_review_date)

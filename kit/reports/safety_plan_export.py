@@ -29,6 +29,7 @@ from kit.wellbeing.helplines import EMERGENCY, Helpline, helplines_for
 if TYPE_CHECKING:
     from fpdf import FPDF
 
+    from kit.guidance.service import Prepare
     from kit.records.document import PlanField
 
 TITLE = "My safety plan"
@@ -430,3 +431,38 @@ def _draw(page: Page, layout: _Layout, dry: bool = False) -> float:
     for line in layout.support:
         write(line, _small(scale))
     return y
+
+
+@dataclass(frozen=True)
+class Exported:
+    """A plaintext copy written: where, and what the person should be told about it."""
+
+    path: Path
+    fmt: str
+    empty: bool  # a blank form to fill in by hand
+    font: str | None = None  # the PDF's font
+    lost: tuple[str, ...] = ()  # parts with characters the PDF's font cannot show
+    cut: tuple[str, ...] = ()  # parts cut short to stay on one page
+
+
+def export(prepare: Prepare, fmt: str, path: Path, *, today: date, region: str,
+           overwrite: bool = False) -> Exported:
+    """Write the saved safety plan, read through the Prepare service, to *path* as *fmt* (md
+    or pdf), NOT encrypted: the one way the command line and the app make the copy. Refused
+    (nothing written) where the keyring opened the vault, or where *path* is taken and not to
+    be overwritten; *region* gives the support lines."""
+    from kit.chosen_file import check_chosen_path
+    from kit.reports.plaintext import require_passphrase, write_plaintext
+
+    if fmt not in ("md", "pdf"):
+        raise ValueError(f"no safety plan export as {fmt!r}")
+    require_passphrase(prepare.vault)
+    target = check_chosen_path(path, overwrite=overwrite)  # said before the PDF is made
+    plan = prepare.safety_plan()
+    if fmt == "md":
+        written = write_plaintext(prepare.vault, target,
+                                  to_markdown(plan, today, region).encode("utf-8"), overwrite)
+        return Exported(written, fmt, plan.is_empty)
+    rendered = render_pdf(plan, today, region=region)
+    written = write_plaintext(prepare.vault, target, rendered.data, overwrite)
+    return Exported(written, fmt, plan.is_empty, rendered.font, rendered.lost, rendered.cut)

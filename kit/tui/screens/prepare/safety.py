@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,6 +19,7 @@ from kit.tui.widgets.plan_form import PlanForm
 from kit.tui.widgets.replace_file import write_or_ask
 
 if TYPE_CHECKING:
+    from kit.guidance.service import Prepare
     from kit.tui.app import KitApp
 
 DRAFT_AREA = "safety-plan"
@@ -35,11 +36,18 @@ class SafetyPlanPane(Vertical, AreaPane):
         yield PlanForm(sp.SAFETY_FIELDS, prefix="safety", draft_area=DRAFT_AREA,
                        intro="What you and the people around you will do if you are "
                              "doxed or swatted. Only you see it, unless you print it.",
-                       repository=lambda: self.workspace.safety_plan,
+                       repository=lambda: self.prepare.safety_plan_store,
                        save_label="Save my safety plan (ctrl+s)", id="safety-form")
         with Horizontal(classes="buttons", id="safety-exports"):
             yield Button("Print version (PDF)…", id="export-pdf")
             yield Button("Markdown file…", id="export-md")
+
+    @property
+    def prepare(self) -> Prepare:
+        """The one door to the Prepare records (kit.guidance.service)."""
+        from kit.guidance.service import Prepare
+
+        return Prepare(self.workspace)
 
     @property
     def form(self) -> PlanForm:
@@ -78,14 +86,17 @@ class SafetyPlanPane(Vertical, AreaPane):
 
 
 def export_safety_plan(app: KitApp, fmt: str) -> None:
-    """Ask where, then write the saved safety plan as *fmt* (pdf or md), not encrypted."""
+    """Ask where, then write the saved safety plan as *fmt* (pdf or md), not encrypted, the
+    one way the command line does too (kit.reports.safety_plan_export.export)."""
+    from kit.guidance.service import Prepare
     from kit.reports.plaintext import require_passphrase
 
     workspace = app.workspace
     if workspace is None:
         return
+    prepare = Prepare(workspace)
     try:
-        require_passphrase(workspace.vault)
+        require_passphrase(prepare.vault)  # said before a file is asked for
     except KitError as exc:
         app.notify(f"Not exported: {exc.message}.", severity="warning")
         return
@@ -97,30 +108,23 @@ def export_safety_plan(app: KitApp, fmt: str) -> None:
     def answered(answers: dict[str, str] | None) -> None:
         if not answers:
             return
-        from kit.chosen_file import check_chosen_path
-        from kit.reports.plaintext import warning, write_plaintext
-        from kit.reports.safety_plan_export import render_pdf, to_markdown
+        from kit.reports.plaintext import warning
+        from kit.reports.safety_plan_export import export
 
         path = Path(answers["path"]).expanduser()
-        plan = workspace.safety_plan.get()
         notes: list[str] = []
 
         def write(overwrite: bool) -> Path:
-            check_chosen_path(path, overwrite=overwrite)  # ask before the PDF is made
+            exported = export(prepare, fmt, path, today=today,
+                              region=services.config.region, overwrite=overwrite)
             notes.clear()
-            data: Any
-            if fmt == "pdf":
-                rendered = render_pdf(plan, today, region=services.config.region)
-                data = rendered.data
-                if rendered.lost:
-                    notes.append("Some characters could not be printed in: "
-                                 + ", ".join(rendered.lost) + ".")
-                if rendered.cut:
-                    notes.append("Too long for one page, so shortened: "
-                                 + ", ".join(rendered.cut) + ".")
-            else:
-                data = to_markdown(plan, today, services.config.region).encode("utf-8")
-            return write_plaintext(workspace.vault, path, data, force=overwrite)
+            if exported.lost:
+                notes.append("Some characters could not be printed in: "
+                             + ", ".join(exported.lost) + ".")
+            if exported.cut:
+                notes.append("Too long for one page, so shortened: "
+                             + ", ".join(exported.cut) + ".")
+            return exported.path
 
         def written(where: Path) -> None:
             app.notify(" ".join(["Written.", warning("your safety plan", where), *notes]),

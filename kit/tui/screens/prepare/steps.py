@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -28,12 +29,14 @@ from kit.guidance.checklists import (
     Library,
     load_library,
 )
-from kit.guidance.planner import next_steps
 from kit.plurals import counted
 from kit.records.progress import ItemProgress
 from kit.tui.app_words import app_words
 from kit.tui.panes import AreaPane
 from kit.tui.widgets.ask import Ask, AskDialog
+
+if TYPE_CHECKING:
+    from kit.guidance.service import Prepare
 
 # "Anywhere" shows every region's steps: useful to an organisation, not to someone preparing.
 REGION_CHOICES = tuple((REGION_LABELS[r], r) for r in REGIONS if r != "any")
@@ -87,7 +90,7 @@ def item_details(item: Item, progress: ItemProgress, today: date, first: bool) -
 
 class StepsPane(Horizontal, AreaPane):
     """The list of steps on the left, the chosen one on the right. Reads the progress through
-    the workspace's one repository and the checklists through kit.guidance."""
+    the Prepare service (kit.guidance.service) and the checklists through kit.guidance."""
 
     DEFAULT_CSS = """
     StepsPane #prepare-left {
@@ -170,6 +173,13 @@ class StepsPane(Horizontal, AreaPane):
     def reload(self) -> None:
         self.load()
 
+    @property
+    def prepare(self) -> Prepare:
+        """The one door to the Prepare records (kit.guidance.service)."""
+        from kit.guidance.service import Prepare
+
+        return Prepare(self.workspace)
+
     def _today(self) -> date:
         return self.services.clock().astimezone().date()
 
@@ -190,9 +200,11 @@ class StepsPane(Horizontal, AreaPane):
             self.first_id = None
             return [], f"The checklists could not be loaded: {app_words(exc.message)}"
         today = self._today()
-        progress = self.workspace.progress.all()
-        plan = next_steps(self.library, progress, today, region=config.region,
-                          minutes=int(minutes) if isinstance(minutes, int) and minutes else None)
+        prepare = self.prepare
+        progress = prepare.progress()
+        plan = prepare.next_steps(self.library, today, region=config.region,
+                                  minutes=int(minutes) if isinstance(minutes, int) and minutes
+                                  else None)
         options: list[Option | None] = []
 
         def heading(title: str) -> None:
@@ -270,7 +282,7 @@ class StepsPane(Horizontal, AreaPane):
     def _details(self, item: Item | None) -> Text | str:
         if item is None:
             return ""
-        return item_details(item, self.workspace.progress.get(item.id), self._today(),
+        return item_details(item, self.prepare.step(item.id), self._today(),
                             item.id == self.first_id)
 
     def _show(self, item_id: str | None, *, again: bool = True) -> None:
@@ -336,9 +348,8 @@ class StepsPane(Horizontal, AreaPane):
         if item is None:
             return
         try:
-            self.workspace.progress.mark(item.id, status, today=self._today(), note=note,
-                                          delegated_to=delegated_to,
-                                          recheck_days=item.recheck_days)
+            self.prepare.mark(item, status, today=self._today(), note=note,
+                              delegated_to=delegated_to)
         except KitError as exc:
             self.notify(f"Not saved: {exc.message}", severity="error")
             return
@@ -378,7 +389,7 @@ class StepsPane(Horizontal, AreaPane):
         item = self.current()
         if item is None:
             return
-        current = self.workspace.progress.get(item.id)
+        current = self.prepare.step(item.id)
 
         def answered(answers: dict[str, str] | None) -> None:
             if answers is not None:

@@ -4,6 +4,7 @@ and a gentle prompt with helplines when they suggest things are hard."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -18,7 +19,9 @@ from kit.tui.panes import AreaPane
 from kit.tui.refusal import refuse
 from kit.tui.widgets.scale import ScaleInput
 from kit.wellbeing.instruments import Instrument, show_number
-from kit.wellbeing.signposting import support_prompt
+
+if TYPE_CHECKING:
+    from kit.wellbeing.service import Wellbeing
 
 
 def instrument_options(instruments: list[Instrument]) -> list[tuple[Text, str]]:
@@ -68,8 +71,15 @@ class CheckInPane(VerticalScroll, AreaPane):
         super().__init__(id="checkin-form")
         self._items_for: str | None = None  # the instrument whose questions are shown
 
+    @property
+    def wellbeing(self) -> Wellbeing:
+        """The one door to the wellbeing records (kit.wellbeing.service)."""
+        from kit.wellbeing.service import Wellbeing
+
+        return Wellbeing(self.workspace)
+
     def compose(self) -> ComposeResult:
-        instruments = self.workspace.instruments.list()
+        instruments = self.wellbeing.instruments()
         yield Label(self._due(), id="due", markup=False)
         yield Select(instrument_options(instruments), id="instrument", allow_blank=False)
         # The first questionnaire's questions come with the pane, not a moment after it.
@@ -84,7 +94,7 @@ class CheckInPane(VerticalScroll, AreaPane):
 
     def reload(self) -> None:
         keep_choice(self.query_one("#instrument", Select),
-                    instrument_options(self.workspace.instruments.list()))
+                    instrument_options(self.wellbeing.instruments()))
         self.show_due()
 
     def _today(self) -> date:
@@ -98,7 +108,7 @@ class CheckInPane(VerticalScroll, AreaPane):
         needs no second layout)."""
         today = self._today()
         lines = []
-        for due in self.workspace.checkins.due(today):
+        for due in self.wellbeing.due(today):
             if due.next_due is None:
                 continue
             if due.last_done is None:
@@ -113,7 +123,7 @@ class CheckInPane(VerticalScroll, AreaPane):
     def instrument(self) -> Instrument:
         """The questionnaire chosen."""
         value = self.query_one("#instrument", Select).value
-        return self.workspace.instruments.get(str(value))
+        return self.wellbeing.instrument(str(value))
 
     @on(Select.Changed, "#instrument")
     def _instrument_changed(self) -> None:
@@ -168,13 +178,12 @@ class CheckInPane(VerticalScroll, AreaPane):
                    f"({len(missing)} still to answer). Nothing was saved.", result_box)
             return
         note = self.query_one("#checkin-note", TextArea).text
-        checkins = self.workspace.checkins
         try:
-            saved = checkins.add(instrument, answers, note=note or None)
+            checked = self.wellbeing.check_in(instrument, answers, note=note or None)
         except KitError as exc:
             refuse(self.query_one("#checkin-note"), f"Not saved: {exc.message}", result_box)
             return
-        previous = [c.result for c in checkins.before(saved)]
+        saved = checked.checkin
         text = Text("Saved. ", style="bold")
         for s in saved.scores:
             text.append(f"\n{s.name}: {show_number(s.score)} — "
@@ -185,7 +194,7 @@ class CheckInPane(VerticalScroll, AreaPane):
             scale.value = None
         self.show_due()
         self.post_message(self.Saved())
-        prompt = support_prompt(instrument, saved.result, previous)
+        prompt = checked.support
         if prompt is not None:
             from kit.tui.screens.support import SupportScreen
 

@@ -4,6 +4,7 @@ organisation holds a licence for."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -15,6 +16,9 @@ from textual.widgets import Button, Input, Static
 from kit.errors import KitError
 from kit.tui.panes import AreaPane
 from kit.tui.refusal import refuse
+
+if TYPE_CHECKING:
+    from kit.wellbeing.service import Wellbeing
 
 
 class InstrumentsPane(VerticalScroll, AreaPane):
@@ -33,6 +37,13 @@ class InstrumentsPane(VerticalScroll, AreaPane):
     def __init__(self) -> None:
         super().__init__(id="instruments-pane")
 
+    @property
+    def wellbeing(self) -> Wellbeing:
+        """The one door to the wellbeing records (kit.wellbeing.service)."""
+        from kit.wellbeing.service import Wellbeing
+
+        return Wellbeing(self.workspace)
+
     def compose(self) -> ComposeResult:
         yield Static("", id="instrument-list", markup=False)
         yield Static("Import a questionnaire your organisation holds a licence "
@@ -49,7 +60,7 @@ class InstrumentsPane(VerticalScroll, AreaPane):
 
     def reload(self) -> None:
         text = Text()
-        for instrument in self.workspace.instruments.list():
+        for instrument in self.wellbeing.instruments():
             text.append(f"{instrument.name}", style="bold")
             text.append(f"  ({len(instrument.items)} questions, "
                         f"{'built in' if instrument.builtin else 'imported'})\n")
@@ -74,7 +85,8 @@ class InstrumentsPane(VerticalScroll, AreaPane):
             refuse(field, "Type the path of the file to import.", status)
             return
         try:
-            imported = self.workspace.instruments.add(Path(raw).expanduser(), replace=replace)
+            imported = self.wellbeing.import_instrument(Path(raw).expanduser(),
+                                                        replace=replace)
         except KitError as exc:
             refuse(field, f"Not imported: {exc.message}", status)
             return

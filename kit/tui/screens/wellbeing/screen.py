@@ -4,7 +4,7 @@ shared plan form. Every tab but the check-in is built when it is first shown."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,6 +19,9 @@ from kit.tui.screens.wellbeing.checkin import CheckInPane
 from kit.tui.screens.wellbeing.instruments import InstrumentsPane
 from kit.tui.screens.wellbeing.trends import TrendsPane
 from kit.tui.widgets.plan_form import PlanForm
+
+if TYPE_CHECKING:
+    from kit.wellbeing.service import Wellbeing
 
 DRAFT_AREA = "plan"
 
@@ -48,11 +51,18 @@ class WellbeingScreen(AreaScreen):
             yield LazyPane("My plan", self._plan_form, id="plan")
         yield Footer(compact=True)
 
+    @property
+    def wellbeing(self) -> Wellbeing:
+        """The one door to the wellbeing records (kit.wellbeing.service)."""
+        from kit.wellbeing.service import Wellbeing
+
+        return Wellbeing(self.workspace)
+
     def _plan_form(self) -> PlanForm:
         return WellbeingPlanForm(
             wp.PLAN_FIELDS, prefix="plan", draft_area=DRAFT_AREA,
             intro="A plan in your own words for staying well at work. Only you see it.",
-            repository=lambda: self.workspace.plan,
+            repository=lambda: self.wellbeing.plan_store,
             save_label=f"Save my plan ({key_hint(self, 'wellbeing-save')})", id="plan-form")
 
     def on_mount(self) -> None:

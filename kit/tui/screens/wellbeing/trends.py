@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -17,7 +18,9 @@ from kit.plurals import counted
 from kit.tui.panes import AreaPane
 from kit.tui.screens.wellbeing.checkin import keep_choice
 from kit.wellbeing.instruments import Instrument, show_number
-from kit.wellbeing.trends import series, weekly_exposure
+
+if TYPE_CHECKING:
+    from kit.wellbeing.service import Wellbeing
 
 # A chart needs this much before it shows anything but noise: with fewer points, or all of them
 # within a few days, a line has no direction and one bar fills the width (and plotext stretches
@@ -59,8 +62,15 @@ class TrendsPane(VerticalScroll, AreaPane):
         super().__init__(id="trends-pane")
         self.stale = True  # what is drawn is older than the vault
 
+    @property
+    def wellbeing(self) -> Wellbeing:
+        """The one door to the wellbeing records (kit.wellbeing.service)."""
+        from kit.wellbeing.service import Wellbeing
+
+        return Wellbeing(self.workspace)
+
     def compose(self) -> ComposeResult:
-        yield Select(subscale_options(self.workspace.instruments.list()), id="trend-subscale",
+        yield Select(subscale_options(self.wellbeing.instruments()), id="trend-subscale",
                      allow_blank=False)
         yield PlotextPlot(id="score-plot")
         yield Static("", id="trend-notes", markup=False)
@@ -73,7 +83,7 @@ class TrendsPane(VerticalScroll, AreaPane):
 
     def reload(self) -> None:
         keep_choice(self.query_one("#trend-subscale", Select),
-                    subscale_options(self.workspace.instruments.list()))
+                    subscale_options(self.wellbeing.instruments()))
         self.stale = True
 
     def draw(self) -> None:
@@ -92,9 +102,10 @@ class TrendsPane(VerticalScroll, AreaPane):
         if value is Select.NULL:
             return
         instrument_id, subscale_id = str(value).split("/", 1)
-        instrument = self.workspace.instruments.get(instrument_id)
+        wellbeing = self.wellbeing
+        instrument = wellbeing.instrument(instrument_id)
         subscale = instrument.subscale(subscale_id)
-        points = series(instrument, subscale_id, self.workspace.checkins.entries())
+        points = wellbeing.trend(instrument_id, subscale_id)
         widget = self.query_one("#score-plot", PlotextPlot)
         plt = widget.plt
         plt.clear_data()
@@ -143,15 +154,14 @@ class TrendsPane(VerticalScroll, AreaPane):
         self.query_one("#trend-notes", Static).update(notes)
 
     def _draw_exposure(self) -> None:
-        entries = self.workspace.exposure.entries()
-        weeks = weekly_exposure(entries)[-12:]
+        chart = self.wellbeing.exposure_by_week(12)
+        weeks = chart.weeks
         widget = self.query_one("#exposure-plot", PlotextPlot)
         plt = widget.plt
         plt.clear_data()
         plt.clear_figure()
         notes = Text()
-        sessions = [e.when for e in entries
-                    if weeks and e.when.astimezone().date() >= weeks[0].start]
+        sessions = chart.sessions
         charted = enough_for_a_chart(sessions)
         widget.display = charted
         if charted:
