@@ -7,13 +7,13 @@ with the targets and reported as PASS or MISS, never asserted.
 
 (a) Start-up. Fresh `python -c` processes, run headless at 110x34, alternating with a minimal
     Textual app (a label, a password Input, a button and a footer) measured in the same run.
-    The kit child imports `kit.start` as the `kit` command does and calls its real `open_app`
-    (only `run` is swapped for a headless run); the clock stops in a callback after the lock
-    screen has been painted with the passphrase field focused (the minimal app: its screen,
-    the same way). Time is from just before the parent spawns the child to that callback,
-    both read with time.perf_counter (CLOCK_MONOTONIC, shared by all processes on Linux); the
-    child's CPU time to that callback (time.process_time) is shown beside it. The kit runs as
-    users have it: keyring unlock allowed, over a vault with no keyring slot.
+    The kit child imports `kit.start` as the `kit` command does and calls its real `before_app`
+    and `open_app` (only `run` is swapped for a headless run); the clock stops in a callback
+    after the lock screen has been painted with the passphrase field focused (the minimal app:
+    its screen, the same way). Time is from just before the parent spawns the child to that
+    callback, both read with time.perf_counter (CLOCK_MONOTONIC, shared by all processes on
+    Linux); the child's CPU time to that callback (time.process_time) is shown beside it.
+    The kit runs as users have it: keyring unlock allowed, over a vault with no keyring slot.
 (b) Search keystroke at 10,000 entries. The app is opened headless over a vault of the same
     deterministic journal vault_bench.py uses (DEFAULT KDF profile, as users have), unlocked
     by typing the passphrase, and the journal opened. For each of 30 different queries the
@@ -156,6 +156,8 @@ import json, os, sys, time
 MARKS = {"start": time.perf_counter()}
 from pathlib import Path
 import kit.start  # the `kit` command's own module, with everything it imports at start
+os.environ["KIT_VAULT"] = sys.argv[1]
+kit.start.before_app()  # what `kit` does first, as its main() does, before the app's imports
 """ + READY_HOOK + r"""
 import kit.tui.app as tui_app  # launch_app imports it too; here so the hooks can go in
 from kit.tui.screens.lock import LockScreen
@@ -163,9 +165,6 @@ from kit.tui.screens.lock import LockScreen
 MARKS["imported"] = time.perf_counter()
 _hook(LockScreen)
 tui_app.run = lambda services: tui_app.KitApp(services).run(headless=True, size=(110, 34))
-kit.start.harden_process()
-kit.start.credentials.take_from_environment()
-os.environ["KIT_VAULT"] = sys.argv[1]
 kit.start.open_app()  # what `kit` alone does in a terminal, headless
 print(json.dumps(MARKS))
 """

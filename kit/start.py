@@ -8,6 +8,7 @@ become exit codes.
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -22,8 +23,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         command_line(args)
         return
-    harden_process()
-    credentials.take_from_environment()
+    before_app()
     try:
         open_app()
     except BaseException as exc:
@@ -31,6 +31,15 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         sys.exit(exit_code_for(exc, as_json=False))
     sys.exit(0)
+
+
+def before_app() -> None:
+    """What `kit` does before it loads the app: the process hardened, the secrets taken out of
+    the environment, and the garbage collector paused until the first screen is up (see
+    kit.tui.launch.launch_app, which pauses it too, for `kit --vault DIR`)."""
+    harden_process()
+    credentials.take_from_environment()
+    gc.disable()
 
 
 def open_app() -> None:

@@ -16,7 +16,9 @@ import kit.tui.launch
 from kit.errors import UsageError
 
 def launch_app(vault_path):
-    print("OPENED", vault_path, "click loaded:", "click" in sys.modules, flush=True)
+    import gc
+    print("OPENED", vault_path, "click loaded:", "click" in sys.modules,
+          "collector paused:", not gc.isenabled(), flush=True)
     if sys.argv[1] == "refuse":
         raise UsageError("config.toml: idle_lock_minutes must be a whole number")
 
@@ -39,7 +41,8 @@ def _run(tmp_path: Path, *args: str) -> tuple[int, str]:
 def test_kit_alone_opens_the_app_without_the_command_line(tmp_path: Path) -> None:
     code, text = _run(tmp_path, "open")
     assert code == 0, text
-    assert f"OPENED {tmp_path / 'home' / 'vault'} click loaded: False" in text
+    assert (f"OPENED {tmp_path / 'home' / 'vault'} click loaded: False collector paused: True"
+            in text)
 
 
 def test_an_error_opening_the_app_has_its_message_and_exit_code(tmp_path: Path) -> None:
@@ -52,4 +55,4 @@ def test_an_error_opening_the_app_has_its_message_and_exit_code(tmp_path: Path) 
 def test_any_argument_goes_to_the_command_line(tmp_path: Path) -> None:
     code, text = _run(tmp_path, "open", "--vault", str(tmp_path / "other"))
     assert code == 0, text
-    assert f"OPENED {tmp_path / 'other'} click loaded: True" in text
+    assert f"OPENED {tmp_path / 'other'} click loaded: True collector paused: False" in text

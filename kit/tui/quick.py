@@ -37,7 +37,9 @@ what the app does instead:
   some bring heavy libraries (the trend charts' plotting library, Markdown for the help).
   Once the app is at rest after start-up, `_preload` imports them in a background thread.
 - The garbage collector's full rounds went over every object of the app, modules included:
-  100-300 ms each on a busy machine, often in the middle of a first open. At rest (a second
+  100-300 ms each on a busy machine, often in the middle of a first open. During start-up,
+  before the first screen is up, the collector is paused (launch_app), and what start-up made
+  is frozen when it resumes. At rest (a second
   after start-up, a change of area or the last key pressed, so never while a key's screen is
   still being built) what lives is frozen out of its rounds (gc.freeze); at
   a lock everything is collected and frozen again, so nothing from the unlocked session waits
@@ -250,6 +252,10 @@ class Quick(App[None]):
     # --- the garbage collector at rest ---
 
     def _on_ready(self) -> None:
+        # Start-up made what lives until the app closes: kept out of the collector's rounds,
+        # which launch_app paused until now (a no-op for an app not started by it: tests).
+        gc.freeze()
+        gc.enable()
         self.rest_soon()
 
     def rest_soon(self) -> None:

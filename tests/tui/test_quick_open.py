@@ -100,3 +100,19 @@ async def test_a_screen_is_not_laid_out_again_at_the_same_size(make_app: Any,
         assert laid_out == []
         await pilot.resize_terminal(SIZE[0] - 10, SIZE[1])  # a new size: laid out again
         await wait_for(pilot, lambda: bool(laid_out), "a layout at the new size")
+
+
+async def test_the_collector_paused_for_start_up_runs_again_once_the_app_is_up(
+        make_app: Any, closed_vault: Path) -> None:
+    # kit.start.before_app and launch_app pause it while the app's modules load; left paused,
+    # an unlocked session's garbage would never be collected.
+    import gc
+
+    gc.disable()
+    try:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(pilot, lambda: showing(pilot, "LockScreen"), "the lock screen")
+            assert gc.isenabled()
+    finally:
+        gc.enable()
