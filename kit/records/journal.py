@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from kit.errors import UsageError
@@ -58,17 +59,42 @@ class JournalEntry(NamedTuple):
         return data
 
 
+_parse_stamp = datetime.fromisoformat
+_new_entry = tuple.__new__  # JournalEntry's fields in order, without NamedTuple's Python call
+_NO_TAGS: list[str] = []  # never changed: only read, then copied into a tuple
+_CREATED_THEN_ID = itemgetter(1, 0)  # (entry.created, entry.id), made in C: the sort's key
+
+
 def _from_record(record: Record) -> JournalEntry:
     """The entry a record holds. Strict, so that one odd entry is left out with a warning
-    (kit.records.source.read_kind) rather than breaking a sort or a screen."""
+    (kit.records.source.read_kind) rather than breaking a sort or a screen.
+
+    An unlock reads every entry through here, so the usual case is checked inline; a field of
+    the wrong type goes to the kit.records.fields helper that names what is wrong."""
     d = record.data
-    created = stored_stamp(d["created"], "created")
-    updated = created if d["updated"] == d["created"] else stored_stamp(d["updated"], "updated")
-    mood = d.get("mood")
+    raw_created, raw_updated, text = d["created"], d["updated"], d["text"]
+    tags, mood = d.get("tags", _NO_TAGS), d.get("mood")
+    if type(raw_created) is not str:
+        stored_text(raw_created, "created")
+    if type(text) is not str:
+        stored_text(text, "text")
+    if type(tags) is not list:
+        stored_texts(tags, "tags")
+    for tag in tags:
+        if type(tag) is not str:
+            stored_texts(tags, "tags")
+    created = _parse_stamp(raw_created)
+    if created.tzinfo is None:
+        raise ValueError("created has no time zone")
+    updated = created if raw_updated == raw_created else stored_stamp(raw_updated, "updated")
     if mood is not None and (type(mood) is not int or not 0 <= mood <= 10):
         raise ValueError("mood must be a whole number from 0 to 10")
-    return JournalEntry(record.id, created, updated, stored_text(d["text"], "text"),
-                        stored_texts(d.get("tags", []), "tags"), mood)
+    return _new_entry(JournalEntry, (record.id, created, updated, text, tuple(tags), mood))
+
+
+def _search_text(entry: JournalEntry) -> str:
+    """What a search looks in: the text and the tags as #tag, case-folded."""
+    return (entry.text + "\n#" + " #".join(entry.tags)).casefold()
 
 
 def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:
@@ -104,31 +130,38 @@ class Journal:
         self.vault = vault
         self.source: RecordSource = source or vault
         self._entries: dict[str, JournalEntry] | None = None
-        self._lowered: dict[str, str] = {}
+        # What search() looks in, by entry id: built at the first search, not at the load
+        # (a tenth of an unlock's time at 10,000 entries), then kept up to date by writes.
+        self._lowered: dict[str, str] | None = None
         self._ordered: list[JournalEntry] | None = None
         self.problems: list[Problem] = []
 
     def _load(self) -> dict[str, JournalEntry]:
         if self._entries is None:
-            entries, self.problems = read_kind(self.source, KIND, _from_record, lambda r: Problem(
-                "unreadable_journal", f"journal entry {r.id} has a shape this version of the "
-                "kit cannot read; it was left untouched", r.id))
-            self._entries = {}
-            for entry in entries.values():
-                self._remember(entry)
+            self._entries, self.problems = read_kind(
+                self.source, KIND, _from_record, lambda r: Problem(
+                    "unreadable_journal", f"journal entry {r.id} has a shape this version of "
+                    "the kit cannot read; it was left untouched", r.id))
+            self._lowered = None
+            self._ordered = None
         return self._entries
 
     def _remember(self, entry: JournalEntry) -> None:
         assert self._entries is not None
         self._entries[entry.id] = entry
-        self._lowered[entry.id] = (entry.text + "\n#" + " #".join(entry.tags)).casefold()
+        if self._lowered is not None:
+            self._lowered[entry.id] = _search_text(entry)
         self._ordered = None
+
+    def _search_texts(self) -> dict[str, str]:
+        if self._lowered is None:
+            self._lowered = {key: _search_text(e) for key, e in self._load().items()}
+        return self._lowered
 
     def _newest_first(self) -> list[JournalEntry]:
         # Kept between calls: searching as you type must not re-sort 10,000 entries per key.
         if self._ordered is None:
-            self._ordered = sorted(self._load().values(), key=lambda e: (e.created, e.id),
-                                   reverse=True)
+            self._ordered = sorted(self._load().values(), key=_CREATED_THEN_ID, reverse=True)
         return self._ordered
 
     def add(self, text: str, tags: Sequence[str] = (), mood: int | None = None,
@@ -160,7 +193,7 @@ class Journal:
         terms = query.casefold().split()
         if not terms:
             raise UsageError("give at least one word to search for")
-        lowered = self._lowered
+        lowered = self._search_texts()
         pool = self._newest_first() if within is None else within
         # One plain comprehension per word over indexes into the texts: much faster in CPython
         # than all() over a generator, and it makes no tuple per entry (at 10,000 entries, the
@@ -190,7 +223,8 @@ class Journal:
         self.vault.delete(entry.id)
         assert self._entries is not None
         del self._entries[entry.id]
-        del self._lowered[entry.id]
+        if self._lowered is not None:
+            del self._lowered[entry.id]
         self._ordered = None
         return entry
 

@@ -98,6 +98,10 @@ def unpad(padded: bytes) -> bytes:
 _LENGTH = struct.Struct(">I")
 
 
+# Padding is shorter than the largest bucket step; compared as a view of these zeros.
+_ZEROS = memoryview(bytes(_BIG_BUCKET))
+
+
 def unpad_view(padded: bytes) -> memoryview:
     """The payload inside *padded*, as a view (no copy); ValueError if the framing or the
     zero padding is wrong."""
@@ -105,10 +109,18 @@ def unpad_view(padded: bytes) -> memoryview:
         raise ValueError("padded plaintext too short")
     (length,) = _LENGTH.unpack_from(padded)
     end = 4 + length
-    # count() runs in C; a byte-by-byte any() was a tenth of the load time at 10k records.
-    if end > len(padded) or padded.count(0, end) != len(padded) - end:
+    if end > len(padded) or not padding_is_zero(padded, end):
         raise ValueError("padding is malformed")
     return memoryview(padded)[4:end]
+
+
+def padding_is_zero(padded: bytes, end: int) -> bool:
+    """Whether every byte of *padded* from *end* on is zero. One memcmp with a view of
+    zeros (endswith): a tenth of the time of count(0), itself far faster than a loop."""
+    tail = len(padded) - end
+    if tail > len(_ZEROS):  # longer than this kit pads: still checked, byte by byte in C
+        return padded.count(0, end) == tail
+    return padded.endswith(_ZEROS[:tail])
 
 
 def record_aad(vault_id: bytes, record_id: bytes, generation: int) -> bytes:
@@ -153,16 +165,34 @@ def entry_value(key: bytes, vault_id: bytes, record_id: bytes, generation: int) 
 def digest_of(key: bytes, vault_id: bytes, entries: Iterable[tuple[bytes, int]]) -> bytes:
     """The manifest digest: the sum of every entry's value, modulo 2^256, as 32 bytes.
 
-    Each unlock computes it over every record, so the HMAC is keyed once and copied for each
-    entry (the same values as entry_value gives, for about half the time)."""
-    keyed = hmac.new(key, LABEL_ENTRY + vault_id, hashlib.sha256)
-    copy, pack, from_bytes = keyed.copy, _GEN.pack, int.from_bytes
+    Each unlock computes it over every record, so each entry's HMAC is computed from the two
+    SHA-256 states HMAC (RFC 2104) starts from, keyed once and copied for each entry: the same
+    values as entry_value gives (tests/vault/test_load_path.py), in C calls only: about 60%
+    of the time of copying a keyed hmac object per entry."""
+    inner, outer = _hmac_states(key)
+    inner.update(LABEL_ENTRY + vault_id)
+    inner_copy, outer_copy, pack, from_bytes = inner.copy, outer.copy, _GEN.pack, int.from_bytes
     total = 0
     for rid, gen in entries:
-        one = copy()
+        one = inner_copy()
         one.update(rid + pack(gen))
-        total += from_bytes(one.digest(), "big")
+        two = outer_copy()
+        two.update(one.digest())
+        total += from_bytes(two.digest(), "big")
     return digest_add(bytes(DIGEST_BYTES), total)
+
+
+_SHA256_BLOCK = 64
+
+
+def _hmac_states(key: bytes) -> tuple[hashlib._Hash, hashlib._Hash]:
+    """HMAC-SHA256's inner and outer hashes after the key's block (RFC 2104, section 2)."""
+    if len(key) > _SHA256_BLOCK:
+        key = hashlib.sha256(key).digest()
+    block = key.ljust(_SHA256_BLOCK, b"\0")
+    inner = hashlib.sha256(bytes(k ^ 0x36 for k in block))
+    outer = hashlib.sha256(bytes(k ^ 0x5C for k in block))
+    return inner, outer
 
 
 def digest_add(digest: bytes, amount: int) -> bytes:

@@ -73,6 +73,7 @@ from kit.vault.crypto import (
     mac_equal,
     open_sealed,
     pad,
+    padding_is_zero,
     record_aad,
     seal,
     unpad_view,
@@ -104,6 +105,7 @@ from kit.vault.slots import recovery_slot as recovery_slot
 
 CHUNK_BYTES = 64 * 1024
 _AAD_TAIL = struct.Struct(">QH")  # a record's associated data ends u64(gen) || u16(version)
+_LENGTH = struct.Struct(">I")  # a padded plaintext starts with its payload's length
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
@@ -664,47 +666,56 @@ class Vault:
         """Decrypt every record the manifest vouches for; name every one that fails.
 
         The loop is the unlock's cost (10,000 entries are read at each unlock), so it is
-        written flat: one associated-data prefix, views instead of copies of each ciphertext
-        and plaintext, and the cyclic garbage collector paused while it builds thousands of
-        objects that all live on (see bulk_build)."""
+        written flat, each step a call into C: one associated-data prefix, the padding
+        compared with zeros in one memcmp, orjson reading the payload through a view, Record
+        tuples made without NamedTuple's Python-level constructor, and the cyclic garbage
+        collector paused while it builds thousands of objects that all live on (see
+        bulk_build). It checks what get() and _parse_plaintext check, step for step."""
         with self._read_txn() as (conn, counter, expected):
             rows = conn.execute("SELECT id, gen, ct FROM records").fetchall()
         result = Snapshot(counter, {})
         seen: set[bytes] = set()
+        records, problems = result.records, result.problems
         decrypt = self._keys.records.decrypt
         prefix = b"flk/v1/record" + self.vault_id
-        records = result.records
-        problems = result.problems
+        tail, length_of, loads = _AAD_TAIL.pack, _LENGTH.unpack_from, orjson.loads
+        want_of, saw, new_record = expected.get, seen.add, tuple.__new__
         with bulk_build():
             for rid, gen, ct in rows:
-                rid_hex = rid.hex() if isinstance(rid, bytes) else str(rid)
-                if not isinstance(rid, bytes) or rid not in expected:
+                want = want_of(rid) if type(rid) is bytes else None
+                if want is None:
+                    rid_hex = rid.hex() if isinstance(rid, bytes) else str(rid)
                     problems.append(Problem(
                         "unexpected_record",
                         f"record {rid_hex} is not in the vault's record list (added from "
                         "outside); it was ignored", rid_hex))
                     continue
-                seen.add(rid)
-                if gen != expected[rid]:
+                saw(rid)
+                if gen != want:
                     problems.append(Problem(
                         "stale_record",
-                        f"record {rid_hex} is generation {gen} but generation {expected[rid]} "
-                        "was last written (an older copy was put back); it was ignored",
-                        rid_hex))
+                        f"record {rid.hex()} is generation {gen} but generation {want} was "
+                        "last written (an older copy was put back); it was ignored", rid.hex()))
                     continue
                 try:
-                    if not isinstance(ct, bytes) or len(ct) < NONCE_BYTES + TAG_BYTES:
+                    if type(ct) is not bytes or len(ct) < NONCE_BYTES + TAG_BYTES:
                         raise ValueError("not a sealed record")
-                    sealed = memoryview(ct)
-                    padded = decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:],
-                                     prefix + rid + _AAD_TAIL.pack(gen, FORMAT_VERSION))
-                    kind, data = _parse_plaintext(padded)
-                except (InvalidTag, ValueError, KeyError, TypeError):
+                    padded = decrypt(ct[:NONCE_BYTES], ct[NONCE_BYTES:],
+                                     prefix + rid + tail(gen, FORMAT_VERSION))
+                    end = 4 + length_of(padded)[0]
+                    if end > len(padded) or not padding_is_zero(padded, end):
+                        raise ValueError("padding is malformed")
+                    body = loads(memoryview(padded)[4:end])
+                    kind, data = body["kind"], body["data"]
+                    if type(kind) is not str or type(data) is not dict:
+                        raise ValueError("record body has the wrong shape")
+                except (InvalidTag, ValueError, KeyError, TypeError, struct.error):
                     problems.append(Problem(
-                        "damaged_record", f"record {rid_hex} is damaged and cannot be read",
-                        rid_hex))
+                        "damaged_record", f"record {rid.hex()} is damaged and cannot be read",
+                        rid.hex()))
                     continue
-                records[rid_hex] = Record(rid_hex, gen, kind, data)
+                rid_hex = rid.hex()
+                records[rid_hex] = new_record(Record, (rid_hex, gen, kind, data))
         for rid in sorted(set(expected) - seen):
             problems.append(Problem(
                 "missing_record", f"record {rid.hex()} is missing from vault.sqlite", rid.hex()))
