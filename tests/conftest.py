@@ -258,16 +258,24 @@ def kit_in_process(kit_env: Path, monkeypatch: pytest.MonkeyPatch,
                    capsys: pytest.CaptureFixture[str]) -> KitRun:
     """Run `kit ARGS` through kit.cli.main in this process (the one place errors become exit
     codes), faster than run_kit's subprocess: stdin is *stdin*, the passphrase is taken as
-    if from KIT_PASSPHRASE (None: no passphrase at all), and a traceback fails the test."""
+    if from KIT_PASSPHRASE (None: no passphrase at all), *env* is set for this run only, and
+    a traceback fails the test. As under run_kit there is no terminal to ask on, even when
+    the tests themselves were started from one."""
     from kit import credentials
     from kit.cli import main
 
-    def run(*args: str, stdin: bytes = b"", passphrase: str | None = PASSPHRASE) -> Ran:
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+    monkeypatch.setattr(credentials, "terminal_available", lambda: False)
+
+    def run(*args: str, stdin: bytes | str = b"", passphrase: str | None = PASSPHRASE,
+            env: dict[str, str] | None = None) -> Ran:
+        raw = stdin.encode() if isinstance(stdin, str) else stdin
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw)))
         secrets = {credentials.ENV_PASSPHRASE: passphrase} if passphrase else {}
         monkeypatch.setattr(credentials, "_taken", secrets)
         capsys.readouterr()
-        with pytest.raises(SystemExit) as caught:
+        with pytest.MonkeyPatch.context() as scoped, pytest.raises(SystemExit) as caught:
+            for name, value in (env or {}).items():
+                scoped.setenv(name, value)
             main(list(args))
         out, err = capsys.readouterr()
         assert "Traceback" not in out + err

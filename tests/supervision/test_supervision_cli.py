@@ -1,6 +1,10 @@
-"""Two vaults, a practitioner's and a supervisor's, through the installed CLI end to end:
-identity cards, a share packet, an agreement and a session record, countersigned both ways,
-a revision, the team view, exports, the standard `age` tool, and a journal canary."""
+"""Two vaults, a practitioner's and a supervisor's, through the CLI end to end: identity cards,
+a share packet, an agreement and a session record, countersigned both ways, a revision, the
+team view, exports, the standard `age` tool, and a journal canary.
+
+The commands run through kit.cli.main in this process (kit_in_process): some sixty of them,
+each a second of a subprocess's start-up and imports, and the process is not what is tested
+here (tests/test_cli.py and the journal's and vault's tests run the installed command)."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from pathlib import Path
 import pyrage
 import pytest
 
-from tests.conftest import Result, run_kit
+from tests.conftest import KitRun, Ran
 
 JOURNAL_CANARY = "CANARY-journal-5c1e9"
 EXPOSURE_NOTE_CANARY = "CANARY-exposure-note-77ab"
@@ -20,11 +24,11 @@ NOTE_FOR_SUPERVISOR = "Shared note: a hard week, the Tuesday case stayed with me
 
 
 class Vault:
-    def __init__(self, path: Path) -> None:
-        self.env = {"KIT_VAULT": str(path)}
+    def __init__(self, kit: KitRun, path: Path) -> None:
+        self.kit, self.env = kit, {"KIT_VAULT": str(path)}
 
-    def run(self, *args: str, input: str | None = None, code: int = 0) -> Result:
-        result = run_kit(*args, input=input, env=self.env)
+    def run(self, *args: str, input: str | None = None, code: int = 0) -> Ran:
+        result = self.kit(*args, stdin=input or "", env=self.env)
         assert result.code == code, (args, result.code, result.out, result.err)
         return result
 
@@ -37,8 +41,8 @@ class Vault:
         return str(doc["error"]["code"])
 
 
-def test_two_vaults_end_to_end(kit_env: Path, tmp_path: Path) -> None:
-    ana, bo = Vault(tmp_path / "ana"), Vault(tmp_path / "bo")
+def test_two_vaults_end_to_end(kit_in_process: KitRun, tmp_path: Path) -> None:
+    ana, bo = Vault(kit_in_process, tmp_path / "ana"), Vault(kit_in_process, tmp_path / "bo")
     for side in (ana, bo):
         side.run("init")
     # Without a name there is no card, and the kit says how to set one.
@@ -193,21 +197,22 @@ def test_two_vaults_end_to_end(kit_env: Path, tmp_path: Path) -> None:
     ("id", "add", "not a card at all", "--name", "X"),
     ("id", "add", "-", "--name", "X"),
 ])
-def test_bad_cards_are_refused_with_a_reason(kit_env: Path, args: tuple[str, ...]) -> None:
-    run_kit("init")
-    result = run_kit(*args, "--json", input="Frontline Kit identity card, version 1\nName: X\n")
+def test_bad_cards_are_refused_with_a_reason(kit_in_process: KitRun, made_vault: Path,
+                                             args: tuple[str, ...]) -> None:
+    result = kit_in_process(*args, "--json",
+                            stdin="Frontline Kit identity card, version 1\nName: X\n")
     assert result.code in (1, 4)
     assert json.loads(result.out)["error"]["code"] in ("bad_input", "card_invalid")
 
 
 def test_a_session_after_an_incident_shows_its_follow_ups_in_local_time(
-        kit_env: Path, tmp_path: Path) -> None:
+        kit_in_process: KitRun, kit_env: Path, tmp_path: Path) -> None:
     """Across the March clock change the 72-hour follow-up keeps the same wall-clock time."""
     (kit_env / "config.toml").write_text('[supervision]\ntime_zone = "Europe/London"\n')
-    bo = Vault(tmp_path / "bo")
+    bo = Vault(kit_in_process, tmp_path / "bo")
     bo.run("init")
     bo.run("id", "show", "--name", "Bo Supervisor")
-    ana = Vault(tmp_path / "ana")
+    ana = Vault(kit_in_process, tmp_path / "ana")
     ana.run("init")
     card = ana.json("id", "show", "--name", "Ana Practitioner")
     assert isinstance(card, dict)
