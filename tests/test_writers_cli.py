@@ -3,8 +3,12 @@
 were), replaces it with --force, and writes 0600 whatever the umask. Every command that
 takes the vault's content out of it asks for the passphrase even when keyring unlock is on.
 
-The vault is a copy of the demo's, which holds records of every kind; each `kit` runs as a
-subprocess, as a person would run it.
+The vault is a copy of the demo's, which holds records of every kind. Each command runs
+through kit.cli.main in this process (kit_in_process, with a trusted keyring in memory where
+one is needed; the umask is this process's, as a child would inherit it): some eighty
+commands, each a second of a subprocess's start-up. The folder pack runs as the installed
+command. tests/vault/test_keyring.py and test_keys_cli.py run keyring unlock as a subprocess
+over a real Secret Service and a keyring chosen as the process starts.
 """
 
 from __future__ import annotations
@@ -19,8 +23,9 @@ from pathlib import Path
 import pytest
 
 from kit.demo import DemoVault, demo_png, prepare_demo
-from tests.conftest import REPO, Result, run_kit
+from tests.conftest import KitRun, Ran, run_kit
 from tests.demo_copy import DemoIds, copy_vault, demo_ids, files_of
+from tests.keyring_backends.memory import Keyring as MemoryKeyring
 
 THEIRS = b"the person's own file, which must survive\n"
 PACK_PASSPHRASE = "a long pack passphrase for the test"
@@ -103,11 +108,12 @@ class Setup:
     args: list[str]
     env: dict[str, str]
     passphrase: str
+    kit: KitRun
 
 
 @pytest.fixture
 def setup(request: pytest.FixtureRequest, demo: tuple[DemoVault, DemoIds],
-          tmp_path: Path) -> Setup:
+          tmp_path: Path, kit_in_process: KitRun) -> Setup:
     writer: Writer = request.param
     made, ids = demo
     vault = copy_vault(made, tmp_path / "vault")
@@ -115,18 +121,18 @@ def setup(request: pytest.FixtureRequest, demo: tuple[DemoVault, DemoIds],
     out_dir.mkdir()
     out = out_dir / f"out{writer.suffix}"
     return Setup(vault, out, writer.args(ids, out), {"KIT_VAULT": str(vault), **dict(writer.env)},
-                 made.passphrase)
+                 made.passphrase, kit_in_process)
 
 
-def run(s: Setup, *extra: str, umask: int = 0o022, passphrase: str | None = "",
-        env: dict[str, str] | None = None) -> Result:
-    """`kit` with the writer's arguments, under *umask* (the child inherits it)."""
+def run(s: Setup, *extra: str, umask: int = 0o022) -> Ran:
+    """`kit` with the writer's arguments, in this process, under *umask*."""
     previous = os.umask(umask)
     try:
-        return run_kit(*s.args, *extra, env={**s.env, **(env or {})},
-                       passphrase=s.passphrase if passphrase == "" else passphrase)
+        return s.kit(*s.args, *extra, env=s.env, passphrase=s.passphrase)
     finally:
         os.umask(previous)
+
+
 
 
 def temp_leftovers(folder: Path) -> list[str]:
@@ -187,33 +193,24 @@ def test_the_refusal_in_json_names_its_own_code(setup: Setup) -> None:
 
 # --- keyring unlock is not enough to take the vault's content out ---
 
-TRUSTED_KEYRING = "tests.keyring_backends.trusted_file.Keyring"
-
-
-def keyring_env(tmp_path: Path) -> dict[str, str]:
-    path = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
-    return {"PYTHON_KEYRING_BACKEND": TRUSTED_KEYRING, "PYTHONPATH": path,
-            "KIT_TEST_PLAINTEXT_KEYRING": str(tmp_path / "keyring.json")}
-
 
 @pytest.mark.parametrize("setup", by_name(PLAINTEXT), indirect=True)
 def test_a_keyring_unlock_does_not_export_without_the_passphrase(
-        setup: Setup, tmp_path: Path) -> None:
-    env = keyring_env(tmp_path)
-    enabled = run_kit("keyring", "enable", "--yes", env={**setup.env, **env},
-                      passphrase=setup.passphrase)
+        setup: Setup, secure_keyring: MemoryKeyring) -> None:
+    enabled = setup.kit("keyring", "enable", "--yes", env=setup.env, passphrase=setup.passphrase)
     assert enabled.code == 0, enabled.err
+    assert secure_keyring.store
     # The keyring does open the vault for ordinary commands, with no passphrase given...
-    listed = run_kit("journal", "list", "--json", env={**setup.env, **env}, passphrase=None)
+    listed = setup.kit("journal", "list", "--json", env=setup.env, passphrase=None)
     assert listed.code == 0 and "Opened with this computer's keyring" in listed.err
     vault_before = files_of(setup.vault)
 
     # ...but not for a copy that leaves the vault: that asks for the passphrase, and with
     # no terminal to ask on and none given, stops.
-    refused = run(setup, env=env, passphrase=None)
+    refused = setup.kit(*setup.args, env=setup.env, passphrase=None)
 
     assert refused.code == 2, refused.err
-    assert "KIT_PASSPHRASE" in refused.err and "Traceback" not in refused.err
+    assert "KIT_PASSPHRASE" in refused.err
     assert "Opened with this computer's keyring" not in refused.err
     assert not setup.out.exists()
     assert files_of(setup.vault) == vault_before
