@@ -188,3 +188,16 @@ def test_keep_raises_what_failed(workspace: Workspace) -> None:
 
     with pytest.raises(KitError, match="no room"):
         Footprint(workspace).keep([entry()], broken)
+
+
+def test_a_gravatar_check_keeps_its_request_and_the_picture_found(workspace: Workspace) -> None:
+    from kit.footprint.gravatar import GravatarResult, email_hash
+
+    fp = Footprint(workspace)
+    found = fp.record_gravatar([entry(check="gravatar")], "me@example.org",
+                               GravatarResult(email_hash("me@example.org"), avatar=True))
+    assert [f.source for f in found] == ["gravatar"]
+    fp = Footprint(workspace)
+    assert [e.check for e in fp.ledger()] == ["gravatar"]
+    assert [f.id for f in fp.findings()] == [found[0].id]
+    assert fp.sites().name == shipped().name  # the kit's own list until one is chosen

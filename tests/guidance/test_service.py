@@ -41,6 +41,7 @@ def test_steps_are_marked_read_and_planned(workspace: Workspace,
     again = Prepare(workspace)
     assert again.step(item.id).note == "did it" and item.id in again.progress()
     assert again.next_steps(fixture_library, TODAY, region="uk").done == 1
+    assert again.problems == []
 
 
 def test_a_step_only_you_can_take_is_never_handed_on(workspace: Workspace,

@@ -320,3 +320,29 @@ async def test_username_scan_streams_results_and_keeps_them(
 
         # Each site's time is kept for the next scan, which starts the slowest first.
         assert len(ScanMemoryStore(vault).current().sites) == 4
+
+
+async def test_a_result_that_cannot_be_saved_says_so_and_the_ledger_keeps_the_request(
+        make_app, closed_vault: Path, pwned: LoopbackServer,
+        monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from kit.errors import KitError
+    from kit.footprint import passwords
+
+    def cannot(*_args: object) -> None:
+        raise KitError("the disk is full")
+
+    monkeypatch.setattr(passwords, "record_findings", cannot)
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, app)
+        screen = app.screen
+        screen.query_one("#password", Input).value = PASSWORD
+        screen.query_one("#check-password").press()
+        await wait_for(pilot, lambda: showing(pilot, "ConsentDialog"), "the consent dialog")
+        await press_button(pilot, "#consent-yes")
+        await wait_for(pilot, lambda: "could not be saved" in _text(
+            screen.query_one("#check-result")), "the failure")
+        assert "the disk is full" in _text(screen.query_one("#check-result"))
+    with Vault.open(closed_vault, Credentials(passphrase=PASSPHRASE)) as vault:
+        assert [e.check for e in Ledger(vault).entries()] == ["password"]  # sent: kept
+        assert Findings(vault).list() == []

@@ -29,6 +29,7 @@ from kit.tui.key_hint import key_hint
 
 if TYPE_CHECKING:
     from kit.config import Config
+    from kit.guidance.service import Prepare
     from kit.workspace import Workspace
 
 
@@ -174,8 +175,12 @@ class HappeningNowScreen(Screen[None]):
         return cast("Host", self.app)
 
     @property
-    def _workspace(self) -> Workspace | None:
-        return self.kit_app.workspace
+    def _prepare(self) -> Prepare | None:
+        """The Prepare service (kit.guidance.service), while the vault is open."""
+        from kit.guidance.service import Prepare
+
+        workspace = self.kit_app.workspace
+        return Prepare(workspace) if workspace is not None else None
 
     def _today(self) -> date:
         return self.kit_app.services.clock().astimezone().date()
@@ -189,18 +194,18 @@ class HappeningNowScreen(Screen[None]):
             f"Step {self.stage + 1} of {len(self.stages)}: {title}")
         box = self.query_one("#now-items", Vertical)
         box.remove_children()
-        workspace = self._workspace
-        progress = workspace.progress.all() if workspace is not None else {}
+        prepare = self._prepare
+        progress = prepare.progress() if prepare is not None else {}
         widgets: list[Any] = []
         for number, item in enumerate(items, 1):
             widgets.append(Static(item_text(item, number, self._region), classes="now-item"))
             label = IN_APP[item.in_app][0] if item.in_app is not None else None
             if label is not None:
                 widgets.append(Button(label, id=f"open-{item.id}", classes="now-open")
-                               if workspace is not None else
+                               if prepare is not None else
                                Static(f"   Once the kit is unlocked: {label}.",
                                       classes="now-open hint", markup=False))
-            if workspace is not None:
+            if prepare is not None:
                 done = progress.get(item.id)
                 widgets.append(Checkbox("I have done this", done is not None
                                         and done.status == "done",
@@ -209,9 +214,9 @@ class HappeningNowScreen(Screen[None]):
         last = self.stage == len(self.stages) - 1
         after = ("When you can, record what happened in the incident log (F7): the kit keeps "
                  "your evidence encrypted and can make a signed evidence pack for the police."
-                 if last and workspace is not None else
+                 if last and prepare is not None else
                  "Unlock the kit to tick steps off and to keep an encrypted incident log."
-                 if workspace is None else "")
+                 if prepare is None else "")
         self.query_one("#now-after", Static).update(after)
         # Back from the first stage goes back to the question.
         self.query_one("#now-back-button", Button).disabled = False
@@ -249,13 +254,12 @@ class HappeningNowScreen(Screen[None]):
 
     @on(Checkbox.Changed, ".now-done")
     def _ticked(self, event: Checkbox.Changed) -> None:
-        workspace = self._workspace
+        prepare = self._prepare
         item_id = (event.checkbox.id or "").removeprefix("done-")
-        if workspace is None or not item_id:
+        if prepare is None or not item_id:
             return
         item = next(i for _s, _t, items in self.stages for i in items if i.id == item_id)
         try:
-            workspace.progress.mark(item.id, "done" if event.value else "todo",
-                                    today=self._today(), recheck_days=item.recheck_days)
+            prepare.mark(item, "done" if event.value else "todo", today=self._today())
         except KitError as exc:
             self.notify(f"Not saved: {exc.message}", severity="error")

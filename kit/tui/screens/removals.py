@@ -248,8 +248,9 @@ class RemovalsScreen(AreaScreen):
             self._saved(saved)
 
         from kit.footprint.queries import names_to_search, site_queries
+        from kit.footprint.service import Footprint
 
-        names = names_to_search(self.workspace.search_details.get(),
+        names = names_to_search(Footprint(self.workspace).search_details(),
                                 self.workspace.my_details.get().name)
         searches = site_queries(names, request.pages)
         self.app.push_screen(RecheckDialog(request, searches), answered)
