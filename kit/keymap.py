@@ -115,6 +115,7 @@ PLACES: dict[str, tuple[str, ...]] = {
     "AreaScreen": _AREA,
     "HomeScreen": _AREA,
     "FormScreen": _FORM,
+    "RecordForm": _FORM,
     "AgreementForm": _FORM,
     "EditorScreen": _FORM,
     "ExposureForm": _FORM,

@@ -24,9 +24,10 @@ from textual.widgets import (
 from kit.errors import UsageError
 from kit.plurals import counted
 from kit.records import exposure as ex
-from kit.tui.app import AreaScreen, FormScreen
+from kit.tui.app import AreaScreen
 from kit.tui.key_hint import key_hint
 from kit.tui.refusal import Refused, checked, refuse
+from kit.tui.screens.record_form import RecordForm
 from kit.tui.widgets.choices import TickList
 from kit.tui.widgets.confirm import ConfirmDialog
 from kit.tui.widgets.entry_list import EntryList
@@ -165,32 +166,18 @@ def _number(text: str, what: str) -> int:
         raise UsageError(f"{what} must be a whole number, not {text!r}") from None
 
 
-class ExposureForm(FormScreen[ex.ExposureEntry]):
+class ExposureForm(RecordForm[ex.ExposureEntry]):
     """Every field of an exposure entry, keyboard first: Tab moves, Space ticks, ctrl+s saves."""
     DEFAULT_CSS = """
-    ExposureForm #exposure-form {
-        padding: 0 2;
-    }
     ExposureForm SelectionList {
         height: auto;
         max-height: 8;
-    }
-    ExposureForm .row {
-        height: auto;
-    }
-    ExposureForm .row Vertical {
-        height: auto;
-        width: 1fr;
-        margin-right: 2;
     }
     ExposureForm Select {
         width: 50;
     }
     ExposureForm #note {
         height: 5;
-    }
-    ExposureForm #exposure-status {
-        width: 100%;
     }
     """
 
@@ -233,7 +220,7 @@ class ExposureForm(FormScreen[ex.ExposureEntry]):
                          allow_blank=True)
             yield Label("Note (optional; describe how you are, not the material)")
             yield TextArea("", id="note", tab_behavior="focus")
-            yield Label("", id="exposure-status", markup=False)
+            yield Label("", id="exposure-status", classes="form-status", markup=False)
             yield self.form_buttons()
         yield Footer(compact=True)
 

@@ -14,35 +14,18 @@ from textual.widgets import Footer, Header, Input, Label, Select, TextArea
 
 from kit.errors import UsageError
 from kit.records import incidents as inc
-from kit.tui.app import FormScreen
 from kit.tui.refusal import Refused, checked, refuse
+from kit.tui.screens.record_form import RecordForm
 
 
-class IncidentForm(FormScreen[inc.Incident]):
+class IncidentForm(RecordForm[inc.Incident]):
     """Every field of an incident; Tab moves, ctrl+s saves, Escape goes back."""
 
     DRAFT_AREA = "incident"  # where FormScreen keeps its unsaved text through a quick hide
 
     DEFAULT_CSS = """
-    IncidentForm #incident-form {
-        padding: 0 2;
-    }
-    IncidentForm .row {
-        height: auto;
-    }
-    IncidentForm .row Vertical {
-        height: auto;
-        width: 1fr;
-        margin-right: 2;
-    }
-    IncidentForm TextArea {
-        height: 4;
-    }
     IncidentForm #description {
         height: 6;
-    }
-    IncidentForm #incident-status-line {
-        width: 100%;
     }
     """
 
@@ -84,7 +67,7 @@ class IncidentForm(FormScreen[inc.Incident]):
             yield Label("Reference numbers, one per line as “police: 12345” (police, platform, "
                         "helpline or other)")
             yield TextArea("", id="references", tab_behavior="focus")
-            yield Label("", id="incident-status-line", markup=False)
+            yield Label("", id="incident-status-line", classes="form-status", markup=False)
             yield self.form_buttons()
         yield Footer(compact=True)
 

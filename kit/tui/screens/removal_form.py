@@ -23,38 +23,18 @@ from textual.widgets import (
 
 from kit.records.fields import parse_date
 from kit.removals import requests as rq
-from kit.tui.app import FormScreen
 from kit.tui.refusal import Refused, checked, refuse
+from kit.tui.screens.record_form import RecordForm
 
 
 def _choices(choices: Iterable[Any]) -> list[tuple[str, str]]:
     return [(c.label, c.value) for c in choices]
 
 
-class RemovalForm(FormScreen[rq.Removal]):
+class RemovalForm(RecordForm[rq.Removal]):
     """A new request, or what happened to one: Tab moves, ctrl+s saves, Escape goes back."""
 
     DRAFT_AREA = "removal"  # where FormScreen keeps its unsaved text through a quick hide
-
-    DEFAULT_CSS = """
-    RemovalForm #removal-form {
-        padding: 0 2;
-    }
-    RemovalForm .row {
-        height: auto;
-    }
-    RemovalForm .row Vertical {
-        height: auto;
-        width: 1fr;
-        margin-right: 2;
-    }
-    RemovalForm TextArea {
-        height: 4;
-    }
-    RemovalForm #removal-status-line {
-        width: 100%;
-    }
-    """
 
     AUTO_FOCUS = "#target"
 
@@ -115,7 +95,7 @@ class RemovalForm(FormScreen[rq.Removal]):
             yield Input(placeholder="e.g. they replied asking for ID", id="what")
             yield Label("Your private note (not put in evidence packs)")
             yield TextArea("", id="note", tab_behavior="focus")
-            yield Label("", id="removal-status-line", markup=False)
+            yield Label("", id="removal-status-line", classes="form-status", markup=False)
             yield self.form_buttons()
         yield Footer(compact=True)
 

@@ -24,8 +24,8 @@ from kit.supervision.records import (
 )
 from kit.supervision.service import Supervision
 from kit.supervision.times import parse_optional_day
-from kit.tui.app import FormScreen
 from kit.tui.refusal import Refused, checked, refuse
+from kit.tui.screens.record_form import RecordForm
 from kit.tui.screens.supervision.drafts import AGREEMENT_DRAFT_AREA
 
 AGREEMENT_TEXTS = (("confidentiality", "Limits of confidentiality"),
@@ -43,28 +43,14 @@ def _whole_number(text: str, field: str, low: int, high: int) -> int:
                          f"{text.strip()!r}") from None
 
 
-class AgreementForm(FormScreen[SupervisionDoc]):
+class AgreementForm(RecordForm[SupervisionDoc]):
     """The agreement with one supervisee, pre-filled from the one in force; saving revises it
     (a new version once it was sent)."""
 
     DRAFT_AREA = AGREEMENT_DRAFT_AREA  # (FormScreen keeps the unsaved text there)
 
     DEFAULT_CSS = """
-    AgreementForm #agreement-form {
-        padding: 0 2;
-    }
-    AgreementForm .row {
-        height: auto;
-    }
-    AgreementForm .row Vertical {
-        height: auto;
-        width: 1fr;
-        margin-right: 2;
-    }
-    AgreementForm TextArea {
-        height: 4;
-    }
-    AgreementForm #af-status, AgreementForm #af-about {
+    AgreementForm #af-about {
         width: 100%;
     }
     """
@@ -97,7 +83,7 @@ class AgreementForm(FormScreen[SupervisionDoc]):
             for key, name in AGREEMENT_TEXTS:
                 yield Label(name)
                 yield TextArea("", id=f"af-{key}", tab_behavior="focus")
-            yield Label("", id="af-status", markup=False)
+            yield Label("", id="af-status", classes="form-status", markup=False)
             yield self.form_buttons()
         yield Footer(compact=True)
 

@@ -35,31 +35,20 @@ from kit.supervision.times import (
     shown_time,
     typed_time,
 )
-from kit.tui.app import FormScreen
 from kit.tui.refusal import Refused, checked, refuse
+from kit.tui.screens.record_form import RecordForm
 from kit.tui.screens.supervision.drafts import DRAFT_AREA
 
 
-class SessionForm(FormScreen[SupervisionDoc]):
+class SessionForm(RecordForm[SupervisionDoc]):
     """Every field of a session record; Tab moves, ctrl+s saves, Escape goes back."""
 
     DRAFT_AREA = DRAFT_AREA  # (FormScreen keeps the unsaved text there)
 
     DEFAULT_CSS = """
-    SessionForm #session-form {
-        padding: 0 2;
-    }
-    SessionForm .row, SessionForm #sf-actions, SessionForm #sf-new-actions,
-    SessionForm .action-row, SessionForm .new-action, SessionForm #sf-referrals {
+    SessionForm #sf-actions, SessionForm #sf-new-actions, SessionForm .action-row,
+    SessionForm .new-action, SessionForm #sf-referrals {
         height: auto;
-    }
-    SessionForm .row Vertical {
-        height: auto;
-        width: 1fr;
-        margin-right: 2;
-    }
-    SessionForm TextArea {
-        height: 4;
     }
     SessionForm .action-text {
         width: 1fr;
@@ -139,7 +128,7 @@ class SessionForm(FormScreen[SupervisionDoc]):
                     yield Checkbox(c.label, id=f"sf-ref-{c.value}")
             yield Label("Review date (YYYY-MM-DD, optional)")
             yield Input(id="sf-review")
-            yield Label("", id="sf-status", markup=False)
+            yield Label("", id="sf-status", classes="form-status", markup=False)
             yield self.form_buttons()
         yield Footer(compact=True)
 
