@@ -246,9 +246,10 @@ def check_email(address: str | None, refresh_catalogue: bool, forget_key: bool,
             return found, _fetch_catalogue(session, plan, timeout) if refresh else None
 
         (found, fetched), sent = run_plan(fp, plan, yes, send)
-        _keep_key(api_key, key_source, remember_key)
-        # The requests, the refreshed breach list and every breach: one commit.
+        # The requests, the refreshed breach list and every breach: one commit, kept before
+        # the question about the key (an answer never given loses none of it).
         result = fp.record_breaches(sent, email, found, fetched, now)
+        _keep_key(api_key, key_source, remember_key)
     out(_email_text(email, result), {"check": "email", "email": email, **result.to_json()})
 
 
