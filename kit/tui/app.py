@@ -359,6 +359,9 @@ class KitApp(Quick, App[None]):
         self._idle_timer = self.set_interval(min(15.0, max(0.2, limit / 4)), self._check_idle)
         self.set_window_title(APP_TITLE)
         self.switch_mode("home")
+        # Home, built just now, lives until the lock too; kept out of the collector's full
+        # rounds, one of which (20 ms) otherwise landed in whatever key came next.
+        self.call_after_refresh(self.keep_what_lives)
         self.refresh_bindings()
         if workspace.vault.unlocked_by == "device":
             # Always said, so keyring unlock is never mistaken for "not encrypted".

@@ -44,6 +44,9 @@ what the app does instead:
   still being built) what lives is frozen out of its rounds (gc.freeze); at
   a lock everything is collected and frozen again, so nothing from the unlocked session waits
   in memory for a later round.
+- The command palette parsed its widgets' styles as it first opened, and every frame of it
+  blended the whole screen under it to dim it. `style_ahead` parses those styles at rest, and
+  kit.tcss gives the palette a background of its own, so the screen under it is not drawn.
 - A mode switch holds every frame back for 50 ms (Textual's delay_update, to mask the change),
   and the app's own timer ends that hold, so while the app was busy locking, the blank screen
   waited for the whole lock. `switch_mode_at_once` shows the new screen with no hold (for a
@@ -271,10 +274,27 @@ class Quick(App[None]):
         if any(not worker.is_finished for worker in self.workers):
             self.rest_soon()
             return
-        self.keep_what_lives()
         if not self._preloading:
             self._preloading = True
+            self.style_ahead()
             threading.Thread(target=_preload, name="kit-preload", daemon=True).start()
+        self.keep_what_lives()
+
+    def style_ahead(self) -> None:
+        """Parse the command palette's styles now, at rest, rather than as it first opens
+        (Textual parses a widget class's DEFAULT_CSS when the first one is mounted). Done on
+        the app's own thread: the stylesheet is not shared with the preload thread."""
+        from textual.command import CommandInput, CommandList, CommandPalette, SearchIcon
+        from textual.containers import Horizontal, Vertical
+        from textual.widgets import Button, LoadingIndicator
+
+        stylesheet = self.stylesheet
+        for widget in (CommandPalette(), SearchIcon(), CommandInput(), Button(), CommandList(),
+                       LoadingIndicator(), Horizontal(), Vertical()):
+            for read_from, css, tie_breaker, scope in widget._get_default_css():
+                stylesheet.add_source(css, read_from=read_from, is_default_css=True,
+                                      tie_breaker=tie_breaker, scope=scope)
+        stylesheet.parse()
 
     def keep_what_lives(self) -> None:
         """Keep what lives now out of the collector's rounds (see rest_soon): at rest, and

@@ -602,3 +602,17 @@ def test_export_dialog_at_80x24(snap_compare, make_app, seed) -> None:  # type: 
 
     seed()
     assert snap_compare(make_app(), run_before=run_before, terminal_size=(80, 24))
+
+
+async def palette_open(pilot: Pilot[Any]) -> None:
+    """The command palette over Home, with its list of actions in place."""
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: showing(pilot, "CommandPalette")
+                   and pilot.app.screen.has_class("-ready"), "the palette's list")
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(80, 24), SIZE])
+def test_palette(snap_compare, make_app, seed, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    seed(journal)
+    assert snap_compare(make_app(), run_before=unlocked(palette_open), terminal_size=size)

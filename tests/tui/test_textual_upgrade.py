@@ -186,3 +186,20 @@ async def test_the_window_title_reaches_the_terminal_at_once(
         driver.write = written.append  # type: ignore[method-assign]
         app.set_window_title("Kit\x1b]2;forged\x07")
         assert written == ["\x1b]2;Kit]2;forged\x07"]
+
+
+async def test_the_palettes_styles_are_all_parsed_before_it_opens(
+        make_app: Any, vault_path: Path) -> None:
+    # Quick.style_ahead names the palette's widgets and reads each one's DEFAULT_CSS through
+    # DOMNode._get_default_css; a Textual whose palette is made of other widgets fails here.
+    used_by = "kit/tui/quick.py (Quick.style_ahead)"
+    app: KitApp = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        app.style_ahead()
+        sources = set(app.stylesheet.source)
+        app.action_command_palette()
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CommandPalette"
+        new = set(app.stylesheet.source) - sources
+        assert not new, changed(f"the command palette's widgets ({sorted(new)} are new)", used_by)
