@@ -24,6 +24,8 @@ from kit.vault.crypto import Subkeys
 
 KEEP = 7
 DAILY = 24 * 3600
+# Leftovers of a crash: half-made copies, and copies under a retired key (.rekey/.old).
+LEFTOVERS = (".*.partial", ".*.rekey", ".*.old")
 
 
 class Vault(Protocol):
@@ -83,27 +85,43 @@ def take(vault: Vault) -> Path:
 
 def prune(vault_path: Path, keep: int = KEEP) -> None:
     root = backup_root(vault_path)
-    # Leftovers of a crash: half-made copies, and copies under a retired key (.rekey/.old).
-    for pattern in (".*.partial", ".*.rekey", ".*.old"):
+    for pattern in LEFTOVERS:
         for leftover in root.glob(pattern):
             shutil.rmtree(leftover, ignore_errors=True)
     for old in list_backups(vault_path)[:-keep]:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def tidying_due(vault: Vault) -> bool:
+    """Whether prune() or retire_foreign() has anything to remove: read without the lock, so
+    that opening a vault whose backups are in order (nearly always) takes no lock. A writer
+    may change them meanwhile; what this misses, the next open finds."""
+    root = backup_root(vault.path)
+    if not root.is_dir():
+        return False
+    if any(next(root.glob(pattern), None) for pattern in LEFTOVERS):
+        return True
+    backups = list_backups(vault.path)
+    return len(backups) > KEEP or any(_foreign(vault, backup) for backup in backups)
+
+
+def _foreign(vault: Vault, backup: Path) -> bool:
+    """A backup under another data key, or whose header cannot be read."""
+    from kit.vault.files import HEADER_FILE
+
+    try:
+        header, _signed, _tag = hdr.decode(hdr.read_file(backup / HEADER_FILE))
+    except (OSError, KitError):
+        return True
+    return header.key_id != vault.header.key_id
+
+
 def retire_foreign(vault: Vault) -> None:
     """Remove backups under another data key. Only an interrupted rotation leaves them, and
     they would still open with the secrets that rotation retired. Caller holds the lock."""
-    from kit.vault.files import HEADER_FILE
-
     prune(vault.path)
     for backup in list_backups(vault.path):
-        try:
-            header, _signed, _tag = hdr.decode(hdr.read_file(backup / HEADER_FILE))
-            foreign = header.key_id != vault.header.key_id
-        except (OSError, KitError):
-            foreign = True
-        if foreign:
+        if _foreign(vault, backup):
             shutil.rmtree(backup, ignore_errors=True)
 
 

@@ -8,16 +8,22 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-
-from filelock import FileLock
+from typing import TYPE_CHECKING
 
 from kit.errors import KitError, VaultBusy, VaultDamaged
 from kit.vault.files import LOCK_FILE
 
+if TYPE_CHECKING:
+    from filelock import FileLock
+
 
 def vault_lock(path: Path, timeout: float | None = None) -> FileLock:
     """The OS lock around write transactions (flock / LockFileEx), released if the process
-    dies. Never a marker file: a filesystem without OS locks is an error, not a fallback."""
+    dies. Never a marker file: a filesystem without OS locks is an error, not a fallback.
+    filelock is imported here, at the first write: a command that only reads does without it
+    and what it brings (logging, traceback and more: some 10-20 ms of a command's start-up)."""
+    from filelock import FileLock
+
     return FileLock(str(path / LOCK_FILE), timeout=lock_timeout() if timeout is None else timeout,
                     fallback_to_soft=False)
 

@@ -22,7 +22,6 @@ import contextlib
 import gc
 import hashlib
 import os
-import secrets
 import shutil
 import sqlite3
 import struct
@@ -31,11 +30,10 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import orjson
 from cryptography.exceptions import InvalidTag
-from filelock import Timeout as LockTimeout
 
 from kit.atomic import TEMP_SUFFIX, fsync_dir, sweep_temp_files, write_atomic
 from kit.errors import (
@@ -116,6 +114,9 @@ CREATE TABLE IF NOT EXISTS chunks (
     PRIMARY KEY (blob, idx)) WITHOUT ROWID;
 """ + MANIFEST_SCHEMA + ";\n"
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 
 class Record(NamedTuple):
@@ -397,7 +398,8 @@ class Vault:
         self._conn_: sqlite3.Connection | None = None
         self._closed = False
         self._mutex = threading.RLock()
-        self._file_lock = vault_lock(path)
+        # Made at the first write: a vault that is only read never imports filelock.
+        self._file_lock: FileLock | None = None
         # The write transaction open in transaction(): (txn, counter it began at, thread).
         self._txn: tuple[WriteTxn, int, int] | None = None
         # The last format 2 manifest read and checked: ((counter, digest), entries).
@@ -445,7 +447,7 @@ class Vault:
         if path.exists() and (not path.is_dir() or any(path.iterdir())):
             raise VaultExists(f"{path} exists and is not an empty folder; choose another place")
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        staging = path.parent / f".{path.name}.init-{secrets.token_hex(4)}"
+        staging = path.parent / f".{path.name}.init-{os.urandom(4).hex()}"
         staging.mkdir(mode=0o700)
         try:
             vault_id, dek = os.urandom(16), os.urandom(32)
@@ -613,11 +615,12 @@ class Vault:
 
     def _finish_backup_rekey(self) -> None:
         """If a rotation died before re-keying every backup, retire what it left behind."""
-        from kit.vault.backups import backup_root, retire_foreign
+        from kit.vault.backups import retire_foreign, tidying_due
 
-        root = backup_root(self.path)
-        if not root.is_dir():
+        if not tidying_due(self):  # nearly always: no lock taken, and filelock not imported
             return
+        from filelock import Timeout as LockTimeout
+
         try:
             with vault_lock(self.path, timeout=0):
                 retire_foreign(self)
@@ -783,7 +786,11 @@ class Vault:
         in the thread that holds it: this vault's own writes inside the block go ahead; other
         threads of this process wait for it, as other processes do (section 12 of
         docs/vault-format.md)."""
+        from filelock import Timeout as LockTimeout
+
         with self._mutex:
+            if self._file_lock is None:
+                self._file_lock = vault_lock(self.path)
             try:
                 with self._file_lock:
                     yield
@@ -993,6 +1000,8 @@ def _parse_id(record_id: str) -> bytes:
 
 def _settle_rotation(path: Path) -> None:
     """Finish or discard a key rotation a crash interrupted, using the database as the judge."""
+    from filelock import Timeout as LockTimeout
+
     from kit.vault.rotation import settle
 
     try:
