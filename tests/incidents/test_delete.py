@@ -22,7 +22,7 @@ from kit.records.incidents import Incidents
 from kit.vault import Credentials, Vault
 from kit.vault.store import CHUNK_BYTES
 from tests.conftest import PASSPHRASE, run_kit
-from tests.incidents.helpers import ok, run_here, vault_state
+from tests.incidents.helpers import Cli, run_here
 
 WHEN = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
 SHORT = 8  # the id length people see and type
@@ -226,24 +226,26 @@ def test_a_workspace_sees_the_delete_everywhere(vault: Vault, shot: Path) -> Non
 
 
 @pytest.fixture
-def logged(cli_vault: Path, tmp_path: Path) -> dict[str, str]:
+def logged(cli: Cli, cli_vault: Path, tmp_path: Path) -> dict[str, str]:
     """Two incidents; the first with a file and a note, the second with a file."""
-    first = json.loads(ok("incident", "add", "--when", "2026-01-05 10:30", "--category",
-                          "doxing", "--platform", "X", "--json"))["id"]
-    second = json.loads(ok("incident", "add", "--category", "threat", "--platform", "Email",
-                           "--json"))["id"]
+    first = json.loads(cli.ok("incident", "add", "--when", "2026-01-05 10:30", "--category",
+                              "doxing", "--platform", "X", "--json"))["id"]
+    second = json.loads(cli.ok("incident", "add", "--category", "threat", "--platform", "Email",
+                               "--json"))["id"]
     original = tmp_path / "shot 1.png"
     original.write_bytes(os.urandom(3000))
-    added = json.loads(ok("evidence", "add", first[:8], str(original), "--json"))["added"]
-    note = json.loads(ok("evidence", "add", first[:8], "--note", "They rang.",
-                         "--json"))["added"]
-    other = json.loads(ok("evidence", "add", second[:8], str(original), "--json"))["added"]
+    added = json.loads(cli.ok("evidence", "add", first[:8], str(original), "--json"))["added"]
+    note = json.loads(cli.ok("evidence", "add", first[:8], "--note", "They rang.",
+                             "--json"))["added"]
+    other = json.loads(cli.ok("evidence", "add", second[:8], str(original), "--json"))["added"]
     return {"first": first, "second": second, "file": added[0]["id"],
             "note": note[0]["id"], "other": other[0]["id"], "original": str(original)}
 
 
-def test_cli_refuses_to_delete_without_a_terminal_or_yes(logged: dict[str, str]) -> None:
-    before = vault_state()
+def test_cli_refuses_to_delete_without_a_terminal_or_yes(cli: Cli,
+                                                          logged: dict[str, str]) -> None:
+    """`kit` as a subprocess in a session of its own: truly no terminal to ask on."""
+    before = cli.state()
     for args in (("incident", "delete", logged["first"][:8]),
                  ("evidence", "delete", logged["file"][:8])):
         result = run_kit(*args)
@@ -253,51 +255,51 @@ def test_cli_refuses_to_delete_without_a_terminal_or_yes(logged: dict[str, str])
         as_json = run_kit(*args, "--json")
         assert as_json.code == 2
         assert json.loads(as_json.out)["error"]["exit"] == 2
-    assert vault_state() == before
+    assert cli.state() == before
 
 
-def test_cli_incident_delete_with_yes(logged: dict[str, str]) -> None:
+def test_cli_incident_delete_with_yes(cli: Cli, logged: dict[str, str]) -> None:
     original = Path(logged["original"])
     data, mtime = original.read_bytes(), original.stat().st_mtime_ns
-    commit_before, records_before = vault_state()
-    result = run_kit("incident", "delete", logged["first"][:8], "--yes", "--json")
+    commit_before, records_before = cli.state()
+    result = cli.run("incident", "delete", logged["first"][:8], "--yes", "--json")
     assert result.code == 0, result.err
     assert json.loads(result.out) == {"deleted": logged["first"], "files": 1,
                                       "evidence": [logged["file"], logged["note"]]}
     assert "deleted, with 2 evidence items (1 stored file)" in result.err
     assert "original files were not touched" in result.err and "backups" in result.err
-    commit_after, records = vault_state()
+    commit_after, records = cli.state()
     assert commit_after == commit_before + 1
     assert records == {**records_before, "incident": 1, "evidence": 1, "blob": 1}
-    listed = json.loads(ok("incident", "list", "--json"))
+    listed = json.loads(cli.ok("incident", "list", "--json"))
     assert [i["id"] for i in listed["incidents"]] == [logged["second"]]
     assert (original.read_bytes(), original.stat().st_mtime_ns) == (data, mtime)
-    gone = run_kit("incident", "show", logged["first"][:8])
+    gone = cli.run("incident", "show", logged["first"][:8])
     assert gone.code == 1 and "no incident" in gone.err
-    again = run_kit("incident", "delete", logged["first"][:8], "--yes")
+    again = cli.run("incident", "delete", logged["first"][:8], "--yes")
     assert again.code == 1 and "no incident" in again.err
-    short = run_kit("incident", "delete", "abc", "--yes")
+    short = cli.run("incident", "delete", "abc", "--yes")
     assert short.code == 2 and "at least the first 4" in short.err
 
 
 def test_cli_evidence_ids_are_shown_and_one_item_can_be_deleted(
-        logged: dict[str, str]) -> None:
-    shown = ok("incident", "show", logged["first"][:8])
+        cli: Cli, logged: dict[str, str]) -> None:
+    shown = cli.ok("incident", "show", logged["first"][:8])
     assert logged["file"][:8] in shown and logged["note"][:8] in shown
-    result = run_kit("evidence", "delete", logged["file"][:8], "--yes", "--json")
+    result = cli.run("evidence", "delete", logged["file"][:8], "--yes", "--json")
     assert result.code == 0, result.err
     doc = json.loads(result.out)
     assert doc["deleted"] == logged["file"] and doc["incident_id"] == logged["first"]
     assert doc["kind"] == "file" and doc["file_name"] == "shot 1.png"
     assert "with its stored file" in result.err and "were not touched" in result.err
-    after = json.loads(ok("incident", "show", logged["first"][:8], "--json"))
+    after = json.loads(cli.ok("incident", "show", logged["first"][:8], "--json"))
     assert [e["id"] for e in after["evidence"]] == [logged["note"]]
-    missing = run_kit("evidence", "delete", logged["file"][:8], "--yes")
+    missing = cli.run("evidence", "delete", logged["file"][:8], "--yes")
     assert missing.code == 1 and "no evidence item" in missing.err
 
 
 def test_cli_asks_on_the_terminal_and_says_what_goes(
-        logged: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+        cli: Cli, logged: dict[str, str], monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     asked: list[str] = []
     answers = iter(["n", "yes"])
@@ -308,10 +310,10 @@ def test_cli_asks_on_the_terminal_and_says_what_goes(
 
     monkeypatch.setattr(credentials, "terminal_available", lambda: True)
     monkeypatch.setattr(credentials, "ask_terminal", ask)
-    before = vault_state()
+    before = cli.state()
     refused = run_here(monkeypatch, capsys, "incident", "delete", logged["first"][:8])
     assert refused.code == 1 and "nothing was deleted" in refused.err
-    assert vault_state() == before
+    assert cli.state() == before
     question = asked[0]
     assert f"Delete the incident {logged['first'][:8]} of 05 Jan 2026" in question
     assert "Doxing" in question and "on X" in question
@@ -320,11 +322,11 @@ def test_cli_asks_on_the_terminal_and_says_what_goes(
     assert "keep the originals" in question and "cannot be undone" in question
     done = run_here(monkeypatch, capsys, "incident", "delete", logged["first"][:8])
     assert done.code == 0, done.err
-    assert len(json.loads(ok("incident", "list", "--json"))["incidents"]) == 1
+    assert len(json.loads(cli.ok("incident", "list", "--json"))["incidents"]) == 1
 
 
 def test_cli_evidence_delete_asks_naming_the_item_and_its_incident(
-        logged: dict[str, str], monkeypatch: pytest.MonkeyPatch,
+        cli: Cli, logged: dict[str, str], monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     asked: list[str] = []
     monkeypatch.setattr(credentials, "terminal_available", lambda: True)
@@ -336,16 +338,17 @@ def test_cli_evidence_delete_asks_naming_the_item_and_its_incident(
     assert f"evidence item {logged['other'][:8]}" in question
     assert f"incident {logged['second'][:8]}" in question
     assert "'shot 1.png' (3,000 bytes)" in question and "not touched" in question
-    shown = json.loads(ok("incident", "show", logged["second"][:8], "--json"))
+    shown = json.loads(cli.ok("incident", "show", logged["second"][:8], "--json"))
     assert [e["id"] for e in shown["evidence"]] == [logged["other"]]
 
 
-def test_cli_delete_is_one_vault_write(logged: dict[str, str], vault_path: Path) -> None:
+def test_cli_delete_is_one_vault_write(cli: Cli, logged: dict[str, str],
+                                       vault_path: Path) -> None:
     """The stored file's chunks are gone from vault.sqlite after the command."""
-    doc = json.loads(ok("incident", "show", logged["second"][:8], "--json"))
+    doc = json.loads(cli.ok("incident", "show", logged["second"][:8], "--json"))
     blob = doc["evidence"][0]["blob_id"]
     assert rows(vault_path, blob)[1] >= 1
-    ok("evidence", "delete", logged["other"][:8], "--yes")
+    cli.ok("evidence", "delete", logged["other"][:8], "--yes")
     assert rows(vault_path, blob) == (0, 0)
     with Vault.open(vault_path, Credentials(passphrase=PASSPHRASE)) as vault:
         assert vault.verify() == []
