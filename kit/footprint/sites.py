@@ -997,12 +997,34 @@ SHERLOCK_LABELS: Final = {
     "body": "request_payload", "claimed": "username_claimed", "name": "name"}
 
 
-def _from_sherlock(doc: dict[str, Any], origin: str) -> SiteList:
-    reader = _Reader(SHERLOCK_LABELS)
-    entries = [(k, v) for k, v in doc.items() if not k.startswith("$")]
+def _named_tables(entries: list[tuple[Any, Any]], origin: str,
+                  reader: _Reader) -> list[dict[str, Any]]:
+    """The sites of a list keyed by name (Sherlock's, Maigret's), each a table of fields with its
+    name under "__name__"; an entry that is not a table is named as a problem and left out."""
     if len(entries) > MAX_SITES:
         raise SiteListError(f"{origin} lists {len(entries)} sites; at most {MAX_SITES} are "
                             "accepted")
+    tables = []
+    for key, value in entries:
+        if isinstance(value, dict):
+            tables.append({**value, "__name__": key})
+        else:
+            reader.fail(str(key)[:MAX_NAME], "", "is not a table of fields")
+    return tables
+
+
+def _imported(name: str, licence: str, authors: tuple[str, ...],
+              attribution: str) -> dict[str, Any]:
+    """What a list imported from another project says about itself, imported today."""
+    today = date.today().isoformat()
+    return {"name": name, "version": f"imported {today}", "date": today, "licence": licence,
+            "authors": authors, "attribution": attribution}
+
+
+def _from_sherlock(doc: dict[str, Any], origin: str) -> SiteList:
+    reader = _Reader(SHERLOCK_LABELS)
+    raw_sites = _named_tables([(k, v) for k, v in doc.items() if not k.startswith("$")],
+                              origin, reader)
 
     def convert(_i: int, raw: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
         name = str(raw.get("__name__"))
@@ -1039,17 +1061,9 @@ def _from_sherlock(doc: dict[str, Any], origin: str) -> SiteList:
             values["category"] = "adult"
         return name, values
 
-    raw_sites = []
-    for key, value in entries:
-        if isinstance(value, dict):
-            raw_sites.append({**value, "__name__": key})
-        else:
-            reader.fail(str(key)[:MAX_NAME], "", "is not a table of fields")
     sites = _read_sites(raw_sites, origin, reader, convert)
-    today = date.today().isoformat()
-    meta = {"name": "Sherlock data.json", "version": f"imported {today}", "date": today,
-            "licence": "MIT", "authors": ("Sherlock Project contributors",),
-            "attribution": SHERLOCK_ATTRIBUTION}
+    meta = _imported("Sherlock data.json", "MIT", ("Sherlock Project contributors",),
+                     SHERLOCK_ATTRIBUTION)
     return _finish(meta, sites, reader, origin, "sherlock")
 
 
@@ -1187,10 +1201,7 @@ def _maigret_category(tags: Any) -> str:
 
 def _from_maigret(doc: dict[str, Any], origin: str) -> SiteList:
     reader = _Reader(MAIGRET_LABELS)
-    entries = list(doc["sites"].items())
-    if len(entries) > MAX_SITES:
-        raise SiteListError(f"{origin} lists {len(entries)} sites; at most {MAX_SITES} are "
-                            "accepted")
+    raw_sites = _named_tables(list(doc["sites"].items()), origin, reader)
     engines = doc.get("engines", {})
     if not isinstance(engines, dict) or len(engines) > MAX_ENGINES:
         raise SiteListError(f"{origin} has an 'engines' table the kit cannot read (at most "
@@ -1261,17 +1272,9 @@ def _from_maigret(doc: dict[str, Any], origin: str) -> SiteList:
                 kit["note"] = "Maigret's rule for it needs texts the kit cannot check yet."
         return name, kit
 
-    raw_sites = []
-    for key, value in entries:
-        if isinstance(value, dict):
-            raw_sites.append({**value, "__name__": key})
-        else:
-            reader.fail(str(key)[:MAX_NAME], "", "is not a table of fields")
     sites = _read_sites(raw_sites, origin, reader, convert)
-    today = date.today().isoformat()
-    meta = {"name": "Maigret data.json", "version": f"imported {today}", "date": today,
-            "licence": "MIT", "authors": ("Soxoj", "Maigret contributors"),
-            "attribution": MAIGRET_ATTRIBUTION}
+    meta = _imported("Maigret data.json", "MIT", ("Soxoj", "Maigret contributors"),
+                     MAIGRET_ATTRIBUTION)
     return _finish(meta, sites, reader, origin, "maigret")
 
 
@@ -1317,11 +1320,9 @@ def _from_wmn(doc: dict[str, Any], origin: str) -> SiteList:
     authors = doc.get("authors", [])
     if not isinstance(authors, list) or not all(isinstance(a, str) for a in authors):
         authors = []
-    today = date.today().isoformat()
-    meta = {"name": "WhatsMyName wmn-data.json", "version": f"imported {today}", "date": today,
-            "licence": _printable(licence_text[:MAX_TEXT]) or "CC BY-SA 4.0",
-            "authors": tuple(_printable(a[:100]) for a in authors[:200]),
-            "attribution": WMN_ATTRIBUTION}
+    meta = _imported("WhatsMyName wmn-data.json",
+                     _printable(licence_text[:MAX_TEXT]) or "CC BY-SA 4.0",
+                     tuple(_printable(a[:100]) for a in authors[:200]), WMN_ATTRIBUTION)
     return _finish(meta, sites, reader, origin, "whatsmyname")
 
 
