@@ -57,6 +57,16 @@ def _json(request: Removal, today: date, nation: str) -> dict[str, Any]:
             "next_step": next_step(request, today, nation)}
 
 
+def _done(what: str, request: Removal, today: date, nation: str) -> None:
+    """After a change: say *what* was done and what to do next; with --json, the request as
+    it is now."""
+    from kit.removals.advice import next_step
+
+    say(f"{what} {next_step(request, today, nation)}")
+    if opts().json:
+        out("", _json(request, today, nation))
+
+
 def _line(request: Removal, today: date, nation: str) -> str:
     due = request.reply_due(nation)
     when = ""
@@ -166,12 +176,8 @@ def removal_add(target: str, target_kind: str, asked: str, channel: str,
                             recheck_on=recheck_on, incident_id=incident_id,
                             finding_ids=findings, note=text, today=today)
         warn_problems(removals.problems)
-    from kit.removals.advice import next_step
-
-    say(f"Removal request {made.short_id} to {made.target} is saved "
-        f"({made.status_label.lower()}). {next_step(made, today, nation)}")
-    if opts().json:
-        out("", _json(made, today, nation))
+    _done(f"Removal request {made.short_id} to {made.target} is saved "
+          f"({made.status_label.lower()}).", made, today, nation)
 
 
 @removal.command("list")
@@ -242,12 +248,8 @@ def removal_update(request_id: str, status: str | None, sent_text: str | None,
                                   extended=extended, recheck_on=recheck_on, note=text,
                                   what=what, today=today)
         warn_problems(removals.problems)
-    from kit.removals.advice import next_step
-
-    say(f"Removal request {updated.short_id} is now {updated.status_label.lower()}. "
-        f"{next_step(updated, today, nation)}")
-    if opts().json:
-        out("", _json(updated, today, nation))
+    _done(f"Removal request {updated.short_id} is now {updated.status_label.lower()}.",
+          updated, today, nation)
 
 
 @removal.command("recheck")
@@ -293,13 +295,10 @@ def removal_recheck(request_id: str, result: str | None) -> None:
                     "searches": [q.to_json() for q in searches]})
         return
     from kit.plurals import counted
-    from kit.removals.advice import next_step
 
     fixed = f" {counted(len(request.finding_ids), 'linked finding')} marked fixed." \
         if result == "gone" and request.finding_ids else ""
-    say(f"Recorded.{fixed} {next_step(request, today, nation)}")
-    if opts().json:
-        out("", _json(request, today, nation))
+    _done(f"Recorded.{fixed}", request, today, nation)
 
 
 @removal.command("due")
