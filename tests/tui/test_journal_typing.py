@@ -100,3 +100,21 @@ async def test_typing_lays_out_nothing_and_the_preview_still_scrolls(
         await pilot.press("down", "down")  # the arrow keys scroll it
         await wait_for(pilot, lambda: preview.scroll_offset.y == 2, "the preview scrolled")
         assert preview_lines(preview)[0] == top[2]
+
+
+async def test_the_results_change_with_the_key_not_a_frame_later(
+        make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    # The list is searched as the key that changed the field is handled, before the app can
+    # draw a frame, so the typed character and its results reach the screen together.
+    seed(closed_vault)
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_journal(pilot)
+        field = screen.query_one("#search", SearchField)
+        entries = screen.query_one("#entries", EntryList)
+        field.value = "canal"  # no await: nothing else has run since
+        assert [entry.text for entry in entries.items] == ["A walk by the canal after court."]
+        field.value = "#court"
+        assert len(entries.items) == 2
+        await pilot.pause()
+        assert len(entries.items) == 2  # searched once, not again when the message comes

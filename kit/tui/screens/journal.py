@@ -55,7 +55,8 @@ class JournalScreen(AreaScreen):
         yield Header()
         with Horizontal():
             with Vertical(id="journal-left"):
-                yield SearchField(placeholder="Search your journal (words or #tag)", id="search")
+                yield SearchField(placeholder="Search your journal (words or #tag)", id="search",
+                                  on_change=self.search)
                 yield Label("", id="count", markup=False)
                 yield EntryList(describe, id="entries")
             yield TextView(id="preview")
@@ -113,9 +114,9 @@ class JournalScreen(AreaScreen):
                      else f"No entries yet. Press {key_hint(self, 'journal-new')} to write one.")
         self.query_one("#count", Label).update(count, layout=False)  # one line, always
 
-    @on(Input.Changed, "#search")
-    def search(self, event: Input.Changed) -> None:
-        self.show(event.value, narrow=True)
+    def search(self, query: str) -> None:
+        """As the search field's text changes, with the key that changed it."""
+        self.show(query, narrow=True)
 
     @on(Input.Submitted, "#search")
     def to_list(self) -> None:

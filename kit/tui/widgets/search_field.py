@@ -7,9 +7,17 @@ keystroke's time (issue 17). Here a change of virtual size only repaints the fie
 fixed by its styles (Input's own: the full width, three rows), and the sideways scroll reads the
 virtual size directly. A field styled to size itself to its text (``width: auto``) still asks
 for a layout, as Input does for auto dimensions.
+
+What the field searches is given as *on_change*, called with the new text as the key that
+changed it is handled. Input's own Changed message comes later, as a message of its own: the
+frame showing the typed character was often drawn before it was handled, and the results then
+waited for the next frame, up to 17 ms later.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from textual.geometry import Size
 from textual.reactive import Reactive
@@ -20,3 +28,12 @@ class SearchField(Input):
     """An Input for searching as you type."""
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    def __init__(self, *args: Any, on_change: Callable[[str], object] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._on_change = on_change
+
+    def watch_value(self, value: str) -> None:
+        if self._on_change is not None:
+            self._on_change(value)
