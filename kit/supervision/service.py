@@ -149,7 +149,7 @@ class Supervision:
 
     def has_name(self) -> bool:
         """Whether this vault's identity card has its owner's name (me() works)."""
-        return bool(self.workspace.contacts.profile()[0])
+        return bool(self.workspace.contacts.profile().name)
 
     def set_me(self, name: str | None, role: str | None) -> Card:
         old_name, old_role, _made = self.workspace.contacts.profile()
@@ -183,13 +183,13 @@ class Supervision:
 
     def name_of(self, fingerprint: str) -> str:
         if fingerprint == self.fingerprint:
-            return self.workspace.contacts.profile()[0] or "me"
+            return self.workspace.contacts.profile().name or "me"
         contact = self.workspace.contacts.by_fingerprint(fingerprint)
         return contact.name if contact else fingerprint
 
     def names(self) -> dict[str, str]:
         found = {c.fingerprint: c.name for c in self.workspace.contacts.all()}
-        found[self.fingerprint] = self.workspace.contacts.profile()[0] or "me"
+        found[self.fingerprint] = self.workspace.contacts.profile().name or "me"
         return found
 
     def contacts(self, *, archived: bool = False) -> list[Contact]:
@@ -541,7 +541,7 @@ class Supervision:
         their own record says."""
         if not any(a.id not in known and written_as_self(a.owner) for a in session.actions):
             return session
-        name = self.workspace.contacts.profile()[0]
+        name = self.workspace.contacts.profile().name
         if not name:
             raise UsageError("an action's owner was written as \"me\", and your own name is "
                              "not set yet: write the person's name instead")
