@@ -30,14 +30,24 @@ from typing import Any, Final
 
 # C0 controls, DEL, C1 controls (0x9b is the 8-bit CSI), the bidi marks, embeddings, overrides
 # and isolates, the Unicode line and paragraph separators, and lone surrogates (undecodable
-# bytes in a file name, which would otherwise crash the write to stdout).
-_OTHERS: Final = ("\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-                  "\ud800-\udfff")
-_ONE_LINE: Final = re.compile(f"[\x00-\x1f{_OTHERS}]")
-# The same but for the newline and tab the kit lays its own messages out with.
-_LAYOUT_KEPT: Final = re.compile(f"[\x00-\x08\x0b-\x1f{_OTHERS}]")
+# bytes in a file name, which would otherwise crash the write to stdout): first and last code
+# point of each range. The patterns below and the app's table (layout_kept_table) are all made
+# from these, so they cannot drift apart.
+_C0: Final = ((0x00, 0x1F),)
+_C0_BUT_LAYOUT: Final = ((0x00, 0x08), (0x0B, 0x1F))  # the kit's own newline and tab kept
+_OTHER_RANGES: Final = ((0x7F, 0x9F), (0x61C, 0x61C), (0x200E, 0x200F), (0x2028, 0x2029),
+                        (0x202A, 0x202E), (0x2066, 0x2069), (0xD800, 0xDFFF))
+
+
+def _character_class(ranges: tuple[tuple[int, int], ...]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(f"{chr(first)}-{chr(last)}" if last > first else chr(first)
+                                    for first, last in ranges) + "]")
+
+
+_ONE_LINE: Final = _character_class(_C0 + _OTHER_RANGES)
+_LAYOUT_KEPT: Final = _character_class(_C0_BUT_LAYOUT + _OTHER_RANGES)
 # json.dumps escapes C0 inside strings itself, and a raw newline in its output is layout.
-_IN_JSON: Final = re.compile(f"[{_OTHERS}]")
+_IN_JSON: Final = _character_class(_OTHER_RANGES)
 _NAMED: Final = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -64,18 +74,10 @@ def for_terminal(text: str) -> str:
 
 def layout_kept_table() -> dict[int, str]:
     """for_terminal() as a str.translate table (for kit/tui/terminal_guard.py, so the app's
-    widgets show exactly what the command line shows). Read off the rule itself, so the two
-    cannot drift apart; every character it escapes is in the Basic Multilingual Plane."""
-    return {ord(m.group()): _escape(m) for m in _LAYOUT_KEPT.finditer(_every_bmp_character())}
-
-
-def _every_bmp_character() -> str:
-    """U+0000 to U+FFFF in order, lone surrogates included, made in C from their UTF-32 bytes
-    (a join of 65,536 chr() calls took 7 ms of every start of the app)."""
-    utf32 = bytearray(4 * 0x10000)
-    utf32[0::4] = bytes(range(256)) * 256  # the low byte of each code point
-    utf32[1::4] = b"".join(bytes([high]) * 256 for high in range(256))  # the high byte
-    return utf32.decode("utf-32-le", "surrogatepass")
+    widgets show exactly what the command line shows), made from the same ranges as its
+    pattern (tests/test_terminal_safety.py checks the two agree on every character)."""
+    return {code: _visible(chr(code)) for first, last in _C0_BUT_LAYOUT + _OTHER_RANGES
+            for code in range(first, last + 1)}
 
 
 def quoted(text: str, prefix: str = "  | ") -> str:
