@@ -284,6 +284,36 @@ def kit_in_process(kit_env: Path, monkeypatch: pytest.MonkeyPatch,
     return run
 
 
+class Cli:
+    """`kit ARGS` in this process (kit_in_process) with run_kit's keywords, for tests of what a
+    command says and does rather than of the process: each subprocess costs about a second of
+    start-up and imports. run_kit stays for the contract (tests/test_cli.py), truly no
+    terminal, killed and capped processes."""
+
+    def __init__(self, kit: KitRun) -> None:
+        self._kit = kit
+
+    def run(self, *args: str, input: str | None = None, env: dict[str, str] | None = None,
+            passphrase: str | None = PASSPHRASE) -> Ran:
+        return self._kit(*args, stdin=input or "", env=env, passphrase=passphrase)
+
+    def ok(self, *args: str, **options: Any) -> str:
+        """The command's stdout, once it has exited 0."""
+        result = self.run(*args, **options)
+        assert result.code == 0, f"kit {' '.join(args[:2])} exited {result.code}: {result.err}"
+        return result.out
+
+    def state(self) -> tuple[int, dict[str, int]]:
+        """The vault's commit counter and its records by kind (`kit vault info`)."""
+        doc = json.loads(self.ok("vault", "info", "--json"))
+        return doc["commit"], doc["records"]
+
+
+@pytest.fixture
+def cli(kit_in_process: KitRun) -> Cli:
+    return Cli(kit_in_process)
+
+
 @pytest.fixture
 def made_vault(vault_path: Path, new_vault_template: Path) -> Path:
     """An empty vault at the test's vault path, locked, for a command to open."""

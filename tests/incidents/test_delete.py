@@ -21,8 +21,8 @@ from kit.records import incidents as inc
 from kit.records.incidents import Incidents
 from kit.vault import Credentials, Vault
 from kit.vault.store import CHUNK_BYTES
-from tests.conftest import PASSPHRASE, run_kit
-from tests.incidents.helpers import Cli, run_here
+from tests.conftest import PASSPHRASE, Cli, run_kit
+from tests.incidents.helpers import run_here
 
 WHEN = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
 SHORT = 8  # the id length people see and type

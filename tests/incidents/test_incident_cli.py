@@ -1,7 +1,7 @@
 """`kit incident` and `kit evidence` end to end: the round trip, every bad input with its exit
 code, evidence packs made and checked, and a canary proving evidence never reaches the disk in
 plain form except in an export the user asked for. The commands run through kit.cli.main in
-this process (tests/incidents/helpers.py's Cli): some ninety of them, each a second of a
+this process (tests/conftest.py's Cli): some ninety of them, each a second of a
 subprocess's start-up; the canary's long-lived reader is a process of its own."""
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from kit.records import incidents as inc
-from tests.conftest import PASSPHRASE
-from tests.incidents.helpers import Cli, run_here
+from tests.conftest import PASSPHRASE, Cli
+from tests.incidents.helpers import run_here
 from tests.vault.canary_scan import CHILD, scan_everything
 
 PACK_PASSPHRASE = "the pack's own passphrase"
