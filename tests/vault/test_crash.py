@@ -6,10 +6,14 @@ reported id is present, and the next CLI write goes through at once (no stale lo
 for `kit passwd --rotate` killed part-way: the vault then opens with exactly one of the old and
 new passphrases, and every record is as it was (test_key_change.py sweeps the recovery key).
 
-20 kills (and 6 rotation kills) by default; 200 (and 40) with `pytest --slow`. Random kills
+10 kills (and 6 rotation kills) by default; 200 (and 40) with `pytest --slow`. Random kills
 rarely land in the narrowest windows (between SQLite's commit and the header write that
 follows it), so each step of a write and of a rotation is also hit on purpose: the child
 SIGKILLs itself at exactly that step (crash_child.py die-at).
+
+Writers, key changes and the next write are processes of their own; `kit vault verify` after
+each kill runs in this process (kit_in_process: the same command, without a process's start-up
+each time), and as a process of its own at the end of the sweep.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from kit.records.journal import Journal
 from kit.vault import Credentials, Vault
 from kit.vault.backups import list_backups
 from kit.vault.files import NEXT_HEADER_FILE
-from tests.conftest import PASSPHRASE, run_kit
+from tests.conftest import PASSPHRASE, Cli, run_kit
 
 CHILD = Path(__file__).with_name("crash_child.py")
 OTHER_PASSPHRASE = "a quite different passphrase for rotation"
@@ -114,13 +118,13 @@ def cli_add_at_once(text: str, passphrase: str, when: str) -> str:
     return entry_id
 
 
-def assert_verify_passes(passphrase: str, when: str) -> None:
-    result = run_kit("vault", "verify", passphrase=passphrase)
+def assert_verify_passes(cli: Cli, passphrase: str, when: str) -> None:
+    result = cli.run("vault", "verify", passphrase=passphrase)
     assert result.code == 0, f"{when}: `kit vault verify` exited {result.code}: {result.err}"
 
 
 @pytest.mark.timeout(3600)
-def test_sigkill_during_journal_writes(cli_vault: Path, slow: bool) -> None:
+def test_sigkill_during_journal_writes(cli: Cli, cli_vault: Path, slow: bool) -> None:
     rng = random.Random(SEED)
     kills = 200 if slow else 10  # the full sweep runs with --slow
     expected: set[str] = set()
@@ -142,7 +146,7 @@ def test_sigkill_during_journal_writes(cli_vault: Path, slow: bool) -> None:
         reported += len(writer.ids)
         expected.update(writer.ids)
 
-        assert_verify_passes(PASSPHRASE, when)
+        assert_verify_passes(cli, PASSPHRASE, when)
         present = journal_ids(cli_vault, PASSPHRASE)
         missing = expected - present
         assert not missing, f"{when}: acknowledged entries lost: {sorted(missing)}"
@@ -157,7 +161,8 @@ def test_sigkill_during_journal_writes(cli_vault: Path, slow: bool) -> None:
     ids = {entry["id"] for entry in doc["entries"]}
     assert expected <= ids
     assert doc["total"] == len(ids)
-    assert_verify_passes(PASSPHRASE, "after the sweep")
+    final = run_kit("vault", "verify")
+    assert final.code == 0, f"after the sweep: `kit vault verify` exited {final.code}: {final.err}"
 
 
 # --- key rotation killed part-way ---
@@ -206,7 +211,7 @@ def kill_when_next_header_appears(proc: subprocess.Popen[str], vault_dir: Path,
 
 
 @pytest.mark.timeout(3600)
-def test_sigkill_during_key_rotation(cli_vault: Path, slow: bool) -> None:
+def test_sigkill_during_key_rotation(cli: Cli, cli_vault: Path, slow: bool) -> None:
     rng = random.Random(SEED + 1)
     with Vault.open(cli_vault, Credentials(passphrase=PASSPHRASE)) as vault:
         journal = Journal(vault)
@@ -251,7 +256,7 @@ def test_sigkill_during_key_rotation(cli_vault: Path, slow: bool) -> None:
         assert opens[0] in expected_openers
         current = opens[0]
         assert not (cli_vault / NEXT_HEADER_FILE).exists()
-        assert_verify_passes(current, when)
+        assert_verify_passes(cli, current, when)
         assert contents(cli_vault, current) == before, f"{when}: records changed"
         cli_add_at_once(f"written after {when}", current, when)
     print(f"rotation sweep: {interrupted} of {rounds} rotations interrupted by SIGKILL "
@@ -273,7 +278,7 @@ STEPS = {
 
 
 @pytest.mark.parametrize("point", list(STEPS))
-def test_sigkill_at_each_step(cli_vault: Path, point: str) -> None:
+def test_sigkill_at_each_step(cli: Cli, cli_vault: Path, point: str) -> None:
     left_behind, rotated = STEPS[point]
     for i in range(3):
         cli_add_at_once(f"entry {i} before the kill", PASSPHRASE, point)
@@ -290,7 +295,7 @@ def test_sigkill_at_each_step(cli_vault: Path, point: str) -> None:
     assert opening_passphrases(cli_vault) == [OTHER_PASSPHRASE if rotated else PASSPHRASE]
     current = OTHER_PASSPHRASE if rotated else PASSPHRASE
     assert not (cli_vault / NEXT_HEADER_FILE).exists()
-    assert_verify_passes(current, point)
+    assert_verify_passes(cli, current, point)
     after, blobs_after = contents(cli_vault, current)
     assert {rid: after.get(rid) for rid in before} == before, "records changed"
     assert blobs_after == blobs_before
@@ -298,7 +303,7 @@ def test_sigkill_at_each_step(cli_vault: Path, point: str) -> None:
     assert acknowledged[0] in added
     assert len(added) == 1 + left_behind
     cli_add_at_once(f"written after the kill at {point}", current, point)
-    assert_verify_passes(current, f"after the kill at {point} and one more write")
+    assert_verify_passes(cli, current, f"after the kill at {point} and one more write")
     # No backup may still open with a passphrase a key change retired, even one cut short.
     if rotated:
         for backup in list_backups(cli_vault):
