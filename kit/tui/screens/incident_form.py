@@ -9,13 +9,12 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Label, Select, TextArea
 
 from kit.errors import UsageError
 from kit.records import incidents as inc
 from kit.tui.refusal import Refused, checked, refuse
-from kit.tui.screens.record_form import RecordForm
+from kit.tui.screens.record_form import RecordForm, lines
 
 
 class IncidentForm(RecordForm[inc.Incident]):
@@ -77,20 +76,10 @@ class IncidentForm(RecordForm[inc.Incident]):
         now = self.kit_app.services.clock().astimezone()
         self.query_one("#when", Input).value = now.strftime("%Y-%m-%d %H:%M")
         if self.incident is not None:
-            self._fill(_as_form(self.incident))
+            self.fill(_as_form(self.incident))
         self.loaded = self._values()
         if self.draft:
-            self._fill(self.draft)
-
-    def _fill(self, values: dict[str, Any]) -> None:
-        for key, value in values.items():
-            for widget in self.query(f"#{key}"):
-                if isinstance(widget, TextArea):
-                    widget.text = str(value)
-                elif isinstance(widget, Input):
-                    widget.value = str(value)
-                elif isinstance(widget, Select) and value:
-                    widget.value = value
+            self.fill(self.draft)
 
     def _values(self) -> dict[str, Any]:
         category = self.query_one("#category", Select).value
@@ -108,9 +97,6 @@ class IncidentForm(RecordForm[inc.Incident]):
     def action_save(self) -> None:
         v = self._values()
 
-        def field(key: str) -> Widget:
-            return self.query_one(f"#{key}")
-
         def chosen() -> str:
             if v["category"] is None:
                 raise UsageError("please choose what happened")
@@ -118,18 +104,18 @@ class IncidentForm(RecordForm[inc.Incident]):
 
         try:
             fields: dict[str, Any] = {
-                "category": checked(field("category"), chosen), "status": v["status"],
-                "when": checked(field("when"), lambda: inc.parse_when(v["when"]))
+                "category": checked(self.field("category"), chosen), "status": v["status"],
+                "when": checked(self.field("when"), lambda: inc.parse_when(v["when"]))
                 if v["when"].strip() else None,
-                "platform": checked(field("platform"), lambda: inc.check_text(
+                "platform": checked(self.field("platform"), lambda: inc.check_text(
                     "platform", v["platform"], inc.MAX_SHORT, one_line=True)),
-                "description": checked(field("description"), lambda: inc.check_text(
+                "description": checked(self.field("description"), lambda: inc.check_text(
                     "description", v["description"], inc.MAX_LONG)),
-                "urls": checked(field("urls"), lambda: inc.check_urls(_lines(v["urls"]))),
-                "usernames": checked(field("usernames"), lambda: inc.check_usernames(
-                    _lines(v["usernames"]))),
-                "references": checked(field("references"), lambda: tuple(
-                    inc.parse_reference(line) for line in _lines(v["references"]))),
+                "urls": checked(self.field("urls"), lambda: inc.check_urls(lines(v["urls"]))),
+                "usernames": checked(self.field("usernames"), lambda: inc.check_usernames(
+                    lines(v["usernames"]))),
+                "references": checked(self.field("references"), lambda: tuple(
+                    inc.parse_reference(line) for line in lines(v["references"]))),
             }
             repo = self.workspace.incidents
 
@@ -140,7 +126,7 @@ class IncidentForm(RecordForm[inc.Incident]):
                     fields["when"] = self.incident.when
                 return repo.update(replace(self.incident, **fields))
 
-            saved = checked(field("category"), save)
+            saved = checked(self.field("category"), save)
         except Refused as refused:
             refuse(refused.field, f"Not saved: {refused.message}",
                    self.query_one("#incident-status-line", Label))
@@ -149,10 +135,6 @@ class IncidentForm(RecordForm[inc.Incident]):
 
     def action_back(self) -> None:
         self.leave(self._values() != self.loaded, "Leave without saving this incident?")
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _as_form(incident: inc.Incident) -> dict[str, Any]:

@@ -8,7 +8,18 @@ FormScreen with one tall text box, is not laid out this way.)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Select, TextArea
+
 from kit.tui.app import FormScreen, ResultT
+
+
+def lines(text: str) -> list[str]:
+    """A text box's lines that hold something, trimmed: one web address, name or number each."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class RecordForm(FormScreen[ResultT]):
@@ -35,3 +46,22 @@ class RecordForm(FormScreen[ResultT]):
         width: 100%;
     }
     """
+
+    def fill(self, values: Mapping[str, Any]) -> None:
+        """Put *values* into the fields of the same ids (a record's, or a restored draft's):
+        text into a text box or an input, true or false into a checkbox, and a choice into a
+        list unless it is empty (the list keeps what it shows)."""
+        for key, value in values.items():
+            for widget in self.query(f"#{key}"):
+                if isinstance(widget, TextArea):
+                    widget.text = str(value)
+                elif isinstance(widget, Input):
+                    widget.value = str(value)
+                elif isinstance(widget, Checkbox):
+                    widget.value = bool(value)
+                elif isinstance(widget, Select) and value:
+                    widget.value = value
+
+    def field(self, key: str) -> Widget:
+        """The field with the id *key*: a refusal names it, and the focus goes to it."""
+        return self.query_one(f"#{key}")

@@ -10,7 +10,6 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widget import Widget
 from textual.widgets import (
     Checkbox,
     Footer,
@@ -24,7 +23,7 @@ from textual.widgets import (
 from kit.records.fields import parse_date
 from kit.removals import requests as rq
 from kit.tui.refusal import Refused, checked, refuse
-from kit.tui.screens.record_form import RecordForm
+from kit.tui.screens.record_form import RecordForm, lines
 
 
 def _choices(choices: Iterable[Any]) -> list[tuple[str, str]]:
@@ -103,30 +102,18 @@ class RemovalForm(RecordForm[rq.Removal]):
         super().on_mount()
         self.sub_title = "What happened" if self.request else "New removal request"
         if self.request is not None:
-            self._fill(_as_form(self.request))
+            self.fill(_as_form(self.request))
         if self.request is None and self.incident_id is not None:
-            self._fill({"incident": self.incident_id})
+            self.fill({"incident": self.incident_id})
         if self.request is None and self.finding_id is not None:
             finding = self.workspace.findings.get(self.finding_id)
             pages = [finding.evidence] if finding.evidence.startswith(("http://", "https://")) \
                 else []
-            self._fill({"pages": "\n".join(pages)})
+            self.fill({"pages": "\n".join(pages)})
         self.loaded = self._values()
         if self.draft:
-            self._fill(self.draft)
+            self.fill(self.draft)
             self.finding_id = self.draft.get("finding_id") or self.finding_id
-
-    def _fill(self, values: dict[str, Any]) -> None:
-        for key, value in values.items():
-            for widget in self.query(f"#{key}"):
-                if isinstance(widget, TextArea):
-                    widget.text = str(value)
-                elif isinstance(widget, Input):
-                    widget.value = str(value)
-                elif isinstance(widget, Checkbox):
-                    widget.value = bool(value)
-                elif isinstance(widget, Select) and value:
-                    widget.value = value
 
     def _values(self) -> dict[str, Any]:
         values: dict[str, Any] = {}
@@ -147,18 +134,15 @@ class RemovalForm(RecordForm[rq.Removal]):
         repo = self.workspace.removals
         today = self.kit_app.services.clock().astimezone().date()
 
-        def field(key: str) -> Widget:
-            return self.query_one(f"#{key}")
-
         def day(key: str, what: str, *, future_ok: bool = False) -> date | None:
-            return checked(field(key), lambda: rq.check_day(
+            return checked(self.field(key), lambda: rq.check_day(
                 what, parse_date(v[key], what) if v[key].strip() else None, today,
                 future_ok=future_ok))
 
         try:
-            checked(field("target"), lambda: rq.check_target(v["target"]))
-            pages = checked(field("pages"), lambda: rq.check_pages(
-                [line.strip() for line in v["pages"].splitlines() if line.strip()]))
+            checked(self.field("target"), lambda: rq.check_target(v["target"]))
+            pages = checked(self.field("pages"), lambda: rq.check_pages(
+                lines(v["pages"])))
             sent = day("sent", "the day you sent it")
             received = day("received", "the day they got it")
             recheck = day("recheck", "the day to look again", future_ok=True)
@@ -166,17 +150,17 @@ class RemovalForm(RecordForm[rq.Removal]):
                 recheck = None  # unchanged: a date now past is not refused again
             if self.request is None:
                 findings = [self.finding_id] if self.finding_id else []
-                saved = checked(field("target"), lambda: repo.add(
+                saved = checked(self.field("target"), lambda: repo.add(
                     v["target"], v["target_kind"], v["asked"], v["channel"], pages=pages,
                     sent_on=sent, received_on=received, reference=v["reference"],
                     recheck_on=recheck, incident_id=v["incident"] or None,
                     finding_ids=findings, note=v["note"], today=today))
                 if v["status"] not in ("draft", "sent", saved.status):
-                    saved = checked(field("status"), lambda: repo.update(
+                    saved = checked(self.field("status"), lambda: repo.update(
                         saved.id, status=v["status"], what=v["what"], today=today))
             else:
                 request = self.request
-                saved = checked(field("status"), lambda: repo.update(
+                saved = checked(self.field("status"), lambda: repo.update(
                     request.id, status=v["status"], sent_on=sent, received_on=received,
                     reference=v["reference"], extended=v["extended"], pages=pages,
                     incident_id=v["incident"] or None, unlink_incident=not v["incident"],
