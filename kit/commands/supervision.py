@@ -348,21 +348,19 @@ def session_comment(record_id: str, text: str | None, out_path: Path, late: bool
 def session_export(record_id: str, fmt: str, out_path: Path, force: bool) -> None:
     """Export a record to Markdown or PDF (plaintext: the kit warns you)."""
     from kit.reports import supervision_export
-    from kit.reports.plaintext import warning, write_plaintext
+    from kit.reports.plaintext import warning
 
     check_chosen_path(out_path, overwrite=force)
     ws = unlocked_workspace(allow_device=False)  # a plaintext copy: the passphrase, always
     with ws.vault:
         sup = service(ws)
-        doc = ws.supervision.get(record_id)
-        if fmt == "md":
-            data = supervision_export.to_markdown(doc, sup.names(), sup.zone,
-                                                  sup.today()).encode("utf-8")
-        else:
-            data = supervision_export.to_pdf(doc, sup.names(), sup.zone, sup.today())
-    written = write_plaintext(ws.vault, out_path, data, force=force)
-    say(warning("this supervision record", written.resolve()))
-    out(f"Written to {written.resolve()}", {"path": str(written.resolve())})
+        exported = supervision_export.export(sup, sup.record(record_id), fmt, out_path,
+                                             overwrite=force)
+    written = exported.path.resolve()
+    say(warning("this supervision record", written))
+    if exported.lost:
+        say("Some characters could not be printed in: " + ", ".join(exported.lost) + ".")
+    out(f"Written to {written}", {"path": str(written)})
 
 
 @supervision.command("archive")

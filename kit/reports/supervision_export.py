@@ -7,12 +7,16 @@ command line show too), so they always say the same thing: the heading, who
 supervises whom, which version and where it stands (sent, accepted or commented, and whether the
 response came after the comment window), every field of the content, and a footer with
 the start of the record's digest, so a paper copy can be matched to the signed original.
+`export` writes either, read through the Supervision service: the one way the app and the
+command line make the copy.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -31,8 +35,9 @@ from kit.supervision.view import ACTION_COLUMNS, EMPTY, PLAINTEXT, Field, view
 
 if TYPE_CHECKING:
     from kit.supervision.records import SupervisionDoc
+    from kit.supervision.service import Supervision
 
-__all__ = ["PLAINTEXT", "render_pdf", "to_markdown", "to_pdf"]
+__all__ = ["PLAINTEXT", "Exported", "export", "may_export", "render_pdf", "to_markdown", "to_pdf"]
 
 # --- Markdown ---
 
@@ -195,3 +200,42 @@ def to_pdf(doc: SupervisionDoc, names: Mapping[str, str], zone: ZoneInfo, today:
            version: int | None = None) -> bytes:
     """The record as an A4 PDF."""
     return render_pdf(doc, names, zone, today, version).data
+
+
+# --- the copy on disk ---
+
+
+@dataclass(frozen=True)
+class Exported:
+    """A plaintext copy written: where, and the parts the PDF's font could not show."""
+
+    path: Path
+    lost: tuple[str, ...] = ()
+
+
+def may_export(sup: Supervision) -> None:
+    """Refuse (KitError) a plaintext copy from a vault the keyring opened: said before the
+    person is asked where to write it."""
+    from kit.reports.plaintext import require_passphrase
+
+    require_passphrase(sup.workspace.vault)
+
+
+def export(sup: Supervision, doc: SupervisionDoc, fmt: str, path: Path, *,
+           overwrite: bool = False) -> Exported:
+    """Write *doc* to *path* as *fmt* (md or pdf), NOT encrypted. Refused (nothing written)
+    where the keyring opened the vault (a plaintext copy takes the passphrase), or where
+    *path* is taken and not to be overwritten."""
+    from kit.chosen_file import check_chosen_path
+    from kit.reports.plaintext import write_plaintext
+
+    if fmt not in ("md", "pdf"):
+        raise ValueError(f"no supervision record export as {fmt!r}")
+    may_export(sup)
+    vault = sup.workspace.vault
+    target = check_chosen_path(path, overwrite=overwrite)  # said before the PDF is made
+    if fmt == "md":
+        data = to_markdown(doc, sup.names(), sup.zone, sup.today()).encode("utf-8")
+        return Exported(write_plaintext(vault, target, data, overwrite))
+    rendered = render_pdf(doc, sup.names(), sup.zone, sup.today())
+    return Exported(write_plaintext(vault, target, rendered.data, overwrite), rendered.lost)

@@ -178,7 +178,7 @@ class RecordsPane(Horizontal, Pane):
     @on(Button.Pressed, "#record-export")
     def export_record(self) -> None:
         """Write the highlighted record to Markdown or PDF, after the plaintext warning."""
-        from kit.reports.plaintext import require_passphrase
+        from kit.reports.supervision_export import may_export
         from kit.tui.screens.supervision.dialogs import ExportDialog
 
         doc = self.current()
@@ -187,7 +187,7 @@ class RecordsPane(Horizontal, Pane):
             return
         sup = self.sup
         try:
-            require_passphrase(sup.workspace.vault)
+            may_export(sup)
         except KitError as exc:
             self.notify(f"Not exported: {exc.message}.", severity="warning")
             return
@@ -207,28 +207,17 @@ class RecordsPane(Horizontal, Pane):
             Path.home() / f"supervision-{what}-{doc.short_id}"), answered)
 
     def _export(self, doc: SupervisionDoc, fmt: str, path: Path) -> None:
-        from kit.chosen_file import check_chosen_path
         from kit.reports import supervision_export
-        from kit.reports.plaintext import warning, write_plaintext
+        from kit.reports.plaintext import warning
         from kit.tui.widgets.replace_file import write_or_ask
 
-        sup = self.sup
         notes: list[str] = []
 
         def write(overwrite: bool) -> Path:
-            check_chosen_path(path, overwrite=overwrite)  # ask before the PDF is made
-            notes.clear()
-            if fmt == "pdf":
-                rendered = supervision_export.render_pdf(doc, sup.names(), sup.zone,
-                                                         sup.today())
-                data = rendered.data
-                if rendered.lost:
-                    notes.append("Some characters could not be printed in: "
-                                 + ", ".join(rendered.lost) + ".")
-            else:
-                data = supervision_export.to_markdown(doc, sup.names(), sup.zone,
-                                                      sup.today()).encode("utf-8")
-            return write_plaintext(sup.workspace.vault, path, data, force=overwrite)
+            exported = supervision_export.export(self.sup, doc, fmt, path, overwrite=overwrite)
+            notes[:] = (["Some characters could not be printed in: "
+                         + ", ".join(exported.lost) + "."] if exported.lost else [])
+            return exported.path
 
         def written(where: Path) -> None:
             self.say(" ".join([f"Written to {where}.",
