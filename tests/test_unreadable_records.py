@@ -168,6 +168,8 @@ LISTS = [
     (("id", "list"), ("contact", "identity_profile")),
     (("id", "show"), ("identity_profile",)),
     (("supervision", "list"), ("supervision_record",)),
+    (("team",), ("contact", "supervision_record", "packet_received")),
+    (("action", "list"), ("contact", "supervision_record")),
     (("share", "received"), ("packet_sent", "packet_received")),
     (("share", "list"), ("packet_sent", "packet_received")),
 ]

@@ -457,6 +457,7 @@ def action_list(overdue: bool) -> None:
         sup = service(ws)
         found = sup.actions(overdue=overdue)
         names, today = sup.names(), sup.today()
+        warn_problems(sup.problems)
     lines = [f"{a.id[:6]}  {names.get(d.supervisee, '?'):<16} {a.text} — "
              f"{owner_shown(a, d, names)}, due "
              f"{a.due or 'no date'}{'  OVERDUE' if a.overdue(today) else ''}"
@@ -495,6 +496,7 @@ def team() -> None:
         sup = service(ws)
         rows = sup.team()
         archived = [c.name for c in sup.supervisees(archived=True) if c.archived]
+        warn_problems(sup.problems)
     lines = []
     for r in rows:
         last = f"{r.last_session.astimezone(sup.zone):%Y-%m-%d}" if r.last_session else "none"

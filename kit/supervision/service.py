@@ -48,7 +48,7 @@ if TYPE_CHECKING:
     from kit.supervision.contacts import Contacts
     from kit.supervision.exchange import PacketLog
     from kit.supervision.records import SupervisionRecords
-    from kit.vault import Snapshot, Vault
+    from kit.vault import Problem, Snapshot, Vault
     from kit.wellbeing.checkins import CheckIns
     from kit.wellbeing.library import Instruments
 
@@ -127,6 +127,17 @@ class Supervision:
 
     def today(self) -> date:
         return self.clock().astimezone(self.zone).date()
+
+    @property
+    def problems(self) -> list[Problem]:
+        """What could not be read among the contacts, supervision records and packets read so
+        far, each once (each repository repeats the damage its snapshot names)."""
+        seen: dict[tuple[str, str | None, str], Problem] = {}
+        for repository in (self.workspace.contacts, self.workspace.supervision,
+                           self.workspace.packet_log):
+            for problem in repository.problems:
+                seen.setdefault((problem.code, problem.record_id, problem.message), problem)
+        return list(seen.values())
 
     # --- identity ---
 
