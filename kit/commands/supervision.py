@@ -25,7 +25,7 @@ from kit.commands.context import (
 from kit.commands.identity import service
 from kit.errors import UsageError
 from kit.plurals import counted
-from kit.records.exposure import Choice, label
+from kit.records.fields import Choice, label
 from kit.supervision.records import (
     ACTION_STATUSES,
     REFERRALS,

@@ -13,14 +13,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
 from kit.errors import UsageError
-
-# Re-exported ("as"): kit.supervision, kit.commands and kit.tui still import these from here.
-from kit.records.fields import Choice as Choice
-from kit.records.fields import Labelled as Labelled
-from kit.records.fields import aware as aware
-from kit.records.fields import label as label
-from kit.records.fields import parse_when as parse_when
-from kit.records.fields import stored_stamp, stored_texts, stored_whole
+from kit.records.fields import Choice, Labelled, aware, stored_stamp, stored_texts, stored_whole
 from kit.records.ids import by_prefix
 from kit.records.source import RecordSource, read_kind
 

@@ -19,7 +19,7 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kit.errors import UsageError
-from kit.records.exposure import label
+from kit.records.fields import label
 from kit.supervision.records import SESSION_TYPES
 
 # Where the computer's own zone is named, when the configuration and $TZ do not name one.

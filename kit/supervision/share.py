@@ -16,15 +16,8 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from kit.errors import KitError, UsageError
-from kit.records.exposure import (
-    FLAGS,
-    MATERIAL_TYPES,
-    PROTECTIVE_STEPS,
-    VOLUME_BANDS,
-    Labelled,
-    aware,
-    label,
-)
+from kit.records.exposure import FLAGS, MATERIAL_TYPES, PROTECTIVE_STEPS, VOLUME_BANDS
+from kit.records.fields import Labelled, aware, label
 
 if TYPE_CHECKING:
     from kit.records.exposure import ExposureEntry

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any, Final, Protocol
 
 from kit.errors import UsageError
-from kit.records.exposure import Choice
+from kit.records.fields import Choice
 from kit.supervision.records import SupervisionDoc, latest_agreement, latest_session
 from kit.supervision.schedule import FollowUp, add_months, follow_ups
 

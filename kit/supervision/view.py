@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
-from kit.records.exposure import label
+from kit.records.fields import label
 from kit.supervision.records import (
     ACTION_STATUSES,
     REFERRALS,

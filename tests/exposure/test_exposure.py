@@ -12,6 +12,7 @@ import pytest
 from kit.errors import NotFound, UsageError
 from kit.records import exposure as ex
 from kit.records.exposure import KEEP, Exposure
+from kit.records.fields import label, parse_when
 from kit.vault import Credentials, Vault
 from kit.workspace import Workspace
 from tests.conftest import PASSPHRASE
@@ -167,12 +168,12 @@ def test_a_damaged_record_leaves_the_rest_readable(vault: Vault, vault_path: Pat
     assert {e.id for e in readable} == {entries[0].id, entries[2].id, newer_kit.id}
     assert named == {entries[1].id, odd_shape.id}
     # A category this kit does not know (written by a newer one) is shown, not hidden.
-    assert ex.label(ex.MATERIAL_TYPES, "hologram") == "hologram"
+    assert label(ex.MATERIAL_TYPES, "hologram") == "hologram"
 
 
 def test_labels_and_bands() -> None:
-    assert ex.label(ex.VOLUME_BANDS, "many") == "Many (101 to 1,000)"
-    assert ex.label(ex.PROTECTIVE_STEPS, "audio-off") == "I kept the sound off or separate"
+    assert label(ex.VOLUME_BANDS, "many") == "Many (101 to 1,000)"
+    assert label(ex.PROTECTIVE_STEPS, "audio-off") == "I kept the sound off or separate"
     assert [ex.band_for(n) for n in (1, 2, 10, 11, 100, 101, 1000, 1001, 10**6)] == [
         "single", "few", "few", "some", "some", "many", "many", "very-many", "very-many"]
     with pytest.raises(UsageError):
@@ -183,12 +184,12 @@ def test_labels_and_bands() -> None:
 
 
 def test_parse_when() -> None:
-    assert ex.parse_when("2026-01-05T10:30+01:00") == BASE
-    assert ex.parse_when("2026-01-05 09:30Z") == BASE
+    assert parse_when("2026-01-05T10:30+01:00") == BASE
+    assert parse_when("2026-01-05 09:30Z") == BASE
     local_midnight = datetime(2026, 1, 5).astimezone()
-    assert ex.parse_when("2026-01-05") == local_midnight
+    assert parse_when("2026-01-05") == local_midnight
     with pytest.raises(UsageError) as caught:
-        ex.parse_when("5th January", "--when")
+        parse_when("5th January", "--when")
     assert "--when" in caught.value.message
 
 

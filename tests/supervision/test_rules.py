@@ -127,7 +127,7 @@ def test_the_app_and_the_command_line_build_the_service_with_the_one_factory() -
 def test_the_app_the_command_line_and_the_export_say_the_same_of_a_record(
         pair: tuple[Supervision, Supervision]) -> None:
     from kit.commands.supervision import _doc_lines
-    from kit.records.exposure import label
+    from kit.records.fields import label
     from kit.reports.supervision_export import to_markdown
     from kit.supervision.records import REFERRALS, new_action
     from kit.supervision.view import view

@@ -24,6 +24,7 @@ from textual.widgets import (
 from kit.errors import UsageError
 from kit.plurals import counted
 from kit.records import exposure as ex
+from kit.records.fields import label, parse_when
 from kit.tui.app import AreaScreen
 from kit.tui.key_hint import key_hint
 from kit.tui.refusal import Refused, checked, refuse
@@ -36,7 +37,7 @@ from kit.wellbeing.signposting import exposure_prompt
 
 def describe(entry: ex.ExposureEntry) -> str:
     when = entry.when.astimezone().strftime("%d %b %Y %H:%M")
-    kinds = ", ".join(ex.label(ex.MATERIAL_TYPES, m) for m in entry.material)
+    kinds = ", ".join(label(ex.MATERIAL_TYPES, m) for m in entry.material)
     minutes = f" · {entry.minutes} min" if entry.minutes is not None else ""
     flags = f" · {', '.join(entry.flags)}" if entry.flags else ""
     return f" {when}  impact {entry.impact:>2}/10  {kinds}{minutes}{flags}"
@@ -47,12 +48,12 @@ def details(entry: ex.ExposureEntry) -> Text:
         ("When", entry.when.astimezone().strftime("%A %d %B %Y, %H:%M")),
         ("How long", counted(entry.minutes, "minute") if entry.minutes is not None
          else "not recorded"),
-        ("Material", ", ".join(ex.label(ex.MATERIAL_TYPES, m) for m in entry.material)),
-        ("How much", ex.label(ex.VOLUME_BANDS, entry.volume) if entry.volume
+        ("Material", ", ".join(label(ex.MATERIAL_TYPES, m) for m in entry.material)),
+        ("How much", label(ex.VOLUME_BANDS, entry.volume) if entry.volume
          else "not recorded"),
-        ("What stood out", "; ".join(ex.label(ex.FLAGS, f) for f in entry.flags) or "nothing"),
+        ("What stood out", "; ".join(label(ex.FLAGS, f) for f in entry.flags) or "nothing"),
         ("What I did to protect myself",
-         "; ".join(ex.label(ex.PROTECTIVE_STEPS, s) for s in entry.steps) or "nothing recorded"),
+         "; ".join(label(ex.PROTECTIVE_STEPS, s) for s in entry.steps) or "nothing recorded"),
         ("Case outcome", ex.OUTCOME_LABELS.get(entry.outcome_known, "not recorded")),
         ("Impact", f"{entry.impact} out of 10"),
     ]
@@ -266,7 +267,7 @@ class ExposureForm(RecordForm[ex.ExposureEntry]):
             material = checked(self.query_one("#material"),
                                lambda: ex.check_material(v["material"]))
             when = checked(self.query_one("#when"), lambda: ex.check_when(
-                ex.parse_when(v["when"]))) if v["when"].strip() else None
+                parse_when(v["when"]))) if v["when"].strip() else None
             minutes = checked(self.query_one("#minutes"), lambda: ex.check_minutes(
                 _number(v["minutes"], "minutes")) if v["minutes"].strip() else None)
             impact = checked(self.query_one("#impact"), lambda: ex.check_impact(

@@ -28,7 +28,7 @@ from textual.widgets import (
 
 from kit.errors import KitError
 from kit.plurals import counted
-from kit.records.exposure import label
+from kit.records.fields import label
 from kit.removals import requests as rq
 from kit.removals.advice import long_date, next_step
 from kit.removals.routes import REGULATOR, Route, routes_for

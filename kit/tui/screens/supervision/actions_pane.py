@@ -13,7 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, DataTable, Label, Static
 
 from kit.errors import KitError
-from kit.records.exposure import label
+from kit.records.fields import label
 from kit.supervision.records import ACTION_STATUSES, Action, SupervisionDoc, owner_shown
 from kit.supervision.roles import may_edit
 from kit.supervision.service import Supervision

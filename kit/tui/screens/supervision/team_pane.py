@@ -15,7 +15,7 @@ from textual.widgets import Button, DataTable, Select, Static
 
 from kit.errors import KitError
 from kit.plurals import counted
-from kit.records.exposure import label
+from kit.records.fields import label
 from kit.supervision.contacts import RELATIONS, Contact
 from kit.supervision.service import Supervision
 from kit.supervision.team import ROSTER_STATUSES
