@@ -16,6 +16,7 @@ from kit.chosen_file import check_chosen_path
 from kit.commands.context import (
     go_ahead,
     json_option,
+    optional_private_text,
     out,
     read_private_text,
     say,
@@ -46,13 +47,6 @@ if TYPE_CHECKING:
 
 def _choice(options: Sequence[Choice]) -> click.Choice[str]:
     return click.Choice([o.value for o in options])
-
-
-def _text(value: str | None) -> str:
-    """An optional text option: '-' reads stdin (not in shell history); absent is empty."""
-    if value == "-":
-        return read_private_text("-")
-    return value or ""
 
 
 def _local(when: datetime, zone: ZoneInfo) -> str:
@@ -136,9 +130,10 @@ def agreement_cmd(who: str, frequency: int, window: int, confidentiality: str | 
                   cancellations: str | None, review: str | None) -> None:
     """Write (or revise) the supervision agreement with someone you supervise."""
     agreement = Agreement(frequency_days=frequency, comment_window_days=window,
-                          confidentiality=_text(confidentiality),
-                          records_kept=_text(records_kept), disagreement=_text(disagreement),
-                          cancellations=_text(cancellations),
+                          confidentiality=optional_private_text(confidentiality),
+                          records_kept=optional_private_text(records_kept),
+                          disagreement=optional_private_text(disagreement),
+                          cancellations=optional_private_text(cancellations),
                           review_date=parse_optional_day(review, "--review"))
     ws = unlocked_workspace()
     with ws.vault:
@@ -186,9 +181,9 @@ def session_add(who: str, held: str | None, session_type: str, incident_at: str 
     """Record a supervision session with someone you supervise (saved as a draft)."""
     if sum(v == "-" for v in (summary, impact, coping, escalation)) > 1:
         raise UsageError("only one option can read from stdin ('-')")
-    texts = {k: _text(v) for k, v in (("impact", impact), ("coping", coping),
-                                      ("escalation", escalation))}
-    summary_text = _text(summary) if summary is not None else None
+    texts = {k: optional_private_text(v) for k, v in (("impact", impact), ("coping", coping),
+                                                      ("escalation", escalation))}
+    summary_text = optional_private_text(summary) if summary is not None else None
     ws = unlocked_workspace()
     with ws.vault:
         sup = service(ws)

@@ -91,7 +91,7 @@ def _period(start: datetime, end: datetime) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _day(day: date) -> str:
+def _day_written(day: date) -> str:
     """A date as people write it, the same in every locale: 3 Nov 2026."""
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
@@ -216,7 +216,7 @@ def _bands(latest: Sequence[tuple[CheckIn, CheckIn | None]], names: dict[str, st
            instruments: InstrumentNames, zone: tzinfo | None) -> str:
     lines = []
     for c, before in latest:
-        on = _day(c.when.astimezone(zone).date())
+        on = _day_written(c.when.astimezone(zone).date())
         for s in c.scores:
             prior = None if before is None else \
                 next((b for b in before.scores if b.subscale == s.subscale), None)
@@ -229,7 +229,7 @@ def _bands(latest: Sequence[tuple[CheckIn, CheckIn | None]], names: dict[str, st
 
 def _scores(checkins: Sequence[CheckIn], names: dict[str, str], instruments: InstrumentNames,
             zone: tzinfo | None) -> str:
-    return "\n".join(f"{_day(c.when.astimezone(zone).date())}, {names[c.instrument]}, "
+    return "\n".join(f"{_day_written(c.when.astimezone(zone).date())}, {names[c.instrument]}, "
                      f"{s.name}: {s.score:g} ('{_shown(instruments, c.instrument, s)}')"
                      for c in checkins for s in c.scores)
 
@@ -317,8 +317,8 @@ def render(fields: Sequence[ShareField], chosen: Collection[str], note: str, sen
     # The end is exclusive: a period ending at midnight ends on the day before.
     last = (end - timedelta(microseconds=1)).astimezone(zone).date()
     lines = [f"Shared with {recipient} by {sender}",
-             f"Period: {_day(first)}" if first == last else
-             f"Period: {_day(first)} to {_day(last)}"]
+             f"Period: {_day_written(first)}" if first == last else
+             f"Period: {_day_written(first)} to {_day_written(last)}"]
     for f in chosen_fields(fields, chosen, note):
         lines += ["", f"{f.label}:", *(f"  {line}" if line else "" for line in
                                        f.text.split("\n"))]

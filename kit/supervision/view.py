@@ -71,7 +71,8 @@ class View:
     footer: tuple[str, ...]
 
 
-def _text(value: str) -> tuple[str, ...]:
+def _lines(value: str) -> tuple[str, ...]:
+    """A text's lines as a field shows them: trailing spaces and outer blank lines gone."""
     value = value.strip()
     return tuple(line.rstrip() for line in value.splitlines()) if value else ()
 
@@ -100,7 +101,7 @@ def _action_row(action: Action, doc: SupervisionDoc, names: Mapping[str, str],
     if action.overdue(today):
         status += " (overdue)"
     owner = owner_shown(action, doc, names).strip()
-    return (" ".join(_text(action.text)) or EMPTY, owner or EMPTY,
+    return (" ".join(_lines(action.text)) or EMPTY, owner or EMPTY,
             day(action.due) if action.due else EMPTY, status)
 
 
@@ -120,7 +121,7 @@ def view(doc: SupervisionDoc, names: Mapping[str, str], zone: ZoneInfo, today: d
     )
     response = chosen.response
     comment = Field("Supervisee's comment",
-                    _text(response.comment) if response is not None else (), True)
+                    _lines(response.comment) if response is not None else (), True)
     footer = (f"Record digest: {digest_groups(chosen.digest)}", f"Exported {day(today)}",
               PLAINTEXT)
     if doc.type == "agreement":
@@ -129,10 +130,10 @@ def view(doc: SupervisionDoc, names: Mapping[str, str], zone: ZoneInfo, today: d
             _short("How often we meet", f"Every {a.frequency_days} days"),
             _short("Time to comment on a record",
                    f"{a.comment_window_days} day{'' if a.comment_window_days == 1 else 's'}"),
-            Field("Limits of confidentiality", _text(a.confidentiality), True),
-            Field("Where records are kept and who can see them", _text(a.records_kept), True),
-            Field("How disagreement is recorded", _text(a.disagreement), True),
-            Field("How cancellations are handled", _text(a.cancellations), True),
+            Field("Limits of confidentiality", _lines(a.confidentiality), True),
+            Field("Where records are kept and who can see them", _lines(a.records_kept), True),
+            Field("How disagreement is recorded", _lines(a.disagreement), True),
+            Field("How cancellations are handled", _lines(a.cancellations), True),
             # A paragraph under its own heading, so it does not read as part of the one above.
             Field("Review date", (day(a.review_date),) if a.review_date else (), True),
         )
@@ -150,13 +151,13 @@ def view(doc: SupervisionDoc, names: Mapping[str, str], zone: ZoneInfo, today: d
     if s.share_packet:
         fields.append(_short("Share packet drawn on", s.share_packet[:8]))
     fields += [
-        Field("Exposure and wellbeing summary received", _text(s.summary_received), True),
-        Field("Impact", _text(s.impact), True),
-        Field("Coping", _text(s.coping), True),
+        Field("Exposure and wellbeing summary received", _lines(s.summary_received), True),
+        Field("Impact", _lines(s.impact), True),
+        Field("Coping", _lines(s.coping), True),
     ]
     after = (
-        Field("Escalation: what happens if things get worse", _text(s.escalation), True),
-        Field("Referrals", _text("; ".join(label(REFERRALS, r) for r in s.referrals)), True),
+        Field("Escalation: what happens if things get worse", _lines(s.escalation), True),
+        Field("Referrals", _lines("; ".join(label(REFERRALS, r) for r in s.referrals)), True),
         Field("Review date", (day(s.review_date),) if s.review_date else (), True),
         comment,
     )
@@ -186,5 +187,5 @@ def history(doc: SupervisionDoc, zone: ZoneInfo) -> tuple[HistoryLine, ...]:
         _status_word, answer = _status(v, zone)
         lines.append(HistoryLine(
             v.n, moment(v.created, zone), moment(v.sent_at, zone) if v.sent_at else None,
-            answer, _text(v.response.comment) if v.response is not None else (), changed))
+            answer, _lines(v.response.comment) if v.response is not None else (), changed))
     return tuple(lines)
