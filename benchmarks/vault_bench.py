@@ -46,6 +46,7 @@ from typing import Any
 import kit
 from kit.records.journal import Journal, JournalEntry, normalize_tags
 from kit.vault import Credentials, Vault, kdf
+from kit.vault.store import prefetch
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "benchmarks"
@@ -441,7 +442,10 @@ def measure_unlock_and_search(vault_path: Path, settings: Settings,
     if hits != expected_hits:
         print(f"warning: in-process search found {hits} entries, expected {expected_hits}",
               file=sys.stderr)
+    early_loads, early_cpu = measure_prefetched_loads(vault_path, settings.unlock_runs)
     return {
+        "load_prefetched_s": median(early_loads), "load_prefetched_runs_s": early_loads,
+        "load_prefetched_cpu_s": median(early_cpu),
         "entries_loaded": count,
         "kdf_s": median(kdf_times), "kdf_runs_s": kdf_times,
         "kdf_params": {"memory_kib": params.memory_kib, "iterations": params.iterations,
@@ -455,6 +459,25 @@ def measure_unlock_and_search(vault_path: Path, settings: Settings,
         "search_cpu_s": median(search_cpu),
         "search_runs": len(searches), "search_hits": hits,
     }
+
+
+def measure_prefetched_loads(vault_path: Path, runs: int) -> tuple[list[float], list[float]]:
+    """Load after the KDF as the app can have it: the rows read (kit.vault.store.prefetch)
+    while the passphrase is typed, which is not timed, then the unlock as above."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        early = prefetch(vault_path)
+        with kdf_timer() as spent:
+            clock = Clock.start()
+            vault = Vault.open(vault_path, Credentials(passphrase=PASSPHRASE), early)
+            opened = clock.elapsed()
+        with vault:
+            clock = Clock.start()
+            Journal(vault).entries()
+            entries = clock.elapsed()
+        walls.append(opened.wall - sum(c.wall for c in spent) + entries.wall)
+        cpus.append(opened.cpu - sum(c.cpu for c in spent) + entries.cpu)
+    return walls, cpus
 
 
 def measure_adds(vault_path: Path, settings: Settings) -> dict[str, Any]:
@@ -897,6 +920,9 @@ def evaluate_targets(by_size: dict[int, dict[str, Any]], jrnl: JrnlStatus) -> li
         ("load after KDF", f"<= {TARGET_LOAD_S * 1000:.0f} ms", r["load_after_kdf_s"], "s",
          r["load_after_kdf_cpu_s"],
          "PASS" if r["load_after_kdf_s"] <= TARGET_LOAD_S else "MISS", None),
+        ("  same, rows read while typing (app)", f"<= {TARGET_LOAD_S * 1000:.0f} ms",
+         r["load_prefetched_s"], "s", r["load_prefetched_cpu_s"],
+         "PASS" if r["load_prefetched_s"] <= TARGET_LOAD_S else "MISS", None),
         ("search (in-process, median)", f"<= {TARGET_SEARCH_S * 1000:.0f} ms", r["search_s"],
          "s", r["search_cpu_s"], "PASS" if r["search_s"] <= TARGET_SEARCH_S else "MISS", None),
         ("jrnl / kit, whole search command", f">= {TARGET_RATIO:.0f}x", ratio, "x", None,
@@ -970,6 +996,8 @@ def render(by_size: dict[int, dict[str, Any]], targets: list[dict[str, Any]],
     row("  Journal.entries() (snapshot + parse)", lambda r: fmt_s(r["journal_entries_s"]))
     row("LOAD after KDF (open − KDF + entries)", lambda r: fmt_s(r["load_after_kdf_s"]))
     row("  same, CPU time of this process", lambda r: fmt_s(r["load_after_kdf_cpu_s"]))
+    row("  rows read while the passphrase is typed", lambda r: fmt_s(r["load_prefetched_s"]))
+    row("    same, CPU time", lambda r: fmt_s(r["load_prefetched_cpu_s"]))
     row("SEARCH in-process (median)", lambda r: fmt_s(r["search_s"]))
     row("  same, CPU time", lambda r: fmt_s(r["search_cpu_s"]))
     row("  search p90", lambda r: fmt_s(r["search_p90_s"]))

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from kit.supervision.contacts import Contacts
     from kit.supervision.exchange import PacketLog
     from kit.supervision.records import SupervisionRecords
+    from kit.vault.store import Prefetched
     from kit.wellbeing.checkins import CheckIns
     from kit.wellbeing.library import Instruments
 
@@ -57,9 +58,12 @@ def unreadable_in(vault: Vault, snapshot: Snapshot) -> list[str]:
     return [p.message for p in Workspace(vault, snapshot).unreadable()]
 
 
-def open_workspace(path: Path, creds: Credentials) -> Workspace:
-    """Unlock the vault and decrypt it once, ready for every screen or command."""
-    vault = Vault.open(path, creds)
+def open_workspace(path: Path, creds: Credentials,
+                   prefetched: Prefetched | None = None) -> Workspace:
+    """Unlock the vault and decrypt it once, ready for every screen or command. *prefetched*
+    is what kit.vault.store.prefetch(path) read while the passphrase was typed: the records
+    are then not read again after the KDF, unless the vault changed meanwhile."""
+    vault = Vault.open(path, creds, prefetched)
     try:
         workspace = Workspace(vault)
         workspace.snapshot()

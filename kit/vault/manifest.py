@@ -59,8 +59,13 @@ def table_entries(conn: sqlite3.Connection) -> dict[bytes, int]:
     """The manifest table as {id: generation}; ManifestMismatch if a row is malformed or an id
     is there twice. (SQLite's integers are below 2^63, so a generation needs no upper bound.)
     Each unlock reads every row: one dict() in C, then one flat loop of checks."""
-    rows = conn.execute("SELECT id, gen FROM manifest").fetchall()
-    entries = dict(rows)
+    return entries_of(conn.execute("SELECT id, gen FROM manifest").fetchall())
+
+
+def entries_of(rows: list[tuple[object, object]]) -> dict[bytes, int]:
+    """The manifest table's rows, read before, as {id: generation}; checked as
+    table_entries checks them."""
+    entries: dict[bytes, int] = dict(rows)  # type: ignore[arg-type]  # checked below
     if len(entries) != len(rows):
         raise manifest_altered()
     for rid, gen in rows:

@@ -89,6 +89,7 @@ from kit.vault.manifest import (
     MANIFEST_TABLE,
     DbState,
     commit_mac,
+    entries_of,
     manifest_altered,
     table_entries,
     with_manifest_table,
@@ -187,6 +188,16 @@ def _parse_plaintext(padded: bytes) -> tuple[str, dict[str, Any]]:
     if not isinstance(kind, str) or not isinstance(data, dict):
         raise ValueError("record body has the wrong shape")
     return kind, data
+
+
+def _meta_state(meta: dict[str, Any]) -> DbState:
+    """The database's commit as its meta rows state it, or VaultDamaged."""
+    counter, fmt = meta.get("commit"), meta.get("format")
+    proof = meta.get("manifest" if fmt == 1 else "digest")
+    if (not isinstance(counter, int) or not isinstance(proof, bytes)
+            or (fmt == DB_FORMAT and len(proof) != DIGEST_BYTES)):
+        raise VaultDamaged("vault.sqlite is missing its commit record; restore a backup")
+    return DbState(counter, fmt if fmt in DB_FORMATS else DB_FORMAT, proof)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -380,6 +391,52 @@ class WriteTxn:
         return info
 
 
+@dataclass(frozen=True)
+class Prefetched:
+    """What vault.sqlite holds, read before the key is known (while the passphrase is typed):
+    one read transaction's meta rows, manifest rows and record rows, on the connection that
+    read them, with what tells whether the file changed since. Vault.open adopts it, and the
+    first snapshot() checks it with the key exactly as a fresh read is checked (section 7.8 of
+    docs/vault-format.md), or, if the file changed, reads afresh."""
+
+    path: Path
+    conn: sqlite3.Connection = field(repr=False)
+    file: tuple[int, int]  # (st_dev, st_ino) of vault.sqlite when it was read
+    version: int  # PRAGMA data_version in that read: another connection's commit changes it
+    meta: dict[str, Any] = field(repr=False)
+    manifest: list[tuple[Any, Any]] = field(repr=False)
+    records: list[tuple[Any, Any, Any]] = field(repr=False)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def prefetch(path: Path) -> Prefetched | None:
+    """Read what an unlock will check and decrypt, needing no key: for the lock screen, while
+    the passphrase is typed. None if there is nothing to read or it cannot be read now (the
+    unlock then reads as usual and reports what is wrong)."""
+    db = path / DB_FILE
+    try:
+        stat = db.stat()
+        conn = sqlite3.connect(f"file:{db}?mode=rw", uri=True, isolation_level=None,
+                               timeout=30, check_same_thread=False)
+    except (OSError, sqlite3.Error):
+        return None
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("BEGIN")
+        meta = dict(conn.execute("SELECT key, value FROM meta"))
+        version = conn.execute("PRAGMA data_version").fetchone()[0]
+        manifest = conn.execute("SELECT id, gen FROM manifest").fetchall() if meta.get(
+            "format") == DB_FORMAT else []
+        records = conn.execute("SELECT id, gen, ct FROM records").fetchall()
+        conn.execute("COMMIT")
+    except sqlite3.Error:
+        conn.close()
+        return None
+    return Prefetched(path, conn, (stat.st_dev, stat.st_ino), version, meta, manifest, records)
+
+
 # What a closed vault holds instead of its keys: derived from zeros, opening nothing.
 _CLOSED_KEYS = Subkeys(bytes(32), bytes(16))
 
@@ -404,6 +461,8 @@ class Vault:
         self._txn: tuple[WriteTxn, int, int] | None = None
         # The last format 2 manifest read and checked: ((counter, digest), entries).
         self._verified: tuple[tuple[int, bytes], dict[bytes, int]] | None = None
+        # Read before the key was known (prefetch()): used, or dropped, by the first snapshot.
+        self._prefetched: Prefetched | None = None
 
     # --- opening and creating ---
 
@@ -412,8 +471,11 @@ class Vault:
         return self.header.vault_id
 
     @classmethod
-    def open(cls, path: Path, creds: Credentials) -> Vault:
-        """Unlock the vault at *path*. A wrong secret raises before any file is touched."""
+    def open(cls, path: Path, creds: Credentials,
+             prefetched: Prefetched | None = None) -> Vault:
+        """Unlock the vault at *path*. A wrong secret raises before any file is touched.
+        *prefetched* (see prefetch()) is taken over once the vault opens, or closed if it is
+        not of this file; after a wrong secret it is still the caller's, to try again with."""
         require_vault(path)
         # A key change cut short leaves vault.header.next, or a temp file of a header write.
         if (path / NEXT_HEADER_FILE).exists() or any(path.glob(f".*{TEMP_SUFFIX}")):
@@ -431,7 +493,25 @@ class Vault:
         if not (path / DB_FILE).exists():
             raise VaultDamaged(f"{path / DB_FILE} is missing; restore it from the backups folder")
         vault._finish_backup_rekey()
+        vault._adopt(prefetched)
         return vault
+
+    def _adopt(self, prefetched: Prefetched | None) -> None:
+        """Use the connection and rows read before the key was known, if they were read from
+        the file that is vault.sqlite now; the first snapshot() checks whether anything was
+        committed to it since."""
+        if prefetched is None:
+            return
+        try:
+            stat = (self.path / DB_FILE).stat()
+            same = (prefetched.path == self.path and self._conn_ is None
+                    and (stat.st_dev, stat.st_ino) == prefetched.file)
+        except OSError:
+            same = False
+        if not same:
+            prefetched.close()
+            return
+        self._conn_, self._prefetched = prefetched.conn, prefetched
 
     @classmethod
     def create(cls, path: Path, passphrase: str, profile: str = "default",
@@ -496,6 +576,7 @@ class Vault:
                 self._conn_ = None
             self._closed = True
             self._verified = None
+            self._prefetched = None
             self._dek = b""
             self._keys = _CLOSED_KEYS
 
@@ -545,14 +626,8 @@ class Vault:
         self.header, self._header_bytes = header, data
 
     def _read_meta(self, conn: sqlite3.Connection) -> DbState:
-        meta = dict(conn.execute(
-            "SELECT key, value FROM meta WHERE key IN ('commit', 'format', 'manifest', 'digest')"))
-        counter, fmt = meta.get("commit"), meta.get("format")
-        proof = meta.get("manifest" if fmt == 1 else "digest")
-        if (not isinstance(counter, int) or not isinstance(proof, bytes)
-                or (fmt == DB_FORMAT and len(proof) != DIGEST_BYTES)):
-            raise VaultDamaged("vault.sqlite is missing its commit record; restore a backup")
-        return DbState(counter, fmt if fmt in DB_FORMATS else DB_FORMAT, proof)
+        return _meta_state(dict(conn.execute(
+            "SELECT key, value FROM meta WHERE key IN ('commit', 'format', 'manifest', 'digest')")))
 
     def _expected(self, counter: int) -> hdr.Commit | None:
         if counter == self.header.state.counter:
@@ -663,6 +738,32 @@ class Vault:
                 return
             raise VaultBusy("the vault kept changing while it was being read; try again")
 
+    def _take_prefetched(self) -> tuple[int, dict[bytes, int], list[tuple[Any, Any, Any]]] | None:
+        """The prefetched read, checked as _read_txn checks a fresh one: the commit counter,
+        the manifest and the record rows; or None if there is none or the database has had a
+        commit since it was read (the caller then reads afresh). Used once."""
+        with self._mutex:
+            pre, self._prefetched = self._prefetched, None
+            if pre is None or self._conn_ is not pre.conn or self._open_txn() is not None:
+                return None
+            with sqlite_errors("read the vault"):
+                if pre.conn.execute("PRAGMA data_version").fetchone()[0] != pre.version:
+                    return None
+                state = _meta_state(pre.meta)
+                if self._expected(state.counter) is None:
+                    return None  # another writer may have moved on: _read_txn sorts it out
+                self._check_meta_values(pre.meta)
+                self._check_commit(state)
+                if state.format == 1:
+                    entries = decode_manifest(state.proof)
+                else:
+                    entries = entries_of(pre.manifest)
+                    if not mac_equal(digest_of(self._keys.manifest, self.vault_id,
+                                               entries.items()), state.proof):
+                        raise manifest_altered()
+                    self._verified = ((state.counter, state.proof), entries)
+            return state.counter, entries, pre.records
+
     # --- reading ---
 
     def snapshot(self) -> Snapshot:
@@ -674,8 +775,12 @@ class Vault:
         tuples made without NamedTuple's Python-level constructor, and the cyclic garbage
         collector paused while it builds thousands of objects that all live on (see
         bulk_build). It checks what get() and _parse_plaintext check, step for step."""
-        with self._read_txn() as (conn, counter, expected):
-            rows = conn.execute("SELECT id, gen, ct FROM records").fetchall()
+        early = self._take_prefetched()
+        if early is not None:
+            counter, expected, rows = early
+        else:
+            with self._read_txn() as (conn, counter, expected):
+                rows = conn.execute("SELECT id, gen, ct FROM records").fetchall()
         result = Snapshot(counter, {})
         seen: set[bytes] = set()
         records, problems = result.records, result.problems
@@ -885,8 +990,11 @@ class Vault:
         noticed before this, by the commit check and _reload_header), so a mismatch is a
         database from another vault or from before or after a key change, named as such
         rather than blamed on a rollback."""
-        meta = dict(conn.execute(
-            "SELECT key, value FROM meta WHERE key IN ('format', 'vault_id', 'key_id')"))
+        self._check_meta_values(dict(conn.execute(
+            "SELECT key, value FROM meta WHERE key IN ('format', 'vault_id', 'key_id')")))
+
+    def _check_meta_values(self, meta: dict[str, Any]) -> None:
+        """_check_meta, on meta rows read before."""
         wrong = []
         if meta.get("vault_id") != self.vault_id:
             wrong.append("its vault id is not the header's: it belongs to another vault")
