@@ -1,22 +1,21 @@
 """An action owner typed as "me" on the command line is kept as the supervisor's name: the
-supervisee, and a later supervisor, would otherwise read "me" as themselves."""
+supervisee, and a later supervisor, would otherwise read "me" as themselves. The commands run
+in this process (Cli)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from tests.conftest import run_kit
+from tests.conftest import Cli
 
 
-def test_me_as_an_action_owner_is_kept_as_the_supervisors_name(kit_env: Path,
+def test_me_as_an_action_owner_is_kept_as_the_supervisors_name(cli: Cli,
                                                                  tmp_path: Path) -> None:
     ana, bo = {"KIT_VAULT": str(tmp_path / "ana")}, {"KIT_VAULT": str(tmp_path / "bo")}
 
     def kit(env: dict[str, str], *args: str) -> str:
-        result = run_kit(*args, env=env)
-        assert result.code == 0, (args, result.err)
-        return result.out
+        return cli.ok(*args, env=env)
 
     for env in (ana, bo):
         kit(env, "init")
