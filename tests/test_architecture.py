@@ -290,8 +290,6 @@ STILL_DIRECT = {
     # The removal request marks the findings it answers fixed, in its own repository's
     # commit (kit.removals.requests.Removals.recheck is handed the findings register).
     ("removals.py", "findings"),
-    # The removal form names the finding it is for (tidy's form: not moved this session).
-    ("removal_form.py", "findings"),
 }
 
 

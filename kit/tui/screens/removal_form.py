@@ -106,7 +106,9 @@ class RemovalForm(RecordForm[rq.Removal]):
         if self.request is None and self.incident_id is not None:
             self.fill({"incident": self.incident_id})
         if self.request is None and self.finding_id is not None:
-            finding = self.workspace.findings.get(self.finding_id)
+            from kit.footprint.service import Footprint
+
+            finding = Footprint(self.workspace).finding(self.finding_id)
             pages = [finding.evidence] if finding.evidence.startswith(("http://", "https://")) \
                 else []
             self.fill({"pages": "\n".join(pages)})
