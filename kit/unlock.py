@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kit import credentials
 from kit.errors import KeyringUnavailable, KitError, UsageError, WrongSecret
 from kit.vault import Credentials, Vault, recovery
 from kit.vault.store import read_header, require_vault
+
+if TYPE_CHECKING:
+    from kit.vault.store import Prefetched
 
 HOW_PASSPHRASE = "set KIT_PASSPHRASE, use --passphrase-file, or run this in a terminal"  # noqa: S105
 HOW_RECOVERY = "set KIT_RECOVERY_KEY or run this in a terminal"
@@ -93,15 +98,61 @@ def unlock(path: Path, passphrase_file: Path | None, *, allow_device: bool = Tru
         vault = _try_device(path, vault_id)
         if vault is not None:
             return _opened(vault)
-    return _prompt_unlock(path, "Passphrase: ")[0]
+    if not credentials.terminal_available():  # no one to type: say so at once
+        return _prompt_unlock(path, "Passphrase: ")[0]
+    with _ReadWhileTyping(path) as early:
+        return _prompt_unlock(path, "Passphrase: ", early)[0]
 
 
-def _prompt_unlock(path: Path, prompt: str) -> tuple[Vault, str]:
-    """Ask for the passphrase at most three times; the vault and the passphrase that opened it."""
+class _ReadWhileTyping:
+    """Read the vault's rows (kit.vault.store.prefetch) on a thread while the passphrase is
+    typed at the prompt, so that the unlock does not read them after the KDF. Waiting for a
+    key press releases the GIL; the read is done long before a person finishes typing. What
+    the unlock does not take over is closed at the end of the block."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._read: Prefetched | None = None
+        self._thread = threading.Thread(target=self._run, name="kit-read-while-typing",
+                                        daemon=True)
+
+    def _run(self) -> None:
+        from kit.vault.store import prefetch
+
+        self._read = prefetch(self._path)
+
+    def __enter__(self) -> _ReadWhileTyping:
+        self._thread.start()
+        return self
+
+    def take(self) -> Prefetched | None:
+        """The early read for Vault.open, which takes it over when the vault opens."""
+        self._thread.join()
+        return self._read
+
+    def opened(self) -> None:
+        """The vault opened: it has taken the read over (or closed it)."""
+        self._read = None
+
+    def __exit__(self, *exc: object) -> None:
+        self._thread.join()
+        if self._read is not None:
+            self._read.close()
+            self._read = None
+
+
+def _prompt_unlock(path: Path, prompt: str,
+                   early: _ReadWhileTyping | None = None) -> tuple[Vault, str]:
+    """Ask for the passphrase at most three times; the vault and the passphrase that opened it.
+    *early*: the rows read while the passphrase is typed, kept across wrong tries."""
     for attempt in range(1, credentials.TRIES + 1):
         typed = credentials.prompt_secret(prompt, HOW_PASSPHRASE)
         try:
-            return _opened(Vault.open(path, Credentials(passphrase=typed))), typed
+            vault = Vault.open(path, Credentials(passphrase=typed),
+                               early.take() if early is not None else None)
+            if early is not None:
+                early.opened()
+            return _opened(vault), typed
         except WrongSecret:
             if attempt == credentials.TRIES:
                 raise WrongSecret(
