@@ -204,7 +204,13 @@ def _connect(path: Path) -> sqlite3.Connection:
     if not path.exists():
         # SQLite would create it with the umask's mode; the vault's files are the user's alone.
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    conn = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
+    return _configured(sqlite3.connect(path, isolation_level=None, timeout=30,
+                                       check_same_thread=False))
+
+
+def _configured(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """Every connection to vault.sqlite, the vault's own and prefetch()'s (which the vault
+    takes over and writes through), is set up the same way."""
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA temp_store=MEMORY")
@@ -418,12 +424,13 @@ def prefetch(path: Path) -> Prefetched | None:
     db = path / DB_FILE
     try:
         stat = db.stat()
+        # mode=rw: never made here if it is not there.
         conn = sqlite3.connect(f"file:{db}?mode=rw", uri=True, isolation_level=None,
                                timeout=30, check_same_thread=False)
     except (OSError, sqlite3.Error):
         return None
     try:
-        conn.execute("PRAGMA journal_mode=WAL")
+        _configured(conn)
         conn.execute("BEGIN")
         meta = dict(conn.execute("SELECT key, value FROM meta"))
         version = conn.execute("PRAGMA data_version").fetchone()[0]

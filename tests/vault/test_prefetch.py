@@ -41,6 +41,12 @@ def test_a_prefetched_read_gives_what_a_fresh_read_gives(vault_path: Path, vault
         assert opened.get(one).data == {"n": saved[one]}
         opened.put("journal", {"n": 99})
         assert 99 in _numbers(opened).values()  # later reads are fresh ones
+        # The vault writes through the connection it took over: set up as its own would be.
+        conn = opened._conn()
+        assert conn.execute("PRAGMA secure_delete").fetchone() == (1,)
+        assert conn.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert conn.execute("PRAGMA temp_store").fetchone() == (2,)  # MEMORY
 
 
 def test_a_commit_made_between_the_read_and_the_unlock_is_seen(vault_path: Path,
