@@ -104,9 +104,10 @@ class KeptStylesheet(Stylesheet):
 
 
 def _shown(footer: Footer) -> tuple[Any, ...]:
-    """Everything a footer's keys are made from (Footer.compose)."""
+    """Everything a footer's keys are made from (Footer.compose): the bindings it shows, so a
+    change of focus that only brings other hidden keys (arrows, enter in a field) keeps it."""
     keys = tuple((key, active.binding, active.enabled, active.tooltip)
-                 for key, active in footer.screen.active_bindings.items())
+                 for key, active in footer.screen.active_bindings.items() if active.binding.show)
     return footer.compact, footer.show_command_palette, footer.combine_groups, keys
 
 

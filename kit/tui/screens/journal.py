@@ -45,6 +45,8 @@ class JournalScreen(AreaScreen):
     }
     """
 
+    AUTO_FOCUS = "#entries"  # focused as the journal is first shown: its keys in the footer
+
     BINDINGS: ClassVar[list[Any]] = [
         Binding("ctrl+n", "new", "New", id="journal-new", tooltip="Write a new entry"),
         Binding("ctrl+f", "search", "Search", id="journal-search"),
@@ -68,7 +70,6 @@ class JournalScreen(AreaScreen):
         self._preview_timer: Any = None
         self.sub_title = "Journal"
         self.reload()
-        self.query_one("#entries").focus()
 
     # A draft kept at a lock is offered on every visit to the journal until it is opened:
     # "Later" means the next visit, not never (Home says it comes back when the journal opens).
