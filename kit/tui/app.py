@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import Provider
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
@@ -244,7 +245,8 @@ class KitApp(Quick, App[None]):
     CSS_PATH = "kit.tcss"
     TITLE = APP_TITLE
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS = App.COMMANDS | {AreaCommands}  # every area's actions, from any screen
+    # Every action and command, from any screen, from one source (kit.tui.palette).
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {AreaCommands}
 
     # Every key that works everywhere is a priority binding: the app sees it before the focused
     # widget, so a text box cannot take it (a TextArea's own F6/F7 select the line or all the

@@ -114,36 +114,50 @@ def run_named(name: str, screen: Area) -> None:
             return
 
 
-class AreaCommands(Provider):
-    """Every area's actions, wherever the palette is opened, once the vault is open."""
+Entry = tuple[str, str, Callable[[], object]]  # name, what it does, what choosing it runs
 
-    def _commands(self) -> list[tuple[str, str, str, Callable[[], object]]]:
+
+class AreaCommands(Provider):
+    """Everything the palette offers, from one source, so the list comes in the same order
+    each time it opens (two sources answer in whichever order they finish): the actions of the
+    screen it was opened on, then every other area's actions, then the app's own commands
+    (KitApp.get_system_commands) by name. It is the app's only source (KitApp.COMMANDS)."""
+
+    def _entries(self) -> tuple[list[Entry], list[Entry], list[Entry]]:
+        """The screen's own actions, every other area's (each help names its area), and the
+        app's commands."""
         app: Any = self.app
-        if not getattr(app, "unlocked", False):
-            return []
-        # The screen the palette was opened on offers its own actions already (through the
-        # app's system commands): not listed twice.
+        system = [(name, help_text, callback) for name, help_text, callback, discover
+                  in app.get_system_commands(self.screen) if discover]
+        # The screen the palette was opened on offers its own actions among the app's.
         own = getattr(self.screen, "palette_commands", lambda: ())
         here = {title for title, _help, _callback in own()}
-        labels = {mode: label for _key, mode, label in AREA_KEYS}
-        roles = _roles(app)
-        commands: list[tuple[str, str, str, Callable[[], object]]] = []
-        for area, actions in AREA_ACTIONS.items():
-            for name, help_text in actions:
-                if name not in here and offered(name, roles):
-                    commands.append((name, labels.get(area, area), help_text,
-                                     partial(open_area, app, area, partial(run_named, name))))
-        return commands
+        first = [entry for entry in system if entry[0] in here]
+        rest = sorted((entry for entry in system if entry[0] not in here), key=lambda e: e[0])
+        areas: list[Entry] = []
+        if getattr(app, "unlocked", False):
+            labels = {mode: label for _key, mode, label in AREA_KEYS}
+            roles = _roles(app)
+            for area, actions in AREA_ACTIONS.items():
+                for name, help_text in actions:
+                    if name not in here and offered(name, roles):
+                        areas.append((name, f"{labels.get(area, area)}: {help_text}",
+                                      partial(open_area, app, area, partial(run_named, name))))
+        return first, areas, rest
 
     async def discover(self) -> Hits:
-        for name, area, help_text, command in self._commands():
-            yield DiscoveryHit(name, command, help=f"{area}: {help_text}")
+        first, areas, rest = self._entries()
+        for name, help_text, command in (*first, *areas, *rest):
+            yield DiscoveryHit(name, command, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, area, help_text, command in self._commands():
-            # The area's name counts too, below a name's own match: "prepare" finds the
-            # safety plan.
-            score = max(matcher.match(name), matcher.match(area) * 0.5)
+        first, areas, rest = self._entries()
+        for name, help_text, command in (*first, *areas, *rest):
+            score = matcher.match(name)
+            if (name, help_text, command) in areas:
+                # An area's name counts too, below a name's own match: "prepare" finds the
+                # safety plan.
+                score = max(score, matcher.match(help_text.partition(": ")[0]) * 0.5)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), command, help=f"{area}: {help_text}")
+                yield Hit(score, matcher.highlight(name), command, help=help_text)

@@ -131,3 +131,25 @@ def test_the_palettes_list_names_what_each_areas_screen_offers() -> None:
         offered = [name for source in _sources(module)
                    for name in _palette_names(source).get(class_name, [])]
         assert list(AREA_ACTIONS.get(area, ())) == offered, area
+
+
+async def test_the_palette_lists_in_the_same_order_each_time(
+        make_app, closed_vault: Path) -> None:  # type: ignore[no-untyped-def]
+    # One source of commands: with two, the list's order was whichever answered first.
+    app: KitApp = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await unlock(pilot)
+        seen = []
+        for _ in range(4):
+            await pilot.press("ctrl+p")
+            await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette)
+                           and app.screen.has_class("-ready"), "the palette's list")
+            seen.append(_offered(app))
+            await pilot.press("escape")
+            await pilot.pause()
+        assert all(names == seen[0] for names in seen), seen
+        names = seen[0]
+        # The areas' actions first (Home has none of its own), then the app's commands by name.
+        assert names[0] == AREA_ACTIONS["journal"][0][0]
+        commands = names[names.index("Check the vault"):]
+        assert commands == sorted(commands)
