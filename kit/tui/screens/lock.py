@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -18,6 +19,7 @@ from kit.tui.host import vault_host
 
 if TYPE_CHECKING:
     from kit.vault import Credentials
+    from kit.vault.store import Prefetched
     from kit.workspace import Workspace
 
 
@@ -28,6 +30,11 @@ class LockScreen(Screen[None]):
 
     # Why keyring unlock did not open the vault this time (said as the command line says it).
     _keyring_note = ""
+    # The vault's rows, still encrypted, read while the passphrase is typed
+    # (kit.vault.store.prefetch): the unlock then decrypts them without reading the file
+    # again, unless it changed meanwhile. None until read, or once an unlock has taken them.
+    _prefetched: Prefetched | None = None
+    _reading = False
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(id="lock-box", classes="box"):
@@ -45,6 +52,7 @@ class LockScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#progress").display = False
+        self.call_after_refresh(self._read_ahead)
         host = vault_host(self)
         services = host.services
         if services.demo_passphrase is not None:
@@ -62,6 +70,44 @@ class LockScreen(Screen[None]):
             self.query_one("#passphrase", Input).value = ""
             demo = vault_host(self).services.demo_passphrase is not None
             self._idle("This is the demo: press Enter to unlock it." if demo else "")
+
+    def on_unmount(self) -> None:
+        self._drop_prefetched()
+
+    def _read_ahead(self) -> None:
+        """Read the rows on a thread of its own (not a worker: the screen's workers are the
+        unlock's), once the screen is up."""
+        if self._reading or self._prefetched is not None or vault_host(self).unlocked:
+            return
+        self._reading = True
+        path = vault_host(self).services.vault_path
+        app = self.app
+
+        def read() -> None:
+            from kit.vault.store import prefetch
+
+            found = prefetch(path)
+            try:
+                app.call_from_thread(self._keep, found)
+            except RuntimeError:  # the app has closed
+                if found is not None:
+                    found.close()
+
+        threading.Thread(target=read, name="kit-read-ahead", daemon=True).start()
+
+    def _keep(self, found: Prefetched | None) -> None:
+        self._reading = False
+        if found is None:
+            return
+        if self._prefetched is not None or not self.is_attached or vault_host(self).unlocked:
+            found.close()  # too late for this unlock, or read twice
+            return
+        self._prefetched = found
+
+    def _drop_prefetched(self) -> None:
+        prefetched, self._prefetched = self._prefetched, None
+        if prefetched is not None:
+            prefetched.close()
 
     def _keyring_when_idle(self) -> None:
         if not self.workers:  # not if an unlock was asked for in the meantime
@@ -122,7 +168,7 @@ class LockScreen(Screen[None]):
 
     def _start(self, creds: Credentials, message: str) -> None:
         self._busy(message)
-        self._unlock(creds)
+        self._unlock(creds, self._prefetched)
 
     def _busy(self, message: str) -> None:
         self.query_one("#progress").display = True
@@ -143,17 +189,19 @@ class LockScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="unlock", exit_on_error=False,
           description="unlock")  # not the default repr of the args: it holds the secret
-    def _unlock(self, creds: Credentials) -> Workspace:
+    def _unlock(self, creds: Credentials, prefetched: Prefetched | None) -> Workspace:
         from kit.workspace import open_workspace
 
         path = vault_host(self).services.vault_path
-        return open_workspace(path, creds)
+        return open_workspace(path, creds, prefetched)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker: Worker[Any] = event.worker
         if worker.group != "unlock":
             return
         if event.state == WorkerState.SUCCESS:
+            if worker.description == "unlock":
+                self._prefetched = None  # the vault took the rows over, or closed them
             workspace = worker.result
             if workspace is None:  # no keyring key: say why, and ask for the passphrase
                 note, self._keyring_note = self._keyring_note, ""
@@ -165,6 +213,11 @@ class LockScreen(Screen[None]):
                 vault_host(self).open_workspace(workspace)
         elif event.state == WorkerState.ERROR:
             error = worker.error
+            if not isinstance(error, WrongSecret):
+                # A wrong secret leaves the rows unused, for the next try; after any other
+                # failure they may have been taken over and closed: read again.
+                self._drop_prefetched()
+                self.call_after_refresh(self._read_ahead)
             if isinstance(error, WrongSecret):
                 self._idle("That passphrase did not open the vault. Please try again.")
             elif isinstance(error, KitError):
