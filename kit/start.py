@@ -19,8 +19,13 @@ from kit.hygiene import harden_process
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if args or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # The command line's modules are made without the collector's rounds, and kept out
+        # of them after: they live as long as the command.
+        gc.disable()
         from kit.cli import main as command_line
 
+        gc.freeze()
+        gc.enable()
         command_line(args)
         return
     before_app()
