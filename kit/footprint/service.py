@@ -20,9 +20,10 @@ import contextlib
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from kit.errors import KitError
+from kit.records.service_base import AreaService
 
 if TYPE_CHECKING:
     from kit.config import Config
@@ -65,25 +66,11 @@ class Stores(Protocol):
     def transaction(self) -> AbstractContextManager[None]: ...
 
 
-class Footprint:
+class Footprint(AreaService):
+    workspace: Stores
+
     def __init__(self, workspace: Stores) -> None:
-        self.workspace = workspace
-        self._used: dict[str, Any] = {}
-
-    def _repo(self, name: str) -> Any:
-        """A repository, remembered so `problems` can say what was wrong in what was read."""
-        if name not in self._used:
-            self._used[name] = getattr(self.workspace, name)
-        return self._used[name]
-
-    @property
-    def problems(self) -> list[Problem]:
-        """What could not be read in the records this service has read so far, each once."""
-        seen: dict[tuple[str, str | None, str], Problem] = {}
-        for repository in self._used.values():
-            for problem in getattr(repository, "problems", ()):
-                seen.setdefault((problem.code, problem.record_id, problem.message), problem)
-        return list(seen.values())
+        super().__init__(workspace)
 
     # --- sending and keeping a check ---
 

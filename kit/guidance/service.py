@@ -14,13 +14,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kit.errors import UsageError
+from kit.records.service_base import AreaService
 
 if TYPE_CHECKING:
     from kit.guidance.checklists import Item, Library
     from kit.guidance.planner import NextSteps
     from kit.records.progress import ItemProgress, ProgressLog
     from kit.records.safety_plan import SafetyPlan, SafetyPlanDocument
-    from kit.vault import Problem, Vault
+    from kit.vault import Vault
 
 
 class Stores(Protocol):
@@ -42,25 +43,11 @@ def check_hand_on(item: Item, status: str) -> None:
                          "on; nothing was saved")
 
 
-class Prepare:
+class Prepare(AreaService):
+    workspace: Stores
+
     def __init__(self, workspace: Stores) -> None:
-        self.workspace = workspace
-        self._used: dict[str, Any] = {}
-
-    def _repo(self, name: str) -> Any:
-        """A repository, remembered so `problems` can say what was wrong in what was read."""
-        if name not in self._used:
-            self._used[name] = getattr(self.workspace, name)
-        return self._used[name]
-
-    @property
-    def problems(self) -> list[Problem]:
-        """What could not be read in the records this service has read so far, each once."""
-        seen: dict[tuple[str, str | None, str], Problem] = {}
-        for repository in self._used.values():
-            for problem in getattr(repository, "problems", ()):
-                seen.setdefault((problem.code, problem.record_id, problem.message), problem)
-        return list(seen.values())
+        super().__init__(workspace)
 
     # --- checklist progress ---
 

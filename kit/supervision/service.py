@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 from kit.chosen_file import check_chosen_path, write_chosen_file
 from kit.errors import BadInput, NotFound, PacketDamaged, PacketReplayed, UsageError
+from kit.records.service_base import each_once
 from kit.supervision import packets, share
 from kit.supervision.cards import Card, check_fingerprint, make_card, parse_card
 from kit.supervision.contacts import Contact
@@ -132,12 +133,10 @@ class Supervision:
     def problems(self) -> list[Problem]:
         """What could not be read among the contacts, supervision records and packets read so
         far, each once (each repository repeats the damage its snapshot names)."""
-        seen: dict[tuple[str, str | None, str], Problem] = {}
-        for repository in (self.workspace.contacts, self.workspace.supervision,
-                           self.workspace.packet_log):
-            for problem in repository.problems:
-                seen.setdefault((problem.code, problem.record_id, problem.message), problem)
-        return list(seen.values())
+        return each_once(problem for repository in (self.workspace.contacts,
+                                                    self.workspace.supervision,
+                                                    self.workspace.packet_log)
+                         for problem in repository.problems)
 
     # --- identity ---
 

@@ -15,6 +15,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from kit.records.service_base import AreaService
+
 if TYPE_CHECKING:
     from kit.records.exposure import Exposure
     from kit.records.wellbeing_plan import Plan, WellbeingPlan
@@ -68,25 +70,11 @@ class ExposureChart:
     sessions: list[datetime]
 
 
-class Wellbeing:
+class Wellbeing(AreaService):
+    workspace: Stores
+
     def __init__(self, workspace: Stores) -> None:
-        self.workspace = workspace
-        self._used: dict[str, Any] = {}
-
-    def _repo(self, name: str) -> Any:
-        """A repository, remembered so `problems` can say what was wrong in what was read."""
-        if name not in self._used:
-            self._used[name] = getattr(self.workspace, name)
-        return self._used[name]
-
-    @property
-    def problems(self) -> list[Problem]:
-        """What could not be read in the records this service has read so far, each once."""
-        seen: dict[tuple[str, str | None, str], Problem] = {}
-        for repository in self._used.values():
-            for problem in getattr(repository, "problems", ()):
-                seen.setdefault((problem.code, problem.record_id, problem.message), problem)
-        return list(seen.values())
+        super().__init__(workspace)
 
     # --- questionnaires ---
 
