@@ -164,8 +164,16 @@ def quick_footer() -> None:
             return  # a rebuild is on its way, and will read the bindings as they are then
         if self._bindings_ready and _footer_shows.get(self) == _shown(self):
             return  # the same keys: nothing to rebuild
+        self._bindings_ready = True
         _rebuilding.add(self)
-        bindings_changed(self, screen)
+
+        def rebuild() -> Any:
+            # Cleared here, not only in compose: a recompose that finds the footer detached
+            # composes nothing, and the footer must not then wait for it for ever.
+            _rebuilding.discard(self)
+            return self.recompose()
+
+        self.call_after_refresh(rebuild)
 
     Footer.compose = composed  # type: ignore[method-assign]
     Footer.bindings_changed = changed  # type: ignore[method-assign]

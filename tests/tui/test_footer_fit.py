@@ -15,7 +15,7 @@ from textual.widgets import Footer, TabbedContent
 from textual.widgets._footer import FooterKey, FooterLabel
 
 from kit.tui.app import AREA_KEYS, KitApp
-from tests.tui.conftest import unlock, wait_for
+from tests.tui.conftest import SIZE, showing, unlock, wait_for
 
 HELP = resources.files("kit.tui").joinpath("help.md").read_text(encoding="utf-8").casefold()
 
@@ -81,3 +81,26 @@ async def test_every_areas_footer_fits_at_110_and_80_columns(
         await pilot.press("f1")  # and the help's own
         await pilot.pause()
         check_footer(app, "help, 80x24")
+
+
+async def test_the_footer_follows_the_focus_in_every_app_of_a_process(
+        make_app: Any, closed_vault: Path) -> None:
+    # A footer's rebuild that found it detached once left it waiting for that rebuild for
+    # ever: in the second app of a process, the journal's footer kept the list's keys after
+    # ctrl+f had moved to the search field.
+    for _ in range(2):
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await unlock(pilot)
+            await pilot.press("f1")
+            await wait_for(pilot, lambda: showing(pilot, "HelpScreen"), "the help")
+            await pilot.press("f3")
+            await wait_for(pilot, lambda: showing(pilot, "JournalScreen"), "the journal")
+            await pilot.press("ctrl+f")
+
+            def keys(app: KitApp = app) -> list[str]:
+                footer = app.screen.query_one(Footer)
+                return [key.key for key in footer.query(FooterKey)]
+
+            await wait_for(pilot, lambda: "enter" not in keys() and "ctrl+n" in keys(),
+                           "the search field's keys in the footer")

@@ -27,6 +27,7 @@ from kit.records.incidents import Incidents, Reference
 from kit.records.journal import Journal
 from kit.records.progress import ProgressLog
 from kit.records.wellbeing_plan import Contact, Plan, WellbeingPlan
+from kit.tui.widgets.text_view import TextView
 from kit.vault import Credentials, Vault
 from kit.wellbeing.checkins import CheckIns
 from kit.wellbeing.library import Instruments
@@ -325,6 +326,9 @@ def test_journal_search(snap_compare, make_app, seed) -> None:  # type: ignore[n
         await pilot.press(*"#court")
         await wait_for(pilot, lambda: "2 of 4" in str(pilot.app.screen.query_one("#count")
                                                       .render()), "the filtered list")
+        # The preview follows the highlighted hit a moment after the list.
+        await wait_for(pilot, lambda: "Willow Road" in pilot.app.screen.query_one(
+            "#preview", TextView).text.plain, "the first hit's preview")
 
     assert snap_compare(make_app(), run_before=unlocked(search), terminal_size=SIZE)
 
