@@ -7,12 +7,17 @@ from __future__ import annotations
 import base64
 import os
 import stat
+import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 CHILD = Path(__file__).with_name("crash_child.py")
 CHUNK = 1024 * 1024
+# The Python environment running the tests: the kit never writes there, and when the project
+# is cloned under the temporary folder (as CI may), its thousands of files made each scan of
+# that folder walk them all again.
+PYTHON_ENV = os.path.realpath(sys.prefix)
 
 
 def encodings(canary: str) -> dict[str, bytes]:
@@ -47,6 +52,8 @@ class Scan:
     def tree(self, root: Path, since: float | None = None) -> Scan:
         """Every regular file under *root* (only those changed after *since*, if given)."""
         for dirpath, dirnames, filenames in os.walk(root, onerror=lambda _e: None):
+            dirnames[:] = [d for d in dirnames
+                           if os.path.realpath(os.path.join(dirpath, d)) != PYTHON_ENV]
             # A name holding a canary was made after it, so its folder changed after it too.
             if since is None or _changed_since(dirpath, since):
                 for name in dirnames + filenames:
