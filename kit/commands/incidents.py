@@ -430,9 +430,8 @@ def evidence_export(incident_id: str, out_path: Path, encrypt: bool, force: bool
             say(note)
     else:
         say(warning("the incident's details and its evidence", result.path))
-    if not result.handling_recorded:
-        say(f"Warning: the pack is complete, but the export could not be noted in the "
-            f"custody log: {result.handling_error}")
+    for note in result.notes():
+        say(f"Warning: {note}")
     out(str(result.path), result.to_json())
 
 

@@ -294,13 +294,16 @@ class _Decrypted:
         return Snapshot(0, dict(self.records))
 
 
-def for_incident(records: Mapping[str, Record], incident_id: str) -> builtins.list[Removal]:
+def for_incident(records: Mapping[str, Record],
+                 incident_id: str) -> tuple[builtins.list[Removal], int]:
     """The requests linked to one incident among decrypted *records*, oldest first, for its
-    evidence pack; one this kit cannot read is left out (`kit vault verify` names it)."""
-    read, _problems = read_kind(_Decrypted(records), KIND, _from_record, _unreadable)
+    evidence pack, and how many requests in the vault this kit cannot read: those are left
+    out (which incident they belong to cannot be read either), and the pack says so."""
+    read, problems = read_kind(_Decrypted(records), KIND, _from_record, _unreadable)
+    unreadable = sum(problem.code == "unreadable_removal" for problem in problems)
     epoch = datetime.min.replace(tzinfo=UTC)
     return sorted((r for r in read.values() if r.incident_id == incident_id),
-                  key=lambda r: r.created or epoch)
+                  key=lambda r: r.created or epoch), unreadable
 
 
 def check_target(target: str) -> str:

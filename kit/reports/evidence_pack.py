@@ -41,6 +41,7 @@ from kit import __version__
 from kit.chosen_file import check_chosen_path, write_chosen_file
 from kit.errors import BadInput, KitError, UnsupportedFormat, UsageError, WrongSecret
 from kit.outside_data import Malformed, parse_json
+from kit.plurals import counted
 from kit.records.incidents import EvidenceItem, HandlingEvent, Incident, Incidents
 from kit.reports.plaintext import require_passphrase
 
@@ -91,6 +92,20 @@ class PackResult:
     exported_at: datetime
     handling_recorded: bool  # False: the pack is fine, but the custody log could not be updated
     handling_error: str = ""
+    removals_unreadable: int = 0  # removal requests in the vault this kit cannot read: left out
+
+    def notes(self) -> list[str]:
+        """What the person should be told beside "written", in plain sentences: the same
+        on the command line and in the app."""
+        said = []
+        if not self.handling_recorded:
+            said.append("The pack is complete, but the export could not be noted in the "
+                        f"custody log: {self.handling_error}")
+        if self.removals_unreadable:
+            said.append(f"{counted(self.removals_unreadable, 'removal request')} in this vault "
+                        "could not be read, so any of them about this incident are not in the "
+                        "pack. \"Check the vault\" says which.")
+        return said
 
     def to_json(self) -> dict[str, Any]:
         return {"path": str(self.path), "container": self.container,
@@ -99,7 +114,8 @@ class PackResult:
                 "fingerprint": self.fingerprint, "exported_at": self.exported_at.isoformat(),
                 "encrypted": self.container == "age",
                 "handling_recorded": self.handling_recorded,
-                "handling_error": self.handling_error or None}
+                "handling_error": self.handling_error or None,
+                "removal_requests_unreadable": self.removals_unreadable}
 
 
 @dataclass(frozen=True)
@@ -226,7 +242,7 @@ def export_pack(incidents: Incidents, records: Mapping[str, Record] | RecordSour
 
     from kit.removals.requests import for_incident
 
-    removals = for_incident(records, incident.id)
+    removals, removals_unreadable = for_incident(records, incident.id)
     summary = summary_text(incident, logged, paths, exported_at, ident,
                            removals, nation).encode("utf-8")
     log = handling_csv(logged).encode("utf-8")
@@ -269,7 +285,8 @@ def export_pack(incidents: Incidents, records: Mapping[str, Record] | RecordSour
     except KitError as exc:  # the pack is complete and signed; say what was not noted
         recorded, error = False, exc.message
     return PackResult(written, container, incident.id, len(items), len(paths), size,
-                      manifest_sha, ident.fingerprint, exported_at, recorded, error)
+                      manifest_sha, ident.fingerprint, exported_at, recorded, error,
+                      removals_unreadable)
 
 
 def _file_entry(path: str, data: bytes, role: str) -> dict[str, Any]:

@@ -167,6 +167,18 @@ def test_zip_pack_round_trip(filled: Filled, tmp_path: Path) -> None:
     assert again.container == "zip" and verify_pack(out).intact
 
 
+def test_a_removal_request_that_cannot_be_read_is_said_not_left_out_silently(
+        filled: Filled, tmp_path: Path) -> None:
+    assert filled.export(tmp_path / "clean.zip").notes() == []
+    filled.vault.put("removal", {"shape": "from a newer kit"})
+    result = filled.export(tmp_path / "pack.zip")
+    assert result.removals_unreadable == 1
+    assert result.to_json()["removal_requests_unreadable"] == 1
+    (note,) = result.notes()
+    assert note.startswith("1 removal request in this vault could not be read")
+    assert verify_pack(tmp_path / "pack.zip").intact  # the pack itself is whole
+
+
 AGE = shutil.which("age")
 
 

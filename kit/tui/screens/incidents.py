@@ -311,7 +311,8 @@ class IncidentsScreen(AreaScreen):
             message = f"Evidence pack written to {result.path}."
             if passphrase is None:
                 message += " " + warning("this evidence", result.path)
-            self.notify(message, timeout=15)
+            self.notify(" ".join([message, *result.notes()]), timeout=15,
+                        severity="warning" if result.notes() else "information")
             self.reload()
 
         write_or_ask(self.app, write, written,
