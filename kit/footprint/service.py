@@ -66,12 +66,7 @@ class Stores(Protocol):
     def transaction(self) -> AbstractContextManager[None]: ...
 
 
-class Footprint(AreaService):
-    workspace: Stores
-
-    def __init__(self, workspace: Stores) -> None:
-        super().__init__(workspace)
-
+class Footprint(AreaService[Stores]):
     # --- sending and keeping a check ---
 
     @staticmethod

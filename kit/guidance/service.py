@@ -43,12 +43,7 @@ def check_hand_on(item: Item, status: str) -> None:
                          "on; nothing was saved")
 
 
-class Prepare(AreaService):
-    workspace: Stores
-
-    def __init__(self, workspace: Stores) -> None:
-        super().__init__(workspace)
-
+class Prepare(AreaService[Stores]):
     # --- checklist progress ---
 
     def progress(self) -> dict[str, ItemProgress]:

@@ -4,7 +4,7 @@ the repositories it has read, and say once each what could not be read in them."
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from kit.vault import Problem
@@ -18,10 +18,15 @@ def each_once(problems: Iterable[Problem]) -> list[Problem]:
     return list(seen.values())
 
 
-class AreaService:
+# What the service reads: each area names the part of kit.workspace.Workspace it uses (its
+# Stores protocol), since the workspace sits above the feature packages.
+Stores = TypeVar("Stores")
+
+
+class AreaService(Generic[Stores]):
     """An area's service over an unlocked workspace (kit.workspace.Workspace)."""
 
-    def __init__(self, workspace: Any) -> None:
+    def __init__(self, workspace: Stores) -> None:
         self.workspace = workspace
         self._used: dict[str, Any] = {}
 

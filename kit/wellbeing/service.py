@@ -70,12 +70,7 @@ class ExposureChart:
     sessions: list[datetime]
 
 
-class Wellbeing(AreaService):
-    workspace: Stores
-
-    def __init__(self, workspace: Stores) -> None:
-        super().__init__(workspace)
-
+class Wellbeing(AreaService[Stores]):
     # --- questionnaires ---
 
     def instruments(self) -> list[Instrument]:
