@@ -114,7 +114,8 @@ def run_named(name: str, screen: Area) -> None:
             return
 
 
-Entry = tuple[str, str, Callable[[], object]]  # name, what it does, what choosing it runs
+# name, what it does, what choosing it runs, and the area it opens ("" for the app's commands)
+Entry = tuple[str, str, Callable[[], object], str]
 
 
 class AreaCommands(Provider):
@@ -123,11 +124,11 @@ class AreaCommands(Provider):
     screen it was opened on, then every other area's actions, then the app's own commands
     (KitApp.get_system_commands) by name. It is the app's only source (KitApp.COMMANDS)."""
 
-    def _entries(self) -> tuple[list[Entry], list[Entry], list[Entry]]:
-        """The screen's own actions, every other area's (each help names its area), and the
+    def _entries(self) -> list[Entry]:
+        """The screen's own actions, every other area's (each help names its area), then the
         app's commands."""
         app: Any = self.app
-        system = [(name, help_text, callback) for name, help_text, callback, discover
+        system = [(name, help_text, callback, "") for name, help_text, callback, discover
                   in app.get_system_commands(self.screen) if discover]
         # The screen the palette was opened on offers its own actions among the app's.
         own = getattr(self.screen, "palette_commands", lambda: ())
@@ -141,23 +142,21 @@ class AreaCommands(Provider):
             for area, actions in AREA_ACTIONS.items():
                 for name, help_text in actions:
                     if name not in here and offered(name, roles):
-                        areas.append((name, f"{labels.get(area, area)}: {help_text}",
-                                      partial(open_area, app, area, partial(run_named, name))))
-        return first, areas, rest
+                        label = labels.get(area, area)
+                        areas.append((name, f"{label}: {help_text}",
+                                      partial(open_area, app, area, partial(run_named, name)),
+                                      label))
+        return [*first, *areas, *rest]
 
     async def discover(self) -> Hits:
-        first, areas, rest = self._entries()
-        for name, help_text, command in (*first, *areas, *rest):
+        for name, help_text, command, _area in self._entries():
             yield DiscoveryHit(name, command, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        first, areas, rest = self._entries()
-        for name, help_text, command in (*first, *areas, *rest):
-            score = matcher.match(name)
-            if (name, help_text, command) in areas:
-                # An area's name counts too, below a name's own match: "prepare" finds the
-                # safety plan.
-                score = max(score, matcher.match(help_text.partition(": ")[0]) * 0.5)
+        for name, help_text, command, area in self._entries():
+            # An area's name counts too, below a name's own match: "prepare" finds the
+            # safety plan.
+            score = max(matcher.match(name), matcher.match(area) * 0.5 if area else 0)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), command, help=help_text)
