@@ -49,6 +49,14 @@ async def _open(pilot, app: KitApp) -> None:  # type: ignore[no-untyped-def]
     await wait_for(pilot, lambda: showing(pilot, "FootprintScreen"), "the footprint area")
 
 
+async def _check_password_and_agree(pilot, app: KitApp) -> None:  # type: ignore[no-untyped-def]
+    """Type the password, ask for its check, and press Send on the consent dialog."""
+    app.screen.query_one("#password", Input).value = PASSWORD
+    app.screen.query_one("#check-password").press()
+    await wait_for(pilot, lambda: showing(pilot, "ConsentDialog"), "the consent dialog")
+    await press_button(pilot, "#consent-yes")
+
+
 async def test_cancel_sends_nothing_and_send_checks_logs_and_records(
         make_app, closed_vault: Path, pwned: LoopbackServer) -> None:  # type: ignore[no-untyped-def]
     app: KitApp = make_app()
@@ -90,10 +98,7 @@ async def test_offline_refuses_after_consent_and_says_so(
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app)
         screen = app.screen
-        screen.query_one("#password", Input).value = PASSWORD
-        screen.query_one("#check-password").press()
-        await wait_for(pilot, lambda: showing(pilot, "ConsentDialog"), "the consent dialog")
-        await press_button(pilot, "#consent-yes")
+        await _check_password_and_agree(pilot, app)
         await wait_for(pilot, lambda: "did not finish" in _text(
             screen.query_one("#check-result")), "the refusal")
         assert "offline" in _text(screen.query_one("#check-result")).lower()
@@ -336,10 +341,7 @@ async def test_a_result_that_cannot_be_saved_says_so_and_the_ledger_keeps_the_re
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, app)
         screen = app.screen
-        screen.query_one("#password", Input).value = PASSWORD
-        screen.query_one("#check-password").press()
-        await wait_for(pilot, lambda: showing(pilot, "ConsentDialog"), "the consent dialog")
-        await press_button(pilot, "#consent-yes")
+        await _check_password_and_agree(pilot, app)
         await wait_for(pilot, lambda: "could not be saved" in _text(
             screen.query_one("#check-result")), "the failure")
         assert "the disk is full" in _text(screen.query_one("#check-result"))
