@@ -109,6 +109,9 @@ async def test_keyring_unlock_is_turned_off_in_the_app(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_for(pilot, lambda: app.workspace is not None
                        and showing(pilot, "HomeScreen"), "opened by the keyring")
+        # The toast is a message of its own, handled after Home may already be showing.
+        await wait_for(pilot, lambda: "Turn off keyring unlock" in " ".join(
+            str(n.message) for n in app._notifications), "the keyring toast")
         toast = " ".join(str(n.message) for n in app._notifications)
         assert "Turn off keyring unlock" in toast and "`" not in toast
         titles = [c.title for c in app.get_system_commands(app.screen)]
