@@ -15,13 +15,16 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import keyring
 import pytest
 
 from kit.vault import Credentials, Vault
 from tests.keyring_backends.memory import Keyring as MemoryKeyring
+
+if TYPE_CHECKING:
+    from kit.workspace import Workspace
 
 PASSPHRASE = "correct horse battery staple"
 REPO = Path(__file__).resolve().parent.parent
@@ -218,6 +221,14 @@ def vault(vault_path: Path, new_vault_template: Path) -> Iterator[Vault]:
         yield v
     finally:
         v.close()
+
+
+@pytest.fixture
+def workspace(vault: Vault) -> Workspace:
+    """The repositories over the new vault, as the app and the commands use them."""
+    from kit.workspace import Workspace
+
+    return Workspace(vault)
 
 
 @pytest.fixture

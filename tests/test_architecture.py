@@ -284,13 +284,6 @@ OWNED = {name for names in AREA_REPOSITORIES.values() for name in names}
 # (the app's own keeping of unsaved text, every area's) and their service's door.
 AREA_SCREENS = ("footprint/", "wellbeing/", "prepare/", "supervision/", "scan.py",
                 "happening_now.py")
-# What a screen still reaches through the workspace that the rules below forbid, each with why
-# (found by the walk below; a new one fails the test, and one no longer made must go).
-STILL_DIRECT = {
-    # The removal request marks the findings it answers fixed, in its own repository's
-    # commit (kit.removals.requests.Removals.recheck is handed the findings register).
-    ("removals.py", "findings"),
-}
 
 
 def workspace_reads(source: str, names: set[str]) -> list[tuple[int, str]]:
@@ -332,16 +325,14 @@ def test_the_walk_sees_a_repository_read_through_the_workspace() -> None:
 
 def direct_reads(modules: list[tuple[str, str]]) -> dict[str, list[tuple[int, str]]]:
     """What each screen module reaches through the workspace that it should read through its
-    area's service (see the test below), leaving out STILL_DIRECT."""
+    area's service (see the test below)."""
     from kit.workspace import REPOSITORIES
 
     everything = set(REPOSITORIES) | {"vault", "transaction"}
     found: dict[str, list[tuple[int, str]]] = {}
     for name, source in modules:
         area = name.startswith(AREA_SCREENS)
-        hits = [(line, attr) for line, attr in workspace_reads(
-                    source, (everything - {"drafts"}) if area else OWNED)
-                if (name.rsplit("/", 1)[-1], attr) not in STILL_DIRECT]
+        hits = workspace_reads(source, (everything - {"drafts"}) if area else OWNED)
         if hits:
             found[name] = hits
     return found
@@ -358,7 +349,7 @@ def test_the_rule_for_screens_fails_on_planted_screens() -> None:
         "footprint/checks.py": [(1, "transaction")],  # an area keeps through its service
         "wellbeing/trends.py": [(1, "exposure")],  # any repository, in an area's screens
         "journal.py": [(1, "progress")],  # another area's repository, in any screen
-        "removals.py": [(2, "ledger")]}  # drafts, the journal's own, STILL_DIRECT: allowed
+        "removals.py": [(1, "findings"), (2, "ledger")]}  # drafts and the journal's own: allowed
 
 
 def test_no_screen_reads_an_areas_repository_but_through_its_service() -> None:
@@ -371,13 +362,6 @@ def test_no_screen_reads_an_areas_repository_but_through_its_service() -> None:
     Still using their repository directly, as their service: the journal, exposure log,
     incidents and removals screens (journal.py, journal_editor.py, exposure.py, incidents.py,
     incident_form.py, removals.py, removal_form.py): those repositories are the domain objects
-    themselves. What is left is named in STILL_DIRECT with why."""
-    from kit.workspace import REPOSITORIES
-
-    everything = set(REPOSITORIES) | {"vault", "transaction"}
+    themselves."""
     found = direct_reads(screen_modules())
     assert found == {}, f"read through the area's service instead: {found}"
-    # The allowances are still needed: one that is no longer used goes from the list.
-    used = {(name.rsplit("/", 1)[-1], attr) for name, source in screen_modules()
-            for _line, attr in workspace_reads(source, everything)}
-    assert used >= STILL_DIRECT

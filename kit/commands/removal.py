@@ -276,8 +276,9 @@ def removal_recheck(request_id: str, result: str | None) -> None:
             searches = site_queries(names_to_search(ws.search_details.get(),
                                                     ws.my_details.get().name), request.pages)
         else:
-            request = removals.recheck(request_id, gone=result == "gone", findings=ws.findings,
-                                       today=today)
+            from kit.removals.service import recheck
+
+            request = recheck(ws, request_id, gone=result == "gone", today=today)
         warn_problems(removals.problems)
     if result is None:
         pages = "\n".join(f"  - {page}" for page in request.pages) or \

@@ -5,7 +5,7 @@ the commands share. The network goes to real loopback servers (tests/footprint/c
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -22,17 +22,11 @@ from kit.footprint.sites import shipped
 from kit.footprint.usernames import SiteResult
 from kit.records.ledger import LedgerEntry
 from kit.records.search_details import SearchDetails
-from kit.vault import Vault
 from kit.workspace import Workspace
 from tests.footprint.photo_make import make_jpeg
 
 PASSWORD = "correct horse"
 SUFFIX = hashlib.sha1(PASSWORD.encode()).hexdigest().upper()[5:]
-
-
-@pytest.fixture
-def workspace(vault: Vault) -> Iterator[Workspace]:
-    yield Workspace(vault)
 
 
 def entry(path: str = "/x", check: str = "test") -> LedgerEntry:

@@ -4,7 +4,6 @@ which reads through it): progress, the next steps, marking a step, and the safet
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -14,16 +13,10 @@ from kit.errors import FileAlreadyExists, PassphraseNeeded, UsageError
 from kit.guidance.checklists import Library, read_path
 from kit.guidance.service import Prepare, check_hand_on
 from kit.reports.safety_plan_export import export
-from kit.vault import Vault
 from kit.workspace import Workspace
 from tests.guidance.conftest import only_you_checklist
 
 TODAY = date(2026, 12, 7)
-
-
-@pytest.fixture
-def workspace(vault: Vault) -> Iterator[Workspace]:
-    yield Workspace(vault)
 
 
 def test_steps_are_marked_read_and_planned(workspace: Workspace,

@@ -3,25 +3,18 @@ with whether to offer support, when each is due, the trends and the wellbeing pl
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from kit.errors import NotFound
-from kit.vault import Vault
 from kit.wellbeing.service import Wellbeing
 from kit.workspace import Workspace
 
 GOOD = {"energy": 7, "sleep": 6, "intrusions": 3, "connected": 8, "switch-off": 6, "coping": 7}
 HARD = {"energy": 1, "sleep": 1, "intrusions": 10, "connected": 1, "switch-off": 1, "coping": 1}
 TINY = Path(__file__).parent / "fixtures"
-
-
-@pytest.fixture
-def workspace(vault: Vault) -> Iterator[Workspace]:
-    yield Workspace(vault)
 
 
 def test_questionnaires_are_listed_read_and_imported(workspace: Workspace) -> None:

@@ -230,14 +230,16 @@ class RemovalsScreen(AreaScreen):
         request = self._current()
         if request is None:
             return
+        from kit.footprint.queries import names_to_search, site_queries
+        from kit.footprint.service import Footprint
+        from kit.removals.service import recheck
 
         def answered(result: str | None) -> None:
             if result not in ("gone", "still-there"):
                 return
             try:
-                saved = self.workspace.removals.recheck(
-                    request.id, gone=result == "gone", findings=self.workspace.findings,
-                    today=_today(self))
+                saved = recheck(self.workspace, request.id, gone=result == "gone",
+                                today=_today(self))
             except KitError as exc:
                 self.notify(f"Not recorded: {exc.message}", severity="error", timeout=10)
                 return
@@ -246,9 +248,6 @@ class RemovalsScreen(AreaScreen):
             self.notify(f"Recorded.{fixed} {next_step(saved, _today(self), _nation(self))}",
                         timeout=10)
             self._saved(saved)
-
-        from kit.footprint.queries import names_to_search, site_queries
-        from kit.footprint.service import Footprint
 
         names = names_to_search(Footprint(self.workspace).search_details(),
                                 self.workspace.my_details.get().name)
