@@ -443,9 +443,13 @@ def measure_unlock_and_search(vault_path: Path, settings: Settings,
         print(f"warning: in-process search found {hits} entries, expected {expected_hits}",
               file=sys.stderr)
     early_loads, early_cpu = measure_prefetched_loads(vault_path, settings.unlock_runs)
+    ahead_loads, ahead_unlocks = measure_read_ahead_loads(vault_path, settings.unlock_runs)
     return {
         "load_prefetched_s": median(early_loads), "load_prefetched_runs_s": early_loads,
         "load_prefetched_cpu_s": median(early_cpu),
+        "load_read_ahead_s": median(ahead_loads), "load_read_ahead_runs_s": ahead_loads,
+        "unlock_read_ahead_s": median(ahead_unlocks), "unlock_read_ahead_runs_s": ahead_unlocks,
+        "unlock_plain_s": median([k + load for k, load in zip(kdf_times, loads, strict=True)]),
         "entries_loaded": count,
         "kdf_s": median(kdf_times), "kdf_runs_s": kdf_times,
         "kdf_params": {"memory_kib": params.memory_kib, "iterations": params.iterations,
@@ -478,6 +482,32 @@ def measure_prefetched_loads(vault_path: Path, runs: int) -> tuple[list[float], 
         walls.append(opened.wall - sum(c.wall for c in spent) + entries.wall)
         cpus.append(opened.cpu - sum(c.cpu for c in spent) + entries.cpu)
     return walls, cpus
+
+
+def measure_read_ahead_loads(vault_path: Path, runs: int) -> tuple[list[float], list[float]]:
+    """Load after the KDF as `kit` unlocks with a given passphrase (kit.unlock.unlock): the
+    rows are read on a thread while the KDF runs. Returns (load after the KDF, the whole unlock
+    with the entries), wall time only: the read shares the cores with the KDF, which the
+    second figure shows."""
+    from kit.unlock import unlock
+
+    loads, wholes = [], []
+    # A passphrase file (the benchmark's own passphrase), as `kit --passphrase-file` reads one.
+    given = vault_path.parent / "bench-passphrase.txt"
+    given.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    try:
+        for _ in range(runs):
+            with kdf_timer() as spent:
+                clock = Clock.start()
+                vault = unlock(vault_path, given, allow_device=False)
+            with vault:
+                Journal(vault).entries()
+                whole = clock.elapsed()
+            loads.append(whole.wall - sum(c.wall for c in spent))
+            wholes.append(whole.wall)
+    finally:
+        given.unlink()
+    return loads, wholes
 
 
 def measure_adds(vault_path: Path, settings: Settings) -> dict[str, Any]:
@@ -923,6 +953,11 @@ def evaluate_targets(by_size: dict[int, dict[str, Any]], jrnl: JrnlStatus) -> li
         ("  same, rows read while typing (app)", f"<= {TARGET_LOAD_S * 1000:.0f} ms",
          r["load_prefetched_s"], "s", r["load_prefetched_cpu_s"],
          "PASS" if r["load_prefetched_s"] <= TARGET_LOAD_S else "MISS", None),
+        ("  same, rows read during the KDF (`kit`)", f"<= {TARGET_LOAD_S * 1000:.0f} ms",
+         r["load_read_ahead_s"], "s", None,
+         "PASS" if r["load_read_ahead_s"] <= TARGET_LOAD_S else "MISS",
+         f"the whole unlock {r['unlock_read_ahead_s'] * 1000:.0f} ms, against "
+         f"{r['unlock_plain_s'] * 1000:.0f} ms reading after the KDF"),
         ("search (in-process, median)", f"<= {TARGET_SEARCH_S * 1000:.0f} ms", r["search_s"],
          "s", r["search_cpu_s"], "PASS" if r["search_s"] <= TARGET_SEARCH_S else "MISS", None),
         ("jrnl / kit, whole search command", f">= {TARGET_RATIO:.0f}x", ratio, "x", None,
@@ -998,6 +1033,9 @@ def render(by_size: dict[int, dict[str, Any]], targets: list[dict[str, Any]],
     row("  same, CPU time of this process", lambda r: fmt_s(r["load_after_kdf_cpu_s"]))
     row("  rows read while the passphrase is typed", lambda r: fmt_s(r["load_prefetched_s"]))
     row("    same, CPU time", lambda r: fmt_s(r["load_prefetched_cpu_s"]))
+    row("  rows read during the KDF, as `kit` does", lambda r: fmt_s(r["load_read_ahead_s"]))
+    row("UNLOCK whole (KDF + load), reading after", lambda r: fmt_s(r["unlock_plain_s"]))
+    row("  same, rows read during the KDF", lambda r: fmt_s(r["unlock_read_ahead_s"]))
     row("SEARCH in-process (median)", lambda r: fmt_s(r["search_s"]))
     row("  same, CPU time", lambda r: fmt_s(r["search_cpu_s"]))
     row("  search p90", lambda r: fmt_s(r["search_p90_s"]))

@@ -479,10 +479,12 @@ class Vault:
 
     @classmethod
     def open(cls, path: Path, creds: Credentials,
-             prefetched: Prefetched | None = None) -> Vault:
+             prefetched: Prefetched | Callable[[], Prefetched | None] | None = None) -> Vault:
         """Unlock the vault at *path*. A wrong secret raises before any file is touched.
         *prefetched* (see prefetch()) is taken over once the vault opens, or closed if it is
-        not of this file; after a wrong secret it is still the caller's, to try again with."""
+        not of this file; after a wrong secret it is still the caller's, to try again with.
+        It may be a function that gives it, called once the key is known: the read can then
+        go on while the KDF runs (kit.unlock)."""
         require_vault(path)
         # A key change cut short leaves vault.header.next, or a temp file of a header write.
         if (path / NEXT_HEADER_FILE).exists() or any(path.glob(f".*{TEMP_SUFFIX}")):
@@ -500,7 +502,7 @@ class Vault:
         if not (path / DB_FILE).exists():
             raise VaultDamaged(f"{path / DB_FILE} is missing; restore it from the backups folder")
         vault._finish_backup_rekey()
-        vault._adopt(prefetched)
+        vault._adopt(prefetched() if callable(prefetched) else prefetched)
         return vault
 
     def _adopt(self, prefetched: Prefetched | None) -> None:
