@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import sys
-import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kit import credentials
 from kit.errors import KeyringUnavailable, KitError, UsageError, WrongSecret
 from kit.vault import Credentials, Vault, recovery
-from kit.vault.store import read_header, require_vault
-
-if TYPE_CHECKING:
-    from kit.vault.store import Prefetched
+from kit.vault.store import ReadAhead, read_header, require_vault
 
 HOW_PASSPHRASE = "set KIT_PASSPHRASE, use --passphrase-file, or run this in a terminal"  # noqa: S105
 HOW_RECOVERY = "set KIT_RECOVERY_KEY or run this in a terminal"
@@ -71,13 +66,13 @@ def device_key(vault_id: bytes) -> tuple[bytes | None, str]:
     return key, ""
 
 
-def _try_device(path: Path, vault_id: bytes, early: _ReadAhead) -> Vault | None:
+def _try_device(path: Path, vault_id: bytes, early: ReadAhead) -> Vault | None:
     key, why = device_key(vault_id)
     if key is None:
         print(f"Note: {why}", file=sys.stderr)
         return None
     try:
-        vault = early.open(path, Credentials(device_key=key))
+        vault = Vault.open(path, Credentials(device_key=key), early.take)
     except WrongSecret:
         print(f"Note: {STALE_DEVICE_KEY}", file=sys.stderr)
         return None
@@ -94,9 +89,10 @@ def unlock(path: Path, passphrase_file: Path | None, *, allow_device: bool = Tru
     vault_id = device_vault_id(path) if allow_device and given is None else None
     if given is None and vault_id is None and not credentials.terminal_available():
         return _prompt_unlock(path, "Passphrase: ")[0]  # no one to type: say so at once
-    with _ReadAhead(path) as early:
+    # The rows are read while the unlock waits: for the prompt, the keyring or the KDF.
+    with ReadAhead(path) as early:
         if given is not None:
-            return _opened(early.open(path, Credentials(passphrase=given)))
+            return _opened(Vault.open(path, Credentials(passphrase=given), early.take))
         if vault_id is not None:
             vault = _try_device(path, vault_id, early)
             if vault is not None:
@@ -104,55 +100,15 @@ def unlock(path: Path, passphrase_file: Path | None, *, allow_device: bool = Tru
         return _prompt_unlock(path, "Passphrase: ", early)[0]
 
 
-class _ReadAhead:
-    """Read the vault's rows (kit.vault.store.prefetch) on a thread while the unlock waits,
-    so that it does not read them after the key is known: while the passphrase is typed at the
-    prompt, while the keyring answers, or while the KDF runs on a passphrase that was given.
-    Each of those releases the GIL (the KDF runs in native code), so the read costs the unlock
-    almost nothing. What the unlock does not take over is closed at the end of the block."""
-
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._read: Prefetched | None = None
-        self._thread = threading.Thread(target=self._run, name="kit-read-ahead", daemon=True)
-
-    def _run(self) -> None:
-        from kit.vault.store import prefetch
-
-        self._read = prefetch(self._path)
-
-    def __enter__(self) -> _ReadAhead:
-        self._thread.start()
-        return self
-
-    def open(self, path: Path, creds: Credentials) -> Vault:
-        """Vault.open with the early read, which the vault takes over (or closes) once it is
-        open; the read is waited for only once the key is known, so it goes on during the
-        KDF. After a wrong secret the read is kept for the next try."""
-        vault = Vault.open(path, creds, self._take)
-        self._read = None
-        return vault
-
-    def _take(self) -> Prefetched | None:
-        self._thread.join()
-        return self._read
-
-    def __exit__(self, *exc: object) -> None:
-        self._thread.join()
-        if self._read is not None:
-            self._read.close()
-            self._read = None
-
-
 def _prompt_unlock(path: Path, prompt: str,
-                   early: _ReadAhead | None = None) -> tuple[Vault, str]:
+                   early: ReadAhead | None = None) -> tuple[Vault, str]:
     """Ask for the passphrase at most three times; the vault and the passphrase that opened it.
     *early*: the rows read while the passphrase is typed, kept across wrong tries."""
     for attempt in range(1, credentials.TRIES + 1):
         typed = credentials.prompt_secret(prompt, HOW_PASSPHRASE)
         try:
-            creds = Credentials(passphrase=typed)
-            vault = early.open(path, creds) if early is not None else Vault.open(path, creds)
+            vault = Vault.open(path, Credentials(passphrase=typed),
+                               early.take if early is not None else None)
             return _opened(vault), typed
         except WrongSecret:
             if attempt == credentials.TRIES:

@@ -59,10 +59,12 @@ def unreadable_in(vault: Vault, snapshot: Snapshot) -> list[str]:
 
 
 def open_workspace(path: Path, creds: Credentials,
-                   prefetched: Prefetched | None = None) -> Workspace:
+                   prefetched: Prefetched | Callable[[], Prefetched | None] | None = None
+                   ) -> Workspace:
     """Unlock the vault and decrypt it once, ready for every screen or command. *prefetched*
-    is what kit.vault.store.prefetch(path) read while the passphrase was typed: the records
-    are then not read again after the KDF, unless the vault changed meanwhile."""
+    is what kit.vault.store.prefetch(path) read while the passphrase was typed, or a function
+    that gives it once the key is known (ReadAhead.take): the records are then not read again
+    after the KDF, unless the vault changed meanwhile."""
     vault = Vault.open(path, creds, prefetched)
     try:
         workspace = Workspace(vault)

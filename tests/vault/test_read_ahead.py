@@ -48,8 +48,7 @@ def test_with_no_terminal_nothing_is_read_first(vault_path: Path, vault: Vault,
     monkeypatch.delenv("KIT_PASSPHRASE", raising=False)
     monkeypatch.setattr(credentials, "terminal_available", lambda: False)
     started: list[object] = []
-    monkeypatch.setattr(unlock._ReadAhead, "__enter__",
-                        lambda self: started.append(self) or self)
+    monkeypatch.setattr(unlock, "ReadAhead", lambda path: started.append(path))
     with pytest.raises(SecretMissing):
         unlock.unlock(vault_path, None, allow_device=False)
     assert started == []
@@ -75,18 +74,18 @@ def test_an_unlock_that_fails_closes_the_early_read(vault_path: Path, vault: Vau
 def order(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """When the KDF ran and when the unlock waited for the read, in order."""
     events: list[str] = []
-    derive, take = kdf.derive, unlock._ReadAhead._take
+    derive, take = kdf.derive, store.ReadAhead.take
 
     def derived(passphrase: str, params: kdf.KdfParams) -> bytes:
         events.append("kdf")
         return derive(passphrase, params)
 
-    def taken(self: unlock._ReadAhead) -> store.Prefetched | None:
+    def taken(self: store.ReadAhead) -> store.Prefetched | None:
         events.append("take")
         return take(self)
 
     monkeypatch.setattr(kdf, "derive", derived)
-    monkeypatch.setattr(unlock._ReadAhead, "_take", taken)
+    monkeypatch.setattr(store.ReadAhead, "take", taken)
     return events
 
 
@@ -134,3 +133,36 @@ def test_keyring_unlock_takes_the_rows_read_while_the_keyring_answered(
         assert opened.unlocked_by == "device"
         assert order == ["take"]  # no KDF at all
         assert opened.snapshot().records[saved.id].data == {"n": 3}
+
+
+def test_a_read_ahead_is_handed_over_once_and_let_go_of_when_closed(
+        vault_path: Path, vault: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    vault.close()
+    closed: list[object] = []
+    original = store.Prefetched.close
+    monkeypatch.setattr(store.Prefetched, "close",
+                        lambda self: (closed.append(self), original(self))[1])
+    ahead = store.ReadAhead(vault_path)
+    taken = ahead.take()
+    assert taken is not None and ahead.take() is None  # handed over once
+    ahead.close()
+    assert closed == []  # what was taken is the taker's to close
+    taken.close()
+
+    # Closed while the read is still going on: the read is closed when it arrives.
+    go = threading.Event()
+    prefetch = store.prefetch
+
+    def slow(path: Path) -> store.Prefetched | None:
+        go.wait(5)
+        return prefetch(path)
+
+    monkeypatch.setattr(store, "prefetch", slow)
+    closed.clear()
+    late = store.ReadAhead(vault_path)
+    late.close()
+    go.set()
+    assert late.take() is None
+    assert len(closed) == 1

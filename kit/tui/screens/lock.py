@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -18,8 +17,10 @@ from kit.tui.app_words import app_words
 from kit.tui.host import vault_host
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from kit.vault import Credentials
-    from kit.vault.store import Prefetched
+    from kit.vault.store import Prefetched, ReadAhead
     from kit.workspace import Workspace
 
 
@@ -30,11 +31,10 @@ class LockScreen(Screen[None]):
 
     # Why keyring unlock did not open the vault this time (said as the command line says it).
     _keyring_note = ""
-    # The vault's rows, still encrypted, read while the passphrase is typed
-    # (kit.vault.store.prefetch): the unlock then decrypts them without reading the file
-    # again, unless it changed meanwhile. None until read, or once an unlock has taken them.
-    _prefetched: Prefetched | None = None
-    _reading = False
+    # The vault's rows, still encrypted, read while the passphrase is typed or the keyring
+    # answers (kit.vault.store.ReadAhead): the unlock then decrypts them without reading the
+    # file again, unless it changed meanwhile. None until started, or once an unlock opened.
+    _ahead: ReadAhead | None = None
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(id="lock-box", classes="box"):
@@ -72,42 +72,24 @@ class LockScreen(Screen[None]):
             self._idle("This is the demo: press Enter to unlock it." if demo else "")
 
     def on_unmount(self) -> None:
-        self._drop_prefetched()
+        self._drop_read()
 
     def _read_ahead(self) -> None:
-        """Read the rows on a thread of its own (not a worker: the screen's workers are the
-        unlock's), once the screen is up."""
-        if self._reading or self._prefetched is not None or vault_host(self).unlocked:
-            return
-        self._reading = True
-        path = vault_host(self).services.vault_path
-        app = self.app
+        """Start reading the rows on a thread of its own (not a worker: the screen's workers
+        are the unlock's), once the screen is up."""
+        if self._ahead is None and self.is_attached and not vault_host(self).unlocked:
+            from kit.vault.store import ReadAhead
 
-        def read() -> None:
-            from kit.vault.store import prefetch
+            self._ahead = ReadAhead(vault_host(self).services.vault_path)
 
-            found = prefetch(path)
-            try:
-                app.call_from_thread(self._keep, found)
-            except RuntimeError:  # the app has closed
-                if found is not None:
-                    found.close()
+    def _take_read(self) -> Callable[[], Prefetched | None] | None:
+        """What an unlock hands Vault.open: the read, taken once the key is known."""
+        return self._ahead.take if self._ahead is not None else None
 
-        threading.Thread(target=read, name="kit-read-ahead", daemon=True).start()
-
-    def _keep(self, found: Prefetched | None) -> None:
-        self._reading = False
-        if found is None:
-            return
-        if self._prefetched is not None or not self.is_attached or vault_host(self).unlocked:
-            found.close()  # too late for this unlock, or read twice
-            return
-        self._prefetched = found
-
-    def _drop_prefetched(self) -> None:
-        prefetched, self._prefetched = self._prefetched, None
-        if prefetched is not None:
-            prefetched.close()
+    def _drop_read(self) -> None:
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            ahead.close()
 
     def _keyring_when_idle(self) -> None:
         if not self.workers:  # not if an unlock was asked for in the meantime
@@ -132,7 +114,7 @@ class LockScreen(Screen[None]):
             self._keyring_note = why
             return None
         try:
-            return open_workspace(path, Credentials(device_key=key))
+            return open_workspace(path, Credentials(device_key=key), self._take_read())
         except WrongSecret:
             self._keyring_note = STALE_DEVICE_KEY
             return None
@@ -168,7 +150,7 @@ class LockScreen(Screen[None]):
 
     def _start(self, creds: Credentials, message: str) -> None:
         self._busy(message)
-        self._unlock(creds, self._prefetched)
+        self._unlock(creds, self._take_read())
 
     def _busy(self, message: str) -> None:
         self.query_one("#progress").display = True
@@ -189,7 +171,8 @@ class LockScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="unlock", exit_on_error=False,
           description="unlock")  # not the default repr of the args: it holds the secret
-    def _unlock(self, creds: Credentials, prefetched: Prefetched | None) -> Workspace:
+    def _unlock(self, creds: Credentials,
+                prefetched: Callable[[], Prefetched | None] | None) -> Workspace:
         from kit.workspace import open_workspace
 
         path = vault_host(self).services.vault_path
@@ -200,8 +183,6 @@ class LockScreen(Screen[None]):
         if worker.group != "unlock":
             return
         if event.state == WorkerState.SUCCESS:
-            if worker.description == "unlock":
-                self._prefetched = None  # the vault took the rows over, or closed them
             workspace = worker.result
             if workspace is None:  # no keyring key: say why, and ask for the passphrase
                 note, self._keyring_note = self._keyring_note, ""
@@ -210,13 +191,14 @@ class LockScreen(Screen[None]):
             elif worker.is_cancelled:
                 workspace.close()
             else:
+                self._drop_read()  # the vault took the rows over, or closed them
                 vault_host(self).open_workspace(workspace)
         elif event.state == WorkerState.ERROR:
             error = worker.error
             if not isinstance(error, WrongSecret):
                 # A wrong secret leaves the rows unused, for the next try; after any other
                 # failure they may have been taken over and closed: read again.
-                self._drop_prefetched()
+                self._drop_read()
                 self.call_after_refresh(self._read_ahead)
             if isinstance(error, WrongSecret):
                 self._idle("That passphrase did not open the vault. Please try again.")
