@@ -418,16 +418,16 @@ class Prefetched:
 
 
 def prefetch(path: Path) -> Prefetched | None:
-    """Read what an unlock will check and decrypt, needing no key: for the lock screen, while
-    the passphrase is typed. None if there is nothing to read or it cannot be read now (the
-    unlock then reads as usual and reports what is wrong)."""
+    """Read what an unlock will check and decrypt, needing no key, while the unlock waits for
+    the key (see ReadAhead). None if there is nothing to read or it cannot be read now, short
+    of memory included (the unlock then reads as usual and reports what is wrong)."""
     db = path / DB_FILE
     try:
         stat = db.stat()
         # mode=rw: never made here if it is not there.
         conn = sqlite3.connect(f"file:{db}?mode=rw", uri=True, isolation_level=None,
                                timeout=30, check_same_thread=False)
-    except (OSError, sqlite3.Error):
+    except (OSError, sqlite3.Error, MemoryError):
         return None
     try:
         _configured(conn)
@@ -438,7 +438,7 @@ def prefetch(path: Path) -> Prefetched | None:
             "format") == DB_FORMAT else []
         records = conn.execute("SELECT id, gen, ct FROM records").fetchall()
         conn.execute("COMMIT")
-    except sqlite3.Error:
+    except (sqlite3.Error, MemoryError):
         conn.close()
         return None
     return Prefetched(path, conn, (stat.st_dev, stat.st_ino), version, meta, manifest, records)
@@ -449,8 +449,10 @@ class ReadAhead:
     unlock waits for something else: a passphrase being typed, the keyring, or the KDF (which
     releases the GIL). Pass `take` to Vault.open, which calls it only once the key is known;
     after a wrong secret the read stays here for the next try. `close` lets go of whatever was
-    not taken, without waiting for a read still going on. The command line (kit.unlock) and
-    the app's lock screen both use it; it may be taken from any thread."""
+    not taken, without waiting for a read still going on; leaving a `with` block waits for it,
+    so that a command that ends leaves nothing open (sqlite's -wal and -shm files go with the
+    last connection). The command line (kit.unlock) and the app's lock screen both use it; it
+    may be taken from any thread."""
 
     def __init__(self, path: Path) -> None:
         self._guard = threading.Lock()
@@ -487,6 +489,7 @@ class ReadAhead:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._thread.join()
         self.close()
 
 

@@ -114,10 +114,13 @@ def test_a_wrong_given_passphrase_closes_the_read(vault_path: Path, vault: Vault
     original = store.Prefetched.close
     monkeypatch.setattr(store.Prefetched, "close",
                         lambda self: (closed.append(self), original(self))[1])
+    before = sorted(path.name for path in vault_path.iterdir())
     with pytest.raises(WrongSecret):
         unlock.unlock(vault_path, _given(tmp_path, "not it at all"))
     assert order == ["kdf"]  # never taken
     assert len(closed) == 1
+    # Waited for and closed before the command ends: no -wal or -shm file is left behind.
+    assert sorted(path.name for path in vault_path.iterdir()) == before
 
 
 def test_keyring_unlock_takes_the_rows_read_while_the_keyring_answered(
