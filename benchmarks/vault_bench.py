@@ -8,9 +8,14 @@ reported as PASS or MISS, never asserted. Each timed figure has its CPU time bes
 machine wall time is disturbed by other programs and CPU time much less (the targets are set on
 wall time, on a quiet machine).
 
+The load after the KDF is timed in fresh child processes, as `kit` and the app unlock (the
+rows read during the KDF, or while the passphrase is typed) and reading only after the KDF,
+one child per way in turn: see measure_loads.
+
 The durable-add curve grows one vault (minimum KDF profile: adding does not run the KDF) through
---add-sizes entries and times single durable adds at each: the target is <= 15 ms median at
-every size, and flat: the largest size's median within FLAT_FACTOR of the smallest's.
+--add-sizes entries, copies it at each size, and times single durable adds on the copies in
+turn: the target is <= 15 ms median at every size, and flat: the largest size's median within
+FLAT_FACTOR of the smallest's.
 
 For each size the script generates the same deterministic journal (seeded, from the word lists
 below), builds a kit vault with the DEFAULT KDF profile in a temporary KIT_HOME, and, unless
@@ -442,14 +447,7 @@ def measure_unlock_and_search(vault_path: Path, settings: Settings,
     if hits != expected_hits:
         print(f"warning: in-process search found {hits} entries, expected {expected_hits}",
               file=sys.stderr)
-    early_loads, early_cpu = measure_prefetched_loads(vault_path, settings.unlock_runs)
-    ahead_loads, ahead_unlocks = measure_read_ahead_loads(vault_path, settings.unlock_runs)
-    return {
-        "load_prefetched_s": median(early_loads), "load_prefetched_runs_s": early_loads,
-        "load_prefetched_cpu_s": median(early_cpu),
-        "load_read_ahead_s": median(ahead_loads), "load_read_ahead_runs_s": ahead_loads,
-        "unlock_read_ahead_s": median(ahead_unlocks), "unlock_read_ahead_runs_s": ahead_unlocks,
-        "unlock_plain_s": median([k + load for k, load in zip(kdf_times, loads, strict=True)]),
+    return measure_loads(vault_path, settings.unlock_runs) | {
         "entries_loaded": count,
         "kdf_s": median(kdf_times), "kdf_runs_s": kdf_times,
         "kdf_params": {"memory_kib": params.memory_kib, "iterations": params.iterations,
@@ -457,57 +455,79 @@ def measure_unlock_and_search(vault_path: Path, settings: Settings,
         "open_excluding_kdf_s": median(open_other),
         "snapshot_decrypt_s": median(snapshot_times),
         "journal_entries_s": median(entries_times),
-        "load_after_kdf_s": median(loads), "load_runs_s": loads,
-        "load_after_kdf_cpu_s": median(load_cpu),
+        "load_in_process_s": median(loads), "load_in_process_cpu_s": median(load_cpu),
         "search_s": median(searches), "search_p90_s": p90(searches),
         "search_cpu_s": median(search_cpu),
         "search_runs": len(searches), "search_hits": hits,
     }
 
 
-def measure_prefetched_loads(vault_path: Path, runs: int) -> tuple[list[float], list[float]]:
-    """Load after the KDF as the app can have it: the rows read (kit.vault.store.prefetch)
-    while the passphrase is typed, which is not timed, then the unlock as above."""
-    walls, cpus = [], []
-    for _ in range(runs):
-        early = prefetch(vault_path)
-        with kdf_timer() as spent:
-            clock = Clock.start()
-            vault = Vault.open(vault_path, Credentials(passphrase=PASSPHRASE), early)
-            opened = clock.elapsed()
-        with vault:
-            clock = Clock.start()
-            Journal(vault).entries()
-            entries = clock.elapsed()
-        walls.append(opened.wall - sum(c.wall for c in spent) + entries.wall)
-        cpus.append(opened.cpu - sum(c.cpu for c in spent) + entries.cpu)
-    return walls, cpus
+# How a child process unlocks (see child_load), each as a person meets it:
+LOAD_MODES = {
+    "kit": "as `kit` unlocks a given passphrase: the rows read during the KDF (kit.unlock)",
+    "app": "as the app unlocks: the rows read while the passphrase is typed (not timed)",
+    "after": "the rows read only after the KDF (Vault.open given no read): neither does so",
+}
 
 
-def measure_read_ahead_loads(vault_path: Path, runs: int) -> tuple[list[float], list[float]]:
-    """Load after the KDF as `kit` unlocks with a given passphrase (kit.unlock.unlock): the
-    rows are read on a thread while the KDF runs. Returns (load after the KDF, the whole unlock
-    with the entries), wall time only: the read shares the cores with the KDF, which the
-    second figure shows."""
-    from kit.unlock import unlock
-
-    loads, wholes = [], []
-    # A passphrase file (the benchmark's own passphrase), as `kit --passphrase-file` reads one.
-    given = vault_path.parent / "bench-passphrase.txt"
+def measure_loads(vault_path: Path, rounds: int) -> dict[str, Any]:
+    """Load after the KDF, in fresh processes as `kit` and the app are: a long-lived benchmark
+    process, holding the corpus and five vaults' leftovers, loads far slower and less evenly.
+    Each round runs one child per mode in turn, so a slow spell of the machine falls on every
+    mode alike."""
+    runs: dict[str, list[dict[str, float]]] = {mode: [] for mode in LOAD_MODES}
+    given = vault_path.parent / "bench-passphrase.txt"  # the benchmark's own passphrase
     given.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    env = base_env(vault_path.parent) | {"KIT_HOME": str(vault_path.parent)}
     try:
-        for _ in range(runs):
-            with kdf_timer() as spent:
-                clock = Clock.start()
-                vault = unlock(vault_path, given, allow_device=False)
-            with vault:
-                Journal(vault).entries()
-                whole = clock.elapsed()
-            loads.append(whole.wall - sum(c.wall for c in spent))
-            wholes.append(whole.wall)
+        for _ in range(rounds):
+            for mode in LOAD_MODES:
+                run = run_command([sys.executable, str(Path(__file__).resolve()), "--child-load",
+                                   str(vault_path), "--child-mode", mode], env)
+                if run.returncode != 0:
+                    raise SystemExit(f"the {mode} load child failed: {run.output[-500:]}")
+                runs[mode].append(json.loads(run.output.strip().splitlines()[-1]))
     finally:
         given.unlink()
-    return loads, wholes
+
+    def pick(mode: str, key: str) -> list[float]:
+        return [run[key] for run in runs[mode]]
+
+    return {
+        "load_read_ahead_s": median(pick("kit", "load")),
+        "load_read_ahead_runs_s": pick("kit", "load"),
+        "unlock_read_ahead_s": median(pick("kit", "whole")),
+        "load_prefetched_s": median(pick("app", "load")),
+        "load_prefetched_runs_s": pick("app", "load"),
+        "load_prefetched_cpu_s": median(pick("app", "cpu")),
+        "load_after_kdf_s": median(pick("after", "load")),
+        "load_runs_s": pick("after", "load"),
+        "load_after_kdf_cpu_s": median(pick("after", "cpu")),
+        "unlock_plain_s": median(pick("after", "whole")),
+        "load_kdf_in_children_s": median(pick("kit", "kdf") + pick("after", "kdf")),
+    }
+
+
+def child_load(vault_path: Path, mode: str) -> None:
+    """One unlock and every journal entry, in this fresh process, as *mode* says (LOAD_MODES);
+    prints the load after the KDF (wall; and CPU where no other thread runs), the whole unlock
+    with the entries, and the KDF's own wall time."""
+    from kit.unlock import unlock
+
+    early = prefetch(vault_path) if mode == "app" else None  # while the passphrase is typed
+    with kdf_timer() as spent:
+        clock = Clock.start()
+        if mode == "kit":
+            vault = unlock(vault_path, vault_path.parent / "bench-passphrase.txt",
+                           allow_device=False)
+        else:
+            vault = Vault.open(vault_path, Credentials(passphrase=PASSPHRASE), early)
+        with vault:
+            Journal(vault).entries()
+            whole = clock.elapsed()
+    kdf_wall, kdf_cpu = sum(c.wall for c in spent), sum(c.cpu for c in spent)
+    print(json.dumps({"load": whole.wall - kdf_wall, "whole": whole.wall, "kdf": kdf_wall,
+                      "cpu": None if mode == "kit" else whole.cpu - kdf_cpu}))
 
 
 def measure_adds(vault_path: Path, settings: Settings) -> dict[str, Any]:
@@ -526,20 +546,23 @@ def measure_adds(vault_path: Path, settings: Settings) -> dict[str, Any]:
 
 
 def measure_add_curve(sizes: Sequence[int], adds: int) -> list[dict[str, Any]]:
-    """Grow one vault through *sizes* entries; at each, time *adds* single durable adds
-    (Journal.add, as `kit journal add` does). The vault uses the minimum KDF profile: an add
-    runs no KDF, and building 50,000 entries is long enough already."""
-    rows = []
+    """Durable adds (Journal.add, as `kit journal add` does) at each of *sizes* entries.
+
+    One vault is grown through the sizes and copied, closed, at each; then the copies take
+    *adds* rounds of one add each, in turn, so a slow spell of the disk or the machine falls on
+    every size alike rather than on whichever size was being measured then. The vaults use the
+    minimum KDF profile: an add runs no KDF, and building 50,000 entries is long enough."""
     texts = extra_texts(adds)
     home = Path(tempfile.mkdtemp(prefix="kit-bench-curve-"))
+    ordered = sorted(sizes)
     try:
         corpus = make_corpus(min(max(sizes), BATCH))
         datas = [entry._data() for entry in corpus.entries]
-        vault, _recovery = Vault.create(home / "vault", PASSPHRASE, "minimum")
-        with vault:
-            held = 0
-            for size in sorted(sizes):
-                print(f"  durable adds at {size:,} entries...", file=sys.stderr)
+        vault, _recovery = Vault.create(home / "grown", PASSPHRASE, "minimum")
+        held = 0
+        for size in ordered:
+            print(f"  building {size:,} entries...", file=sys.stderr)
+            with vault:
                 while held < size:
                     batch = datas[: min(BATCH, size - held)]
 
@@ -549,23 +572,33 @@ def measure_add_curve(sizes: Sequence[int], adds: int) -> list[dict[str, Any]]:
 
                     vault.write(fill)
                     held += len(batch)
-                journal = Journal(vault)
-                times, cpu = [], []
-                for index, text in enumerate(texts):
+            shutil.copytree(home / "grown", home / f"at-{size}")
+            vault = open_vault(home / "grown")
+        vault.close()
+        print(f"  durable adds, {adds} rounds over {len(ordered)} vaults...", file=sys.stderr)
+        with contextlib.ExitStack() as stack:
+            journals = {}
+            for size in ordered:
+                opened = stack.enter_context(open_vault(home / f"at-{size}"))
+                journals[size] = Journal(opened)
+                journals[size].count()  # the load an add begins with, not timed
+            times: dict[int, list[float]] = {size: [] for size in ordered}
+            cpu: dict[int, list[float]] = {size: [] for size in ordered}
+            for index, text in enumerate(texts):
+                turn = ordered[index % len(ordered):] + ordered[: index % len(ordered)]
+                for size in turn:  # each round starts at the next size
                     clock = Clock.start()
-                    journal.add(text, ("work",) if index % 2 else (), 5)
+                    journals[size].add(text, ("work",) if index % 2 else (), 5)
                     took = clock.elapsed()
-                    times.append(took.wall)
-                    cpu.append(took.cpu)
-                held += len(texts)
-                rows.append({"entries": size, "add_s": median(times), "add_p90_s": p90(times),
-                             "add_cpu_s": median(cpu), "adds": len(times),
-                             "vault_sqlite_mib": sum(  # the database and its WAL
-                                 f.stat().st_size for f in (home / "vault").glob("vault.sqlite*"))
-                             / 2**20})
+                    times[size].append(took.wall)
+                    cpu[size].append(took.cpu)
+        return [{"entries": size, "add_s": median(times[size]), "add_p90_s": p90(times[size]),
+                 "add_cpu_s": median(cpu[size]), "adds": len(times[size]),
+                 "vault_sqlite_mib": sum(  # the database and its WAL
+                     f.stat().st_size for f in (home / f"at-{size}").glob("vault.sqlite*"))
+                 / 2**20} for size in ordered]
     finally:
         shutil.rmtree(home, ignore_errors=True)
-    return rows
 
 
 def measure_memory(vault_path: Path, kit_home: Path) -> dict[str, Any]:
@@ -947,17 +980,22 @@ def evaluate_targets(by_size: dict[int, dict[str, Any]], jrnl: JrnlStatus) -> li
         device_status = "PASS" if device_ratio >= TARGET_RATIO else "MISS"
         device_note = "a file-backed test keyring: a real keyring adds its round trip"
     rows = [
-        ("load after KDF", f"<= {TARGET_LOAD_S * 1000:.0f} ms", r["load_after_kdf_s"], "s",
-         r["load_after_kdf_cpu_s"],
-         "PASS" if r["load_after_kdf_s"] <= TARGET_LOAD_S else "MISS", None),
-        ("  same, rows read while typing (app)", f"<= {TARGET_LOAD_S * 1000:.0f} ms",
-         r["load_prefetched_s"], "s", r["load_prefetched_cpu_s"],
-         "PASS" if r["load_prefetched_s"] <= TARGET_LOAD_S else "MISS", None),
-        ("  same, rows read during the KDF (`kit`)", f"<= {TARGET_LOAD_S * 1000:.0f} ms",
+        # As each way in unlocks: `kit` reads the rows during the KDF, the app while the
+        # passphrase is typed. Reading only after the key (Vault.open given no read) is what
+        # neither does; it is shown for comparison and judged too, so nothing is hidden.
+        ("load after KDF, as `kit` unlocks", f"<= {TARGET_LOAD_S * 1000:.0f} ms",
          r["load_read_ahead_s"], "s", None,
          "PASS" if r["load_read_ahead_s"] <= TARGET_LOAD_S else "MISS",
-         f"the whole unlock {r['unlock_read_ahead_s'] * 1000:.0f} ms, against "
-         f"{r['unlock_plain_s'] * 1000:.0f} ms reading after the KDF"),
+         f"rows read during the KDF; the whole unlock {r['unlock_read_ahead_s'] * 1000:.0f} "
+         f"ms, against {r['unlock_plain_s'] * 1000:.0f} ms reading after it"),
+        ("  same, as the app unlocks", f"<= {TARGET_LOAD_S * 1000:.0f} ms",
+         r["load_prefetched_s"], "s", r["load_prefetched_cpu_s"],
+         "PASS" if r["load_prefetched_s"] <= TARGET_LOAD_S else "MISS",
+         "rows read while the passphrase is typed"),
+        ("  same, rows read only after the KDF", f"<= {TARGET_LOAD_S * 1000:.0f} ms",
+         r["load_after_kdf_s"], "s", r["load_after_kdf_cpu_s"],
+         "PASS" if r["load_after_kdf_s"] <= TARGET_LOAD_S else "MISS",
+         "neither `kit` nor the app unlocks so"),
         ("search (in-process, median)", f"<= {TARGET_SEARCH_S * 1000:.0f} ms", r["search_s"],
          "s", r["search_cpu_s"], "PASS" if r["search_s"] <= TARGET_SEARCH_S else "MISS", None),
         ("jrnl / kit, whole search command", f">= {TARGET_RATIO:.0f}x", ratio, "x", None,
@@ -1029,13 +1067,14 @@ def render(by_size: dict[int, dict[str, Any]], targets: list[dict[str, Any]],
     row("unlock: Vault.open excluding KDF", lambda r: fmt_s(r["open_excluding_kdf_s"]))
     row("  vault.snapshot() decrypt alone", lambda r: fmt_s(r["snapshot_decrypt_s"]))
     row("  Journal.entries() (snapshot + parse)", lambda r: fmt_s(r["journal_entries_s"]))
-    row("LOAD after KDF (open − KDF + entries)", lambda r: fmt_s(r["load_after_kdf_s"]))
-    row("  same, CPU time of this process", lambda r: fmt_s(r["load_after_kdf_cpu_s"]))
-    row("  rows read while the passphrase is typed", lambda r: fmt_s(r["load_prefetched_s"]))
+    row("  open + entries in this process, no KDF", lambda r: fmt_s(r["load_in_process_s"]))
+    row("LOAD after KDF, fresh process: as `kit`", lambda r: fmt_s(r["load_read_ahead_s"]))
+    row("  as the app (rows read while typing)", lambda r: fmt_s(r["load_prefetched_s"]))
     row("    same, CPU time", lambda r: fmt_s(r["load_prefetched_cpu_s"]))
-    row("  rows read during the KDF, as `kit` does", lambda r: fmt_s(r["load_read_ahead_s"]))
-    row("UNLOCK whole (KDF + load), reading after", lambda r: fmt_s(r["unlock_plain_s"]))
-    row("  same, rows read during the KDF", lambda r: fmt_s(r["unlock_read_ahead_s"]))
+    row("  rows read only after the KDF", lambda r: fmt_s(r["load_after_kdf_s"]))
+    row("    same, CPU time", lambda r: fmt_s(r["load_after_kdf_cpu_s"]))
+    row("UNLOCK whole (KDF + entries), as `kit`", lambda r: fmt_s(r["unlock_read_ahead_s"]))
+    row("  same, rows read only after the KDF", lambda r: fmt_s(r["unlock_plain_s"]))
     row("SEARCH in-process (median)", lambda r: fmt_s(r["search_s"]))
     row("  same, CPU time", lambda r: fmt_s(r["search_cpu_s"]))
     row("  search p90", lambda r: fmt_s(r["search_p90_s"]))
@@ -1061,8 +1100,8 @@ def render(by_size: dict[int, dict[str, Any]], targets: list[dict[str, Any]],
     row("RATIO jrnl / kit, keyring unlock",
         lambda r: fmt_n(r.get("jrnl_over_kit_device"), "{:.2f}x"))
     if curve:
-        lines += ["", "Durable add as the vault grows (one vault, minimum KDF profile; "
-                  f"{CURVE_ADDS} adds at each size):",
+        lines += ["", "Durable add as the vault grows (one vault copied at each size, minimum "
+                  f"KDF profile; {CURVE_ADDS} rounds of one add on each, in turn):",
                   "entries".ljust(46) + "".join(f"{row['entries']:>{width},}" for row in curve),
                   "-" * (46 + width * len(curve))]
         for label, key in (("ADD one entry, durable (median)", "add_s"),
@@ -1102,8 +1141,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         "curve (default 1000,5000,10000,25000,50000; 200,1000 with --quick; "
                         "0 to skip it)")
     parser.add_argument("--child-memory", metavar="VAULT", help=argparse.SUPPRESS)
-    parser.add_argument("--child-mode", choices=["rss", "tracemalloc"], default="rss",
-                        help=argparse.SUPPRESS)
+    parser.add_argument("--child-load", metavar="VAULT", help=argparse.SUPPRESS)
+    parser.add_argument("--child-mode", choices=["rss", "tracemalloc", *LOAD_MODES],
+                        default="rss", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -1130,6 +1170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child_memory:
         child_memory(Path(args.child_memory), args.child_mode)
+        return 0
+    if args.child_load:
+        child_load(Path(args.child_load), args.child_mode)
         return 0
     settings = settings_from(args)
     if not KIT_BIN.exists():
@@ -1167,9 +1210,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "loadavg_before": load_before,
         "loadavg_after": os.getloadavg() if hasattr(os, "getloadavg") else None,
         "method": {
-            "load_after_kdf": "Vault.open wall time minus the time spent inside "
-                              "kit.vault.kdf.derive during that open, plus "
-                              "Journal(vault).entries() (snapshot decrypt + parse); median",
+            "load_after_kdf": "in a fresh child process per run: the unlock and "
+                              "Journal(vault).entries(), wall time, minus the time spent "
+                              "inside kit.vault.kdf.derive; one child per mode in turn each "
+                              "round; median. Modes: " + "; ".join(
+                                  f"{mode}: {what}" for mode, what in LOAD_MODES.items()),
             "search": "Journal.search(query) in-process after load; median",
             "add": "Journal.add on the largest vault, each a durable write; median",
             "whole_command": "one warm-up each, then kit and jrnl alternated; wall time from "
