@@ -8,7 +8,8 @@ from pathlib import Path
 from kit import credentials
 from kit.errors import KeyringUnavailable, KitError, UsageError, WrongSecret
 from kit.vault import Credentials, Vault, recovery
-from kit.vault.store import ReadAhead, read_header, require_vault
+from kit.vault.read_ahead import ReadAhead
+from kit.vault.store import read_header, require_vault
 
 HOW_PASSPHRASE = "set KIT_PASSPHRASE, use --passphrase-file, or run this in a terminal"  # noqa: S105
 HOW_RECOVERY = "set KIT_RECOVERY_KEY or run this in a terminal"

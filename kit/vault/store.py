@@ -419,8 +419,8 @@ class Prefetched:
 
 def prefetch(path: Path) -> Prefetched | None:
     """Read what an unlock will check and decrypt, needing no key, while the unlock waits for
-    the key (see ReadAhead). None if there is nothing to read or it cannot be read now, short
-    of memory included (the unlock then reads as usual and reports what is wrong)."""
+    the key (see kit.vault.read_ahead). None if there is nothing to read or it cannot be read
+    now, short of memory included (the unlock then reads as usual and reports what is wrong)."""
     db = path / DB_FILE
     try:
         stat = db.stat()
@@ -442,55 +442,6 @@ def prefetch(path: Path) -> Prefetched | None:
         conn.close()
         return None
     return Prefetched(path, conn, (stat.st_dev, stat.st_ino), version, meta, manifest, records)
-
-
-class ReadAhead:
-    """prefetch(path) on a thread of its own, started at once, so the rows are read while the
-    unlock waits for something else: a passphrase being typed, the keyring, or the KDF (which
-    releases the GIL). Pass `take` to Vault.open, which calls it only once the key is known;
-    after a wrong secret the read stays here for the next try. `close` lets go of whatever was
-    not taken, without waiting for a read still going on; leaving a `with` block waits for it,
-    so that a command that ends leaves nothing open (sqlite's -wal and -shm files go with the
-    last connection). The command line (kit.unlock) and the app's lock screen both use it; it
-    may be taken from any thread."""
-
-    def __init__(self, path: Path) -> None:
-        self._guard = threading.Lock()
-        self._read: Prefetched | None = None
-        self._closed = False
-        self._thread = threading.Thread(target=self._run, args=(path,), name="kit-read-ahead",
-                                        daemon=True)
-        self._thread.start()
-
-    def _run(self, path: Path) -> None:
-        found = prefetch(path)
-        with self._guard:
-            if not self._closed:
-                self._read, found = found, None
-        if found is not None:  # closed meanwhile: nobody will take it
-            found.close()
-
-    def take(self) -> Prefetched | None:
-        """The read, once it is done, handed over (the caller closes it, or the vault takes
-        it over); None if it found nothing to read, was closed, or was taken already."""
-        self._thread.join()
-        with self._guard:
-            found, self._read = self._read, None
-        return found
-
-    def close(self) -> None:
-        with self._guard:
-            self._closed = True
-            found, self._read = self._read, None
-        if found is not None:
-            found.close()
-
-    def __enter__(self) -> ReadAhead:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._thread.join()
-        self.close()
 
 
 # What a closed vault holds instead of its keys: derived from zeros, opening nothing.
@@ -532,8 +483,8 @@ class Vault:
         """Unlock the vault at *path*. A wrong secret raises before any file is touched.
         *prefetched* (see prefetch()) is taken over once the vault opens, or closed if it is
         not of this file; after a wrong secret it is still the caller's, to try again with.
-        It may be a function that gives it, called once the key is known, as ReadAhead.take:
-        the read can then go on while the KDF runs."""
+        It may be a function that gives it, called once the key is known, as
+        kit.vault.read_ahead.ReadAhead.take: the read can then go on while the KDF runs."""
         require_vault(path)
         # A key change cut short leaves vault.header.next, or a temp file of a header write.
         if (path / NEXT_HEADER_FILE).exists() or any(path.glob(f".*{TEMP_SUFFIX}")):

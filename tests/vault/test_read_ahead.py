@@ -11,7 +11,7 @@ import pytest
 
 from kit import credentials, unlock
 from kit.errors import SecretMissing, WrongSecret
-from kit.vault import Vault, kdf, store
+from kit.vault import Vault, kdf, read_ahead, store
 from tests.conftest import PASSPHRASE
 from tests.keyring_backends.memory import Keyring as MemoryKeyring
 
@@ -74,18 +74,18 @@ def test_an_unlock_that_fails_closes_the_early_read(vault_path: Path, vault: Vau
 def order(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """When the KDF ran and when the unlock waited for the read, in order."""
     events: list[str] = []
-    derive, take = kdf.derive, store.ReadAhead.take
+    derive, take = kdf.derive, read_ahead.ReadAhead.take
 
     def derived(passphrase: str, params: kdf.KdfParams) -> bytes:
         events.append("kdf")
         return derive(passphrase, params)
 
-    def taken(self: store.ReadAhead) -> store.Prefetched | None:
+    def taken(self: read_ahead.ReadAhead) -> store.Prefetched | None:
         events.append("take")
         return take(self)
 
     monkeypatch.setattr(kdf, "derive", derived)
-    monkeypatch.setattr(store.ReadAhead, "take", taken)
+    monkeypatch.setattr(read_ahead.ReadAhead, "take", taken)
     return events
 
 
@@ -147,7 +147,7 @@ def test_a_read_ahead_is_handed_over_once_and_let_go_of_when_closed(
     original = store.Prefetched.close
     monkeypatch.setattr(store.Prefetched, "close",
                         lambda self: (closed.append(self), original(self))[1])
-    ahead = store.ReadAhead(vault_path)
+    ahead = read_ahead.ReadAhead(vault_path)
     taken = ahead.take()
     assert taken is not None and ahead.take() is None  # handed over once
     ahead.close()
@@ -164,8 +164,21 @@ def test_a_read_ahead_is_handed_over_once_and_let_go_of_when_closed(
 
     monkeypatch.setattr(store, "prefetch", slow)
     closed.clear()
-    late = store.ReadAhead(vault_path)
+    late = read_ahead.ReadAhead(vault_path)
     late.close()
     go.set()
     assert late.take() is None
     assert len(closed) == 1
+
+
+def test_starting_a_read_ahead_loads_no_cryptography_on_the_callers_thread() -> None:
+    """The app's lock screen starts one as soon as it is up: loading the vault's store and
+    the cryptography stack there would hold up its first moments (the start-up benchmark)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import kit.vault.read_ahead; heavy = ('cryptography', 'kit.vault.store'); "
+            "print(sorted(m for m in sys.modules if m.startswith(heavy)))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60, check=True)
+    assert loaded.stdout.strip() == "[]"

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from kit.vault import Credentials
-    from kit.vault.store import Prefetched, ReadAhead
+    from kit.vault.read_ahead import ReadAhead
+    from kit.vault.store import Prefetched
     from kit.workspace import Workspace
 
 
@@ -32,7 +33,7 @@ class LockScreen(Screen[None]):
     # Why keyring unlock did not open the vault this time (said as the command line says it).
     _keyring_note = ""
     # The vault's rows, still encrypted, read while the passphrase is typed or the keyring
-    # answers (kit.vault.store.ReadAhead): the unlock then decrypts them without reading the
+    # answers (kit.vault.read_ahead): the unlock then decrypts them without reading the
     # file again, unless it changed meanwhile. None until started, or once an unlock opened.
     _ahead: ReadAhead | None = None
 
@@ -78,7 +79,7 @@ class LockScreen(Screen[None]):
         """Start reading the rows on a thread of its own (not a worker: the screen's workers
         are the unlock's), once the screen is up."""
         if self._ahead is None and self.is_attached and not vault_host(self).unlocked:
-            from kit.vault.store import ReadAhead
+            from kit.vault.read_ahead import ReadAhead
 
             self._ahead = ReadAhead(vault_host(self).services.vault_path)
 
