@@ -54,16 +54,20 @@ def test_with_no_terminal_nothing_is_read_first(vault_path: Path, vault: Vault,
     assert started == []
 
 
-def test_an_unlock_that_fails_closes_the_early_read(vault_path: Path, vault: Vault,
-                                                    typed: list[str],
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    vault.close()
-    closed: list[object] = []
-    from kit.vault import store
-
+@pytest.fixture
+def closed(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every early read closed, in order (Prefetched.close still closes it)."""
+    reads: list[object] = []
     original = store.Prefetched.close
     monkeypatch.setattr(store.Prefetched, "close",
-                        lambda self: (closed.append(self), original(self))[1])
+                        lambda self: (reads.append(self), original(self))[1])
+    return reads
+
+
+def test_an_unlock_that_fails_closes_the_early_read(vault_path: Path, vault: Vault,
+                                                    typed: list[str],
+                                                    closed: list[object]) -> None:
+    vault.close()
     typed += ["wrong"] * credentials.TRIES
     with pytest.raises(Exception, match="three wrong passphrases"):
         unlock.unlock(vault_path, None, allow_device=False)
@@ -106,14 +110,9 @@ def test_a_given_passphrase_is_derived_while_the_rows_are_read(
 
 
 def test_a_wrong_given_passphrase_closes_the_read(vault_path: Path, vault: Vault,
-                                                  tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path, closed: list[object],
                                                   order: list[str]) -> None:
     vault.close()
-    closed: list[object] = []
-    original = store.Prefetched.close
-    monkeypatch.setattr(store.Prefetched, "close",
-                        lambda self: (closed.append(self), original(self))[1])
     before = sorted(path.name for path in vault_path.iterdir())
     with pytest.raises(WrongSecret):
         unlock.unlock(vault_path, _given(tmp_path, "not it at all"))
@@ -139,14 +138,11 @@ def test_keyring_unlock_takes_the_rows_read_while_the_keyring_answered(
 
 
 def test_a_read_ahead_is_handed_over_once_and_let_go_of_when_closed(
-        vault_path: Path, vault: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
+        vault_path: Path, vault: Vault, closed: list[object],
+        monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
     vault.close()
-    closed: list[object] = []
-    original = store.Prefetched.close
-    monkeypatch.setattr(store.Prefetched, "close",
-                        lambda self: (closed.append(self), original(self))[1])
     ahead = read_ahead.ReadAhead(vault_path)
     taken = ahead.take()
     assert taken is not None and ahead.take() is None  # handed over once
