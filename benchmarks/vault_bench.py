@@ -462,6 +462,9 @@ def measure_unlock_and_search(vault_path: Path, settings: Settings,
     }
 
 
+# The benchmark's own passphrase, in a file beside the vault, as `kit --passphrase-file` reads
+# one: measure_loads writes it for the "kit" children.
+PASSPHRASE_FILE = "bench-passphrase.txt"
 # How a child process unlocks (see child_load), each as a person meets it:
 LOAD_MODES = {
     "kit": "as `kit` unlocks a given passphrase: the rows read during the KDF (kit.unlock)",
@@ -476,7 +479,7 @@ def measure_loads(vault_path: Path, rounds: int) -> dict[str, Any]:
     Each round runs one child per mode in turn, so a slow spell of the machine falls on every
     mode alike."""
     runs: dict[str, list[dict[str, float]]] = {mode: [] for mode in LOAD_MODES}
-    given = vault_path.parent / "bench-passphrase.txt"  # the benchmark's own passphrase
+    given = vault_path.parent / PASSPHRASE_FILE
     given.write_text(PASSPHRASE + "\n", encoding="utf-8")
     env = base_env(vault_path.parent) | {"KIT_HOME": str(vault_path.parent)}
     try:
@@ -518,8 +521,7 @@ def child_load(vault_path: Path, mode: str) -> None:
     with kdf_timer() as spent:
         clock = Clock.start()
         if mode == "kit":
-            vault = unlock(vault_path, vault_path.parent / "bench-passphrase.txt",
-                           allow_device=False)
+            vault = unlock(vault_path, vault_path.parent / PASSPHRASE_FILE, allow_device=False)
         else:
             vault = Vault.open(vault_path, Credentials(passphrase=PASSPHRASE), early)
         with vault:
