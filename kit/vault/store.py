@@ -42,6 +42,7 @@ from kit.errors import (
     HeaderTampered,
     KeyChanged,
     KitError,
+    ManifestMismatch,
     NotFound,
     NoVault,
     RecordDamaged,
@@ -397,6 +398,60 @@ class WriteTxn:
         return info
 
 
+# A record row ready to decrypt: its id in hex, its generation, its sealed bytes (nonce, then
+# ciphertext and tag) and the associated data they were sealed with.
+ReadyRow = tuple[str, int, bytes, bytes]
+
+
+class SortedRows(NamedTuple):
+    """A read's record rows sorted against the manifest (sort_rows), before any decryption."""
+
+    ready: list[ReadyRow]  # the rows to decrypt, in the order read
+    problems: list[Problem]  # rows not in the manifest, of another generation, or not sealed
+    missing: list[Problem]  # manifest entries with no row, by id
+
+
+def sort_rows(rows: list[tuple[Any, Any, Any]], expected: dict[bytes, int],
+              vault_id: bytes) -> SortedRows:
+    """The half of a snapshot that needs no key: which rows the manifest *expected* vouches
+    for, at the generation it names, each with its associated data; and what is wrong with
+    the rest. Vault.snapshot runs it on rows it has just read; prefetch runs it on the rows it
+    reads ahead, while the KDF runs, on the manifest and vault id as the database states them,
+    which the first snapshot checks with the key before it uses what this made."""
+    ready: list[ReadyRow] = []
+    problems: list[Problem] = []
+    seen: set[bytes] = set()
+    prefix = b"flk/v1/record" + vault_id
+    tail, want_of, saw, keep = _AAD_TAIL.pack, expected.get, seen.add, ready.append
+    for rid, gen, ct in rows:
+        want = want_of(rid) if type(rid) is bytes else None
+        if want is None:
+            rid_hex = rid.hex() if isinstance(rid, bytes) else str(rid)
+            problems.append(Problem(
+                "unexpected_record",
+                f"record {rid_hex} is not in the vault's record list (added from "
+                "outside); it was ignored", rid_hex))
+            continue
+        saw(rid)
+        if gen != want:
+            problems.append(Problem(
+                "stale_record",
+                f"record {rid.hex()} is generation {gen} but generation {want} was "
+                "last written (an older copy was put back); it was ignored", rid.hex()))
+            continue
+        if type(ct) is not bytes or len(ct) < NONCE_BYTES + TAG_BYTES:
+            problems.append(_damaged(rid.hex()))
+            continue
+        keep((rid.hex(), gen, ct, prefix + rid + tail(gen, FORMAT_VERSION)))
+    missing = [Problem("missing_record", f"record {rid.hex()} is missing from vault.sqlite",
+                       rid.hex()) for rid in sorted(set(expected) - seen)]
+    return SortedRows(ready, problems, missing)
+
+
+def _damaged(rid_hex: str) -> Problem:
+    return Problem("damaged_record", f"record {rid_hex} is damaged and cannot be read", rid_hex)
+
+
 @dataclass(frozen=True)
 class Prefetched:
     """What vault.sqlite holds, read before the key is known (while the passphrase is typed):
@@ -412,6 +467,10 @@ class Prefetched:
     meta: dict[str, Any] = field(repr=False)
     manifest: list[tuple[Any, Any]] = field(repr=False)
     records: list[tuple[Any, Any, Any]] = field(repr=False)
+    # For database format 2: the manifest rows as a dict, and the record rows sorted against
+    # it with the meta table's vault id (sort_rows), made on the read's thread; or None if
+    # they could not be made so (the first snapshot then makes them, or names what is wrong).
+    sorted: tuple[dict[bytes, int], SortedRows] | None = field(default=None, repr=False)
 
     def close(self) -> None:
         self.conn.close()
@@ -438,10 +497,29 @@ def prefetch(path: Path) -> Prefetched | None:
             "format") == DB_FORMAT else []
         records = conn.execute("SELECT id, gen, ct FROM records").fetchall()
         conn.execute("COMMIT")
+        sorted_rows = _sorted_ahead(meta, manifest, records)
     except (sqlite3.Error, MemoryError):
         conn.close()
         return None
-    return Prefetched(path, conn, (stat.st_dev, stat.st_ino), version, meta, manifest, records)
+    return Prefetched(path, conn, (stat.st_dev, stat.st_ino), version, meta, manifest, records,
+                      sorted_rows)
+
+
+def _sorted_ahead(meta: dict[str, Any], manifest: list[tuple[Any, Any]],
+                  records: list[tuple[Any, Any, Any]],
+                  ) -> tuple[dict[bytes, int], SortedRows] | None:
+    """What prefetch can do of a snapshot with no key: the manifest table's rows checked and
+    made a dict, and the record rows sorted against it (sort_rows), for database format 2.
+    None where the rows are not as they should be: the first snapshot finds out why, once
+    the key has shown the passphrase right."""
+    vault_id = meta.get("vault_id")
+    if meta.get("format") != DB_FORMAT or type(vault_id) is not bytes:
+        return None
+    try:
+        entries = entries_of(manifest)
+    except ManifestMismatch:
+        return None
+    return entries, sort_rows(records, entries, vault_id)
 
 
 # What a closed vault holds instead of its keys: derived from zeros, opening nothing.
@@ -747,10 +825,11 @@ class Vault:
                 return
             raise VaultBusy("the vault kept changing while it was being read; try again")
 
-    def _take_prefetched(self) -> tuple[int, dict[bytes, int], list[tuple[Any, Any, Any]]] | None:
-        """The prefetched read, checked as _read_txn checks a fresh one: the commit counter,
-        the manifest and the record rows; or None if there is none or the database has had a
-        commit since it was read (the caller then reads afresh). Used once."""
+    def _take_prefetched(self) -> tuple[int, SortedRows] | None:
+        """The prefetched read, checked as _read_txn checks a fresh one: the commit counter
+        and the record rows sorted against the manifest it vouches for; or None if there is
+        none or the database has had a commit since it was read (the caller then reads
+        afresh). Used once."""
         with self._mutex:
             pre, self._prefetched = self._prefetched, None
             if pre is None or self._conn_ is not pre.conn or self._open_txn() is not None:
@@ -765,60 +844,55 @@ class Vault:
                 self._check_commit(state)
                 if state.format == 1:
                     entries = decode_manifest(state.proof)
+                    return state.counter, sort_rows(pre.records, entries, self.vault_id)
+                # Made on the read's thread from these same rows, with meta's vault id, which
+                # _check_meta_values has just found to be the header's.
+                if pre.sorted is not None:
+                    entries, rows = pre.sorted
                 else:
                     entries = entries_of(pre.manifest)
-                    if not mac_equal(digest_of(self._keys.manifest, self.vault_id,
-                                               entries.items()), state.proof):
-                        raise manifest_altered()
-                    self._verified = ((state.counter, state.proof), entries)
-            return state.counter, entries, pre.records
+                    rows = sort_rows(pre.records, entries, self.vault_id)
+                if not mac_equal(digest_of(self._keys.manifest, self.vault_id, entries.items()),
+                                 state.proof):
+                    raise manifest_altered()
+                self._verified = ((state.counter, state.proof), entries)
+            return state.counter, rows
 
     # --- reading ---
 
     def snapshot(self) -> Snapshot:
         """Decrypt every record the manifest vouches for; name every one that fails.
 
-        The loop is the unlock's cost (10,000 entries are read at each unlock), so it is
-        written flat, each step a call into C: one associated-data prefix, the padding
-        compared with zeros in one memcmp, orjson reading the payload through a view, Record
-        tuples made without NamedTuple's Python-level constructor, and the cyclic garbage
-        collector paused while it builds thousands of objects that all live on (see
-        bulk_build). It checks what get() and _parse_plaintext check, step for step."""
+        In two halves (section 7.8 of docs/vault-format.md): sort_rows, which needs no key and
+        so runs while the KDF does when the rows were read ahead (prefetch), and _open_rows,
+        which decrypts. Together they check what get() and _parse_plaintext check."""
         early = self._take_prefetched()
         if early is not None:
-            counter, expected, rows = early
+            counter, rows = early
         else:
             with self._read_txn() as (conn, counter, expected):
-                rows = conn.execute("SELECT id, gen, ct FROM records").fetchall()
-        result = Snapshot(counter, {})
-        seen: set[bytes] = set()
-        records, problems = result.records, result.problems
-        decrypt = self._keys.records.decrypt
-        prefix = b"flk/v1/record" + self.vault_id
-        tail, length_of, loads = _AAD_TAIL.pack, _LENGTH.unpack_from, orjson.loads
-        want_of, saw, new_record = expected.get, seen.add, tuple.__new__
+                read = conn.execute("SELECT id, gen, ct FROM records").fetchall()
+            rows = sort_rows(read, expected, self.vault_id)
+        records, damaged = self._open_rows(rows.ready)
+        return Snapshot(counter, records, [*rows.problems, *damaged, *rows.missing])
+
+    def _open_rows(self, ready: list[ReadyRow]) -> tuple[dict[str, Record], list[Problem]]:
+        """Decrypt and parse rows sort_rows made ready: the records by id, and a
+        damaged_record problem for each that fails.
+
+        The loop is the unlock's cost (10,000 entries are read at each unlock), so it is
+        written flat, each step a call into C: the padding compared with zeros in one memcmp,
+        orjson reading the payload through a view, Record tuples made without NamedTuple's
+        Python-level constructor, and the cyclic garbage collector paused while it builds
+        thousands of objects that all live on (see bulk_build)."""
+        records: dict[str, Record] = {}
+        damaged: list[Problem] = []
+        decrypt, length_of, loads = self._keys.records.decrypt, _LENGTH.unpack_from, orjson.loads
+        new_record = tuple.__new__
         with bulk_build():
-            for rid, gen, ct in rows:
-                want = want_of(rid) if type(rid) is bytes else None
-                if want is None:
-                    rid_hex = rid.hex() if isinstance(rid, bytes) else str(rid)
-                    problems.append(Problem(
-                        "unexpected_record",
-                        f"record {rid_hex} is not in the vault's record list (added from "
-                        "outside); it was ignored", rid_hex))
-                    continue
-                saw(rid)
-                if gen != want:
-                    problems.append(Problem(
-                        "stale_record",
-                        f"record {rid.hex()} is generation {gen} but generation {want} was "
-                        "last written (an older copy was put back); it was ignored", rid.hex()))
-                    continue
+            for rid_hex, gen, ct, aad in ready:
                 try:
-                    if type(ct) is not bytes or len(ct) < NONCE_BYTES + TAG_BYTES:
-                        raise ValueError("not a sealed record")
-                    padded = decrypt(ct[:NONCE_BYTES], ct[NONCE_BYTES:],
-                                     prefix + rid + tail(gen, FORMAT_VERSION))
+                    padded = decrypt(ct[:NONCE_BYTES], ct[NONCE_BYTES:], aad)
                     end = 4 + length_of(padded)[0]
                     if end > len(padded) or not padding_is_zero(padded, end):
                         raise ValueError("padding is malformed")
@@ -827,16 +901,10 @@ class Vault:
                     if type(kind) is not str or type(data) is not dict:
                         raise ValueError("record body has the wrong shape")
                 except (InvalidTag, ValueError, KeyError, TypeError, struct.error):
-                    problems.append(Problem(
-                        "damaged_record", f"record {rid.hex()} is damaged and cannot be read",
-                        rid.hex()))
+                    damaged.append(_damaged(rid_hex))
                     continue
-                rid_hex = rid.hex()
                 records[rid_hex] = new_record(Record, (rid_hex, gen, kind, data))
-        for rid in sorted(set(expected) - seen):
-            problems.append(Problem(
-                "missing_record", f"record {rid.hex()} is missing from vault.sqlite", rid.hex()))
-        return result
+        return records, damaged
 
     def get(self, record_id: str) -> Record:
         rid = _parse_id(record_id)

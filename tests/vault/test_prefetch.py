@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kit.errors import ManifestMismatch, WrongSecret
-from kit.vault import Credentials, Vault
+from kit.errors import ManifestMismatch, VaultDamaged, WrongSecret
+from kit.vault import Credentials, Vault, store
 from kit.vault.store import prefetch
 from kit.workspace import open_workspace
 from tests.conftest import PASSPHRASE
@@ -142,3 +142,81 @@ def test_a_change_from_outside_between_the_read_and_the_unlock_is_read_afresh(
     with Vault.open(vault_path, CREDS, early) as opened:
         snap = opened.snapshot()
     assert [(p.code, p.record_id) for p in snap.problems] == [("damaged_record", victim)]
+
+
+def _damage_every_way(vault_path: Path, ids: list[str]) -> dict[str, str]:
+    """One record row of each kind of wrong, made from outside through SQLite; returns the
+    problem code each id should be reported with."""
+    stale, short, not_bytes, flipped, missing = (bytes.fromhex(i) for i in ids[:5])
+    stranger = bytes(range(16))
+    with sqlite3.connect(vault_path / "vault.sqlite") as conn:
+        conn.execute("UPDATE records SET gen = gen + 1 WHERE id = ?", (stale,))
+        conn.execute("UPDATE records SET ct = x'00' WHERE id = ?", (short,))
+        conn.execute("UPDATE records SET ct = 'text' WHERE id = ?", (not_bytes,))
+        (ct,) = conn.execute("SELECT ct FROM records WHERE id = ?", (flipped,)).fetchone()
+        conn.execute("UPDATE records SET ct = ? WHERE id = ?", (bytes([ct[0] ^ 1]) + ct[1:],
+                                                                flipped))
+        conn.execute("DELETE FROM records WHERE id = ?", (missing,))
+        conn.execute("INSERT INTO records (id, gen, ct) VALUES (?, 1, x'00')", (stranger,))
+    return {ids[0]: "stale_record", ids[1]: "damaged_record", ids[2]: "damaged_record",
+            ids[3]: "damaged_record", ids[4]: "missing_record",
+            stranger.hex(): "unexpected_record"}
+
+
+def test_every_kind_of_damage_is_reported_alike_from_a_read_made_ahead(
+        vault_path: Path, vault: Vault) -> None:
+    """The rows read ahead are sorted against the manifest before the key is known; what that
+    finds is what a fresh read finds, record by record and in the same order."""
+    saved = _filled(vault, 8)
+    want = _damage_every_way(vault_path, list(saved))
+    with Vault.open(vault_path, CREDS) as fresh:
+        fresh_snap = fresh.snapshot()
+    early = prefetch(vault_path)
+    assert early is not None and early.sorted is not None  # sorted on the read's thread
+    with Vault.open(vault_path, CREDS, early) as opened:
+        early_snap = opened.snapshot()
+    found = [(p.code, p.record_id) for p in early_snap.problems]
+    assert found == [(p.code, p.record_id) for p in fresh_snap.problems]
+    assert {rid: code for code, rid in found} == want
+    assert early_snap.records == fresh_snap.records
+    assert set(early_snap.records) == {*saved, *fresh_snap.records} - set(want)
+
+
+def test_the_rows_sorted_ahead_are_the_ones_the_first_snapshot_opens(
+        vault_path: Path, vault: Vault, monkeypatch: pytest.MonkeyPatch) -> None:
+    saved = _filled(vault)
+    early = prefetch(vault_path)
+    assert early is not None and early.sorted is not None
+    sorted_after: list[object] = []
+    monkeypatch.setattr(store, "sort_rows", lambda *a: sorted_after.append(a))
+    with Vault.open(vault_path, CREDS, early) as opened:
+        assert set(saved) <= set(opened.snapshot().records)
+    assert sorted_after == []  # none of that work was left for after the key
+
+
+def test_a_database_naming_another_vault_is_refused_from_a_read_made_ahead(
+        vault_path: Path, vault: Vault) -> None:
+    """The associated data sorted ahead is built with the vault id the database states; the
+    first snapshot refuses a database whose id is not the header's before it uses any."""
+    _filled(vault)
+    with sqlite3.connect(vault_path / "vault.sqlite") as conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'vault_id'", (bytes(16),))
+    early = prefetch(vault_path)
+    assert early is not None and early.sorted is not None
+    with Vault.open(vault_path, CREDS, early) as opened, \
+            pytest.raises(VaultDamaged, match="another vault"):
+        opened.snapshot()
+
+
+def test_a_manifest_that_cannot_be_sorted_ahead_is_named_once_the_key_is_known(
+        vault_path: Path, vault: Vault) -> None:
+    saved = _filled(vault)
+    with sqlite3.connect(vault_path / "vault.sqlite") as conn:
+        conn.execute("UPDATE manifest SET gen = 0 WHERE id = ?",
+                     (bytes.fromhex(next(iter(saved))),))
+    early = prefetch(vault_path)
+    assert early is not None and early.sorted is None
+    with pytest.raises(WrongSecret):  # a wrong passphrase is still named as such first
+        Vault.open(vault_path, Credentials(passphrase="not it"), early)
+    with Vault.open(vault_path, CREDS, early) as opened, pytest.raises(ManifestMismatch):
+        opened.snapshot()
