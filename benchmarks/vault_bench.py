@@ -447,7 +447,7 @@ def measure_unlock_and_search(vault_path: Path, settings: Settings,
     if hits != expected_hits:
         print(f"warning: in-process search found {hits} entries, expected {expected_hits}",
               file=sys.stderr)
-    return measure_loads(vault_path, settings.unlock_runs) | {
+    return measure_loads(vault_path, 2 if settings.quick else LOAD_ROUNDS) | {
         "entries_loaded": count,
         "kdf_s": median(kdf_times), "kdf_runs_s": kdf_times,
         "kdf_params": {"memory_kib": params.memory_kib, "iterations": params.iterations,
@@ -465,6 +465,9 @@ def measure_unlock_and_search(vault_path: Path, settings: Settings,
 # The benchmark's own passphrase, in a file beside the vault, as `kit --passphrase-file` reads
 # one: measure_loads writes it for the "kit" children.
 PASSPHRASE_FILE = "bench-passphrase.txt"
+# Rounds of fresh load children (one per mode each round): a child takes about a third of a
+# second, and this machine's speed comes in spells, so a median of 5 still swung by a fifth.
+LOAD_ROUNDS = 11
 # How a child process unlocks (see child_load), each as a person meets it:
 LOAD_MODES = {
     "kit": "as `kit` unlocks a given passphrase: the rows read during the KDF (kit.unlock)",
