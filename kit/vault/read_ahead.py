@@ -36,7 +36,13 @@ class ReadAhead:
     def _run(self, path: Path) -> None:
         from kit.vault.store import prefetch  # here, on this thread: it loads the crypto stack
 
-        found = prefetch(path)
+        try:
+            found = prefetch(path)
+        except Exception:  # the unlock reads afresh, and meets it there
+            # A read ahead only saves time. Whatever went wrong here goes wrong again in the
+            # fresh read, on the unlock's own thread, where it is reported; raised here, it
+            # would be printed over the app's screen by the thread's exception hook.
+            found = None
         with self._guard:
             if not self._closed:
                 self._read, found = found, None
@@ -45,7 +51,7 @@ class ReadAhead:
 
     def take(self) -> Prefetched | None:
         """The read, once it is done, handed over (the caller closes it, or the vault takes
-        it over); None if it found nothing to read, was closed, or was taken already."""
+        it over); None if it found nothing to read, failed, was closed, or was taken already."""
         self._thread.join()
         with self._guard:
             found, self._read = self._read, None

@@ -439,7 +439,9 @@ def sort_rows(rows: list[tuple[Any, Any, Any]], expected: dict[bytes, int],
                 f"record {rid.hex()} is generation {gen} but generation {want} was "
                 "last written (an older copy was put back); it was ignored", rid.hex()))
             continue
-        if type(ct) is not bytes or len(ct) < NONCE_BYTES + TAG_BYTES:
+        # (A generation equal to an int but not one, 1.0, is only possible in a database
+        # made outside the kit; it is damage, not a crash.)
+        if type(gen) is not int or type(ct) is not bytes or len(ct) < NONCE_BYTES + TAG_BYTES:
             problems.append(_damaged(rid.hex()))
             continue
         keep((rid.hex(), gen, ct, prefix + rid + tail(gen, FORMAT_VERSION)))

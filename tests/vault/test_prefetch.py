@@ -220,3 +220,14 @@ def test_a_manifest_that_cannot_be_sorted_ahead_is_named_once_the_key_is_known(
         Vault.open(vault_path, Credentials(passphrase="not it"), early)
     with Vault.open(vault_path, CREDS, early) as opened, pytest.raises(ManifestMismatch):
         opened.snapshot()
+
+
+@pytest.mark.parametrize("gen, ct", [(1.0, bytes(40)), (1, "text"), (1, b"short"), (1, None)],
+                         ids=["real generation", "text", "too short", "null"])
+def test_sorting_names_odd_values_from_outside_as_damage(gen: object, ct: object) -> None:
+    """Values a database made outside the kit can hold (a column without the kit's types):
+    named as damage on whichever thread sorts them, never raised."""
+    rid = bytes(range(16))
+    rows = store.sort_rows([(rid, gen, ct)], {rid: 1}, bytes(16))
+    assert rows.ready == [] and rows.missing == []
+    assert [(p.code, p.record_id) for p in rows.problems] == [("damaged_record", rid.hex())]

@@ -178,3 +178,25 @@ def test_starting_a_read_ahead_loads_no_cryptography_on_the_callers_thread() -> 
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             timeout=60, check=True)
     assert loaded.stdout.strip() == "[]"
+
+
+def test_a_read_ahead_that_fails_is_no_read_and_prints_nothing(
+        vault_path: Path, vault: Vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure on the read's thread would be printed over the app's screen by the thread's
+    exception hook; the unlock reads afresh instead, and meets the failure there."""
+    import threading
+
+    hooked: list[object] = []
+    monkeypatch.setattr(threading, "excepthook", hooked.append)
+
+    def broken(path: Path) -> store.Prefetched | None:
+        raise RuntimeError("a fault on the read's thread")
+
+    vault.close()
+    monkeypatch.setattr(store, "prefetch", broken)
+    ahead = read_ahead.ReadAhead(vault_path)
+    assert ahead.take() is None
+    assert hooked == []
+    with unlock.unlock(vault_path, _given(tmp_path, PASSPHRASE)) as opened:  # reads afresh
+        assert opened._prefetched is None
+        assert opened.snapshot().problems == []
