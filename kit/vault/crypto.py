@@ -26,6 +26,7 @@ LABEL_BLOBS = b"flk/v1/blobs"
 LABEL_MANIFEST = b"flk/v1/manifest"
 LABEL_HEADER_MAC = b"flk/v1/header-mac"
 LABEL_KEY_ID = b"flk/v1/key-id"
+LABEL_RECORD_AAD = b"flk/v1/record"  # begins a record's associated data (record_aad)
 
 _MIN_BUCKET = 256
 _BIG_BUCKET = 64 * 1024
@@ -124,7 +125,8 @@ def padding_is_zero(padded: bytes, end: int) -> bool:
 
 
 def record_aad(vault_id: bytes, record_id: bytes, generation: int) -> bytes:
-    return b"flk/v1/record" + vault_id + record_id + struct.pack(">QH", generation, FORMAT_VERSION)
+    return (LABEL_RECORD_AAD + vault_id + record_id
+            + struct.pack(">QH", generation, FORMAT_VERSION))
 
 
 def chunk_aad(vault_id: bytes, blob_id: bytes, index: int, last: bool) -> bytes:

@@ -59,6 +59,7 @@ from kit.vault import kdf, recovery
 from kit.vault.crypto import (
     DIGEST_BYTES,
     FORMAT_VERSION,
+    LABEL_RECORD_AAD,
     NONCE_BYTES,
     TAG_BYTES,
     SealError,
@@ -421,7 +422,7 @@ def sort_rows(rows: list[tuple[Any, Any, Any]], expected: dict[bytes, int],
     ready: list[ReadyRow] = []
     problems: list[Problem] = []
     seen: set[bytes] = set()
-    prefix = b"flk/v1/record" + vault_id
+    prefix = LABEL_RECORD_AAD + vault_id  # as record_aad, built once
     tail, want_of, saw, keep = _AAD_TAIL.pack, expected.get, seen.add, ready.append
     for rid, gen, ct in rows:
         want = want_of(rid) if type(rid) is bytes else None
