@@ -107,7 +107,7 @@ def test_readme_welcome_and_help_say_what_is_sent_and_when() -> None:
         assert "exactly what it would send, and to whom" in flat
     assert "With `KIT_OFFLINE=1` set, nothing is sent at all." in " ".join(README.split())
     assert "\n| F10 | Supervision" in README
-    assert "about 6 minutes on two cores" in " ".join(README.split())
+    assert "under 6 minutes on two cores" in " ".join(README.split())
 
 
 def test_the_command_line_help_says_what_is_sent(kit: Kit) -> None:
