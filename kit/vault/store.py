@@ -921,6 +921,8 @@ class Vault:
         if gen != expected[rid]:
             raise RecordDamaged(f"record {record_id} was replaced by an older copy", record_id)
         try:
+            if type(gen) is not int:  # 1.0, in a table made outside the kit: as sort_rows
+                raise ValueError("the generation is not a whole number")
             kind, data = _parse_plaintext(open_sealed(self._keys.records, ct, self._aad(rid, gen)))
         except (SealError, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
             raise RecordDamaged(f"record {record_id} is damaged and cannot be read",
@@ -941,7 +943,9 @@ class Vault:
                        rows: list[tuple[int, bytes]]) -> bytes:
         count = meta.get("chunks")
         damaged = RecordDamaged(f"stored file {blob_id} is damaged or incomplete", blob_id)
-        if not isinstance(count, int) or [r[0] for r in rows] != list(range(count)):
+        indexes = [index for index, _ct in rows]
+        if (type(count) is not int or indexes != list(range(count))
+                or any(type(index) is not int for index in indexes)):  # 1.0 == 1, but not int
             raise damaged
         bid = bytes.fromhex(blob_id)
         parts = []

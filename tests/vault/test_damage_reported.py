@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from kit.errors import RecordDamaged
 from kit.records.journal import Journal
 from kit.vault import Credentials, Vault
 from tests.conftest import PASSPHRASE, Result, run_kit
@@ -103,12 +104,27 @@ def swap(j: Journalled, victim: str) -> None:
     set_row(j.path, other, *mine)
 
 
+def untyped(j: Journalled, victim: str) -> None:
+    """The records table made again, from outside, with no column types, so SQLite keeps a
+    generation of 1.0 as a real number: equal to the manifest's 1, but not a whole number."""
+    assert victim == j.ids[1]  # never edited: generation 1
+    with db(j.path) as conn:
+        conn.execute("ALTER TABLE records RENAME TO typed")
+        conn.execute("CREATE TABLE records (id PRIMARY KEY, gen NOT NULL, ct NOT NULL)")
+        conn.execute("INSERT INTO records SELECT id, gen, ct FROM typed")
+        conn.execute("DROP TABLE typed")
+        conn.execute("UPDATE records SET gen = 1.0 WHERE id = ?", (bytes.fromhex(victim),))
+        assert conn.execute("SELECT typeof(gen) FROM records WHERE id = ?",
+                            (bytes.fromhex(victim),)).fetchone() == ("real",)
+
+
 # How, which entry it strikes (an index into Journalled.ids), and what the message says.
 DAMAGE: dict[str, tuple[Callable[[Journalled, str], None], int, str]] = {
     "flipped": (flip, 0, "does not check out"),
     "deleted": (delete, 0, "missing from vault.sqlite"),
     "replayed": (replay, 0, "older copy"),
     "swapped": (swap, 1, "does not check out"),
+    "untyped": (untyped, 1, "does not check out"),
 }
 
 
@@ -404,3 +420,32 @@ def test_lists_of_every_kind_warn_and_carry_on(journalled: Journalled,
     assert f"Warning: record {victim} is damaged" in result.err, result.err
     assert "kit vault verify" in result.err
     assert disk(journalled.path) == before
+
+
+def test_a_single_read_names_a_generation_that_is_not_a_whole_number_as_damage(
+        journalled: Journalled) -> None:
+    """What the load names damaged, a read of one record (Vault.get: files, attachments)
+    names damaged too, rather than failing inside the associated data's packing."""
+    victim = journalled.ids[1]
+    untyped(journalled, victim)
+    with Vault.open(journalled.path, CREDS) as vault:
+        with pytest.raises(RecordDamaged, match="damaged"):
+            vault.get(victim)
+        assert vault.get(journalled.ids[2]).data["text"].startswith("entry 2")
+
+
+def test_a_stored_file_whose_chunk_number_is_not_a_whole_number_is_damaged(
+        vault_path: Path, vault: Vault) -> None:
+    data = bytes(range(256)) * 600  # three chunks
+    blob = vault.put_blob(data)
+    vault.close()
+    with db(vault_path) as conn:
+        conn.execute("ALTER TABLE chunks RENAME TO typed")
+        conn.execute("CREATE TABLE chunks (blob NOT NULL, idx NOT NULL, ct NOT NULL, "
+                     "PRIMARY KEY (blob, idx)) WITHOUT ROWID")
+        conn.execute("INSERT INTO chunks SELECT blob, idx, ct FROM typed")
+        conn.execute("DROP TABLE typed")
+        conn.execute("UPDATE chunks SET idx = 1.0 WHERE idx = 1")
+    with Vault.open(vault_path, CREDS) as opened, \
+            pytest.raises(RecordDamaged, match="damaged or incomplete"):
+        opened.get_blob(blob.id)
