@@ -98,6 +98,9 @@ async def test_keyring_unlock_at_start_up_takes_the_rows_read_meanwhile(
     app: KitApp = make_app(allow_keyring=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.workspace is not None, "the keyring unlock")
+        # Home is up before the test ends: an app closed while Home was still being put
+        # together failed its mount, now and then, in CI.
+        await wait_for(pilot, lambda: showing(pilot, "HomeScreen"), "Home")
         assert app.workspace is not None and app.workspace.vault.unlocked_by == "device"
         assert len(made) == 1 and made[0] is not None
         assert adopted == made  # the vault took over the read, not a second one

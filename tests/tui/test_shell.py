@@ -227,6 +227,14 @@ async def test_home_quick_actions_start_the_task_in_its_area(
     app: KitApp = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await unlock(pilot)
+        # The first quick action has the focus as Home first shows: Enter starts an entry.
+        await wait_for(pilot, lambda: app.focused is not None, "the focus on Home")
+        assert app.focused is not None and app.focused.id == "quick-new-entry"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "EditorScreen")
+        await pilot.press("escape")
+        await pilot.press("f2")
+        await pilot.pause()
         await pilot.click("#quick-new-entry")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "EditorScreen")
         await pilot.press("escape")

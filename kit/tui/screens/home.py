@@ -38,6 +38,10 @@ QUICK_ACTIONS = (
 
 
 class HomeScreen(AreaScreen):
+    # The first quick action takes the focus as Home is first shown (Textual's AUTO_FOCUS:
+    # nothing to fail if the app closes while Home is still being put together).
+    AUTO_FOCUS = "#quick-actions Button"
+
     _shown: list[Attention] | None = None  # what needs attention, as shown
     _shown_as_of: tuple[int, date, Config] | None = None  # and what it was worked out from
 
@@ -100,7 +104,6 @@ class HomeScreen(AreaScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.sub_title = "Home"
-        self.query_one("#quick-actions Button").focus()
 
     def on_screen_resume(self) -> None:
         # Also sent when Home is first shown (twice, for a new mode's screen): what needs
