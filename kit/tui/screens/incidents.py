@@ -311,8 +311,9 @@ class IncidentsScreen(AreaScreen):
             message = f"Evidence pack written to {result.path}."
             if passphrase is None:
                 message += " " + warning("this evidence", result.path)
-            self.notify(" ".join([message, *result.notes()]), timeout=15,
-                        severity="warning" if result.notes() else "information")
+            notes = result.notes()
+            self.notify(" ".join([message, *notes]), timeout=15,
+                        severity="warning" if notes else "information")
             self.reload()
 
         write_or_ask(self.app, write, written,
